@@ -1,0 +1,49 @@
+//! Importing and listing bandi.
+
+use serde::Serialize;
+use sportello_domain::Bando;
+use sportello_store::BandoSaved;
+
+use crate::{AppError, Result, Sportello, now};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BandoImported {
+    pub id: String,
+    pub title: String,
+    /// created, updated or unchanged.
+    pub outcome: &'static str,
+}
+
+impl Sportello {
+    /// Reads a bando from its TOML text, checks it against the district, stores it.
+    pub fn import_bando(&mut self, toml: &str) -> Result<BandoImported> {
+        let bando =
+            Bando::from_toml(toml).map_err(|e| AppError::new("bando_invalid", e.to_string()))?;
+        bando
+            .validate(&self.install.district)
+            .map_err(|e| AppError::new("bando_invalid", e.to_string()))?;
+        let saved = self.store.save_bando(&bando, toml, now(), &self.actor)?;
+        Ok(BandoImported {
+            id: bando.id,
+            title: bando.title,
+            outcome: match saved {
+                BandoSaved::Created => "created",
+                BandoSaved::Updated => "updated",
+                BandoSaved::Unchanged => "unchanged",
+            },
+        })
+    }
+
+    pub fn bandi(&self) -> Result<Vec<Bando>> {
+        Ok(self.store.bandi()?)
+    }
+
+    pub fn bando(&self, id: &str) -> Result<Bando> {
+        self.store.bando(id)?.ok_or_else(|| {
+            AppError::new(
+                "unknown_bando",
+                format!("il bando {id} non esiste: importarlo prima con `sportello bando import`"),
+            )
+        })
+    }
+}

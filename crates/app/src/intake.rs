@@ -1,0 +1,245 @@
+//! Filing applications: reading forms (JSON), checking them against the district's rules,
+//! storing all of them or none.
+
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+use serde_json::Value;
+use sportello_domain::{ApplicationForm, intake};
+use sportello_store::{FiledApplication, NewApplication};
+
+use crate::fields;
+use crate::{AppError, Problem, Result, Sportello, now};
+
+/// A form read from the user's input, with how the user names it.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// "domanda 2", "riga 7".
+    pub record: String,
+    pub form: ApplicationForm,
+    /// How this input names a JSON field (CSV files use Italian headers).
+    pub naming: Naming,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Naming {
+    Json,
+    Csv,
+}
+
+impl Naming {
+    pub(crate) fn field(self, json_path: &str) -> String {
+        match self {
+            Naming::Json => json_path.to_string(),
+            Naming::Csv => fields::csv_header(json_path),
+        }
+    }
+}
+
+/// The outcome of checking one form: problems refuse it, warnings do not.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FormCheck {
+    pub problems: Vec<Problem>,
+    pub warnings: Vec<Problem>,
+}
+
+/// A filed application with the warnings it was accepted with.
+#[derive(Debug, Clone, Serialize)]
+pub struct Filed {
+    pub case_number: String,
+    pub application_code: String,
+    pub codice_fiscale: String,
+    pub surname: String,
+    pub name: String,
+    pub warnings: Vec<Problem>,
+}
+
+/// Reads one JSON object or an array of them. `is_array` tells which, so output mirrors input.
+pub fn parse_json_forms(text: &str) -> Result<(Vec<Parsed>, bool)> {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        AppError::new(
+            "json_invalid",
+            format!(
+                "il file non è JSON valido (riga {}, colonna {}): controllarne la sintassi",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    let (items, is_array) = match value {
+        Value::Array(items) => (items, true),
+        Value::Object(_) => (vec![value], false),
+        _ => {
+            return Err(AppError::new(
+                "json_invalid",
+                "il file deve contenere una domanda (oggetto JSON) o un elenco di domande",
+            ));
+        }
+    };
+    let mut parsed = Vec::new();
+    let mut problems = Vec::new();
+    for (i, item) in items.into_iter().enumerate() {
+        let record = format!("domanda {}", i + 1);
+        match form_from_value(item, &record, Naming::Json) {
+            Ok(form) => parsed.push(Parsed {
+                record,
+                form,
+                naming: Naming::Json,
+            }),
+            Err(mut p) => problems.append(&mut p),
+        }
+    }
+    if problems.is_empty() {
+        Ok((parsed, is_array))
+    } else {
+        Err(refused(problems))
+    }
+}
+
+/// Turns a JSON value into a form, naming every field that is missing or malformed.
+pub(crate) fn form_from_value(
+    value: Value,
+    record: &str,
+    naming: Naming,
+) -> std::result::Result<ApplicationForm, Vec<Problem>> {
+    let problems: Vec<Problem> = fields::check_shape(&value)
+        .into_iter()
+        .map(|(path, message)| Problem {
+            record: record.to_string(),
+            field: naming.field(&path),
+            code: "field_invalid".into(),
+            message,
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        vec![Problem {
+            record: record.to_string(),
+            field: naming.field(&e.path().to_string()),
+            code: "field_invalid".into(),
+            message: format!("valore non valido ({})", e.inner()),
+        }]
+    })
+}
+
+pub(crate) fn refused(problems: Vec<Problem>) -> AppError {
+    let n = problems.len();
+    AppError::refused(
+        format!(
+            "dati rifiutati ({n} {}): nessuna domanda è stata salvata; correggere e riprovare",
+            if n == 1 { "problema" } else { "problemi" }
+        ),
+        problems,
+    )
+}
+
+impl Sportello {
+    /// Checks a form as the operator types it: nothing is stored.
+    pub fn check_form(&self, form: &ApplicationForm) -> FormCheck {
+        self.check_parsed(form, "domanda", Naming::Json, now())
+    }
+
+    fn check_parsed(
+        &self,
+        form: &ApplicationForm,
+        record: &str,
+        naming: Naming,
+        at: DateTime<FixedOffset>,
+    ) -> FormCheck {
+        let to_problem = |field: &str, code: &str, message: &str| Problem {
+            record: record.to_string(),
+            field: naming.field(field),
+            code: code.to_string(),
+            message: message.to_string(),
+        };
+        let mut check = FormCheck::default();
+        let bando = match self.store.bando(&form.bando) {
+            Ok(Some(b)) => Some(b),
+            Ok(None) => {
+                check.problems.push(to_problem(
+                    "bando",
+                    "unknown_bando",
+                    &format!(
+                        "il bando {:?} non esiste: importarlo prima o correggere il codice",
+                        form.bando
+                    ),
+                ));
+                None
+            }
+            Err(e) => {
+                check
+                    .problems
+                    .push(to_problem("bando", e.code(), &e.to_string()));
+                None
+            }
+        };
+        let filed_at = form.filed_at.unwrap_or(at);
+        let window = bando.as_ref().map(|b| (b.opens, b.closes));
+        match intake::check(
+            form,
+            &self.install.district,
+            filed_at,
+            window,
+            at.date_naive(),
+        ) {
+            Ok(warnings) => check.warnings.extend(
+                warnings
+                    .iter()
+                    .map(|w| to_problem(&w.field, w.code, &w.message)),
+            ),
+            Err(problems) => check.problems.extend(
+                problems
+                    .iter()
+                    .map(|p| to_problem(&p.field, p.code, &p.message)),
+            ),
+        }
+        check
+    }
+
+    /// Files every form or none, and says what each got.
+    pub fn add_applications(&mut self, forms: &[Parsed]) -> Result<Vec<Filed>> {
+        let at = now();
+        let mut problems = Vec::new();
+        let mut accepted = Vec::new();
+        for p in forms {
+            let check = self.check_parsed(&p.form, &p.record, p.naming, at);
+            if check.problems.is_empty() {
+                accepted.push((p, check.warnings));
+            } else {
+                problems.extend(check.problems);
+            }
+        }
+        if !problems.is_empty() {
+            return Err(refused(problems));
+        }
+        let news: Vec<NewApplication> = accepted
+            .iter()
+            .map(|(p, _)| NewApplication {
+                bando: p.form.bando.clone(),
+                filed_at: p.form.filed_at.unwrap_or(at),
+                declaration: p.form.declaration.clone(),
+                override_note: p.form.override_note.clone().filter(|n| !n.trim().is_empty()),
+                protocol_number: p.form.protocol_number.clone(),
+            })
+            .collect();
+        let filed = self.store.file_applications(&news, at, &self.actor)?;
+        Ok(filed
+            .into_iter()
+            .zip(accepted)
+            .map(|(f, (p, warnings))| filed_view(f, p, warnings))
+            .collect())
+    }
+}
+
+fn filed_view(f: FiledApplication, p: &Parsed, warnings: Vec<Problem>) -> Filed {
+    let person = &p.form.declaration.applicant.person;
+    Filed {
+        case_number: f.case_number,
+        application_code: f.application_code,
+        codice_fiscale: person.codice_fiscale.clone(),
+        surname: person.surname.clone(),
+        name: person.name.clone(),
+        warnings,
+    }
+}

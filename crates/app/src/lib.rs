@@ -1,0 +1,116 @@
+//! The use cases: one function per user action. The CLI and the desktop app call only this.
+
+mod bandi;
+mod csv_import;
+mod error;
+mod fields;
+mod intake;
+mod ranking;
+mod views;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, FixedOffset, Utc};
+use sportello_domain::District;
+use sportello_store::{Install, Store};
+
+pub use error::{AppError, Problem, Result};
+pub use bandi::BandoImported;
+pub use csv_import::parse_csv;
+pub use intake::{Filed, FormCheck, Parsed, parse_json_forms};
+pub use sportello_store::{Actor, ApplicationFilter, FiledApplication};
+pub use views::{ApplicationView, InstallInfo};
+
+/// The district's time zone: case numbers, receipts and deadlines are in Italian time.
+pub const TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Rome;
+
+/// The current moment in Italian time.
+pub fn now() -> DateTime<FixedOffset> {
+    Utc::now().with_timezone(&TIME_ZONE).fixed_offset()
+}
+
+/// An open install: its database, its comune, and the operator at the keyboard.
+pub struct Sportello {
+    store: Store,
+    install: Install,
+    actor: Actor,
+    db_path: PathBuf,
+}
+
+impl Sportello {
+    /// Creates the install's database for `comune` of the district described by `district_toml`.
+    pub fn init(db: &Path, district_toml: &str, comune: &str, actor: Actor) -> Result<Self> {
+        let district = District::from_toml(district_toml)
+            .map_err(|e| AppError::new("district_invalid", e.to_string()))?;
+        if district.comune(comune).is_none() {
+            let known: Vec<String> = district
+                .comuni
+                .iter()
+                .map(|c| format!("{} {}", c.istat, c.name))
+                .collect();
+            return Err(AppError::new(
+                "unknown_comune",
+                format!(
+                    "il comune {comune} non fa parte del distretto {}; comuni ammessi: {}",
+                    district.id,
+                    known.join(", ")
+                ),
+            ));
+        }
+        let mut store = Store::open(db)?;
+        let install = store.initialize(&district, district_toml, comune, now(), &actor)?;
+        Ok(Self {
+            store,
+            install,
+            actor,
+            db_path: db.to_path_buf(),
+        })
+    }
+
+    /// Opens an initialised install.
+    pub fn open(db: &Path, actor: Actor) -> Result<Self> {
+        if !db.exists() {
+            return Err(AppError::new(
+                "db_missing",
+                format!(
+                    "il database {} non esiste: crearlo con `sportello init --district FILE --comune ISTAT`",
+                    db.display()
+                ),
+            ));
+        }
+        let store = Store::open(db)?;
+        let install = store.require_install()?;
+        Ok(Self {
+            store,
+            install,
+            actor,
+            db_path: db.to_path_buf(),
+        })
+    }
+
+    pub fn install(&self) -> &Install {
+        &self.install
+    }
+
+    pub fn db_path(&self) -> &Path {
+        &self.db_path
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    fn require_capofila(&self, what: &str) -> Result<()> {
+        if self.install.is_capofila() {
+            Ok(())
+        } else {
+            Err(AppError::new(
+                "capofila_only",
+                format!(
+                    "{what} è compito del comune capofila ({}); questa installazione è del comune {}",
+                    self.install.district.capofila, self.install.comune
+                ),
+            ))
+        }
+    }
+}

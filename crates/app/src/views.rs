@@ -1,0 +1,83 @@
+//! What the front ends show: plain serialisable views over stored data.
+
+use serde::Serialize;
+use sportello_domain::{Declaration, Outcome};
+use sportello_store::{ApplicationFilter, StoredApplication};
+
+use crate::{Result, Sportello};
+
+/// An application as listed (`application list --json`, the Domande screen).
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplicationView {
+    pub application_code: String,
+    pub case_number: String,
+    pub comune: String,
+    pub comune_name: String,
+    pub bando: String,
+    pub filed_at: String,
+    pub protocol_number: Option<String>,
+    #[serde(flatten)]
+    pub declaration: Declaration,
+    /// Position in the latest published ranking, once known.
+    pub position: Option<u32>,
+    pub outcome: Option<Outcome>,
+}
+
+/// Who and where this install is.
+#[derive(Debug, Clone, Serialize)]
+pub struct InstallInfo {
+    pub comune: String,
+    pub comune_name: String,
+    pub district_id: String,
+    pub district_name: String,
+    pub capofila: String,
+    pub is_capofila: bool,
+    pub db_path: String,
+}
+
+impl Sportello {
+    pub fn install_info(&self) -> InstallInfo {
+        let district = &self.install.district;
+        InstallInfo {
+            comune: self.install.comune.clone(),
+            comune_name: self.comune_name(&self.install.comune),
+            district_id: district.id.clone(),
+            district_name: district.name.clone(),
+            capofila: district.capofila.clone(),
+            is_capofila: self.install.is_capofila(),
+            db_path: self.db_path.display().to_string(),
+        }
+    }
+
+    pub(crate) fn comune_name(&self, istat: &str) -> String {
+        self.install
+            .district
+            .comune(istat)
+            .map_or_else(|| istat.to_string(), |c| c.name.clone())
+    }
+
+    pub fn list_applications(&self, filter: &ApplicationFilter) -> Result<Vec<ApplicationView>> {
+        Ok(self
+            .store
+            .applications(filter)?
+            .into_iter()
+            .map(|s| self.view(s))
+            .collect())
+    }
+
+    fn view(&self, s: StoredApplication) -> ApplicationView {
+        let a = s.application;
+        ApplicationView {
+            comune_name: self.comune_name(&a.comune),
+            application_code: a.code,
+            case_number: s.case_number,
+            comune: a.comune,
+            bando: a.bando,
+            filed_at: a.filed_at.to_rfc3339(),
+            protocol_number: s.protocol_number,
+            declaration: a.declaration,
+            position: None,
+            outcome: None,
+        }
+    }
+}

@@ -1,0 +1,191 @@
+//! `sportello`: the scriptable front end. Thin: it parses arguments, calls `sportello-app`,
+//! prints. Exit 0 on success, 1 when the input or the action is refused, 2 on a usage error.
+
+mod output;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use sportello_app::{Actor, AppError, ApplicationFilter, Sportello};
+
+#[derive(Parser)]
+#[command(name = "sportello", version, about = "Sportello: servizi sociali del distretto")]
+struct Cli {
+    /// File del database (predefinito: cartella dati dell'utente)
+    #[arg(long, global = true, env = "SPORTELLO_DB", value_name = "FILE")]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Crea il database dell'installazione per un comune del distretto
+    Init {
+        #[arg(long, value_name = "FILE")]
+        district: PathBuf,
+        #[arg(long, value_name = "ISTAT")]
+        comune: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Bandi
+    #[command(subcommand)]
+    Bando(BandoCommand),
+    /// Domande (istanze)
+    #[command(subcommand)]
+    Application(ApplicationCommand),
+    /// Graduatoria
+    #[command(subcommand)]
+    Ranking(RankingCommand),
+}
+
+#[derive(Subcommand)]
+enum BandoCommand {
+    /// Importa un bando da file TOML
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Elenca i bandi
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ApplicationCommand {
+    /// Registra una o più domande da file JSON (oggetto o elenco; `-` per lo standard input)
+    Add {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Importa domande da file CSV (tutte o nessuna)
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Elenca le domande
+    List {
+        #[arg(long)]
+        bando: Option<String>,
+        #[arg(long, value_name = "ISTAT")]
+        comune: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum RankingCommand {
+    /// Calcola la graduatoria di un bando
+    Compute {
+        #[arg(long)]
+        bando: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("errore: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), AppError> {
+    let db = cli.db.unwrap_or_else(default_db);
+    let actor = operator();
+    match cli.command {
+        Command::Init {
+            district,
+            comune,
+            json,
+        } => {
+            let text = read(&district)?;
+            let app = Sportello::init(&db, &text, &comune, actor)?;
+            output::install(&app.install_info(), json);
+        }
+        Command::Bando(BandoCommand::Import { file, json }) => {
+            let mut app = Sportello::open(&db, actor)?;
+            output::bando_imported(&app.import_bando(&read(&file)?)?, json);
+        }
+        Command::Bando(BandoCommand::List { json }) => {
+            let app = Sportello::open(&db, actor)?;
+            output::bandi(&app.bandi()?, json);
+        }
+        Command::Application(ApplicationCommand::Add { file, json }) => {
+            let (forms, is_array) = sportello_app::parse_json_forms(&read(&file)?)?;
+            let mut app = Sportello::open(&db, actor)?;
+            output::filed(&app.add_applications(&forms)?, is_array, json);
+        }
+        Command::Application(ApplicationCommand::Import { file, json }) => {
+            let forms = sportello_app::parse_csv(&read(&file)?)?;
+            let mut app = Sportello::open(&db, actor)?;
+            output::filed(&app.add_applications(&forms)?, true, json);
+        }
+        Command::Application(ApplicationCommand::List {
+            bando,
+            comune,
+            json,
+        }) => {
+            let app = Sportello::open(&db, actor)?;
+            output::applications(&app.list_applications(&ApplicationFilter { bando, comune })?, json);
+        }
+        Command::Ranking(RankingCommand::Compute { bando, json }) => {
+            let app = Sportello::open(&db, actor)?;
+            output::ranking(&app.compute_ranking(&bando)?, json);
+        }
+    }
+    Ok(())
+}
+
+fn read(path: &Path) -> Result<String, AppError> {
+    let bytes = if path == Path::new("-") {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf).map(|_| buf)
+    } else {
+        std::fs::read(path)
+    }
+    .map_err(|e| {
+        AppError::new(
+            "file_unreadable",
+            format!("impossibile leggere il file {}: {e}", path.display()),
+        )
+    })?;
+    String::from_utf8(bytes).map_err(|_| {
+        AppError::new(
+            "file_not_utf8",
+            format!(
+                "il file {} non è testo UTF-8: salvarlo come UTF-8 e riprovare",
+                path.display()
+            ),
+        )
+    })
+}
+
+fn default_db() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("sportello")
+        .join("sportello.db")
+}
+
+/// The operator's name in the audit trail: `SPORTELLO_OPERATOR`, else the system user.
+fn operator() -> Actor {
+    let name = std::env::var("SPORTELLO_OPERATOR")
+        .or_else(|_| std::env::var("USER"))
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "operatore".into());
+    Actor(name)
+}

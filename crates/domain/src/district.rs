@@ -1,0 +1,170 @@
+//! The district: its comuni and which of them is the capofila. Configuration, not code, so
+//! another district can use the product by changing this file only.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct District {
+    pub id: String,
+    pub name: String,
+    /// ISTAT code of the lead comune.
+    pub capofila: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    pub comuni: Vec<Comune>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Comune {
+    /// Six-digit ISTAT code: the key of a comune (postcodes are shared, never a key).
+    pub istat: String,
+    pub name: String,
+    /// Cadastral (Belfiore) code, as found in codici fiscali.
+    pub belfiore: String,
+    /// The code people born here before the comune existed carry in their codice fiscale
+    /// (Priolo Gargallo: Siracusa's I754 before 1979).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub former_belfiore: Option<String>,
+    /// Last birth date that may carry `former_belfiore`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub former_belfiore_until: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DistrictError {
+    #[error("file del distretto non leggibile: {0}")]
+    Syntax(String),
+    #[error("file del distretto: {0}")]
+    Invalid(String),
+}
+
+impl District {
+    pub fn from_toml(text: &str) -> Result<Self, DistrictError> {
+        let district: District =
+            toml::from_str(text).map_err(|e| DistrictError::Syntax(e.message().to_string()))?;
+        district.validate()?;
+        Ok(district)
+    }
+
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("a district always serialises")
+    }
+
+    fn validate(&self) -> Result<(), DistrictError> {
+        let invalid = |m: String| Err(DistrictError::Invalid(m));
+        if self.id.trim().is_empty() {
+            return invalid("il campo id è vuoto".into());
+        }
+        if self.comuni.is_empty() {
+            return invalid("nessun comune elencato in [[comuni]]".into());
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for c in &self.comuni {
+            if c.istat.len() != 6 || !c.istat.bytes().all(|b| b.is_ascii_digit()) {
+                return invalid(format!(
+                    "comune {:?}: il codice ISTAT {:?} deve avere 6 cifre",
+                    c.name, c.istat
+                ));
+            }
+            if !is_belfiore(&c.belfiore) {
+                return invalid(format!(
+                    "comune {:?}: il codice Belfiore {:?} deve essere una lettera e 3 cifre",
+                    c.name, c.belfiore
+                ));
+            }
+            if !seen.insert(c.istat.as_str()) {
+                return invalid(format!("il codice ISTAT {} è ripetuto", c.istat));
+            }
+        }
+        if self.comune(&self.capofila).is_none() {
+            return invalid(format!(
+                "il capofila {} non è tra i comuni del distretto",
+                self.capofila
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn comune(&self, istat: &str) -> Option<&Comune> {
+        self.comuni.iter().find(|c| c.istat == istat)
+    }
+
+    pub fn is_capofila(&self, istat: &str) -> bool {
+        self.capofila == istat
+    }
+
+    /// Whether a codice fiscale's place code fits a declared place of birth: the same code,
+    /// or the former code of a comune for people born before it existed.
+    pub fn birth_place_matches(&self, declared: &str, in_code: &str, birth_date: NaiveDate) -> bool {
+        declared == in_code
+            || self.comuni.iter().any(|c| {
+                c.belfiore == declared
+                    && c.former_belfiore.as_deref() == Some(in_code)
+                    && c.former_belfiore_until.is_none_or(|until| birth_date <= until)
+            })
+    }
+}
+
+fn is_belfiore(code: &str) -> bool {
+    let b = code.as_bytes();
+    b.len() == 4 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const D99: &str = r#"
+id = "D99"
+name = "Valle dei Test"
+capofila = "999001"
+[[comuni]]
+istat = "999001"
+name = "Fontebianca"
+belfiore = "Y001"
+[[comuni]]
+istat = "999002"
+name = "Roccaverde"
+belfiore = "Y002"
+former_belfiore = "Y001"
+former_belfiore_until = 1979-12-31
+"#;
+
+    #[test]
+    fn parses_a_district() {
+        let d = District::from_toml(D99).unwrap();
+        assert_eq!(d.comuni.len(), 2);
+        assert!(d.is_capofila("999001"));
+        assert!(!d.is_capofila("999002"));
+        assert_eq!(d.comune("999002").unwrap().name, "Roccaverde");
+    }
+
+    #[test]
+    fn refuses_a_capofila_outside_the_district() {
+        let text = D99.replace("capofila = \"999001\"", "capofila = \"999009\"");
+        assert!(matches!(
+            District::from_toml(&text),
+            Err(DistrictError::Invalid(m)) if m.contains("999009")
+        ));
+    }
+
+    #[test]
+    fn refuses_a_repeated_istat_code() {
+        let text = D99.replace("istat = \"999002\"", "istat = \"999001\"");
+        assert!(District::from_toml(&text).is_err());
+    }
+
+    #[test]
+    fn former_place_code_matches_only_before_the_comune_existed() {
+        let d = District::from_toml(D99).unwrap();
+        let old = NaiveDate::from_ymd_opt(1970, 5, 1).unwrap();
+        let young = NaiveDate::from_ymd_opt(1990, 5, 1).unwrap();
+        assert!(d.birth_place_matches("Y002", "Y001", old));
+        assert!(!d.birth_place_matches("Y002", "Y001", young));
+        assert!(d.birth_place_matches("Y002", "Y002", young));
+        assert!(!d.birth_place_matches("Y001", "Y002", old));
+    }
+}

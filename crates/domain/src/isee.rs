@@ -1,0 +1,521 @@
+//! ISEE values and the DSU declaration they come from.
+//!
+//! Amounts are exact decimals, never floating point: a ranking decided by 0.01 euro must be
+//! the same on every machine and forever.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Datelike, Months, NaiveDate};
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
+
+/// An ISEE value in euros: non-negative, cents at most, kept with exactly two decimals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Isee(Decimal);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum IseeError {
+    #[error("importo ISEE mancante: scrivere il valore in euro, ad esempio 3500,00")]
+    Empty,
+    #[error(
+        "importo ISEE non valido: «{0}»; scrivere il valore in euro con la virgola per i decimali, ad esempio 3500,00 o 3.500,00"
+    )]
+    Malformed(String),
+    #[error("l'ISEE non può essere negativo: controllare il valore dell'attestazione")]
+    Negative,
+    #[error("l'ISEE ha al massimo due decimali (i centesimi): controllare il valore dell'attestazione")]
+    TooManyDecimals,
+    #[error("importo ISEE troppo grande: controllare il valore dell'attestazione")]
+    TooLarge,
+}
+
+impl Isee {
+    pub const ZERO: Isee = Isee(Decimal::from_parts(0, 0, 0, false, 2));
+
+    pub fn new(value: Decimal) -> Result<Isee, IseeError> {
+        if value < Decimal::ZERO {
+            return Err(IseeError::Negative);
+        }
+        // normalize() also turns -0 into 0.
+        let mut exact = value.normalize();
+        if exact.scale() > 2 {
+            return Err(IseeError::TooManyDecimals);
+        }
+        exact.rescale(2);
+        if exact.scale() != 2 {
+            return Err(IseeError::TooLarge);
+        }
+        Ok(Isee(exact))
+    }
+
+    pub fn value(&self) -> Decimal {
+        self.0
+    }
+
+    /// `€ 1.234,56`, as Italian readers expect.
+    pub fn to_euro(&self) -> String {
+        format_euro(self.0)
+    }
+}
+
+/// Writes "3500.00": the machine form, the one serialised.
+impl fmt::Display for Isee {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+/// Reads what operators type: "3500", "3500.00", "3500,5", "3.500,00", "€ 3.500,00".
+///
+/// A comma is always the decimal separator, and dots before it group thousands. Without a
+/// comma, a single dot followed by one or two digits is a decimal point ("3500.5"); otherwise
+/// dots group thousands, as Italians write them ("3.500" is three thousand five hundred).
+impl FromStr for Isee {
+    type Err = IseeError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Isee::new(parse_amount(s)?)
+    }
+}
+
+fn parse_amount(s: &str) -> Result<Decimal, IseeError> {
+    let text = s.trim();
+    let text = text.strip_prefix('€').map_or(text, str::trim_start);
+    if text.is_empty() {
+        return Err(IseeError::Empty);
+    }
+    let malformed = || IseeError::Malformed(s.trim().to_string());
+    let (negative, text) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    // `None`: no decimal separator. `Some("")` ("3500,") is a typing slip, refused below.
+    let (integer, fraction) = match text.split_once(',') {
+        Some((integer, fraction)) => (ungroup(integer).ok_or_else(malformed)?, Some(fraction)),
+        None => match text.split_once('.') {
+            Some((integer, fraction))
+                if !fraction.contains('.') && fraction.len() != 3 && is_digits(integer) =>
+            {
+                (integer.to_string(), Some(fraction))
+            }
+            Some(_) => (ungroup(text).ok_or_else(malformed)?, None),
+            None => (text.to_string(), None),
+        },
+    };
+    if !is_digits(&integer) || fraction.is_some_and(|f| !is_digits(f)) {
+        return Err(malformed());
+    }
+    let fraction = fraction.unwrap_or_default();
+    let canonical = if fraction.is_empty() {
+        integer
+    } else {
+        format!("{integer}.{fraction}")
+    };
+    let value = Decimal::from_str_exact(&canonical).map_err(|_| {
+        if fraction.len() > 2 {
+            IseeError::TooManyDecimals
+        } else {
+            IseeError::TooLarge
+        }
+    })?;
+    if negative && !value.is_zero() {
+        return Err(IseeError::Negative);
+    }
+    Ok(value)
+}
+
+fn is_digits(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// "1.234.567" → "1234567"; `None` unless the groups are 1-3 digits (not starting with 0)
+/// then exactly three digits each.
+fn ungroup(s: &str) -> Option<String> {
+    let mut groups = s.split('.');
+    let first = groups.next()?;
+    let rest: Vec<&str> = groups.collect();
+    if rest.is_empty() {
+        return Some(first.to_string());
+    }
+    let first_ok = is_digits(first) && first.len() <= 3 && !first.starts_with('0');
+    let rest_ok = rest.iter().all(|g| g.len() == 3 && is_digits(g));
+    (first_ok && rest_ok).then(|| std::iter::once(first).chain(rest).collect())
+}
+
+/// An amount as Italians read it: `€ 1.234,56` (rounded to the cent, half away from zero).
+pub fn format_euro(d: Decimal) -> String {
+    let mut cents = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    cents.rescale(2);
+    let negative = cents < Decimal::ZERO;
+    let text = cents.abs().to_string();
+    let (integer, fraction) = text.split_once('.').unwrap_or((&text, "00"));
+    let mut grouped = String::with_capacity(integer.len() + integer.len() / 3);
+    for (i, c) in integer.chars().enumerate() {
+        if i > 0 && (integer.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    let sign = if negative { "-" } else { "" };
+    format!("€ {sign}{grouped},{fraction}")
+}
+
+impl Serialize for Isee {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Isee {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(IseeVisitor)
+    }
+}
+
+struct IseeVisitor;
+
+impl de::Visitor<'_> for IseeVisitor {
+    type Value = Isee;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("un importo ISEE in euro, come stringa (\"3500.00\") o numero")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Isee, E> {
+        v.parse().map_err(E::custom)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Isee, E> {
+        Isee::new(Decimal::from(v)).map_err(E::custom)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Isee, E> {
+        Isee::new(Decimal::from(v)).map_err(E::custom)
+    }
+
+    /// Through the number's shortest decimal text (3500.1 reads "3500.1"), never through
+    /// binary arithmetic, so the value is the one written in the JSON.
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Isee, E> {
+        if !v.is_finite() {
+            return Err(E::custom(IseeError::Malformed(v.to_string())));
+        }
+        let text = v.to_string();
+        let value = Decimal::from_str_exact(&text).map_err(|_| {
+            E::custom(if text.contains('.') {
+                IseeError::TooManyDecimals
+            } else {
+                IseeError::TooLarge
+            })
+        })?;
+        Isee::new(value).map_err(E::custom)
+    }
+}
+
+/// Which kind of ISEE a DSU gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IseeKind {
+    /// Valid until 31 December of the year the DSU was filed.
+    #[default]
+    Ordinario,
+    /// After a change in work or income: valid six months.
+    Corrente,
+}
+
+/// An ISEE value as declared, with the DSU it comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IseeDeclaration {
+    pub value: Isee,
+    /// INPS protocol of the DSU, kept as typed even when it is not well formed.
+    pub dsu_protocol: String,
+    /// The day the DSU was filed.
+    pub dsu_date: NaiveDate,
+    #[serde(default)]
+    pub kind: IseeKind,
+}
+
+impl IseeDeclaration {
+    /// Last day the ISEE is valid: 31 December of the DSU's year (ordinario), or six months
+    /// after the DSU (corrente; from 31 August, the end of February).
+    pub fn expiry(&self) -> NaiveDate {
+        match self.kind {
+            IseeKind::Ordinario => {
+                NaiveDate::from_ymd_opt(self.dsu_date.year(), 12, 31).unwrap_or(NaiveDate::MAX)
+            }
+            IseeKind::Corrente => self
+                .dsu_date
+                .checked_add_months(Months::new(6))
+                .unwrap_or(NaiveDate::MAX),
+        }
+    }
+
+    /// Whether the ISEE is valid on `date`: from the DSU's filing to the expiry, both included.
+    pub fn valid_on(&self, date: NaiveDate) -> bool {
+        self.dsu_date <= date && date <= self.expiry()
+    }
+}
+
+/// Whether a DSU protocol has the INPS shape `INPS-ISEE-2026-AB123C789-00`
+/// (`^INPS-ISEE-\d{4}-[A-Z0-9]{9}-\d{2}$`, ASCII digits and uppercase letters only).
+pub fn dsu_protocol_well_formed(s: &str) -> bool {
+    let Some(rest) = s.strip_prefix("INPS-ISEE-") else {
+        return false;
+    };
+    let parts: Vec<&str> = rest.split('-').collect();
+    let digits = |p: &str, n: usize| p.len() == n && p.bytes().all(|b| b.is_ascii_digit());
+    match parts.as_slice() {
+        [year, id, suffix] => {
+            digits(year, 4)
+                && id.len() == 9
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+                && digits(suffix, 2)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dec(s: &str) -> Decimal {
+        Decimal::from_str_exact(s).unwrap()
+    }
+
+    fn isee(s: &str) -> Isee {
+        s.parse().unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn reads_the_ways_operators_write_amounts() {
+        let cases = [
+            ("3500", "3500.00"),
+            ("3500.00", "3500.00"),
+            ("3500,5", "3500.50"),
+            ("3.500,00", "3500.00"),
+            ("3.500", "3500.00"),
+            ("1.234.567,89", "1234567.89"),
+            ("3500.5", "3500.50"),
+            ("0", "0.00"),
+            ("0,01", "0.01"),
+            ("-0", "0.00"),
+            ("  € 8.000,00 ", "8000.00"),
+            ("€8000", "8000.00"),
+            ("3500,550", "3500.55"),
+        ];
+        for (input, canonical) in cases {
+            assert_eq!(isee(input).to_string(), canonical, "{input}");
+        }
+    }
+
+    #[test]
+    fn refuses_what_is_not_an_amount() {
+        let malformed = [
+            "abc", "3 500", "3,500,00", "3.50,00", "35.00.00", "3500.000", "0.500", "1..5",
+            ".5", ",5", "3500,", "3500.", "+3500", "1e3", "٣٥٠٠", "3500,5a", "€",
+        ];
+        for input in malformed {
+            let err = input.parse::<Isee>().unwrap_err();
+            assert!(
+                matches!(err, IseeError::Malformed(_) | IseeError::Empty),
+                "{input}: {err:?}"
+            );
+        }
+        assert_eq!("".parse::<Isee>(), Err(IseeError::Empty));
+        assert_eq!("   ".parse::<Isee>(), Err(IseeError::Empty));
+        assert_eq!("-1".parse::<Isee>(), Err(IseeError::Negative));
+        assert_eq!("-0,01".parse::<Isee>(), Err(IseeError::Negative));
+        assert_eq!("3500,555".parse::<Isee>(), Err(IseeError::TooManyDecimals));
+        assert_eq!("0,001".parse::<Isee>(), Err(IseeError::TooManyDecimals));
+        assert_eq!(
+            "99999999999999999999999999999999".parse::<Isee>(),
+            Err(IseeError::TooLarge)
+        );
+        let message = "3,500,00".parse::<Isee>().unwrap_err().to_string();
+        assert!(message.contains("«3,500,00»") && message.contains("3.500,00"));
+    }
+
+    #[test]
+    fn new_keeps_cents_exactly() {
+        assert_eq!(Isee::new(dec("3500.1")).unwrap().value(), dec("3500.10"));
+        assert_eq!(Isee::new(dec("3500.1")).unwrap().value().scale(), 2);
+        assert_eq!(Isee::new(dec("-0.00")).unwrap(), Isee::ZERO);
+        assert_eq!(Isee::ZERO.to_string(), "0.00");
+        assert_eq!(Isee::new(dec("-0.01")), Err(IseeError::Negative));
+        assert_eq!(Isee::new(dec("0.001")), Err(IseeError::TooManyDecimals));
+        assert_eq!(Isee::new(dec("0.010")).unwrap().to_string(), "0.01");
+    }
+
+    #[test]
+    fn orders_by_value() {
+        let mut values = vec![isee("8000"), isee("0"), isee("7999,99"), isee("1000.5")];
+        values.sort();
+        let texts: Vec<String> = values.iter().map(Isee::to_string).collect();
+        assert_eq!(texts, ["0.00", "1000.50", "7999.99", "8000.00"]);
+        assert!(isee("8000,00") <= isee("8.000"));
+        assert_eq!(isee("8000,00"), isee("8.000"));
+    }
+
+    #[test]
+    fn serialises_as_a_string_with_two_decimals() {
+        assert_eq!(serde_json::to_string(&isee("3500")).unwrap(), "\"3500.00\"");
+        assert_eq!(serde_json::to_string(&isee("0,5")).unwrap(), "\"0.50\"");
+    }
+
+    #[test]
+    fn deserialises_from_strings_and_numbers_exactly() {
+        let read = |json: &str| serde_json::from_str::<Isee>(json);
+        assert_eq!(read("\"3500.00\"").unwrap(), isee("3500"));
+        assert_eq!(read("\"3.500,10\"").unwrap(), isee("3500.1"));
+        assert_eq!(read("3500").unwrap(), isee("3500"));
+        assert_eq!(read("0").unwrap(), Isee::ZERO);
+        // 0.1, 0.29 and 8000.01 have no exact binary form: the decimal text is what counts.
+        assert_eq!(read("0.1").unwrap().value(), dec("0.10"));
+        assert_eq!(read("0.29").unwrap().value(), dec("0.29"));
+        assert_eq!(read("8000.01").unwrap().value(), dec("8000.01"));
+        assert_eq!(read("3500.10").unwrap().value(), dec("3500.10"));
+        assert_eq!(read("3500.0").unwrap(), isee("3500"));
+        assert_eq!(read("1e3").unwrap(), isee("1000"));
+        assert!(read("-1").unwrap_err().to_string().contains("negativo"));
+        assert!(read("-0.5").is_err());
+        assert!(read("0.001").unwrap_err().to_string().contains("due decimali"));
+        assert!(read("\"abc\"").is_err());
+        assert!(read("null").is_err());
+        assert!(read("true").is_err());
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        for input in ["0", "0,01", "7999,99", "8.000,00", "123456789,12"] {
+            let value = isee(input);
+            let json = serde_json::to_string(&value).unwrap();
+            assert_eq!(serde_json::from_str::<Isee>(&json).unwrap(), value);
+        }
+    }
+
+    #[test]
+    fn formats_euro_the_italian_way() {
+        let cases = [
+            ("0", "€ 0,00"),
+            ("5.16", "€ 5,16"),
+            ("999.99", "€ 999,99"),
+            ("1000", "€ 1.000,00"),
+            ("1234.56", "€ 1.234,56"),
+            ("123456.7", "€ 123.456,70"),
+            ("1234567.891", "€ 1.234.567,89"),
+            ("0.005", "€ 0,01"),
+            ("2.345", "€ 2,35"),
+            ("-1234.5", "€ -1.234,50"),
+            ("-0.001", "€ 0,00"),
+        ];
+        for (value, text) in cases {
+            assert_eq!(format_euro(dec(value)), text, "{value}");
+        }
+        assert_eq!(isee("3.500,5").to_euro(), "€ 3.500,50");
+    }
+
+    fn declaration(dsu: NaiveDate, kind: IseeKind) -> IseeDeclaration {
+        IseeDeclaration {
+            value: isee("3500"),
+            dsu_protocol: "INPS-ISEE-2026-AB123C789-00".into(),
+            dsu_date: dsu,
+            kind,
+        }
+    }
+
+    #[test]
+    fn ordinario_lasts_until_the_end_of_the_year() {
+        let d = declaration(date(2026, 1, 15), IseeKind::Ordinario);
+        assert_eq!(d.expiry(), date(2026, 12, 31));
+        assert!(!d.valid_on(date(2026, 1, 14)));
+        assert!(d.valid_on(date(2026, 1, 15)));
+        assert!(d.valid_on(date(2026, 12, 31)));
+        assert!(!d.valid_on(date(2027, 1, 1)));
+        let late = declaration(date(2025, 12, 31), IseeKind::Ordinario);
+        assert_eq!(late.expiry(), date(2025, 12, 31));
+        assert!(late.valid_on(date(2025, 12, 31)));
+        assert!(!late.valid_on(date(2026, 1, 1)));
+    }
+
+    #[test]
+    fn corrente_lasts_six_months() {
+        let d = declaration(date(2026, 3, 15), IseeKind::Corrente);
+        assert_eq!(d.expiry(), date(2026, 9, 15));
+        assert!(d.valid_on(date(2026, 9, 15)));
+        assert!(!d.valid_on(date(2026, 9, 16)));
+        assert!(!d.valid_on(date(2026, 3, 14)));
+        // Across the year end, unlike an ordinario.
+        let autumn = declaration(date(2025, 10, 1), IseeKind::Corrente);
+        assert_eq!(autumn.expiry(), date(2026, 4, 1));
+        assert!(autumn.valid_on(date(2026, 1, 10)));
+        // No 31 February: the end of the month.
+        assert_eq!(
+            declaration(date(2025, 8, 31), IseeKind::Corrente).expiry(),
+            date(2026, 2, 28)
+        );
+        assert_eq!(
+            declaration(date(2027, 8, 31), IseeKind::Corrente).expiry(),
+            date(2028, 2, 29)
+        );
+    }
+
+    #[test]
+    fn declaration_json_shape() {
+        let json = r#"{"value":"3500.00","dsu_protocol":"INPS-ISEE-2026-AB123C789-00","dsu_date":"2026-01-15"}"#;
+        let d: IseeDeclaration = serde_json::from_str(json).unwrap();
+        assert_eq!(d.kind, IseeKind::Ordinario);
+        assert_eq!(d.value, isee("3500"));
+        let written = serde_json::to_value(&d).unwrap();
+        assert_eq!(written["kind"], "ordinario");
+        assert_eq!(written["value"], "3500.00");
+        let corrente: IseeDeclaration = serde_json::from_str(
+            r#"{"value":1200.5,"dsu_protocol":"x","dsu_date":"2026-01-15","kind":"corrente"}"#,
+        )
+        .unwrap();
+        assert_eq!(corrente.kind, IseeKind::Corrente);
+        assert_eq!(corrente.value, isee("1200,50"));
+        assert!(
+            serde_json::from_str::<IseeDeclaration>(
+                r#"{"value":"1","dsu_protocol":"x","dsu_date":"2026-01-15","kind":"Corrente"}"#
+            )
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn dsu_protocol_shape() {
+        for good in [
+            "INPS-ISEE-2026-AB123C789-00",
+            "INPS-ISEE-2025-000000000-99",
+            "INPS-ISEE-2026-ABCDEFGHI-01",
+        ] {
+            assert!(dsu_protocol_well_formed(good), "{good}");
+        }
+        for bad in [
+            "",
+            "inps-isee-2026-AB123C789-00",
+            "INPS-ISEE-2026-ab123c789-00",
+            "INPS-ISEE-26-AB123C789-00",
+            "INPS-ISEE-2026-AB123C78-00",
+            "INPS-ISEE-2026-AB123C7890-00",
+            "INPS-ISEE-2026-AB123C789-0",
+            "INPS-ISEE-2026-AB123C789-000",
+            "INPS-ISEE-2026-AB123C789",
+            "INPS-ISEE-2026-AB123C789-00-",
+            " INPS-ISEE-2026-AB123C789-00",
+            "INPS-ISEE-2026-AB123C789-00 ",
+            "INPS-ISEE-2026-AB12-C789-00",
+            "INPS-ISEE-202A-AB123C789-00",
+            "INPS-ISEE-2026-AB123C78É-00",
+            "INPS-DSU-2026-AB123C789-00",
+        ] {
+            assert!(!dsu_protocol_well_formed(bad), "{bad}");
+        }
+    }
+}

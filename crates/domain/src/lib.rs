@@ -1,0 +1,23 @@
+//! The district's rules as pure functions over plain data.
+//!
+//! No files, no clock, no database: dates and times come in as arguments so every rule
+//! can be tested at its boundaries and every ranking recomputed exactly.
+
+pub mod application;
+pub mod bando;
+pub mod codice_fiscale;
+pub mod district;
+pub mod intake;
+pub mod isee;
+pub mod partita_iva;
+pub mod ranking;
+pub mod rules;
+
+pub use application::{
+    Applicant, Application, ApplicationForm, Declaration, HouseholdMember, Housing, Person, Sex,
+};
+pub use bando::Bando;
+pub use district::{Comune, District};
+pub use isee::{Isee, IseeDeclaration, IseeKind};
+pub use ranking::{Breakdown, Outcome, RankedApplication, Reason, rank};
+pub use rules::Rules;

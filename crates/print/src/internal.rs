@@ -1,0 +1,243 @@
+//! The reserved ranking (*graduatoria riservata*), for authorised staff only: who is behind each
+//! code, the score factor by factor, and why an application was excluded.
+
+use std::collections::HashMap;
+
+use crate::PrintError;
+use crate::canvas::{Align, Colour, Style};
+use crate::flow::{Column, Flow, Table};
+use crate::frame::{FrameSpec, Orientation, render};
+use crate::ranking::{Outcome, RankingDocument, position_text};
+
+/// Points per factor of the regulation, as the ranking computed them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Breakdown {
+    pub isee: i32,
+    pub household_size: i32,
+    pub dependent_minors: i32,
+    pub disability: i32,
+    pub single_parent: i32,
+    pub unemployment: i32,
+    pub housing: i32,
+    pub older_applicant: i32,
+    pub previous_participation: i32,
+}
+
+impl Breakdown {
+    pub fn total(&self) -> i32 {
+        self.factors().iter().sum()
+    }
+
+    fn factors(&self) -> [i32; 9] {
+        [
+            self.isee,
+            self.household_size,
+            self.dependent_minors,
+            self.disability,
+            self.single_parent,
+            self.unemployment,
+            self.housing,
+            self.older_applicant,
+            self.previous_participation,
+        ]
+    }
+}
+
+/// The personal side of one ranked application, for the reserved document only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReservedDetails {
+    /// Which row of the ranking these details belong to.
+    pub application_code: String,
+    pub surname: String,
+    pub name: String,
+    pub codice_fiscale: String,
+    /// Name of the comune where the application was filed.
+    pub comune: String,
+    pub breakdown: Breakdown,
+    /// Why the application was excluded, in Italian; empty for eligible applications.
+    pub exclusion_reasons: Vec<String>,
+}
+
+const BODY: Style = Style::regular(8.5);
+
+/// Column titles of the factors, with the legend that explains them.
+const FACTORS: [(&str, &str); 9] = [
+    ("ISEE", "ISEE: fascia di valore ISEE"),
+    ("Nucleo", "Nucleo: componenti del nucleo familiare"),
+    ("Minori", "Minori: figli minori a carico"),
+    ("Disab.", "Disab.: disabilità certificate nel nucleo"),
+    ("Monog.", "Monog.: genitore solo con minori a carico"),
+    ("Disocc.", "Disocc.: mesi di disoccupazione"),
+    ("Abitaz.", "Abitaz.: situazione abitativa"),
+    ("Età", "Età: richiedente con almeno 50 anni"),
+    ("Prec.", "Prec.: partecipazione al bando precedente"),
+];
+
+/// "Graduatoria riservata", RISERVATO on every page: the ranking with names, codici fiscali,
+/// comuni, the score per factor and the reasons for exclusion. Every row of `doc` needs its
+/// details in `details` (matched by application code) and no detail may be left over.
+pub fn internal_ranking(
+    doc: &RankingDocument,
+    details: &[ReservedDetails],
+) -> Result<Vec<u8>, PrintError> {
+    doc.check_codes()?;
+    let by_code = match_details(doc, details)?;
+    let spec = FrameSpec {
+        letterhead: &doc.letterhead,
+        orientation: Orientation::Landscape,
+        title: doc.title("Graduatoria riservata"),
+        reference: doc.reference(),
+        footer: format!(
+            "{} · documento ad uso esclusivo del personale autorizzato",
+            doc.footer("Graduatoria riservata")
+        ),
+        reserved: true,
+    };
+    render(spec, |flow| {
+        flow.paragraph(&doc.summary(), Style::regular(9.0));
+        flow.paragraph(
+            "Documento riservato: contiene dati personali dei richiedenti. Non pubblicare, non \
+             affiggere, non consegnare a terzi. Per la pubblicazione usare la graduatoria \
+             pubblica, che riporta soltanto i codici domanda.",
+            BODY.coloured(Colour::RESERVED),
+        );
+        ranked_section(flow, doc, &by_code);
+        excluded_section(flow, doc, &by_code);
+        Ok(())
+    })
+}
+
+fn match_details<'d>(
+    doc: &RankingDocument,
+    details: &'d [ReservedDetails],
+) -> Result<HashMap<&'d str, &'d ReservedDetails>, PrintError> {
+    let mut by_code = HashMap::with_capacity(details.len());
+    for d in details {
+        if by_code.insert(d.application_code.as_str(), d).is_some() {
+            return Err(PrintError::DuplicateCode(d.application_code.clone()));
+        }
+    }
+    for row in &doc.rows {
+        let Some(d) = by_code.get(row.application_code.as_str()) else {
+            return Err(PrintError::MissingDetails(row.application_code.clone()));
+        };
+        if row.outcome != Outcome::Excluded && d.breakdown.total() != row.score {
+            return Err(PrintError::InconsistentScore {
+                code: row.application_code.clone(),
+                score: row.score,
+                sum: d.breakdown.total(),
+            });
+        }
+    }
+    if by_code.len() > doc.rows.len() {
+        let in_doc: std::collections::HashSet<&str> =
+            doc.rows.iter().map(|r| r.application_code.as_str()).collect();
+        if let Some(extra) = details
+            .iter()
+            .find(|d| !in_doc.contains(d.application_code.as_str()))
+        {
+            return Err(PrintError::UnknownDetails(extra.application_code.clone()));
+        }
+    }
+    Ok(by_code)
+}
+
+fn full_name(d: &ReservedDetails) -> String {
+    format!("{} {}", d.surname, d.name)
+}
+
+fn ranked_section(
+    flow: &mut Flow<'_>,
+    doc: &RankingDocument,
+    by_code: &HashMap<&str, &ReservedDetails>,
+) {
+    flow.heading("Graduatoria con punteggi per criterio", 14.0);
+    let legend: Vec<&str> = FACTORS.iter().map(|(_, legend)| *legend).collect();
+    flow.paragraph(
+        &format!("{}. Tot.: punteggio totale.", legend.join("; ")),
+        Style::regular(7.5).coloured(Colour::MUTED),
+    );
+    flow.space(1.0);
+    let mut ranked = doc.ranked().peekable();
+    if ranked.peek().is_none() {
+        flow.paragraph("Nessuna domanda idonea.", BODY);
+        return;
+    }
+    let factor_width = 10.5;
+    let fixed = 12.0 + 28.0 + 34.0 + 30.0 + 12.0 + 26.0 + 9.0 * factor_width;
+    let mut columns = vec![
+        Column::new("Pos.", 12.0, Align::Right),
+        Column::new("Codice domanda", 28.0, Align::Left).bold(),
+        Column::new("Cognome e nome", flow.width() - fixed, Align::Left),
+        Column::new("Codice fiscale", 34.0, Align::Left),
+        Column::new("Comune", 30.0, Align::Left),
+    ];
+    columns.extend(
+        FACTORS
+            .iter()
+            .map(|(title, _)| Column::new(title, factor_width, Align::Right)),
+    );
+    columns.push(Column::new("Tot.", 12.0, Align::Right).bold());
+    columns.push(Column::new("Esito", 26.0, Align::Left));
+    let table = Table { columns, size: 7.5 };
+    flow.table(
+        &table,
+        ranked.map(|row| {
+            // Present for every row: `match_details` checked it.
+            let d = by_code[row.application_code.as_str()];
+            let mut cells = vec![
+                position_text(row.position),
+                row.application_code.clone(),
+                full_name(d),
+                d.codice_fiscale.clone(),
+                d.comune.clone(),
+            ];
+            cells.extend(d.breakdown.factors().iter().map(i32::to_string));
+            cells.push(row.score.to_string());
+            cells.push(row.outcome.label_it().to_string());
+            cells
+        }),
+    );
+}
+
+fn excluded_section(
+    flow: &mut Flow<'_>,
+    doc: &RankingDocument,
+    by_code: &HashMap<&str, &ReservedDetails>,
+) {
+    flow.heading("Domande escluse e motivi", 14.0);
+    let codes = doc.excluded_codes();
+    if codes.is_empty() {
+        flow.paragraph("Nessuna domanda esclusa.", BODY);
+        return;
+    }
+    let fixed = 28.0 + 55.0 + 34.0 + 34.0;
+    let table = Table {
+        columns: vec![
+            Column::new("Codice domanda", 28.0, Align::Left).bold(),
+            Column::new("Cognome e nome", 55.0, Align::Left),
+            Column::new("Codice fiscale", 34.0, Align::Left),
+            Column::new("Comune", 34.0, Align::Left),
+            Column::new("Motivi dell'esclusione", flow.width() - fixed, Align::Left),
+        ],
+        size: 7.5,
+    };
+    flow.table(
+        &table,
+        codes.into_iter().map(|code| {
+            let d = by_code[code];
+            let reasons = if d.exclusion_reasons.is_empty() {
+                "(motivo non indicato)".to_string()
+            } else {
+                d.exclusion_reasons.join("\n")
+            };
+            [
+                code.to_string(),
+                full_name(d),
+                d.codice_fiscale.clone(),
+                d.comune.clone(),
+                reasons,
+            ]
+        }),
+    );
+}

@@ -1,0 +1,56 @@
+//! Printed documents in the shape of Italian public-administration papers: the receipt handed
+//! to an applicant, the public ranking for the notice boards and the reserved ranking for staff.
+//!
+//! The API takes its own plain view models (strings, numbers, dates), filled in by the app from
+//! the domain: printing never depends on how a rule is computed, and the public ranking's input
+//! type has no field for personal data at all. Documents are A4 PDFs with DejaVu Sans embedded
+//! and subset, so accents print and extract correctly and files stay small.
+
+mod canvas;
+mod flow;
+mod fonts;
+pub mod format;
+mod frame;
+mod internal;
+mod ranking;
+mod receipt;
+
+pub use frame::Letterhead;
+pub use internal::{Breakdown, ReservedDetails, internal_ranking};
+pub use ranking::{ObjectionsWindow, Outcome, RankingDocument, RankingRow, Stage, public_ranking};
+pub use receipt::{
+    Housing, IseeKind, Receipt, ReceiptApplicant, ReceiptIsee, ReceiptMember, receipt,
+};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PrintError {
+    #[error("il carattere tipografico incorporato non è leggibile")]
+    Font,
+    #[error("lo stemma non è un'immagine PNG leggibile: {0}")]
+    Crest(String),
+    #[error("il codice domanda {0} compare più di una volta")]
+    DuplicateCode(String),
+    #[error("mancano i dati riservati della domanda {0}")]
+    MissingDetails(String),
+    #[error("dati riservati per la domanda {0}, che non è in graduatoria")]
+    UnknownDetails(String),
+    #[error(
+        "domanda {code}: la somma dei punteggi per criterio ({sum}) non corrisponde al \
+         punteggio totale ({score})"
+    )]
+    InconsistentScore { code: String, score: i32, sum: i32 },
+}
+
+impl PrintError {
+    /// A stable identifier for front ends, which never match on messages.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PrintError::Font => "print.font",
+            PrintError::Crest(_) => "print.crest",
+            PrintError::DuplicateCode(_) => "print.duplicate_code",
+            PrintError::MissingDetails(_) => "print.missing_details",
+            PrintError::UnknownDetails(_) => "print.unknown_details",
+            PrintError::InconsistentScore { .. } => "print.inconsistent_score",
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! Bandi: calls for applications, stored with the TOML they were read from.
+
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use sportello_domain::Bando;
+
+use crate::audit::{self, Actor};
+use crate::record::{content_hash, new_id, next_version};
+use crate::{Result, Store, StoreError};
+
+/// What saving a bando did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BandoSaved {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+impl Store {
+    /// Stores a bando, or replaces the one with the same id when its text changed.
+    pub fn save_bando(
+        &mut self,
+        bando: &Bando,
+        toml: &str,
+        at: DateTime<FixedOffset>,
+        actor: &Actor,
+    ) -> Result<BandoSaved> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let owner: String = tx
+            .query_row("SELECT comune FROM install", [], |r| r.get(0))
+            .optional()?
+            .ok_or(StoreError::NotInitialized)?;
+        let hash = content_hash(&toml);
+        let existing: Option<(String, String)> = tx
+            .query_row(
+                "SELECT id, content_hash FROM bandi WHERE code = ?1",
+                [&bando.id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let outcome = match existing {
+            Some((_, old_hash)) if old_hash == hash => BandoSaved::Unchanged,
+            Some((id, _)) => {
+                let version = next_version(&tx)?;
+                tx.execute(
+                    "UPDATE bandi SET version = ?2, content_hash = ?3, title = ?4, opens = ?5,
+                     closes = ?6, toml = ?7 WHERE id = ?1",
+                    params![
+                        id,
+                        version,
+                        hash,
+                        bando.title,
+                        bando.opens.to_string(),
+                        bando.closes.to_string(),
+                        toml
+                    ],
+                )?;
+                BandoSaved::Updated
+            }
+            None => {
+                let version = next_version(&tx)?;
+                tx.execute(
+                    "INSERT INTO bandi (id, owner, version, content_hash, code, title, opens,
+                     closes, toml) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                    params![
+                        new_id().to_string(),
+                        owner,
+                        version,
+                        hash,
+                        bando.id,
+                        bando.title,
+                        bando.opens.to_string(),
+                        bando.closes.to_string(),
+                        toml
+                    ],
+                )?;
+                BandoSaved::Created
+            }
+        };
+        if outcome != BandoSaved::Unchanged {
+            audit::log(
+                &tx,
+                at,
+                actor,
+                if outcome == BandoSaved::Created {
+                    "bando_create"
+                } else {
+                    "bando_update"
+                },
+                "bando",
+                Some(&bando.id),
+                serde_json::json!({ "title": bando.title }),
+            )?;
+        }
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    pub fn bando(&self, code: &str) -> Result<Option<Bando>> {
+        let toml: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT toml FROM bandi WHERE code = ?1 AND deleted = 0",
+                [code],
+                |r| r.get(0),
+            )
+            .optional()?;
+        toml.map(|t| parse(&t)).transpose()
+    }
+
+    /// Every bando, the most recently opened first.
+    pub fn bandi(&self) -> Result<Vec<Bando>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT toml FROM bandi WHERE deleted = 0 ORDER BY opens DESC, code")?;
+        let texts = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        texts.iter().map(|t| parse(t)).collect()
+    }
+
+    /// The TOML text a bando was read from.
+    pub fn bando_toml(&self, code: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT toml FROM bandi WHERE code = ?1 AND deleted = 0",
+                [code],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+}
+
+fn parse(toml: &str) -> Result<Bando> {
+    Bando::from_toml(toml).map_err(|e| StoreError::Corrupt(e.to_string()))
+}

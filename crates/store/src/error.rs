@@ -1,0 +1,59 @@
+use rusqlite::ErrorCode;
+
+/// What can go wrong in the database, with an Italian message that says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "il database è stato creato da una versione più recente di Sportello (schema {found}, \
+         questa versione conosce fino allo schema {supported}): aggiornare l'applicazione"
+    )]
+    NewerSchema { found: i64, supported: i64 },
+    #[error("il database non è ancora inizializzato: eseguire prima `sportello init`")]
+    NotInitialized,
+    #[error("il database è già inizializzato per il comune {comune}")]
+    AlreadyInitialized { comune: String },
+    #[error("il bando {0} non esiste: importarlo prima con `sportello bando import`")]
+    UnknownBando(String),
+    #[error("la domanda {0} non esiste")]
+    UnknownApplication(String),
+    #[error("disco pieno: liberare spazio e riprovare; nessun dato è stato modificato")]
+    DiskFull,
+    #[error("il database è in uso da un altro programma: riprovare tra qualche istante")]
+    Busy,
+    #[error("impossibile accedere a {path}: {message}")]
+    Io { path: String, message: String },
+    #[error("dato non valido nel database ({0}): il file potrebbe essere danneggiato")]
+    Corrupt(String),
+    #[error("errore del database: {0}")]
+    Sqlite(rusqlite::Error),
+}
+
+impl StoreError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NewerSchema { .. } => "db_newer_schema",
+            Self::NotInitialized => "db_not_initialized",
+            Self::AlreadyInitialized { .. } => "db_already_initialized",
+            Self::UnknownBando(_) => "unknown_bando",
+            Self::UnknownApplication(_) => "unknown_application",
+            Self::DiskFull => "disk_full",
+            Self::Busy => "db_busy",
+            Self::Io { .. } => "io",
+            Self::Corrupt(_) => "db_corrupt",
+            Self::Sqlite(_) => "db_error",
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::DiskFull) => Self::DiskFull,
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Self::Busy,
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => {
+                Self::Corrupt(e.to_string())
+            }
+            _ => Self::Sqlite(e),
+        }
+    }
+}

@@ -1,0 +1,94 @@
+//! The install: which comune this database belongs to, in which district.
+
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use sportello_domain::District;
+
+use crate::audit::{self, Actor};
+use crate::{Result, Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Install {
+    /// ISTAT code of this install's comune: every application recorded here is filed there.
+    pub comune: String,
+    pub district: District,
+    pub district_toml: String,
+    pub created_at: String,
+}
+
+impl Install {
+    pub fn is_capofila(&self) -> bool {
+        self.district.is_capofila(&self.comune)
+    }
+}
+
+impl Store {
+    pub fn install(&self) -> Result<Option<Install>> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT comune, district_toml, created_at FROM install",
+                [],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                },
+            )
+            .optional()?;
+        row.map(|(comune, district_toml, created_at)| {
+            let district = District::from_toml(&district_toml)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            Ok(Install {
+                comune,
+                district,
+                district_toml,
+                created_at,
+            })
+        })
+        .transpose()
+    }
+
+    /// The install, or the error that tells the user to run `init` first.
+    pub fn require_install(&self) -> Result<Install> {
+        self.install()?.ok_or(StoreError::NotInitialized)
+    }
+
+    /// Binds this database to a comune of a district. Done once.
+    pub fn initialize(
+        &mut self,
+        district: &District,
+        district_toml: &str,
+        comune: &str,
+        at: DateTime<FixedOffset>,
+        actor: &Actor,
+    ) -> Result<Install> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let existing: Option<String> = tx
+            .query_row("SELECT comune FROM install", [], |r| r.get(0))
+            .optional()?;
+        if let Some(comune) = existing {
+            return Err(StoreError::AlreadyInitialized { comune });
+        }
+        tx.execute(
+            "INSERT INTO install (singleton, comune, district_id, district_toml, created_at)
+             VALUES (1, ?1, ?2, ?3, ?4)",
+            params![comune, district.id, district_toml, at.to_rfc3339()],
+        )?;
+        audit::log(
+            &tx,
+            at,
+            actor,
+            "init",
+            "install",
+            Some(comune),
+            serde_json::json!({ "district": district.id }),
+        )?;
+        tx.commit()?;
+        self.require_install()
+    }
+}

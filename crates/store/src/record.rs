@@ -1,0 +1,49 @@
+//! What every synchronised row carries (design.md §2).
+
+use rusqlite::Transaction;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::Result;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncMeta {
+    /// UUID v7, made by the owner.
+    pub id: Uuid,
+    /// ISTAT code of the comune that owns (and alone edits) the row.
+    pub owner: String,
+    /// The owner's change counter when the row last changed.
+    pub version: i64,
+    /// SHA-256 (hex) of the row's content.
+    pub content_hash: String,
+    /// Tombstone: the row was erased; its body is purged.
+    pub deleted: bool,
+}
+
+/// One synchronised row: its table, sync metadata and content.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    pub table: String,
+    #[serde(flatten)]
+    pub meta: SyncMeta,
+    pub body: serde_json::Value,
+}
+
+pub(crate) fn content_hash(body: &impl Serialize) -> String {
+    let bytes = serde_json::to_vec(body).expect("row content always serialises");
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Takes the next value of the owner's change counter.
+pub(crate) fn next_version(tx: &Transaction) -> Result<i64> {
+    Ok(tx.query_row(
+        "UPDATE install SET change_seq = change_seq + 1 RETURNING change_seq",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+pub(crate) fn new_id() -> Uuid {
+    Uuid::now_v7()
+}

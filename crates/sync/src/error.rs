@@ -1,0 +1,259 @@
+//! Every reason a file is refused, in the order the checks run, with a stable code for the UI
+//! and an Italian message that says what happened and what to do.
+
+use std::fmt;
+
+/// Which family of Sportello file a header declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// A sync bundle (upload or publish).
+    Bundle,
+    /// A comune's enrolment file (its public keys).
+    Enrolment,
+    /// The capofila's district file (configuration, bandi, keys).
+    District,
+}
+
+impl fmt::Display for FileKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FileKind::Bundle => "un pacchetto di sincronizzazione",
+            FileKind::Enrolment => "un file di adesione",
+            FileKind::District => "un file del distretto",
+        })
+    }
+}
+
+/// What exactly was damaged, for the import log; the UI shows one message for all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Damage {
+    /// The declared header length is beyond any header we write.
+    HeaderTooLarge,
+    /// The header is not the JSON this version writes.
+    HeaderUnreadable,
+    /// Bytes follow the payload.
+    TrailingBytes,
+    /// The payload length differs from the one in the signed header.
+    PayloadLength,
+    /// The payload's SHA-256 differs from the one in the signed header.
+    PayloadHash,
+    /// The payload does not decrypt or decompress although the header is intact.
+    Payload,
+    /// The manifest line does not repeat the header's identity.
+    Manifest,
+    /// A record line is not JSON.
+    RecordLine,
+    /// The body of an enrolment or district file is not what this version writes.
+    DocumentBody,
+}
+
+impl Damage {
+    /// Stable snake_case code for logs and the quarantine reason.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Damage::HeaderTooLarge => "header_too_large",
+            Damage::HeaderUnreadable => "header_unreadable",
+            Damage::TrailingBytes => "trailing_bytes",
+            Damage::PayloadLength => "payload_length",
+            Damage::PayloadHash => "payload_hash",
+            Damage::Payload => "payload",
+            Damage::Manifest => "manifest",
+            Damage::RecordLine => "record_line",
+            Damage::DocumentBody => "document_body",
+        }
+    }
+}
+
+impl fmt::Display for Damage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Damage::HeaderTooLarge => "intestazione di lunghezza impossibile",
+            Damage::HeaderUnreadable => "intestazione illeggibile",
+            Damage::TrailingBytes => "dati in eccesso in fondo al file",
+            Damage::PayloadLength => "lunghezza del contenuto diversa da quella firmata",
+            Damage::PayloadHash => "impronta del contenuto diversa da quella firmata",
+            Damage::Payload => "contenuto cifrato o compresso illeggibile",
+            Damage::Manifest => "manifesto diverso dall'intestazione",
+            Damage::RecordLine => "riga di dati illeggibile",
+            Damage::DocumentBody => "contenuto del documento illeggibile",
+        })
+    }
+}
+
+/// Why a bundle, enrolment or district file is refused.
+///
+/// Variants are listed in the order the checks run: a file is refused by the first check it
+/// fails. `Fork`, `Rollback`, `RecordNotOwned` and `InvalidRecord` are decided by the caller
+/// with its database; they live here so every refusal shares one type.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BundleError {
+    #[error(
+        "Questo file non è un file di Sportello (pacchetto, adesione o file del distretto). \
+         Controllare di aver scelto il file giusto."
+    )]
+    NotABundle,
+
+    #[error(
+        "Il file è nel formato versione {found}, ma questa installazione legge solo la versione \
+         {supported}. Aggiornare Sportello e ripetere l'importazione."
+    )]
+    UnsupportedVersion { found: u16, supported: u16 },
+
+    #[error(
+        "Il file è troncato ({actual} byte, ne servono almeno {needed}): probabilmente la copia \
+         dalla chiavetta non è terminata. Chiedere al mittente di inviarlo di nuovo."
+    )]
+    Truncated { needed: u64, actual: u64 },
+
+    #[error(
+        "Il file è danneggiato ({0}): non corrisponde a quanto firmato dal mittente. Chiedere al \
+         mittente di inviarlo di nuovo; se succede ancora, provare un'altra chiavetta."
+    )]
+    Corrupted(Damage),
+
+    #[error(
+        "Questo file è {found}, non {expected}: importarlo con la funzione adatta a quel tipo di \
+         file."
+    )]
+    WrongFileKind { expected: FileKind, found: FileKind },
+
+    #[error(
+        "Il file appartiene al distretto {found}, non a questo ({expected}). Non importarlo e \
+         verificare da dove proviene."
+    )]
+    WrongDistrict { expected: String, found: String },
+
+    #[error(
+        "Il file è firmato con una chiave ({key_id}) che non risulta autorizzata per il comune \
+         {sender}. Se il comune ha cambiato computer o chiave, registrarne prima l'adesione; \
+         altrimenti non importare il file e avvisare il capofila."
+    )]
+    UnknownKey { sender: String, key_id: String },
+
+    #[error(
+        "Il file numero {seq} del comune {sender} è firmato con la chiave {key_id}, revocata dal \
+         numero {revoked_from_seq}. Non importarlo: chiedere al comune di esportare di nuovo con \
+         la chiave attuale."
+    )]
+    RevokedKey { sender: String, key_id: String, seq: u64, revoked_from_seq: u64 },
+
+    #[error(
+        "La firma del file non è valida: il file è stato modificato dopo essere stato firmato. \
+         Non importarlo e chiedere al mittente di inviarlo di nuovo."
+    )]
+    BadSignature,
+
+    #[error(
+        "L'impronta della chiave nel file ({found}) non corrisponde a quella comunicata \
+         ({expected}). Non accettare il file: verificare l'impronta per telefono con il mittente."
+    )]
+    FingerprintMismatch { expected: String, found: String },
+
+    #[error(
+        "Il file è destinato a {recipients}, non a questa installazione ({us}). Verificare che \
+         sia stato consegnato al destinatario giusto."
+    )]
+    NotAddressedToUs { recipients: String, us: String },
+
+    #[error(
+        "Il comune {sender} ha già inviato un file numero {seq} con un contenuto diverso: i due \
+         file sono in conflitto e questo non è stato importato. Contattare il comune per capire \
+         quale esportazione è valida."
+    )]
+    Fork { sender: String, seq: u64 },
+
+    #[error(
+        "Il file contiene la versione {received}, più vecchia di quella già ricevuta ({held}): \
+         probabilmente è una copia vecchia. Non è stato importato; usare il file più recente."
+    )]
+    Rollback { held: u64, received: u64 },
+
+    #[error(
+        "Il file del comune {sender} contiene un dato ({record}) che appartiene al comune \
+         {owner}: un comune può inviare solo i propri dati. Il file non è stato importato; \
+         avvisare l'assistenza."
+    )]
+    RecordNotOwned { sender: String, owner: String, record: String },
+
+    #[error(
+        "Il file contiene un dato non valido ({record}: {reason}). Il file non è stato \
+         importato; chiedere al mittente di aggiornare Sportello ed esportare di nuovo."
+    )]
+    InvalidRecord { record: String, reason: String },
+}
+
+impl BundleError {
+    /// Stable snake_case code: the UI and the logs match on this, never on the message.
+    pub fn code(&self) -> &'static str {
+        match self {
+            BundleError::NotABundle => "not_a_bundle",
+            BundleError::UnsupportedVersion { .. } => "unsupported_version",
+            BundleError::Truncated { .. } => "truncated",
+            BundleError::Corrupted(_) => "corrupted",
+            BundleError::WrongFileKind { .. } => "wrong_file_kind",
+            BundleError::WrongDistrict { .. } => "wrong_district",
+            BundleError::UnknownKey { .. } => "unknown_key",
+            BundleError::RevokedKey { .. } => "revoked_key",
+            BundleError::BadSignature => "bad_signature",
+            BundleError::FingerprintMismatch { .. } => "fingerprint_mismatch",
+            BundleError::NotAddressedToUs { .. } => "not_addressed_to_us",
+            BundleError::Fork { .. } => "fork",
+            BundleError::Rollback { .. } => "rollback",
+            BundleError::RecordNotOwned { .. } => "record_not_owned",
+            BundleError::InvalidRecord { .. } => "invalid_record",
+        }
+    }
+
+    /// The Italian message shown to the operator (the same text as `Display`).
+    pub fn message(&self) -> String {
+        self.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_distinct_snake_case() {
+        let all = [
+            BundleError::NotABundle,
+            BundleError::UnsupportedVersion { found: 2, supported: 1 },
+            BundleError::Truncated { needed: 10, actual: 3 },
+            BundleError::Corrupted(Damage::PayloadHash),
+            BundleError::WrongFileKind { expected: FileKind::Bundle, found: FileKind::District },
+            BundleError::WrongDistrict { expected: "D48".into(), found: "D99".into() },
+            BundleError::UnknownKey { sender: "089009".into(), key_id: "k".into() },
+            BundleError::RevokedKey {
+                sender: "089009".into(),
+                key_id: "k".into(),
+                seq: 5,
+                revoked_from_seq: 4,
+            },
+            BundleError::BadSignature,
+            BundleError::FingerprintMismatch { expected: "A".into(), found: "B".into() },
+            BundleError::NotAddressedToUs { recipients: "089017".into(), us: "089009".into() },
+            BundleError::Fork { sender: "089009".into(), seq: 3 },
+            BundleError::Rollback { held: 4, received: 3 },
+            BundleError::RecordNotOwned {
+                sender: "089009".into(),
+                owner: "089021".into(),
+                record: "r".into(),
+            },
+            BundleError::InvalidRecord { record: "r".into(), reason: "x".into() },
+        ];
+        let codes: std::collections::BTreeSet<_> = all.iter().map(BundleError::code).collect();
+        assert_eq!(codes.len(), all.len());
+        for e in &all {
+            assert!(e.code().bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+            let message = e.message();
+            assert!(message.ends_with('.'), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_truncated_file_tells_the_operator_to_ask_again() {
+        let m = BundleError::Truncated { needed: 100, actual: 40 }.message();
+        assert!(m.contains("troncato") && m.contains("inviarlo di nuovo"), "{m}");
+    }
+}

@@ -1,0 +1,42 @@
+//! The desktop shell: Tauri commands, state and dialogs over `sportello-app`. No business logic
+//! lives here; every command hands its work to the use-case layer off the main thread.
+
+mod commands;
+mod db_location;
+mod error;
+mod state;
+
+use std::process::ExitCode;
+
+pub use db_location::{DB_ENV, DbLocationError, resolve_db_path};
+pub use error::CommandError;
+pub use state::DesktopState;
+
+/// Starts the window. Returns a failing exit code, after saying why on stderr, when the database
+/// location cannot be resolved or the window cannot be created.
+pub fn run() -> ExitCode {
+    let db_path = match resolve_db_path(
+        std::env::args_os().skip(1),
+        std::env::var_os(DB_ENV),
+        dirs::data_dir(),
+    ) {
+        Ok(path) => path,
+        Err(err) => {
+            eprintln!("sportello-desktop: {err}");
+            return ExitCode::from(2);
+        }
+    };
+
+    let outcome = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .manage(DesktopState::new(db_path))
+        .invoke_handler(tauri::generate_handler![commands::info::app_info])
+        .run(tauri::generate_context!());
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("sportello-desktop: impossibile avviare la finestra: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+const invoke = vi.fn();
+vi.mock('@tauri-apps/api/core', () => ({ invoke }));
+
+const { appInfo, isCommandError, toCommandError } = await import('./api');
+
+describe('toCommandError', () => {
+  it('keeps an error sent by a command, field included', () => {
+    const sent = { code: 'invalid_codice_fiscale', message: 'Codice fiscale non valido.', field: 'codiceFiscale' };
+    expect(toCommandError(sent)).toEqual(sent);
+  });
+
+  it('wraps a bare string from the IPC layer with an Italian message', () => {
+    const err = toCommandError('Command app_info not allowed by ACL');
+    expect(err.code).toBe('ipc');
+    expect(err.message).toBe(
+      "Comunicazione con l'applicazione non riuscita: Command app_info not allowed by ACL",
+    );
+    expect(err.field).toBeUndefined();
+  });
+
+  it('does not take an object with a non-string field for a command error', () => {
+    expect(isCommandError({ code: 'x', message: 'y', field: 3 })).toBe(false);
+    expect(isCommandError({ code: 'x' })).toBe(false);
+    expect(isCommandError(null)).toBe(false);
+  });
+});
+
+describe('appInfo', () => {
+  beforeEach(() => invoke.mockReset());
+
+  it('calls the app_info command and returns its answer', async () => {
+    const info = { version: '0.1.0', dbPath: '/tmp/x.db', dbExists: false };
+    invoke.mockResolvedValueOnce(info);
+    await expect(appInfo()).resolves.toEqual(info);
+    expect(invoke).toHaveBeenCalledWith('app_info', undefined);
+  });
+
+  it('rejects with a CommandError whatever the IPC layer threw', async () => {
+    invoke.mockRejectedValueOnce(new Error('finestra chiusa'));
+    await expect(appInfo()).rejects.toEqual({
+      code: 'ipc',
+      message: "Comunicazione con l'applicazione non riuscita: finestra chiusa",
+    });
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { formatDate, formatEuro, parseDate, parseEuro } from './format';
+
+describe('formatDate', () => {
+  it('shows an ISO date as gg/mm/aaaa', () => {
+    expect(formatDate('2025-03-07')).toBe('07/03/2025');
+    expect(formatDate('1948-12-31')).toBe('31/12/1948');
+  });
+
+  it('returns anything else unchanged', () => {
+    expect(formatDate('')).toBe('');
+    expect(formatDate('07/03/2025')).toBe('07/03/2025');
+    expect(formatDate('2025-03-07T10:00:00Z')).toBe('2025-03-07T10:00:00Z');
+  });
+});
+
+describe('parseDate', () => {
+  it('reads gg/mm/aaaa and its common variants', () => {
+    expect(parseDate('07/03/2025')).toBe('2025-03-07');
+    expect(parseDate(' 7/3/2025 ')).toBe('2025-03-07');
+    expect(parseDate('07.03.2025')).toBe('2025-03-07');
+    expect(parseDate('07-03-2025')).toBe('2025-03-07');
+  });
+
+  it('knows leap years', () => {
+    expect(parseDate('29/02/2024')).toBe('2024-02-29');
+    expect(parseDate('29/02/2025')).toBeNull();
+    expect(parseDate('29/02/1900')).toBeNull();
+    expect(parseDate('29/02/2000')).toBe('2000-02-29');
+  });
+
+  it('refuses dates that do not exist or are not dates', () => {
+    for (const input of ['31/04/2025', '00/01/2025', '01/13/2025', '2025-03-07', '7/3/25', 'ieri', '']) {
+      expect(parseDate(input), input).toBeNull();
+    }
+  });
+});
+
+describe('formatEuro', () => {
+  it('writes € 1.234,56 with dot thousands and comma decimals', () => {
+    expect(formatEuro('1234.56')).toBe('€ 1.234,56');
+    expect(formatEuro('1234567.8')).toBe('€ 1.234.567,80');
+    expect(formatEuro('999')).toBe('€ 999,00');
+    expect(formatEuro('0.5')).toBe('€ 0,50');
+    expect(formatEuro(12000)).toBe('€ 12.000,00');
+  });
+
+  it('rounds half away from zero to the cent, carrying across digits', () => {
+    expect(formatEuro('1.005')).toBe('€ 1,01');
+    expect(formatEuro('1.004')).toBe('€ 1,00');
+    expect(formatEuro('999.995')).toBe('€ 1.000,00');
+    expect(formatEuro('-2.345')).toBe('-€ 2,35');
+  });
+
+  it('never writes a negative zero', () => {
+    expect(formatEuro('-0.001')).toBe('€ 0,00');
+    expect(formatEuro('0')).toBe('€ 0,00');
+  });
+
+  it('returns what is not a decimal amount unchanged', () => {
+    expect(formatEuro('abc')).toBe('abc');
+    expect(formatEuro('1,5')).toBe('1,5');
+    expect(formatEuro(Number.NaN)).toBe('NaN');
+  });
+});
+
+describe('parseEuro', () => {
+  it('reads Italian amounts into decimal strings', () => {
+    expect(parseEuro('1.234,56')).toBe('1234.56');
+    expect(parseEuro('1234,5')).toBe('1234.50');
+    expect(parseEuro('€ 12.000')).toBe('12000');
+    expect(parseEuro('0,00')).toBe('0.00');
+    expect(parseEuro(' 7500 ')).toBe('7500');
+    expect(parseEuro('007')).toBe('7');
+  });
+
+  it('round-trips with formatEuro', () => {
+    expect(formatEuro(parseEuro('9.876,54') ?? '')).toBe('€ 9.876,54');
+  });
+
+  it('refuses ambiguous, negative or malformed amounts', () => {
+    for (const input of ['1234.56', '1.23', '12.34,5', '-5', '1,234', '', 'mille', '1.2345,00']) {
+      expect(parseEuro(input), input).toBeNull();
+    }
+  });
+});
