@@ -54,7 +54,9 @@ impl fmt::Display for Expected {
 pub enum CodiceFiscaleError {
     #[error("il codice fiscale deve avere 16 caratteri, ne ha {found}")]
     WrongLength { found: usize },
-    #[error("carattere non valido in posizione {position} del codice fiscale: «{found}», atteso {expected}")]
+    #[error(
+        "carattere non valido in posizione {position} del codice fiscale: «{found}», atteso {expected}"
+    )]
     BadCharacter {
         /// One-based, as an operator counts.
         position: usize,
@@ -158,7 +160,11 @@ impl CodiceFiscale {
             // Two digits are at most 99.
             year_2digits: two_digits(b[6], b[7]) as u8,
             month: month_of(b[8]).unwrap_or_default(),
-            day: if day_code > 40 { day_code - 40 } else { day_code },
+            day: if day_code > 40 {
+                day_code - 40
+            } else {
+                day_code
+            },
             sex: if day_code > 40 { Sex::F } else { Sex::M },
             place,
         }
@@ -222,10 +228,7 @@ fn digit_value(c: u8) -> u8 {
     if c.is_ascii_digit() {
         c - b'0'
     } else {
-        OMOCODIA
-            .iter()
-            .position(|&l| l == c)
-            .map_or(0, |i| i as u8)
+        OMOCODIA.iter().position(|&l| l == c).map_or(0, |i| i as u8)
     }
 }
 
@@ -427,7 +430,8 @@ pub fn cross_check(cf: &CodiceFiscale, person: &Person, district: &District) -> 
     let typed = person.birth_date;
     let mut mismatches = Vec::new();
     let typed_year = typed.year().rem_euclid(100) as u8;
-    if (decoded.year_2digits, decoded.month, decoded.day) != (typed_year, typed.month(), typed.day())
+    if (decoded.year_2digits, decoded.month, decoded.day)
+        != (typed_year, typed.month(), typed.day())
     {
         mismatches.push(Mismatch::BirthDate {
             in_code: (decoded.day, decoded.month, decoded.year_2digits),
@@ -470,15 +474,71 @@ mod tests {
 
     /// The district's test people (domain.md §5) and published examples, with their data.
     const PEOPLE: [(&str, &str, &str, (i32, u32, u32), Sex, &str); 8] = [
-        ("RSSMRA80A01H501U", "Rossi", "Mario", (1980, 1, 1), Sex::M, "H501"),
-        ("RSSMRA79B11C566R", "Rossi", "Mario", (1979, 2, 11), Sex::M, "C566"),
+        (
+            "RSSMRA80A01H501U",
+            "Rossi",
+            "Mario",
+            (1980, 1, 1),
+            Sex::M,
+            "H501",
+        ),
+        (
+            "RSSMRA79B11C566R",
+            "Rossi",
+            "Mario",
+            (1979, 2, 11),
+            Sex::M,
+            "C566",
+        ),
         // Fictional name and surname that give the published code's letters.
-        ("FRNSST75D50A717N", "Fornari", "Sesta", (1975, 4, 10), Sex::F, "A717"),
-        ("RSSMRA80A01I754N", "Rossi", "Mario", (1980, 1, 1), Sex::M, "I754"),
-        ("BNCGLI92M55D636B", "Bianchi", "Giulia", (1992, 8, 15), Sex::F, "D636"),
-        ("VRDSVT87T20M279N", "Verdi", "Salvatore", (1987, 12, 20), Sex::M, "M279"),
-        ("CSTNNA03H41B603O", "Costa", "Anna", (2003, 6, 1), Sex::F, "B603"),
-        ("LMBGPP55A01I785B", "Lombardo", "Giuseppe", (1955, 1, 1), Sex::M, "I785"),
+        (
+            "FRNSST75D50A717N",
+            "Fornari",
+            "Sesta",
+            (1975, 4, 10),
+            Sex::F,
+            "A717",
+        ),
+        (
+            "RSSMRA80A01I754N",
+            "Rossi",
+            "Mario",
+            (1980, 1, 1),
+            Sex::M,
+            "I754",
+        ),
+        (
+            "BNCGLI92M55D636B",
+            "Bianchi",
+            "Giulia",
+            (1992, 8, 15),
+            Sex::F,
+            "D636",
+        ),
+        (
+            "VRDSVT87T20M279N",
+            "Verdi",
+            "Salvatore",
+            (1987, 12, 20),
+            Sex::M,
+            "M279",
+        ),
+        (
+            "CSTNNA03H41B603O",
+            "Costa",
+            "Anna",
+            (2003, 6, 1),
+            Sex::F,
+            "B603",
+        ),
+        (
+            "LMBGPP55A01I785B",
+            "Lombardo",
+            "Giuseppe",
+            (1955, 1, 1),
+            Sex::M,
+            "I785",
+        ),
     ];
 
     fn person(cf: &str, birth: NaiveDate, sex: Sex, place: &str) -> Person {
@@ -687,7 +747,10 @@ mod tests {
         assert_eq!(omocode("RSSMRA80A01I754N", 7), "RSSMRAULALMITRQE");
         let decoded = CodiceFiscale::parse("RSSMRAULALMITRQE").unwrap().decode();
         assert_eq!(decoded.place, "I754");
-        assert_eq!((decoded.year_2digits, decoded.month, decoded.day), (80, 1, 1));
+        assert_eq!(
+            (decoded.year_2digits, decoded.month, decoded.day),
+            (80, 1, 1)
+        );
     }
 
     #[test]
@@ -699,7 +762,10 @@ mod tests {
                 assert!(parsed.is_ok(), "{code}");
             } else {
                 assert!(
-                    matches!(parsed, Err(CodiceFiscaleError::BadCharacter { position: 8, .. })),
+                    matches!(
+                        parsed,
+                        Err(CodiceFiscaleError::BadCharacter { position: 8, .. })
+                    ),
                     "{code}"
                 );
             }
@@ -720,7 +786,10 @@ mod tests {
             }
         );
         let salvatore = CodiceFiscale::parse("VRDSVT87T20M279N").unwrap().decode();
-        assert_eq!((salvatore.sex, salvatore.day, salvatore.month), (Sex::M, 20, 12));
+        assert_eq!(
+            (salvatore.sex, salvatore.day, salvatore.month),
+            (Sex::M, 20, 12)
+        );
     }
 
     #[test]
@@ -753,7 +822,8 @@ mod tests {
     #[test]
     fn encode_follows_the_letter_rules() {
         let d = date(1990, 1, 1);
-        let first6 = |surname: &str, name: &str| encode(surname, name, d, Sex::M, "I754")[..6].to_string();
+        let first6 =
+            |surname: &str, name: &str| encode(surname, name, d, Sex::M, "I754")[..6].to_string();
         // Surname: consonants, then vowels, then X.
         assert_eq!(&first6("Rossi", "Mario")[..3], "RSS");
         assert_eq!(&first6("Neri", "Mario")[..3], "NRE");

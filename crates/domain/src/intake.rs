@@ -1,1 +1,821 @@
-//! (being written)
+//! The checks an application form passes before it is stored.
+//!
+//! Every finding names the field it is about as a path into the form's JSON shape
+//! (`applicant.codice_fiscale`, `household[1].birth_date`, `isee.dsu_protocol` ...), carries
+//! a stable code for the UI and an Italian message that says what to do. All findings are
+//! returned at once, so the operator corrects the whole form in one pass.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::Serialize;
+
+use crate::application::{ApplicationForm, Person};
+use crate::codice_fiscale::{self, CodiceFiscale};
+use crate::district::District;
+use crate::isee::dsu_protocol_well_formed;
+
+/// Something that stops the form from being stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub field: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// Something the operator should look at; the form is stored anyway.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    pub field: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// Checks a form filed at `filed_at`, for a bando open from `window.0` to `window.1`
+/// (both included, when known), on the day `today`. `Ok` carries the warnings; `Err` every
+/// problem found (warnings are dropped then: they come back once the problems are fixed).
+pub fn check(
+    form: &ApplicationForm,
+    district: &District,
+    filed_at: DateTime<FixedOffset>,
+    window: Option<(NaiveDate, NaiveDate)>,
+    today: NaiveDate,
+) -> Result<Vec<Warning>, Vec<Problem>> {
+    let mut findings = Findings::default();
+    let declaration = &form.declaration;
+    let confirmed = form
+        .override_note
+        .as_deref()
+        .is_some_and(|note| !note.trim().is_empty());
+
+    let people = std::iter::once(("applicant".to_string(), &declaration.applicant.person)).chain(
+        declaration
+            .household
+            .iter()
+            .enumerate()
+            .map(|(i, member)| (format!("household[{i}]"), &member.person)),
+    );
+    // First field where each codice fiscale appears, to report repetitions.
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for (prefix, person) in people {
+        check_person(&mut findings, &prefix, person, district, today, confirmed);
+        let code = person.codice_fiscale.trim().to_uppercase();
+        if code.is_empty() {
+            continue;
+        }
+        let field = format!("{prefix}.codice_fiscale");
+        match seen.get(&code) {
+            Some(first) => {
+                let where_ = if first.starts_with("applicant") {
+                    "per il richiedente".to_string()
+                } else {
+                    format!("in {}", first.trim_end_matches(".codice_fiscale"))
+                };
+                findings.problem(
+                    field,
+                    "codice_fiscale_repeated",
+                    format!(
+                        "il codice fiscale {code} è già indicato {where_}: ogni persona \
+                         del nucleo familiare va inserita una sola volta, togliere la riga ripetuta \
+                         o correggere il codice"
+                    ),
+                );
+            }
+            None => {
+                seen.insert(code, field);
+            }
+        }
+    }
+
+    if let Some(isee) = &declaration.isee {
+        if isee.dsu_date > today {
+            findings.problem(
+                "isee.dsu_date",
+                "dsu_date_future",
+                format!(
+                    "la data della DSU ({}) è successiva a oggi ({}): correggerla come \
+                     sull'attestazione ISEE",
+                    italian(isee.dsu_date),
+                    italian(today)
+                ),
+            );
+        }
+        if isee.dsu_protocol.trim().is_empty() {
+            findings.warning(
+                "isee.dsu_protocol",
+                "dsu_protocol_missing",
+                "manca il protocollo della DSU: aggiungerlo, si legge sull'attestazione ISEE \
+                 (INPS-ISEE-aaaa-XXXXXXXXX-nn)"
+                    .to_string(),
+            );
+        } else if !dsu_protocol_well_formed(&isee.dsu_protocol) {
+            findings.warning(
+                "isee.dsu_protocol",
+                "dsu_protocol_malformed",
+                format!(
+                    "il protocollo della DSU «{}» non ha la forma INPS-ISEE-aaaa-XXXXXXXXX-nn: \
+                     viene conservato come scritto, controllarlo sull'attestazione ISEE",
+                    isee.dsu_protocol
+                ),
+            );
+        }
+    }
+
+    let filed_on = filed_at.date_naive();
+    match declaration.unemployed_since {
+        Some(since) if since > filed_on => findings.problem(
+            "unemployed_since",
+            "unemployed_since_after_filing",
+            format!(
+                "la data di inizio disoccupazione ({}) è successiva alla presentazione della \
+                 domanda ({}): correggerla",
+                italian(since),
+                italian(filed_on)
+            ),
+        ),
+        None if declaration.unemployed => findings.warning(
+            "unemployed_since",
+            "unemployed_since_missing",
+            "manca la data di inizio disoccupazione: senza di essa non si possono contare i mesi \
+             di disoccupazione, aggiungerla se il richiedente la conosce"
+                .to_string(),
+        ),
+        _ => {}
+    }
+
+    if filed_on > today {
+        findings.problem(
+            "filed_at",
+            "filed_at_future",
+            format!(
+                "la data di presentazione ({}) è nel futuro, oggi è {}: correggerla",
+                italian(filed_on),
+                italian(today)
+            ),
+        );
+    }
+    if let Some((opens, closes)) = window
+        && !(opens..=closes).contains(&filed_on)
+    {
+        findings.warning(
+            "filed_at",
+            "filed_outside_window",
+            format!(
+                "la domanda risulta presentata il {}, fuori dal periodo del bando (dal {} al {}): \
+                 viene registrata comunque, verificare la data di presentazione",
+                italian(filed_on),
+                italian(opens),
+                italian(closes)
+            ),
+        );
+    }
+
+    findings.into_result()
+}
+
+#[derive(Default)]
+struct Findings {
+    problems: Vec<Problem>,
+    warnings: Vec<Warning>,
+}
+
+impl Findings {
+    fn problem(&mut self, field: impl Into<String>, code: &'static str, message: String) {
+        self.problems.push(Problem {
+            field: field.into(),
+            code,
+            message,
+        });
+    }
+
+    fn warning(&mut self, field: impl Into<String>, code: &'static str, message: String) {
+        self.warnings.push(Warning {
+            field: field.into(),
+            code,
+            message,
+        });
+    }
+
+    fn into_result(self) -> Result<Vec<Warning>, Vec<Problem>> {
+        if self.problems.is_empty() {
+            Ok(self.warnings)
+        } else {
+            Err(self.problems)
+        }
+    }
+}
+
+/// Identity checks of one person, the applicant or a member of the household. Disagreements
+/// with the codice fiscale become warnings when the operator `confirmed` the data with a note.
+fn check_person(
+    findings: &mut Findings,
+    prefix: &str,
+    person: &Person,
+    district: &District,
+    today: NaiveDate,
+    confirmed: bool,
+) {
+    let field = |name: &str| format!("{prefix}.{name}");
+    if person.surname.trim().is_empty() {
+        findings.problem(
+            field("surname"),
+            "surname_empty",
+            "il cognome è vuoto: scriverlo come sul documento d'identità".to_string(),
+        );
+    }
+    if person.name.trim().is_empty() {
+        findings.problem(
+            field("name"),
+            "name_empty",
+            "il nome è vuoto: scriverlo come sul documento d'identità".to_string(),
+        );
+    }
+    if person.birth_date > today {
+        findings.problem(
+            field("birth_date"),
+            "birth_date_future",
+            format!(
+                "la data di nascita ({}) è nel futuro: correggerla come sul documento d'identità",
+                italian(person.birth_date)
+            ),
+        );
+    }
+    let place_well_formed = is_place_code(person.birth_place.trim());
+    if !place_well_formed {
+        findings.problem(
+            field("birth_place"),
+            "birth_place_invalid",
+            format!(
+                "il luogo di nascita «{}» non è un codice catastale: indicare il codice del \
+                 comune (una lettera e tre cifre, ad esempio I754 per Siracusa) o Z e tre cifre \
+                 per uno Stato estero",
+                person.birth_place
+            ),
+        );
+    }
+    let cf = match CodiceFiscale::parse(&person.codice_fiscale) {
+        Ok(cf) => cf,
+        Err(e) => {
+            findings.problem(
+                field("codice_fiscale"),
+                e.code(),
+                format!("{e}: ricopiarlo dalla tessera sanitaria o dal documento del richiedente"),
+            );
+            return;
+        }
+    };
+    for mismatch in codice_fiscale::cross_check(&cf, person, district) {
+        if matches!(mismatch, codice_fiscale::Mismatch::BirthPlace { .. }) && !place_well_formed {
+            // Already reported as a malformed place: one finding is enough.
+            continue;
+        }
+        if confirmed {
+            findings.warning(
+                field(mismatch.field()),
+                mismatch.code(),
+                format!("{mismatch}: dati confermati dalla nota dell'operatore (override_note)"),
+            );
+        } else {
+            findings.problem(
+                field(mismatch.field()),
+                mismatch.code(),
+                format!(
+                    "{mismatch}: controllare il codice o aggiungere una nota in override_note \
+                     per confermare i dati"
+                ),
+            );
+        }
+    }
+}
+
+/// A Belfiore code (a letter and three digits) or a foreign country (`Z` and three digits),
+/// in either case.
+fn is_place_code(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 4 && b[0].is_ascii_alphabetic() && b[1..].iter().all(u8::is_ascii_digit)
+}
+
+fn italian(date: NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::application::{Applicant, Declaration, HouseholdMember, Housing, Person, Sex};
+    use crate::district::Comune;
+    use crate::isee::{Isee, IseeDeclaration, IseeKind};
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn at(s: &str) -> DateTime<FixedOffset> {
+        DateTime::parse_from_rfc3339(s).unwrap()
+    }
+
+    const TODAY: (i32, u32, u32) = (2026, 3, 10);
+    const FILED: &str = "2026-02-16T10:30:00+01:00";
+    const WINDOW: ((i32, u32, u32), (i32, u32, u32)) = ((2026, 2, 1), (2026, 2, 28));
+
+    fn today() -> NaiveDate {
+        date(TODAY.0, TODAY.1, TODAY.2)
+    }
+
+    fn window() -> Option<(NaiveDate, NaiveDate)> {
+        let ((y1, m1, d1), (y2, m2, d2)) = WINDOW;
+        Some((date(y1, m1, d1), date(y2, m2, d2)))
+    }
+
+    fn district() -> District {
+        let comune = |istat: &str, name: &str, belfiore: &str| Comune {
+            istat: istat.into(),
+            name: name.into(),
+            belfiore: belfiore.into(),
+            former_belfiore: None,
+            former_belfiore_until: None,
+        };
+        District {
+            id: "D48".into(),
+            name: "Siracusa".into(),
+            capofila: "089017".into(),
+            province: Some("SR".into()),
+            comuni: vec![
+                comune("089017", "Siracusa", "I754"),
+                comune("089009", "Floridia", "D636"),
+                comune("089005", "Canicattini Bagni", "B603"),
+                Comune {
+                    former_belfiore: Some("I754".into()),
+                    former_belfiore_until: Some(date(1979, 12, 31)),
+                    ..comune("089021", "Priolo Gargallo", "M279")
+                },
+            ],
+        }
+    }
+
+    fn person(
+        cf: &str,
+        surname: &str,
+        name: &str,
+        birth: NaiveDate,
+        sex: Sex,
+        place: &str,
+    ) -> Person {
+        Person {
+            codice_fiscale: cf.into(),
+            surname: surname.into(),
+            name: name.into(),
+            birth_date: birth,
+            sex,
+            birth_place: place.into(),
+        }
+    }
+
+    fn member(person: Person, relation: &str) -> HouseholdMember {
+        HouseholdMember {
+            person,
+            relation: relation.into(),
+            dependent_minor: false,
+            disabled: false,
+        }
+    }
+
+    /// Rossi Mario with Bianchi Giulia and Costa Anna: every check passes.
+    fn form() -> ApplicationForm {
+        ApplicationForm {
+            bando: "SC-2026".into(),
+            filed_at: Some(at(FILED)),
+            declaration: Declaration {
+                applicant: Applicant {
+                    person: person(
+                        "RSSMRA80A01I754N",
+                        "Rossi",
+                        "Mario",
+                        date(1980, 1, 1),
+                        Sex::M,
+                        "I754",
+                    ),
+                    address: None,
+                    phone: None,
+                    email: None,
+                },
+                household: vec![
+                    member(
+                        person(
+                            "BNCGLI92M55D636B",
+                            "Bianchi",
+                            "Giulia",
+                            date(1992, 8, 15),
+                            Sex::F,
+                            "D636",
+                        ),
+                        "coniuge",
+                    ),
+                    member(
+                        person(
+                            "CSTNNA03H41B603O",
+                            "Costa",
+                            "Anna",
+                            date(2003, 6, 1),
+                            Sex::F,
+                            "B603",
+                        ),
+                        "figlia",
+                    ),
+                ],
+                isee: Some(IseeDeclaration {
+                    value: "3500,00".parse::<Isee>().unwrap(),
+                    dsu_protocol: "INPS-ISEE-2026-AB123C789-00".into(),
+                    dsu_date: date(2026, 1, 20),
+                    kind: IseeKind::Ordinario,
+                }),
+                resident: true,
+                unemployed: true,
+                unemployed_since: Some(date(2024, 5, 1)),
+                other_income_support: false,
+                single_parent: false,
+                applicant_disabled: false,
+                housing: Housing::Rent,
+                previous_participation: false,
+            },
+            override_note: None,
+            protocol_number: None,
+        }
+    }
+
+    fn run(form: &ApplicationForm) -> Result<Vec<Warning>, Vec<Problem>> {
+        check(form, &district(), at(FILED), window(), today())
+    }
+
+    fn problems(form: &ApplicationForm) -> Vec<(String, &'static str)> {
+        match run(form) {
+            Err(problems) => problems.into_iter().map(|p| (p.field, p.code)).collect(),
+            Ok(warnings) => panic!("expected problems, got warnings {warnings:?}"),
+        }
+    }
+
+    fn warnings(form: &ApplicationForm) -> Vec<(String, &'static str)> {
+        match run(form) {
+            Ok(warnings) => warnings.into_iter().map(|w| (w.field, w.code)).collect(),
+            Err(problems) => panic!("expected warnings, got problems {problems:?}"),
+        }
+    }
+
+    fn pair(field: &str, code: &'static str) -> (String, &'static str) {
+        (field.to_string(), code)
+    }
+
+    #[test]
+    fn a_correct_form_passes_without_warnings() {
+        assert_eq!(run(&form()), Ok(vec![]));
+    }
+
+    #[test]
+    fn codice_fiscale_is_normalised_before_checking() {
+        let mut f = form();
+        f.declaration.applicant.person.codice_fiscale = " rssmra80a01i754n ".into();
+        f.declaration.applicant.person.birth_place = "i754".into();
+        assert_eq!(run(&f), Ok(vec![]));
+    }
+
+    #[test]
+    fn invalid_codici_fiscali_are_errors_wherever_they_are() {
+        let mut f = form();
+        f.declaration.applicant.person.codice_fiscale = "RSSMRA80A01I754A".into();
+        f.declaration.household[1].person.codice_fiscale = "CSTNNA03H41B603".into();
+        assert_eq!(
+            problems(&f),
+            [
+                pair("applicant.codice_fiscale", "codice_fiscale_check"),
+                pair("household[1].codice_fiscale", "codice_fiscale_length"),
+            ]
+        );
+        let message = &run(&f).unwrap_err()[0].message;
+        assert!(message.contains("dovrebbe essere «N»"), "{message}");
+        assert!(message.contains("tessera sanitaria"), "{message}");
+    }
+
+    #[test]
+    fn a_codice_fiscale_repeated_in_the_household_is_an_error() {
+        let mut f = form();
+        let applicant = f.declaration.applicant.person.clone();
+        f.declaration.household.push(member(applicant, "coniuge"));
+        let mut giulia = f.declaration.household[0].person.clone();
+        giulia.codice_fiscale = "bncgli92m55d636b".into();
+        f.declaration.household.push(member(giulia, "coniuge"));
+        let found = run(&f).unwrap_err();
+        assert_eq!(
+            found
+                .iter()
+                .map(|p| (p.field.as_str(), p.code))
+                .collect::<Vec<_>>(),
+            [
+                ("household[2].codice_fiscale", "codice_fiscale_repeated"),
+                ("household[3].codice_fiscale", "codice_fiscale_repeated"),
+            ]
+        );
+        assert!(found[0].message.contains("richiedente"));
+        assert!(found[1].message.contains("household[0]"));
+    }
+
+    #[test]
+    fn empty_names_are_errors() {
+        let mut f = form();
+        f.declaration.applicant.person.surname = "  ".into();
+        f.declaration.household[0].person.name = String::new();
+        assert_eq!(
+            problems(&f),
+            [
+                pair("applicant.surname", "surname_empty"),
+                pair("household[0].name", "name_empty"),
+            ]
+        );
+    }
+
+    #[test]
+    fn birth_date_in_the_future_is_an_error_today_is_not() {
+        // A child born today, with a matching code.
+        let newborn = codice_fiscale::encode("Rossi", "Luca", today(), Sex::M, "I754");
+        let mut f = form();
+        f.declaration.household.push(member(
+            person(&newborn, "Rossi", "Luca", today(), Sex::M, "I754"),
+            "figlio",
+        ));
+        assert_eq!(run(&f), Ok(vec![]));
+        let tomorrow = today().succ_opt().unwrap();
+        let unborn = codice_fiscale::encode("Rossi", "Luca", tomorrow, Sex::M, "I754");
+        f.declaration.household[2].person.codice_fiscale = unborn;
+        f.declaration.household[2].person.birth_date = tomorrow;
+        assert_eq!(
+            problems(&f),
+            [pair("household[2].birth_date", "birth_date_future")]
+        );
+    }
+
+    #[test]
+    fn mismatches_with_the_code_are_errors_without_a_note() {
+        let mut f = form();
+        let giulia = &mut f.declaration.household[0].person;
+        giulia.birth_date = date(1992, 8, 16);
+        giulia.sex = Sex::M;
+        giulia.birth_place = "I754".into();
+        let found = run(&f).unwrap_err();
+        assert_eq!(
+            found
+                .iter()
+                .map(|p| (p.field.as_str(), p.code))
+                .collect::<Vec<_>>(),
+            [
+                (
+                    "household[0].birth_date",
+                    "codice_fiscale_birth_date_mismatch"
+                ),
+                ("household[0].sex", "codice_fiscale_sex_mismatch"),
+                (
+                    "household[0].birth_place",
+                    "codice_fiscale_birth_place_mismatch"
+                ),
+            ]
+        );
+        assert_eq!(
+            found[0].message,
+            "il codice fiscale indica la data di nascita 15/08/92, è stata inserita 16/08/1992: \
+             controllare il codice o aggiungere una nota in override_note per confermare i dati"
+        );
+        assert!(found[2].message.contains("D636 (Floridia)"));
+    }
+
+    #[test]
+    fn a_note_turns_mismatches_into_warnings() {
+        let mut f = form();
+        f.declaration.applicant.person.birth_date = date(1980, 1, 2);
+        f.override_note = Some("data corretta verificata sulla carta d'identità".into());
+        let found = run(&f).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].field, "applicant.birth_date");
+        assert_eq!(found[0].code, "codice_fiscale_birth_date_mismatch");
+        assert!(found[0].message.contains("confermati dalla nota"));
+        // A blank note confirms nothing.
+        f.override_note = Some("   ".into());
+        assert_eq!(
+            problems(&f),
+            [pair(
+                "applicant.birth_date",
+                "codice_fiscale_birth_date_mismatch"
+            )]
+        );
+    }
+
+    #[test]
+    fn a_note_does_not_excuse_an_invalid_code() {
+        let mut f = form();
+        f.declaration.applicant.person.codice_fiscale = "RSSMRA80A01I754A".into();
+        f.override_note = Some("confermo".into());
+        assert_eq!(
+            problems(&f),
+            [pair("applicant.codice_fiscale", "codice_fiscale_check")]
+        );
+    }
+
+    #[test]
+    fn priolo_gargallo_people_born_before_1980_may_carry_siracusa_code() {
+        let old = codice_fiscale::encode("Verdi", "Salvatore", date(1957, 12, 20), Sex::M, "I754");
+        let mut f = form();
+        f.declaration.applicant.person = person(
+            &old,
+            "Verdi",
+            "Salvatore",
+            date(1957, 12, 20),
+            Sex::M,
+            "M279",
+        );
+        assert_eq!(run(&f), Ok(vec![]));
+        // Born there in 1987, the code must say M279.
+        f.declaration.applicant.person = person(
+            "VRDSVT87T20M279N",
+            "Verdi",
+            "Salvatore",
+            date(1987, 12, 20),
+            Sex::M,
+            "M279",
+        );
+        assert_eq!(run(&f), Ok(vec![]));
+    }
+
+    #[test]
+    fn a_birth_place_that_is_not_a_code_is_an_error() {
+        let mut f = form();
+        f.declaration.applicant.person.birth_place = "Siracusa".into();
+        // Reported once, not again as a mismatch, and a note does not excuse it.
+        f.override_note = Some("confermo".into());
+        assert_eq!(
+            problems(&f),
+            [pair("applicant.birth_place", "birth_place_invalid")]
+        );
+        // A foreign country is fine when the code agrees.
+        let code = codice_fiscale::encode("Rossi", "Mario", date(1980, 1, 1), Sex::M, "Z110");
+        f.declaration.applicant.person.codice_fiscale = code;
+        f.declaration.applicant.person.birth_place = "Z110".into();
+        assert_eq!(run(&f), Ok(vec![]));
+    }
+
+    #[test]
+    fn dsu_date_after_today_is_an_error() {
+        let mut f = form();
+        let isee = f.declaration.isee.as_mut().unwrap();
+        isee.dsu_date = today();
+        assert_eq!(run(&f), Ok(vec![]));
+        f.declaration.isee.as_mut().unwrap().dsu_date = today().succ_opt().unwrap();
+        assert_eq!(problems(&f), [pair("isee.dsu_date", "dsu_date_future")]);
+    }
+
+    #[test]
+    fn a_malformed_dsu_protocol_is_a_warning() {
+        let mut f = form();
+        f.declaration.isee.as_mut().unwrap().dsu_protocol = "INPS-ISEE-2026-AB123".into();
+        let found = run(&f).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].field.as_str(), found[0].code),
+            ("isee.dsu_protocol", "dsu_protocol_malformed")
+        );
+        assert!(found[0].message.contains("«INPS-ISEE-2026-AB123»"));
+        f.declaration.isee.as_mut().unwrap().dsu_protocol = " ".into();
+        assert_eq!(
+            warnings(&f),
+            [pair("isee.dsu_protocol", "dsu_protocol_missing")]
+        );
+    }
+
+    #[test]
+    fn no_isee_is_not_a_problem_of_intake() {
+        let mut f = form();
+        f.declaration.isee = None;
+        assert_eq!(run(&f), Ok(vec![]));
+    }
+
+    #[test]
+    fn unemployment_start_after_filing_is_an_error() {
+        let mut f = form();
+        f.declaration.unemployed_since = Some(date(2026, 2, 16));
+        assert_eq!(run(&f), Ok(vec![]));
+        f.declaration.unemployed_since = Some(date(2026, 2, 17));
+        assert_eq!(
+            problems(&f),
+            [pair("unemployed_since", "unemployed_since_after_filing")]
+        );
+    }
+
+    #[test]
+    fn the_filing_date_is_read_in_its_own_time_zone() {
+        // 00:30 in Rome on 17 February is still 16 February in UTC.
+        let mut f = form();
+        f.declaration.unemployed_since = Some(date(2026, 2, 17));
+        let filed = at("2026-02-17T00:30:00+01:00");
+        assert_eq!(check(&f, &district(), filed, window(), today()), Ok(vec![]));
+        let utc = at("2026-02-16T23:30:00+00:00");
+        assert!(check(&f, &district(), utc, window(), today()).is_err());
+    }
+
+    #[test]
+    fn unemployed_without_a_start_date_is_a_warning() {
+        let mut f = form();
+        f.declaration.unemployed_since = None;
+        assert_eq!(
+            warnings(&f),
+            [pair("unemployed_since", "unemployed_since_missing")]
+        );
+        f.declaration.unemployed = false;
+        assert_eq!(run(&f), Ok(vec![]));
+    }
+
+    #[test]
+    fn filing_outside_the_window_is_a_warning_on_its_edges_nothing() {
+        let f = form();
+        let d = district();
+        for edge in ["2026-02-01T08:00:00+01:00", "2026-02-28T23:59:59+01:00"] {
+            assert_eq!(
+                check(&f, &d, at(edge), window(), today()),
+                Ok(vec![]),
+                "{edge}"
+            );
+        }
+        for outside in ["2026-01-31T23:59:59+01:00", "2026-03-01T00:00:00+01:00"] {
+            let found = check(&f, &d, at(outside), window(), today()).unwrap();
+            assert_eq!(found.len(), 1, "{outside}");
+            assert_eq!(found[0].code, "filed_outside_window");
+            assert_eq!(found[0].field, "filed_at");
+            assert!(found[0].message.contains("dal 01/02/2026 al 28/02/2026"));
+        }
+        // Without a known window there is nothing to compare.
+        let late = at("2026-03-05T09:00:00+01:00");
+        assert_eq!(check(&f, &d, late, None, today()), Ok(vec![]));
+    }
+
+    #[test]
+    fn filing_in_the_future_is_an_error() {
+        let f = form();
+        let d = district();
+        let tonight = at("2026-03-10T23:59:00+01:00");
+        assert_eq!(check(&f, &d, tonight, None, today()), Ok(vec![]));
+        let tomorrow = at("2026-03-11T00:01:00+01:00");
+        let found = check(&f, &d, tomorrow, None, today()).unwrap_err();
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].field.as_str(), found[0].code),
+            ("filed_at", "filed_at_future")
+        );
+        assert!(found[0].message.contains("11/03/2026"));
+    }
+
+    #[test]
+    fn all_problems_are_returned_in_form_order() {
+        let mut f = form();
+        f.declaration.applicant.person.name = String::new();
+        f.declaration.applicant.person.sex = Sex::F;
+        f.declaration.household[0].person.codice_fiscale = "BNCGLI92M55D636".into();
+        f.declaration.household[1].person.surname = String::new();
+        let isee = f.declaration.isee.as_mut().unwrap();
+        isee.dsu_date = date(2026, 4, 1);
+        isee.dsu_protocol = "non so".into();
+        f.declaration.unemployed_since = Some(date(2026, 3, 1));
+        assert_eq!(
+            problems(&f),
+            [
+                pair("applicant.name", "name_empty"),
+                pair("applicant.sex", "codice_fiscale_sex_mismatch"),
+                pair("household[0].codice_fiscale", "codice_fiscale_length"),
+                pair("household[1].surname", "surname_empty"),
+                pair("isee.dsu_date", "dsu_date_future"),
+                pair("unemployed_since", "unemployed_since_after_filing"),
+            ]
+        );
+    }
+
+    #[test]
+    fn findings_serialise_for_the_ui() {
+        let mut f = form();
+        f.declaration.applicant.person.surname = String::new();
+        let found = run(&f).unwrap_err();
+        let json = serde_json::to_value(&found[0]).unwrap();
+        assert_eq!(json["field"], "applicant.surname");
+        assert_eq!(json["code"], "surname_empty");
+        assert_eq!(
+            found[0].to_string(),
+            "applicant.surname: il cognome è vuoto: scriverlo come sul documento d'identità"
+        );
+    }
+}

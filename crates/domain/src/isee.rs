@@ -24,7 +24,9 @@ pub enum IseeError {
     Malformed(String),
     #[error("l'ISEE non può essere negativo: controllare il valore dell'attestazione")]
     Negative,
-    #[error("l'ISEE ha al massimo due decimali (i centesimi): controllare il valore dell'attestazione")]
+    #[error(
+        "l'ISEE ha al massimo due decimali (i centesimi): controllare il valore dell'attestazione"
+    )]
     TooManyDecimals,
     #[error("importo ISEE troppo grande: controllare il valore dell'attestazione")]
     TooLarge,
@@ -317,8 +319,8 @@ mod tests {
     #[test]
     fn refuses_what_is_not_an_amount() {
         let malformed = [
-            "abc", "3 500", "3,500,00", "3.50,00", "35.00.00", "3500.000", "0.500", "1..5",
-            ".5", ",5", "3500,", "3500.", "+3500", "1e3", "٣٥٠٠", "3500,5a", "€",
+            "abc", "3 500", "3,500,00", "3.50,00", "35.00.00", "3500.000", "0.500", "1..5", ".5",
+            ",5", "3500,", "3500.", "+3500", "1e3", "٣٥٠٠", "3500,5a", "€",
         ];
         for input in malformed {
             let err = input.parse::<Isee>().unwrap_err();
@@ -384,7 +386,12 @@ mod tests {
         assert_eq!(read("1e3").unwrap(), isee("1000"));
         assert!(read("-1").unwrap_err().to_string().contains("negativo"));
         assert!(read("-0.5").is_err());
-        assert!(read("0.001").unwrap_err().to_string().contains("due decimali"));
+        assert!(
+            read("0.001")
+                .unwrap_err()
+                .to_string()
+                .contains("due decimali")
+        );
         assert!(read("\"abc\"").is_err());
         assert!(read("null").is_err());
         assert!(read("true").is_err());

@@ -134,10 +134,7 @@ mod tests {
 
     #[test]
     fn wrong_length_and_characters() {
-        assert_eq!(
-            validate(""),
-            Err(PartitaIvaError::WrongLength { found: 0 })
-        );
+        assert_eq!(validate(""), Err(PartitaIvaError::WrongLength { found: 0 }));
         assert_eq!(
             validate("0636339100"),
             Err(PartitaIvaError::WrongLength { found: 10 })
@@ -170,6 +167,11 @@ mod tests {
     #[test]
     fn an_all_zero_number_is_refused_though_its_check_digit_fits() {
         assert_eq!(validate("00000000000"), Err(PartitaIvaError::ZeroNumber));
-        assert!(validate("00000000000").unwrap_err().to_string().contains("sette zeri"));
+        assert!(
+            validate("00000000000")
+                .unwrap_err()
+                .to_string()
+                .contains("sette zeri")
+        );
     }
 }
