@@ -71,7 +71,11 @@ impl Bando {
     /// Everything `from_toml` checks, plus: every comune given places belongs to `district`.
     pub fn validate(&self, district: &District) -> Result<(), BandoError> {
         self.validate_alone()?;
-        match self.places.keys().find(|istat| district.comune(istat).is_none()) {
+        match self
+            .places
+            .keys()
+            .find(|istat| district.comune(istat).is_none())
+        {
             Some(istat) => Err(BandoError::UnknownComune {
                 id: self.id.clone(),
                 istat: istat.clone(),
@@ -108,7 +112,7 @@ impl Bando {
 
 /// Dates as TOML writes them (`closes = 2026-03-31`), also accepted as a quoted string.
 /// chrono alone reads only the string form.
-mod toml_date {
+pub(crate) mod toml_date {
     use std::fmt;
 
     use chrono::{Datelike, NaiveDate};
@@ -148,8 +152,11 @@ mod toml_date {
         }
 
         fn visit_str<E: de::Error>(self, text: &str) -> Result<NaiveDate, E> {
-            NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map_err(|_| E::custom(format!("data {text:?} non valida: scrivere ad esempio 2026-03-31")))
+            NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+                E::custom(format!(
+                    "data {text:?} non valida: scrivere ad esempio 2026-03-31"
+                ))
+            })
         }
 
         fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<NaiveDate, A::Error> {
@@ -243,9 +250,14 @@ belfiore = "Y002"
                 ..
             }
         ));
-        assert!(err.to_string().starts_with("bando SC-2026-1, regole: "), "{err}");
+        assert!(
+            err.to_string().starts_with("bando SC-2026-1, regole: "),
+            "{err}"
+        );
         let typo = format!("{BANDO}[rules]\nmin_eta = 20\n");
-        assert!(matches!(Bando::from_toml(&typo), Err(BandoError::Syntax(m)) if m.contains("min_eta")));
+        assert!(
+            matches!(Bando::from_toml(&typo), Err(BandoError::Syntax(m)) if m.contains("min_eta"))
+        );
     }
 
     #[test]
@@ -262,9 +274,14 @@ belfiore = "Y002"
         let quoted = BANDO.replace("closes = 2026-03-31", "closes = \"2026-03-31\"");
         assert_eq!(Bando::from_toml(&quoted).unwrap().closes, date(2026, 3, 31));
         let impossible = BANDO.replace("closes = 2026-03-31", "closes = \"2026-02-30\"");
-        assert!(matches!(Bando::from_toml(&impossible), Err(BandoError::Syntax(_))));
+        assert!(matches!(
+            Bando::from_toml(&impossible),
+            Err(BandoError::Syntax(_))
+        ));
         let with_time = BANDO.replace("closes = 2026-03-31", "closes = 2026-03-31T12:00:00");
-        assert!(matches!(Bando::from_toml(&with_time), Err(BandoError::Syntax(m)) if m.contains("senza ora")));
+        assert!(
+            matches!(Bando::from_toml(&with_time), Err(BandoError::Syntax(m)) if m.contains("senza ora"))
+        );
     }
 
     #[test]
@@ -285,7 +302,10 @@ belfiore = "Y002"
     fn refuses_empty_id_or_title() {
         let no_id = BANDO.replace("id = \"SC-2026-1\"", "id = \" \"");
         assert_eq!(Bando::from_toml(&no_id), Err(BandoError::Empty("id")));
-        let no_title = BANDO.replace("title = \"Servizio civico distrettuale 2026\"", "title = \"\"");
+        let no_title = BANDO.replace(
+            "title = \"Servizio civico distrettuale 2026\"",
+            "title = \"\"",
+        );
         assert_eq!(Bando::from_toml(&no_title), Err(BandoError::Empty("title")));
     }
 

@@ -19,9 +19,6 @@ const MONTHS: [u8; 12] = *b"ABCDEHLMPRST";
 /// Letters that replace the digits 0-9 in an omocode.
 const OMOCODIA: [u8; 10] = *b"LMNPQRSTUV";
 
-/// Zero-based indexes of the digits an omocode may replace, right to left.
-const OMOCODIA_POSITIONS: [usize; 7] = [14, 13, 12, 10, 9, 7, 6];
-
 /// Worth of a character in an odd (1st, 3rd, ...) position, indexed by 0-9 or A-Z.
 const ODD: [u32; 26] = [
     1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23,
@@ -468,12 +465,25 @@ mod tests {
     use super::*;
     use crate::district::Comune;
 
+    /// Zero-based indexes of the digits an omocode replaces, right to left.
+    const OMOCODIA_POSITIONS: [usize; 7] = [14, 13, 12, 10, 9, 7, 6];
+
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
+    /// Code, surname, name, (year, month, day) of birth, sex, place.
+    type Example = (
+        &'static str,
+        &'static str,
+        &'static str,
+        (i32, u32, u32),
+        Sex,
+        &'static str,
+    );
+
     /// The district's test people (domain.md §5) and published examples, with their data.
-    const PEOPLE: [(&str, &str, &str, (i32, u32, u32), Sex, &str); 8] = [
+    const PEOPLE: [Example; 8] = [
         (
             "RSSMRA80A01H501U",
             "Rossi",

@@ -29,7 +29,7 @@ pub struct Comune {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub former_belfiore: Option<String>,
     /// Last birth date that may carry `former_belfiore`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, with = "optional_date", skip_serializing_if = "Option::is_none")]
     pub former_belfiore_until: Option<NaiveDate>,
 }
 
@@ -105,6 +105,25 @@ impl District {
                     && c.former_belfiore.as_deref() == Some(in_code)
                     && c.former_belfiore_until.is_none_or(|until| birth_date <= until)
             })
+    }
+}
+
+/// An optional TOML date (`former_belfiore_until = 1979-12-31`).
+mod optional_date {
+    use chrono::NaiveDate;
+    use serde::{Deserializer, Serializer};
+
+    use crate::bando::toml_date;
+
+    pub fn serialize<S: Serializer>(date: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        match date {
+            Some(d) => toml_date::serialize(d, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        toml_date::deserialize(d).map(Some)
     }
 }
 

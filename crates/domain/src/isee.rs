@@ -356,7 +356,7 @@ mod tests {
 
     #[test]
     fn orders_by_value() {
-        let mut values = vec![isee("8000"), isee("0"), isee("7999,99"), isee("1000.5")];
+        let mut values = [isee("8000"), isee("0"), isee("7999,99"), isee("1000.5")];
         values.sort();
         let texts: Vec<String> = values.iter().map(Isee::to_string).collect();
         assert_eq!(texts, ["0.00", "1000.50", "7999.99", "8000.00"]);

@@ -404,7 +404,11 @@ impl Rules {
     }
 
     pub fn points_for_dependent_minors(&self, minors: usize) -> i32 {
-        capped(minors, self.dependent_minor_points, self.dependent_minor_max)
+        capped(
+            minors,
+            self.dependent_minor_points,
+            self.dependent_minor_max,
+        )
     }
 
     pub fn points_for_disabled_members(&self, disabled: usize) -> i32 {
@@ -492,8 +496,9 @@ mod tests {
 
     #[test]
     fn overrides_change_only_what_they_name() {
-        let rules = parse("max_age = 60\nisee_ceiling = \"6000.00\"\nprevious_participation_points = 0\n")
-            .unwrap();
+        let rules =
+            parse("max_age = 60\nisee_ceiling = \"6000.00\"\nprevious_participation_points = 0\n")
+                .unwrap();
         assert_eq!(rules.max_age, 60);
         assert_eq!(rules.isee_ceiling, dec("6000.00"));
         assert_eq!(rules.previous_participation_points, 0);
@@ -516,7 +521,11 @@ mod tests {
     #[test]
     fn amounts_must_be_strings() {
         assert!(parse("isee_ceiling = 8000.0\n").is_err());
-        assert!(parse("isee_ceiling = \"ottomila\"\n").unwrap_err().contains("ottomila"));
+        assert!(
+            parse("isee_ceiling = \"ottomila\"\n")
+                .unwrap_err()
+                .contains("ottomila")
+        );
     }
 
     #[test]
@@ -566,16 +575,22 @@ mod tests {
     #[test]
     fn household_size_points_with_the_last_for_five_or_more() {
         let rules = Rules::default();
-        let got: Vec<i32> = (1..=7).map(|n| rules.points_for_household_size(n)).collect();
+        let got: Vec<i32> = (1..=7)
+            .map(|n| rules.points_for_household_size(n))
+            .collect();
         assert_eq!(got, [2, 4, 6, 8, 10, 10, 10]);
     }
 
     #[test]
     fn per_person_points_stop_at_their_cap() {
         let rules = Rules::default();
-        let minors: Vec<i32> = (0..=6).map(|n| rules.points_for_dependent_minors(n)).collect();
+        let minors: Vec<i32> = (0..=6)
+            .map(|n| rules.points_for_dependent_minors(n))
+            .collect();
         assert_eq!(minors, [0, 2, 4, 6, 8, 8, 8]);
-        let disabled: Vec<i32> = (0..=3).map(|n| rules.points_for_disabled_members(n)).collect();
+        let disabled: Vec<i32> = (0..=3)
+            .map(|n| rules.points_for_disabled_members(n))
+            .collect();
         assert_eq!(disabled, [0, 5, 10, 10]);
         assert_eq!(rules.points_for_dependent_minors(usize::MAX), 8);
     }

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{BundleError, Damage, FileKind};
 use crate::hexser;
-use crate::keys::{InstallKeys, PublicKeys};
+use crate::keys::{InstallKeys, KeyId, PublicKeys};
 
 /// Version of the file format this build writes and reads.
 pub const FORMAT_VERSION: u16 = 1;
@@ -178,6 +178,32 @@ pub(crate) fn read(bytes: &[u8], expected: FileKind) -> Result<Frame<'_>, Bundle
 /// Parses a document's own header once the common checks passed.
 pub(crate) fn parse_header<'a, T: Deserialize<'a>>(frame: &Frame<'a>) -> Result<T, BundleError> {
     serde_json::from_slice(frame.header).map_err(|_| BundleError::Corrupted(Damage::HeaderUnreadable))
+}
+
+/// For files that introduce their own keys (enrolment, district): the keys must be usable and
+/// match the declared key id, the signature must verify with them, and the operator's typed
+/// fingerprint must be theirs. Only the last step makes the keys trusted.
+pub(crate) fn check_self_signed(
+    domain: Domain,
+    frame: &Frame<'_>,
+    keys: &PublicKeys,
+    key_id: &KeyId,
+    expected_fingerprint: &str,
+) -> Result<(), BundleError> {
+    if keys.validate().is_err() || &keys.key_id() != key_id {
+        return Err(BundleError::Corrupted(Damage::HeaderUnreadable));
+    }
+    if !domain.verifies(keys, frame.header, &frame.signature) {
+        return Err(BundleError::BadSignature);
+    }
+    let found = keys.fingerprint();
+    if !found.matches(expected_fingerprint) {
+        return Err(BundleError::FingerprintMismatch {
+            expected: expected_fingerprint.trim().to_string(),
+            found: found.to_string(),
+        });
+    }
+    Ok(())
 }
 
 pub(crate) fn sha256(bytes: &[u8]) -> [u8; 32] {

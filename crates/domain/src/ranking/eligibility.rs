@@ -20,8 +20,8 @@ pub(crate) fn whole_months(since: NaiveDate, until: NaiveDate) -> Option<u32> {
     if since > until {
         return None;
     }
-    let calendar_months = (until.year() - since.year()) * 12 + until.month() as i32
-        - since.month() as i32;
+    let calendar_months =
+        (until.year() - since.year()) * 12 + until.month() as i32 - since.month() as i32;
     // Adding the calendar difference lands in `until`'s month; one fewer when that lands
     // after `until`'s day.
     let n = u32::try_from(calendar_months).ok()?;
@@ -94,7 +94,9 @@ pub(crate) fn exclude_same_household(applications: &[Application], reasons: &mut
         .collect();
     candidates.sort_by(|&a, &b| {
         let (a, b) = (&applications[a], &applications[b]);
-        a.filed_at.cmp(&b.filed_at).then_with(|| a.code.cmp(&b.code))
+        a.filed_at
+            .cmp(&b.filed_at)
+            .then_with(|| a.code.cmp(&b.code))
     });
 
     let members: usize = candidates

@@ -38,16 +38,30 @@ impl Outcome {
 /// stable code programs match on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Reason {
-    Underage { age: u32, min_age: u32 },
-    OverAge { age: u32, max_age: u32 },
+    Underage {
+        age: u32,
+        min_age: u32,
+    },
+    OverAge {
+        age: u32,
+        max_age: u32,
+    },
     NotResident,
     NotUnemployed,
     OtherIncomeSupport,
     IseeMissing,
-    IseeOverCeiling { isee: Decimal, ceiling: Decimal },
-    DsuNotValid { dsu_date: NaiveDate, closes: NaiveDate },
+    IseeOverCeiling {
+        isee: Decimal,
+        ceiling: Decimal,
+    },
+    DsuNotValid {
+        dsu_date: NaiveDate,
+        closes: NaiveDate,
+    },
     /// Another application of the same household stands: its application code.
-    SameHousehold { standing: String },
+    SameHousehold {
+        standing: String,
+    },
 }
 
 impl Reason {

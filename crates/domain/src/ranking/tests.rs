@@ -7,9 +7,7 @@ use rust_decimal::Decimal;
 
 use super::eligibility::{age_on, whole_months};
 use super::*;
-use crate::application::{
-    Applicant, Declaration, HouseholdMember, Housing, Person, Sex,
-};
+use crate::application::{Applicant, Declaration, HouseholdMember, Housing, Person, Sex};
 use crate::isee::{Isee, IseeDeclaration, IseeKind};
 use crate::rules::{Rules, TieBreak};
 
@@ -114,7 +112,12 @@ impl Builder {
         self
     }
     fn isee(mut self, value: &str) -> Self {
-        let dsu_date = self.0.declaration.isee.as_ref().map_or(date(2026, 1, 15), |i| i.dsu_date);
+        let dsu_date = self
+            .0
+            .declaration
+            .isee
+            .as_ref()
+            .map_or(date(2026, 1, 15), |i| i.dsu_date);
         self.0.declaration.isee = Some(isee_declaration(value, dsu_date));
         self
     }
@@ -127,7 +130,11 @@ impl Builder {
         self
     }
     fn member(mut self, cf: &str, dependent_minor: bool, disabled: bool) -> Self {
-        let birth = if dependent_minor { date(2015, 5, 5) } else { date(1982, 5, 5) };
+        let birth = if dependent_minor {
+            date(2015, 5, 5)
+        } else {
+            date(1982, 5, 5)
+        };
         self.0.declaration.household.push(HouseholdMember {
             person: person(cf, birth),
             relation: if dependent_minor { "figlio" } else { "coniuge" }.into(),
@@ -268,21 +275,34 @@ fn missing_isee_is_excluded_and_scores_nothing_for_it() {
 #[test]
 fn dsu_filed_on_the_closing_date_is_valid_the_day_after_is_not() {
     let on_closing = app("A").dsu(isee_declaration("3500.00", date(2026, 3, 31)));
-    assert_eq!(rank_one(&bando(), on_closing.build()).outcome, Outcome::Ammesso);
+    assert_eq!(
+        rank_one(&bando(), on_closing.build()).outcome,
+        Outcome::Ammesso
+    );
 
     let after = app("A").dsu(isee_declaration("3500.00", date(2026, 4, 1)));
     let r = rank_one(&bando(), after.build());
     assert_eq!(reason_codes(&r), ["dsu_not_valid"]);
-    assert!(r.reasons[0].message_it().starts_with("DSU del 01/04/2026 non valida"));
+    assert!(
+        r.reasons[0]
+            .message_it()
+            .starts_with("DSU del 01/04/2026 non valida")
+    );
 }
 
 #[test]
 fn dsu_of_the_previous_year_is_not_valid() {
     let first_day = app("A").dsu(isee_declaration("3500.00", date(2026, 1, 1)));
-    assert_eq!(rank_one(&bando(), first_day.build()).outcome, Outcome::Ammesso);
+    assert_eq!(
+        rank_one(&bando(), first_day.build()).outcome,
+        Outcome::Ammesso
+    );
 
     let last_year = app("A").dsu(isee_declaration("3500.00", date(2025, 12, 31)));
-    assert_eq!(reason_codes(&rank_one(&bando(), last_year.build())), ["dsu_not_valid"]);
+    assert_eq!(
+        reason_codes(&rank_one(&bando(), last_year.build())),
+        ["dsu_not_valid"]
+    );
 }
 
 #[test]
@@ -380,7 +400,11 @@ fn each_requirement_alone_excludes() {
             "not_resident",
             "non residente in un comune del distretto",
         ),
-        (app("A").employed(), "not_unemployed", "non in stato di disoccupazione"),
+        (
+            app("A").employed(),
+            "not_unemployed",
+            "non in stato di disoccupazione",
+        ),
         (
             app("A").income_support(),
             "other_income_support",
@@ -447,9 +471,15 @@ fn unemployment_points_at_each_band_start() {
 fn month_end_bando_counts_clamped_months() {
     let mut february = bando();
     february.closes = date(2026, 2, 28);
-    let r = rank_one(&february, app("A").unemployed_since(date(2025, 8, 31)).build());
+    let r = rank_one(
+        &february,
+        app("A").unemployed_since(date(2025, 8, 31)).build(),
+    );
     assert_eq!(r.breakdown.unemployment, 2);
-    let r = rank_one(&february, app("A").unemployed_since(date(2025, 9, 1)).build());
+    let r = rank_one(
+        &february,
+        app("A").unemployed_since(date(2025, 9, 1)).build(),
+    );
     assert_eq!(r.breakdown.unemployment, 0);
 }
 
@@ -500,9 +530,15 @@ fn caps_on_minors_and_disability() {
 
 #[test]
 fn single_parent_needs_a_dependent_minor() {
-    let without = rank_one(&bando(), app("A").single_parent().member("M1", false, false).build());
+    let without = rank_one(
+        &bando(),
+        app("A").single_parent().member("M1", false, false).build(),
+    );
     assert_eq!(without.breakdown.single_parent, 0);
-    let with = rank_one(&bando(), app("A").single_parent().member("M1", true, false).build());
+    let with = rank_one(
+        &bando(),
+        app("A").single_parent().member("M1", true, false).build(),
+    );
     assert_eq!(with.breakdown.single_parent, 6);
 }
 
@@ -551,8 +587,14 @@ fn same_household_across_comuni_through_a_member_earliest_filed_stands() {
 
 #[test]
 fn an_applicant_declared_as_member_elsewhere_shares_the_household() {
-    let a = app("A").applicant_cf("CFPARENT").filed(at(2026, 2, 2, 9, 0)).build();
-    let b = app("B").member("CFPARENT", false, false).filed(at(2026, 2, 1, 9, 0)).build();
+    let a = app("A")
+        .applicant_cf("CFPARENT")
+        .filed(at(2026, 2, 2, 9, 0))
+        .build();
+    let b = app("B")
+        .member("CFPARENT", false, false)
+        .filed(at(2026, 2, 1, 9, 0))
+        .build();
     let ranked = rank(&bando(), &[a, b]);
     assert_eq!(find(&ranked, "B").outcome, Outcome::Ammesso);
     assert_eq!(
@@ -579,7 +621,10 @@ fn an_application_excluded_for_another_reason_blocks_no_one() {
         .member("SHARED", false, false)
         .filed(at(2026, 2, 1, 9, 0))
         .build();
-    let b = app("B").member("SHARED", false, false).filed(at(2026, 2, 1, 9, 30)).build();
+    let b = app("B")
+        .member("SHARED", false, false)
+        .filed(at(2026, 2, 1, 9, 30))
+        .build();
     let ranked = rank(&bando(), &[a, b]);
     assert_eq!(find(&ranked, "B").outcome, Outcome::Ammesso);
     assert_eq!(find(&ranked, "A").reason_codes(), ["not_resident"]);
@@ -588,13 +633,19 @@ fn an_application_excluded_for_another_reason_blocks_no_one() {
 #[test]
 fn only_a_standing_application_blocks() {
     // B shares with A (which stands) and with C; C shares only with B, which does not stand.
-    let a = app("A").member("AB", false, false).filed(at(2026, 2, 1, 9, 0)).build();
+    let a = app("A")
+        .member("AB", false, false)
+        .filed(at(2026, 2, 1, 9, 0))
+        .build();
     let b = app("B")
         .member("AB", false, false)
         .member("BC", false, false)
         .filed(at(2026, 2, 1, 9, 1))
         .build();
-    let c = app("C").member("BC", false, false).filed(at(2026, 2, 1, 9, 2)).build();
+    let c = app("C")
+        .member("BC", false, false)
+        .filed(at(2026, 2, 1, 9, 2))
+        .build();
     let ranked = rank(&bando(), &[c, b, a]);
     assert_eq!(find(&ranked, "A").outcome, Outcome::Ammesso);
     assert_eq!(find(&ranked, "B").reason_codes(), ["same_household"]);
@@ -608,8 +659,14 @@ fn filing_order_compares_instants_not_local_times() {
         .unwrap()
         .with_ymd_and_hms(2026, 2, 1, 10, 0, 0)
         .unwrap();
-    let a = app("Z").member("SHARED", false, false).filed(a_instant).build();
-    let b = app("B").member("SHARED", false, false).filed(at(2026, 2, 1, 9, 30)).build();
+    let a = app("Z")
+        .member("SHARED", false, false)
+        .filed(a_instant)
+        .build();
+    let b = app("B")
+        .member("SHARED", false, false)
+        .filed(at(2026, 2, 1, 9, 30))
+        .build();
     let ranked = rank(&bando(), &[b, a]);
     assert_ne!(find(&ranked, "Z").outcome, Outcome::Escluso);
     assert_eq!(find(&ranked, "B").reason_codes(), ["same_household"]);
@@ -655,7 +712,10 @@ fn tie_break_more_dependent_minors() {
 #[test]
 fn tie_break_older_applicant() {
     let younger = app("A").born(date(1985, 6, 1)).build();
-    let older = app("B").born(date(1985, 5, 31)).filed(at(2026, 2, 2, 10, 0)).build();
+    let older = app("B")
+        .born(date(1985, 5, 31))
+        .filed(at(2026, 2, 2, 10, 0))
+        .build();
     let ranked = rank(&bando(), &[younger, older]);
     assert_eq!(ranked[0].score, ranked[1].score);
     assert_eq!(codes(&ranked), ["B", "A"]);
@@ -680,9 +740,15 @@ fn tie_break_follows_the_bando_order() {
     // With filing first, ISEE no longer decides between equal scores.
     let mut bando = bando();
     bando.rules.tie_break = vec![TieBreak::EarlierFiling, TieBreak::ApplicationCode];
-    let lower_isee_later = app("A").isee("3100.00").filed(at(2026, 2, 1, 11, 0)).build();
+    let lower_isee_later = app("A")
+        .isee("3100.00")
+        .filed(at(2026, 2, 1, 11, 0))
+        .build();
     let higher_isee_earlier = app("B").isee("3900.00").build();
-    let by_default = rank(&self::bando(), &[lower_isee_later.clone(), higher_isee_earlier.clone()]);
+    let by_default = rank(
+        &self::bando(),
+        &[lower_isee_later.clone(), higher_isee_earlier.clone()],
+    );
     assert_eq!(codes(&by_default), ["A", "B"]);
     assert_eq!(
         codes(&rank(&bando, &[lower_isee_later, higher_isee_earlier])),
@@ -731,7 +797,10 @@ fn places_per_comune_walking_from_the_top() {
 
 #[test]
 fn serialises_to_the_documented_json() {
-    let r = rank_one(&bando(), app("K7Q2-M4ZP").unemployed_since(date(2024, 1, 1)).build());
+    let r = rank_one(
+        &bando(),
+        app("K7Q2-M4ZP").unemployed_since(date(2024, 1, 1)).build(),
+    );
     let json = serde_json::to_string(&r).unwrap();
     assert_eq!(
         json,
@@ -759,7 +828,11 @@ fn outcome_names_and_labels() {
     use Outcome::*;
     for (outcome, json, label) in [
         (Ammesso, "\"AMMESSO\"", "Ammesso"),
-        (IdoneoNonAmmesso, "\"IDONEO_NON_AMMESSO\"", "Idoneo non ammesso"),
+        (
+            IdoneoNonAmmesso,
+            "\"IDONEO_NON_AMMESSO\"",
+            "Idoneo non ammesso",
+        ),
         (Escluso, "\"ESCLUSO\"", "Escluso"),
     ] {
         assert_eq!(serde_json::to_string(&outcome).unwrap(), json);

@@ -1,0 +1,395 @@
+//! Synthetic documents for the tests and the benchmark: fictional comuni (D99 Valle dei Test)
+//! and people (domain.md §5 and generated ones). Never real data.
+
+#![allow(dead_code)]
+
+use std::collections::HashSet;
+use std::process::Command;
+use std::str::FromStr;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rust_decimal::Decimal;
+use sportello_print::{
+    Breakdown, Housing, IseeKind, Letterhead, ObjectionsWindow, Outcome, RankingDocument,
+    RankingRow, Receipt, ReceiptApplicant, ReceiptIsee, ReceiptMember, ReservedDetails, Stage,
+};
+
+pub const CREST_PNG: &[u8] = include_bytes!("../fixtures/crest.png");
+
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+pub fn comune_letterhead() -> Letterhead {
+    Letterhead {
+        title_lines: vec![
+            "Comune di Floridia".into(),
+            "Distretto socio-sanitario 48 – Siracusa".into(),
+            "Servizi sociali · Segretariato sociale".into(),
+        ],
+        crest_png: Some(CREST_PNG.to_vec()),
+    }
+}
+
+pub fn district_letterhead() -> Letterhead {
+    Letterhead {
+        title_lines: vec![
+            "Distretto socio-sanitario D99 Valle dei Test".into(),
+            "Comune capofila: Fontebianca · Ufficio di Piano".into(),
+        ],
+        crest_png: Some(CREST_PNG.to_vec()),
+    }
+}
+
+pub const BANDO_TITLE: &str = "Servizio civico distrettuale – annualità 2026";
+
+/// Giulia Bianchi of domain.md §5 files at Floridia with two children.
+pub fn receipt_fixture() -> Receipt {
+    Receipt {
+        letterhead: comune_letterhead(),
+        comune: "Floridia".into(),
+        bando_id: "SC-2026-01".into(),
+        bando_title: BANDO_TITLE.into(),
+        case_number: "2026/0000123".into(),
+        protocol_number: Some("0004567".into()),
+        application_code: "K7QM-4XRT".into(),
+        filed_at: NaiveDateTime::new(
+            date(2026, 3, 12),
+            chrono::NaiveTime::from_hms_opt(10, 42, 0).unwrap(),
+        ),
+        operator: Some("Operatrice: Teresa Operatrice di Prova".into()),
+        applicant: ReceiptApplicant {
+            surname: "Bianchi".into(),
+            name: "Giulia".into(),
+            codice_fiscale: "BNCGLI92M55D636B".into(),
+            birth_date: date(1992, 8, 15),
+            birth_place: "Floridia".into(),
+            address: Some("Via della Libertà 12, 96014 Floridia".into()),
+            phone: Some("0931 000000".into()),
+            email: Some("giulia.bianchi@esempio.invalid".into()),
+        },
+        household: vec![
+            ReceiptMember {
+                surname: "Bianchi".into(),
+                name: "Niccolò".into(),
+                codice_fiscale: "BNCNCL15P10D636P".into(),
+                birth_date: date(2015, 9, 10),
+                relation: "figlio".into(),
+                dependent_minor: true,
+                disabled: true,
+            },
+            ReceiptMember {
+                surname: "Bianchi".into(),
+                name: "Sofia".into(),
+                codice_fiscale: "BNCSFO18C52D636S".into(),
+                birth_date: date(2018, 3, 12),
+                relation: "figlia".into(),
+                dependent_minor: true,
+                disabled: false,
+            },
+        ],
+        isee: Some(ReceiptIsee {
+            value: Decimal::from_str("4321.5").unwrap(),
+            kind: IseeKind::Ordinario,
+            dsu_protocol: "INPS-ISEE-2026-AB123C789-00".into(),
+            dsu_date: date(2026, 1, 20),
+        }),
+        resident: true,
+        unemployed: true,
+        unemployed_since: Some(date(2024, 11, 1)),
+        other_income_support: false,
+        housing: Housing::Eviction,
+        single_parent: true,
+        applicant_disabled: false,
+        previous_participation: false,
+    }
+}
+
+/// An applicant behind a ranking row: what the public must never see.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub code: String,
+    pub surname: String,
+    pub name: String,
+    pub codice_fiscale: String,
+    pub comune: String,
+    pub isee: Decimal,
+}
+
+const SURNAMES: &[&str] = &[
+    "Rossi", "Bianchi", "Verdi", "Esposito", "Russo", "Ferrara", "Galli", "Lombardo", "Marino",
+    "Greco", "Bruno", "Gallo", "Conti", "De Luca", "Mancini", "Costa", "Giordano", "Rizzo",
+    "Moretti", "Barbieri", "Santoro", "Mariani", "Caruso", "Ferri", "Fabbri", "Messina",
+    "D'Amico", "Sanfilippo", "Spanò", "Calì",
+];
+const NAMES: &[&str] = &[
+    "Mario", "Giulia", "Salvatore", "Anna", "Giuseppe", "Niccolò", "Lucia", "Carmela", "Corrado",
+    "Concetta", "Sebastiano", "Agata", "Gaetano", "Rosalia", "Nicolò", "Ilaria", "Emanuele",
+    "Santina", "Corradina", "Vincenzo",
+];
+const COMUNI: &[&str] = &["Fontebianca", "Roccaverde", "Marina Serena", "Colle Alto"];
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// A small deterministic generator, so every run prints the same documents.
+pub struct Lcg(u64);
+
+impl Lcg {
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+    pub fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+fn check_character(first15: &str) -> char {
+    const ODD: [u32; 26] = [
+        1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24,
+        23,
+    ];
+    let sum: u32 = first15
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            let v = c.to_digit(10).unwrap_or_else(|| c as u32 - 'A' as u32);
+            if i % 2 == 0 { ODD[v as usize] } else { v }
+        })
+        .sum();
+    char::from(b'A' + (sum % 26) as u8)
+}
+
+fn letters(word: &str) -> String {
+    let upper: String = word
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    let consonants: String = upper.chars().filter(|c| !"AEIOU".contains(*c)).collect();
+    let vowels: String = upper.chars().filter(|c| "AEIOU".contains(*c)).collect();
+    format!("{consonants}{vowels}XXX").chars().take(3).collect()
+}
+
+fn synthetic_codice_fiscale(rng: &mut Lcg, surname: &str, name: &str) -> String {
+    let year = 60 + rng.below(45);
+    let month = b"ABCDEHLMPRST"[rng.below(12) as usize] as char;
+    let day = 1 + rng.below(28) + if rng.below(2) == 0 { 0 } else { 40 };
+    let place = format!("Y00{}", 1 + rng.below(4));
+    let first15 = format!(
+        "{}{}{:02}{month}{day:02}{place}",
+        letters(surname),
+        letters(name),
+        year % 100
+    );
+    let check = check_character(&first15);
+    format!("{first15}{check}")
+}
+
+fn isee_points(isee: Decimal) -> i32 {
+    let bands = [
+        (0, 50),
+        (1000, 45),
+        (2000, 40),
+        (3000, 34),
+        (4000, 28),
+        (5000, 22),
+        (6000, 16),
+    ];
+    if isee.is_zero() {
+        return 50;
+    }
+    bands
+        .iter()
+        .skip(1)
+        .find(|(ceiling, _)| isee <= Decimal::from(*ceiling))
+        .map(|(_, points)| *points)
+        .unwrap_or(10)
+}
+
+pub const EXCLUSION_REASONS: &[&str] = &[
+    "ISEE superiore alla soglia di € 8.000,00",
+    "altra domanda nel nucleo familiare",
+    "età oltre i 65 anni alla data di chiusura del bando",
+    "DSU non valida alla data di chiusura del bando",
+];
+
+/// A ranking of `n` synthetic applications: about one in twelve excluded, the first 60% of the
+/// eligible ones admitted.
+pub fn ranking(n: usize, stage: Stage) -> (RankingDocument, Vec<ReservedDetails>, Vec<Person>) {
+    let mut rng = Lcg::new(20260312);
+    let mut codes = HashSet::new();
+    let mut entries = Vec::with_capacity(n);
+    for i in 0..n {
+        let code = loop {
+            let raw: String = (0..8)
+                .map(|_| CODE_ALPHABET[rng.below(CODE_ALPHABET.len() as u64) as usize] as char)
+                .collect();
+            let code = format!("{}-{}", &raw[..4], &raw[4..]);
+            if codes.insert(code.clone()) {
+                break code;
+            }
+        };
+        let surname = SURNAMES[rng.below(SURNAMES.len() as u64) as usize];
+        let name = NAMES[rng.below(NAMES.len() as u64) as usize];
+        let isee = Decimal::new(rng.below(800_000) as i64 + 1, 2);
+        let breakdown = Breakdown {
+            isee: isee_points(isee),
+            household_size: 2 * (1 + rng.below(5) as i32),
+            dependent_minors: 2 * rng.below(5) as i32,
+            disability: 5 * rng.below(3) as i32,
+            single_parent: 6 * (rng.below(4) == 0) as i32,
+            unemployment: 2 * rng.below(4) as i32,
+            housing: [0, 4, 6][rng.below(3) as usize],
+            older_applicant: 2 * (rng.below(3) == 0) as i32,
+            previous_participation: -5 * (rng.below(5) == 0) as i32,
+        };
+        let excluded = i % 12 == 5;
+        let person = Person {
+            code: code.clone(),
+            surname: surname.into(),
+            name: name.into(),
+            codice_fiscale: synthetic_codice_fiscale(&mut rng, surname, name),
+            comune: COMUNI[rng.below(COMUNI.len() as u64) as usize].into(),
+            isee,
+        };
+        let reasons = if excluded {
+            vec![EXCLUSION_REASONS[rng.below(EXCLUSION_REASONS.len() as u64) as usize].into()]
+        } else {
+            Vec::new()
+        };
+        entries.push((person, breakdown, excluded, reasons));
+    }
+    entries.sort_by(|a, b| {
+        b.1.total()
+            .cmp(&a.1.total())
+            .then(a.0.isee.cmp(&b.0.isee))
+            .then(a.0.code.cmp(&b.0.code))
+    });
+    let eligible = entries.iter().filter(|e| !e.2).count();
+    let admitted = eligible * 6 / 10;
+    let mut position = 0;
+    let mut rows = Vec::with_capacity(n);
+    let mut details = Vec::with_capacity(n);
+    let mut people = Vec::with_capacity(n);
+    for (person, breakdown, excluded, reasons) in entries {
+        let (position, outcome) = if excluded {
+            (None, Outcome::Excluded)
+        } else {
+            position += 1;
+            let outcome = if position as usize <= admitted {
+                Outcome::Admitted
+            } else {
+                Outcome::EligibleNotAdmitted
+            };
+            (Some(position), outcome)
+        };
+        rows.push(RankingRow {
+            position,
+            application_code: person.code.clone(),
+            score: breakdown.total(),
+            outcome,
+        });
+        details.push(ReservedDetails {
+            application_code: person.code.clone(),
+            surname: person.surname.clone(),
+            name: person.name.clone(),
+            codice_fiscale: person.codice_fiscale.clone(),
+            comune: person.comune.clone(),
+            breakdown,
+            exclusion_reasons: reasons,
+        });
+        people.push(person);
+    }
+    let doc = RankingDocument {
+        letterhead: district_letterhead(),
+        bando_id: "SC-2026-01".into(),
+        bando_title: BANDO_TITLE.into(),
+        stage,
+        version: 2,
+        date: date(2026, 4, 15),
+        rows,
+    };
+    (doc, details, people)
+}
+
+pub fn provisional() -> Stage {
+    Stage::Provisional {
+        objections: ObjectionsWindow {
+            days: 10,
+            ends_on: date(2026, 4, 25),
+        },
+    }
+}
+
+fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("document.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let output = Command::new(tool)
+        .args(args)
+        .arg(&path)
+        .args(if tool == "pdftotext" { &["-"][..] } else { &[][..] })
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} not runnable ({e}): apt-get install -y poppler-utils"));
+    assert!(
+        output.status.success(),
+        "{tool} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// The text of each page, as `pdftotext -layout` extracts it.
+pub fn pages_text(pdf: &[u8]) -> Vec<String> {
+    let text = poppler("pdftotext", &["-layout", "-enc", "UTF-8"], pdf);
+    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
+    // pdftotext ends the last page with a form feed too.
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    pages
+}
+
+pub fn text(pdf: &[u8]) -> String {
+    pages_text(pdf).join("\n")
+}
+
+pub fn pdfinfo(pdf: &[u8]) -> String {
+    poppler("pdfinfo", &[], pdf)
+}
+
+pub fn pdffonts(pdf: &[u8]) -> String {
+    poppler("pdffonts", &[], pdf)
+}
+
+pub fn pdfimages_list(pdf: &[u8]) -> String {
+    poppler("pdfimages", &["-list"], pdf)
+}
+
+/// Word boxes from `pdftotext -bbox`: (word, height in points).
+pub fn word_heights(pdf: &[u8]) -> Vec<(String, f32)> {
+    let html = poppler("pdftotext", &["-bbox"], pdf);
+    html.lines()
+        .filter_map(|line| {
+            let line = line.trim();
+            let rest = line.strip_prefix("<word ")?;
+            let attr = |name: &str| -> Option<f32> {
+                let start = rest.find(&format!("{name}=\""))? + name.len() + 2;
+                let end = rest[start..].find('"')? + start;
+                rest[start..end].parse().ok()
+            };
+            let word_start = rest.find('>')? + 1;
+            let word_end = rest.find("</word>")?;
+            Some((
+                rest[word_start..word_end].to_string(),
+                attr("yMax")? - attr("yMin")?,
+            ))
+        })
+        .collect()
+}

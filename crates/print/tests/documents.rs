@@ -1,0 +1,406 @@
+//! The printed documents, read back with poppler's `pdftotext` as a citizen's or an auditor's
+//! PDF reader would.
+
+mod common;
+
+use common::*;
+use sportello_print::{
+    Letterhead, Outcome, PrintError, RankingDocument, Stage, internal_ranking, public_ranking,
+    receipt,
+};
+
+fn count(haystack: &str, needle: &str) -> usize {
+    haystack.matches(needle).count()
+}
+
+fn page_count(pdf: &[u8]) -> usize {
+    pdfinfo(pdf)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("pdfinfo reports the page count")
+}
+
+fn assert_page_numbers(pages: &[String]) {
+    let total = pages.len();
+    for (i, page) in pages.iter().enumerate() {
+        let expected = format!("Pagina {} di {total}", i + 1);
+        assert_eq!(count(page, &expected), 1, "page {}: {expected}", i + 1);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Receipt
+
+#[test]
+fn receipt_carries_case_code_applicant_and_declarations() {
+    let pdf = receipt(&receipt_fixture()).unwrap();
+    let text = text(&pdf);
+    for expected in [
+        "Comune di Floridia",
+        "Ricevuta di presentazione",
+        "2026/0000123",
+        "0004567",
+        "CODICE DOMANDA",
+        "K7QM-4XRT",
+        "12/03/2026 alle ore 10:42",
+        "SC-2026-01",
+        "Bianchi Giulia",
+        "BNCGLI92M55D636B",
+        "15/08/1992 – Floridia",
+        "Via della Libertà 12, 96014 Floridia",
+        "0931 000000",
+        "giulia.bianchi@esempio.invalid",
+        "Componenti dichiarati, richiedente compreso: 3.",
+        "Bianchi Niccolò",
+        "BNCNCL15P10D636P",
+        "10/09/2015",
+        "figlio",
+        "Bianchi Sofia",
+        "figlia",
+        "€ 4.321,50 (ordinario) – DSU INPS-ISEE-2026-AB123C789-00 del 20/01/2026",
+        "sì, dal 01/11/2024",
+        "sfratto esecutivo in corso",
+        "Genitore solo con figli minori a carico",
+        "Disabilità certificata del richiedente",
+        "Partecipazione al bando precedente",
+        "art. 13 del Regolamento (UE) 2016/679",
+        "soltanto il codice domanda",
+        "L'operatore",
+        "Il/La richiedente",
+        "Teresa Operatrice di Prova",
+        "Pagina 1 di 1",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    assert_eq!(page_count(&pdf), 1);
+}
+
+#[test]
+fn receipt_prints_the_application_code_larger_than_anything_else() {
+    let pdf = receipt(&receipt_fixture()).unwrap();
+    let words = word_heights(&pdf);
+    let height_of = |word: &str| {
+        words
+            .iter()
+            .find(|(w, _)| w == word)
+            .map(|(_, h)| *h)
+            .unwrap_or_else(|| panic!("{word} not found"))
+    };
+    let code = height_of("K7QM-4XRT");
+    let name = height_of("Giulia");
+    assert!(code > 2.0 * name, "code {code} pt vs name {name} pt");
+    let tallest_other = words
+        .iter()
+        .filter(|(w, _)| w != "K7QM-4XRT")
+        .map(|(_, h)| *h)
+        .fold(0.0, f32::max);
+    assert!(code > tallest_other, "code {code} vs {tallest_other}");
+}
+
+#[test]
+fn receipt_leaves_out_contacts_not_given_and_says_when_there_is_no_isee() {
+    let mut r = receipt_fixture();
+    r.applicant.phone = None;
+    r.applicant.email = Some("   ".into());
+    r.household.clear();
+    r.isee = None;
+    r.protocol_number = None;
+    let text = text(&receipt(&r).unwrap());
+    assert!(!text.contains("Telefono"));
+    assert!(!text.contains("Posta elettronica"));
+    assert!(!text.contains("Protocollo del Comune"));
+    assert!(text.contains("Indirizzo"));
+    assert!(text.contains("Componenti dichiarati, richiedente compreso: 1."));
+    assert!(!text.contains("Relazione"), "no empty household table");
+    assert!(text.contains("non presentato"));
+}
+
+#[test]
+fn italian_accents_extract_as_written() {
+    let mut r = receipt_fixture();
+    r.bando_title = "Attività di pubblica utilità: perché è così – più città, età, Niccolò".into();
+    let text = text(&receipt(&r).unwrap());
+    assert!(
+        text.contains("Attività di pubblica utilità: perché è così – più città, età, Niccolò"),
+        "{text}"
+    );
+    for word in ["Libertà", "Niccolò", "Disabilità", "sì", "€ 4.321,50"] {
+        assert!(text.contains(word), "{word}");
+    }
+}
+
+#[test]
+fn fonts_are_embedded_as_subsets_so_files_stay_small() {
+    let pdf = receipt(&receipt_fixture()).unwrap();
+    let fonts = pdffonts(&pdf);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert_eq!(rows.len(), 2, "{fonts}");
+    for row in rows {
+        assert!(row.contains("DejaVuSans"), "{row}");
+        // "+" after a six-letter tag marks a subset; the emb/sub columns say yes/yes.
+        assert!(row.contains('+'), "not a subset: {row}");
+        assert!(row.contains("yes yes"), "not embedded subset: {row}");
+    }
+    assert!(pdf.len() < 80_000, "receipt is {} bytes", pdf.len());
+}
+
+#[test]
+fn crest_is_drawn_when_given_and_refused_when_unreadable() {
+    let with = receipt(&receipt_fixture()).unwrap();
+    let images = pdfimages_list(&with);
+    assert_eq!(images.lines().skip(2).count(), 1, "{images}");
+
+    let mut r = receipt_fixture();
+    r.letterhead.crest_png = None;
+    let without = receipt(&r).unwrap();
+    assert_eq!(pdfimages_list(&without).lines().skip(2).count(), 0);
+    assert!(text(&without).contains("Comune di Floridia"));
+
+    r.letterhead.crest_png = Some(b"not a png".to_vec());
+    assert!(matches!(receipt(&r), Err(PrintError::Crest(_))));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public ranking
+
+#[test]
+fn public_ranking_has_every_code_and_no_personal_data() {
+    let (doc, details, people) = ranking(500, provisional());
+    let pdf = public_ranking(&doc).unwrap();
+    let text = text(&pdf);
+    for person in &people {
+        assert_eq!(count(&text, &person.code), 1, "{}", person.code);
+        assert!(!text.contains(&person.surname), "surname {}", person.surname);
+        assert!(!text.contains(&person.codice_fiscale), "{}", person.codice_fiscale);
+        let isee = sportello_print::format::euro(person.isee);
+        let digits = isee.trim_start_matches("€ ");
+        assert!(!text.contains(digits), "ISEE {isee}");
+        assert!(!text.contains(&person.isee.to_string()), "ISEE {}", person.isee);
+    }
+    for name in ["Giulia", "Niccolò", "Salvatore"] {
+        assert!(!text.contains(name), "{name}");
+    }
+    for reason in EXCLUSION_REASONS {
+        assert!(!text.contains(reason), "reason {reason}");
+    }
+    // The same data does reach the reserved document: the checks above can fail.
+    let reserved = text_of_internal(&doc, &details);
+    assert!(reserved.contains(&people[0].codice_fiscale));
+    assert!(reserved.contains(&people[0].surname));
+}
+
+fn text_of_internal(doc: &RankingDocument, details: &[sportello_print::ReservedDetails]) -> String {
+    text(&internal_ranking(doc, details).unwrap())
+}
+
+#[test]
+fn public_ranking_of_500_rows_breaks_pages_with_header_repeated_and_no_row_lost() {
+    let (doc, _, _) = ranking(500, Stage::Definitive);
+    let pdf = public_ranking(&doc).unwrap();
+    let pages = pages_text(&pdf);
+    assert_eq!(pages.len(), page_count(&pdf));
+    assert!(pages.len() >= 10, "only {} pages", pages.len());
+    assert_page_numbers(&pages);
+
+    let ranked: Vec<_> = doc
+        .rows
+        .iter()
+        .filter(|r| r.outcome != Outcome::Excluded)
+        .collect();
+    let mut next = 0;
+    for (i, page) in pages.iter().enumerate() {
+        // The frame on every page.
+        assert!(page.contains("Distretto socio-sanitario D99 Valle dei Test"), "page {i}");
+        assert!(page.contains("Graduatoria pubblica definitiva"), "page {i}");
+        assert!(page.contains("Versione 2 del 15/04/2026"), "page {i}");
+        let rows_here = ranked[next..]
+            .iter()
+            .take_while(|r| page.contains(&r.application_code))
+            .count();
+        if rows_here > 0 {
+            let header = page
+                .lines()
+                .find(|l| l.contains("Posizione"))
+                .unwrap_or_else(|| panic!("page {} has rows but no header", i + 1));
+            for title in ["Codice domanda", "Punteggio", "Esito"] {
+                assert!(header.contains(title), "page {}: {header}", i + 1);
+            }
+            // Each row is whole on its page: position, code, score and outcome on one line.
+            for row in &ranked[next..next + rows_here] {
+                let line = page
+                    .lines()
+                    .find(|l| l.contains(&row.application_code))
+                    .unwrap();
+                let fields: Vec<&str> = line.split_whitespace().collect();
+                assert_eq!(fields[0], row.position.unwrap().to_string(), "{line}");
+                assert_eq!(fields[2], row.score.to_string(), "{line}");
+                assert!(line.ends_with(row.outcome.label_it()), "{line}");
+            }
+        }
+        next += rows_here;
+    }
+    assert_eq!(next, ranked.len(), "rows found in order across pages");
+    // Page breaks did happen inside the table.
+    let pages_with_header = pages.iter().filter(|p| p.contains("Posizione")).count();
+    assert!(pages_with_header >= 10, "{pages_with_header}");
+}
+
+#[test]
+fn public_ranking_lists_excluded_applications_by_code_only_in_their_own_section() {
+    let (doc, _, _) = ranking(60, Stage::Definitive);
+    let text = text(&public_ranking(&doc).unwrap());
+    let section = text
+        .find("Domande escluse")
+        .expect("excluded section present");
+    let excluded: Vec<_> = doc
+        .rows
+        .iter()
+        .filter(|r| r.outcome == Outcome::Excluded)
+        .collect();
+    assert_eq!(excluded.len(), 5);
+    for row in excluded {
+        let at = text.find(&row.application_code).unwrap();
+        assert!(at > section, "{} listed before the section", row.application_code);
+        let line = text[at..].lines().next().unwrap();
+        assert!(!line.contains("ESCLUSO"), "{line}");
+    }
+    assert!(text.contains("Escluse: 5."));
+}
+
+#[test]
+fn provisional_ranking_states_the_objections_window() {
+    let (doc, _, _) = ranking(20, provisional());
+    let text = text(&public_ranking(&doc).unwrap());
+    assert!(text.contains("Graduatoria pubblica provvisoria"));
+    assert!(text.contains("Opposizioni"));
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("Entro 10 giorni dalla pubblicazione, cioè entro il 25/04/2026"),
+        "{flat}"
+    );
+    assert!(flat.contains("indicando il codice domanda"), "{flat}");
+
+    let (definitive, _, _) = ranking(20, Stage::Definitive);
+    let text = self::text(&public_ranking(&definitive).unwrap());
+    assert!(text.contains("Graduatoria pubblica definitiva"));
+    assert!(!text.contains("Opposizioni"));
+}
+
+#[test]
+fn ranking_with_a_repeated_code_is_refused() {
+    let (mut doc, _, _) = ranking(10, Stage::Definitive);
+    doc.rows[3].application_code = doc.rows[7].application_code.clone();
+    assert_eq!(
+        public_ranking(&doc),
+        Err(PrintError::DuplicateCode(doc.rows[7].application_code.clone()))
+    );
+}
+
+#[test]
+fn empty_ranking_still_prints_a_page_that_says_so() {
+    let (mut doc, _, _) = ranking(1, Stage::Definitive);
+    doc.rows.clear();
+    doc.letterhead = Letterhead {
+        title_lines: vec!["Distretto socio-sanitario D99 Valle dei Test".into()],
+        crest_png: None,
+    };
+    let pdf = public_ranking(&doc).unwrap();
+    let text = text(&pdf);
+    assert!(text.contains("Nessuna domanda idonea."));
+    assert!(text.contains("Nessuna domanda esclusa."));
+    assert!(text.contains("Pagina 1 di 1"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reserved ranking
+
+#[test]
+fn internal_ranking_is_reserved_on_every_page_and_carries_names_breakdown_and_reasons() {
+    let (doc, details, people) = ranking(120, provisional());
+    let pdf = internal_ranking(&doc, &details).unwrap();
+    let pages = pages_text(&pdf);
+    assert!(pages.len() >= 3, "{} pages", pages.len());
+    assert_page_numbers(&pages);
+    for (i, page) in pages.iter().enumerate() {
+        assert!(page.contains("RISERVATO"), "page {}", i + 1);
+        assert!(page.contains("Graduatoria riservata provvisoria"), "page {}", i + 1);
+    }
+    // Landscape A4.
+    assert!(pdfinfo(&pdf).contains("841.89 x 595.276 pts"), "{}", pdfinfo(&pdf));
+
+    let text = pages.join("\n");
+    for (person, d) in people.iter().zip(&details) {
+        assert_eq!(count(&text, &person.code), 1, "{}", person.code);
+        assert!(text.contains(&person.codice_fiscale), "{}", person.codice_fiscale);
+        let line = text.lines().find(|l| l.contains(&person.code)).unwrap();
+        assert!(line.contains(&person.surname), "{line}");
+        assert!(line.contains(&person.comune), "{line}");
+        if d.exclusion_reasons.is_empty() {
+            let b = d.breakdown;
+            let expected = [
+                b.isee,
+                b.household_size,
+                b.dependent_minors,
+                b.disability,
+                b.single_parent,
+                b.unemployment,
+                b.housing,
+                b.older_applicant,
+                b.previous_participation,
+                b.total(),
+            ]
+            .map(|p| p.to_string())
+            .join(" ");
+            assert!(
+                line.split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+                    .contains(&expected),
+                "{expected} in {line}"
+            );
+        } else {
+            let reason = &d.exclusion_reasons[0];
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(flat.contains(reason.as_str()), "{reason}");
+        }
+    }
+    for title in ["ISEE", "Nucleo", "Minori", "Disab.", "Monog.", "Disocc.", "Abitaz.", "Età", "Prec.", "Tot."] {
+        assert!(text.contains(title), "{title}");
+    }
+}
+
+#[test]
+fn internal_ranking_refuses_details_that_do_not_match_the_rows() {
+    let (doc, details, _) = ranking(30, Stage::Definitive);
+
+    let mut missing = details.clone();
+    let gone = missing.remove(4);
+    assert_eq!(
+        internal_ranking(&doc, &missing),
+        Err(PrintError::MissingDetails(gone.application_code))
+    );
+
+    let mut extra = details.clone();
+    let mut stranger = extra[0].clone();
+    stranger.application_code = "ZZZZ-9999".into();
+    extra.push(stranger);
+    assert_eq!(
+        internal_ranking(&doc, &extra),
+        Err(PrintError::UnknownDetails("ZZZZ-9999".into()))
+    );
+
+    let mut wrong = details.clone();
+    let eligible = doc
+        .rows
+        .iter()
+        .position(|r| r.outcome != Outcome::Excluded)
+        .unwrap();
+    let code = doc.rows[eligible].application_code.clone();
+    let d = wrong.iter_mut().find(|d| d.application_code == code).unwrap();
+    d.breakdown.housing += 1;
+    assert!(matches!(
+        internal_ranking(&doc, &wrong),
+        Err(PrintError::InconsistentScore { code: c, .. }) if c == code
+    ));
+}

@@ -1,0 +1,398 @@
+//! The sync bundle (design.md §3): a signed JSON header and an age-encrypted, zstd-compressed
+//! JSON Lines payload of opaque records.
+//!
+//! Reading goes in three steps that cannot be skipped: [`inspect`] checks the framing and the
+//! payload hash (nothing decrypted), [`verify`] checks district, key, signature and addressee
+//! against the trust list, and only a [`Verified`] bundle can be [`open`]ed.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::error::{BundleError, Damage, FileKind};
+use crate::framing::{self, Domain};
+use crate::hexser;
+use crate::keys::{InstallKeys, KeyId, PublicKeys};
+use crate::payload::{self, Manifest, PayloadError};
+use crate::trust::{Role, TrustEntry, TrustList};
+
+/// File name extension of every Sportello file.
+pub const EXTENSION: &str = "sportello";
+
+/// Which way a bundle travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BundleKind {
+    /// Comune → capofila: the comune's changed records.
+    Upload,
+    /// Capofila → one comune: acknowledgements and published snapshots.
+    Publish,
+}
+
+impl BundleKind {
+    /// The role whose key may sign this kind of bundle.
+    pub fn signer_role(self) -> Role {
+        match self {
+            BundleKind::Upload => Role::Comune,
+            BundleKind::Publish => Role::Capofila,
+        }
+    }
+}
+
+/// The sender's change counter range the payload covers (`from_version` exclusive is the
+/// caller's convention; this crate only carries the numbers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeRange {
+    pub from_version: u64,
+    pub to_version: u64,
+}
+
+/// What the sender acknowledges having applied from the recipient: the last bundle sequence
+/// number and the highest change version. Zero when nothing was applied yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ack {
+    pub seq: u64,
+    pub version: u64,
+}
+
+/// A recipient as named in the header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecipientId {
+    pub comune: String,
+    pub key_id: KeyId,
+}
+
+/// A recipient to seal a bundle for: usually [`TrustEntry::addressee`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Addressee {
+    pub comune: String,
+    pub keys: PublicKeys,
+}
+
+/// What the caller decides about a bundle; the rest of the header is computed by [`seal`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderFields {
+    pub kind: BundleKind,
+    pub district: String,
+    /// ISTAT code of the sending comune (or of the capofila).
+    pub sender: String,
+    /// Per-sender (per stream, for publish) sequence number, from 1.
+    pub seq: u64,
+    /// [`Inspected::header_hash`] of the previous bundle in the same stream; `None` for the first.
+    pub prev_header_hash: Option<[u8; 32]>,
+    pub changes: ChangeRange,
+    pub ack: Ack,
+    pub schema_version: u32,
+    pub app_version: String,
+    /// Creation time as text (the caller's clock, informative only: never used for ordering).
+    pub created_at: String,
+}
+
+/// The signed header, exactly as written in the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BundleHeader {
+    pub kind: BundleKind,
+    pub district: String,
+    pub sender: String,
+    pub key_id: KeyId,
+    pub seq: u64,
+    #[serde(with = "hexser::option_array")]
+    pub prev_header_hash: Option<[u8; 32]>,
+    pub changes: ChangeRange,
+    pub ack: Ack,
+    pub schema_version: u32,
+    pub app_version: String,
+    pub recipients: Vec<RecipientId>,
+    pub payload_len: u64,
+    #[serde(with = "hexser::array")]
+    pub payload_sha256: [u8; 32],
+    pub created_at: String,
+}
+
+impl BundleHeader {
+    fn manifest(&self, records: u64) -> Manifest {
+        Manifest {
+            district: self.district.clone(),
+            kind: self.kind,
+            sender: self.sender.clone(),
+            key_id: self.key_id.clone(),
+            seq: self.seq,
+            records,
+        }
+    }
+
+    /// `D48-089009-up-000042.sportello`, or `D48-089017-pub-089009-000007.sportello` for a
+    /// publish bundle (named after its recipient). No personal data, only codes.
+    pub fn file_name(&self) -> String {
+        let district = file_name_part(&self.district);
+        let sender = file_name_part(&self.sender);
+        match self.kind {
+            BundleKind::Upload => format!("{district}-{sender}-up-{:06}.{EXTENSION}", self.seq),
+            BundleKind::Publish => {
+                match self.recipients.iter().find(|r| r.comune != self.sender) {
+                    Some(r) => format!(
+                        "{district}-{sender}-pub-{}-{:06}.{EXTENSION}",
+                        file_name_part(&r.comune),
+                        self.seq
+                    ),
+                    None => format!("{district}-{sender}-pub-{:06}.{EXTENSION}", self.seq),
+                }
+            }
+        }
+    }
+}
+
+/// Keeps a name part to letters, digits and `_`, so no header value can make a path.
+pub(crate) fn file_name_part(text: &str) -> String {
+    text.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+}
+
+/// Why a bundle could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum SealError {
+    #[error("Nessun destinatario: registrare prima le chiavi del destinatario (adesione).")]
+    NoRecipients,
+    #[error(
+        "La chiave di cifratura del comune {comune} non è valida: ripetere l'adesione del comune."
+    )]
+    InvalidRecipient { comune: String },
+    #[error("Cifratura del pacchetto non riuscita: {0}")]
+    Encryption(String),
+}
+
+impl SealError {
+    /// Stable snake_case code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SealError::NoRecipients => "no_recipients",
+            SealError::InvalidRecipient { .. } => "invalid_recipient",
+            SealError::Encryption(_) => "encryption_failed",
+        }
+    }
+}
+
+/// A bundle ready to be stored and written.
+#[derive(Debug, Clone)]
+pub struct SealedBundle {
+    pub bytes: Vec<u8>,
+    pub header: BundleHeader,
+    /// SHA-256 of the exact header bytes: the next bundle's `prev_header_hash`, and what tells
+    /// a re-import (same hash) from a fork (same sender and seq, other hash).
+    pub header_hash: [u8; 32],
+    pub file_name: String,
+}
+
+/// Signs and encrypts `records` (opaque JSON values) for `recipients`.
+pub fn seal(
+    fields: &HeaderFields,
+    records: &[Value],
+    keys: &InstallKeys,
+    recipients: &[Addressee],
+) -> Result<SealedBundle, SealError> {
+    let mut ids: Vec<RecipientId> = Vec::with_capacity(recipients.len());
+    let mut age_recipients = Vec::with_capacity(recipients.len());
+    for addressee in recipients {
+        let key_id = addressee.keys.key_id();
+        if ids.iter().any(|r| r.key_id == key_id) {
+            continue;
+        }
+        let invalid = || SealError::InvalidRecipient { comune: addressee.comune.clone() };
+        addressee.keys.validate().map_err(|_| invalid())?;
+        age_recipients.push(addressee.keys.recipient().map_err(|_| invalid())?);
+        ids.push(RecipientId { comune: addressee.comune.clone(), key_id });
+    }
+    if ids.is_empty() {
+        return Err(SealError::NoRecipients);
+    }
+
+    let mut header = BundleHeader {
+        kind: fields.kind,
+        district: fields.district.clone(),
+        sender: fields.sender.clone(),
+        key_id: keys.key_id(),
+        seq: fields.seq,
+        prev_header_hash: fields.prev_header_hash,
+        changes: fields.changes,
+        ack: fields.ack,
+        schema_version: fields.schema_version,
+        app_version: fields.app_version.clone(),
+        recipients: ids,
+        payload_len: 0,
+        payload_sha256: [0; 32],
+        created_at: fields.created_at.clone(),
+    };
+    let payload = payload::seal(&header.manifest(records.len() as u64), records, &age_recipients)
+        .map_err(|e| SealError::Encryption(e.to_string()))?;
+    header.payload_len = payload.len() as u64;
+    header.payload_sha256 = framing::sha256(&payload);
+    let header_bytes = serde_json::to_vec(&header).expect("a header always serialises");
+    let bytes = framing::write(Domain::Bundle, &header_bytes, &payload, keys);
+    Ok(SealedBundle {
+        bytes,
+        header_hash: framing::sha256(&header_bytes),
+        file_name: header.file_name(),
+        header,
+    })
+}
+
+/// A bundle whose framing and payload hash are intact and whose header was read. Nothing in it
+/// is trusted until [`verify`] succeeds.
+#[derive(Debug, Clone)]
+pub struct Inspected {
+    header: BundleHeader,
+    header_text: String,
+    signature: [u8; 64],
+    payload: Vec<u8>,
+    header_hash: [u8; 32],
+}
+
+impl Inspected {
+    pub fn header(&self) -> &BundleHeader {
+        &self.header
+    }
+
+    /// The exact signed header text, for `bundle inspect --json` and the import log.
+    pub fn header_json(&self) -> &str {
+        &self.header_text
+    }
+
+    /// SHA-256 of the exact header bytes (see [`SealedBundle::header_hash`]).
+    pub fn header_hash(&self) -> [u8; 32] {
+        self.header_hash
+    }
+
+    pub fn signature_hex(&self) -> String {
+        hex::encode(self.signature)
+    }
+}
+
+/// Checks, in order: not a bundle, unsupported version, truncated, corrupted (lengths, header,
+/// payload hash), wrong kind of file. Decrypts nothing and needs no key.
+pub fn inspect(bytes: &[u8]) -> Result<Inspected, BundleError> {
+    let frame = framing::read(bytes, FileKind::Bundle)?;
+    let header: BundleHeader = framing::parse_header(&frame)?;
+    let header_text = std::str::from_utf8(frame.header)
+        .map_err(|_| BundleError::Corrupted(Damage::HeaderUnreadable))?
+        .to_string();
+    Ok(Inspected {
+        header,
+        header_text,
+        signature: frame.signature,
+        header_hash: framing::sha256(frame.header),
+        payload: frame.payload.to_vec(),
+    })
+}
+
+/// Who is reading: the install's district, comune and current key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receiver {
+    pub district: String,
+    pub comune: String,
+    pub key_id: KeyId,
+}
+
+impl Receiver {
+    pub fn new(district: &str, comune: &str, keys: &InstallKeys) -> Self {
+        Receiver { district: district.to_string(), comune: comune.to_string(), key_id: keys.key_id() }
+    }
+}
+
+/// A bundle whose signature was made by a key trusted for its sender and kind, and which is
+/// addressed to the receiver.
+#[derive(Debug, Clone)]
+pub struct Verified<'a> {
+    inspected: &'a Inspected,
+    signer: TrustEntry,
+    receiver: Receiver,
+}
+
+impl<'a> Verified<'a> {
+    pub fn header(&self) -> &'a BundleHeader {
+        &self.inspected.header
+    }
+
+    pub fn header_hash(&self) -> [u8; 32] {
+        self.inspected.header_hash
+    }
+
+    /// The trust entry whose key signed the bundle.
+    pub fn signer(&self) -> &TrustEntry {
+        &self.signer
+    }
+}
+
+/// Checks, in order: wrong district, unknown key (or a key not allowed to sign this kind of
+/// bundle for this sender), revoked key, bad signature, not addressed to us.
+pub fn verify<'a>(
+    inspected: &'a Inspected,
+    trust: &TrustList,
+    receiver: &Receiver,
+) -> Result<Verified<'a>, BundleError> {
+    let header = &inspected.header;
+    if header.district != receiver.district {
+        return Err(BundleError::WrongDistrict {
+            expected: receiver.district.clone(),
+            found: header.district.clone(),
+        });
+    }
+    let signer = trust
+        .get(&header.key_id)
+        .filter(|e| e.comune == header.sender && e.role == header.kind.signer_role())
+        .ok_or_else(|| BundleError::UnknownKey {
+            sender: header.sender.clone(),
+            key_id: header.key_id.to_string(),
+        })?;
+    if let Some(revoked_from_seq) = signer.revoked_from_seq.filter(|from| header.seq >= *from) {
+        return Err(BundleError::RevokedKey {
+            sender: header.sender.clone(),
+            key_id: header.key_id.to_string(),
+            seq: header.seq,
+            revoked_from_seq,
+        });
+    }
+    if signer.public_keys().key_id() != header.key_id
+        || !Domain::Bundle.verifies(
+            &signer.public_keys(),
+            inspected.header_text.as_bytes(),
+            &inspected.signature,
+        )
+    {
+        return Err(BundleError::BadSignature);
+    }
+    let addressed = header
+        .recipients
+        .iter()
+        .any(|r| r.comune == receiver.comune && r.key_id == receiver.key_id);
+    if !addressed {
+        return Err(not_addressed(header, receiver));
+    }
+    Ok(Verified { inspected, signer: signer.clone(), receiver: receiver.clone() })
+}
+
+fn not_addressed(header: &BundleHeader, receiver: &Receiver) -> BundleError {
+    let recipients = header
+        .recipients
+        .iter()
+        .map(|r| format!("{} (chiave {})", r.comune, r.key_id))
+        .collect::<Vec<_>>()
+        .join(", ");
+    BundleError::NotAddressedToUs {
+        recipients,
+        us: format!("{} (chiave {})", receiver.comune, receiver.key_id),
+    }
+}
+
+/// Decrypts and decompresses the payload, checks the manifest against the header and returns
+/// the records in the order they were sealed.
+pub fn open(verified: &Verified<'_>, keys: &InstallKeys) -> Result<Vec<Value>, BundleError> {
+    let header = verified.header();
+    payload::open(&verified.inspected.payload, keys.age_identity(), &header.manifest(0)).map_err(
+        |e| match e {
+            PayloadError::NotForUs => not_addressed(header, &verified.receiver),
+            PayloadError::Damaged(d) => BundleError::Corrupted(d),
+        },
+    )
+}
