@@ -10,14 +10,52 @@ use sportello_domain::codice_fiscale::encode;
 use sportello_tests::fixture;
 
 const SURNAMES: &[&str] = &[
-    "Amato", "Barone", "Catania", "Distefano", "Emmanuele", "Failla", "Garofalo", "Iacono",
-    "Licata", "Miceli", "Nicotra", "Orlando", "Parisi", "Quartarone", "Rametta", "Scrofani",
-    "Tringali", "Urso", "Vinci", "Zappulla", "Bellomo", "Cannata", "Di Pietro", "Fazzino",
-    "Giuliano", "Lo Presti", "Midolo", "Pappalardo", "Randazzo", "Spadaro", "Tumino", "Valenti",
+    "Amato",
+    "Barone",
+    "Catania",
+    "Distefano",
+    "Emmanuele",
+    "Failla",
+    "Garofalo",
+    "Iacono",
+    "Licata",
+    "Miceli",
+    "Nicotra",
+    "Orlando",
+    "Parisi",
+    "Quartarone",
+    "Rametta",
+    "Scrofani",
+    "Tringali",
+    "Urso",
+    "Vinci",
+    "Zappulla",
+    "Bellomo",
+    "Cannata",
+    "Di Pietro",
+    "Fazzino",
+    "Giuliano",
+    "Lo Presti",
+    "Midolo",
+    "Pappalardo",
+    "Randazzo",
+    "Spadaro",
+    "Tumino",
+    "Valenti",
 ];
 const MALE: &[&str] = &[
-    "Sebastiano", "Corrado", "Salvatore", "Giuseppe", "Paolo", "Antonino", "Luciano", "Marco",
-    "Vincenzo", "Emanuele", "Gaetano", "Rosario",
+    "Sebastiano",
+    "Corrado",
+    "Salvatore",
+    "Giuseppe",
+    "Paolo",
+    "Antonino",
+    "Luciano",
+    "Marco",
+    "Vincenzo",
+    "Emanuele",
+    "Gaetano",
+    "Rosario",
 ];
 const FEMALE: &[&str] = &[
     "Concetta", "Lucia", "Agata", "Maria", "Giovanna", "Rosaria", "Sara", "Chiara", "Marta",
@@ -77,14 +115,30 @@ impl Generator {
     }
 
     fn adult(&mut self, age_hint: u32) -> Value {
-        let sex = if self.seq.below(2) == 0 { Sex::M } else { Sex::F };
-        let born = date(2026 - age_hint as i32, 1 + self.seq.below(12) as u32, 1 + self.seq.below(28) as u32);
+        let sex = if self.seq.below(2) == 0 {
+            Sex::M
+        } else {
+            Sex::F
+        };
+        let born = date(
+            2026 - age_hint as i32,
+            1 + self.seq.below(12) as u32,
+            1 + self.seq.below(28) as u32,
+        );
         self.person(sex, born)
     }
 
     fn child(&mut self, age: u32, relation: &str) -> Value {
-        let sex = if self.seq.below(2) == 0 { Sex::M } else { Sex::F };
-        let born = date(2026 - age as i32, 1 + self.seq.below(12) as u32, 1 + self.seq.below(28) as u32);
+        let sex = if self.seq.below(2) == 0 {
+            Sex::M
+        } else {
+            Sex::F
+        };
+        let born = date(
+            2026 - age as i32,
+            1 + self.seq.below(12) as u32,
+            1 + self.seq.below(28) as u32,
+        );
         let mut p = self.person(sex, born);
         p["relation"] = json!(relation);
         p["dependent_minor"] = json!(true);
@@ -111,7 +165,11 @@ impl Generator {
         applicant["address"] = json!(format!("Via delle Prove {}", n + 1));
         applicant["phone"] = json!(format!("0931 {:06}", 100_000 + n * 37));
         let dsu_day = 1 + self.seq.below(28) as u32;
-        let since = date(2023 + self.seq.below(3) as i32, 1 + self.seq.below(12) as u32, 1 + self.seq.below(28) as u32);
+        let since = date(
+            2023 + self.seq.below(3) as i32,
+            1 + self.seq.below(12) as u32,
+            1 + self.seq.below(28) as u32,
+        );
         json!({
             "bando": "SC-2026-1",
             "filed_at": format!("{}+01:00", filed.format("%Y-%m-%dT%H:%M:%S")),
@@ -134,7 +192,10 @@ fn set_applicant(g: &mut Generator, a: &mut Value, sex: Sex, born: NaiveDate) {
 
 /// The demo applications: first one per rule path (each commented), then ordinary ones.
 fn applications() -> Vec<Value> {
-    let mut g = Generator { seq: Seq(48), used: Default::default() };
+    let mut g = Generator {
+        seq: Seq(48),
+        used: Default::default(),
+    };
     let mut out = Vec::new();
     let mut n = 0;
     let mut next = |g: &mut Generator, isee: &str| {
@@ -142,7 +203,10 @@ fn applications() -> Vec<Value> {
         g.application(n, isee)
     };
     // Every ISEE band at its edges, the ceiling and just over it.
-    for isee in ["0.00", "1000.00", "1000.01", "2000.00", "3000.00", "4000.00", "5000.00", "6000.00", "8000.00", "8000.01"] {
+    for isee in [
+        "0.00", "1000.00", "1000.01", "2000.00", "3000.00", "4000.00", "5000.00", "6000.00",
+        "8000.00", "8000.01",
+    ] {
         out.push(next(&mut g, isee));
     }
     // No ISEE declared: excluded.
@@ -154,7 +218,12 @@ fn applications() -> Vec<Value> {
     a["isee"]["dsu_date"] = json!("2025-12-10");
     out.push(a);
     // 18 on the closing date (eligible), 17 (excluded), 65 (eligible, 50+ points), 66 (excluded).
-    for (born, sex) in [(date(2008, 3, 31), Sex::F), (date(2008, 4, 1), Sex::M), (date(1960, 4, 1), Sex::M), (date(1960, 3, 31), Sex::F)] {
+    for (born, sex) in [
+        (date(2008, 3, 31), Sex::F),
+        (date(2008, 4, 1), Sex::M),
+        (date(1960, 4, 1), Sex::M),
+        (date(1960, 3, 31), Sex::F),
+    ] {
         let mut a = next(&mut g, "2500.00");
         set_applicant(&mut g, &mut a, sex, born);
         out.push(a);
@@ -167,7 +236,11 @@ fn applications() -> Vec<Value> {
     }
     // Single parent with five dependent minors (minor points capped at 8), eviction.
     let mut a = next(&mut g, "900.00");
-    a["household"] = json!((0..5).map(|i| g.child(2 + i * 3, "figlio")).collect::<Vec<_>>());
+    a["household"] = json!(
+        (0..5)
+            .map(|i| g.child(2 + i * 3, "figlio"))
+            .collect::<Vec<_>>()
+    );
     a["single_parent"] = json!(true);
     a["housing"] = json!("eviction");
     out.push(a);
@@ -199,7 +272,10 @@ fn applications() -> Vec<Value> {
     let first = next(&mut g, "700.00");
     let mut second = next(&mut g, "600.00");
     let mut shared = first["applicant"].clone();
-    shared.as_object_mut().unwrap().retain(|k, _| k != "address" && k != "phone");
+    shared
+        .as_object_mut()
+        .unwrap()
+        .retain(|k, _| k != "address" && k != "phone");
     shared["relation"] = json!("coniuge");
     shared["dependent_minor"] = json!(false);
     shared["disabled"] = json!(false);
@@ -211,7 +287,10 @@ fn applications() -> Vec<Value> {
     blocked["resident"] = json!(false);
     let mut stands = next(&mut g, "650.00");
     let mut shared = blocked["applicant"].clone();
-    shared.as_object_mut().unwrap().retain(|k, _| k != "address" && k != "phone");
+    shared
+        .as_object_mut()
+        .unwrap()
+        .retain(|k, _| k != "address" && k != "phone");
     shared["relation"] = json!("convivente");
     shared["dependent_minor"] = json!(false);
     shared["disabled"] = json!(false);
@@ -260,27 +339,54 @@ fn applications() -> Vec<Value> {
 
 fn main_csv(apps: &[Value]) -> String {
     let top = [
-        ("bando", "bando"), ("data_presentazione", "filed_at"), ("nota_conferma", "override_note"),
-        ("residente", "resident"), ("disoccupato", "unemployed"), ("disoccupato_dal", "unemployed_since"),
-        ("altro_sostegno", "other_income_support"), ("genitore_solo", "single_parent"),
-        ("richiedente_disabile", "applicant_disabled"), ("abitazione", "housing"),
+        ("bando", "bando"),
+        ("data_presentazione", "filed_at"),
+        ("nota_conferma", "override_note"),
+        ("residente", "resident"),
+        ("disoccupato", "unemployed"),
+        ("disoccupato_dal", "unemployed_since"),
+        ("altro_sostegno", "other_income_support"),
+        ("genitore_solo", "single_parent"),
+        ("richiedente_disabile", "applicant_disabled"),
+        ("abitazione", "housing"),
         ("partecipazione_precedente", "previous_participation"),
     ];
     let person = [
-        ("codice_fiscale", "codice_fiscale"), ("cognome", "surname"), ("nome", "name"),
-        ("data_nascita", "birth_date"), ("sesso", "sex"), ("luogo_nascita", "birth_place"),
+        ("codice_fiscale", "codice_fiscale"),
+        ("cognome", "surname"),
+        ("nome", "name"),
+        ("data_nascita", "birth_date"),
+        ("sesso", "sex"),
+        ("luogo_nascita", "birth_place"),
     ];
     let contact = [("indirizzo", "address"), ("telefono", "phone")];
-    let isee = [("isee", "value"), ("protocollo_dsu", "dsu_protocol"), ("data_dsu", "dsu_date")];
-    let member_extra = [("relazione", "relation"), ("minore_a_carico", "dependent_minor"), ("disabile", "disabled")];
-    let members = apps.iter().map(|a| a["household"].as_array().map_or(0, Vec::len)).max().unwrap_or(0);
+    let isee = [
+        ("isee", "value"),
+        ("protocollo_dsu", "dsu_protocol"),
+        ("data_dsu", "dsu_date"),
+    ];
+    let member_extra = [
+        ("relazione", "relation"),
+        ("minore_a_carico", "dependent_minor"),
+        ("disabile", "disabled"),
+    ];
+    let members = apps
+        .iter()
+        .map(|a| a["household"].as_array().map_or(0, Vec::len))
+        .max()
+        .unwrap_or(0);
 
     let mut header: Vec<String> = Vec::new();
     header.extend(top.iter().map(|(h, _)| h.to_string()));
     header.extend(person.iter().chain(&contact).map(|(h, _)| h.to_string()));
     header.extend(isee.iter().map(|(h, _)| h.to_string()));
     for m in 1..=members {
-        header.extend(person.iter().chain(&member_extra).map(|(h, _)| format!("componente{m}_{h}")));
+        header.extend(
+            person
+                .iter()
+                .chain(&member_extra)
+                .map(|(h, _)| format!("componente{m}_{h}")),
+        );
     }
     let cell = |v: &Value| -> String {
         let s = match v {
@@ -295,16 +401,30 @@ fn main_csv(apps: &[Value]) -> String {
             },
             other => other.to_string(),
         };
-        if s.contains([',', '"', '\n']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+        if s.contains([',', '"', '\n']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s
+        }
     };
     let mut out = header.join(",") + "\n";
     for a in apps {
         let mut row: Vec<String> = top.iter().map(|(_, k)| cell(&a[*k])).collect();
-        row.extend(person.iter().chain(&contact).map(|(_, k)| cell(&a["applicant"][*k])));
+        row.extend(
+            person
+                .iter()
+                .chain(&contact)
+                .map(|(_, k)| cell(&a["applicant"][*k])),
+        );
         row.extend(isee.iter().map(|(_, k)| cell(&a["isee"][*k])));
         for m in 0..members {
             let member = &a["household"][m];
-            row.extend(person.iter().chain(&member_extra).map(|(_, k)| cell(&member[*k])));
+            row.extend(
+                person
+                    .iter()
+                    .chain(&member_extra)
+                    .map(|(_, k)| cell(&member[*k])),
+            );
         }
         out += &(row.join(",") + "\n");
     }

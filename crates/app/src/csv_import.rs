@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::fields::{self, APPLICANT, Field, ISEE, MEMBER, MEMBER_PREFIX, TOP};
-use crate::intake::{Filed, Naming, Parsed, form_from_value, refused};
+use crate::intake::{Batch, Filed, Naming, Parsed, form_from_value, refused};
 use crate::{AppError, Problem, Result, Sportello};
 
 #[derive(Clone, Copy)]
@@ -18,9 +18,7 @@ enum Column {
 }
 
 fn column(header: &str) -> Option<Column> {
-    let by = |table: &'static [Field], h: &str| {
-        table.iter().find(|f| f.csv == h || f.json == h)
-    };
+    let by = |table: &'static [Field], h: &str| table.iter().find(|f| f.csv == h || f.json == h);
     let h = header.trim().to_lowercase();
     if let Some(rest) = h.strip_prefix(MEMBER_PREFIX) {
         let (n, key) = rest.split_once('_')?;
@@ -33,8 +31,8 @@ fn column(header: &str) -> Option<Column> {
         .or_else(|| by(ISEE, &h).map(Column::Isee))
 }
 
-/// Reads every row; refuses the whole file, listing every bad row, if any row is bad.
-pub fn parse_csv(text: &str) -> Result<Vec<Parsed>> {
+/// Reads every row; a row that cannot be read carries its problems into the batch.
+pub fn parse_csv(text: &str) -> Result<Batch> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_line = text.lines().next().unwrap_or_default();
     // Italian spreadsheets save with semicolons.
@@ -49,7 +47,12 @@ pub fn parse_csv(text: &str) -> Result<Vec<Parsed>> {
         .from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| AppError::new("csv_invalid", format!("intestazione del file CSV non leggibile: {e}")))?
+        .map_err(|e| {
+            AppError::new(
+                "csv_invalid",
+                format!("intestazione del file CSV non leggibile: {e}"),
+            )
+        })?
         .clone();
     let mut problems = Vec::new();
     let mut columns = Vec::new();
@@ -60,28 +63,27 @@ pub fn parse_csv(text: &str) -> Result<Vec<Parsed>> {
                 record: "riga 1".into(),
                 field: h.to_string(),
                 code: "csv_unknown_column".into(),
-                message: "colonna sconosciuta: controllare il nome (vedere docs/formats.md)"
-                    .into(),
+                message: "colonna sconosciuta: controllare il nome (vedere docs/formats.md)".into(),
             }),
         }
     }
     if !problems.is_empty() {
         return Err(refused(problems));
     }
-    let mut parsed = Vec::new();
+    let mut entries = Vec::new();
     for row in reader.records() {
         let row = match row {
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
-                problems.push(Problem {
+                entries.push(Err(vec![Problem {
                     record: format!("riga {line}"),
                     field: String::new(),
                     code: "csv_invalid".into(),
                     message: format!(
                         "riga non leggibile (numero di colonne diverso dall'intestazione?): {e}"
                     ),
-                });
+                }]));
                 continue;
             }
         };
@@ -90,22 +92,18 @@ pub fn parse_csv(text: &str) -> Result<Vec<Parsed>> {
             continue;
         }
         let record = format!("riga {line}");
-        match form_from_value(row_to_json(&columns, &row), &record, Naming::Csv) {
-            Ok(form) => parsed.push(Parsed {
+        entries.push(
+            form_from_value(row_to_json(&columns, &row), &record, Naming::Csv).map(|form| Parsed {
                 record,
                 form,
                 naming: Naming::Csv,
             }),
-            Err(mut p) => problems.append(&mut p),
-        }
+        );
     }
-    if !problems.is_empty() {
-        return Err(refused(problems));
-    }
-    if parsed.is_empty() {
-        return Err(AppError::new("csv_empty", "il file CSV non contiene domande"));
-    }
-    Ok(parsed)
+    Ok(Batch {
+        entries,
+        is_array: true,
+    })
 }
 
 fn row_to_json(columns: &[Column], row: &csv::StringRecord) -> Value {
@@ -140,7 +138,6 @@ fn row_to_json(columns: &[Column], row: &csv::StringRecord) -> Value {
 impl Sportello {
     /// Files every row of a CSV file, or none.
     pub fn import_csv(&mut self, text: &str) -> Result<Vec<Filed>> {
-        let parsed = parse_csv(text)?;
-        self.add_applications(&parsed)
+        self.add_applications(&parse_csv(text)?)
     }
 }

@@ -50,7 +50,12 @@ pub(crate) const TOP: &[Field] = &[
     f("single_parent", "genitore_solo", Bool, false),
     f("applicant_disabled", "richiedente_disabile", Bool, false),
     f("housing", "abitazione", Housing, false),
-    f("previous_participation", "partecipazione_precedente", Bool, false),
+    f(
+        "previous_participation",
+        "partecipazione_precedente",
+        Bool,
+        false,
+    ),
 ];
 
 pub(crate) const APPLICANT: &[Field] = &[
@@ -109,7 +114,10 @@ pub(crate) fn csv_header(path: &str) -> String {
 pub(crate) fn check_shape(value: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     let Some(top) = value.as_object() else {
-        problems.push((String::new(), "la domanda deve essere un oggetto JSON".into()));
+        problems.push((
+            String::new(),
+            "la domanda deve essere un oggetto JSON".into(),
+        ));
         return problems;
     };
     check_object(top, TOP, "", &mut problems);
@@ -190,11 +198,15 @@ fn check_value(kind: Kind, v: &Value) -> Result<(), String> {
         },
         Housing => match text()? {
             "none" | "rent" | "eviction" => Ok(()),
-            _ => Err(format!("valore {v} non ammesso: usare none, rent o eviction")),
+            _ => Err(format!(
+                "valore {v} non ammesso: usare none, rent o eviction"
+            )),
         },
         IseeKind => match text()? {
             "ordinario" | "corrente" => Ok(()),
-            _ => Err(format!("valore {v} non ammesso: usare ordinario o corrente")),
+            _ => Err(format!(
+                "valore {v} non ammesso: usare ordinario o corrente"
+            )),
         },
         Amount => {
             let raw = match v {
@@ -247,10 +259,17 @@ fn local_date_time(s: &str) -> Option<String> {
     if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
         return Some(t.to_rfc3339());
     }
-    let naive = ["%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
-        .iter()
-        .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
-        .or_else(|| italian_date(s).and_then(|d| d.and_hms_opt(0, 0, 0)))?;
+    let naive = [
+        "%d/%m/%Y %H:%M:%S",
+        "%d/%m/%Y %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M",
+    ]
+    .iter()
+    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+    .or_else(|| italian_date(s).and_then(|d| d.and_hms_opt(0, 0, 0)))?;
     let local = TIME_ZONE.from_local_datetime(&naive).earliest()?;
     Some(local.fixed_offset().to_rfc3339())
 }
@@ -269,9 +288,15 @@ mod tests {
 
     #[test]
     fn italian_cells_become_json() {
-        assert_eq!(cell_to_json(Date, "02/03/2026"), Some(Value::from("2026-03-02")));
+        assert_eq!(
+            cell_to_json(Date, "02/03/2026"),
+            Some(Value::from("2026-03-02"))
+        );
         assert_eq!(cell_to_json(Bool, "Sì"), Some(Value::Bool(true)));
-        assert_eq!(cell_to_json(Housing, "Sfratto"), Some(Value::from("eviction")));
+        assert_eq!(
+            cell_to_json(Housing, "Sfratto"),
+            Some(Value::from("eviction"))
+        );
         assert_eq!(cell_to_json(Text, "  "), None);
         assert_eq!(
             cell_to_json(DateTime, "02/03/2026 10:15"),

@@ -53,8 +53,17 @@ pub struct Filed {
     pub warnings: Vec<Problem>,
 }
 
-/// Reads one JSON object or an array of them. `is_array` tells which, so output mirrors input.
-pub fn parse_json_forms(text: &str) -> Result<(Vec<Parsed>, bool)> {
+/// Forms read from one input, each read or refused with its problems. Every record is checked
+/// before anything is stored, so the user sees every problem at once.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    pub entries: Vec<std::result::Result<Parsed, Vec<Problem>>>,
+    /// The input was an array (JSON) or a table (CSV): the output mirrors it.
+    pub is_array: bool,
+}
+
+/// Reads one JSON object or an array of them.
+pub fn parse_json_forms(text: &str) -> Result<Batch> {
     let value: Value = serde_json::from_str(text).map_err(|e| {
         AppError::new(
             "json_invalid",
@@ -75,24 +84,19 @@ pub fn parse_json_forms(text: &str) -> Result<(Vec<Parsed>, bool)> {
             ));
         }
     };
-    let mut parsed = Vec::new();
-    let mut problems = Vec::new();
-    for (i, item) in items.into_iter().enumerate() {
-        let record = format!("domanda {}", i + 1);
-        match form_from_value(item, &record, Naming::Json) {
-            Ok(form) => parsed.push(Parsed {
+    let entries = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let record = format!("domanda {}", i + 1);
+            form_from_value(item, &record, Naming::Json).map(|form| Parsed {
                 record,
                 form,
                 naming: Naming::Json,
-            }),
-            Err(mut p) => problems.append(&mut p),
-        }
-    }
-    if problems.is_empty() {
-        Ok((parsed, is_array))
-    } else {
-        Err(refused(problems))
-    }
+            })
+        })
+        .collect();
+    Ok(Batch { entries, is_array })
 }
 
 /// Turns a JSON value into a form, naming every field that is missing or malformed.
@@ -198,17 +202,30 @@ impl Sportello {
     }
 
     /// Files every form or none, and says what each got.
-    pub fn add_applications(&mut self, forms: &[Parsed]) -> Result<Vec<Filed>> {
+    pub fn add_applications(&mut self, batch: &Batch) -> Result<Vec<Filed>> {
         let at = now();
         let mut problems = Vec::new();
         let mut accepted = Vec::new();
-        for p in forms {
+        for entry in &batch.entries {
+            let p = match entry {
+                Ok(p) => p,
+                Err(shape) => {
+                    problems.extend(shape.iter().cloned());
+                    continue;
+                }
+            };
             let check = self.check_parsed(&p.form, &p.record, p.naming, at);
             if check.problems.is_empty() {
                 accepted.push((p, check.warnings));
             } else {
                 problems.extend(check.problems);
             }
+        }
+        if accepted.is_empty() && problems.is_empty() {
+            return Err(AppError::new(
+                "input_empty",
+                "nessuna domanda da registrare nel file",
+            ));
         }
         if !problems.is_empty() {
             return Err(refused(problems));
@@ -219,7 +236,11 @@ impl Sportello {
                 bando: p.form.bando.clone(),
                 filed_at: p.form.filed_at.unwrap_or(at),
                 declaration: p.form.declaration.clone(),
-                override_note: p.form.override_note.clone().filter(|n| !n.trim().is_empty()),
+                override_note: p
+                    .form
+                    .override_note
+                    .clone()
+                    .filter(|n| !n.trim().is_empty()),
                 protocol_number: p.form.protocol_number.clone(),
             })
             .collect();

@@ -14,10 +14,10 @@ use chrono::{DateTime, FixedOffset, Utc};
 use sportello_domain::District;
 use sportello_store::{Install, Store};
 
-pub use error::{AppError, Problem, Result};
 pub use bandi::BandoImported;
 pub use csv_import::parse_csv;
-pub use intake::{Filed, FormCheck, Parsed, parse_json_forms};
+pub use error::{AppError, Problem, Result};
+pub use intake::{Batch, Filed, FormCheck, Parsed, parse_json_forms};
 pub use sportello_store::{Actor, ApplicationFilter, FiledApplication};
 pub use views::{ApplicationView, InstallInfo};
 

@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand};
 use sportello_app::{Actor, AppError, ApplicationFilter, Sportello};
 
 #[derive(Parser)]
-#[command(name = "sportello", version, about = "Sportello: servizi sociali del distretto")]
+#[command(
+    name = "sportello",
+    version,
+    about = "Sportello: servizi sociali del distretto"
+)]
 struct Cli {
     /// File del database (predefinito: cartella dati dell'utente)
     #[arg(long, global = true, env = "SPORTELLO_DB", value_name = "FILE")]
@@ -125,14 +129,14 @@ fn run(cli: Cli) -> Result<(), AppError> {
             output::bandi(&app.bandi()?, json);
         }
         Command::Application(ApplicationCommand::Add { file, json }) => {
-            let (forms, is_array) = sportello_app::parse_json_forms(&read(&file)?)?;
+            let batch = sportello_app::parse_json_forms(&read(&file)?)?;
             let mut app = Sportello::open(&db, actor)?;
-            output::filed(&app.add_applications(&forms)?, is_array, json);
+            output::filed(&app.add_applications(&batch)?, batch.is_array, json);
         }
         Command::Application(ApplicationCommand::Import { file, json }) => {
-            let forms = sportello_app::parse_csv(&read(&file)?)?;
+            let batch = sportello_app::parse_csv(&read(&file)?)?;
             let mut app = Sportello::open(&db, actor)?;
-            output::filed(&app.add_applications(&forms)?, true, json);
+            output::filed(&app.add_applications(&batch)?, true, json);
         }
         Command::Application(ApplicationCommand::List {
             bando,
@@ -140,7 +144,10 @@ fn run(cli: Cli) -> Result<(), AppError> {
             json,
         }) => {
             let app = Sportello::open(&db, actor)?;
-            output::applications(&app.list_applications(&ApplicationFilter { bando, comune })?, json);
+            output::applications(
+                &app.list_applications(&ApplicationFilter { bando, comune })?,
+                json,
+            );
         }
         Command::Ranking(RankingCommand::Compute { bando, json }) => {
             let app = Sportello::open(&db, actor)?;

@@ -111,9 +111,15 @@ pub fn ranking(rows: &[RankedApplication], as_json: bool) {
     if as_json {
         return json(&rows);
     }
-    println!("{:>5}  {:<10} {:<7} {:>9}  Esito", "Pos.", "Codice", "Comune", "Punteggio");
+    println!(
+        "{:>5}  {:<10} {:<7} {:>9}  Esito",
+        "Pos.", "Codice", "Comune", "Punteggio"
+    );
     for r in rows {
-        let position = r.position.map(|p| p.to_string()).unwrap_or_else(|| "-".into());
+        let position = r
+            .position
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "-".into());
         println!(
             "{:>5}  {:<10} {:<7} {:>9}  {}",
             position,

@@ -272,7 +272,7 @@ fn check_person(
             findings.problem(
                 field("codice_fiscale"),
                 e.code(),
-                format!("{e}: ricopiarlo dalla tessera sanitaria o dal documento del richiedente"),
+                format!("{e}: ricopiare il codice dalla tessera sanitaria della persona"),
             );
             return;
         }

@@ -525,4 +525,18 @@ mod tests {
             assert!(!dsu_protocol_well_formed(bad), "{bad}");
         }
     }
+
+    proptest::proptest! {
+        /// What `format_euro` writes, and the JSON form, read back to the same cents.
+        #[test]
+        fn formatted_amounts_read_back(cents in 0i64..1_000_000_000_000) {
+            let value = Isee::new(Decimal::new(cents, 2)).unwrap();
+            proptest::prop_assert_eq!(value.to_euro().parse::<Isee>().unwrap(), value);
+            let json = serde_json::to_string(&value).unwrap();
+            proptest::prop_assert_eq!(serde_json::from_str::<Isee>(&json).unwrap(), value);
+            // A JSON number with the same digits reads the same, though it passes through f64.
+            let number = value.to_string();
+            proptest::prop_assert_eq!(serde_json::from_str::<Isee>(&number).unwrap(), value);
+        }
+    }
 }

@@ -204,7 +204,9 @@ fn read_application(
     };
     let filed_at: String = r.get(10)?;
     let Ok(filed_at) = DateTime::parse_from_rfc3339(&filed_at) else {
-        return Ok(Err(StoreError::Corrupt(format!("data di presentazione {filed_at:?}"))));
+        return Ok(Err(StoreError::Corrupt(format!(
+            "data di presentazione {filed_at:?}"
+        ))));
     };
     let id: String = r.get(0)?;
     Ok(Ok(StoredApplication {
@@ -230,9 +232,7 @@ fn read_application(
                 isee,
                 resident: r.get(16)?,
                 unemployed: r.get(17)?,
-                unemployed_since: r
-                    .get::<_, Option<String>>(18)?
-                    .and_then(|d| d.parse().ok()),
+                unemployed_since: r.get::<_, Option<String>>(18)?.and_then(|d| d.parse().ok()),
                 other_income_support: r.get(19)?,
                 single_parent: r.get(20)?,
                 applicant_disabled: r.get(21)?,

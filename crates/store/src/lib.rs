@@ -13,9 +13,9 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-pub use bandi::BandoSaved;
 pub use applications::{ApplicationFilter, FiledApplication, NewApplication, StoredApplication};
 pub use audit::{Actor, AuditEntry};
+pub use bandi::BandoSaved;
 pub use error::StoreError;
 pub use install::Install;
 pub use record::{Record, SyncMeta};

@@ -183,9 +183,13 @@ impl InstallKeys {
         text
     }
 
-    /// Reads keys written by [`InstallKeys::to_secret_text`].
+    /// Reads keys written by [`InstallKeys::to_secret_text`]. Lines starting with `#` are
+    /// comments (the test-only key files say what they are).
     pub fn from_secret_text(text: &str) -> Result<Self, KeyError> {
-        let mut words = text.split_whitespace();
+        let mut words = text
+            .lines()
+            .filter(|line| !line.trim_start().starts_with('#'))
+            .flat_map(str::split_whitespace);
         let (Some(SECRET_TEXT_TAG), Some("ed25519"), Some(seed_hex), Some("age"), Some(age)) =
             (words.next(), words.next(), words.next(), words.next(), words.next())
         else {
@@ -228,6 +232,8 @@ mod tests {
         let text = keys.to_secret_text();
         let back = InstallKeys::from_secret_text(&text).unwrap();
         assert_eq!(back.public(), keys.public());
+        let commented = format!("# solo per i test\n{}", text.as_str());
+        assert_eq!(InstallKeys::from_secret_text(&commented).unwrap().public(), keys.public());
         let message = b"prova";
         assert!(keys.public().verifies(message, &back.sign(message)));
     }

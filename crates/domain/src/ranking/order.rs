@@ -52,7 +52,7 @@ fn compare_step(step: TieBreak, a: &Key, b: &Key) -> Ordering {
         },
         TieBreak::MoreDependentMinors => b.dependent_minors.cmp(&a.dependent_minors),
         TieBreak::OlderApplicant => a.birth_date.cmp(&b.birth_date),
-        TieBreak::EarlierFiling => b.filed_at.cmp(&a.filed_at),
+        TieBreak::EarlierFiling => a.filed_at.cmp(&b.filed_at),
         TieBreak::ApplicationCode => a.code.cmp(b.code),
     }
 }

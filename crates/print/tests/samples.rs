@@ -1,0 +1,55 @@
+//! Writes the sample documents and the pictures in `docs/documents/` (synthetic data only).
+//!
+//! `cargo test -p sportello-print --test samples -- --ignored` refreshes the pictures; set
+//! `SPORTELLO_PRINT_SAMPLES=/some/dir` to keep the PDFs and every page as PNG there too.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+use sportello_print::{internal_ranking, public_ranking, receipt};
+
+fn render_page(pdf: &Path, page: usize, dpi: u32, out_prefix: &Path) {
+    let status = Command::new("pdftoppm")
+        .args(["-png", "-r", &dpi.to_string(), "-singlefile"])
+        .args(["-f", &page.to_string(), "-l", &page.to_string()])
+        .arg(pdf)
+        .arg(out_prefix)
+        .status()
+        .expect("pdftoppm (poppler-utils) is installed");
+    assert!(status.success());
+}
+
+#[test]
+#[ignore = "writes docs/documents/*.png"]
+fn write_documentation_pages() {
+    let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/documents");
+    std::fs::create_dir_all(&docs).unwrap();
+    let keep = std::env::var_os("SPORTELLO_PRINT_SAMPLES").map(PathBuf::from);
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = keep.clone().unwrap_or_else(|| scratch.path().to_path_buf());
+    std::fs::create_dir_all(&dir).unwrap();
+
+    let (doc, details, _) = ranking(500, provisional());
+    let documents = [
+        ("ricevuta", receipt(&receipt_fixture()).unwrap()),
+        ("graduatoria-pubblica", public_ranking(&doc).unwrap()),
+        ("graduatoria-riservata", internal_ranking(&doc, &details).unwrap()),
+    ];
+    for (name, pdf) in documents {
+        let path = dir.join(format!("{name}.pdf"));
+        std::fs::write(&path, &pdf).unwrap();
+        render_page(&path, 1, 80, &docs.join(name));
+        if keep.is_some() {
+            let status = Command::new("pdftoppm")
+                .args(["-png", "-r", "60"])
+                .arg(&path)
+                .arg(dir.join(name))
+                .status()
+                .unwrap();
+            assert!(status.success());
+        }
+    }
+}
