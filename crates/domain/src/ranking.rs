@@ -11,7 +11,7 @@ mod points;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::application::Application;
 use crate::bando::Bando;
@@ -40,23 +40,29 @@ pub fn rank(bando: &Bando, applications: &[Application]) -> Vec<RankedApplicatio
         .map(|a| points::breakdown(rules, closes, a))
         .collect();
 
-    let (mut eligible, mut excluded): (Vec<usize>, Vec<usize>) =
-        (0..applications.len()).partition(|&i| reasons[i].is_empty());
-    let keys: Vec<order::Key> = applications
-        .iter()
-        .zip(&breakdowns)
-        .map(|(a, b)| order::Key::new(a, b.score()))
-        .collect();
-    eligible.sort_by(|&a, &b| order::compare(&rules.tie_break, &keys[a], &keys[b]));
-    excluded.sort_by(|&a, &b| applications[a].code.cmp(&applications[b].code));
+    // Sorting the keys themselves, not indices into `applications`, keeps the sort in cache.
+    let (mut eligible, mut excluded): (Vec<(order::Key, usize)>, Vec<(&str, usize)>) =
+        (Vec::new(), Vec::new());
+    for (i, application) in applications.iter().enumerate() {
+        if reasons[i].is_empty() {
+            eligible.push((order::Key::new(application, breakdowns[i].score()), i));
+        } else {
+            excluded.push((application.code.as_str(), i));
+        }
+    }
+    eligible.sort_unstable_by(|(a, _), (b, _)| order::compare(&rules.tie_break, a, b));
+    excluded.sort_unstable();
 
-    let mut places_left: HashMap<&str, u32> = bando
-        .places
-        .iter()
-        .map(|(istat, places)| (istat.as_str(), *places))
-        .collect();
+    let mut places_left: HashMap<&str, u32> =
+        HashMap::with_capacity_and_hasher(bando.places.len(), Default::default());
+    places_left.extend(
+        bando
+            .places
+            .iter()
+            .map(|(istat, places)| (istat.as_str(), *places)),
+    );
     let mut ranked = Vec::with_capacity(applications.len());
-    for (position, &i) in (1u32..).zip(&eligible) {
+    for (position, &(_, i)) in (1u32..).zip(&eligible) {
         let application = &applications[i];
         let outcome = match places_left.get_mut(application.comune.as_str()) {
             Some(left) if *left > 0 => {
@@ -73,7 +79,7 @@ pub fn rank(bando: &Bando, applications: &[Application]) -> Vec<RankedApplicatio
             Vec::new(),
         ));
     }
-    for &i in &excluded {
+    for &(_, i) in &excluded {
         ranked.push(RankedApplication::new(
             None,
             &applications[i],

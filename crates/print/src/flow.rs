@@ -6,8 +6,8 @@ use crate::fonts::Face;
 use crate::frame::{Frame, descent, line_height};
 
 const HEADING: Style = Style::bold(10.5).coloured(Colour::ACCENT);
-const CELL_PAD_X: f32 = 1.5;
-const CELL_PAD_Y: f32 = 1.0;
+const CELL_PAD_X: f32 = 1.2;
+const CELL_PAD_Y: f32 = 0.9;
 
 pub(crate) struct Flow<'f> {
     frame: &'f Frame<'f>,
@@ -44,8 +44,10 @@ impl Column {
 
 pub(crate) struct Table {
     pub(crate) columns: Vec<Column>,
-    /// Font size of the cells, in points; the header row is set in bold at the same size.
+    /// Font size of the cells, in points.
     pub(crate) size: f32,
+    /// Font size of the header row (set in bold), in points.
+    pub(crate) header_size: f32,
 }
 
 impl<'f> Flow<'f> {
@@ -94,8 +96,8 @@ impl<'f> Flow<'f> {
 
     /// A section heading kept on the same page as the first `keep_with` mm that follow it.
     pub(crate) fn heading(&mut self, text: &str, keep_with: f32) {
-        let height = line_height(HEADING) + 1.8;
-        self.space(2.5);
+        let height = line_height(HEADING) + 1.6;
+        self.space(2.2);
         self.ensure(height + keep_with);
         let (left, right) = (self.left(), self.left() + self.width());
         let baseline = self.y + line_height(HEADING) - descent(HEADING);
@@ -142,7 +144,7 @@ impl<'f> Flow<'f> {
                 let baseline = top + (i + 1) as f32 * line - descent(value_style);
                 page.text(left + label_width, baseline, Align::Left, value_style, text);
             }
-            self.y += height + 0.6;
+            self.y += height + 0.4;
         }
     }
 
@@ -161,14 +163,16 @@ impl<'f> Flow<'f> {
         R: IntoIterator,
         R::Item: AsRef<[String]>,
     {
-        let body = Style::regular(table.size);
-        let line = line_height(body);
+        let line = line_height(Style::regular(table.size));
         let header_lines: Vec<Vec<String>> = table
             .columns
             .iter()
-            .map(|c| self.wrap_cell(Face::Bold, c.title, table.size, c.width))
+            .map(|c| self.wrap_cell(Face::Bold, c.title, table.header_size, c.width))
             .collect();
-        let header_height = row_height(&header_lines, line);
+        let header_height = row_height(
+            &header_lines,
+            line_height(Style::regular(table.header_size)),
+        );
         // A row taller than an empty page is cut (with an ellipsis) instead of looping forever.
         let room = self.frame.body_bottom - self.frame.body_top - header_height - 2.0 * CELL_PAD_Y;
         let max_lines = ((room / line).floor() as usize).max(1);
@@ -218,7 +222,7 @@ impl<'f> Flow<'f> {
         page.fill_rect(left, top, width, height, Colour::HEADER_FILL);
         let mut x = left;
         for (column, cell) in table.columns.iter().zip(lines) {
-            let style = Style::bold(table.size).coloured(Colour::ACCENT);
+            let style = Style::bold(table.header_size).coloured(Colour::ACCENT);
             draw_cell(page, column, x, top, cell, style);
             x += column.width;
         }

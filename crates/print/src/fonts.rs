@@ -192,13 +192,3 @@ mod tests {
         assert_eq!(lines, vec!["uno", "due"]);
     }
 }
-#[cfg(test)]
-mod scratch {
-    #[test]
-    fn widths() {
-        let f = super::Faces::get().unwrap();
-        for w in ["ISEE","Nucleo","Minori","Disab.","Monog.","Disocc.","Abitaz.","Età","Prec.","Tot.","IDONEO NON AMMESSO","BNCGLI92M55D636B","Sanfilippo Corradina","Marina Serena","WWWW-WWWW","Disabilità","Minore a carico"] {
-            println!("{w}: bold7.5 {:.1} reg7.5 {:.1} bold6.5 {:.1} reg8.5 {:.1} bold9 {:.1}", f.width_mm(super::Face::Bold,w,7.5), f.width_mm(super::Face::Regular,w,7.5), f.width_mm(super::Face::Bold,w,6.5), f.width_mm(super::Face::Regular,w,8.5), f.width_mm(super::Face::Bold,w,9.0));
-        }
-    }
-}

@@ -63,12 +63,12 @@ const BODY: Style = Style::regular(8.5);
 /// Column titles of the factors, with the legend that explains them.
 const FACTORS: [(&str, &str); 9] = [
     ("ISEE", "ISEE: fascia di valore ISEE"),
-    ("Nucleo", "Nucleo: componenti del nucleo familiare"),
+    ("Nucl.", "Nucl.: componenti del nucleo familiare"),
     ("Minori", "Minori: figli minori a carico"),
     ("Disab.", "Disab.: disabilità certificate nel nucleo"),
-    ("Monog.", "Monog.: genitore solo con minori a carico"),
-    ("Disocc.", "Disocc.: mesi di disoccupazione"),
-    ("Abitaz.", "Abitaz.: situazione abitativa"),
+    ("Genit.", "Genit.: genitore solo con minori a carico"),
+    ("Disoc.", "Disoc.: mesi di disoccupazione"),
+    ("Casa", "Casa: situazione abitativa"),
     ("Età", "Età: richiedente con almeno 50 anni"),
     ("Prec.", "Prec.: partecipazione al bando precedente"),
 ];
@@ -163,23 +163,27 @@ fn ranked_section(
         flow.paragraph("Nessuna domanda idonea.", BODY);
         return;
     }
-    let factor_width = 10.5;
-    let fixed = 12.0 + 28.0 + 34.0 + 30.0 + 12.0 + 26.0 + 9.0 * factor_width;
+    let factor_width = 11.0;
+    let fixed = 10.0 + 27.0 + 33.0 + 24.0 + 9.0 * factor_width + 10.0 + 35.0;
     let mut columns = vec![
-        Column::new("Pos.", 12.0, Align::Right),
-        Column::new("Codice domanda", 28.0, Align::Left).bold(),
+        Column::new("Pos.", 10.0, Align::Right),
+        Column::new("Codice domanda", 27.0, Align::Left).bold(),
         Column::new("Cognome e nome", flow.width() - fixed, Align::Left),
-        Column::new("Codice fiscale", 34.0, Align::Left),
-        Column::new("Comune", 30.0, Align::Left),
+        Column::new("Codice fiscale", 33.0, Align::Left),
+        Column::new("Comune", 24.0, Align::Left),
     ];
     columns.extend(
         FACTORS
             .iter()
             .map(|(title, _)| Column::new(title, factor_width, Align::Right)),
     );
-    columns.push(Column::new("Tot.", 12.0, Align::Right).bold());
-    columns.push(Column::new("Esito", 26.0, Align::Left));
-    let table = Table { columns, size: 7.5 };
+    columns.push(Column::new("Tot.", 10.0, Align::Right).bold());
+    columns.push(Column::new("Esito", 35.0, Align::Left));
+    let table = Table {
+        columns,
+        size: 7.5,
+        header_size: 6.5,
+    };
     flow.table(
         &table,
         ranked.map(|row| {
@@ -211,16 +215,17 @@ fn excluded_section(
         flow.paragraph("Nessuna domanda esclusa.", BODY);
         return;
     }
-    let fixed = 28.0 + 55.0 + 34.0 + 34.0;
+    let fixed = 27.0 + 50.0 + 33.0 + 30.0;
     let table = Table {
         columns: vec![
-            Column::new("Codice domanda", 28.0, Align::Left).bold(),
-            Column::new("Cognome e nome", 55.0, Align::Left),
-            Column::new("Codice fiscale", 34.0, Align::Left),
-            Column::new("Comune", 34.0, Align::Left),
+            Column::new("Codice domanda", 27.0, Align::Left).bold(),
+            Column::new("Cognome e nome", 50.0, Align::Left),
+            Column::new("Codice fiscale", 33.0, Align::Left),
+            Column::new("Comune", 30.0, Align::Left),
             Column::new("Motivi dell'esclusione", flow.width() - fixed, Align::Left),
         ],
         size: 7.5,
+        header_size: 6.5,
     };
     flow.table(
         &table,

@@ -228,11 +228,12 @@ fn ranked_section(flow: &mut Flow<'_>, doc: &RankingDocument) {
     let table = Table {
         columns: vec![
             Column::new("Posizione", 24.0, Align::Right),
-            Column::new("Codice domanda", width - 24.0 - 26.0 - 50.0, Align::Left).bold(),
-            Column::new("Punteggio", 26.0, Align::Right),
-            Column::new("Esito", 50.0, Align::Left),
+            Column::new("Codice domanda", 52.0, Align::Left).bold(),
+            Column::new("Punteggio", 24.0, Align::Right),
+            Column::new("Esito", width - 24.0 - 52.0 - 24.0, Align::Left),
         ],
         size: 9.0,
+        header_size: 9.0,
     };
     flow.table(
         &table,
@@ -267,6 +268,7 @@ fn excluded_section(flow: &mut Flow<'_>, doc: &RankingDocument) {
             .map(|_| Column::new("Codice domanda", quarter, Align::Left).bold())
             .collect(),
         size: 9.0,
+        header_size: 9.0,
     };
     flow.table(
         &table,

@@ -104,7 +104,7 @@ impl Housing {
 }
 
 const BODY: Style = Style::regular(9.0);
-const FIELD_SIZE: f32 = 9.0;
+const FIELD_SIZE: f32 = 8.5;
 const LABEL_WIDTH: f32 = 58.0;
 const CODE: Style = Style::bold(24.0).coloured(Colour::ACCENT);
 
@@ -150,7 +150,7 @@ pub fn receipt(r: &Receipt) -> Result<Vec<u8>, PrintError> {
 }
 
 fn code_box(flow: &mut Flow<'_>, code: &str) {
-    let height = 27.0;
+    let height = 24.0;
     flow.space(1.0);
     flow.block(height, |page, left, top, width| {
         page.fill_rect(left, top, width, height, Colour::BOX_FILL);
@@ -158,15 +158,15 @@ fn code_box(flow: &mut Flow<'_>, code: &str) {
         let centre = left + width / 2.0;
         page.text(
             centre,
-            top + 6.0,
+            top + 5.5,
             Align::Center,
-            Style::bold(8.5).coloured(Colour::MUTED),
+            Style::bold(8.0).coloured(Colour::MUTED),
             "CODICE DOMANDA",
         );
-        page.text(centre, top + 16.5, Align::Center, CODE, code);
+        page.text(centre, top + 15.0, Align::Center, CODE, code);
         page.text(
             centre,
-            top + 23.0,
+            top + 20.5,
             Align::Center,
             Style::regular(8.0),
             "Conservi questo codice: è l'unico dato con cui la domanda compare nella graduatoria pubblica.",
@@ -212,14 +212,15 @@ fn household_section(flow: &mut Flow<'_>, members: &[ReceiptMember]) {
     let width = flow.width();
     let table = Table {
         columns: vec![
-            Column::new("Cognome e nome", width - 34.0 - 22.0 - 26.0 - 20.0 - 18.0, Align::Left),
-            Column::new("Codice fiscale", 34.0, Align::Left),
-            Column::new("Nato/a il", 22.0, Align::Left),
-            Column::new("Relazione", 26.0, Align::Left),
-            Column::new("Minore a carico", 20.0, Align::Center),
+            Column::new("Cognome e nome", width - 35.0 - 21.0 - 24.0 - 18.0 - 18.0, Align::Left),
+            Column::new("Codice fiscale", 35.0, Align::Left),
+            Column::new("Nato/a il", 21.0, Align::Left),
+            Column::new("Relazione", 24.0, Align::Left),
+            Column::new("Minore a carico", 18.0, Align::Center),
             Column::new("Disabilità", 18.0, Align::Center),
         ],
         size: 8.5,
+        header_size: 8.0,
     };
     flow.table(
         &table,
@@ -238,25 +239,35 @@ fn household_section(flow: &mut Flow<'_>, members: &[ReceiptMember]) {
 
 fn declarations_section(flow: &mut Flow<'_>, r: &Receipt) {
     flow.heading("Dichiarazioni", 6.0);
-    let isee = match &r.isee {
-        Some(isee) => format!(
-            "{} ({}) – DSU {} del {}",
-            format::euro(isee.value),
-            match isee.kind {
-                IseeKind::Ordinario => "ordinario",
-                IseeKind::Corrente => "corrente",
-            },
-            isee.dsu_protocol,
-            format::date(isee.dsu_date)
-        ),
-        None => "non presentato".to_string(),
+    let mut fields = match &r.isee {
+        Some(isee) => vec![
+            (
+                "ISEE",
+                format!(
+                    "{} ({})",
+                    format::euro(isee.value),
+                    match isee.kind {
+                        IseeKind::Ordinario => "ordinario",
+                        IseeKind::Corrente => "corrente",
+                    }
+                ),
+            ),
+            (
+                "DSU",
+                format!(
+                    "protocollo {} del {}",
+                    isee.dsu_protocol,
+                    format::date(isee.dsu_date)
+                ),
+            ),
+        ],
+        None => vec![("ISEE", "non presentato".to_string())],
     };
     let unemployed = match (r.unemployed, r.unemployed_since) {
         (true, Some(since)) => format!("sì, dal {}", format::date(since)),
         (flag, _) => format::yes_no(flag).to_string(),
     };
-    let fields = [
-        ("ISEE", isee),
+    fields.extend([
         (
             "Residente in un comune del distretto",
             format::yes_no(r.resident).into(),
@@ -279,7 +290,7 @@ fn declarations_section(flow: &mut Flow<'_>, r: &Receipt) {
             "Partecipazione al bando precedente",
             format::yes_no(r.previous_participation).into(),
         ),
-    ];
+    ]);
     flow.fields(&fields, LABEL_WIDTH + 14.0, FIELD_SIZE);
 }
 
@@ -301,13 +312,13 @@ fn privacy_section(flow: &mut Flow<'_>, r: &Receipt) {
             comune = r.comune,
             bando = r.bando_id,
         ),
-        Style::regular(8.0),
+        Style::regular(7.5),
     );
 }
 
 fn signatures(flow: &mut Flow<'_>, operator: Option<&str>) {
-    flow.space(6.0);
-    flow.block(24.0, |page, left, top, width| {
+    flow.space(5.0);
+    flow.block(19.0, |page, left, top, width| {
         let column = (width - 20.0) / 2.0;
         let label = Style::regular(9.0);
         let note = Style::regular(8.0).coloured(Colour::MUTED);
@@ -316,9 +327,9 @@ fn signatures(flow: &mut Flow<'_>, operator: Option<&str>) {
             (left + column + 20.0, "Il/La richiedente", None),
         ] {
             page.text(x, top + 4.0, Align::Left, label, title);
-            page.rule(x, x + column, top + 16.0, Colour::TEXT, 0.6);
+            page.rule(x, x + column, top + 14.0, Colour::TEXT, 0.6);
             if let Some(under) = under {
-                page.text(x, top + 20.0, Align::Left, note, under);
+                page.text(x, top + 18.0, Align::Left, note, under);
             }
         }
     });

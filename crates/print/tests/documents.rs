@@ -58,7 +58,8 @@ fn receipt_carries_case_code_applicant_and_declarations() {
         "figlio",
         "Bianchi Sofia",
         "figlia",
-        "€ 4.321,50 (ordinario) – DSU INPS-ISEE-2026-AB123C789-00 del 20/01/2026",
+        "€ 4.321,50 (ordinario)",
+        "protocollo INPS-ISEE-2026-AB123C789-00 del 20/01/2026",
         "sì, dal 01/11/2024",
         "sfratto esecutivo in corso",
         "Genitore solo con figli minori a carico",
@@ -365,7 +366,7 @@ fn internal_ranking_is_reserved_on_every_page_and_carries_names_breakdown_and_re
             assert!(flat.contains(reason.as_str()), "{reason}");
         }
     }
-    for title in ["ISEE", "Nucleo", "Minori", "Disab.", "Monog.", "Disocc.", "Abitaz.", "Età", "Prec.", "Tot."] {
+    for title in ["ISEE", "Nucl.", "Minori", "Disab.", "Genit.", "Disoc.", "Casa", "Età", "Prec.", "Tot."] {
         assert!(text.contains(title), "{title}");
     }
 }

@@ -8,6 +8,7 @@ mod error;
 mod install;
 mod record;
 mod schema;
+mod sync;
 
 use std::path::Path;
 
@@ -20,6 +21,10 @@ pub use error::StoreError;
 pub use install::Install;
 pub use record::{Record, SyncMeta};
 pub use schema::SCHEMA_VERSION;
+pub use sync::{
+    ApplyError, ApplySummary, BundleOut, ImportLogEntry, Incoming, PUBLISH_TABLES, Peer, TableCounts,
+    UPLOAD_TABLES,
+};
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 

@@ -131,23 +131,23 @@ impl BundleHeader {
         let sender = file_name_part(&self.sender);
         match self.kind {
             BundleKind::Upload => format!("{district}-{sender}-up-{:06}.{EXTENSION}", self.seq),
-            BundleKind::Publish => {
-                match self.recipients.iter().find(|r| r.comune != self.sender) {
-                    Some(r) => format!(
-                        "{district}-{sender}-pub-{}-{:06}.{EXTENSION}",
-                        file_name_part(&r.comune),
-                        self.seq
-                    ),
-                    None => format!("{district}-{sender}-pub-{:06}.{EXTENSION}", self.seq),
-                }
-            }
+            BundleKind::Publish => match self.recipients.iter().find(|r| r.comune != self.sender) {
+                Some(r) => format!(
+                    "{district}-{sender}-pub-{}-{:06}.{EXTENSION}",
+                    file_name_part(&r.comune),
+                    self.seq
+                ),
+                None => format!("{district}-{sender}-pub-{:06}.{EXTENSION}", self.seq),
+            },
         }
     }
 }
 
 /// Keeps a name part to letters, digits and `_`, so no header value can make a path.
 pub(crate) fn file_name_part(text: &str) -> String {
-    text.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+    text.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
 }
 
 /// Why a bundle could not be written.
@@ -199,10 +199,15 @@ pub fn seal(
         if ids.iter().any(|r| r.key_id == key_id) {
             continue;
         }
-        let invalid = || SealError::InvalidRecipient { comune: addressee.comune.clone() };
+        let invalid = || SealError::InvalidRecipient {
+            comune: addressee.comune.clone(),
+        };
         addressee.keys.validate().map_err(|_| invalid())?;
         age_recipients.push(addressee.keys.recipient().map_err(|_| invalid())?);
-        ids.push(RecipientId { comune: addressee.comune.clone(), key_id });
+        ids.push(RecipientId {
+            comune: addressee.comune.clone(),
+            key_id,
+        });
     }
     if ids.is_empty() {
         return Err(SealError::NoRecipients);
@@ -224,8 +229,12 @@ pub fn seal(
         payload_sha256: [0; 32],
         created_at: fields.created_at.clone(),
     };
-    let payload = payload::seal(&header.manifest(records.len() as u64), records, &age_recipients)
-        .map_err(|e| SealError::Encryption(e.to_string()))?;
+    let payload = payload::seal(
+        &header.manifest(records.len() as u64),
+        records,
+        &age_recipients,
+    )
+    .map_err(|e| SealError::Encryption(e.to_string()))?;
     header.payload_len = payload.len() as u64;
     header.payload_sha256 = framing::sha256(&payload);
     let header_bytes = serde_json::to_vec(&header).expect("a header always serialises");
@@ -296,7 +305,11 @@ pub struct Receiver {
 
 impl Receiver {
     pub fn new(district: &str, comune: &str, keys: &InstallKeys) -> Self {
-        Receiver { district: district.to_string(), comune: comune.to_string(), key_id: keys.key_id() }
+        Receiver {
+            district: district.to_string(),
+            comune: comune.to_string(),
+            key_id: keys.key_id(),
+        }
     }
 }
 
@@ -369,7 +382,11 @@ pub fn verify<'a>(
     if !addressed {
         return Err(not_addressed(header, receiver));
     }
-    Ok(Verified { inspected, signer: signer.clone(), receiver: receiver.clone() })
+    Ok(Verified {
+        inspected,
+        signer: signer.clone(),
+        receiver: receiver.clone(),
+    })
 }
 
 fn not_addressed(header: &BundleHeader, receiver: &Receiver) -> BundleError {
@@ -389,10 +406,13 @@ fn not_addressed(header: &BundleHeader, receiver: &Receiver) -> BundleError {
 /// the records in the order they were sealed.
 pub fn open(verified: &Verified<'_>, keys: &InstallKeys) -> Result<Vec<Value>, BundleError> {
     let header = verified.header();
-    payload::open(&verified.inspected.payload, keys.age_identity(), &header.manifest(0)).map_err(
-        |e| match e {
-            PayloadError::NotForUs => not_addressed(header, &verified.receiver),
-            PayloadError::Damaged(d) => BundleError::Corrupted(d),
-        },
+    payload::open(
+        &verified.inspected.payload,
+        keys.age_identity(),
+        &header.manifest(0),
     )
+    .map_err(|e| match e {
+        PayloadError::NotForUs => not_addressed(header, &verified.receiver),
+        PayloadError::Damaged(d) => BundleError::Corrupted(d),
+    })
 }

@@ -189,7 +189,10 @@ fn finish(frame: &Frame<'_>, header: DistrictHeader) -> Result<DistrictFile, Bun
 
 /// `D48-distretto-0003.sportello`.
 pub fn file_name(district: &str, seq: u64) -> String {
-    format!("{}-distretto-{seq:04}.{EXTENSION}", file_name_part(district))
+    format!(
+        "{}-distretto-{seq:04}.{EXTENSION}",
+        file_name_part(district)
+    )
 }
 
 #[cfg(test)]
@@ -201,8 +204,12 @@ mod tests {
 
     fn contents(capofila: &InstallKeys, comune: &InstallKeys) -> DistrictContents {
         let mut trust = TrustList::new();
-        trust.add(TrustEntry::new("999001", Role::Capofila, &capofila.public()).unwrap()).unwrap();
-        trust.add(TrustEntry::new("999002", Role::Comune, &comune.public()).unwrap()).unwrap();
+        trust
+            .add(TrustEntry::new("999001", Role::Capofila, &capofila.public()).unwrap())
+            .unwrap();
+        trust
+            .add(TrustEntry::new("999002", Role::Comune, &comune.public()).unwrap())
+            .unwrap();
         DistrictContents {
             district: "D99".into(),
             capofila: "999001".into(),
@@ -239,9 +246,19 @@ mod tests {
         let capofila = InstallKeys::generate();
         let c = contents(&capofila, &InstallKeys::generate());
         let mut trust = TrustList::new();
-        trust.add(TrustEntry::new("999001", Role::Capofila, &capofila.public()).unwrap()).unwrap();
-        let next = DistrictContents { seq: 2, ..c.clone() };
-        assert_eq!(verify_trusted(&create(&next, &capofila), &trust, "D99").unwrap().contents, next);
+        trust
+            .add(TrustEntry::new("999001", Role::Capofila, &capofila.public()).unwrap())
+            .unwrap();
+        let next = DistrictContents {
+            seq: 2,
+            ..c.clone()
+        };
+        assert_eq!(
+            verify_trusted(&create(&next, &capofila), &trust, "D99")
+                .unwrap()
+                .contents,
+            next
+        );
 
         let impostor = InstallKeys::generate();
         assert!(matches!(
@@ -264,7 +281,10 @@ mod tests {
         let enrolment = crate::enrolment::create("D99", "999002", &keys, "0.1.0", AT);
         assert_eq!(
             verify(&enrolment, &keys.fingerprint().to_string(), None).unwrap_err(),
-            BundleError::WrongFileKind { expected: FileKind::District, found: FileKind::Enrolment }
+            BundleError::WrongFileKind {
+                expected: FileKind::District,
+                found: FileKind::Enrolment
+            }
         );
     }
 

@@ -111,7 +111,11 @@ pub fn verify(
 
 /// `D48-089009-adesione.sportello`.
 pub fn file_name(district: &str, comune: &str) -> String {
-    format!("{}-{}-adesione.{EXTENSION}", file_name_part(district), file_name_part(comune))
+    format!(
+        "{}-{}-adesione.{EXTENSION}",
+        file_name_part(district),
+        file_name_part(comune)
+    )
 }
 
 #[cfg(test)]
@@ -124,7 +128,11 @@ mod tests {
     fn accepted_with_the_fingerprint_read_over_the_phone() {
         let keys = InstallKeys::generate();
         let bytes = create("D99", "999002", &keys, "0.1.0", AT);
-        let typed = keys.fingerprint().to_string().to_lowercase().replace('-', " ");
+        let typed = keys
+            .fingerprint()
+            .to_string()
+            .to_lowercase()
+            .replace('-', " ");
         let enrolment = verify(&bytes, &typed, "D99").unwrap();
         assert_eq!(enrolment.comune, "999002");
         assert_eq!(enrolment.keys, keys.public());
@@ -150,7 +158,10 @@ mod tests {
         let fp = keys.fingerprint().to_string();
         assert_eq!(
             verify(&bytes, &fp, "D99").unwrap_err(),
-            BundleError::WrongDistrict { expected: "D99".into(), found: "D98".into() }
+            BundleError::WrongDistrict {
+                expected: "D99".into(),
+                found: "D98".into()
+            }
         );
     }
 

@@ -135,7 +135,12 @@ pub enum BundleError {
          numero {revoked_from_seq}. Non importarlo: chiedere al comune di esportare di nuovo con \
          la chiave attuale."
     )]
-    RevokedKey { sender: String, key_id: String, seq: u64, revoked_from_seq: u64 },
+    RevokedKey {
+        sender: String,
+        key_id: String,
+        seq: u64,
+        revoked_from_seq: u64,
+    },
 
     #[error(
         "La firma del file non è valida: il file è stato modificato dopo essere stato firmato. \
@@ -173,7 +178,11 @@ pub enum BundleError {
          {owner}: un comune può inviare solo i propri dati. Il file non è stato importato; \
          avvisare l'assistenza."
     )]
-    RecordNotOwned { sender: String, owner: String, record: String },
+    RecordNotOwned {
+        sender: String,
+        owner: String,
+        record: String,
+    },
 
     #[error(
         "Il file contiene un dato non valido ({record}: {reason}). Il file non è stato \
@@ -218,12 +227,27 @@ mod tests {
     fn codes_are_distinct_snake_case() {
         let all = [
             BundleError::NotABundle,
-            BundleError::UnsupportedVersion { found: 2, supported: 1 },
-            BundleError::Truncated { needed: 10, actual: 3 },
+            BundleError::UnsupportedVersion {
+                found: 2,
+                supported: 1,
+            },
+            BundleError::Truncated {
+                needed: 10,
+                actual: 3,
+            },
             BundleError::Corrupted(Damage::PayloadHash),
-            BundleError::WrongFileKind { expected: FileKind::Bundle, found: FileKind::District },
-            BundleError::WrongDistrict { expected: "D48".into(), found: "D99".into() },
-            BundleError::UnknownKey { sender: "089009".into(), key_id: "k".into() },
+            BundleError::WrongFileKind {
+                expected: FileKind::Bundle,
+                found: FileKind::District,
+            },
+            BundleError::WrongDistrict {
+                expected: "D48".into(),
+                found: "D99".into(),
+            },
+            BundleError::UnknownKey {
+                sender: "089009".into(),
+                key_id: "k".into(),
+            },
             BundleError::RevokedKey {
                 sender: "089009".into(),
                 key_id: "k".into(),
@@ -231,21 +255,40 @@ mod tests {
                 revoked_from_seq: 4,
             },
             BundleError::BadSignature,
-            BundleError::FingerprintMismatch { expected: "A".into(), found: "B".into() },
-            BundleError::NotAddressedToUs { recipients: "089017".into(), us: "089009".into() },
-            BundleError::Fork { sender: "089009".into(), seq: 3 },
-            BundleError::Rollback { held: 4, received: 3 },
+            BundleError::FingerprintMismatch {
+                expected: "A".into(),
+                found: "B".into(),
+            },
+            BundleError::NotAddressedToUs {
+                recipients: "089017".into(),
+                us: "089009".into(),
+            },
+            BundleError::Fork {
+                sender: "089009".into(),
+                seq: 3,
+            },
+            BundleError::Rollback {
+                held: 4,
+                received: 3,
+            },
             BundleError::RecordNotOwned {
                 sender: "089009".into(),
                 owner: "089021".into(),
                 record: "r".into(),
             },
-            BundleError::InvalidRecord { record: "r".into(), reason: "x".into() },
+            BundleError::InvalidRecord {
+                record: "r".into(),
+                reason: "x".into(),
+            },
         ];
         let codes: std::collections::BTreeSet<_> = all.iter().map(BundleError::code).collect();
         assert_eq!(codes.len(), all.len());
         for e in &all {
-            assert!(e.code().bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+            assert!(
+                e.code()
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'_')
+            );
             let message = e.message();
             assert!(message.ends_with('.'), "{message}");
         }
@@ -253,7 +296,14 @@ mod tests {
 
     #[test]
     fn a_truncated_file_tells_the_operator_to_ask_again() {
-        let m = BundleError::Truncated { needed: 100, actual: 40 }.message();
-        assert!(m.contains("troncato") && m.contains("inviarlo di nuovo"), "{m}");
+        let m = BundleError::Truncated {
+            needed: 100,
+            actual: 40,
+        }
+        .message();
+        assert!(
+            m.contains("troncato") && m.contains("inviarlo di nuovo"),
+            "{m}"
+        );
     }
 }

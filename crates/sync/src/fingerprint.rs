@@ -103,7 +103,10 @@ mod tests {
         assert!(fp.matches(&shown.to_lowercase()));
         assert!(fp.matches(&shown.replace('-', " ")));
         assert!(fp.matches(&shown.replace('-', "")));
-        assert_eq!(Fingerprint::parse(&shown.replace('-', "  ").to_lowercase()), Some(fp));
+        assert_eq!(
+            Fingerprint::parse(&shown.replace('-', "  ").to_lowercase()),
+            Some(fp)
+        );
     }
 
     #[test]

@@ -127,7 +127,10 @@ pub(crate) fn read(bytes: &[u8], expected: FileKind) -> Result<Frame<'_>, Bundle
     };
     let version = u16::from_be_bytes([version[0], version[1]]);
     if version != FORMAT_VERSION {
-        return Err(BundleError::UnsupportedVersion { found: version, supported: FORMAT_VERSION });
+        return Err(BundleError::UnsupportedVersion {
+            found: version,
+            supported: FORMAT_VERSION,
+        });
     }
     let Some(header_len) = bytes.get(VERSION_END..HEADER_START) else {
         return Err(truncated(HEADER_START as u64));
@@ -143,10 +146,15 @@ pub(crate) fn read(bytes: &[u8], expected: FileKind) -> Result<Frame<'_>, Bundle
         return Err(truncated(payload_start as u64));
     }
     let header = &bytes[HEADER_START..header_end];
-    let signature: [u8; 64] = bytes[header_end..signature_end].try_into().expect("64 bytes");
-    let payload_len =
-        u64::from_be_bytes(bytes[signature_end..payload_start].try_into().expect("8 bytes"));
-    let total = (payload_start as u64).checked_add(payload_len).unwrap_or(u64::MAX);
+    let signature: [u8; 64] = bytes[header_end..signature_end]
+        .try_into()
+        .expect("64 bytes");
+    let payload_len = u64::from_be_bytes(
+        bytes[signature_end..payload_start]
+            .try_into()
+            .expect("8 bytes"),
+    );
+    let total = (payload_start as u64).saturating_add(payload_len);
     if actual < total {
         return Err(truncated(total));
     }
@@ -172,12 +180,17 @@ pub(crate) fn read(bytes: &[u8], expected: FileKind) -> Result<Frame<'_>, Bundle
     if found != expected {
         return Err(BundleError::WrongFileKind { expected, found });
     }
-    Ok(Frame { header, signature, payload })
+    Ok(Frame {
+        header,
+        signature,
+        payload,
+    })
 }
 
 /// Parses a document's own header once the common checks passed.
 pub(crate) fn parse_header<'a, T: Deserialize<'a>>(frame: &Frame<'a>) -> Result<T, BundleError> {
-    serde_json::from_slice(frame.header).map_err(|_| BundleError::Corrupted(Damage::HeaderUnreadable))
+    serde_json::from_slice(frame.header)
+        .map_err(|_| BundleError::Corrupted(Damage::HeaderUnreadable))
 }
 
 /// For files that introduce their own keys (enrolment, district): the keys must be usable and
@@ -220,7 +233,12 @@ mod tests {
             "payload_len": payload.len(),
             "payload_sha256": hex::encode(sha256(payload)),
         });
-        write(Domain::Enrolment, header.to_string().as_bytes(), payload, keys)
+        write(
+            Domain::Enrolment,
+            header.to_string().as_bytes(),
+            payload,
+            keys,
+        )
     }
 
     #[test]
@@ -235,9 +253,18 @@ mod tests {
 
     #[test]
     fn an_empty_file_or_a_prefix_of_the_magic_is_truncated() {
-        assert!(matches!(read(b"", FileKind::Bundle), Err(BundleError::Truncated { .. })));
-        assert!(matches!(read(&MAGIC[..5], FileKind::Bundle), Err(BundleError::Truncated { .. })));
-        assert_eq!(read(b"hello", FileKind::Bundle).unwrap_err(), BundleError::NotABundle);
+        assert!(matches!(
+            read(b"", FileKind::Bundle),
+            Err(BundleError::Truncated { .. })
+        ));
+        assert!(matches!(
+            read(&MAGIC[..5], FileKind::Bundle),
+            Err(BundleError::Truncated { .. })
+        ));
+        assert_eq!(
+            read(b"hello", FileKind::Bundle).unwrap_err(),
+            BundleError::NotABundle
+        );
     }
 
     #[test]
@@ -260,7 +287,10 @@ mod tests {
         );
         assert_eq!(
             read(&file("district", b"", &keys), FileKind::Enrolment).unwrap_err(),
-            BundleError::WrongFileKind { expected: FileKind::Enrolment, found: FileKind::District }
+            BundleError::WrongFileKind {
+                expected: FileKind::Enrolment,
+                found: FileKind::District
+            }
         );
     }
 }

@@ -50,7 +50,10 @@ pub struct KeyId(String);
 
 impl KeyId {
     pub(crate) fn of(signing: &[u8; 32]) -> Self {
-        let digest = Sha256::new().chain_update(KEY_ID_LABEL).chain_update(signing).finalize();
+        let digest = Sha256::new()
+            .chain_update(KEY_ID_LABEL)
+            .chain_update(signing)
+            .finalize();
         KeyId(hex::encode(&digest[..KEY_ID_BYTES]))
     }
 
@@ -125,7 +128,8 @@ impl PublicKeys {
     /// Strict Ed25519 verification (no malleable or small-order signatures).
     pub(crate) fn verifies(&self, message: &[u8], signature: &[u8; 64]) -> bool {
         self.verifying_key().is_ok_and(|key| {
-            key.verify_strict(message, &Signature::from_bytes(signature)).is_ok()
+            key.verify_strict(message, &Signature::from_bytes(signature))
+                .is_ok()
         })
     }
 }
@@ -190,9 +194,13 @@ impl InstallKeys {
             .lines()
             .filter(|line| !line.trim_start().starts_with('#'))
             .flat_map(str::split_whitespace);
-        let (Some(SECRET_TEXT_TAG), Some("ed25519"), Some(seed_hex), Some("age"), Some(age)) =
-            (words.next(), words.next(), words.next(), words.next(), words.next())
-        else {
+        let (Some(SECRET_TEXT_TAG), Some("ed25519"), Some(seed_hex), Some("age"), Some(age)) = (
+            words.next(),
+            words.next(),
+            words.next(),
+            words.next(),
+            words.next(),
+        ) else {
             return Err(KeyError::SecretText);
         };
         if words.next().is_some() {
@@ -201,7 +209,10 @@ impl InstallKeys {
         let mut seed = Zeroizing::new([0u8; 32]);
         hex::decode_to_slice(seed_hex, seed.as_mut_slice()).map_err(|_| KeyError::SecretText)?;
         let age = age::x25519::Identity::from_str(age).map_err(|_| KeyError::SecretText)?;
-        Ok(InstallKeys { signing: SigningKey::from_bytes(&seed), age })
+        Ok(InstallKeys {
+            signing: SigningKey::from_bytes(&seed),
+            age,
+        })
     }
 
     pub(crate) fn sign(&self, message: &[u8]) -> [u8; 64] {
@@ -233,7 +244,10 @@ mod tests {
         let back = InstallKeys::from_secret_text(&text).unwrap();
         assert_eq!(back.public(), keys.public());
         let commented = format!("# solo per i test\n{}", text.as_str());
-        assert_eq!(InstallKeys::from_secret_text(&commented).unwrap().public(), keys.public());
+        assert_eq!(
+            InstallKeys::from_secret_text(&commented).unwrap().public(),
+            keys.public()
+        );
         let message = b"prova";
         assert!(keys.public().verifies(message, &back.sign(message)));
     }
@@ -261,7 +275,10 @@ mod tests {
             text.replace("AGE-SECRET-KEY-1", "AGE-SECRET-KEY-2"),
             format!("{} extra", text.as_str()),
         ] {
-            assert_eq!(InstallKeys::from_secret_text(&broken).unwrap_err(), KeyError::SecretText);
+            assert_eq!(
+                InstallKeys::from_secret_text(&broken).unwrap_err(),
+                KeyError::SecretText
+            );
         }
     }
 
@@ -280,12 +297,18 @@ mod tests {
     fn public_keys_validate() {
         let public = InstallKeys::generate().public();
         assert_eq!(public.validate(), Ok(()));
-        let bad_age = PublicKeys { age_recipient: "age1nonsense".into(), ..public.clone() };
+        let bad_age = PublicKeys {
+            age_recipient: "age1nonsense".into(),
+            ..public.clone()
+        };
         assert_eq!(bad_age.validate(), Err(KeyError::AgeRecipient));
         // The identity point is a weak (small-order) key.
         let mut identity = [0u8; 32];
         identity[0] = 1;
-        let weak = PublicKeys { signing: identity, ..public };
+        let weak = PublicKeys {
+            signing: identity,
+            ..public
+        };
         assert_eq!(weak.validate(), Err(KeyError::SigningKey));
     }
 }

@@ -31,7 +31,10 @@ pub(crate) struct Manifest {
 impl Manifest {
     /// Everything but the record count, which only the manifest knows.
     fn same_identity(&self, other: &Manifest) -> bool {
-        Manifest { records: other.records, ..self.clone() } == *other
+        Manifest {
+            records: other.records,
+            ..self.clone()
+        } == *other
     }
 }
 
@@ -94,7 +97,8 @@ pub(crate) fn open(
     if !manifest.same_identity(expected_identity) {
         return Err(damaged(Damage::Manifest));
     }
-    let mut records = Vec::with_capacity(usize::try_from(manifest.records).unwrap_or(0).min(1 << 20));
+    let mut records =
+        Vec::with_capacity(usize::try_from(manifest.records).unwrap_or(0).min(1 << 20));
     while let Some(bytes) = next_line(&mut lines, &mut line)? {
         records.push(serde_json::from_slice(bytes).map_err(|_| damaged(Damage::RecordLine))?);
     }
@@ -144,7 +148,11 @@ mod tests {
     #[test]
     fn round_trips_records_with_newlines_inside_strings() {
         let keys = InstallKeys::generate();
-        let records = vec![json!({"note": "riga uno\nriga due"}), json!([1, 2, 3]), json!(null)];
+        let records = vec![
+            json!({"note": "riga uno\nriga due"}),
+            json!([1, 2, 3]),
+            json!(null),
+        ];
         let m = manifest(&keys, 3);
         let sealed = seal(&m, &records, &[recipient(&keys)]).unwrap();
         let opened = open(&sealed, keys.age_identity(), &m).ok().unwrap();
@@ -157,7 +165,10 @@ mod tests {
         let m = manifest(&keys, 0);
         let sealed = seal(&m, &[], &[recipient(&keys)]).unwrap();
         let other = InstallKeys::generate();
-        assert!(matches!(open(&sealed, other.age_identity(), &m), Err(PayloadError::NotForUs)));
+        assert!(matches!(
+            open(&sealed, other.age_identity(), &m),
+            Err(PayloadError::NotForUs)
+        ));
     }
 
     #[test]
@@ -165,7 +176,10 @@ mod tests {
         let keys = InstallKeys::generate();
         let m = manifest(&keys, 1);
         let sealed = seal(&m, &[json!(1)], &[recipient(&keys)]).unwrap();
-        let other_seq = Manifest { seq: 2, ..m.clone() };
+        let other_seq = Manifest {
+            seq: 2,
+            ..m.clone()
+        };
         assert!(matches!(
             open(&sealed, keys.age_identity(), &other_seq),
             Err(PayloadError::Damaged(Damage::Manifest))

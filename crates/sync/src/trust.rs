@@ -46,9 +46,7 @@ pub enum TrustError {
          l'impronta con il comune prima di procedere."
     )]
     Conflict { key_id: String },
-    #[error(
-        "L'elenco delle chiavi attendibili salvato è illeggibile. Ripristinarlo da un backup."
-    )]
+    #[error("L'elenco delle chiavi attendibili salvato è illeggibile. Ripristinarlo da un backup.")]
     Unreadable,
 }
 
@@ -101,7 +99,10 @@ impl TrustEntry {
     }
 
     pub fn public_keys(&self) -> PublicKeys {
-        PublicKeys { signing: self.verifying_key, age_recipient: self.age_recipient.clone() }
+        PublicKeys {
+            signing: self.verifying_key,
+            age_recipient: self.age_recipient.clone(),
+        }
     }
 
     pub fn fingerprint(&self) -> Fingerprint {
@@ -120,14 +121,19 @@ impl TrustEntry {
 
     /// This key as the recipient of a bundle.
     pub fn addressee(&self) -> Addressee {
-        Addressee { comune: self.comune.clone(), keys: self.public_keys() }
+        Addressee {
+            comune: self.comune.clone(),
+            keys: self.public_keys(),
+        }
     }
 
     fn validate(&self) -> Result<(), TrustError> {
         let keys = self.public_keys();
         keys.validate().map_err(TrustError::InvalidKeys)?;
         if keys.key_id() != self.key_id {
-            return Err(TrustError::Conflict { key_id: self.key_id.to_string() });
+            return Err(TrustError::Conflict {
+                key_id: self.key_id.to_string(),
+            });
         }
         Ok(())
     }
@@ -161,7 +167,9 @@ impl TryFrom<RawTrustList> for TrustList {
         for entry in raw.entries {
             entry.validate()?;
             if list.get(&entry.key_id).is_some() {
-                return Err(TrustError::Conflict { key_id: entry.key_id.to_string() });
+                return Err(TrustError::Conflict {
+                    key_id: entry.key_id.to_string(),
+                });
             }
             list.entries.push(entry);
         }
@@ -192,7 +200,9 @@ impl TrustList {
         entry.validate()?;
         match self.get(&entry.key_id) {
             Some(existing) if existing.same_key(&entry) => Ok(false),
-            Some(_) => Err(TrustError::Conflict { key_id: entry.key_id.to_string() }),
+            Some(_) => Err(TrustError::Conflict {
+                key_id: entry.key_id.to_string(),
+            }),
             None => {
                 self.entries.push(entry);
                 Ok(true)
@@ -206,24 +216,35 @@ impl TrustList {
 
     /// The key a comune uses now: the latest one neither revoked nor rotated out.
     pub fn current(&self, comune: &str) -> Option<&TrustEntry> {
-        self.entries.iter().rev().find(|e| e.comune == comune && e.is_current())
+        self.entries
+            .iter()
+            .rev()
+            .find(|e| e.comune == comune && e.is_current())
     }
 
     /// The capofila's current key.
     pub fn capofila(&self) -> Option<&TrustEntry> {
-        self.entries.iter().rev().find(|e| e.role == Role::Capofila && e.is_current())
+        self.entries
+            .iter()
+            .rev()
+            .find(|e| e.role == Role::Capofila && e.is_current())
     }
 
     /// Applies a rotation signed by both the old and the new key: the old key stays trusted
     /// below `from_seq` (files already on their way), the new key takes over. Applying it
     /// again changes nothing and returns `false`.
     pub fn apply_rotation(&mut self, rotation: &KeyRotation) -> Result<bool, TrustError> {
-        let unknown = || TrustError::UnknownKey { key_id: rotation.old_key_id.to_string() };
+        let unknown = || TrustError::UnknownKey {
+            key_id: rotation.old_key_id.to_string(),
+        };
         let old = self.get(&rotation.old_key_id).ok_or_else(unknown)?;
         if old.comune != rotation.comune {
             return Err(unknown());
         }
-        rotation.new_keys.validate().map_err(TrustError::InvalidKeys)?;
+        rotation
+            .new_keys
+            .validate()
+            .map_err(TrustError::InvalidKeys)?;
         let message = rotation.signed_message();
         if !Domain::Rotation.verifies(&old.public_keys(), &message, &rotation.old_signature)
             || !Domain::Rotation.verifies(&rotation.new_keys, &message, &rotation.new_signature)
@@ -232,7 +253,9 @@ impl TrustList {
         }
         let new_entry = TrustEntry::new(&old.comune, old.role, &rotation.new_keys)?;
         if old.replaced_by.as_ref() == Some(&new_entry.key_id)
-            && self.get(&new_entry.key_id).is_some_and(|e| e.same_key(&new_entry))
+            && self
+                .get(&new_entry.key_id)
+                .is_some_and(|e| e.same_key(&new_entry))
         {
             return Ok(false);
         }
@@ -242,7 +265,9 @@ impl TrustList {
             return Err(TrustError::NotAuthorised);
         }
         if self.get(&new_entry.key_id).is_some() {
-            return Err(TrustError::Conflict { key_id: new_entry.key_id.to_string() });
+            return Err(TrustError::Conflict {
+                key_id: new_entry.key_id.to_string(),
+            });
         }
         let old = self
             .entries
@@ -261,10 +286,14 @@ impl TrustList {
         let target = self
             .get(&revocation.key_id)
             .filter(|e| e.comune == revocation.comune)
-            .ok_or_else(|| TrustError::UnknownKey { key_id: revocation.key_id.to_string() })?;
+            .ok_or_else(|| TrustError::UnknownKey {
+                key_id: revocation.key_id.to_string(),
+            })?;
         let signer = self
             .get(&revocation.signer)
-            .ok_or_else(|| TrustError::UnknownKey { key_id: revocation.signer.to_string() })?;
+            .ok_or_else(|| TrustError::UnknownKey {
+                key_id: revocation.signer.to_string(),
+            })?;
         if !Domain::Revocation.verifies(
             &signer.public_keys(),
             &revocation.signed_message(),
@@ -282,7 +311,9 @@ impl TrustList {
             .iter_mut()
             .find(|e| e.key_id == revocation.key_id)
             .expect("found above");
-        let from = target.revoked_from_seq.map_or(revocation.from_seq, |r| r.min(revocation.from_seq));
+        let from = target
+            .revoked_from_seq
+            .map_or(revocation.from_seq, |r| r.min(revocation.from_seq));
         let changed = target.revoked_from_seq != Some(from);
         target.revoked_from_seq = Some(from);
         Ok(changed)
@@ -423,9 +454,15 @@ mod tests {
         let capofila = InstallKeys::generate();
         let comune = InstallKeys::generate();
         let mut list = TrustList::new();
-        list.add(TrustEntry::new("999001", Role::Capofila, &capofila.public()).unwrap()).unwrap();
-        list.add(TrustEntry::new("999002", Role::Comune, &comune.public()).unwrap()).unwrap();
-        District { capofila, comune, list }
+        list.add(TrustEntry::new("999001", Role::Capofila, &capofila.public()).unwrap())
+            .unwrap();
+        list.add(TrustEntry::new("999002", Role::Comune, &comune.public()).unwrap())
+            .unwrap();
+        District {
+            capofila,
+            comune,
+            list,
+        }
     }
 
     #[test]
@@ -433,8 +470,14 @@ mod tests {
         let mut d = district();
         let entry = TrustEntry::new("999002", Role::Comune, &d.comune.public()).unwrap();
         assert_eq!(d.list.add(entry.clone()), Ok(false));
-        let other_comune = TrustEntry { comune: "999003".into(), ..entry };
-        assert!(matches!(d.list.add(other_comune), Err(TrustError::Conflict { .. })));
+        let other_comune = TrustEntry {
+            comune: "999003".into(),
+            ..entry
+        };
+        assert!(matches!(
+            d.list.add(other_comune),
+            Err(TrustError::Conflict { .. })
+        ));
         assert_eq!(d.list.entries().len(), 2);
     }
 
@@ -461,7 +504,11 @@ mod tests {
         assert!(!old.is_revoked_at(9) && old.is_revoked_at(10));
         assert_eq!(d.list.current("999002").unwrap().key_id, new.key_id());
         assert_eq!(d.list.current("999002").unwrap().role, Role::Comune);
-        assert_eq!(d.list.apply_rotation(&rotation), Ok(false), "applying twice is a no-op");
+        assert_eq!(
+            d.list.apply_rotation(&rotation),
+            Ok(false),
+            "applying twice is a no-op"
+        );
     }
 
     #[test]
@@ -473,7 +520,10 @@ mod tests {
         let impostor = InstallKeys::generate();
         rotation.new_signature = Domain::Rotation.sign(&impostor, &rotation.signed_message());
         let before = d.list.clone();
-        assert_eq!(d.list.apply_rotation(&rotation), Err(TrustError::BadSignature));
+        assert_eq!(
+            d.list.apply_rotation(&rotation),
+            Err(TrustError::BadSignature)
+        );
         assert_eq!(d.list, before);
     }
 
@@ -483,7 +533,10 @@ mod tests {
         let thief = InstallKeys::generate();
         let mut rotation = KeyRotation::sign("999002", &d.comune, &thief, 10, AT);
         rotation.old_signature[0] ^= 1;
-        assert_eq!(d.list.apply_rotation(&rotation), Err(TrustError::BadSignature));
+        assert_eq!(
+            d.list.apply_rotation(&rotation),
+            Err(TrustError::BadSignature)
+        );
         // A rotation whose fields were changed after signing fails both signatures.
         let mut moved = KeyRotation::sign("999002", &d.comune, &thief, 10, AT);
         moved.from_seq = 1_000;
@@ -498,7 +551,10 @@ mod tests {
         assert_eq!(d.list.apply_revocation(&revocation), Ok(true));
         let thief = InstallKeys::generate();
         let rotation = KeyRotation::sign("999002", &d.comune, &thief, 6, AT);
-        assert_eq!(d.list.apply_rotation(&rotation), Err(TrustError::NotAuthorised));
+        assert_eq!(
+            d.list.apply_rotation(&rotation),
+            Err(TrustError::NotAuthorised)
+        );
         assert!(d.list.get(&thief.key_id()).is_none());
     }
 
@@ -507,7 +563,10 @@ mod tests {
         let mut d = district();
         let new = InstallKeys::generate();
         let rotation = KeyRotation::sign("999003", &d.comune, &new, 10, AT);
-        assert!(matches!(d.list.apply_rotation(&rotation), Err(TrustError::UnknownKey { .. })));
+        assert!(matches!(
+            d.list.apply_rotation(&rotation),
+            Err(TrustError::UnknownKey { .. })
+        ));
     }
 
     #[test]
@@ -531,11 +590,19 @@ mod tests {
     fn a_comune_cannot_revoke_another_key() {
         let mut d = district();
         let other = InstallKeys::generate();
-        d.list.add(TrustEntry::new("999003", Role::Comune, &other.public()).unwrap()).unwrap();
+        d.list
+            .add(TrustEntry::new("999003", Role::Comune, &other.public()).unwrap())
+            .unwrap();
         let revocation = KeyRevocation::sign("999003", &other.key_id(), 1, AT, &d.comune);
-        assert_eq!(d.list.apply_revocation(&revocation), Err(TrustError::NotAuthorised));
+        assert_eq!(
+            d.list.apply_revocation(&revocation),
+            Err(TrustError::NotAuthorised)
+        );
         let capofila = KeyRevocation::sign("999001", &d.capofila.key_id(), 1, AT, &d.comune);
-        assert_eq!(d.list.apply_revocation(&capofila), Err(TrustError::NotAuthorised));
+        assert_eq!(
+            d.list.apply_revocation(&capofila),
+            Err(TrustError::NotAuthorised)
+        );
     }
 
     #[test]
@@ -543,10 +610,16 @@ mod tests {
         let mut d = district();
         let mut revocation = KeyRevocation::sign("999002", &d.comune.key_id(), 5, AT, &d.capofila);
         revocation.from_seq = 1;
-        assert_eq!(d.list.apply_revocation(&revocation), Err(TrustError::BadSignature));
+        assert_eq!(
+            d.list.apply_revocation(&revocation),
+            Err(TrustError::BadSignature)
+        );
         let unknown_signer = InstallKeys::generate();
         let revocation = KeyRevocation::sign("999002", &d.comune.key_id(), 5, AT, &unknown_signer);
-        assert!(matches!(d.list.apply_revocation(&revocation), Err(TrustError::UnknownKey { .. })));
+        assert!(matches!(
+            d.list.apply_revocation(&revocation),
+            Err(TrustError::UnknownKey { .. })
+        ));
     }
 
     #[test]

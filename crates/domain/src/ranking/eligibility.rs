@@ -1,8 +1,7 @@
 //! Who may be ranked: the personal requirements, then one application per household.
 
-use std::collections::HashMap;
-
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate};
+use foldhash::HashMap;
 
 use super::Reason;
 use crate::application::Application;
@@ -89,22 +88,22 @@ pub(crate) fn personal_reasons(
 /// of its household (applicant or member) already belongs to one that stands; the others are
 /// excluded naming the standing one. Applications already excluded block no one.
 pub(crate) fn exclude_same_household(applications: &[Application], reasons: &mut [Vec<Reason>]) {
-    let mut candidates: Vec<usize> = (0..applications.len())
-        .filter(|&i| reasons[i].is_empty())
+    // Sorting the keys themselves, not indices into `applications`, keeps the sort in cache.
+    let mut candidates: Vec<(DateTime<FixedOffset>, &str, usize)> = applications
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| reasons[*i].is_empty())
+        .map(|(i, a)| (a.filed_at, a.code.as_str(), i))
         .collect();
-    candidates.sort_by(|&a, &b| {
-        let (a, b) = (&applications[a], &applications[b]);
-        a.filed_at
-            .cmp(&b.filed_at)
-            .then_with(|| a.code.cmp(&b.code))
-    });
+    candidates.sort_unstable();
 
     let members: usize = candidates
         .iter()
-        .map(|&i| applications[i].declaration.household_size())
+        .map(|&(_, _, i)| applications[i].declaration.household_size())
         .sum();
-    let mut standing_by_codice_fiscale: HashMap<&str, usize> = HashMap::with_capacity(members);
-    for i in candidates {
+    let mut standing_by_codice_fiscale: HashMap<&str, usize> =
+        HashMap::with_capacity_and_hasher(members, Default::default());
+    for (_, _, i) in candidates {
         let declaration = &applications[i].declaration;
         let standing = declaration
             .household_codici_fiscali()

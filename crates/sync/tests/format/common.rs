@@ -24,7 +24,11 @@ pub struct District {
 
 impl District {
     pub fn new() -> Self {
-        Self::with_keys(InstallKeys::generate(), InstallKeys::generate(), InstallKeys::generate())
+        Self::with_keys(
+            InstallKeys::generate(),
+            InstallKeys::generate(),
+            InstallKeys::generate(),
+        )
     }
 
     pub fn with_keys(capofila: InstallKeys, roccaverde: InstallKeys, marina: InstallKeys) -> Self {
@@ -32,11 +36,19 @@ impl District {
         let mut capofila_trust = TrustList::new();
         capofila_trust.add(capofila_entry.clone()).unwrap();
         for (istat, keys) in [(ROCCAVERDE, &roccaverde), (MARINA, &marina)] {
-            capofila_trust.add(TrustEntry::new(istat, Role::Comune, &keys.public()).unwrap()).unwrap();
+            capofila_trust
+                .add(TrustEntry::new(istat, Role::Comune, &keys.public()).unwrap())
+                .unwrap();
         }
         let mut comune_trust = TrustList::new();
         comune_trust.add(capofila_entry).unwrap();
-        District { capofila, roccaverde, marina, capofila_trust, comune_trust }
+        District {
+            capofila,
+            roccaverde,
+            marina,
+            capofila_trust,
+            comune_trust,
+        }
     }
 
     pub fn at_capofila(&self) -> Receiver {
@@ -44,7 +56,11 @@ impl District {
     }
 
     pub fn at(&self, comune: &str) -> Receiver {
-        let keys = if comune == ROCCAVERDE { &self.roccaverde } else { &self.marina };
+        let keys = if comune == ROCCAVERDE {
+            &self.roccaverde
+        } else {
+            &self.marina
+        };
         Receiver::new(DISTRICT, comune, keys)
     }
 
@@ -60,7 +76,10 @@ impl District {
         let fields = HeaderFields {
             kind: BundleKind::Publish,
             sender: CAPOFILA.into(),
-            ack: Ack { seq: 3, version: 120 },
+            ack: Ack {
+                seq: 3,
+                version: 120,
+            },
             ..upload_fields(seq)
         };
         seal(&fields, records, &self.capofila, &[to]).unwrap()
@@ -74,7 +93,10 @@ pub fn upload_fields(seq: u64) -> HeaderFields {
         sender: ROCCAVERDE.into(),
         seq,
         prev_header_hash: (seq > 1).then_some([seq as u8; 32]),
-        changes: ChangeRange { from_version: 10 * (seq - 1), to_version: 10 * seq },
+        changes: ChangeRange {
+            from_version: 10 * (seq - 1),
+            to_version: 10 * seq,
+        },
         ack: Ack { seq: 0, version: 0 },
         schema_version: 1,
         app_version: "0.1.0".into(),

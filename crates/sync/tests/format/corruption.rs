@@ -15,7 +15,11 @@ fn import(d: &District, bytes: &[u8]) -> Result<Vec<serde_json::Value>, BundleEr
 
 fn small_upload(d: &District) -> Vec<u8> {
     let bytes = d.upload(1, &records()).bytes;
-    assert_eq!(import(d, &bytes).unwrap(), records(), "the intact file is accepted");
+    assert_eq!(
+        import(d, &bytes).unwrap(),
+        records(),
+        "the intact file is accepted"
+    );
     bytes
 }
 
@@ -27,7 +31,10 @@ fn flipping_any_single_byte_is_refused() {
         for mask in [0x01, 0x80, 0xff] {
             let mut damaged = bytes.clone();
             damaged[position] ^= mask;
-            assert!(import(&d, &damaged).is_err(), "byte {position} ^ {mask:#x} was accepted");
+            assert!(
+                import(&d, &damaged).is_err(),
+                "byte {position} ^ {mask:#x} was accepted"
+            );
         }
     }
 }
@@ -39,7 +46,10 @@ fn truncating_at_any_length_is_refused() {
     for len in 0..bytes.len() {
         let err = import(&d, &bytes[..len]).unwrap_err();
         // Every cut is reported as truncation: the framing declares each length in advance.
-        assert!(matches!(err, BundleError::Truncated { .. }), "cut at {len}: {err:?}");
+        assert!(
+            matches!(err, BundleError::Truncated { .. }),
+            "cut at {len}: {err:?}"
+        );
     }
 }
 
@@ -52,7 +62,10 @@ fn enrolment_and_district_files_refuse_any_single_byte_change() {
     for position in 0..enrol.len() {
         let mut damaged = enrol.clone();
         damaged[position] ^= 0x01;
-        assert!(enrolment::verify(&damaged, &fp, DISTRICT).is_err(), "enrolment byte {position}");
+        assert!(
+            enrolment::verify(&damaged, &fp, DISTRICT).is_err(),
+            "enrolment byte {position}"
+        );
     }
 
     let contents = district::DistrictContents {
@@ -71,7 +84,10 @@ fn enrolment_and_district_files_refuse_any_single_byte_change() {
     for position in 0..file.len() {
         let mut damaged = file.clone();
         damaged[position] ^= 0x01;
-        assert!(district::verify(&damaged, &fp, Some(DISTRICT)).is_err(), "district byte {position}");
+        assert!(
+            district::verify(&damaged, &fp, Some(DISTRICT)).is_err(),
+            "district byte {position}"
+        );
         assert!(district::verify_trusted(&damaged, &d.comune_trust, DISTRICT).is_err());
     }
 }

@@ -19,9 +19,15 @@ use sportello_sync::{
 use crate::common::*;
 
 const KEYS: [(&str, &str); 3] = [
-    ("TEST-ONLY-999001-fontebianca-capofila.key", "Fontebianca (capofila, 999001)"),
+    (
+        "TEST-ONLY-999001-fontebianca-capofila.key",
+        "Fontebianca (capofila, 999001)",
+    ),
     ("TEST-ONLY-999002-roccaverde.key", "Roccaverde (999002)"),
-    ("TEST-ONLY-999003-marina-serena.key", "Marina Serena (999003)"),
+    (
+        "TEST-ONLY-999003-marina-serena.key",
+        "Marina Serena (999003)",
+    ),
 ];
 const UPLOAD: &str = "golden-v1-D99-999002-up-000001.sportello";
 const PUBLISH: &str = "golden-v1-D99-999001-pub-999002-000001.sportello";
@@ -79,7 +85,10 @@ fn golden_upload_fields() -> HeaderFields {
         sender: ROCCAVERDE.into(),
         seq: 1,
         prev_header_hash: None,
-        changes: sportello_sync::ChangeRange { from_version: 0, to_version: 2 },
+        changes: sportello_sync::ChangeRange {
+            from_version: 0,
+            to_version: 2,
+        },
         ack: sportello_sync::Ack { seq: 0, version: 0 },
         schema_version: 1,
         app_version: "0.1.0".into(),
@@ -91,7 +100,10 @@ fn golden_publish_fields() -> HeaderFields {
     HeaderFields {
         kind: BundleKind::Publish,
         sender: CAPOFILA.into(),
-        changes: sportello_sync::ChangeRange { from_version: 0, to_version: 1 },
+        changes: sportello_sync::ChangeRange {
+            from_version: 0,
+            to_version: 1,
+        },
         ack: sportello_sync::Ack { seq: 1, version: 2 },
         ..golden_upload_fields()
     }
@@ -118,9 +130,15 @@ fn golden_upload_verifies_and_opens() {
     let expected = golden_upload_fields();
     let header = inspected.header();
     assert_eq!(header.kind, expected.kind);
-    assert_eq!((header.district.as_str(), header.sender.as_str()), (DISTRICT, ROCCAVERDE));
+    assert_eq!(
+        (header.district.as_str(), header.sender.as_str()),
+        (DISTRICT, ROCCAVERDE)
+    );
     assert_eq!((header.seq, header.prev_header_hash), (1, None));
-    assert_eq!((header.changes, header.ack), (expected.changes, expected.ack));
+    assert_eq!(
+        (header.changes, header.ack),
+        (expected.changes, expected.ack)
+    );
     assert_eq!(header.created_at, AT);
     assert_eq!(header.file_name(), UPLOAD.trim_start_matches("golden-v1-"));
     let verified = verify(&inspected, &d.capofila_trust, &d.at_capofila()).unwrap();
@@ -133,9 +151,15 @@ fn golden_publish_verifies_and_opens() {
     let bytes = read("bundles", PUBLISH);
     let inspected = inspect(&bytes).unwrap();
     assert_eq!(inspected.header().ack, golden_publish_fields().ack);
-    assert_eq!(inspected.header().file_name(), PUBLISH.trim_start_matches("golden-v1-"));
+    assert_eq!(
+        inspected.header().file_name(),
+        PUBLISH.trim_start_matches("golden-v1-")
+    );
     let verified = verify(&inspected, &d.comune_trust, &d.at(ROCCAVERDE)).unwrap();
-    assert_eq!(open(&verified, &d.roccaverde).unwrap(), golden_records()[..1]);
+    assert_eq!(
+        open(&verified, &d.roccaverde).unwrap(),
+        golden_records()[..1]
+    );
 }
 
 #[test]
@@ -154,7 +178,10 @@ fn golden_district_file_verifies() {
     let fp = d.capofila.fingerprint().to_string();
     let file = district::verify(&bytes, &fp, Some(DISTRICT)).unwrap();
     assert_eq!(file.contents, golden_district_contents(&d));
-    assert_eq!(district::verify_trusted(&bytes, &d.comune_trust, DISTRICT).unwrap(), file);
+    assert_eq!(
+        district::verify_trusted(&bytes, &d.comune_trust, DISTRICT).unwrap(),
+        file
+    );
 }
 
 #[test]
@@ -172,7 +199,11 @@ fn broken_fixtures_are_refused_with_their_reason() {
 fn key_readme_lists_the_test_keys_fingerprints() {
     let readme = String::from_utf8(read("keys", "README.md")).unwrap();
     for keys in load_keys() {
-        assert!(readme.contains(&keys.fingerprint().to_string()), "{}", keys.key_id());
+        assert!(
+            readme.contains(&keys.fingerprint().to_string()),
+            "{}",
+            keys.key_id()
+        );
         assert!(readme.contains(keys.key_id().as_str()));
     }
 }
@@ -191,7 +222,8 @@ fn regenerate_golden_files() {
         let path = keys_dir.join(file);
         if !path.exists() {
             let text = InstallKeys::generate().to_secret_text();
-            let header = format!("# TEST-ONLY key of {who}, district D99. NEVER use outside tests.\n");
+            let header =
+                format!("# TEST-ONLY key of {who}, district D99. NEVER use outside tests.\n");
             fs::write(&path, format!("{header}{}", text.as_str())).unwrap();
         }
         let keys = InstallKeys::from_secret_text(&fs::read_to_string(&path).unwrap()).unwrap();
@@ -205,10 +237,21 @@ fn regenerate_golden_files() {
 
     let d = golden_district();
     let capofila = d.capofila_trust.capofila().unwrap().addressee();
-    let upload = seal(&golden_upload_fields(), &golden_records(), &d.roccaverde, &[capofila]).unwrap();
+    let upload = seal(
+        &golden_upload_fields(),
+        &golden_records(),
+        &d.roccaverde,
+        &[capofila],
+    )
+    .unwrap();
     let roccaverde = d.capofila_trust.current(ROCCAVERDE).unwrap().addressee();
-    let publish =
-        seal(&golden_publish_fields(), &golden_records()[..1], &d.capofila, &[roccaverde]).unwrap();
+    let publish = seal(
+        &golden_publish_fields(),
+        &golden_records()[..1],
+        &d.capofila,
+        &[roccaverde],
+    )
+    .unwrap();
     let enrol = enrolment::create(DISTRICT, ROCCAVERDE, &d.roccaverde, "0.1.0", AT);
     let district_file = district::create(&golden_district_contents(&d), &d.capofila);
 
@@ -223,7 +266,10 @@ fn regenerate_golden_files() {
         (ENROLMENT, enrol),
         (DISTRICT_FILE, district_file),
         (BROKEN[0].0, b"cognome;nome\nRossi;Mario\n".to_vec()),
-        (BROKEN[1].0, upload.bytes[..upload.bytes.len() * 2 / 3].to_vec()),
+        (
+            BROKEN[1].0,
+            upload.bytes[..upload.bytes.len() * 2 / 3].to_vec(),
+        ),
         (BROKEN[2].0, corrupted),
         (BROKEN[3].0, bad_signature),
     ];

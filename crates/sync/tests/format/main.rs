@@ -4,5 +4,6 @@
 mod common;
 mod corruption;
 mod golden;
+mod measure;
 mod refusals;
 mod round_trip;

@@ -3,8 +3,8 @@
 
 use serde_json::json;
 use sportello_sync::{
-    BundleError, Damage, FileKind, InstallKeys, KeyRevocation, KeyRotation, Receiver,
-    TrustList, enrolment, inspect, open, seal, verify,
+    BundleError, Damage, FileKind, InstallKeys, KeyRevocation, KeyRotation, Receiver, TrustList,
+    enrolment, inspect, open, seal, verify,
 };
 
 use crate::common::*;
@@ -20,7 +20,10 @@ fn not_a_bundle() {
     assert_eq!(err, BundleError::NotABundle);
     assert_eq!(err.code(), "not_a_bundle");
     // A zip or a PDF renamed to .sportello is not a bundle either.
-    assert_eq!(inspect(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n").unwrap_err(), BundleError::NotABundle);
+    assert_eq!(
+        inspect(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n").unwrap_err(),
+        BundleError::NotABundle
+    );
 }
 
 #[test]
@@ -29,7 +32,13 @@ fn unsupported_version() {
     let mut bytes = d.upload(1, &records()).bytes;
     bytes[14..16].copy_from_slice(&2u16.to_be_bytes());
     let err = inspect(&bytes).unwrap_err();
-    assert_eq!(err, BundleError::UnsupportedVersion { found: 2, supported: 1 });
+    assert_eq!(
+        err,
+        BundleError::UnsupportedVersion {
+            found: 2,
+            supported: 1
+        }
+    );
     assert_eq!(err.code(), "unsupported_version");
 }
 
@@ -41,7 +50,10 @@ fn truncated() {
     let err = inspect(cut).unwrap_err();
     assert_eq!(
         err,
-        BundleError::Truncated { needed: bytes.len() as u64, actual: cut.len() as u64 }
+        BundleError::Truncated {
+            needed: bytes.len() as u64,
+            actual: cut.len() as u64
+        }
     );
     assert_eq!(err.code(), "truncated");
     assert!(err.message().contains("chiavetta"));
@@ -63,7 +75,10 @@ fn corrupted_by_bytes_appended() {
     let d = District::new();
     let mut bytes = d.upload(1, &records()).bytes;
     bytes.extend_from_slice(b"\r\n");
-    assert_eq!(inspect(&bytes).unwrap_err(), BundleError::Corrupted(Damage::TrailingBytes));
+    assert_eq!(
+        inspect(&bytes).unwrap_err(),
+        BundleError::Corrupted(Damage::TrailingBytes)
+    );
 }
 
 #[test]
@@ -73,7 +88,10 @@ fn wrong_file_kind() {
     let err = inspect(&enrol).unwrap_err();
     assert_eq!(
         err,
-        BundleError::WrongFileKind { expected: FileKind::Bundle, found: FileKind::Enrolment }
+        BundleError::WrongFileKind {
+            expected: FileKind::Bundle,
+            found: FileKind::Enrolment
+        }
     );
     assert_eq!(err.code(), "wrong_file_kind");
 }
@@ -83,9 +101,18 @@ fn wrong_district() {
     let d = District::new();
     let bytes = d.upload(1, &records()).bytes;
     let inspected = inspect(&bytes).unwrap();
-    let elsewhere = Receiver { district: "D48".into(), ..d.at_capofila() };
+    let elsewhere = Receiver {
+        district: "D48".into(),
+        ..d.at_capofila()
+    };
     let err = verify(&inspected, &d.capofila_trust, &elsewhere).unwrap_err();
-    assert_eq!(err, BundleError::WrongDistrict { expected: "D48".into(), found: "D99".into() });
+    assert_eq!(
+        err,
+        BundleError::WrongDistrict {
+            expected: "D48".into(),
+            found: "D99".into()
+        }
+    );
     assert_eq!(err.code(), "wrong_district");
 }
 
@@ -98,7 +125,10 @@ fn unknown_key() {
     let err = verify_at_capofila(&d, &sealed.bytes).unwrap_err();
     assert_eq!(
         err,
-        BundleError::UnknownKey { sender: ROCCAVERDE.into(), key_id: stranger.key_id().to_string() }
+        BundleError::UnknownKey {
+            sender: ROCCAVERDE.into(),
+            key_id: stranger.key_id().to_string()
+        }
     );
     assert_eq!(err.code(), "unknown_key");
 }
@@ -109,7 +139,10 @@ fn a_comune_key_signing_for_another_comune_is_unknown() {
     let d = District::new();
     let capofila = d.capofila_trust.capofila().unwrap().addressee();
     let sealed = seal(&upload_fields(1), &records(), &d.marina, &[capofila]).unwrap();
-    assert!(matches!(verify_at_capofila(&d, &sealed.bytes), Err(BundleError::UnknownKey { .. })));
+    assert!(matches!(
+        verify_at_capofila(&d, &sealed.bytes),
+        Err(BundleError::UnknownKey { .. })
+    ));
 }
 
 #[test]
@@ -121,17 +154,22 @@ fn a_comune_key_cannot_sign_a_publish_bundle() {
         ..upload_fields(1)
     };
     let sealed = seal(&fields, &records(), &d.roccaverde, &[capofila]).unwrap();
-    assert!(matches!(verify_at_capofila(&d, &sealed.bytes), Err(BundleError::UnknownKey { .. })));
+    assert!(matches!(
+        verify_at_capofila(&d, &sealed.bytes),
+        Err(BundleError::UnknownKey { .. })
+    ));
 }
 
 #[test]
 fn revoked_key_is_refused_from_its_sequence_number_and_accepted_below() {
     let mut d = District::new();
-    let revocation =
-        KeyRevocation::sign(ROCCAVERDE, &d.roccaverde.key_id(), 5, AT, &d.capofila);
+    let revocation = KeyRevocation::sign(ROCCAVERDE, &d.roccaverde.key_id(), 5, AT, &d.capofila);
     assert_eq!(d.capofila_trust.apply_revocation(&revocation), Ok(true));
 
-    assert_eq!(verify_at_capofila(&d, &d.upload(4, &records()).bytes), Ok(()));
+    assert_eq!(
+        verify_at_capofila(&d, &d.upload(4, &records()).bytes),
+        Ok(())
+    );
     for seq in [5, 6, 1_000] {
         let err = verify_at_capofila(&d, &d.upload(seq, &records()).bytes).unwrap_err();
         assert_eq!(
@@ -155,7 +193,10 @@ fn after_rotation_the_old_key_is_refused_from_the_rotation_on() {
     d.capofila_trust.apply_rotation(&rotation).unwrap();
 
     // A file the old key signed before the rotation, still on its way, is accepted.
-    assert_eq!(verify_at_capofila(&d, &d.upload(9, &records()).bytes), Ok(()));
+    assert_eq!(
+        verify_at_capofila(&d, &d.upload(9, &records()).bytes),
+        Ok(())
+    );
     assert!(matches!(
         verify_at_capofila(&d, &d.upload(10, &records()).bytes),
         Err(BundleError::RevokedKey { .. })
@@ -183,9 +224,15 @@ fn a_header_edited_by_a_courier_has_a_bad_signature() {
     let d = District::new();
     let bytes = d.upload(3, &records()).bytes;
     let replayed = with_header(&bytes, |h| h["seq"] = json!(4));
-    assert_eq!(verify_at_capofila(&d, &replayed), Err(BundleError::BadSignature));
+    assert_eq!(
+        verify_at_capofila(&d, &replayed),
+        Err(BundleError::BadSignature)
+    );
     let widened = with_header(&bytes, |h| h["changes"]["to_version"] = json!(1_000));
-    assert_eq!(verify_at_capofila(&d, &widened), Err(BundleError::BadSignature));
+    assert_eq!(
+        verify_at_capofila(&d, &widened),
+        Err(BundleError::BadSignature)
+    );
 }
 
 #[test]
@@ -233,7 +280,10 @@ fn checks_run_in_the_documented_order() {
     // Unsupported version and truncated: the version is reported.
     let mut old = bytes[..bytes.len() / 2].to_vec();
     old[14..16].copy_from_slice(&9u16.to_be_bytes());
-    assert!(matches!(inspect(&old), Err(BundleError::UnsupportedVersion { .. })));
+    assert!(matches!(
+        inspect(&old),
+        Err(BundleError::UnsupportedVersion { .. })
+    ));
 
     // Truncated and damaged payload: truncation is reported.
     let mut cut = bytes[..bytes.len() - 10].to_vec();

@@ -12,10 +12,16 @@ fn an_upload_reaches_the_capofila_intact() {
     assert_eq!(inspected.header(), &sealed.header);
     assert_eq!(inspected.header_hash(), sealed.header_hash);
     let header = inspected.header();
-    assert_eq!((header.kind, header.seq, header.sender.as_str()), (BundleKind::Upload, 42, ROCCAVERDE));
+    assert_eq!(
+        (header.kind, header.seq, header.sender.as_str()),
+        (BundleKind::Upload, 42, ROCCAVERDE)
+    );
     assert_eq!(header.key_id, d.roccaverde.key_id());
     assert_eq!(header.prev_header_hash, Some([42; 32]));
-    assert_eq!((header.changes.from_version, header.changes.to_version), (410, 420));
+    assert_eq!(
+        (header.changes.from_version, header.changes.to_version),
+        (410, 420)
+    );
     assert_eq!(header.recipients.len(), 1);
     assert_eq!(header.recipients[0].key_id, d.capofila.key_id());
 
@@ -50,7 +56,10 @@ fn nothing_personal_is_readable_without_the_key() {
     let sealed = d.upload(1, &records());
     let text = String::from_utf8_lossy(&sealed.bytes);
     for personal in ["RSSMRA80A01I754N", "Rossi", "Mario", "application"] {
-        assert!(!text.contains(personal), "{personal} is readable in the file");
+        assert!(
+            !text.contains(personal),
+            "{personal} is readable in the file"
+        );
     }
     assert!(!sealed.file_name.contains("Rossi"));
 }

@@ -1,0 +1,589 @@
+//! The database side of sync: which records leave in a bundle, and applying a received
+//! bundle's records in one transaction, only where the sender owns them and has a newer
+//! version. Knows tables, not keys or files (that is `sportello-sync`).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, FixedOffset};
+use rusqlite::types::{Value as SqlValue, ValueRef};
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params, params_from_iter};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::audit::{self, Actor};
+use crate::record::{Record, SyncMeta};
+use crate::{Result, Store, StoreError};
+
+/// A comune's own records, sent to the capofila, in the order they must be applied.
+pub const UPLOAD_TABLES: &[&str] = &["persons", "households", "household_members", "applications"];
+/// The capofila's records sent to the comuni.
+pub const PUBLISH_TABLES: &[&str] = &["bandi", "rankings"];
+
+const META: &[&str] = &["id", "owner", "version", "content_hash", "deleted"];
+
+/// Why a received bundle's records cannot be applied. Nothing was written.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    #[error("record {table}/{id} of comune {owner}, sent by comune {sender}")]
+    NotOwned {
+        table: String,
+        id: String,
+        owner: String,
+        sender: String,
+    },
+    #[error("record {table}/{id}: {reason}")]
+    Invalid {
+        table: String,
+        id: String,
+        reason: String,
+    },
+    #[error("bundle {seq} of {sender} already imported with other content")]
+    Fork { sender: String, seq: u64 },
+    #[error("ranking {bando} version {received} is older than the version {held} held")]
+    Rollback {
+        bando: String,
+        held: i64,
+        received: i64,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for ApplyError {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+/// A verified, decrypted bundle ready to be applied.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub sender: String,
+    pub seq: u64,
+    pub kind: String,
+    pub header_hash: String,
+    pub file_name: String,
+    /// The highest version of the sender's own records this bundle carries.
+    pub to_version: i64,
+    /// What the sender confirms having applied of ours.
+    pub ack: i64,
+    pub records: Vec<Record>,
+}
+
+/// How many records of a table were new, newer than ours, or already held.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TableCounts {
+    pub new: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ApplySummary {
+    /// The same file (same sender, number and header) was imported before: nothing changed.
+    pub already_imported: bool,
+    pub tables: BTreeMap<String, TableCounts>,
+}
+
+impl ApplySummary {
+    pub fn total(&self) -> TableCounts {
+        self.tables.values().fold(TableCounts::default(), |a, c| TableCounts {
+            new: a.new + c.new,
+            updated: a.updated + c.updated,
+            unchanged: a.unchanged + c.unchanged,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Peer {
+    pub acked_version: i64,
+    pub applied_version: i64,
+}
+
+/// A bundle this install wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct BundleOut {
+    pub recipient: String,
+    pub seq: u64,
+    pub kind: String,
+    pub file_name: String,
+    pub header_hash: String,
+    pub records: usize,
+    pub created_at: String,
+}
+
+/// One line of the import history.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportLogEntry {
+    pub at: String,
+    pub actor: String,
+    pub file_name: String,
+    pub sender: Option<String>,
+    pub bundle_seq: Option<i64>,
+    pub outcome: String,
+    pub code: Option<String>,
+    pub message: Option<String>,
+    pub summary: Option<Value>,
+}
+
+impl Store {
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    pub fn peer(&self, comune: &str) -> Result<Peer> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT acked_version, applied_version FROM peers WHERE comune = ?1",
+                [comune],
+                |r| {
+                    Ok(Peer {
+                        acked_version: r.get(0)?,
+                        applied_version: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?
+            .unwrap_or_default())
+    }
+
+    /// The owner's change counter: the highest version this install has given a row.
+    pub fn change_seq(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT change_seq FROM install", [], |r| r.get(0))
+            .optional()?
+            .unwrap_or(0))
+    }
+
+    /// Records of `tables` owned by `owner` whose version is above `after`, table by table.
+    pub fn records_since(&self, tables: &[&str], owner: &str, after: i64) -> Result<Vec<Record>> {
+        let mut out = Vec::new();
+        for table in tables {
+            let mut stmt = self.conn.prepare(&format!(
+                "SELECT * FROM {table} WHERE owner = ?1 AND version > ?2 ORDER BY version"
+            ))?;
+            let names: Vec<String> = stmt.column_names().map(str::to_string).collect();
+            let mut rows = stmt.query(params![owner, after])?;
+            while let Some(row) = rows.next()? {
+                let mut body = Map::new();
+                for (i, name) in names.iter().enumerate() {
+                    if !META.contains(&name.as_str()) {
+                        body.insert(name.clone(), to_json(row.get_ref(i)?));
+                    }
+                }
+                let id: String = row.get("id")?;
+                out.push(Record {
+                    table: table.to_string(),
+                    meta: SyncMeta {
+                        id: id.parse().map_err(|_| StoreError::Corrupt(format!("id {id}")))?,
+                        owner: row.get("owner")?,
+                        version: row.get("version")?,
+                        content_hash: row.get("content_hash")?,
+                        deleted: row.get("deleted")?,
+                    },
+                    body: Value::Object(body),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The number and header hash of the last bundle written for `recipient`.
+    pub fn last_bundle_out(&self, recipient: &str) -> Result<Option<(u64, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT seq, header_hash FROM bundles_out WHERE recipient = ?1
+                 ORDER BY seq DESC LIMIT 1",
+                [recipient],
+                |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Keeps the exact bytes of a bundle before the file is written.
+    pub fn save_bundle_out(
+        &mut self,
+        out: &BundleOut,
+        bytes: &[u8],
+        at: DateTime<FixedOffset>,
+        actor: &Actor,
+    ) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO bundles_out (recipient, seq, kind, file_name, header_hash, records,
+             created_at, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                out.recipient,
+                out.seq as i64,
+                out.kind,
+                out.file_name,
+                out.header_hash,
+                out.records as i64,
+                out.created_at,
+                bytes
+            ],
+        )?;
+        audit::log(
+            &tx,
+            at,
+            actor,
+            "bundle_export",
+            "bundle",
+            Some(&out.file_name),
+            serde_json::json!({ "recipient": out.recipient, "seq": out.seq, "records": out.records }),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Bundles written, newest first.
+    pub fn bundles_out(&self, limit: usize) -> Result<Vec<BundleOut>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT recipient, seq, kind, file_name, header_hash, records, created_at
+             FROM bundles_out ORDER BY created_at DESC, seq DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok(BundleOut {
+                recipient: r.get(0)?,
+                seq: r.get::<_, i64>(1)? as u64,
+                kind: r.get(2)?,
+                file_name: r.get(3)?,
+                header_hash: r.get(4)?,
+                records: r.get::<_, i64>(5)? as usize,
+                created_at: r.get(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Records an import attempt, whatever its outcome.
+    #[allow(clippy::too_many_arguments)]
+    pub fn log_import(
+        &self,
+        at: DateTime<FixedOffset>,
+        actor: &Actor,
+        file_name: &str,
+        sender: Option<(&str, u64)>,
+        outcome: &str,
+        refusal: Option<(&str, &str)>,
+        summary: Option<&ApplySummary>,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO import_log (at, actor, file_name, sender, bundle_seq, outcome, code,
+             message, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                at.to_rfc3339(),
+                actor.0,
+                file_name,
+                sender.map(|s| s.0),
+                sender.map(|s| s.1 as i64),
+                outcome,
+                refusal.map(|r| r.0),
+                refusal.map(|r| r.1),
+                summary.map(|s| serde_json::to_string(s).expect("summary serialises")),
+            ],
+        )?;
+        audit::log(
+            &self.conn,
+            at,
+            actor,
+            "bundle_import",
+            "bundle",
+            Some(file_name),
+            serde_json::json!({ "outcome": outcome, "code": refusal.map(|r| r.0) }),
+        )
+    }
+
+    pub fn import_log(&self, limit: usize) -> Result<Vec<ImportLogEntry>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT at, actor, file_name, sender, bundle_seq, outcome, code, message, summary
+             FROM import_log ORDER BY seq DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            let summary: Option<String> = r.get(8)?;
+            Ok(ImportLogEntry {
+                at: r.get(0)?,
+                actor: r.get(1)?,
+                file_name: r.get(2)?,
+                sender: r.get(3)?,
+                bundle_seq: r.get(4)?,
+                outcome: r.get(5)?,
+                code: r.get(6)?,
+                message: r.get(7)?,
+                summary: summary.and_then(|s| serde_json::from_str(&s).ok()),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Applies a verified bundle in one transaction: all its records or none. With `dry_run`
+    /// the transaction is rolled back, giving the summary of what importing would do.
+    pub fn apply_bundle(
+        &mut self,
+        incoming: &Incoming,
+        tables: &[&str],
+        dry_run: bool,
+        at: DateTime<FixedOffset>,
+    ) -> std::result::Result<ApplySummary, ApplyError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let held: Option<String> = tx
+            .query_row(
+                "SELECT header_hash FROM bundles_in WHERE sender = ?1 AND seq = ?2",
+                params![incoming.sender, incoming.seq as i64],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match held {
+            Some(h) if h == incoming.header_hash => {
+                return Ok(ApplySummary {
+                    already_imported: true,
+                    ..Default::default()
+                });
+            }
+            Some(_) => {
+                return Err(ApplyError::Fork {
+                    sender: incoming.sender.clone(),
+                    seq: incoming.seq,
+                });
+            }
+            None => {}
+        }
+        // Records of one bundle reference each other; check references once, at commit.
+        tx.pragma_update(None, "defer_foreign_keys", true)?;
+        let mut summary = ApplySummary::default();
+        for record in &incoming.records {
+            let counts = summary.tables.entry(record.table.clone()).or_default();
+            match apply_record(&tx, record, &incoming.sender, tables)? {
+                Applied::New => counts.new += 1,
+                Applied::Updated => counts.updated += 1,
+                Applied::Unchanged => counts.unchanged += 1,
+            }
+        }
+        tx.execute(
+            "INSERT INTO bundles_in (sender, seq, kind, header_hash, file_name, imported_at,
+             summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                incoming.sender,
+                incoming.seq as i64,
+                incoming.kind,
+                incoming.header_hash,
+                incoming.file_name,
+                at.to_rfc3339(),
+                serde_json::to_string(&summary).expect("summary serialises"),
+            ],
+        )?;
+        tx.execute(
+            "INSERT INTO peers (comune, acked_version, applied_version) VALUES (?1, ?2, ?3)
+             ON CONFLICT (comune) DO UPDATE SET
+               acked_version = MAX(acked_version, excluded.acked_version),
+               applied_version = MAX(applied_version, excluded.applied_version)",
+            params![incoming.sender, incoming.ack, incoming.to_version],
+        )?;
+        if dry_run {
+            tx.rollback()?;
+            return Ok(summary);
+        }
+        tx.commit().map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::ConstraintViolation) => ApplyError::Invalid {
+                table: "-".into(),
+                id: "-".into(),
+                reason: format!("riferimenti mancanti tra i record: {e}"),
+            },
+            _ => e.into(),
+        })?;
+        Ok(summary)
+    }
+}
+
+enum Applied {
+    New,
+    Updated,
+    Unchanged,
+}
+
+fn apply_record(
+    tx: &Transaction,
+    record: &Record,
+    sender: &str,
+    tables: &[&str],
+) -> std::result::Result<Applied, ApplyError> {
+    let table = record.table.as_str();
+    let id = record.meta.id.to_string();
+    let invalid = |reason: String| ApplyError::Invalid {
+        table: table.to_string(),
+        id: id.clone(),
+        reason,
+    };
+    if !tables.contains(&table) {
+        return Err(invalid(format!("tabella {table:?} non ammessa in questo pacchetto")));
+    }
+    if record.meta.owner != sender {
+        return Err(ApplyError::NotOwned {
+            table: table.to_string(),
+            id,
+            owner: record.meta.owner.clone(),
+            sender: sender.to_string(),
+        });
+    }
+    let Value::Object(body) = &record.body else {
+        return Err(invalid("contenuto non è un oggetto".into()));
+    };
+    let columns = table_columns(tx, table)?;
+    if let Some(unknown) = body.keys().find(|k| !columns.contains(k) || META.contains(&k.as_str())) {
+        return Err(invalid(format!("campo sconosciuto {unknown:?}")));
+    }
+    if table == "applications" && body.get("comune").and_then(Value::as_str) != Some(sender) {
+        return Err(ApplyError::NotOwned {
+            table: table.to_string(),
+            id,
+            owner: body.get("comune").map(Value::to_string).unwrap_or_default(),
+            sender: sender.to_string(),
+        });
+    }
+    if table == "rankings" {
+        check_ranking_version(tx, body, &record.meta.content_hash)?;
+    }
+    let held: Option<(i64, String)> = tx
+        .query_row(
+            &format!("SELECT version, content_hash FROM {table} WHERE id = ?1"),
+            [&id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let applied = match held {
+        None => Applied::New,
+        Some((v, _)) if v < record.meta.version => Applied::Updated,
+        Some((v, h)) if v == record.meta.version && h != record.meta.content_hash => {
+            return Err(invalid(format!(
+                "stessa versione {v} con contenuto diverso da quello già ricevuto"
+            )));
+        }
+        Some(_) => return Ok(Applied::Unchanged),
+    };
+    if table == "bandi" {
+        // The capofila's bando supersedes a copy imported locally under the same id.
+        tx.execute(
+            "DELETE FROM bandi WHERE code = ?1 AND id <> ?2",
+            params![body.get("code").and_then(Value::as_str), id],
+        )?;
+    }
+    let names: Vec<&str> = META
+        .iter()
+        .copied()
+        .chain(body.keys().map(String::as_str))
+        .collect();
+    let mut values: Vec<SqlValue> = vec![
+        SqlValue::Text(id.clone()),
+        SqlValue::Text(record.meta.owner.clone()),
+        SqlValue::Integer(record.meta.version),
+        SqlValue::Text(record.meta.content_hash.clone()),
+        SqlValue::Integer(i64::from(record.meta.deleted)),
+    ];
+    for v in body.values() {
+        values.push(to_sql(v).ok_or_else(|| invalid(format!("valore non ammesso {v}")))?);
+    }
+    let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+    let updates: Vec<String> = names[1..]
+        .iter()
+        .map(|n| format!("{n} = excluded.{n}"))
+        .collect();
+    tx.execute(
+        &format!(
+            "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT (id) DO UPDATE SET {}",
+            names.join(", "),
+            placeholders.join(", "),
+            updates.join(", ")
+        ),
+        params_from_iter(values),
+    )
+    .map_err(|e| invalid(format!("{e}")))?;
+    Ok(applied)
+}
+
+/// A published ranking only moves forward: an older number is a rollback, the same number
+/// with other content a fork.
+fn check_ranking_version(
+    tx: &Transaction,
+    body: &Map<String, Value>,
+    hash: &str,
+) -> std::result::Result<(), ApplyError> {
+    let bando = body.get("bando").and_then(Value::as_str).unwrap_or_default();
+    let number = body.get("number").and_then(Value::as_i64).unwrap_or_default();
+    let held: Option<i64> = tx.query_row(
+        "SELECT MAX(number) FROM rankings WHERE bando = ?1",
+        [bando],
+        |r| r.get(0),
+    )?;
+    if let Some(held) = held {
+        if number < held {
+            return Err(ApplyError::Rollback {
+                bando: bando.to_string(),
+                held,
+                received: number,
+            });
+        }
+        let same: Option<String> = tx
+            .query_row(
+                "SELECT content_hash FROM rankings WHERE bando = ?1 AND number = ?2",
+                params![bando, number],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if same.is_some_and(|h| h != hash) {
+            return Err(ApplyError::Invalid {
+                table: "rankings".into(),
+                id: format!("{bando}/{number}"),
+                reason: "graduatoria con lo stesso numero di versione ma contenuto diverso".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn table_columns(tx: &Transaction, table: &str) -> rusqlite::Result<Vec<String>> {
+    let mut stmt = tx.prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?;
+    stmt.query_map([], |r| r.get(0))?.collect()
+}
+
+fn to_json(v: ValueRef) -> Value {
+    match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => Value::from(i),
+        ValueRef::Real(f) => Value::from(f),
+        ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
+        ValueRef::Blob(b) => Value::from(hex::encode(b)),
+    }
+}
+
+fn to_sql(v: &Value) -> Option<SqlValue> {
+    Some(match v {
+        Value::Null => SqlValue::Null,
+        Value::Bool(b) => SqlValue::Integer(i64::from(*b)),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => SqlValue::Integer(i),
+            None => SqlValue::Real(n.as_f64()?),
+        },
+        Value::String(s) => SqlValue::Text(s.clone()),
+        Value::Array(_) | Value::Object(_) => return None,
+    })
+}
