@@ -2,9 +2,15 @@
 
 mod bandi;
 mod csv_import;
+mod duplicates;
+mod enrolment;
 mod error;
+mod exchange;
 mod fields;
+mod files;
 mod intake;
+mod keys;
+mod publish;
 mod ranking;
 mod views;
 
@@ -16,8 +22,12 @@ use sportello_store::{Install, Store};
 
 pub use bandi::BandoImported;
 pub use csv_import::parse_csv;
+pub use duplicates::{DuplicateApplication, DuplicateGroup};
+pub use enrolment::Accepted;
 pub use error::{AppError, Problem, Result};
+pub use exchange::{ImportReport, Inspection};
 pub use intake::{Batch, Filed, FormCheck, Parsed, parse_json_forms};
+pub use publish::{PublishedRanking, PublishedRow, Stage};
 pub use sportello_store::{Actor, ApplicationFilter, FiledApplication};
 pub use views::{ApplicationView, InstallInfo};
 
@@ -58,13 +68,23 @@ impl Sportello {
             ));
         }
         let mut store = Store::open(db)?;
+        if let Some(existing) = store.install()? {
+            return Err(sportello_store::StoreError::AlreadyInitialized {
+                comune: existing.comune,
+            }
+            .into());
+        }
+        // Keys first: an install never exists without them.
+        let keys = keys::create(db)?;
         let install = store.initialize(&district, district_toml, comune, now(), &actor)?;
-        Ok(Self {
+        let app = Self {
             store,
             install,
             actor,
             db_path: db.to_path_buf(),
-        })
+        };
+        app.trust_own_keys(&keys)?;
+        Ok(app)
     }
 
     /// Opens an initialised install.

@@ -57,15 +57,23 @@ impl Sportello {
     }
 
     pub fn list_applications(&self, filter: &ApplicationFilter) -> Result<Vec<ApplicationView>> {
+        let outcomes = self.published_outcomes()?;
         Ok(self
             .store
             .applications(filter)?
             .into_iter()
-            .map(|s| self.view(s))
+            .map(|s| {
+                let published = outcomes.get(&s.application.code).copied();
+                self.view(s, published)
+            })
             .collect())
     }
 
-    fn view(&self, s: StoredApplication) -> ApplicationView {
+    fn view(
+        &self,
+        s: StoredApplication,
+        published: Option<(Option<u32>, Outcome)>,
+    ) -> ApplicationView {
         let a = s.application;
         ApplicationView {
             comune_name: self.comune_name(&a.comune),
@@ -76,8 +84,8 @@ impl Sportello {
             filed_at: a.filed_at.to_rfc3339(),
             protocol_number: s.protocol_number,
             declaration: a.declaration,
-            position: None,
-            outcome: None,
+            position: published.and_then(|p| p.0),
+            outcome: published.map(|p| p.1),
         }
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use sportello_app::{Actor, AppError, ApplicationFilter, Sportello};
+use sportello_app::{Actor, AppError, ApplicationFilter, Sportello, Stage};
 
 #[derive(Parser)]
 #[command(
@@ -43,6 +43,83 @@ enum Command {
     /// Graduatoria
     #[command(subcommand)]
     Ranking(RankingCommand),
+    /// Chiavi dell'installazione
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Adesione di un comune al capofila
+    #[command(subcommand)]
+    Enrol(EnrolCommand),
+    /// File firmato del distretto (configurazione, bandi, chiavi)
+    #[command(subcommand)]
+    District(DistrictCommand),
+    /// Pacchetti di sincronizzazione firmati e cifrati
+    #[command(subcommand)]
+    Bundle(BundleCommand),
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Stampa l'impronta delle chiavi di questa installazione (da confermare per telefono)
+    Fingerprint {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum EnrolCommand {
+    /// Comune: scrive il file di adesione con le proprie chiavi pubbliche
+    Export {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Capofila: accetta l'adesione di un comune dopo averne confermato l'impronta
+    Accept {
+        file: PathBuf,
+        #[arg(long, value_name = "IMPRONTA")]
+        fingerprint: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum DistrictCommand {
+    /// Capofila: scrive il file firmato del distretto
+    Export {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Comune: accetta il file del distretto dopo averne confermato l'impronta
+    Accept {
+        file: PathBuf,
+        #[arg(long, value_name = "IMPRONTA")]
+        fingerprint: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum BundleCommand {
+    /// Scrive i pacchetti dovuti nella cartella indicata; stampa un percorso per riga
+    Export {
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// Importa uno o più pacchetti
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Controlla struttura e firma di un pacchetto e ne mostra l'intestazione (non decifra nulla)
+    Inspect {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -74,6 +151,11 @@ enum ApplicationCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Capofila: domande che condividono persone (stesso codice fiscale o nucleo)
+    Duplicates {
+        #[arg(long)]
+        json: bool,
+    },
     /// Elenca le domande
     List {
         #[arg(long)]
@@ -91,6 +173,15 @@ enum RankingCommand {
     Compute {
         #[arg(long)]
         bando: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Pubblica la graduatoria (capofila): ne congela una nuova versione numerata
+    Publish {
+        #[arg(long)]
+        bando: String,
+        #[arg(long, value_parser = ["provisional", "definitive"])]
+        stage: String,
         #[arg(long)]
         json: bool,
     },
@@ -149,9 +240,78 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 json,
             );
         }
+        Command::Application(ApplicationCommand::Duplicates { json }) => {
+            let app = Sportello::open(&db, actor)?;
+            output::duplicates(&app.duplicates()?, json);
+        }
+        Command::Key(KeyCommand::Fingerprint { json }) => {
+            let app = Sportello::open(&db, actor)?;
+            output::fingerprint(&app.key_fingerprint()?, json);
+        }
+        Command::Enrol(EnrolCommand::Export { out }) => {
+            let app = Sportello::open(&db, actor)?;
+            println!("{}", app.enrol_export(&out)?.display());
+        }
+        Command::Enrol(EnrolCommand::Accept {
+            file,
+            fingerprint,
+            json,
+        }) => {
+            let mut app = Sportello::open(&db, actor)?;
+            output::accepted(&app.enrol_accept(&file, &fingerprint)?, json);
+        }
+        Command::District(DistrictCommand::Export { out }) => {
+            let mut app = Sportello::open(&db, actor)?;
+            println!("{}", app.district_export(&out)?.display());
+        }
+        Command::District(DistrictCommand::Accept {
+            file,
+            fingerprint,
+            json,
+        }) => {
+            let mut app = Sportello::open(&db, actor)?;
+            output::accepted(&app.district_accept(&file, &fingerprint)?, json);
+        }
+        Command::Bundle(BundleCommand::Export { out }) => {
+            let mut app = Sportello::open(&db, actor)?;
+            for path in app.bundle_export(&out)? {
+                println!("{}", path.display());
+            }
+        }
+        Command::Bundle(BundleCommand::Import { files, json }) => {
+            let mut app = Sportello::open(&db, actor)?;
+            let reports = app.bundle_import(&files);
+            output::imports(&reports, json);
+            let refused = reports.iter().filter(|r| r.error.is_some()).count();
+            if refused > 0 {
+                return Err(AppError::new(
+                    "bundle_refused",
+                    format!(
+                        "{refused} file su {} non importati; i file rifiutati sono nella cartella quarantena",
+                        reports.len()
+                    ),
+                ));
+            }
+        }
+        Command::Bundle(BundleCommand::Inspect { file, json }) => {
+            let app = Sportello::open(&db, actor)?;
+            let inspection = app.bundle_inspect(&file)?;
+            output::inspection(&inspection, json);
+            if inspection.signature != "valid" {
+                return Err(AppError::new(
+                    "bad_signature",
+                    "la firma del pacchetto non è verificabile con le chiavi fidate di questa installazione",
+                ));
+            }
+        }
         Command::Ranking(RankingCommand::Compute { bando, json }) => {
             let app = Sportello::open(&db, actor)?;
             output::ranking(&app.compute_ranking(&bando)?, json);
+        }
+        Command::Ranking(RankingCommand::Publish { bando, stage, json }) => {
+            let stage = Stage::parse(&stage).expect("clap allows only known stages");
+            let mut app = Sportello::open(&db, actor)?;
+            output::published(&app.publish_ranking(&bando, stage)?, json);
         }
     }
     Ok(())

@@ -2,7 +2,10 @@
 //! text for people. Warnings always go to stderr.
 
 use serde::Serialize;
-use sportello_app::{ApplicationView, BandoImported, Filed, InstallInfo};
+use sportello_app::{
+    Accepted, ApplicationView, BandoImported, DuplicateGroup, Filed, ImportReport, Inspection,
+    InstallInfo, PublishedRanking,
+};
 use sportello_domain::{Bando, RankedApplication};
 
 fn json(value: &impl Serialize) {
@@ -132,4 +135,123 @@ pub fn ranking(rows: &[RankedApplication], as_json: bool) {
             println!("{:>7}- {}", "", reason.message_it());
         }
     }
+}
+
+pub fn published(r: &PublishedRanking, as_json: bool) {
+    if as_json {
+        return json(&serde_json::json!({
+            "bando": r.bando, "number": r.number, "stage": r.stage,
+            "published_at": r.published_at, "rows": r.rows.len(),
+        }));
+    }
+    println!(
+        "Graduatoria {} del bando {} pubblicata: versione {}, {} domande",
+        r.stage.label_it(),
+        r.bando,
+        r.number,
+        r.rows.len()
+    );
+}
+
+pub fn fingerprint(fp: &str, as_json: bool) {
+    if as_json {
+        return json(&serde_json::json!({ "fingerprint": fp }));
+    }
+    println!("{fp}");
+}
+
+pub fn accepted(a: &Accepted, as_json: bool) {
+    if as_json {
+        return json(a);
+    }
+    println!(
+        "Chiavi del comune {} {} {} (impronta {})",
+        a.comune,
+        a.comune_name,
+        if a.added {
+            "registrate"
+        } else {
+            "già registrate"
+        },
+        a.fingerprint
+    );
+    for b in &a.bandi {
+        println!("Bando ricevuto: {b}");
+    }
+}
+
+pub fn imports(reports: &[ImportReport], as_json: bool) {
+    if as_json {
+        return json(&reports);
+    }
+    for r in reports {
+        match (&r.error, &r.summary) {
+            (Some(e), _) => eprintln!("{}: RIFIUTATO ({}): {}", r.file, e.code, e.message),
+            (None, Some(s)) if s.already_imported => {
+                println!("{}: già importato, nessuna modifica", r.file)
+            }
+            (None, Some(s)) => {
+                let t = s.total();
+                println!(
+                    "{}: importato: {} nuovi, {} aggiornati, {} già presenti",
+                    r.file, t.new, t.updated, t.unchanged
+                )
+            }
+            (None, None) => println!("{}: {}", r.file, r.outcome),
+        }
+    }
+}
+
+pub fn inspection(i: &Inspection, as_json: bool) {
+    if as_json {
+        return json(i);
+    }
+    let h = &i.header;
+    println!("File: {}", i.file);
+    println!(
+        "Tipo: {}  Distretto: {}  Mittente: {}  Numero: {}",
+        h["kind"].as_str().unwrap_or("?"),
+        h["district"].as_str().unwrap_or("?"),
+        h["sender"].as_str().unwrap_or("?"),
+        h["seq"]
+    );
+    println!("Creato: {}", h["created_at"].as_str().unwrap_or("?"));
+    println!(
+        "Firma: {}{}",
+        match i.signature {
+            "valid" => "valida",
+            "unknown_key" => "chiave sconosciuta",
+            "revoked_key" => "chiave revocata",
+            _ => "NON VALIDA",
+        },
+        if i.addressed_to_us {
+            ""
+        } else {
+            " (non destinato a questa installazione)"
+        }
+    );
+}
+
+pub fn duplicates(groups: &[DuplicateGroup], as_json: bool) {
+    if as_json {
+        return json(&groups);
+    }
+    for g in groups {
+        println!(
+            "Codici fiscali in comune: {}{}",
+            g.shared_codici_fiscali.join(", "),
+            if g.across_comuni {
+                " (comuni diversi)"
+            } else {
+                ""
+            }
+        );
+        for a in &g.applications {
+            println!(
+                "  {}  {}  {}  {}  {}",
+                a.application_code, a.case_number, a.comune_name, a.applicant, a.filed_at
+            );
+        }
+    }
+    println!("Gruppi: {}", groups.len());
 }

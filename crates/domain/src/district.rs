@@ -29,7 +29,11 @@ pub struct Comune {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub former_belfiore: Option<String>,
     /// Last birth date that may carry `former_belfiore`.
-    #[serde(default, with = "optional_date", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "optional_date",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub former_belfiore_until: Option<NaiveDate>,
 }
 
@@ -98,12 +102,18 @@ impl District {
 
     /// Whether a codice fiscale's place code fits a declared place of birth: the same code,
     /// or the former code of a comune for people born before it existed.
-    pub fn birth_place_matches(&self, declared: &str, in_code: &str, birth_date: NaiveDate) -> bool {
+    pub fn birth_place_matches(
+        &self,
+        declared: &str,
+        in_code: &str,
+        birth_date: NaiveDate,
+    ) -> bool {
         declared == in_code
             || self.comuni.iter().any(|c| {
                 c.belfiore == declared
                     && c.former_belfiore.as_deref() == Some(in_code)
-                    && c.former_belfiore_until.is_none_or(|until| birth_date <= until)
+                    && c.former_belfiore_until
+                        .is_none_or(|until| birth_date <= until)
             })
     }
 }

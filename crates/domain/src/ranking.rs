@@ -5,6 +5,7 @@
 //! application gets its points factor by factor and, when excluded, every reason.
 
 mod eligibility;
+mod household;
 mod order;
 mod outcome;
 mod points;
@@ -29,25 +30,32 @@ pub fn rank(bando: &Bando, applications: &[Application]) -> Vec<RankedApplicatio
     let rules = &bando.rules;
     let closes = bando.closes;
 
-    let mut reasons: Vec<Vec<Reason>> = applications
-        .iter()
-        .map(|a| eligibility::personal_reasons(rules, closes, a))
-        .collect();
-    eligibility::exclude_same_household(applications, &mut reasons);
+    // Everything that reads one application's own data, in one pass in input order.
+    let mut lines = Vec::with_capacity(applications.len());
+    let mut keys = Vec::with_capacity(applications.len());
+    for application in applications {
+        let breakdown = points::breakdown(rules, closes, application);
+        let reasons = eligibility::personal_reasons(rules, closes, application);
+        keys.push(order::Key::new(application, breakdown.score()));
+        lines.push(RankedApplication::new(application, breakdown, reasons));
+    }
 
-    let breakdowns: Vec<Breakdown> = applications
-        .iter()
-        .map(|a| points::breakdown(rules, closes, a))
-        .collect();
+    let candidates = (0..lines.len()).filter(|&i| lines[i].reasons.is_empty());
+    for (excluded, standing) in household::same_household(applications, candidates) {
+        let standing = applications[standing].code.clone();
+        lines[excluded]
+            .reasons
+            .push(Reason::SameHousehold { standing });
+    }
 
-    // Sorting the keys themselves, not indices into `applications`, keeps the sort in cache.
+    // Sorting the keys themselves, not indices, keeps the sort in cache.
     let (mut eligible, mut excluded): (Vec<(order::Key, usize)>, Vec<(&str, usize)>) =
         (Vec::new(), Vec::new());
-    for (i, application) in applications.iter().enumerate() {
-        if reasons[i].is_empty() {
-            eligible.push((order::Key::new(application, breakdowns[i].score()), i));
+    for (i, key) in keys.into_iter().enumerate() {
+        if lines[i].reasons.is_empty() {
+            eligible.push((key, i));
         } else {
-            excluded.push((application.code.as_str(), i));
+            excluded.push((applications[i].code.as_str(), i));
         }
     }
     eligible.sort_unstable_by(|(a, _), (b, _)| order::compare(&rules.tie_break, a, b));
@@ -55,38 +63,24 @@ pub fn rank(bando: &Bando, applications: &[Application]) -> Vec<RankedApplicatio
 
     let mut places_left: HashMap<&str, u32> =
         HashMap::with_capacity_and_hasher(bando.places.len(), Default::default());
-    places_left.extend(
-        bando
-            .places
-            .iter()
-            .map(|(istat, places)| (istat.as_str(), *places)),
-    );
-    let mut ranked = Vec::with_capacity(applications.len());
-    for (position, &(_, i)) in (1u32..).zip(&eligible) {
-        let application = &applications[i];
-        let outcome = match places_left.get_mut(application.comune.as_str()) {
+    places_left.extend(bando.places.iter().map(|(istat, n)| (istat.as_str(), *n)));
+
+    let mut lines: Vec<Option<RankedApplication>> = lines.into_iter().map(Some).collect();
+    let mut ranked = Vec::with_capacity(lines.len());
+    for (position, (_, i)) in (1u32..).zip(eligible) {
+        let Some(mut line) = lines[i].take() else {
+            continue;
+        };
+        line.position = Some(position);
+        line.outcome = match places_left.get_mut(line.comune.as_str()) {
             Some(left) if *left > 0 => {
                 *left -= 1;
                 Outcome::Ammesso
             }
             _ => Outcome::IdoneoNonAmmesso,
         };
-        ranked.push(RankedApplication::new(
-            Some(position),
-            application,
-            outcome,
-            breakdowns[i],
-            Vec::new(),
-        ));
+        ranked.push(line);
     }
-    for &(_, i) in &excluded {
-        ranked.push(RankedApplication::new(
-            None,
-            &applications[i],
-            Outcome::Escluso,
-            breakdowns[i],
-            std::mem::take(&mut reasons[i]),
-        ));
-    }
+    ranked.extend(excluded.into_iter().filter_map(|(_, i)| lines[i].take()));
     ranked
 }

@@ -116,7 +116,14 @@ impl Canvas {
     }
 
     /// Text whose baseline is `baseline` mm from the top; `x` is its left, right or centre edge.
-    pub(crate) fn text(&mut self, x: f32, baseline: f32, align: Align, style: Style, content: &str) {
+    pub(crate) fn text(
+        &mut self,
+        x: f32,
+        baseline: f32,
+        align: Align,
+        style: Style,
+        content: &str,
+    ) {
         if content.is_empty() {
             return;
         }
@@ -248,10 +255,6 @@ impl Canvas {
             ops.extend(self.text);
             ops.push(Op::EndTextSection);
         }
-        PdfPage::new(
-            printpdf::Mm(self.width),
-            printpdf::Mm(self.height),
-            ops,
-        )
+        PdfPage::new(printpdf::Mm(self.width), printpdf::Mm(self.height), ops)
     }
 }

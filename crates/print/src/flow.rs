@@ -50,6 +50,12 @@ pub(crate) struct Table {
     pub(crate) header_size: f32,
 }
 
+impl Table {
+    fn width(&self) -> f32 {
+        self.columns.iter().map(|c| c.width).sum()
+    }
+}
+
 impl<'f> Flow<'f> {
     pub(crate) fn new(frame: &'f Frame<'f>) -> Self {
         Self {
@@ -177,6 +183,7 @@ impl<'f> Flow<'f> {
         let room = self.frame.body_bottom - self.frame.body_top - header_height - 2.0 * CELL_PAD_Y;
         let max_lines = ((room / line).floor() as usize).max(1);
 
+        let width = table.width();
         self.ensure(header_height + line + 2.0 * CELL_PAD_Y);
         self.draw_header(table, &header_lines, header_height);
         for (index, row) in rows.into_iter().enumerate() {
@@ -201,7 +208,6 @@ impl<'f> Flow<'f> {
                 self.draw_header(table, &header_lines, header_height);
             }
             let (top, left) = (self.y, self.left());
-            let width: f32 = table.columns.iter().map(|c| c.width).sum();
             let page = self.page();
             if index % 2 == 1 {
                 page.fill_rect(left, top, width, height, Colour::STRIPE_FILL);
@@ -210,14 +216,11 @@ impl<'f> Flow<'f> {
             self.y += height;
         }
         let (left, y) = (self.left(), self.y);
-        let width: f32 = table.columns.iter().map(|c| c.width).sum();
-        self.page()
-            .rule(left, left + width, y, Colour::RULE, 0.5);
+        self.page().rule(left, left + width, y, Colour::RULE, 0.5);
     }
 
     fn draw_header(&mut self, table: &Table, lines: &[Vec<String>], height: f32) {
-        let (top, left) = (self.y, self.left());
-        let width: f32 = table.columns.iter().map(|c| c.width).sum();
+        let (top, left, width) = (self.y, self.left(), table.width());
         let page = self.page();
         page.fill_rect(left, top, width, height, Colour::HEADER_FILL);
         let mut x = left;

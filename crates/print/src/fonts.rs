@@ -168,7 +168,8 @@ mod tests {
     #[test]
     fn wrap_keeps_every_word_and_respects_the_width() {
         let faces = Faces::get().unwrap();
-        let text = "Il trattamento dei dati personali avviene esclusivamente per la gestione del bando";
+        let text =
+            "Il trattamento dei dati personali avviene esclusivamente per la gestione del bando";
         let lines = faces.wrap(Face::Regular, text, 9.0, 40.0);
         assert!(lines.len() > 2);
         for line in &lines {
@@ -180,7 +181,12 @@ mod tests {
     #[test]
     fn wrap_cuts_a_word_longer_than_the_column() {
         let faces = Faces::get().unwrap();
-        let lines = faces.wrap(Face::Regular, "mario.rossi.esempio@posta.example", 9.0, 15.0);
+        let lines = faces.wrap(
+            Face::Regular,
+            "mario.rossi.esempio@posta.example",
+            9.0,
+            15.0,
+        );
         assert!(lines.len() > 1);
         assert_eq!(lines.concat(), "mario.rossi.esempio@posta.example");
     }

@@ -36,8 +36,10 @@ pub fn yes_no(flag: bool) -> &'static str {
 fn group_thousands(units: i128) -> String {
     let digits = units.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    // A dot before every digit that starts a group of three counted from the right.
+    let phase = digits.len() % 3;
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && i % 3 == phase {
             out.push('.');
         }
         out.push(c);

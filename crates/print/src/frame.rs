@@ -82,7 +82,12 @@ impl<'a> Frame<'a> {
             Orientation::Portrait => (210.0, 297.0, 16.0),
             Orientation::Landscape => (297.0, 210.0, 12.0),
         };
-        let text_left = margin + if crest.is_some() { CREST_SIZE + 4.0 } else { 0.0 };
+        let text_left = margin
+            + if crest.is_some() {
+                CREST_SIZE + 4.0
+            } else {
+                0.0
+            };
         let reserved_width = if spec.reserved { 34.0 } else { 0.0 };
         let letterhead_width = width - margin - text_left - reserved_width;
         let mut letterhead_lines = Vec::new();
@@ -98,8 +103,12 @@ impl<'a> Frame<'a> {
         }
         let content_width = width - 2.0 * margin;
         let title_lines = faces.wrap(TITLE.face, &spec.title, TITLE.size, content_width);
-        let reference_lines =
-            faces.wrap(REFERENCE.face, &spec.reference, REFERENCE.size, content_width);
+        let reference_lines = faces.wrap(
+            REFERENCE.face,
+            &spec.reference,
+            REFERENCE.size,
+            content_width,
+        );
 
         let letterhead_bottom = HEADER_TOP + letterhead_height(&letterhead_lines);
         let crest_bottom = if crest.is_some() {
@@ -189,7 +198,12 @@ impl<'a> Frame<'a> {
             note = format!("RISERVATO · {note}");
         }
         let number_text = format!("Pagina {number} di {total}");
-        let room = right - left - self.faces.width_mm(PAGE_NUMBER.face, &number_text, PAGE_NUMBER.size) - 6.0;
+        let room = right
+            - left
+            - self
+                .faces
+                .width_mm(PAGE_NUMBER.face, &number_text, PAGE_NUMBER.size)
+            - 6.0;
         let note = self
             .faces
             .wrap(FOOTER.face, &note, FOOTER.size, room)
@@ -241,10 +255,10 @@ pub(crate) fn render(
     let frame = Frame::new(spec, faces, fonts, crest);
     let mut flow = Flow::new(&frame);
     body(&mut flow)?;
-    let mut pages = flow.into_pages();
+    let pages = flow.into_pages();
     let total = pages.len();
     let pages = pages
-        .drain(..)
+        .into_iter()
         .enumerate()
         .map(|(i, mut page)| {
             frame.draw_footer(&mut page, i + 1, total);

@@ -130,8 +130,11 @@ fn match_details<'d>(
         }
     }
     if by_code.len() > doc.rows.len() {
-        let in_doc: std::collections::HashSet<&str> =
-            doc.rows.iter().map(|r| r.application_code.as_str()).collect();
+        let in_doc: std::collections::HashSet<&str> = doc
+            .rows
+            .iter()
+            .map(|r| r.application_code.as_str())
+            .collect();
         if let Some(extra) = details
             .iter()
             .find(|d| !in_doc.contains(d.application_code.as_str()))

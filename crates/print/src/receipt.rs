@@ -212,7 +212,11 @@ fn household_section(flow: &mut Flow<'_>, members: &[ReceiptMember]) {
     let width = flow.width();
     let table = Table {
         columns: vec![
-            Column::new("Cognome e nome", width - 35.0 - 21.0 - 24.0 - 18.0 - 18.0, Align::Left),
+            Column::new(
+                "Cognome e nome",
+                width - 35.0 - 21.0 - 24.0 - 18.0 - 18.0,
+                Align::Left,
+            ),
             Column::new("Codice fiscale", 35.0, Align::Left),
             Column::new("Nato/a il", 21.0, Align::Left),
             Column::new("Relazione", 24.0, Align::Left),

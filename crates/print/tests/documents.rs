@@ -9,6 +9,20 @@ use sportello_print::{
     receipt,
 };
 
+/// Text with every run of whitespace made one space, for phrases that may wrap.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn images(pdf: &[u8]) -> usize {
+    // The alpha channel of a PNG travels as a separate "smask" entry.
+    pdfimages_list(pdf)
+        .lines()
+        .skip(2)
+        .filter(|l| l.split_whitespace().nth(2) == Some("image"))
+        .count()
+}
+
 fn count(haystack: &str, needle: &str) -> usize {
     haystack.matches(needle).count()
 }
@@ -80,12 +94,12 @@ fn receipt_carries_case_code_applicant_and_declarations() {
 #[test]
 fn receipt_prints_the_application_code_larger_than_anything_else() {
     let pdf = receipt(&receipt_fixture()).unwrap();
-    let words = word_heights(&pdf);
+    let words = words(&pdf);
     let height_of = |word: &str| {
         words
             .iter()
-            .find(|(w, _)| w == word)
-            .map(|(_, h)| *h)
+            .find(|w| w.text == word)
+            .map(|w| w.y_max - w.y_min)
             .unwrap_or_else(|| panic!("{word} not found"))
     };
     let code = height_of("K7QM-4XRT");
@@ -93,8 +107,8 @@ fn receipt_prints_the_application_code_larger_than_anything_else() {
     assert!(code > 2.0 * name, "code {code} pt vs name {name} pt");
     let tallest_other = words
         .iter()
-        .filter(|(w, _)| w != "K7QM-4XRT")
-        .map(|(_, h)| *h)
+        .filter(|w| w.text != "K7QM-4XRT")
+        .map(|w| w.y_max - w.y_min)
         .fold(0.0, f32::max);
     assert!(code > tallest_other, "code {code} vs {tallest_other}");
 }
@@ -118,10 +132,40 @@ fn receipt_leaves_out_contacts_not_given_and_says_when_there_is_no_isee() {
 }
 
 #[test]
+fn receipt_with_a_large_household_continues_on_a_second_page_with_the_table_header() {
+    let mut r = receipt_fixture();
+    let child = r.household[0].clone();
+    r.household = (0..30)
+        .map(|i| sportello_print::ReceiptMember {
+            name: format!("Figlio{i:02}"),
+            ..child.clone()
+        })
+        .collect();
+    let pdf = receipt(&r).unwrap();
+    let pages = pages_text(&pdf);
+    assert_eq!(pages.len(), 2);
+    assert_page_numbers(&pages);
+    let text = pages.join("\n");
+    for i in 0..30 {
+        assert_eq!(
+            count(&text, &format!("Bianchi Figlio{i:02}")),
+            1,
+            "member {i}"
+        );
+    }
+    let second = &pages[1];
+    if second.contains("Bianchi Figlio") {
+        assert!(second.contains("Relazione"), "household header repeated");
+    }
+    assert!(second.contains("Il/La richiedente"));
+    assert!(second.contains("K7QM-4XRT") || pages[0].contains("K7QM-4XRT"));
+}
+
+#[test]
 fn italian_accents_extract_as_written() {
     let mut r = receipt_fixture();
     r.bando_title = "Attività di pubblica utilità: perché è così – più città, età, Niccolò".into();
-    let text = text(&receipt(&r).unwrap());
+    let text = flat(&text(&receipt(&r).unwrap()));
     assert!(
         text.contains("Attività di pubblica utilità: perché è così – più città, età, Niccolò"),
         "{text}"
@@ -149,13 +193,12 @@ fn fonts_are_embedded_as_subsets_so_files_stay_small() {
 #[test]
 fn crest_is_drawn_when_given_and_refused_when_unreadable() {
     let with = receipt(&receipt_fixture()).unwrap();
-    let images = pdfimages_list(&with);
-    assert_eq!(images.lines().skip(2).count(), 1, "{images}");
+    assert_eq!(images(&with), 1, "{}", pdfimages_list(&with));
 
     let mut r = receipt_fixture();
     r.letterhead.crest_png = None;
     let without = receipt(&r).unwrap();
-    assert_eq!(pdfimages_list(&without).lines().skip(2).count(), 0);
+    assert_eq!(images(&without), 0);
     assert!(text(&without).contains("Comune di Floridia"));
 
     r.letterhead.crest_png = Some(b"not a png".to_vec());
@@ -172,12 +215,24 @@ fn public_ranking_has_every_code_and_no_personal_data() {
     let text = text(&pdf);
     for person in &people {
         assert_eq!(count(&text, &person.code), 1, "{}", person.code);
-        assert!(!text.contains(&person.surname), "surname {}", person.surname);
-        assert!(!text.contains(&person.codice_fiscale), "{}", person.codice_fiscale);
+        assert!(
+            !text.contains(&person.surname),
+            "surname {}",
+            person.surname
+        );
+        assert!(
+            !text.contains(&person.codice_fiscale),
+            "{}",
+            person.codice_fiscale
+        );
         let isee = sportello_print::format::euro(person.isee);
         let digits = isee.trim_start_matches("€ ");
         assert!(!text.contains(digits), "ISEE {isee}");
-        assert!(!text.contains(&person.isee.to_string()), "ISEE {}", person.isee);
+        assert!(
+            !text.contains(&person.isee.to_string()),
+            "ISEE {}",
+            person.isee
+        );
     }
     for name in ["Giulia", "Niccolò", "Salvatore"] {
         assert!(!text.contains(name), "{name}");
@@ -212,7 +267,10 @@ fn public_ranking_of_500_rows_breaks_pages_with_header_repeated_and_no_row_lost(
     let mut next = 0;
     for (i, page) in pages.iter().enumerate() {
         // The frame on every page.
-        assert!(page.contains("Distretto socio-sanitario D99 Valle dei Test"), "page {i}");
+        assert!(
+            page.contains("Distretto socio-sanitario D99 Valle dei Test"),
+            "page {i}"
+        );
         assert!(page.contains("Graduatoria pubblica definitiva"), "page {i}");
         assert!(page.contains("Versione 2 del 15/04/2026"), "page {i}");
         let rows_here = ranked[next..]
@@ -242,6 +300,38 @@ fn public_ranking_of_500_rows_breaks_pages_with_header_repeated_and_no_row_lost(
         next += rows_here;
     }
     assert_eq!(next, ranked.len(), "rows found in order across pages");
+
+    // No row runs into the footer: every code sits above the footer rule (16 mm from the
+    // bottom of an A4 page), the page numbers below it.
+    let footer_top = 841.89 - 16.0 / 25.4 * 72.0;
+    let words = words(&pdf);
+    let codes: std::collections::HashSet<&str> = doc
+        .rows
+        .iter()
+        .map(|r| r.application_code.as_str())
+        .collect();
+    let placed: Vec<_> = words
+        .iter()
+        .filter(|w| codes.contains(w.text.as_str()))
+        .collect();
+    assert_eq!(placed.len(), doc.rows.len());
+    for w in placed {
+        assert!(
+            w.y_max < footer_top,
+            "{} at {} on page {}",
+            w.text,
+            w.y_max,
+            w.page
+        );
+    }
+    for w in words.iter().filter(|w| w.text == "Pagina") {
+        assert!(
+            w.y_min > footer_top,
+            "page number at {} on page {}",
+            w.y_min,
+            w.page
+        );
+    }
     // Page breaks did happen inside the table.
     let pages_with_header = pages.iter().filter(|p| p.contains("Posizione")).count();
     assert!(pages_with_header >= 10, "{pages_with_header}");
@@ -262,7 +352,11 @@ fn public_ranking_lists_excluded_applications_by_code_only_in_their_own_section(
     assert_eq!(excluded.len(), 5);
     for row in excluded {
         let at = text.find(&row.application_code).unwrap();
-        assert!(at > section, "{} listed before the section", row.application_code);
+        assert!(
+            at > section,
+            "{} listed before the section",
+            row.application_code
+        );
         let line = text[at..].lines().next().unwrap();
         assert!(!line.contains("ESCLUSO"), "{line}");
     }
@@ -275,7 +369,7 @@ fn provisional_ranking_states_the_objections_window() {
     let text = text(&public_ranking(&doc).unwrap());
     assert!(text.contains("Graduatoria pubblica provvisoria"));
     assert!(text.contains("Opposizioni"));
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = flat(&text);
     assert!(
         flat.contains("Entro 10 giorni dalla pubblicazione, cioè entro il 25/04/2026"),
         "{flat}"
@@ -294,7 +388,9 @@ fn ranking_with_a_repeated_code_is_refused() {
     doc.rows[3].application_code = doc.rows[7].application_code.clone();
     assert_eq!(
         public_ranking(&doc),
-        Err(PrintError::DuplicateCode(doc.rows[7].application_code.clone()))
+        Err(PrintError::DuplicateCode(
+            doc.rows[7].application_code.clone()
+        ))
     );
 }
 
@@ -325,15 +421,27 @@ fn internal_ranking_is_reserved_on_every_page_and_carries_names_breakdown_and_re
     assert_page_numbers(&pages);
     for (i, page) in pages.iter().enumerate() {
         assert!(page.contains("RISERVATO"), "page {}", i + 1);
-        assert!(page.contains("Graduatoria riservata provvisoria"), "page {}", i + 1);
+        assert!(
+            page.contains("Graduatoria riservata provvisoria"),
+            "page {}",
+            i + 1
+        );
     }
     // Landscape A4.
-    assert!(pdfinfo(&pdf).contains("841.89 x 595.276 pts"), "{}", pdfinfo(&pdf));
+    assert!(
+        pdfinfo(&pdf).contains("841.89 x 595.276 pts"),
+        "{}",
+        pdfinfo(&pdf)
+    );
 
     let text = pages.join("\n");
     for (person, d) in people.iter().zip(&details) {
         assert_eq!(count(&text, &person.code), 1, "{}", person.code);
-        assert!(text.contains(&person.codice_fiscale), "{}", person.codice_fiscale);
+        assert!(
+            text.contains(&person.codice_fiscale),
+            "{}",
+            person.codice_fiscale
+        );
         let line = text.lines().find(|l| l.contains(&person.code)).unwrap();
         assert!(line.contains(&person.surname), "{line}");
         assert!(line.contains(&person.comune), "{line}");
@@ -353,22 +461,38 @@ fn internal_ranking_is_reserved_on_every_page_and_carries_names_breakdown_and_re
             ]
             .map(|p| p.to_string())
             .join(" ");
-            assert!(
-                line.split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-                    .contains(&expected),
-                "{expected} in {line}"
-            );
+            assert!(flat(line).contains(&expected), "{expected} in {line}");
         } else {
             let reason = &d.exclusion_reasons[0];
-            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            assert!(flat.contains(reason.as_str()), "{reason}");
+            assert!(flat(&text).contains(reason.as_str()), "{reason}");
         }
     }
-    for title in ["ISEE", "Nucl.", "Minori", "Disab.", "Genit.", "Disoc.", "Casa", "Età", "Prec.", "Tot."] {
+    for title in [
+        "ISEE", "Nucl.", "Minori", "Disab.", "Genit.", "Disoc.", "Casa", "Età", "Prec.", "Tot.",
+    ] {
         assert!(text.contains(title), "{title}");
     }
+}
+
+#[test]
+fn a_row_taller_than_a_page_is_cut_with_an_ellipsis_instead_of_looping() {
+    let (doc, mut details, _) = ranking(12, Stage::Definitive);
+    let excluded = doc
+        .rows
+        .iter()
+        .find(|r| r.outcome == Outcome::Excluded)
+        .unwrap();
+    let d = details
+        .iter_mut()
+        .find(|d| d.application_code == excluded.application_code)
+        .unwrap();
+    d.exclusion_reasons = (0..200).map(|i| format!("motivo numero {i}")).collect();
+    let pdf = internal_ranking(&doc, &details).unwrap();
+    let text = text(&pdf);
+    assert!(text.contains("motivo numero 0"));
+    assert!(!text.contains("motivo numero 199"));
+    assert!(text.contains('…'));
+    assert_page_numbers(&pages_text(&pdf));
 }
 
 #[test]
@@ -398,7 +522,10 @@ fn internal_ranking_refuses_details_that_do_not_match_the_rows() {
         .position(|r| r.outcome != Outcome::Excluded)
         .unwrap();
     let code = doc.rows[eligible].application_code.clone();
-    let d = wrong.iter_mut().find(|d| d.application_code == code).unwrap();
+    let d = wrong
+        .iter_mut()
+        .find(|d| d.application_code == code)
+        .unwrap();
     d.breakdown.housing += 1;
     assert!(matches!(
         internal_ranking(&doc, &wrong),

@@ -36,7 +36,10 @@ fn write_documentation_pages() {
     let documents = [
         ("ricevuta", receipt(&receipt_fixture()).unwrap()),
         ("graduatoria-pubblica", public_ranking(&doc).unwrap()),
-        ("graduatoria-riservata", internal_ranking(&doc, &details).unwrap()),
+        (
+            "graduatoria-riservata",
+            internal_ranking(&doc, &details).unwrap(),
+        ),
     ];
     for (name, pdf) in documents {
         let path = dir.join(format!("{name}.pdf"));

@@ -6,6 +6,7 @@ mod audit;
 mod bandi;
 mod error;
 mod install;
+mod rankings;
 mod record;
 mod schema;
 mod sync;
@@ -19,11 +20,12 @@ pub use audit::{Actor, AuditEntry};
 pub use bandi::BandoSaved;
 pub use error::StoreError;
 pub use install::Install;
+pub use rankings::{NewRanking, StoredRanking};
 pub use record::{Record, SyncMeta};
 pub use schema::SCHEMA_VERSION;
 pub use sync::{
-    ApplyError, ApplySummary, BundleOut, ImportLogEntry, Incoming, PUBLISH_TABLES, Peer, TableCounts,
-    UPLOAD_TABLES,
+    ApplyError, ApplySummary, BundleOut, ImportLogEntry, Incoming, PUBLISH_TABLES, Peer,
+    TableCounts, UPLOAD_TABLES,
 };
 
 pub type Result<T> = std::result::Result<T, StoreError>;

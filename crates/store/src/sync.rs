@@ -87,11 +87,13 @@ pub struct ApplySummary {
 
 impl ApplySummary {
     pub fn total(&self) -> TableCounts {
-        self.tables.values().fold(TableCounts::default(), |a, c| TableCounts {
-            new: a.new + c.new,
-            updated: a.updated + c.updated,
-            unchanged: a.unchanged + c.unchanged,
-        })
+        self.tables
+            .values()
+            .fold(TableCounts::default(), |a, c| TableCounts {
+                new: a.new + c.new,
+                updated: a.updated + c.updated,
+                unchanged: a.unchanged + c.unchanged,
+            })
     }
 }
 
@@ -131,7 +133,9 @@ impl Store {
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
             .optional()?)
     }
 
@@ -190,7 +194,9 @@ impl Store {
                 out.push(Record {
                     table: table.to_string(),
                     meta: SyncMeta {
-                        id: id.parse().map_err(|_| StoreError::Corrupt(format!("id {id}")))?,
+                        id: id
+                            .parse()
+                            .map_err(|_| StoreError::Corrupt(format!("id {id}")))?,
                         owner: row.get("owner")?,
                         version: row.get("version")?,
                         content_hash: row.get("content_hash")?,
@@ -201,6 +207,15 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The highest bundle number imported from `sender` (0 when none).
+    pub fn last_bundle_in(&self, sender: &str) -> Result<u64> {
+        Ok(self.conn.query_row(
+            "SELECT COALESCE(MAX(seq), 0) FROM bundles_in WHERE sender = ?1",
+            [sender],
+            |r| r.get::<_, i64>(0),
+        )? as u64)
     }
 
     /// The number and header hash of the last bundle written for `recipient`.
@@ -435,7 +450,9 @@ fn apply_record(
         reason,
     };
     if !tables.contains(&table) {
-        return Err(invalid(format!("tabella {table:?} non ammessa in questo pacchetto")));
+        return Err(invalid(format!(
+            "tabella {table:?} non ammessa in questo pacchetto"
+        )));
     }
     if record.meta.owner != sender {
         return Err(ApplyError::NotOwned {
@@ -449,7 +466,10 @@ fn apply_record(
         return Err(invalid("contenuto non è un oggetto".into()));
     };
     let columns = table_columns(tx, table)?;
-    if let Some(unknown) = body.keys().find(|k| !columns.contains(k) || META.contains(&k.as_str())) {
+    if let Some(unknown) = body
+        .keys()
+        .find(|k| !columns.contains(k) || META.contains(&k.as_str()))
+    {
         return Err(invalid(format!("campo sconosciuto {unknown:?}")));
     }
     if table == "applications" && body.get("comune").and_then(Value::as_str) != Some(sender) {
@@ -527,8 +547,14 @@ fn check_ranking_version(
     body: &Map<String, Value>,
     hash: &str,
 ) -> std::result::Result<(), ApplyError> {
-    let bando = body.get("bando").and_then(Value::as_str).unwrap_or_default();
-    let number = body.get("number").and_then(Value::as_i64).unwrap_or_default();
+    let bando = body
+        .get("bando")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let number = body
+        .get("number")
+        .and_then(Value::as_i64)
+        .unwrap_or_default();
     let held: Option<i64> = tx.query_row(
         "SELECT MAX(number) FROM rankings WHERE bando = ?1",
         [bando],

@@ -38,8 +38,8 @@ impl BundleKind {
     }
 }
 
-/// The sender's change counter range the payload covers (`from_version` exclusive is the
-/// caller's convention; this crate only carries the numbers).
+/// The range of the sender's change counter that the records cover (whether the bounds are
+/// inclusive is the caller's convention: this crate only carries the numbers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ChangeRange {

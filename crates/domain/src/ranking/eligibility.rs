@@ -1,7 +1,6 @@
-//! Who may be ranked: the personal requirements, then one application per household.
+//! Who may be ranked on their own: age, residence, work, income support, ISEE and DSU.
 
-use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate};
-use foldhash::HashMap;
+use chrono::{Datelike, Months, NaiveDate};
 
 use super::Reason;
 use crate::application::Application;
@@ -81,42 +80,4 @@ pub(crate) fn personal_reasons(
         }
     }
     reasons
-}
-
-/// One application per household across the district. Walking the applications that are
-/// otherwise eligible in filing order (time, then code), one stands unless a codice fiscale
-/// of its household (applicant or member) already belongs to one that stands; the others are
-/// excluded naming the standing one. Applications already excluded block no one.
-pub(crate) fn exclude_same_household(applications: &[Application], reasons: &mut [Vec<Reason>]) {
-    // Sorting the keys themselves, not indices into `applications`, keeps the sort in cache.
-    let mut candidates: Vec<(DateTime<FixedOffset>, &str, usize)> = applications
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| reasons[*i].is_empty())
-        .map(|(i, a)| (a.filed_at, a.code.as_str(), i))
-        .collect();
-    candidates.sort_unstable();
-
-    let members: usize = candidates
-        .iter()
-        .map(|&(_, _, i)| applications[i].declaration.household_size())
-        .sum();
-    let mut standing_by_codice_fiscale: HashMap<&str, usize> =
-        HashMap::with_capacity_and_hasher(members, Default::default());
-    for (_, _, i) in candidates {
-        let declaration = &applications[i].declaration;
-        let standing = declaration
-            .household_codici_fiscali()
-            .find_map(|cf| standing_by_codice_fiscale.get(cf).copied());
-        match standing {
-            Some(standing) => reasons[i].push(Reason::SameHousehold {
-                standing: applications[standing].code.clone(),
-            }),
-            None => {
-                for cf in declaration.household_codici_fiscali() {
-                    standing_by_codice_fiscale.insert(cf, i);
-                }
-            }
-        }
-    }
 }

@@ -141,19 +141,19 @@ pub struct RankedApplication {
 }
 
 impl RankedApplication {
+    /// The line of an application not yet placed: no position, ESCLUSO until the ranking
+    /// walks it.
     pub(crate) fn new(
-        position: Option<u32>,
         application: &Application,
-        outcome: Outcome,
         breakdown: Breakdown,
         reasons: Vec<Reason>,
     ) -> Self {
         RankedApplication {
-            position,
+            position: None,
             application_code: application.code.clone(),
             comune: application.comune.clone(),
             score: breakdown.score(),
-            outcome,
+            outcome: Outcome::Escluso,
             breakdown,
             reasons,
         }

@@ -117,15 +117,58 @@ pub struct Person {
 }
 
 const SURNAMES: &[&str] = &[
-    "Rossi", "Bianchi", "Verdi", "Esposito", "Russo", "Ferrara", "Galli", "Lombardo", "Marino",
-    "Greco", "Bruno", "Gallo", "Conti", "De Luca", "Mancini", "Costa", "Giordano", "Rizzo",
-    "Moretti", "Barbieri", "Santoro", "Mariani", "Caruso", "Ferri", "Fabbri", "Messina",
-    "D'Amico", "Sanfilippo", "Spanò", "Calì",
+    "Rossi",
+    "Bianchi",
+    "Verdi",
+    "Esposito",
+    "Russo",
+    "Ferrara",
+    "Galli",
+    "Lombardo",
+    "Marino",
+    "Greco",
+    "Bruno",
+    "Gallo",
+    "Conti",
+    "De Luca",
+    "Mancini",
+    "Costa",
+    "Giordano",
+    "Rizzo",
+    "Moretti",
+    "Barbieri",
+    "Santoro",
+    "Mariani",
+    "Caruso",
+    "Ferri",
+    "Fabbri",
+    "Messina",
+    "D'Amico",
+    "Sanfilippo",
+    "Spanò",
+    "Calì",
 ];
 const NAMES: &[&str] = &[
-    "Mario", "Giulia", "Salvatore", "Anna", "Giuseppe", "Niccolò", "Lucia", "Carmela", "Corrado",
-    "Concetta", "Sebastiano", "Agata", "Gaetano", "Rosalia", "Nicolò", "Ilaria", "Emanuele",
-    "Santina", "Corradina", "Vincenzo",
+    "Mario",
+    "Giulia",
+    "Salvatore",
+    "Anna",
+    "Giuseppe",
+    "Niccolò",
+    "Lucia",
+    "Carmela",
+    "Corrado",
+    "Concetta",
+    "Sebastiano",
+    "Agata",
+    "Gaetano",
+    "Rosalia",
+    "Nicolò",
+    "Ilaria",
+    "Emanuele",
+    "Santina",
+    "Corradina",
+    "Vincenzo",
 ];
 const COMUNI: &[&str] = &["Fontebianca", "Roccaverde", "Marina Serena", "Colle Alto"];
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -334,7 +377,11 @@ fn poppler(tool: &str, args: &[&str], pdf: &[u8]) -> String {
     let output = Command::new(tool)
         .args(args)
         .arg(&path)
-        .args(if tool == "pdftotext" { &["-"][..] } else { &[][..] })
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
         .output()
         .unwrap_or_else(|e| panic!("{tool} not runnable ({e}): apt-get install -y poppler-utils"));
     assert!(
@@ -372,24 +419,40 @@ pub fn pdfimages_list(pdf: &[u8]) -> String {
     poppler("pdfimages", &["-list"], pdf)
 }
 
-/// Word boxes from `pdftotext -bbox`: (word, height in points).
-pub fn word_heights(pdf: &[u8]) -> Vec<(String, f32)> {
+/// One word as `pdftotext -bbox` places it: page number from 1, box in points from the top left.
+#[derive(Debug, Clone)]
+pub struct Word {
+    pub page: usize,
+    pub text: String,
+    pub y_min: f32,
+    pub y_max: f32,
+}
+
+pub fn words(pdf: &[u8]) -> Vec<Word> {
     let html = poppler("pdftotext", &["-bbox"], pdf);
-    html.lines()
-        .filter_map(|line| {
-            let line = line.trim();
-            let rest = line.strip_prefix("<word ")?;
-            let attr = |name: &str| -> Option<f32> {
-                let start = rest.find(&format!("{name}=\""))? + name.len() + 2;
-                let end = rest[start..].find('"')? + start;
-                rest[start..end].parse().ok()
-            };
-            let word_start = rest.find('>')? + 1;
-            let word_end = rest.find("</word>")?;
-            Some((
-                rest[word_start..word_end].to_string(),
-                attr("yMax")? - attr("yMin")?,
-            ))
-        })
-        .collect()
+    let mut page = 0;
+    let mut words = Vec::new();
+    for line in html.lines().map(str::trim) {
+        if line.starts_with("<page ") {
+            page += 1;
+            continue;
+        }
+        let Some(rest) = line.strip_prefix("<word ") else {
+            continue;
+        };
+        let attr = |name: &str| -> f32 {
+            let start = rest.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+            let end = rest[start..].find('"').unwrap() + start;
+            rest[start..end].parse().unwrap()
+        };
+        let start = rest.find('>').unwrap() + 1;
+        let end = rest.find("</word>").unwrap();
+        words.push(Word {
+            page,
+            text: rest[start..end].to_string(),
+            y_min: attr("yMin"),
+            y_max: attr("yMax"),
+        });
+    }
+    words
 }

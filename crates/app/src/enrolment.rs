@@ -1,0 +1,184 @@
+//! Trust between installs: a comune's enrolment file reaches the capofila, the capofila's
+//! signed district file reaches the comuni; each side confirms the other's fingerprint by
+//! phone or on paper before trusting it.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sportello_domain::{Bando, District};
+use sportello_sync::{BundleError, district, enrolment};
+
+use crate::files::{read_file, write_atomically};
+use crate::{AppError, Result, Sportello, now};
+
+const DISTRICT_SEQ: &str = "district_seq";
+
+/// A key this install now trusts.
+#[derive(Debug, Clone, Serialize)]
+pub struct Accepted {
+    pub comune: String,
+    pub comune_name: String,
+    pub fingerprint: String,
+    /// False when the same key was already trusted.
+    pub added: bool,
+    pub bandi: Vec<String>,
+}
+
+pub(crate) fn refused(e: &BundleError) -> AppError {
+    AppError::new(e.code(), e.message())
+}
+
+/// `out` may be a folder (the standard file name is used) or a file path.
+pub(crate) fn target(out: &Path, name: &str) -> PathBuf {
+    if out.is_dir() {
+        out.join(name)
+    } else {
+        out.to_path_buf()
+    }
+}
+
+impl Sportello {
+    /// Writes this comune's enrolment file (its public keys, signed).
+    pub fn enrol_export(&self, out: &Path) -> Result<PathBuf> {
+        let keys = self.keys()?;
+        let d = &self.install.district;
+        let bytes = enrolment::create(
+            &d.id,
+            &self.install.comune,
+            &keys,
+            env!("CARGO_PKG_VERSION"),
+            &now().to_rfc3339(),
+        );
+        let path = target(out, &enrolment::file_name(&d.id, &self.install.comune));
+        write_atomically(&path, &bytes, false)?;
+        self.audit("enrol_export", &path, serde_json::json!({}))?;
+        Ok(path)
+    }
+
+    /// Capofila: trusts a comune's keys once the fingerprint read by phone matches.
+    pub fn enrol_accept(&mut self, file: &Path, fingerprint: &str) -> Result<Accepted> {
+        self.require_capofila("accettare l'adesione di un comune")?;
+        let bytes = read_file(file)?;
+        let d = &self.install.district;
+        let enrolled = enrolment::verify(&bytes, fingerprint, &d.id).map_err(|e| refused(&e))?;
+        if d.comune(&enrolled.comune).is_none() || enrolled.comune == self.install.comune {
+            return Err(AppError::new(
+                "unknown_comune",
+                format!(
+                    "l'adesione è del comune {}, che non è un altro comune del distretto {}",
+                    enrolled.comune, d.id
+                ),
+            ));
+        }
+        let mut trust = self.trust_list()?;
+        let entry = enrolled
+            .trust_entry()
+            .map_err(|e| AppError::new("trust_invalid", e.to_string()))?;
+        let added = trust
+            .add(entry)
+            .map_err(|e| AppError::new("trust_conflict", e.to_string()))?;
+        self.save_trust_list(&trust)?;
+        self.audit(
+            "enrol_accept",
+            file,
+            serde_json::json!({ "comune": enrolled.comune, "fingerprint": enrolled.fingerprint().to_string() }),
+        )?;
+        Ok(Accepted {
+            comune_name: self.comune_name(&enrolled.comune),
+            comune: enrolled.comune,
+            fingerprint: enrolled.keys.fingerprint().to_string(),
+            added,
+            bandi: Vec::new(),
+        })
+    }
+
+    /// Capofila: writes the signed district file (configuration, bandi, trusted keys).
+    pub fn district_export(&mut self, out: &Path) -> Result<PathBuf> {
+        self.require_capofila("esportare il file del distretto")?;
+        let keys = self.keys()?;
+        let seq = self
+            .store
+            .setting(DISTRICT_SEQ)?
+            .and_then(|s| s.parse::<u64>().ok())
+            .unwrap_or(0)
+            + 1;
+        let bandi = self
+            .bandi()?
+            .iter()
+            .filter_map(|b| self.store.bando_toml(&b.id).transpose())
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let d = &self.install.district;
+        let contents = district::DistrictContents {
+            district: d.id.clone(),
+            capofila: self.install.comune.clone(),
+            seq,
+            app_version: env!("CARGO_PKG_VERSION").to_string(),
+            created_at: now().to_rfc3339(),
+            district_toml: self.install.district_toml.clone(),
+            bandi,
+            trust: self.trust_list()?,
+        };
+        let bytes = district::create(&contents, &keys);
+        let path = target(out, &district::file_name(&d.id, seq));
+        write_atomically(&path, &bytes, false)?;
+        self.store.set_setting(DISTRICT_SEQ, &seq.to_string())?;
+        self.audit("district_export", &path, serde_json::json!({ "seq": seq }))?;
+        Ok(path)
+    }
+
+    /// Comune: trusts the capofila's keys (fingerprint confirmed by phone) and takes its bandi.
+    pub fn district_accept(&mut self, file: &Path, fingerprint: &str) -> Result<Accepted> {
+        let bytes = read_file(file)?;
+        let d = self.install.district.clone();
+        let received =
+            district::verify(&bytes, fingerprint, Some(&d.id)).map_err(|e| refused(&e))?;
+        let contents = &received.contents;
+        if contents.capofila != d.capofila {
+            return Err(AppError::new(
+                "wrong_capofila",
+                format!(
+                    "il file è firmato dal comune {}, ma il capofila del distretto è {}",
+                    contents.capofila, d.capofila
+                ),
+            ));
+        }
+        District::from_toml(&contents.district_toml)
+            .map_err(|e| AppError::new("district_invalid", e.to_string()))?;
+        let mut trust = self.trust_list()?;
+        let entry = received
+            .capofila_entry()
+            .map_err(|e| AppError::new("trust_invalid", e.to_string()))?;
+        let added = trust
+            .add(entry)
+            .map_err(|e| AppError::new("trust_conflict", e.to_string()))?;
+        let mut bandi = Vec::new();
+        for text in &contents.bandi {
+            let bando = Bando::from_toml(text)
+                .map_err(|e| AppError::new("bando_invalid", e.to_string()))?;
+            bandi.push(bando.id);
+        }
+        self.save_trust_list(&trust)?;
+        for text in &contents.bandi {
+            self.import_bando(text)?;
+        }
+        self.audit(
+            "district_accept",
+            file,
+            serde_json::json!({ "seq": contents.seq, "fingerprint": received.fingerprint().to_string() }),
+        )?;
+        Ok(Accepted {
+            comune_name: self.comune_name(&contents.capofila),
+            comune: contents.capofila.clone(),
+            fingerprint: received.fingerprint().to_string(),
+            added,
+            bandi,
+        })
+    }
+
+    pub(crate) fn audit(&self, action: &str, file: &Path, detail: serde_json::Value) -> Result<()> {
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
+        Ok(self
+            .store
+            .audit(now(), &self.actor, action, "file", name.as_deref(), detail)?)
+    }
+}

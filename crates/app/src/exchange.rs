@@ -1,0 +1,413 @@
+//! Sync bundles between the comuni and the capofila (design.md §2–3).
+//!
+//! Upload (comune → capofila): every own record changed since what the capofila acknowledged.
+//! Publish (capofila → each comune): the acknowledgement, the bandi, and the latest published
+//! ranking restricted to that comune's own applications. Import runs every check that can run
+//! before writing, then applies the whole bundle in one transaction or nothing.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde_json::Value;
+use sportello_store::{
+    ApplyError, ApplySummary, BundleOut, Incoming, PUBLISH_TABLES, Record, SCHEMA_VERSION,
+    UPLOAD_TABLES,
+};
+use sportello_sync::{
+    Ack, Addressee, BundleError, BundleKind, ChangeRange, HeaderFields, Receiver, Role, inspect,
+    open, seal, verify,
+};
+
+use crate::enrolment::{refused, target};
+use crate::files::{read_file, write_atomically};
+use crate::{AppError, Result, Sportello, now};
+
+/// What importing one file did (or would do, for a preview).
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub file: String,
+    /// `applied`, `already_imported` or `refused`.
+    pub outcome: &'static str,
+    pub sender: Option<String>,
+    pub seq: Option<u64>,
+    pub summary: Option<ApplySummary>,
+    pub error: Option<AppError>,
+}
+
+/// What `bundle inspect` shows: the header as signed, and whether the signature holds.
+#[derive(Debug, Clone, Serialize)]
+pub struct Inspection {
+    pub file: String,
+    pub file_name: String,
+    pub header: Value,
+    pub header_sha256: String,
+    /// `valid`, `invalid`, `unknown_key` or `revoked_key`.
+    pub signature: &'static str,
+    pub addressed_to_us: bool,
+}
+
+impl Sportello {
+    /// Writes the bundles this install owes: at a comune one upload for the capofila, at the
+    /// capofila one publish bundle per enrolled comune. Returns the files written.
+    pub fn bundle_export(&mut self, out_dir: &Path) -> Result<Vec<PathBuf>> {
+        std::fs::create_dir_all(out_dir).map_err(|e| crate::files::write_error(out_dir, &e))?;
+        let trust = self.trust_list()?;
+        let mut written = Vec::new();
+        if self.install.is_capofila() {
+            let comuni: Vec<_> = trust
+                .entries()
+                .iter()
+                .filter(|e| e.role == Role::Comune && e.is_current())
+                .map(|e| e.addressee())
+                .collect();
+            if comuni.is_empty() {
+                return Err(AppError::new(
+                    "no_recipients",
+                    "nessun comune ha ancora aderito: accettare prima le adesioni dei comuni \
+                     (sportello enrol accept)",
+                ));
+            }
+            for addressee in comuni {
+                let records = self.publish_records(&addressee.comune)?;
+                written.push(self.write_bundle(
+                    BundleKind::Publish,
+                    addressee,
+                    records,
+                    0,
+                    out_dir,
+                )?);
+            }
+        } else {
+            let capofila = trust.capofila().map(|e| e.addressee()).ok_or_else(|| {
+                AppError::new(
+                    "no_capofila_key",
+                    "la chiave del capofila non è ancora registrata: accettare prima il file del \
+                     distretto (sportello district accept)",
+                )
+            })?;
+            let acked = self.store.peer(&capofila.comune)?.acked_version;
+            let records = self
+                .store
+                .records_since(UPLOAD_TABLES, &self.install.comune, acked)?;
+            written.push(self.write_bundle(
+                BundleKind::Upload,
+                capofila,
+                records,
+                acked,
+                out_dir,
+            )?);
+        }
+        Ok(written)
+    }
+
+    /// The capofila's bandi and, for each bando, its latest published ranking with only the
+    /// rows of `comune`'s applications (no other comune's data leaves).
+    fn publish_records(&self, comune: &str) -> Result<Vec<Record>> {
+        let own = &self.install.comune;
+        let mut latest: BTreeMap<String, Record> = BTreeMap::new();
+        let mut records = Vec::new();
+        for mut r in self.store.records_since(PUBLISH_TABLES, own, 0)? {
+            if r.table != "rankings" {
+                records.push(r);
+                continue;
+            }
+            let bando = r.body["bando"].as_str().unwrap_or_default().to_string();
+            let number = r.body["number"].as_i64().unwrap_or_default();
+            if latest
+                .get(&bando)
+                .is_some_and(|held| held.body["number"].as_i64().unwrap_or_default() > number)
+            {
+                continue;
+            }
+            restrict_to_comune(&mut r, comune);
+            latest.insert(bando, r);
+        }
+        records.extend(latest.into_values());
+        Ok(records)
+    }
+
+    fn write_bundle(
+        &mut self,
+        kind: BundleKind,
+        to: Addressee,
+        records: Vec<Record>,
+        from_version: i64,
+        out_dir: &Path,
+    ) -> Result<PathBuf> {
+        let keys = self.keys()?;
+        let peer = self.store.peer(&to.comune)?;
+        let last_in = self.store.last_bundle_in(&to.comune)?;
+        let (seq, prev) = match self.store.last_bundle_out(&to.comune)? {
+            Some((seq, hash)) => (seq + 1, parse_hash(&hash)),
+            None => (1, None),
+        };
+        let values: Vec<Value> = records
+            .iter()
+            .map(|r| serde_json::to_value(r).expect("records serialise"))
+            .collect();
+        let fields = HeaderFields {
+            kind,
+            district: self.install.district.id.clone(),
+            sender: self.install.comune.clone(),
+            seq,
+            prev_header_hash: prev,
+            changes: ChangeRange {
+                from_version: from_version as u64,
+                to_version: self.store.change_seq()? as u64,
+            },
+            ack: Ack {
+                seq: last_in,
+                version: peer.applied_version as u64,
+            },
+            schema_version: SCHEMA_VERSION as u32,
+            app_version: env!("CARGO_PKG_VERSION").to_string(),
+            created_at: now().to_rfc3339(),
+        };
+        let sealed = seal(&fields, &values, &keys, &[to.clone()])
+            .map_err(|e| AppError::new(e.code(), e.to_string()))?;
+        // The bytes are kept before the file is written: one number, one content.
+        self.store.save_bundle_out(
+            &BundleOut {
+                recipient: to.comune,
+                seq,
+                kind: match kind {
+                    BundleKind::Upload => "upload",
+                    BundleKind::Publish => "publish",
+                }
+                .into(),
+                file_name: sealed.file_name.clone(),
+                header_hash: hex::encode(sealed.header_hash),
+                records: records.len(),
+                created_at: fields.created_at.clone(),
+            },
+            &sealed.bytes,
+            now(),
+            &self.actor,
+        )?;
+        let path = target(out_dir, &sealed.file_name);
+        write_atomically(&path, &sealed.bytes, false)?;
+        Ok(path)
+    }
+
+    /// Imports each file on its own: a refused file does not stop the others.
+    pub fn bundle_import(&mut self, files: &[PathBuf]) -> Vec<ImportReport> {
+        files.iter().map(|f| self.import_one(f, false)).collect()
+    }
+
+    /// What importing would do, without changing anything (the summary shown before applying).
+    pub fn bundle_preview(&mut self, files: &[PathBuf]) -> Vec<ImportReport> {
+        files.iter().map(|f| self.import_one(f, true)).collect()
+    }
+
+    fn import_one(&mut self, file: &Path, dry_run: bool) -> ImportReport {
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut report = ImportReport {
+            file: file.display().to_string(),
+            outcome: "refused",
+            sender: None,
+            seq: None,
+            summary: None,
+            error: None,
+        };
+        match self.check_and_apply(file, dry_run, &mut report) {
+            Ok(summary) => {
+                report.outcome = if summary.already_imported {
+                    "already_imported"
+                } else {
+                    "applied"
+                };
+                report.summary = Some(summary);
+            }
+            Err(e) => {
+                if !dry_run {
+                    self.quarantine(file, &name, &e);
+                }
+                report.error = Some(e);
+            }
+        }
+        if !dry_run {
+            let sender = report.sender.as_deref().zip(report.seq);
+            let refusal = report
+                .error
+                .as_ref()
+                .map(|e| (e.code.as_str(), e.message.as_str()));
+            if let Err(e) = self.store.log_import(
+                now(),
+                &self.actor,
+                &name,
+                sender,
+                report.outcome,
+                refusal,
+                report.summary.as_ref(),
+            ) {
+                report.error.get_or_insert(e.into());
+            }
+        }
+        report
+    }
+
+    fn check_and_apply(
+        &mut self,
+        file: &Path,
+        dry_run: bool,
+        report: &mut ImportReport,
+    ) -> Result<ApplySummary> {
+        let bytes = read_file(file)?;
+        let inspected = inspect(&bytes).map_err(|e| refused(&e))?;
+        let header = inspected.header();
+        report.sender = Some(header.sender.clone());
+        report.seq = Some(header.seq);
+        let keys = self.keys()?;
+        let trust = self.trust_list()?;
+        let receiver = Receiver::new(&self.install.district.id, &self.install.comune, &keys);
+        let verified = verify(&inspected, &trust, &receiver).map_err(|e| refused(&e))?;
+        let expected = if self.install.is_capofila() {
+            BundleKind::Upload
+        } else {
+            BundleKind::Publish
+        };
+        if header.kind != expected {
+            return Err(refused(&BundleError::NotAddressedToUs {
+                recipients: header.sender.clone(),
+                us: self.install.comune.clone(),
+            }));
+        }
+        let values = open(&verified, &keys).map_err(|e| refused(&e))?;
+        let records = values
+            .into_iter()
+            .map(|v| {
+                serde_json::from_value::<Record>(v).map_err(|e| {
+                    refused(&BundleError::InvalidRecord {
+                        record: "?".into(),
+                        reason: e.to_string(),
+                    })
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let incoming = Incoming {
+            sender: header.sender.clone(),
+            seq: header.seq,
+            kind: format!("{:?}", header.kind).to_lowercase(),
+            header_hash: hex::encode(verified.header_hash()),
+            file_name: file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            to_version: header.changes.to_version as i64,
+            ack: header.ack.version as i64,
+            records,
+        };
+        let tables = if expected == BundleKind::Upload {
+            UPLOAD_TABLES
+        } else {
+            PUBLISH_TABLES
+        };
+        self.store
+            .apply_bundle(&incoming, tables, dry_run, now())
+            .map_err(apply_refusal)
+    }
+
+    /// A refused file is kept, with why, in the `quarantena` folder next to the database.
+    fn quarantine(&self, file: &Path, name: &str, e: &AppError) {
+        let dir = self
+            .db_path
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join("quarantena");
+        let stamp = now().format("%Y%m%d-%H%M%S");
+        let base = dir.join(format!("{stamp}-{name}"));
+        if std::fs::create_dir_all(&dir).is_ok() {
+            let _ = std::fs::copy(file, &base);
+            let mut reason = base.into_os_string();
+            reason.push(".motivo.txt");
+            let _ = std::fs::write(reason, format!("{}\n{}\n", e.code, e.message));
+        }
+    }
+
+    /// Framing and signature, header shown, nothing decrypted.
+    pub fn bundle_inspect(&self, file: &Path) -> Result<Inspection> {
+        let bytes = read_file(file)?;
+        let inspected = inspect(&bytes).map_err(|e| refused(&e))?;
+        let trust = self.trust_list()?;
+        let keys = self.keys()?;
+        let receiver = Receiver::new(&self.install.district.id, &self.install.comune, &keys);
+        let (signature, addressed_to_us) = match verify(&inspected, &trust, &receiver) {
+            Ok(_) => ("valid", true),
+            Err(BundleError::NotAddressedToUs { .. }) => ("valid", false),
+            Err(BundleError::UnknownKey { .. } | BundleError::WrongDistrict { .. }) => {
+                ("unknown_key", false)
+            }
+            Err(BundleError::RevokedKey { .. }) => ("revoked_key", false),
+            Err(_) => ("invalid", false),
+        };
+        Ok(Inspection {
+            file: file.display().to_string(),
+            file_name: inspected.header().file_name(),
+            header: serde_json::from_str(inspected.header_json()).unwrap_or(Value::Null),
+            header_sha256: hex::encode(inspected.header_hash()),
+            signature,
+            addressed_to_us,
+        })
+    }
+
+    /// Bundles written, newest first.
+    pub fn exports(&self, limit: usize) -> Result<Vec<BundleOut>> {
+        Ok(self.store.bundles_out(limit)?)
+    }
+
+    /// Every import attempt, newest first.
+    pub fn imports(&self, limit: usize) -> Result<Vec<sportello_store::ImportLogEntry>> {
+        Ok(self.store.import_log(limit)?)
+    }
+}
+
+/// Keeps only `comune`'s rows (and inputs) of a ranking record, and re-hashes it.
+fn restrict_to_comune(r: &mut Record, comune: &str) {
+    for key in ["rows", "inputs"] {
+        let Some(text) = r.body[key].as_str() else {
+            continue;
+        };
+        let all: Vec<Value> = serde_json::from_str(text).unwrap_or_default();
+        let own: Vec<Value> = all
+            .into_iter()
+            .filter(|row| row["comune"].as_str().is_none_or(|c| c == comune))
+            .collect();
+        r.body[key] = Value::String(Value::Array(own).to_string());
+    }
+    use sha2::Digest;
+    r.meta.content_hash = hex::encode(sha2::Sha256::digest(r.body.to_string()));
+}
+
+fn parse_hash(text: &str) -> Option<[u8; 32]> {
+    hex::decode(text).ok()?.try_into().ok()
+}
+
+fn apply_refusal(e: ApplyError) -> AppError {
+    let refusal = match e {
+        ApplyError::NotOwned {
+            table,
+            id,
+            owner,
+            sender,
+        } => BundleError::RecordNotOwned {
+            sender,
+            owner,
+            record: format!("{table}/{id}"),
+        },
+        ApplyError::Invalid { table, id, reason } => BundleError::InvalidRecord {
+            record: format!("{table}/{id}"),
+            reason,
+        },
+        ApplyError::Fork { sender, seq } => BundleError::Fork { sender, seq },
+        ApplyError::Rollback { held, received, .. } => BundleError::Rollback {
+            held: held as u64,
+            received: received as u64,
+        },
+        ApplyError::Store(e) => return e.into(),
+    };
+    refused(&refusal)
+}

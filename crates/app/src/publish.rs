@@ -1,0 +1,177 @@
+//! Publishing the district ranking: each publication is a numbered, frozen version.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use sportello_domain::{Breakdown, Outcome, RankedApplication};
+use sportello_store::{ApplicationFilter, NewRanking, StoredRanking};
+
+use crate::{AppError, Result, Sportello, now};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stage {
+    Provisional,
+    Definitive,
+}
+
+impl Stage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Provisional => "provisional",
+            Stage::Definitive => "definitive",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "provisional" | "provvisoria" => Some(Stage::Provisional),
+            "definitive" | "definitiva" => Some(Stage::Definitive),
+            _ => None,
+        }
+    }
+
+    pub fn label_it(self) -> &'static str {
+        match self {
+            Stage::Provisional => "provvisoria",
+            Stage::Definitive => "definitiva",
+        }
+    }
+}
+
+/// One row of a published ranking, as frozen (the same JSON as `ranking compute --json`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublishedRow {
+    pub position: Option<u32>,
+    pub application_code: String,
+    pub comune: String,
+    pub score: i32,
+    pub outcome: Outcome,
+    pub breakdown: Breakdown,
+    pub reasons: Vec<String>,
+    pub reason_codes: Vec<String>,
+}
+
+impl From<&RankedApplication> for PublishedRow {
+    fn from(r: &RankedApplication) -> Self {
+        Self {
+            position: r.position,
+            application_code: r.application_code.clone(),
+            comune: r.comune.clone(),
+            score: r.score,
+            outcome: r.outcome,
+            breakdown: r.breakdown,
+            reasons: r.reasons.iter().map(|x| x.message_it()).collect(),
+            reason_codes: r.reason_codes().iter().map(|c| c.to_string()).collect(),
+        }
+    }
+}
+
+/// A published version of a bando's ranking.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublishedRanking {
+    pub bando: String,
+    pub number: i64,
+    pub stage: Stage,
+    pub published_at: String,
+    pub rows: Vec<PublishedRow>,
+}
+
+impl PublishedRanking {
+    pub(crate) fn from_stored(s: StoredRanking) -> Result<Self> {
+        let corrupt = || {
+            AppError::new(
+                "db_corrupt",
+                "graduatoria pubblicata illeggibile nel database",
+            )
+        };
+        Ok(Self {
+            stage: Stage::parse(&s.stage).ok_or_else(corrupt)?,
+            rows: serde_json::from_value(s.rows).map_err(|_| corrupt())?,
+            bando: s.bando,
+            number: s.number,
+            published_at: s.published_at,
+        })
+    }
+}
+
+impl Sportello {
+    /// Computes the ranking and freezes it as the next numbered version (capofila only).
+    pub fn publish_ranking(&mut self, bando_id: &str, stage: Stage) -> Result<PublishedRanking> {
+        self.require_capofila("pubblicare la graduatoria")?;
+        if stage == Stage::Provisional
+            && self
+                .latest_ranking(bando_id)?
+                .is_some_and(|r| r.stage == Stage::Definitive)
+        {
+            return Err(AppError::new(
+                "ranking_already_definitive",
+                format!(
+                    "la graduatoria del bando {bando_id} è già definitiva: si può pubblicare solo \
+                     una nuova versione definitiva"
+                ),
+            ));
+        }
+        let ranked = self.compute_ranking(bando_id)?;
+        let rows: Vec<PublishedRow> = ranked.iter().map(PublishedRow::from).collect();
+        let inputs: Vec<_> = self
+            .store
+            .applications(&ApplicationFilter {
+                bando: Some(bando_id.to_string()),
+                comune: None,
+            })?
+            .into_iter()
+            .map(|a| {
+                serde_json::json!({
+                    "id": a.id, "version": a.version,
+                    "application_code": a.application.code, "comune": a.application.comune,
+                })
+            })
+            .collect();
+        let bando_toml = self.store.bando_toml(bando_id)?.unwrap_or_default();
+        let rows_json = serde_json::to_value(&rows).expect("rows serialise");
+        self.store.publish_ranking(
+            &NewRanking {
+                bando: bando_id,
+                stage: stage.as_str(),
+                bando_toml: &bando_toml,
+                inputs: &serde_json::Value::Array(inputs),
+                rows: &rows_json,
+            },
+            now(),
+            &self.actor,
+        )?;
+        self.latest_ranking(bando_id)?
+            .ok_or_else(|| AppError::new("db_error", "graduatoria appena pubblicata non trovata"))
+    }
+
+    /// The latest published version of a bando's ranking held here (at a comune: its own rows).
+    pub fn latest_ranking(&self, bando_id: &str) -> Result<Option<PublishedRanking>> {
+        self.store
+            .latest_ranking(bando_id)?
+            .map(PublishedRanking::from_stored)
+            .transpose()
+    }
+
+    /// Every published version held here, newest first.
+    pub fn published_rankings(&self) -> Result<Vec<PublishedRanking>> {
+        self.store
+            .rankings(None)?
+            .into_iter()
+            .map(PublishedRanking::from_stored)
+            .collect()
+    }
+
+    /// Position and outcome of each application in the latest published ranking of its bando.
+    pub(crate) fn published_outcomes(&self) -> Result<HashMap<String, (Option<u32>, Outcome)>> {
+        let mut latest: HashMap<String, PublishedRanking> = HashMap::new();
+        for r in self.published_rankings()? {
+            latest.entry(r.bando.clone()).or_insert(r);
+        }
+        Ok(latest
+            .into_values()
+            .flat_map(|r| r.rows)
+            .map(|row| (row.application_code, (row.position, row.outcome)))
+            .collect())
+    }
+}

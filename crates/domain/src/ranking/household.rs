@@ -1,0 +1,57 @@
+//! One application per household across the district.
+
+use chrono::{DateTime, FixedOffset};
+use foldhash::HashMap;
+
+use crate::application::Application;
+
+/// The applications to exclude because another of their household stands, each with the
+/// index of the standing one.
+///
+/// Two applications share a household when any codice fiscale (applicant or member) appears
+/// in both. Walking the `candidates` (the otherwise eligible applications) in filing order,
+/// time then code, one stands unless a codice fiscale of its household already belongs to one
+/// that stands. Applications that are not candidates block no one.
+pub(crate) fn same_household(
+    applications: &[Application],
+    candidates: impl Iterator<Item = usize>,
+) -> Vec<(usize, usize)> {
+    // Each distinct codice fiscale gets a small number, read in input order; the walk in
+    // filing order then touches compact arrays instead of strings scattered in memory.
+    let mut person_by_codice_fiscale: HashMap<&str, usize> = HashMap::default();
+    let mut persons: Vec<usize> = Vec::new();
+    let mut walk: Vec<(DateTime<FixedOffset>, &str, usize, usize, usize)> = Vec::new();
+    for i in candidates {
+        let application = &applications[i];
+        let start = persons.len();
+        for codice_fiscale in application.declaration.household_codici_fiscali() {
+            let next = person_by_codice_fiscale.len();
+            persons.push(
+                *person_by_codice_fiscale
+                    .entry(codice_fiscale)
+                    .or_insert(next),
+            );
+        }
+        walk.push((
+            application.filed_at,
+            application.code.as_str(),
+            i,
+            start,
+            persons.len(),
+        ));
+    }
+    walk.sort_unstable();
+
+    let mut standing: Vec<Option<usize>> = vec![None; person_by_codice_fiscale.len()];
+    let mut excluded = Vec::new();
+    for (_, _, i, start, end) in walk {
+        let household = &persons[start..end];
+        match household.iter().find_map(|&person| standing[person]) {
+            Some(first) => excluded.push((i, first)),
+            None => household
+                .iter()
+                .for_each(|&person| standing[person] = Some(i)),
+        }
+    }
+    excluded
+}

@@ -1,0 +1,131 @@
+//! Published rankings: numbered, frozen with the bando (rules included) and the inputs they
+//! were computed from, so a published ranking can always be recomputed and explained.
+
+use chrono::{DateTime, FixedOffset};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+
+use crate::audit::{self, Actor};
+use crate::record::{content_hash, new_id, next_version};
+use crate::{Result, Store, StoreError};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredRanking {
+    pub bando: String,
+    /// 1, 2, …: every publication of a bando's ranking is kept.
+    pub number: i64,
+    /// `provisional` or `definitive`.
+    pub stage: String,
+    pub published_at: String,
+    pub bando_toml: String,
+    pub inputs: serde_json::Value,
+    pub rows: serde_json::Value,
+}
+
+/// A ranking about to be frozen.
+pub struct NewRanking<'a> {
+    pub bando: &'a str,
+    pub stage: &'a str,
+    pub bando_toml: &'a str,
+    pub inputs: &'a serde_json::Value,
+    pub rows: &'a serde_json::Value,
+}
+
+impl Store {
+    /// Freezes a new version of a bando's ranking; returns its number.
+    pub fn publish_ranking(
+        &mut self,
+        ranking: &NewRanking,
+        at: DateTime<FixedOffset>,
+        actor: &Actor,
+    ) -> Result<i64> {
+        let NewRanking {
+            bando,
+            stage,
+            bando_toml,
+            inputs,
+            rows,
+        } = *ranking;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let owner: String = tx
+            .query_row("SELECT comune FROM install", [], |r| r.get(0))
+            .optional()?
+            .ok_or(StoreError::NotInitialized)?;
+        let number: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(number), 0) + 1 FROM rankings WHERE bando = ?1",
+            [bando],
+            |r| r.get(0),
+        )?;
+        let version = next_version(&tx)?;
+        let published_at = at.to_rfc3339();
+        let hash = content_hash(&(
+            bando,
+            number,
+            stage,
+            &published_at,
+            bando_toml,
+            inputs,
+            rows,
+        ));
+        tx.execute(
+            "INSERT INTO rankings (id, owner, version, content_hash, bando, number, stage,
+             published_at, bando_toml, inputs, rows)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                new_id().to_string(),
+                owner,
+                version,
+                hash,
+                bando,
+                number,
+                stage,
+                published_at,
+                bando_toml,
+                inputs.to_string(),
+                rows.to_string()
+            ],
+        )?;
+        audit::log(
+            &tx,
+            at,
+            actor,
+            "ranking_publish",
+            "ranking",
+            Some(&format!("{bando}/{number}")),
+            serde_json::json!({ "stage": stage }),
+        )?;
+        tx.commit()?;
+        Ok(number)
+    }
+
+    /// The latest published ranking of a bando held here.
+    pub fn latest_ranking(&self, bando: &str) -> Result<Option<StoredRanking>> {
+        Ok(self.rankings(Some(bando))?.into_iter().next())
+    }
+
+    /// Published rankings, newest number first; all bandi when `bando` is None.
+    pub fn rankings(&self, bando: Option<&str>) -> Result<Vec<StoredRanking>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT bando, number, stage, published_at, bando_toml, inputs, rows FROM rankings
+             WHERE deleted = 0 AND (?1 IS NULL OR bando = ?1) ORDER BY bando, number DESC",
+        )?;
+        let rows = stmt.query_map([bando], |r| {
+            let json = |i: usize| -> rusqlite::Result<serde_json::Value> {
+                let text: String = r.get(i)?;
+                Ok(serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+            };
+            Ok(StoredRanking {
+                bando: r.get(0)?,
+                number: r.get(1)?,
+                stage: r.get(2)?,
+                published_at: r.get(3)?,
+                bando_toml: r.get(4)?,
+                inputs: json(5)?,
+                rows: json(6)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

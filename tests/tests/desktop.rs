@@ -1,0 +1,357 @@
+//! The desktop app in its real window: Xvfb for the display, tauri-driver (over WebKitWebDriver)
+//! for WebDriver, fantoccini as the client. Screenshots go to `docs/screenshots/`.
+//!
+//! `scripts/desktop.sh test` installs what is missing, builds the ui and the app, then runs this
+//! file. By hand, with the same `CARGO_TARGET_DIR` for both commands:
+//!
+//! ```text
+//! scripts/desktop.sh deps && cargo build -p sportello-desktop
+//! cargo test -p sportello-tests --test desktop
+//! ```
+//!
+//! A missing Xvfb, tauri-driver, WebKitWebDriver or app binary fails the test, never skips it.
+
+use std::error::Error;
+use std::ffi::OsString;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+
+/// How long a step waits for the window before it fails.
+const WAIT: Duration = Duration::from_secs(20);
+/// The virtual screen: the window (1200×780) fits whole, so screenshots show all of it.
+const SCREEN: &str = "1280x800x24";
+
+type Outcome = Result<(), Box<dyn Error + Send + Sync>>;
+
+/// Fails a step with `what` unless `actual == expected`.
+fn check_eq(actual: &str, expected: &str, what: &str) -> Outcome {
+    if actual == expected {
+        Ok(())
+    } else {
+        Err(format!("{what}: expected {expected:?}, found {actual:?}").into())
+    }
+}
+
+/// A program from PATH, or from cargo's bin folder where `cargo install` puts tauri-driver.
+fn find_program(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    std::env::split_paths(&path)
+        .chain(cargo_home.map(|home| home.join("bin")))
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+}
+
+fn required_program(name: &str, package: &str) -> PathBuf {
+    find_program(name).unwrap_or_else(|| {
+        panic!("{name} not found: install it with `scripts/desktop.sh deps` ({package})")
+    })
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("a free local port")
+}
+
+fn read_log(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|err| format!("({}: {err})", path.display()))
+}
+
+/// A background program, stopped on drop with SIGTERM: tauri-driver takes WebKitWebDriver down
+/// only on a signal it can catch, and Xvfb then removes its lock file.
+struct Service {
+    child: Child,
+    /// Xvfb's stdout stays open: a later write to a closed pipe would kill it.
+    _stdout: Option<ChildStdout>,
+}
+
+impl Service {
+    fn stop(&mut self) {
+        if let Ok(Some(_)) = self.child.try_wait() {
+            return;
+        }
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Starts Xvfb on a display number it chooses itself (`-displayfd`), so tests never collide.
+fn start_display(logs: &Path) -> (Service, String) {
+    let xvfb = required_program("Xvfb", "Debian package xvfb");
+    let log_path = logs.join("xvfb.log");
+    let log = File::create(&log_path).expect("Xvfb log file");
+    let mut child = Command::new(xvfb)
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            SCREEN,
+            "-nolisten",
+            "tcp",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .expect("start Xvfb");
+    let mut stdout = BufReader::new(child.stdout.take().expect("Xvfb stdout"));
+    let mut line = String::new();
+    let _ = stdout.read_line(&mut line);
+    let mut display = Service {
+        child,
+        _stdout: Some(stdout.into_inner()),
+    };
+    match line.trim().parse::<u32>() {
+        Ok(number) => (display, format!(":{number}")),
+        Err(_) => {
+            display.stop();
+            panic!("Xvfb did not start:\n{}", read_log(&log_path));
+        }
+    }
+}
+
+/// What a test's steps see: the WebDriver session on the app's window.
+#[derive(Clone)]
+pub struct Window {
+    client: Client,
+    launched: Instant,
+}
+
+impl Window {
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Time since the app was asked to start.
+    pub fn since_launch(&self) -> Duration {
+        self.launched.elapsed()
+    }
+
+    /// The first element matching `css`, waiting for it to appear.
+    pub async fn find(&self, css: &str) -> Result<Element, Box<dyn Error + Send + Sync>> {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .map_err(|err| format!("{css} did not appear within {WAIT:?}: {err}").into())
+    }
+
+    /// The visible text of the first element matching `css`, once it appears.
+    pub async fn text_of(&self, css: &str) -> Result<String, Box<dyn Error + Send + Sync>> {
+        Ok(self.find(css).await?.text().await?)
+    }
+
+    /// Saves the window as `docs/screenshots/<name>.png`, after two animation frames so that
+    /// what was just rendered is painted.
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf, Box<dyn Error + Send + Sync>> {
+        self.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(null)));",
+                vec![],
+            )
+            .await?;
+        let png = self.client.screenshot().await?;
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+}
+
+/// Starts the app with `app_args` in a fresh display, driver and home folders, runs `steps`
+/// on its window, then always ends the session (which closes the app) and stops the driver and
+/// the display, whether the steps passed, failed or panicked.
+fn in_window<F, Fut>(app_args: &[OsString], steps: F)
+where
+    F: FnOnce(Window) -> Fut,
+    Fut: Future<Output = Outcome> + Send + 'static,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    runtime.block_on(async {
+        let app = sportello_tests::binary("sportello-desktop")
+            .canonicalize()
+            .expect("absolute path of the app binary");
+        let home = tempfile::tempdir().expect("temporary home");
+        let (display, display_name) = start_display(home.path());
+
+        // WebKit writes its caches and settings under XDG_*: keep them in the temp folder.
+        let xdg = |name: &str| {
+            let dir = home.path().join(name);
+            std::fs::create_dir_all(&dir).expect("XDG folder");
+            dir
+        };
+        let runtime_dir = xdg("runtime");
+        std::fs::set_permissions(&runtime_dir, std::fs::Permissions::from_mode(0o700))
+            .expect("XDG_RUNTIME_DIR permissions");
+
+        let tauri_driver = required_program("tauri-driver", "cargo install tauri-driver");
+        required_program("WebKitWebDriver", "Debian package webkit2gtk-driver");
+        let port = free_port();
+        let native_port = free_port();
+        let driver_log = home.path().join("tauri-driver.log");
+        let log = File::create(&driver_log).expect("driver log file");
+        let child = Command::new(tauri_driver)
+            .args(["--port", &port.to_string()])
+            .args(["--native-port", &native_port.to_string()])
+            .env("DISPLAY", &display_name)
+            .env("XDG_DATA_HOME", xdg("data"))
+            .env("XDG_CACHE_HOME", xdg("cache"))
+            .env("XDG_CONFIG_HOME", xdg("config"))
+            .env("XDG_RUNTIME_DIR", &runtime_dir)
+            .env_remove("WAYLAND_DISPLAY")
+            .env_remove("SPORTELLO_DB")
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("driver log file"))
+            .stderr(log)
+            .spawn()
+            .expect("start tauri-driver");
+        let mut driver = Service {
+            child,
+            _stdout: None,
+        };
+        // tauri-driver listens at once; WebKitWebDriver, which it starts, a little later.
+        wait_for_port(port, &mut driver, &driver_log);
+        wait_for_port(native_port, &mut driver, &driver_log);
+
+        let args: Vec<String> = app_args
+            .iter()
+            .map(|arg| arg.to_string_lossy().into_owned())
+            .collect();
+        let capabilities = json!({
+            "tauri:options": { "application": app, "args": args }
+        });
+        let serde_json::Value::Object(capabilities) = capabilities else {
+            unreachable!("a JSON object literal")
+        };
+        let launched = Instant::now();
+        let client = match ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => client,
+            Err(err) => {
+                driver.stop();
+                panic!(
+                    "no WebDriver session on the app: {err}\n{}",
+                    read_log(&driver_log)
+                );
+            }
+        };
+
+        let window = Window {
+            client: client.clone(),
+            launched,
+        };
+        // A spawned task turns a panic in the steps into a JoinError, so the session still ends.
+        let outcome = tokio::spawn(steps(window)).await;
+        let closed = client.close().await;
+        drop(driver);
+        drop(display);
+        match outcome {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => panic!("{err}"),
+            Err(join) if join.is_panic() => std::panic::resume_unwind(join.into_panic()),
+            Err(join) => panic!("test steps did not finish: {join}"),
+        }
+        closed.expect("close the WebDriver session");
+    });
+}
+
+/// Waits until `port` accepts connections; fails with the driver's log if it exits first.
+fn wait_for_port(port: u16, driver: &mut Service, log: &Path) {
+    let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let deadline = Instant::now() + WAIT;
+    while Instant::now() < deadline {
+        if let Ok(Some(status)) = driver.child.try_wait() {
+            panic!("tauri-driver exited ({status}):\n{}", read_log(log));
+        }
+        if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    panic!(
+        "nothing listens on port {port} after {WAIT:?}:\n{}",
+        read_log(log)
+    );
+}
+
+#[test]
+fn window_opens_on_home_with_install_info() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let db = dir.path().join("x.db");
+    let db_text = db.display().to_string();
+    let args = [OsString::from("--db"), db.into_os_string()];
+
+    in_window(&args, |window| async move {
+        let version = window.text_of("[data-testid='app-version']").await?;
+        let first_screen = window.since_launch();
+        check_eq(&version, env!("CARGO_PKG_VERSION"), "version on Home")?;
+        check_eq(&window.text_of("main h1").await?, "Home", "Home heading")?;
+        check_eq(
+            &window.text_of("[data-testid='db-path']").await?,
+            &db_text,
+            "database given with --db",
+        )?;
+        check_eq(
+            &window.text_of("[data-testid='db-state']").await?,
+            "non ancora creato",
+            "state of a database not created yet",
+        )?;
+        check_eq(
+            &window.text_of("nav a[aria-current='page']").await?,
+            "Home",
+            "current section in the sidebar",
+        )?;
+        check_eq(
+            &window.client().title().await?,
+            "Sportello — Distretto",
+            "window title",
+        )?;
+        let shot = window.screenshot("home").await?;
+        eprintln!(
+            "cold start to Home with app_info: {} ms; screenshot {}",
+            first_screen.as_millis(),
+            shot.display()
+        );
+        Ok(())
+    });
+}
