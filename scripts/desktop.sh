@@ -91,11 +91,12 @@ ui_test() {
   (cd "$UI" && npm test --silent)
 }
 
-# --all-targets resolves features as `cargo test` does, so the binary the WebDriver test drives
-# is not a second build of the Tauri stack.
+# The whole workspace with --all-targets: cargo then resolves features exactly as `cargo test
+# --workspace` does, so the Tauri stack is compiled once, not once per feature set (`--bins`
+# alone leaves out the dev-dependencies and costs a second build of about 120 crates).
 build() {
   say "build dell'app (debug)"
-  cargo build --locked -p sportello-desktop -p sportello-tests --all-targets
+  cargo build --locked --workspace --all-targets
 }
 
 cmd="${1:-build}"
@@ -121,9 +122,8 @@ case "$cmd" in
     deps
     ui_test
     build
-    say "test dell'app e della finestra (Xvfb + tauri-driver)"
-    cargo test --locked -p sportello-desktop
-    cargo test --locked -p sportello-tests --test desktop
+    say "test unitari e della finestra (Xvfb + tauri-driver)"
+    cargo test --locked --workspace --lib --test desktop
     ;;
   run)
     deps

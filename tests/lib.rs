@@ -110,3 +110,183 @@ impl Install {
 pub fn arg(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")
 }
+
+// ---- A district on one machine: installs that trust each other and exchange bundles. ----
+
+/// The synthetic applications of `fixtures/applications.json` (each a valid `application add`
+/// object of bando SC-2026-1).
+pub fn fixture_applications() -> Vec<Value> {
+    let text = std::fs::read_to_string(fixture("applications.json")).expect("fixture applications");
+    match serde_json::from_str(&text).expect("fixture applications are JSON") {
+        Value::Array(items) => items,
+        other => panic!("fixtures/applications.json is not an array: {other}"),
+    }
+}
+
+impl Install {
+    /// A new install of `comune` in the district described by `fixtures/<district_file>`.
+    pub fn init(district_file: &str, comune: &str) -> Self {
+        let i = Self::new();
+        i.ok(&[
+            "init",
+            "--district",
+            arg(&fixture(district_file)),
+            "--comune",
+            comune,
+        ]);
+        i
+    }
+
+    /// A path inside this install's folder.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// `key fingerprint`: the text read over the phone.
+    pub fn fingerprint(&self) -> String {
+        self.ok(&["key", "fingerprint"]).trim().to_string()
+    }
+
+    /// Files `items` with `application add --json`; returns their application codes in order.
+    pub fn add(&self, items: &[Value]) -> Vec<String> {
+        let file = self.write(
+            "domande.json",
+            &serde_json::to_string(&Value::Array(items.to_vec())).expect("JSON"),
+        );
+        let filed = self.json(&["application", "add", arg(&file)]);
+        filed
+            .as_array()
+            .expect("filed list")
+            .iter()
+            .map(|f| f["application_code"].as_str().expect("code").to_string())
+            .collect()
+    }
+
+    /// `bundle export` into a new folder of this install; returns the files it printed.
+    pub fn export(&self) -> Vec<PathBuf> {
+        static EXPORTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = EXPORTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let out = self.path(&format!("uscita-{n}"));
+        let stdout = self.ok(&["bundle", "export", "--out", arg(&out)]);
+        let files: Vec<PathBuf> = stdout.lines().map(PathBuf::from).collect();
+        for f in &files {
+            assert!(
+                f.exists(),
+                "bundle export printed {} but no such file",
+                f.display()
+            );
+        }
+        files
+    }
+
+    /// `bundle import FILES --json`: the run and its per-file reports.
+    pub fn import(&self, files: &[&Path]) -> (Run, Value) {
+        let mut args = vec!["bundle", "import"];
+        args.extend(files.iter().map(|f| arg(f)));
+        args.push("--json");
+        let run = self.run(&args);
+        let reports = serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|e| panic!("bundle import stdout is not JSON ({e}): {}", run.stdout));
+        (run, reports)
+    }
+
+    /// The files in the `quarantena` folder next to the database, sorted.
+    pub fn quarantined(&self) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.path("quarantena"))
+            .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        files.sort();
+        files
+    }
+
+    /// Every row of each of `tables`, as sorted JSON arrays: a canonical dump to compare
+    /// states.
+    pub fn tables(&self, tables: &[&str]) -> std::collections::BTreeMap<String, Vec<String>> {
+        dump_tables(&self.db, tables)
+    }
+}
+
+/// The registry the capofila merges: what the comuni's upload bundles carry.
+pub const REGISTRY: &[&str] = &["applications", "persons", "households", "household_members"];
+
+/// Everything an import may change besides its log: the registry, the capofila's records, the
+/// bundles imported, the peers' acknowledgements and the settings (the trust list).
+pub const SYNC_STATE: &[&str] = &[
+    "applications",
+    "persons",
+    "households",
+    "household_members",
+    "bandi",
+    "rankings",
+    "bundles_in",
+    "peers",
+    "settings",
+];
+
+/// Every row of each of `tables` in the database at `db`, as sorted JSON arrays.
+pub fn dump_tables(db: &Path, tables: &[&str]) -> std::collections::BTreeMap<String, Vec<String>> {
+    use rusqlite::types::ValueRef;
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .expect("open database read-only");
+    let mut dump = std::collections::BTreeMap::new();
+    for table in tables {
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM {table}"))
+            .expect("table exists");
+        let columns = stmt.column_count();
+        let mut rows: Vec<String> = stmt
+            .query_map([], |r| {
+                let mut row = Vec::with_capacity(columns);
+                for i in 0..columns {
+                    row.push(match r.get_ref(i)? {
+                        ValueRef::Null => Value::Null,
+                        ValueRef::Integer(n) => Value::from(n),
+                        ValueRef::Real(f) => Value::from(f),
+                        ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
+                        ValueRef::Blob(b) => Value::from(format!("{} bytes", b.len())),
+                    });
+                }
+                Ok(Value::Array(row).to_string())
+            })
+            .expect("query")
+            .collect::<rusqlite::Result<_>>()
+            .expect("rows");
+        rows.sort();
+        dump.insert(table.to_string(), rows);
+    }
+    dump
+}
+
+/// The capofila trusts `comune`'s keys: enrolment file exported, fingerprint typed.
+pub fn enrol(capofila: &Install, comune: &Install) {
+    let file = comune.path("adesione.sportello");
+    comune.ok(&["enrol", "export", "--out", arg(&file)]);
+    capofila.ok(&[
+        "enrol",
+        "accept",
+        arg(&file),
+        "--fingerprint",
+        &comune.fingerprint(),
+    ]);
+}
+
+/// The capofila writes the signed district file; each comune accepts it with the capofila's
+/// fingerprint (and takes its bandi).
+pub fn distribute(capofila: &Install, comuni: &[&Install]) {
+    let file = PathBuf::from(
+        capofila
+            .ok(&["district", "export", "--out", arg(capofila.dir.path())])
+            .trim(),
+    );
+    let fingerprint = capofila.fingerprint();
+    for comune in comuni {
+        comune.ok(&[
+            "district",
+            "accept",
+            arg(&file),
+            "--fingerprint",
+            &fingerprint,
+        ]);
+    }
+}

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use sportello_app::{Actor, AppError, ApplicationFilter, Sportello, Stage};
+use sportello_app::{Actor, AppError, ApplicationFilter, RankingPaper, Sportello, Stage};
 
 #[derive(Parser)]
 #[command(
@@ -55,6 +55,34 @@ enum Command {
     /// Pacchetti di sincronizzazione firmati e cifrati
     #[command(subcommand)]
     Bundle(BundleCommand),
+    /// Documenti PDF
+    #[command(subcommand)]
+    Print(PrintCommand),
+}
+
+#[derive(Subcommand)]
+enum PrintCommand {
+    /// Ricevuta di presentazione di una domanda di questo comune
+    Receipt {
+        #[arg(long, value_name = "CODICE")]
+        application: String,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
+    /// Graduatoria pubblicata (capofila): pubblica (per l'albo) o riservata
+    #[command(group(clap::ArgGroup::new("kind").required(true).args(["public", "internal"])))]
+    Ranking {
+        #[arg(long)]
+        bando: String,
+        /// Graduatoria pubblica: solo posizione, codice domanda, punteggio, esito
+        #[arg(long)]
+        public: bool,
+        /// Graduatoria riservata: nomi, codici fiscali, punteggi per criterio
+        #[arg(long)]
+        internal: bool,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -303,6 +331,24 @@ fn run(cli: Cli) -> Result<(), AppError> {
                     "la firma del pacchetto non è verificabile con le chiavi fidate di questa installazione",
                 ));
             }
+        }
+        Command::Print(PrintCommand::Receipt { application, out }) => {
+            let app = Sportello::open(&db, actor)?;
+            println!("{}", app.print_receipt(&application, &out)?.display());
+        }
+        Command::Print(PrintCommand::Ranking {
+            bando,
+            public,
+            internal: _,
+            out,
+        }) => {
+            let app = Sportello::open(&db, actor)?;
+            let paper = if public {
+                RankingPaper::Public
+            } else {
+                RankingPaper::Internal
+            };
+            println!("{}", app.print_ranking(&bando, paper, &out)?.display());
         }
         Command::Ranking(RankingCommand::Compute { bando, json }) => {
             let app = Sportello::open(&db, actor)?;

@@ -110,32 +110,19 @@ impl Bando {
     }
 }
 
-/// Dates as TOML writes them (`closes = 2026-03-31`), also accepted as a quoted string.
-/// chrono alone reads only the string form.
+/// Dates in files: read as TOML writes them (`closes = 2026-03-31`) or as quoted strings
+/// (all chrono reads), written as strings (`"2026-03-31"`) so TOML and JSON agree.
 pub(crate) mod toml_date {
     use std::fmt;
 
-    use chrono::{Datelike, NaiveDate};
+    use chrono::NaiveDate;
     use serde::de::{self, MapAccess, Visitor};
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-    use toml::value::{Date, Datetime};
+    use serde::{Deserialize, Deserializer, Serializer};
+    use toml::value::Datetime;
 
+    /// As an ISO string, the same in TOML and JSON.
     pub fn serialize<S: Serializer>(date: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
-        let (Ok(year), Ok(month), Ok(day)) = (
-            u16::try_from(date.year()),
-            u8::try_from(date.month()),
-            u8::try_from(date.day()),
-        ) else {
-            return Err(serde::ser::Error::custom(format!(
-                "data {date} non rappresentabile"
-            )));
-        };
-        let datetime = Datetime {
-            date: Some(Date { year, month, day }),
-            time: None,
-            offset: None,
-        };
-        datetime.serialize(s)
+        s.collect_str(&date.format("%Y-%m-%d"))
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
@@ -226,6 +213,26 @@ belfiore = "Y002"
     }
 
     #[test]
+    fn the_documented_example_reads() {
+        let doc = include_str!("../../../docs/regulation.md");
+        let example = doc
+            .split("```toml\n")
+            .nth(1)
+            .and_then(|rest| rest.split("```").next())
+            .unwrap();
+        let bando = Bando::from_toml(example).unwrap();
+        assert_eq!(bando.places_for("089017"), 20);
+        assert_eq!(
+            bando.rules,
+            Rules {
+                max_age: 60,
+                isee_ceiling: "6000.00".parse().unwrap(),
+                ..Rules::default()
+            }
+        );
+    }
+
+    #[test]
     fn rules_table_overrides_only_what_it_names() {
         let text = format!("{BANDO}[rules]\nmax_age = 60\nobjection_days = 15\n");
         let bando = Bando::from_toml(&text).unwrap();
@@ -266,7 +273,10 @@ belfiore = "Y002"
         let bando = Bando::from_toml(&text).unwrap();
         let again = Bando::from_toml(&bando.to_toml()).unwrap();
         assert_eq!(again, bando);
-        assert!(bando.to_toml().contains("closes = 2026-03-31"));
+        assert!(bando.to_toml().contains("closes = \"2026-03-31\""));
+        let json = serde_json::to_string(&bando).unwrap();
+        assert!(json.contains(r#""closes":"2026-03-31""#), "{json}");
+        assert_eq!(serde_json::from_str::<Bando>(&json).unwrap(), bando);
     }
 
     #[test]

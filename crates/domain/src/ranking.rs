@@ -40,8 +40,10 @@ pub fn rank(bando: &Bando, applications: &[Application]) -> Vec<RankedApplicatio
         lines.push(RankedApplication::new(application, breakdown, reasons));
     }
 
-    let candidates = (0..lines.len()).filter(|&i| lines[i].reasons.is_empty());
-    for (excluded, standing) in household::same_household(applications, candidates) {
+    let candidates: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].reasons.is_empty())
+        .collect();
+    for (excluded, standing) in household::same_household(applications, &candidates) {
         let standing = applications[standing].code.clone();
         lines[excluded]
             .reasons
@@ -49,8 +51,8 @@ pub fn rank(bando: &Bando, applications: &[Application]) -> Vec<RankedApplicatio
     }
 
     // Sorting the keys themselves, not indices, keeps the sort in cache.
-    let (mut eligible, mut excluded): (Vec<(order::Key, usize)>, Vec<(&str, usize)>) =
-        (Vec::new(), Vec::new());
+    let mut eligible: Vec<(order::Key, usize)> = Vec::with_capacity(candidates.len());
+    let mut excluded: Vec<(&str, usize)> = Vec::new();
     for (i, key) in keys.into_iter().enumerate() {
         if lines[i].reasons.is_empty() {
             eligible.push((key, i));

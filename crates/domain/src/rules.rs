@@ -201,7 +201,7 @@ impl Default for Rules {
         Rules {
             min_age: 18,
             max_age: 65,
-            isee_ceiling: Decimal::new(8_000_00, 2),
+            isee_ceiling: Decimal::new(800_000, 2),
             isee_zero_points: 50,
             isee_bands: vec![
                 band(1000, 45),
@@ -532,6 +532,36 @@ mod tests {
     fn round_trips_through_toml() {
         let text = toml::to_string(&Rules::default()).unwrap();
         assert_eq!(parse(&text), Ok(Rules::default()));
+    }
+
+    /// docs/regulation.md lists every key with its true default: each row, read back as
+    /// `key = default`, must give exactly the default rules.
+    #[test]
+    fn the_regulation_doc_matches_the_defaults() {
+        let doc = include_str!("../../../docs/regulation.md");
+        let rows: Vec<(&str, &str)> = doc
+            .lines()
+            .filter_map(|line| {
+                let cells: Vec<&str> = line.split(" | ").collect();
+                let key = cells.first()?.strip_prefix("| `")?.strip_suffix('`')?;
+                let default = cells.last()?.strip_suffix(" |")?;
+                Some((key, default.trim_matches('`')))
+            })
+            .collect();
+        let documented: Vec<&str> = rows.iter().map(|(key, _)| *key).collect();
+        let table = toml::Table::try_from(Rules::default()).unwrap();
+        let mut keys: Vec<&str> = table.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        let mut sorted = documented.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, keys, "keys documented in docs/regulation.md");
+        for (key, default) in rows {
+            assert_eq!(
+                parse(&format!("{key} = {default}\n")),
+                Ok(Rules::default()),
+                "docs/regulation.md, default of {key}"
+            );
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use rust_decimal::Decimal;
 use sportello_domain::{
     Applicant, Application, Bando, Declaration, HouseholdMember, Housing, Isee, IseeDeclaration,
-    IseeKind, Outcome, Person, RankedApplication, Rules, Sex, rank,
+    IseeKind, Outcome, Person, RankedApplication, Reason, Rules, Sex, rank,
 };
 
 const COMUNI: [&str; 3] = ["999001", "999002", "999003"];
@@ -319,6 +319,29 @@ proptest! {
             let admitted = places.min(outcomes.len());
             prop_assert!(outcomes[..admitted].iter().all(|o| *o == Outcome::Ammesso));
             prop_assert!(outcomes[admitted..].iter().all(|o| *o == Outcome::IdoneoNonAmmesso));
+        }
+    }
+
+    #[test]
+    fn the_standing_application_is_ranked_earlier_filed_and_shares_a_person(
+        apps in applications()
+    ) {
+        let ranked = rank(&bando(), &apps);
+        let by_code: HashMap<&str, &Application> =
+            apps.iter().map(|a| (a.code.as_str(), a)).collect();
+        let outcome: HashMap<&str, Outcome> =
+            ranked.iter().map(|r| (r.application_code.as_str(), r.outcome)).collect();
+        for r in &ranked {
+            for reason in &r.reasons {
+                let Reason::SameHousehold { standing } = reason else { continue };
+                // Only this reason: an application excluded otherwise is never walked.
+                prop_assert_eq!(r.reasons.len(), 1);
+                prop_assert_ne!(outcome[standing.as_str()], Outcome::Escluso);
+                let (this, first) = (by_code[r.application_code.as_str()], by_code[standing.as_str()]);
+                prop_assert!((first.filed_at, &first.code) < (this.filed_at, &this.code));
+                let people: HashSet<&str> = first.declaration.household_codici_fiscali().collect();
+                prop_assert!(this.declaration.household_codici_fiscali().any(|cf| people.contains(cf)));
+            }
         }
     }
 

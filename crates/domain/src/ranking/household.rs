@@ -9,22 +9,30 @@ use crate::application::Application;
 /// index of the standing one.
 ///
 /// Two applications share a household when any codice fiscale (applicant or member) appears
-/// in both. Walking the `candidates` (the otherwise eligible applications) in filing order,
+/// in both, written the same way (intake normalises them). Walking the `candidates` (the otherwise eligible applications) in filing order,
 /// time then code, one stands unless a codice fiscale of its household already belongs to one
 /// that stands. Applications that are not candidates block no one.
 pub(crate) fn same_household(
     applications: &[Application],
-    candidates: impl Iterator<Item = usize>,
+    candidates: &[usize],
 ) -> Vec<(usize, usize)> {
+    let people: usize = candidates
+        .iter()
+        .map(|&i| applications[i].declaration.household_size())
+        .sum();
     // Each distinct codice fiscale gets a small number, read in input order; the walk in
     // filing order then touches compact arrays instead of strings scattered in memory.
-    let mut person_by_codice_fiscale: HashMap<&str, usize> = HashMap::default();
-    let mut persons: Vec<usize> = Vec::new();
-    let mut walk: Vec<(DateTime<FixedOffset>, &str, usize, usize, usize)> = Vec::new();
-    for i in candidates {
+    let mut person_by_codice_fiscale: HashMap<&str, usize> =
+        HashMap::with_capacity_and_hasher(people, Default::default());
+    let mut persons: Vec<usize> = Vec::with_capacity(people);
+    let mut walk: Vec<(DateTime<FixedOffset>, &str, usize, usize, usize)> =
+        Vec::with_capacity(candidates.len());
+    for &i in candidates {
         let application = &applications[i];
         let start = persons.len();
-        for codice_fiscale in application.declaration.household_codici_fiscali() {
+        // A blank code identifies no one: it must not join unrelated households.
+        let codici_fiscali = application.declaration.household_codici_fiscali();
+        for codice_fiscale in codici_fiscali.filter(|cf| !cf.trim_ascii().is_empty()) {
             let next = person_by_codice_fiscale.len();
             persons.push(
                 *person_by_codice_fiscale

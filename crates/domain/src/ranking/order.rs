@@ -32,14 +32,16 @@ impl<'a> Key<'a> {
     }
 }
 
-/// Higher score first; on equal scores each step of `tie_break` in turn.
+/// Higher score first; on equal scores each step of `tie_break` in turn. The code closes the
+/// chain even when given rules forgot it (validated rules always end with it), so the order
+/// stays total.
 pub(crate) fn compare(tie_break: &[TieBreak], a: &Key, b: &Key) -> Ordering {
     b.score.cmp(&a.score).then_with(|| {
         tie_break
             .iter()
             .map(|step| compare_step(*step, a, b))
             .find(|ordering| ordering.is_ne())
-            .unwrap_or(Ordering::Equal)
+            .unwrap_or_else(|| a.code.cmp(b.code))
     })
 }
 

@@ -653,6 +653,17 @@ fn only_a_standing_application_blocks() {
 }
 
 #[test]
+fn a_blank_codice_fiscale_joins_no_households() {
+    let a = app("A").member("", true, false).build();
+    let b = app("B")
+        .member(" ", true, false)
+        .member("", true, false)
+        .build();
+    let ranked = rank(&bando(), &[a, b]);
+    assert!(ranked.iter().all(|r| r.outcome == Outcome::Ammesso));
+}
+
+#[test]
 fn filing_order_compares_instants_not_local_times() {
     // 10:00 at +02:00 is 09:00 at +01:00, earlier than B's 09:30 at +01:00.
     let a_instant = FixedOffset::east_opt(7200)
@@ -733,6 +744,16 @@ fn tie_break_application_code() {
     let b = app("K7Q2").build();
     let a = app("K7Q1").build();
     assert_eq!(codes(&rank(&bando(), &[b, a])), ["K7Q1", "K7Q2"]);
+}
+
+#[test]
+fn order_stays_total_with_rules_that_forgot_the_code() {
+    let mut bando = bando();
+    bando.rules.tie_break = vec![TieBreak::LowerIsee];
+    let b = app("B").build();
+    let a = app("A").build();
+    assert_eq!(codes(&rank(&bando, &[b.clone(), a.clone()])), ["A", "B"]);
+    assert_eq!(codes(&rank(&bando, &[a, b])), ["A", "B"]);
 }
 
 #[test]

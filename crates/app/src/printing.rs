@@ -1,0 +1,250 @@
+//! Printed documents: the view models of `sportello-print`, filled from the install's data.
+//! A comune prints receipts for its own applications; the capofila prints the rankings.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Duration, NaiveDate};
+use sportello_domain::{Housing, IseeKind, Outcome};
+use sportello_print as print;
+
+use crate::files::write_atomically;
+use crate::publish::{PublishedRanking, Stage};
+use crate::{AppError, Result, Sportello, TIME_ZONE};
+
+/// Which ranking document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RankingPaper {
+    /// For the notice boards: position, application code, score, outcome; nothing else.
+    Public,
+    /// For authorised staff: names, codici fiscali, score breakdown, exclusion reasons.
+    Internal,
+}
+
+fn print_error(e: print::PrintError) -> AppError {
+    AppError::new(e.code(), e.to_string())
+}
+
+impl Sportello {
+    /// The install's letterhead; a `crest.png` next to the database is printed in it.
+    fn letterhead(&self, first: String) -> print::Letterhead {
+        let crest = self.db_path.with_file_name("crest.png");
+        print::Letterhead {
+            title_lines: vec![first, self.install.district.name.clone()],
+            crest_png: std::fs::read(crest).ok(),
+        }
+    }
+
+    /// Writes the receipt (*ricevuta di presentazione*) of one of this comune's applications.
+    pub fn print_receipt(&self, application_code: &str, out: &Path) -> Result<PathBuf> {
+        let stored = self
+            .store
+            .application_by_code(application_code)?
+            .filter(|s| s.application.comune == self.install.comune)
+            .ok_or_else(|| {
+                AppError::new(
+                    "unknown_application",
+                    format!(
+                        "la domanda {application_code} non è tra quelle presentate in questo comune"
+                    ),
+                )
+            })?;
+        let a = &stored.application;
+        let d = &a.declaration;
+        let bando = self.bando(&a.bando)?;
+        let place = |code: &str| {
+            self.install
+                .district
+                .comuni
+                .iter()
+                .find(|c| c.belfiore == code)
+                .map_or_else(|| code.to_string(), |c| format!("{} ({code})", c.name))
+        };
+        let p = &d.applicant.person;
+        let receipt = print::Receipt {
+            letterhead: self.letterhead(format!("Comune di {}", self.comune_name(&a.comune))),
+            comune: self.comune_name(&a.comune),
+            bando_id: bando.id.clone(),
+            bando_title: bando.title.clone(),
+            case_number: stored.case_number.clone(),
+            protocol_number: stored.protocol_number.clone(),
+            application_code: a.code.clone(),
+            filed_at: a.filed_at.with_timezone(&TIME_ZONE).naive_local(),
+            operator: Some(self.actor.0.clone()),
+            applicant: print::ReceiptApplicant {
+                surname: p.surname.clone(),
+                name: p.name.clone(),
+                codice_fiscale: p.codice_fiscale.clone(),
+                birth_date: p.birth_date,
+                birth_place: place(&p.birth_place),
+                address: d.applicant.address.clone().filter(|s| !s.is_empty()),
+                phone: d.applicant.phone.clone().filter(|s| !s.is_empty()),
+                email: d.applicant.email.clone().filter(|s| !s.is_empty()),
+            },
+            household: d
+                .household
+                .iter()
+                .map(|m| print::ReceiptMember {
+                    surname: m.person.surname.clone(),
+                    name: m.person.name.clone(),
+                    codice_fiscale: m.person.codice_fiscale.clone(),
+                    birth_date: m.person.birth_date,
+                    relation: m.relation.clone(),
+                    dependent_minor: m.dependent_minor,
+                    disabled: m.disabled,
+                })
+                .collect(),
+            isee: d.isee.as_ref().map(|i| print::ReceiptIsee {
+                value: i.value.value(),
+                kind: match i.kind {
+                    IseeKind::Ordinario => print::IseeKind::Ordinario,
+                    IseeKind::Corrente => print::IseeKind::Corrente,
+                },
+                dsu_protocol: i.dsu_protocol.clone(),
+                dsu_date: i.dsu_date,
+            }),
+            resident: d.resident,
+            unemployed: d.unemployed,
+            unemployed_since: d.unemployed_since,
+            other_income_support: d.other_income_support,
+            housing: match d.housing {
+                Housing::None => print::Housing::None,
+                Housing::Rent => print::Housing::Rent,
+                Housing::Eviction => print::Housing::Eviction,
+            },
+            single_parent: d.single_parent,
+            applicant_disabled: d.applicant_disabled,
+            previous_participation: d.previous_participation,
+        };
+        let bytes = print::receipt(&receipt).map_err(print_error)?;
+        write_atomically(out, &bytes, false)?;
+        self.audit(
+            "print_receipt",
+            out,
+            serde_json::json!({ "application_code": a.code }),
+        )?;
+        Ok(out.to_path_buf())
+    }
+
+    /// Writes the latest published ranking of a bando (capofila only).
+    pub fn print_ranking(
+        &self,
+        bando_id: &str,
+        paper: RankingPaper,
+        out: &Path,
+    ) -> Result<PathBuf> {
+        self.require_capofila("stampare la graduatoria")?;
+        let bando = self.bando(bando_id)?;
+        let published = self.latest_ranking(bando_id)?.ok_or_else(|| {
+            AppError::new(
+                "ranking_not_published",
+                format!(
+                    "la graduatoria del bando {bando_id} non è ancora stata pubblicata: \
+                     pubblicarla prima (provvisoria o definitiva)"
+                ),
+            )
+        })?;
+        let date = published_date(&published);
+        let doc = print::RankingDocument {
+            letterhead: self.letterhead(format!(
+                "Comune di {} – capofila",
+                self.comune_name(&self.install.comune)
+            )),
+            bando_id: bando.id.clone(),
+            bando_title: bando.title.clone(),
+            stage: match published.stage {
+                Stage::Provisional => print::Stage::Provisional {
+                    objections: print::ObjectionsWindow {
+                        days: bando.rules.objection_days,
+                        ends_on: date + Duration::days(i64::from(bando.rules.objection_days)),
+                    },
+                },
+                Stage::Definitive => print::Stage::Definitive,
+            },
+            version: published.number as u32,
+            date,
+            rows: published
+                .rows
+                .iter()
+                .map(|r| print::RankingRow {
+                    position: r.position,
+                    application_code: r.application_code.clone(),
+                    score: r.score,
+                    outcome: match r.outcome {
+                        Outcome::Ammesso => print::Outcome::Admitted,
+                        Outcome::IdoneoNonAmmesso => print::Outcome::EligibleNotAdmitted,
+                        Outcome::Escluso => print::Outcome::Excluded,
+                    },
+                })
+                .collect(),
+        };
+        let bytes = match paper {
+            RankingPaper::Public => print::public_ranking(&doc),
+            RankingPaper::Internal => {
+                let details = self.reserved_details(&published)?;
+                print::internal_ranking(&doc, &details)
+            }
+        }
+        .map_err(print_error)?;
+        write_atomically(out, &bytes, false)?;
+        self.audit(
+            match paper {
+                RankingPaper::Public => "print_ranking_public",
+                RankingPaper::Internal => "print_ranking_internal",
+            },
+            out,
+            serde_json::json!({ "bando": bando_id, "number": published.number }),
+        )?;
+        Ok(out.to_path_buf())
+    }
+
+    fn reserved_details(
+        &self,
+        published: &PublishedRanking,
+    ) -> Result<Vec<print::ReservedDetails>> {
+        published
+            .rows
+            .iter()
+            .map(|r| {
+                let stored = self
+                    .store
+                    .application_by_code(&r.application_code)?
+                    .ok_or_else(|| {
+                        AppError::new(
+                            "unknown_application",
+                            format!(
+                                "la domanda {} della graduatoria non è nel registro",
+                                r.application_code
+                            ),
+                        )
+                    })?;
+                let p = &stored.application.declaration.applicant.person;
+                let b = r.breakdown;
+                Ok(print::ReservedDetails {
+                    application_code: r.application_code.clone(),
+                    surname: p.surname.clone(),
+                    name: p.name.clone(),
+                    codice_fiscale: p.codice_fiscale.clone(),
+                    comune: self.comune_name(&r.comune),
+                    breakdown: print::Breakdown {
+                        isee: b.isee,
+                        household_size: b.household_size,
+                        dependent_minors: b.dependent_minors,
+                        disability: b.disability,
+                        single_parent: b.single_parent,
+                        unemployment: b.unemployment,
+                        housing: b.housing,
+                        older_applicant: b.older_applicant,
+                        previous_participation: b.previous_participation,
+                    },
+                    exclusion_reasons: r.reasons.clone(),
+                })
+            })
+            .collect()
+    }
+}
+
+fn published_date(p: &PublishedRanking) -> NaiveDate {
+    DateTime::parse_from_rfc3339(&p.published_at)
+        .map(|t| t.with_timezone(&TIME_ZONE).date_naive())
+        .unwrap_or_default()
+}
