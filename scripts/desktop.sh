@@ -123,7 +123,9 @@ case "$cmd" in
     ui_test
     build
     say "test unitari e della finestra (Xvfb + tauri-driver)"
-    cargo test --locked --workspace --lib --test desktop
+    cargo test --locked --workspace --lib
+    # --nocapture shows the measured cold start of the window.
+    cargo test --locked --workspace --test desktop -- --nocapture
     ;;
   run)
     deps

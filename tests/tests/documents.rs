@@ -89,9 +89,8 @@ fn the_internal_ranking_is_reserved_and_explains_scores() {
     let text = pdftotext(&out);
     let pages = text.split('\u{c}').filter(|p| !p.trim().is_empty()).count();
     assert!(pages >= 2);
-    assert_eq!(
+    assert!(
         text.matches("RISERVATO").count() >= pages,
-        true,
         "RISERVATO on every page"
     );
     for a in list.as_array().unwrap() {

@@ -164,7 +164,7 @@ impl Sportello {
             app_version: env!("CARGO_PKG_VERSION").to_string(),
             created_at: now().to_rfc3339(),
         };
-        let sealed = seal(&fields, &values, &keys, &[to.clone()])
+        let sealed = seal(&fields, &values, &keys, std::slice::from_ref(&to))
             .map_err(|e| AppError::new(e.code(), e.to_string()))?;
         // The bytes are kept before the file is written: one number, one content.
         self.store.save_bundle_out(

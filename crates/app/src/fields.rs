@@ -17,7 +17,7 @@ pub(crate) enum Kind {
     Sex,
     Housing,
     Amount,
-    IseeKind,
+    IseeType,
 }
 
 pub(crate) struct Field {
@@ -74,7 +74,7 @@ pub(crate) const ISEE: &[Field] = &[
     f("value", "isee", Amount, true),
     f("dsu_protocol", "protocollo_dsu", Text, true),
     f("dsu_date", "data_dsu", Date, true),
-    f("kind", "tipo_isee", IseeKind, false),
+    f("kind", "tipo_isee", IseeType, false),
 ];
 
 /// Household members; in CSV each header is prefixed `componenteN_` (N from 1).
@@ -202,7 +202,7 @@ fn check_value(kind: Kind, v: &Value) -> Result<(), String> {
                 "valore {v} non ammesso: usare none, rent o eviction"
             )),
         },
-        IseeKind => match text()? {
+        IseeType => match text()? {
             "ordinario" | "corrente" => Ok(()),
             _ => Err(format!(
                 "valore {v} non ammesso: usare ordinario o corrente"
@@ -244,7 +244,7 @@ pub(crate) fn cell_to_json(kind: Kind, cell: &str) -> Option<Value> {
             "sfratto" | "eviction" => "eviction",
             _ => cell,
         }),
-        IseeKind => text(&cell.to_lowercase()),
+        IseeType => text(&cell.to_lowercase()),
     }
 }
 
