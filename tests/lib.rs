@@ -290,3 +290,54 @@ pub fn distribute(capofila: &Install, comuni: &[&Install]) {
         ]);
     }
 }
+
+/// The files that make an install's database: the file itself, its write-ahead log and shared
+/// memory index (the keys are not part of it).
+const DB_SUFFIXES: &[&str] = &["", "-wal", "-shm"];
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+impl Install {
+    /// A copy of the database as it is now, to put back with [`Install::restore`] (as an
+    /// operator restoring a backup would). Call it between runs, never during one.
+    pub fn save(&self) -> tempfile::TempDir {
+        let saved = tempfile::tempdir().expect("temp dir");
+        for suffix in DB_SUFFIXES {
+            let from = with_suffix(&self.db, suffix);
+            if from.exists() {
+                std::fs::copy(&from, with_suffix(&saved.path().join("db"), suffix))
+                    .expect("save database file");
+            }
+        }
+        saved
+    }
+
+    /// Puts back the database saved by [`Install::save`].
+    pub fn restore(&self, saved: &tempfile::TempDir) {
+        for suffix in DB_SUFFIXES {
+            let to = with_suffix(&self.db, suffix);
+            let from = with_suffix(&saved.path().join("db"), suffix);
+            if from.exists() {
+                std::fs::copy(&from, &to).expect("restore database file");
+            } else if to.exists() {
+                std::fs::remove_file(&to).expect("remove database file");
+            }
+        }
+    }
+
+    /// The same install (database and keys) in a new folder, as it is now.
+    pub fn copy(&self) -> Install {
+        let to = Install::new();
+        for suffix in DB_SUFFIXES.iter().chain(&[".keys"]) {
+            let from = with_suffix(&self.db, suffix);
+            if from.exists() {
+                std::fs::copy(&from, with_suffix(&to.db, suffix)).expect("copy install file");
+            }
+        }
+        to
+    }
+}

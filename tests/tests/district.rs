@@ -8,9 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use sportello_tests::{
-    Install, REGISTRY, SYNC_STATE, arg, distribute, dump_tables, enrol, fixture_applications,
-};
+use sportello_tests::{Install, SYNC_STATE, arg, distribute, enrol, fixture_applications};
 
 const DISTRICT: &str = "district-d48.toml";
 const BANDO: &str = "SC-2026-1";
@@ -461,7 +459,7 @@ fn later_rounds_carry_only_new_records_and_old_publish_bundles_change_nothing() 
     ]);
     let first_pubs = publish_bundles(&d, 1);
     // Priolo's install as it was before the first publish bundle reached it (for later).
-    let priolo_late = copy_install(&d.priolo);
+    let priolo_late = d.priolo.copy();
     for (comune, install) in d.comuni() {
         install.ok(&["bundle", "import", arg(&first_pubs[comune])]);
     }
@@ -633,23 +631,4 @@ fn upload_of(d: &District, comune: &str) -> PathBuf {
         .collect();
     assert_eq!(found.len(), 1);
     found.pop().unwrap()
-}
-
-/// A copy of an install (database and keys) in a new folder: the same comune, as it was.
-fn copy_install(from: &Install) -> Install {
-    let to = Install::new();
-    for suffix in ["", ".keys", "-wal"] {
-        let mut src = from.db.as_os_str().to_owned();
-        src.push(suffix);
-        let mut dst = to.db.as_os_str().to_owned();
-        dst.push(suffix);
-        if Path::new(&src).exists() {
-            std::fs::copy(&src, &dst).expect("copy install file");
-        }
-    }
-    assert_eq!(
-        dump_tables(&to.db, REGISTRY),
-        dump_tables(&from.db, REGISTRY)
-    );
-    to
 }

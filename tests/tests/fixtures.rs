@@ -431,15 +431,30 @@ fn main_csv(apps: &[Value]) -> String {
     out
 }
 
+/// Comuni of the demo district (fixtures/district-d48.toml): the capofila and three others.
+const DEMO_COMUNI: [&str; 4] = ["089017", "089009", "089021", "089015"];
+
 #[test]
 fn committed_demo_applications_are_what_the_generator_makes() {
     let apps = applications();
     assert!(apps.len() >= 50);
     let json = serde_json::to_string_pretty(&apps).unwrap() + "\n";
     let csv = main_csv(&apps);
-    let files = [("applications.json", json), ("applications.csv", csv)];
+    let mut files = vec![
+        ("applications.json".to_string(), json),
+        ("applications.csv".to_string(), csv),
+    ];
+    // The demo district: the same applications spread over four comuni, so the capofila's
+    // registry is a real merge (the shared household of applications 31-32 spans two comuni).
+    for (n, comune) in DEMO_COMUNI.iter().enumerate() {
+        let own: Vec<&Value> = apps.iter().skip(n).step_by(DEMO_COMUNI.len()).collect();
+        files.push((
+            format!("demo/{comune}.json"),
+            serde_json::to_string_pretty(&own).unwrap() + "\n",
+        ));
+    }
     for (name, content) in files {
-        let path = fixture(name);
+        let path = fixture(&name);
         if std::env::var_os("UPDATE_FIXTURES").is_some() {
             std::fs::write(&path, &content).unwrap();
         }

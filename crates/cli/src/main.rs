@@ -1,6 +1,16 @@
 //! `sportello`: the scriptable front end. Thin: it parses arguments, calls `sportello-app`,
 //! prints. Exit 0 on success, 1 when the input or the action is refused, 2 on a usage error.
 
+/// Prints a line on stdout; when the reader has gone (`sportello … | head`), stops quietly.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($arg)*).is_err() {
+            std::process::exit(0);
+        }
+    }};
+}
+
 mod output;
 
 use std::path::{Path, PathBuf};
@@ -278,7 +288,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
         }
         Command::Enrol(EnrolCommand::Export { out }) => {
             let app = Sportello::open(&db, actor)?;
-            println!("{}", app.enrol_export(&out)?.display());
+            say!("{}", app.enrol_export(&out)?.display());
         }
         Command::Enrol(EnrolCommand::Accept {
             file,
@@ -290,7 +300,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
         }
         Command::District(DistrictCommand::Export { out }) => {
             let mut app = Sportello::open(&db, actor)?;
-            println!("{}", app.district_export(&out)?.display());
+            say!("{}", app.district_export(&out)?.display());
         }
         Command::District(DistrictCommand::Accept {
             file,
@@ -303,7 +313,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Bundle(BundleCommand::Export { out }) => {
             let mut app = Sportello::open(&db, actor)?;
             for path in app.bundle_export(&out)? {
-                println!("{}", path.display());
+                say!("{}", path.display());
             }
         }
         Command::Bundle(BundleCommand::Import { files, json }) => {
@@ -334,7 +344,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
         }
         Command::Print(PrintCommand::Receipt { application, out }) => {
             let app = Sportello::open(&db, actor)?;
-            println!("{}", app.print_receipt(&application, &out)?.display());
+            say!("{}", app.print_receipt(&application, &out)?.display());
         }
         Command::Print(PrintCommand::Ranking {
             bando,
@@ -348,7 +358,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             } else {
                 RankingPaper::Internal
             };
-            println!("{}", app.print_ranking(&bando, paper, &out)?.display());
+            say!("{}", app.print_ranking(&bando, paper, &out)?.display());
         }
         Command::Ranking(RankingCommand::Compute { bando, json }) => {
             let app = Sportello::open(&db, actor)?;

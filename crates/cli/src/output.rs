@@ -9,7 +9,7 @@ use sportello_app::{
 use sportello_domain::{Bando, RankedApplication};
 
 fn json(value: &impl Serialize) {
-    println!(
+    say!(
         "{}",
         serde_json::to_string_pretty(value).expect("views always serialise")
     );
@@ -19,7 +19,7 @@ pub fn install(info: &InstallInfo, as_json: bool) {
     if as_json {
         return json(info);
     }
-    println!(
+    say!(
         "Installazione creata: comune {} {}{} del distretto {} ({})",
         info.comune,
         info.comune_name,
@@ -27,7 +27,7 @@ pub fn install(info: &InstallInfo, as_json: bool) {
         info.district_id,
         info.district_name
     );
-    println!("Database: {}", info.db_path);
+    say!("Database: {}", info.db_path);
 }
 
 pub fn bando_imported(b: &BandoImported, as_json: bool) {
@@ -39,7 +39,7 @@ pub fn bando_imported(b: &BandoImported, as_json: bool) {
         "updated" => "aggiornato",
         _ => "già presente, invariato",
     };
-    println!("Bando {} {what}: {}", b.id, b.title);
+    say!("Bando {} {what}: {}", b.id, b.title);
 }
 
 pub fn bandi(bandi: &[Bando], as_json: bool) {
@@ -56,7 +56,7 @@ pub fn bandi(bandi: &[Bando], as_json: bool) {
         return json(&items);
     }
     for b in bandi {
-        println!(
+        say!(
             "{}  {}  dal {} al {}",
             b.id,
             b.title,
@@ -79,12 +79,12 @@ pub fn filed(filed: &[Filed], as_array: bool, as_json: bool) {
         };
     }
     for f in filed {
-        println!(
+        say!(
             "{}  {}  {} {}",
             f.case_number, f.application_code, f.surname, f.name
         );
     }
-    println!("Domande registrate: {}", filed.len());
+    say!("Domande registrate: {}", filed.len());
 }
 
 pub fn applications(list: &[ApplicationView], as_json: bool) {
@@ -93,7 +93,7 @@ pub fn applications(list: &[ApplicationView], as_json: bool) {
     }
     for a in list {
         let p = &a.declaration.applicant.person;
-        println!(
+        say!(
             "{}  {}  {}  {}  {} {}  {}{}",
             a.case_number,
             a.application_code,
@@ -107,14 +107,14 @@ pub fn applications(list: &[ApplicationView], as_json: bool) {
                 .unwrap_or_default()
         );
     }
-    println!("Domande: {}", list.len());
+    say!("Domande: {}", list.len());
 }
 
 pub fn ranking(rows: &[RankedApplication], as_json: bool) {
     if as_json {
         return json(&rows);
     }
-    println!(
+    say!(
         "{:>5}  {:<10} {:<7} {:>9}  Esito",
         "Pos.", "Codice", "Comune", "Punteggio"
     );
@@ -123,7 +123,7 @@ pub fn ranking(rows: &[RankedApplication], as_json: bool) {
             .position
             .map(|p| p.to_string())
             .unwrap_or_else(|| "-".into());
-        println!(
+        say!(
             "{:>5}  {:<10} {:<7} {:>9}  {}",
             position,
             r.application_code,
@@ -132,7 +132,7 @@ pub fn ranking(rows: &[RankedApplication], as_json: bool) {
             r.outcome.label_it()
         );
         for reason in &r.reasons {
-            println!("{:>7}- {}", "", reason.message_it());
+            say!("{:>7}- {}", "", reason.message_it());
         }
     }
 }
@@ -144,7 +144,7 @@ pub fn published(r: &PublishedRanking, as_json: bool) {
             "published_at": r.published_at, "rows": r.rows.len(),
         }));
     }
-    println!(
+    say!(
         "Graduatoria {} del bando {} pubblicata: versione {}, {} domande",
         r.stage.label_it(),
         r.bando,
@@ -157,14 +157,14 @@ pub fn fingerprint(fp: &str, as_json: bool) {
     if as_json {
         return json(&serde_json::json!({ "fingerprint": fp }));
     }
-    println!("{fp}");
+    say!("{fp}");
 }
 
 pub fn accepted(a: &Accepted, as_json: bool) {
     if as_json {
         return json(a);
     }
-    println!(
+    say!(
         "Chiavi del comune {} {} {} (impronta {})",
         a.comune,
         a.comune_name,
@@ -176,7 +176,7 @@ pub fn accepted(a: &Accepted, as_json: bool) {
         a.fingerprint
     );
     for b in &a.bandi {
-        println!("Bando ricevuto: {b}");
+        say!("Bando ricevuto: {b}");
     }
 }
 
@@ -188,16 +188,16 @@ pub fn imports(reports: &[ImportReport], as_json: bool) {
         match (&r.error, &r.summary) {
             (Some(e), _) => eprintln!("{}: RIFIUTATO ({}): {}", r.file, e.code, e.message),
             (None, Some(s)) if s.already_imported => {
-                println!("{}: già importato, nessuna modifica", r.file)
+                say!("{}: già importato, nessuna modifica", r.file)
             }
             (None, Some(s)) => {
                 let t = s.total();
-                println!(
+                say!(
                     "{}: importato: {} nuovi, {} aggiornati, {} già presenti",
                     r.file, t.new, t.updated, t.unchanged
                 )
             }
-            (None, None) => println!("{}: {}", r.file, r.outcome),
+            (None, None) => say!("{}: {}", r.file, r.outcome),
         }
     }
 }
@@ -207,16 +207,16 @@ pub fn inspection(i: &Inspection, as_json: bool) {
         return json(i);
     }
     let h = &i.header;
-    println!("File: {}", i.file);
-    println!(
+    say!("File: {}", i.file);
+    say!(
         "Tipo: {}  Distretto: {}  Mittente: {}  Numero: {}",
         h["kind"].as_str().unwrap_or("?"),
         h["district"].as_str().unwrap_or("?"),
         h["sender"].as_str().unwrap_or("?"),
         h["seq"]
     );
-    println!("Creato: {}", h["created_at"].as_str().unwrap_or("?"));
-    println!(
+    say!("Creato: {}", h["created_at"].as_str().unwrap_or("?"));
+    say!(
         "Firma: {}{}",
         match i.signature {
             "valid" => "valida",
@@ -237,7 +237,7 @@ pub fn duplicates(groups: &[DuplicateGroup], as_json: bool) {
         return json(&groups);
     }
     for g in groups {
-        println!(
+        say!(
             "Codici fiscali in comune: {}{}",
             g.shared_codici_fiscali.join(", "),
             if g.across_comuni {
@@ -247,11 +247,11 @@ pub fn duplicates(groups: &[DuplicateGroup], as_json: bool) {
             }
         );
         for a in &g.applications {
-            println!(
+            say!(
                 "  {}  {}  {}  {}  {}",
                 a.application_code, a.case_number, a.comune_name, a.applicant, a.filed_at
             );
         }
     }
-    println!("Gruppi: {}", groups.len());
+    say!("Gruppi: {}", groups.len());
 }

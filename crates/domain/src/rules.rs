@@ -272,7 +272,7 @@ impl Rules {
     }
 
     fn validate_isee(&self) -> Result<(), RulesError> {
-        if self.isee_ceiling.is_sign_negative() && !self.isee_ceiling.is_zero() {
+        if self.isee_ceiling < Decimal::ZERO {
             return Err(RulesError::NegativeCeiling(self.isee_ceiling));
         }
         let mut previous = Decimal::ZERO;
@@ -759,6 +759,19 @@ mod tests {
         assert_eq!(
             rules.validate(),
             Err(RulesError::Empty("household_size_points"))
+        );
+    }
+
+    #[test]
+    fn refuses_a_negative_ceiling() {
+        let rules = parse("isee_ceiling = \"-0.01\"\n").unwrap();
+        assert_eq!(
+            rules.validate(),
+            Err(RulesError::NegativeCeiling(dec("-0.01")))
+        );
+        assert_eq!(
+            rules.validate().unwrap_err().to_string(),
+            "isee_ceiling: la soglia ISEE non può essere negativa (€ -0,01)"
         );
     }
 
