@@ -117,14 +117,19 @@ pub(crate) fn form_from_value(
     if !problems.is_empty() {
         return Err(problems);
     }
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        vec![Problem {
-            record: record.to_string(),
-            field: naming.field(&e.path().to_string()),
-            code: "field_invalid".into(),
-            message: format!("valore non valido ({})", e.inner()),
-        }]
-    })
+    serde_path_to_error::deserialize(value)
+        .map(|mut form: ApplicationForm| {
+            form.declaration.normalize();
+            form
+        })
+        .map_err(|e| {
+            vec![Problem {
+                record: record.to_string(),
+                field: naming.field(&e.path().to_string()),
+                code: "field_invalid".into(),
+                message: format!("valore non valido ({})", e.inner()),
+            }]
+        })
 }
 
 pub(crate) fn refused(problems: Vec<Problem>) -> AppError {

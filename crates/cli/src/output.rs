@@ -81,7 +81,10 @@ pub fn filed(filed: &[Filed], as_array: bool, as_json: bool) {
     for f in filed {
         say!(
             "{}  {}  {} {}",
-            f.case_number, f.application_code, f.surname, f.name
+            f.case_number,
+            f.application_code,
+            f.surname,
+            f.name
         );
     }
     say!("Domande registrate: {}", filed.len());
@@ -116,7 +119,10 @@ pub fn ranking(rows: &[RankedApplication], as_json: bool) {
     }
     say!(
         "{:>5}  {:<10} {:<7} {:>9}  Esito",
-        "Pos.", "Codice", "Comune", "Punteggio"
+        "Pos.",
+        "Codice",
+        "Comune",
+        "Punteggio"
     );
     for r in rows {
         let position = r
@@ -194,7 +200,10 @@ pub fn imports(reports: &[ImportReport], as_json: bool) {
                 let t = s.total();
                 say!(
                     "{}: importato: {} nuovi, {} aggiornati, {} già presenti",
-                    r.file, t.new, t.updated, t.unchanged
+                    r.file,
+                    t.new,
+                    t.updated,
+                    t.unchanged
                 )
             }
             (None, None) => say!("{}: {}", r.file, r.outcome),
@@ -249,7 +258,11 @@ pub fn duplicates(groups: &[DuplicateGroup], as_json: bool) {
         for a in &g.applications {
             say!(
                 "  {}  {}  {}  {}  {}",
-                a.application_code, a.case_number, a.comune_name, a.applicant, a.filed_at
+                a.application_code,
+                a.case_number,
+                a.comune_name,
+                a.applicant,
+                a.filed_at
             );
         }
     }

@@ -87,7 +87,26 @@ pub struct Declaration {
     pub previous_participation: bool,
 }
 
+impl Person {
+    /// Codes uppercase, text trimmed: the same person is written the same way everywhere,
+    /// so households match across comuni.
+    pub fn normalize(&mut self) {
+        self.codice_fiscale = self.codice_fiscale.trim().to_uppercase();
+        self.birth_place = self.birth_place.trim().to_uppercase();
+        self.surname = self.surname.trim().to_string();
+        self.name = self.name.trim().to_string();
+    }
+}
+
 impl Declaration {
+    /// Normalises every person of the declaration (see [`Person::normalize`]).
+    pub fn normalize(&mut self) {
+        self.applicant.person.normalize();
+        for m in &mut self.household {
+            m.person.normalize();
+        }
+    }
+
     /// Codici fiscali of the whole household, applicant first.
     pub fn household_codici_fiscali(&self) -> impl Iterator<Item = &str> {
         std::iter::once(self.applicant.person.codice_fiscale.as_str()).chain(

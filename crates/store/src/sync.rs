@@ -418,6 +418,11 @@ impl Store {
             tx.rollback()?;
             return Ok(summary);
         }
+        // Fault injection for the crash test: the process dies with everything applied but
+        // nothing committed; SQLite must leave the database as it was.
+        if std::env::var_os("SPORTELLO_FAILPOINT").is_some_and(|v| v == "import-before-commit") {
+            std::process::abort();
+        }
         tx.commit().map_err(|e| match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::ConstraintViolation) => ApplyError::Invalid {
                 table: "-".into(),

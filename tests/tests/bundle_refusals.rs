@@ -1,0 +1,674 @@
+//! Every reason `bundle import` refuses a file, through the CLI: exit 1, the Italian message on
+//! stderr, the file kept in the `quarantena` folder with a `.motivo.txt`, the attempt logged,
+//! and nothing else changed. "Already imported" is exit 0 and changes nothing. A crash between
+//! applying and committing leaves the database as it was.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+use sportello_store::SCHEMA_VERSION;
+use sportello_sync::{Ack, BundleKind, ChangeRange, HeaderFields, InstallKeys, TrustList, seal};
+use sportello_tests::{
+    Install, REGISTRY, SYNC_STATE, arg, binary, distribute, dump_tables, enrol, fixture,
+    fixture_applications,
+};
+
+const DISTRICT: &str = "district-d48.toml";
+const CAPOFILA: &str = "089017";
+const FLORIDIA: &str = "089009";
+const PRIOLO: &str = "089021";
+
+/// The capofila and two enrolled comuni that accepted the district file.
+struct Pair {
+    capofila: Install,
+    floridia: Install,
+    priolo: Install,
+}
+
+fn pair() -> Pair {
+    let capofila = Install::init(DISTRICT, CAPOFILA);
+    let floridia = Install::init(DISTRICT, FLORIDIA);
+    let priolo = Install::init(DISTRICT, PRIOLO);
+    enrol(&capofila, &floridia);
+    enrol(&capofila, &priolo);
+    capofila.ok(&["bando", "import", arg(&fixture("bando-sc-2026-1.toml"))]);
+    distribute(&capofila, &[&floridia, &priolo]);
+    Pair {
+        capofila,
+        floridia,
+        priolo,
+    }
+}
+
+/// `pair()` with the capofila already holding Floridia's first upload (so refusals are
+/// checked against a registry that is not empty) and Floridia's second application filed.
+fn pair_with_history() -> (Pair, PathBuf) {
+    let p = pair();
+    let items = fixture_applications();
+    p.floridia.add(&items[0..3]);
+    let first = p.floridia.export().remove(0);
+    p.capofila.ok(&["bundle", "import", arg(&first)]);
+    p.floridia.add(&items[3..5]);
+    let second = p.floridia.export().remove(0);
+    (p, second)
+}
+
+/// What an import must leave untouched when it refuses a file.
+struct Before {
+    state: std::collections::BTreeMap<String, Vec<String>>,
+    list: Value,
+    quarantined: usize,
+}
+
+fn before(install: &Install) -> Before {
+    Before {
+        state: install.tables(SYNC_STATE),
+        list: install.json(&["application", "list"]),
+        quarantined: install.quarantined().len(),
+    }
+}
+
+/// The newest line of the import log: (file name, outcome, code).
+fn last_logged(install: &Install) -> (String, String, Option<String>) {
+    let conn = rusqlite::Connection::open_with_flags(
+        &install.db,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .expect("open read-only");
+    conn.query_row(
+        "SELECT file_name, outcome, code FROM import_log ORDER BY seq DESC LIMIT 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .expect("an import was logged")
+}
+
+/// Imports `file` at `install` and checks it is refused with `code` and a message containing
+/// `says`, quarantined with its reason, logged, and that nothing else changed.
+fn assert_refused(install: &Install, file: &Path, code: &str, says: &str) {
+    let was = before(install);
+    let run = install.run(&["bundle", "import", arg(file)]);
+    assert_eq!(
+        run.code, 1,
+        "{code}: stdout {} stderr {}",
+        run.stdout, run.stderr
+    );
+    assert!(
+        run.stderr.contains(&format!("RIFIUTATO ({code})")),
+        "expected refusal {code}: {}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(says), "{code}: {}", run.stderr);
+    assert!(
+        run.stderr.contains("cartella quarantena"),
+        "the operator is told where the file went: {}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+
+    assert_eq!(
+        install.tables(SYNC_STATE),
+        was.state,
+        "{code}: the state changed"
+    );
+    assert_eq!(install.json(&["application", "list"]), was.list, "{code}");
+
+    let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    let quarantined = install.quarantined();
+    assert_eq!(
+        quarantined.len(),
+        was.quarantined + 2,
+        "{code}: {quarantined:?}"
+    );
+    let kept = quarantined
+        .iter()
+        .rev()
+        .find(|q| q.to_string_lossy().ends_with(&format!("-{name}")))
+        .unwrap_or_else(|| panic!("{name} not in quarantine: {quarantined:?}"));
+    assert_eq!(std::fs::read(kept).unwrap(), std::fs::read(file).unwrap());
+    let mut reason = kept.clone().into_os_string();
+    reason.push(".motivo.txt");
+    let reason = std::fs::read_to_string(&reason).expect("the reason is kept next to the file");
+    assert_eq!(reason.lines().next(), Some(code), "{reason}");
+    assert!(reason.contains(says), "{reason}");
+
+    assert_eq!(
+        last_logged(install),
+        (name, "refused".to_string(), Some(code.to_string()))
+    );
+}
+
+/// Writes `bytes` as a file next to `like`, under `name`.
+fn write_beside(install: &Install, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = install.path(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// Byte offsets of a file's header and signature (docs/bundle-format.md §1).
+fn layout(bytes: &[u8]) -> (usize, usize) {
+    let header_len = u32::from_be_bytes(bytes[16..20].try_into().unwrap()) as usize;
+    (20, 20 + header_len)
+}
+
+#[test]
+fn a_file_that_is_not_a_bundle_is_refused() {
+    let (p, _) = pair_with_history();
+    let text = p
+        .capofila
+        .write("domande.csv", "cognome;nome\nRossi;Maria\n");
+    assert_refused(
+        &p.capofila,
+        &text,
+        "not_a_bundle",
+        "non è un file di Sportello",
+    );
+    let broken = fixture("bundles/broken-not-a-bundle.sportello");
+    assert_refused(
+        &p.capofila,
+        &broken,
+        "not_a_bundle",
+        "non è un file di Sportello",
+    );
+    let empty = p.capofila.write("vuoto.sportello", "");
+    assert_refused(
+        &p.capofila,
+        &empty,
+        "not_a_bundle",
+        "non è un file di Sportello",
+    );
+}
+
+#[test]
+fn a_bundle_of_an_unsupported_format_version_is_refused() {
+    let (p, upload) = pair_with_history();
+    let mut bytes = std::fs::read(&upload).unwrap();
+    bytes[14..16].copy_from_slice(&2u16.to_be_bytes());
+    let file = write_beside(&p.capofila, "D48-089009-up-000002.sportello", &bytes);
+    assert_refused(&p.capofila, &file, "unsupported_version", "versione 2");
+}
+
+#[test]
+fn a_truncated_bundle_is_refused() {
+    let (p, upload) = pair_with_history();
+    let bytes = std::fs::read(&upload).unwrap();
+    let (_, signature) = layout(&bytes);
+    for (i, cut) in [10, signature, bytes.len() * 2 / 3, bytes.len() - 1]
+        .into_iter()
+        .enumerate()
+    {
+        let file = write_beside(
+            &p.capofila,
+            &format!("troncato-{i}.sportello"),
+            &bytes[..cut],
+        );
+        assert_refused(&p.capofila, &file, "truncated", "troncato");
+    }
+    let broken = fixture("bundles/broken-truncated.sportello");
+    assert_refused(&p.capofila, &broken, "truncated", "troncato");
+}
+
+#[test]
+fn a_corrupted_bundle_is_refused() {
+    let (p, upload) = pair_with_history();
+    let bytes = std::fs::read(&upload).unwrap();
+    let mut payload = bytes.clone();
+    *payload.last_mut().unwrap() ^= 0x01;
+    let file = write_beside(&p.capofila, "payload.sportello", &payload);
+    assert_refused(&p.capofila, &file, "corrupted", "danneggiato");
+    let mut trailing = bytes.clone();
+    trailing.push(b'\n');
+    let file = write_beside(&p.capofila, "coda.sportello", &trailing);
+    assert_refused(&p.capofila, &file, "corrupted", "danneggiato");
+    let broken = fixture("bundles/broken-corrupted.sportello");
+    assert_refused(&p.capofila, &broken, "corrupted", "danneggiato");
+}
+
+#[test]
+fn a_bundle_of_another_district_is_refused() {
+    let (p, _) = pair_with_history();
+    // A comune of the fictional district D99, with its own capofila.
+    let d99 = Install::init("district-d99.toml", "999001");
+    let roccaverde = Install::init("district-d99.toml", "999002");
+    enrol(&d99, &roccaverde);
+    distribute(&d99, &[&roccaverde]);
+    let upload = roccaverde.export().remove(0);
+    assert!(
+        d99.run(&["bundle", "import", arg(&upload)]).code == 0,
+        "the bundle is good in its own district"
+    );
+    assert_refused(&p.capofila, &upload, "wrong_district", "distretto D99");
+    let golden = fixture("bundles/golden-v1-D99-999002-up-000001.sportello");
+    assert_refused(&p.capofila, &golden, "wrong_district", "distretto D99");
+}
+
+#[test]
+fn a_bundle_signed_by_a_comune_never_enrolled_is_refused() {
+    let (p, _) = pair_with_history();
+    // Palazzolo Acreide took the district file but the capofila never accepted its enrolment.
+    let palazzolo = Install::init(DISTRICT, "089015");
+    distribute(&p.capofila, &[&palazzolo]);
+    palazzolo.add(&fixture_applications()[19..21]);
+    let upload = palazzolo.export().remove(0);
+    assert_refused(
+        &p.capofila,
+        &upload,
+        "unknown_key",
+        "non risulta autorizzata",
+    );
+    // A comune's upload at another comune: that comune trusts only the capofila.
+    let (_, second) = pair_with_history();
+    assert_refused(&p.priolo, &second, "unknown_key", "non risulta autorizzata");
+}
+
+#[test]
+fn a_bundle_with_a_bad_signature_is_refused() {
+    let (p, upload) = pair_with_history();
+    let bytes = std::fs::read(&upload).unwrap();
+    let (header, signature) = layout(&bytes);
+
+    let mut sig = bytes.clone();
+    sig[signature + 10] ^= 0x40;
+    let file = write_beside(&p.capofila, "firma.sportello", &sig);
+    assert_refused(
+        &p.capofila,
+        &file,
+        "bad_signature",
+        "firma del file non è valida",
+    );
+
+    // A header edited so it still reads (a digit of the creation time): the signature fails.
+    let text = std::str::from_utf8(&bytes[header..signature]).unwrap();
+    let at = text.find("\"created_at\":\"").unwrap() + "\"created_at\":\"".len() + 3;
+    let mut edited = bytes.clone();
+    edited[header + at] = if edited[header + at] == b'7' {
+        b'8'
+    } else {
+        b'7'
+    };
+    let file = write_beside(&p.capofila, "intestazione.sportello", &edited);
+    assert_refused(
+        &p.capofila,
+        &file,
+        "bad_signature",
+        "firma del file non è valida",
+    );
+}
+
+#[test]
+fn a_bundle_addressed_to_another_install_is_refused() {
+    let (p, upload) = pair_with_history();
+    // The capofila's publish bundle for Floridia, given to Priolo.
+    let publish = p.capofila.export();
+    let for_floridia = publish
+        .iter()
+        .find(|f| f.to_string_lossy().contains(&format!("-pub-{FLORIDIA}-")))
+        .unwrap();
+    assert_refused(
+        &p.priolo,
+        for_floridia,
+        "not_addressed_to_us",
+        "è destinato a",
+    );
+    // Floridia's own upload, imported at Floridia by mistake.
+    assert_refused(&p.floridia, &upload, "not_addressed_to_us", "è destinato a");
+    // It was not spoiled for the right recipient.
+    p.floridia.ok(&["bundle", "import", arg(for_floridia)]);
+}
+
+#[test]
+fn two_different_bundles_with_one_number_are_a_fork() {
+    let p = pair();
+    let items = fixture_applications();
+    p.floridia.add(&items[0..2]);
+    // A backup of Floridia taken before the export...
+    let backup = p.floridia.save();
+    let first = p.floridia.export().remove(0);
+    p.capofila.ok(&["bundle", "import", arg(&first)]);
+    // ...restored after it, then other work exported: the same number, other content.
+    p.floridia.restore(&backup);
+    p.floridia.add(&items[2..3]);
+    let other = p.floridia.export().remove(0);
+    assert_eq!(
+        first.file_name(),
+        other.file_name(),
+        "the same sender and number"
+    );
+    assert_ne!(
+        std::fs::read(&first).unwrap(),
+        std::fs::read(&other).unwrap()
+    );
+    // Kept in another folder under the same name, as a second stick would bring it.
+    assert_refused(&p.capofila, &other, "fork", "in conflitto");
+}
+
+/// Seals an upload from Floridia to the capofila with the given records, as Floridia's keys
+/// would: a bundle that passes every check of the file itself.
+fn craft_upload(p: &Pair, seq: u64, records: &[Value]) -> PathBuf {
+    let keys_text = std::fs::read_to_string(p.floridia.path("sportello.db.keys")).unwrap();
+    let keys = InstallKeys::from_secret_text(&keys_text).expect("Floridia's keys");
+    let trust = read_setting(&p.floridia.db, "trust_list");
+    let trust = TrustList::from_json(&trust).expect("Floridia's trust list");
+    let capofila = trust.capofila().expect("capofila trusted").addressee();
+    let fields = HeaderFields {
+        kind: BundleKind::Upload,
+        district: "D48".into(),
+        sender: FLORIDIA.into(),
+        seq,
+        prev_header_hash: None,
+        changes: ChangeRange {
+            from_version: 0,
+            to_version: 100,
+        },
+        ack: Ack::default(),
+        schema_version: SCHEMA_VERSION as u32,
+        app_version: "0.1.0".into(),
+        created_at: "2026-03-02T09:30:00+01:00".into(),
+    };
+    let sealed = seal(&fields, records, &keys, &[capofila]).expect("seal");
+    let path = p.floridia.path(&format!("craft-{}", sealed.file_name));
+    std::fs::write(&path, &sealed.bytes).unwrap();
+    path
+}
+
+fn read_setting(db: &Path, key: &str) -> String {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+        r.get(0)
+    })
+    .unwrap()
+}
+
+/// Floridia's own records, as its next upload would carry them.
+fn floridia_records(p: &Pair) -> Vec<Value> {
+    let store = sportello_store::Store::open(&p.floridia.db).unwrap();
+    store
+        .records_since(sportello_store::UPLOAD_TABLES, FLORIDIA, 0)
+        .unwrap()
+        .into_iter()
+        .map(|r| serde_json::to_value(r).unwrap())
+        .collect()
+}
+
+fn person(owner: &str, id: &str) -> Value {
+    json!({
+        "table": "persons", "id": id, "owner": owner, "version": 1,
+        "content_hash": "00".repeat(32), "deleted": false,
+        "body": {
+            "codice_fiscale": "RSSMRA80A41I754X", "surname": "Rossi", "name": "Maria",
+            "birth_date": "1980-01-01", "sex": "F", "birth_place": "I754",
+            "address": null, "phone": null, "email": null
+        }
+    })
+}
+
+#[test]
+fn records_the_sender_does_not_own_are_refused() {
+    let p = pair();
+    p.floridia.add(&fixture_applications()[0..2]);
+    let own = floridia_records(&p);
+
+    // A person of Priolo's, after Floridia's own good records: nothing of it applies.
+    let mut records = own.clone();
+    records.push(person(PRIOLO, "01960000-0000-7000-8000-000000000001"));
+    let file = craft_upload(&p, 1, &records);
+    assert_refused(
+        &p.capofila,
+        &file,
+        "record_not_owned",
+        "appartiene al comune 089021",
+    );
+
+    // An application Floridia owns on paper, filed in another comune's name.
+    let mut records = own.clone();
+    let application = records
+        .iter_mut()
+        .find(|r| r["table"] == "applications")
+        .unwrap();
+    application["body"]["comune"] = PRIOLO.into();
+    let file = craft_upload(&p, 1, &records);
+    assert_refused(
+        &p.capofila,
+        &file,
+        "record_not_owned",
+        "appartiene al comune",
+    );
+
+    // The refused files did not use up the number: the real upload 1 imports.
+    let real = p.floridia.export().remove(0);
+    p.capofila.ok(&["bundle", "import", arg(&real)]);
+    assert_eq!(
+        dump_tables(&p.capofila.db, &["applications"])["applications"].len(),
+        2
+    );
+}
+
+#[test]
+fn invalid_records_are_refused() {
+    let p = pair();
+    p.floridia.add(&fixture_applications()[0..2]);
+    let own = floridia_records(&p);
+    let id = "01960000-0000-7000-8000-000000000002";
+
+    let mut unknown_field = person(FLORIDIA, id);
+    unknown_field["body"]["iban"] = "IT00".into();
+    let mut missing_field = person(FLORIDIA, id);
+    missing_field["body"]
+        .as_object_mut()
+        .unwrap()
+        .remove("surname");
+    let mut bad_value = person(FLORIDIA, id);
+    bad_value["body"]["sex"] = "X".into();
+    let mut ranking = person(FLORIDIA, id);
+    ranking["table"] = "rankings".into();
+    let mut dangling = own
+        .iter()
+        .find(|r| r["table"] == "applications")
+        .unwrap()
+        .clone();
+    dangling["body"]["applicant_id"] = id.into();
+    dangling["id"] = "01960000-0000-7000-8000-000000000003".into();
+    dangling["body"]["application_code"] = "ZZZZ-ZZZZ".into();
+    dangling["body"]["case_seq"] = 99.into();
+    let cases = [
+        ("not a record", json!({"hello": "world"})),
+        ("unknown field", unknown_field),
+        ("missing field", missing_field),
+        ("value out of range", bad_value),
+        ("table not sent by a comune", ranking),
+        ("reference to a missing person", dangling),
+    ];
+    for (what, record) in cases {
+        // Floridia's good records first: the bundle applies whole or not at all.
+        let mut records = own.clone();
+        records.push(record);
+        let file = craft_upload(&p, 1, &records);
+        let was = dump_tables(&p.capofila.db, REGISTRY);
+        assert_refused(&p.capofila, &file, "invalid_record", "dato non valido");
+        assert_eq!(dump_tables(&p.capofila.db, REGISTRY), was, "{what}");
+    }
+    let real = p.floridia.export().remove(0);
+    p.capofila.ok(&["bundle", "import", arg(&real)]);
+}
+
+#[test]
+fn a_bundle_already_imported_changes_nothing() {
+    let (p, upload) = pair_with_history();
+    p.capofila.ok(&["bundle", "import", arg(&upload)]);
+    let was = before(&p.capofila);
+    // The same file, and a copy of it under another name.
+    let copy = write_beside(
+        &p.capofila,
+        "copia.sportello",
+        &std::fs::read(&upload).unwrap(),
+    );
+    for file in [&upload, &copy] {
+        let run = p.capofila.run(&["bundle", "import", arg(file)]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            run.stdout.contains("già importato, nessuna modifica"),
+            "{}",
+            run.stdout
+        );
+        assert_eq!(p.capofila.tables(SYNC_STATE), was.state);
+        assert_eq!(p.capofila.json(&["application", "list"]), was.list);
+        assert_eq!(p.capofila.quarantined().len(), was.quarantined);
+        assert_eq!(last_logged(&p.capofila).1, "already_imported");
+    }
+}
+
+/// One system call seen by `strace -y`: its name and the file it wrote or synced.
+struct Call {
+    name: String,
+    file: String,
+}
+
+/// `strace` can trace and inject faults here (it may be missing, or ptrace forbidden).
+fn strace_works() -> bool {
+    Command::new("strace")
+        .args(["-f", "-o", "/dev/null", "true"])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Runs `sportello --db DB bundle import FILE` under strace with `options`, with the trace of
+/// writes and syncs going to `trace`.
+fn import_under_strace(install: &Install, file: &Path, trace: &Path, options: &[&str]) -> bool {
+    Command::new("strace")
+        .args(["-f", "-y", "-e", "trace=pwrite64,fsync,fdatasync", "-o"])
+        .arg(trace)
+        .args(options)
+        .arg(binary("sportello"))
+        .arg("--db")
+        .arg(&install.db)
+        .args(["bundle", "import"])
+        .arg(file)
+        .env("SPORTELLO_OPERATOR", "test")
+        .output()
+        .expect("run strace")
+        .status
+        .success()
+}
+
+fn calls(trace: &Path) -> Vec<Call> {
+    std::fs::read_to_string(trace)
+        .unwrap()
+        .lines()
+        .filter_map(|line| {
+            let rest = line.split_once(' ').map_or(line, |(_, r)| r).trim_start();
+            let (name, args) = rest.split_once('(')?;
+            let file = args.split_once('<')?.1.split_once('>')?.0.to_string();
+            Some(Call {
+                name: name.to_string(),
+                file,
+            })
+        })
+        .collect()
+}
+
+/// Killed at any write of the import's transaction (every record applied, the commit not yet
+/// on disk), the database is as it was and the import then works; killed once the commit is
+/// written, the bundle is wholly applied and a rerun says "already imported".
+#[test]
+fn a_crash_before_the_commit_leaves_the_database_as_it_was() {
+    if !strace_works() {
+        eprintln!("SKIPPED: strace is not available (or ptrace is not allowed) on this machine");
+        return;
+    }
+    let p = pair();
+    p.floridia.add(&fixture_applications()[36..48]);
+    let upload = p.floridia.export().remove(0);
+    let backup = p.capofila.save();
+    let empty = dump_tables(&p.capofila.db, REGISTRY);
+
+    // A clean run, traced: which writes and syncs the import makes, in order.
+    let trace = p.capofila.path("trace.txt");
+    assert!(import_under_strace(&p.capofila, &upload, &trace, &[]));
+    let imported = dump_tables(&p.capofila.db, REGISTRY);
+    assert_eq!(imported["applications"].len(), 12);
+    let calls = calls(&trace);
+    // The first transaction in the log is the import's: frames written, then one sync.
+    let wal = |c: &Call| c.file.ends_with("-wal");
+    let pwrites: Vec<&Call> = calls.iter().filter(|c| c.name == "pwrite64").collect();
+    let first_frame = pwrites
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| wal(c))
+        .nth(1) // the first write to the log is its header
+        .map(|(i, _)| i)
+        .expect("the import writes to the log");
+    let commit_sync = calls
+        .iter()
+        .position(|c| {
+            c.name.contains("sync") && wal(c) && {
+                let written = calls
+                    .iter()
+                    .take_while(|x| !std::ptr::eq(*x, c))
+                    .filter(|x| x.name == "pwrite64" && wal(x))
+                    .count();
+                written > first_frame_count(&pwrites, first_frame)
+            }
+        })
+        .expect("the commit syncs the log");
+    let frames_before_sync = calls[..commit_sync]
+        .iter()
+        .filter(|c| c.name == "pwrite64")
+        .count();
+    let syncs_before_commit = calls[..commit_sync]
+        .iter()
+        .filter(|c| c.name == calls[commit_sync].name)
+        .count();
+    assert!(
+        frames_before_sync > first_frame + 2,
+        "a transaction of several pages"
+    );
+
+    // Killed at the first, a middle and the last write of the transaction (strace counts
+    // calls from 1): nothing applied.
+    let last_frame = frames_before_sync - 1;
+    for k in [first_frame, (first_frame + last_frame) / 2, last_frame] {
+        p.capofila.restore(&backup);
+        let inject = format!("inject=pwrite64:signal=SIGKILL:when={}", k + 1);
+        let ok = import_under_strace(&p.capofila, &upload, &trace, &["-e", &inject]);
+        assert!(!ok, "the import was killed at write {k}");
+        assert_eq!(
+            dump_tables(&p.capofila.db, REGISTRY),
+            empty,
+            "killed at write {k}"
+        );
+        assert!(dump_tables(&p.capofila.db, &["bundles_in"])["bundles_in"].is_empty());
+        let (run, reports) = p.capofila.import(&[&upload]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(reports[0]["outcome"], "applied");
+        assert_eq!(dump_tables(&p.capofila.db, REGISTRY), imported);
+    }
+
+    // Killed at the sync that follows the commit: the transaction is in the log, whole.
+    p.capofila.restore(&backup);
+    let sync = &calls[commit_sync].name;
+    let inject = format!(
+        "inject={sync}:signal=SIGKILL:when={}",
+        syncs_before_commit + 1
+    );
+    assert!(!import_under_strace(
+        &p.capofila,
+        &upload,
+        &trace,
+        &["-e", &inject]
+    ));
+    assert_eq!(dump_tables(&p.capofila.db, REGISTRY), imported);
+    let (run, reports) = p.capofila.import(&[&upload]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(reports[0]["outcome"], "already_imported");
+}
+
+/// How many writes to the log precede `pwrites[first_frame]`, that one included.
+fn first_frame_count(pwrites: &[&Call], first_frame: usize) -> usize {
+    pwrites[..=first_frame]
+        .iter()
+        .filter(|c| c.file.ends_with("-wal"))
+        .count()
+}
