@@ -590,48 +590,42 @@ fn a_crash_before_the_commit_leaves_the_database_as_it_was() {
     let imported = dump_tables(&p.capofila.db, REGISTRY);
     assert_eq!(imported["applications"].len(), 12);
     let calls = calls(&trace);
-    // The first transaction in the log is the import's: frames written, then one sync.
-    let wal = |c: &Call| c.file.ends_with("-wal");
-    let pwrites: Vec<&Call> = calls.iter().filter(|c| c.name == "pwrite64").collect();
-    let first_frame = pwrites
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| wal(c))
-        .nth(1) // the first write to the log is its header
-        .map(|(i, _)| i)
-        .expect("the import writes to the log");
-    let commit_sync = calls
-        .iter()
-        .position(|c| {
-            c.name.contains("sync") && wal(c) && {
-                let written = calls
-                    .iter()
-                    .take_while(|x| !std::ptr::eq(*x, c))
-                    .filter(|x| x.name == "pwrite64" && wal(x))
-                    .count();
-                written > first_frame_count(&pwrites, first_frame)
+    // The first transaction in the log is the import's: the log's header (synced), the
+    // transaction's frames, then the sync that makes the commit durable.
+    let is_wal = |c: &Call| c.file.ends_with("-wal");
+    let (mut pwrites, mut wal_writes, mut first_frame) = (0, 0, 0);
+    let mut commit_sync = None;
+    for (i, c) in calls.iter().enumerate() {
+        if c.name == "pwrite64" {
+            pwrites += 1;
+            if is_wal(c) {
+                wal_writes += 1;
+                if wal_writes == 2 {
+                    first_frame = pwrites;
+                }
             }
-        })
-        .expect("the commit syncs the log");
-    let frames_before_sync = calls[..commit_sync]
+        } else if is_wal(c) && wal_writes >= 2 {
+            commit_sync = Some(i);
+            break;
+        }
+    }
+    let commit_sync = commit_sync.expect("the import commits to the log");
+    let last_frame = pwrites;
+    let sync = &calls[commit_sync].name;
+    let syncs = calls[..=commit_sync]
         .iter()
-        .filter(|c| c.name == "pwrite64")
-        .count();
-    let syncs_before_commit = calls[..commit_sync]
-        .iter()
-        .filter(|c| c.name == calls[commit_sync].name)
+        .filter(|c| &c.name == sync)
         .count();
     assert!(
-        frames_before_sync > first_frame + 2,
+        last_frame > first_frame + 4,
         "a transaction of several pages"
     );
 
     // Killed at the first, a middle and the last write of the transaction (strace counts
-    // calls from 1): nothing applied.
-    let last_frame = frames_before_sync - 1;
+    // calls from 1): nothing applied, and the import then works.
     for k in [first_frame, (first_frame + last_frame) / 2, last_frame] {
         p.capofila.restore(&backup);
-        let inject = format!("inject=pwrite64:signal=SIGKILL:when={}", k + 1);
+        let inject = format!("inject=pwrite64:signal=SIGKILL:when={k}");
         let ok = import_under_strace(&p.capofila, &upload, &trace, &["-e", &inject]);
         assert!(!ok, "the import was killed at write {k}");
         assert_eq!(
@@ -648,11 +642,7 @@ fn a_crash_before_the_commit_leaves_the_database_as_it_was() {
 
     // Killed at the sync that follows the commit: the transaction is in the log, whole.
     p.capofila.restore(&backup);
-    let sync = &calls[commit_sync].name;
-    let inject = format!(
-        "inject={sync}:signal=SIGKILL:when={}",
-        syncs_before_commit + 1
-    );
+    let inject = format!("inject={sync}:signal=SIGKILL:when={syncs}");
     assert!(!import_under_strace(
         &p.capofila,
         &upload,
@@ -663,12 +653,4 @@ fn a_crash_before_the_commit_leaves_the_database_as_it_was() {
     let (run, reports) = p.capofila.import(&[&upload]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(reports[0]["outcome"], "already_imported");
-}
-
-/// How many writes to the log precede `pwrites[first_frame]`, that one included.
-fn first_frame_count(pwrites: &[&Call], first_frame: usize) -> usize {
-    pwrites[..=first_frame]
-        .iter()
-        .filter(|c| c.file.ends_with("-wal"))
-        .count()
 }

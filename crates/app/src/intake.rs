@@ -146,7 +146,9 @@ pub(crate) fn refused(problems: Vec<Problem>) -> AppError {
 impl Sportello {
     /// Checks a form as the operator types it: nothing is stored.
     pub fn check_form(&self, form: &ApplicationForm) -> FormCheck {
-        self.check_parsed(form, "domanda", Naming::Json, now())
+        let mut form = form.clone();
+        form.declaration.normalize();
+        self.check_parsed(&form, "domanda", Naming::Json, now())
     }
 
     fn check_parsed(

@@ -1,6 +1,7 @@
 //! The use cases: one function per user action. The CLI and the desktop app call only this.
 
 mod bandi;
+mod codice_fiscale;
 mod csv_import;
 mod duplicates;
 mod enrolment;
@@ -10,6 +11,7 @@ mod fields;
 mod files;
 mod intake;
 mod keys;
+mod overview;
 mod printing;
 mod publish;
 mod ranking;
@@ -22,12 +24,14 @@ use sportello_domain::District;
 use sportello_store::{Install, Store};
 
 pub use bandi::BandoImported;
+pub use codice_fiscale::CodiceFiscaleInfo;
 pub use csv_import::parse_csv;
 pub use duplicates::{DuplicateApplication, DuplicateGroup};
 pub use enrolment::Accepted;
 pub use error::{AppError, Problem, Result};
 pub use exchange::{ImportReport, Inspection};
 pub use intake::{Batch, Filed, FormCheck, Parsed, parse_json_forms};
+pub use overview::{BandoStatus, Overview};
 pub use printing::RankingPaper;
 pub use publish::{PublishedRanking, PublishedRow, Stage};
 pub use sportello_store::{Actor, ApplicationFilter, FiledApplication};

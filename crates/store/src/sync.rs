@@ -618,3 +618,14 @@ fn to_sql(v: &Value) -> Option<SqlValue> {
         Value::Array(_) | Value::Object(_) => return None,
     })
 }
+
+impl Store {
+    /// Own applications changed since the version the capofila acknowledged.
+    pub fn applications_changed_since(&self, owner: &str, after: i64) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM applications WHERE owner = ?1 AND version > ?2",
+            params![owner, after],
+            |r| r.get(0),
+        )?)
+    }
+}

@@ -1,0 +1,81 @@
+//! The home screen: what needs the operator's attention.
+
+use serde::Serialize;
+use sportello_store::{BundleOut, ImportLogEntry};
+use sportello_sync::Role;
+
+use crate::publish::Stage;
+use crate::{Result, Sportello};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Overview {
+    pub install: crate::InstallInfo,
+    pub fingerprint: String,
+    /// Applications recorded here.
+    pub applications: usize,
+    /// Own applications the capofila has not acknowledged yet (a comune's to-do).
+    pub unsent_applications: i64,
+    /// Comuni whose keys the capofila trusts; at a comune, whether the capofila's key is known.
+    pub enrolled_comuni: Vec<String>,
+    pub capofila_trusted: bool,
+    pub last_export: Option<BundleOut>,
+    pub last_import: Option<ImportLogEntry>,
+    pub bandi: Vec<BandoStatus>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BandoStatus {
+    pub id: String,
+    pub title: String,
+    pub opens: String,
+    pub closes: String,
+    /// Latest published ranking: its number and stage, if any.
+    pub ranking_number: Option<i64>,
+    pub ranking_stage: Option<Stage>,
+    pub ranking_published_at: Option<String>,
+}
+
+impl Sportello {
+    pub fn overview(&self) -> Result<Overview> {
+        let trust = self.trust_list()?;
+        let capofila = &self.install.district.capofila;
+        let acked = self.store.peer(capofila)?.acked_version;
+        let mut bandi = Vec::new();
+        for b in self.bandi()? {
+            let latest = self.latest_ranking(&b.id)?;
+            bandi.push(BandoStatus {
+                opens: b.opens.to_string(),
+                closes: b.closes.to_string(),
+                ranking_number: latest.as_ref().map(|r| r.number),
+                ranking_stage: latest.as_ref().map(|r| r.stage),
+                ranking_published_at: latest.map(|r| r.published_at),
+                id: b.id,
+                title: b.title,
+            });
+        }
+        Ok(Overview {
+            install: self.install_info(),
+            fingerprint: self.key_fingerprint()?,
+            applications: self
+                .store
+                .applications(&sportello_store::ApplicationFilter::default())?
+                .len(),
+            unsent_applications: if self.install.is_capofila() {
+                0
+            } else {
+                self.store
+                    .applications_changed_since(&self.install.comune, acked)?
+            },
+            enrolled_comuni: trust
+                .entries()
+                .iter()
+                .filter(|e| e.role == Role::Comune && e.comune != self.install.comune)
+                .map(|e| e.comune.clone())
+                .collect(),
+            capofila_trusted: trust.capofila().is_some(),
+            last_export: self.store.bundles_out(1)?.into_iter().next(),
+            last_import: self.store.import_log(1)?.into_iter().next(),
+            bandi,
+        })
+    }
+}
