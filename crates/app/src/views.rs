@@ -56,6 +56,32 @@ impl Sportello {
             .map_or_else(|| istat.to_string(), |c| c.name.clone())
     }
 
+    /// Applications whose applicant's name, codice fiscale, application code or case number
+    /// contains `text` (any case), within the filter.
+    pub fn search_applications(
+        &self,
+        filter: &ApplicationFilter,
+        text: &str,
+    ) -> Result<Vec<ApplicationView>> {
+        let needle = text.trim().to_lowercase();
+        let mut list = self.list_applications(filter)?;
+        if !needle.is_empty() {
+            list.retain(|a| {
+                let p = &a.declaration.applicant.person;
+                [
+                    format!("{} {}", p.surname, p.name),
+                    format!("{} {}", p.name, p.surname),
+                    p.codice_fiscale.clone(),
+                    a.application_code.clone(),
+                    a.case_number.clone(),
+                ]
+                .iter()
+                .any(|field| field.to_lowercase().contains(&needle))
+            });
+        }
+        Ok(list)
+    }
+
     pub fn list_applications(&self, filter: &ApplicationFilter) -> Result<Vec<ApplicationView>> {
         let outcomes = self.published_outcomes()?;
         Ok(self
