@@ -24,9 +24,10 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 # Build needs (webkit2gtk, appindicator, rsvg, xdo, ssl), test needs (WebKitWebDriver, Xvfb,
 # xauth), and file for the bundler.
+# (build-essential and pkg-config come with base_ensure.)
 DESKTOP_PACKAGES=(
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev libssl-dev
-  build-essential pkg-config file webkit2gtk-driver xvfb xauth
+  file webkit2gtk-driver xvfb xauth
 )
 
 node_ensure() {

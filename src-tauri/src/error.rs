@@ -1,26 +1,32 @@
-//! The one error shape that reaches the window: `{code, message, field?}`. The UI branches on the
-//! stable `code`, shows the Italian `message`, and puts it next to `field` when there is one.
+//! The one error shape that reaches the window: `{code, message, field?, problems?}`. The UI
+//! branches on the stable `code`, shows the Italian `message` next to the action (or next to
+//! `field`), and for refused input shows each of `problems` next to its own field.
 
 use serde::Serialize;
+use sportello_app::{AppError, Problem};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{message}")]
 pub struct CommandError {
     /// Stable, machine-readable: the UI never matches on the message.
-    pub code: &'static str,
+    pub code: String,
     /// Italian, says what happened and what to do.
     pub message: String,
     /// The form field the error concerns, in the UI's naming.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// For refused input: every problem found, each with its record and field.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Problem>,
 }
 
 impl CommandError {
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: &str, message: impl Into<String>) -> Self {
         Self {
-            code,
+            code: code.to_string(),
             message: message.into(),
             field: None,
+            problems: Vec::new(),
         }
     }
 
@@ -31,13 +37,24 @@ impl CommandError {
     }
 }
 
+impl From<AppError> for CommandError {
+    fn from(err: AppError) -> Self {
+        Self {
+            code: err.code,
+            message: err.message,
+            field: None,
+            problems: err.problems,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
     #[test]
-    fn serializes_without_field_when_there_is_none() {
+    fn serializes_only_code_and_message_when_that_is_all() {
         let err = CommandError::new("db_unreadable", "Archivio non leggibile.");
         assert_eq!(
             serde_json::to_value(&err).unwrap(),
@@ -47,15 +64,34 @@ mod tests {
 
     #[test]
     fn serializes_the_field_it_concerns() {
-        let err = CommandError::new("invalid_codice_fiscale", "Codice fiscale non valido.")
-            .on_field("codiceFiscale");
+        let err =
+            CommandError::new("export_dir_missing", "La cartella non esiste.").on_field("cartella");
         assert_eq!(
             serde_json::to_value(&err).unwrap(),
             json!({
-                "code": "invalid_codice_fiscale",
-                "message": "Codice fiscale non valido.",
-                "field": "codiceFiscale"
+                "code": "export_dir_missing",
+                "message": "La cartella non esiste.",
+                "field": "cartella"
             })
+        );
+    }
+
+    #[test]
+    fn keeps_code_message_and_every_problem_of_an_app_error() {
+        let problem = Problem {
+            record: "domanda 1".into(),
+            field: "applicant.codice_fiscale".into(),
+            code: "codice_fiscale_invalid".into(),
+            message: "codice fiscale non valido".into(),
+        };
+        let app = AppError::refused("domanda rifiutata", vec![problem.clone()]);
+        let err = CommandError::from(app);
+        assert_eq!(err.code, "input_refused");
+        assert_eq!(err.message, "domanda rifiutata");
+        assert_eq!(err.problems, vec![problem]);
+        assert_eq!(
+            serde_json::to_value(&err).unwrap()["problems"][0]["field"],
+            "applicant.codice_fiscale"
         );
     }
 }

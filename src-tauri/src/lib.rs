@@ -29,7 +29,7 @@ pub fn run() -> ExitCode {
 
     let outcome = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(DesktopState::new(db_path))
+        .manage(DesktopState::new(db_path, state::operator_from_env()))
         .invoke_handler(tauri::generate_handler![commands::info::app_info])
         .run(tauri::generate_context!());
     match outcome {

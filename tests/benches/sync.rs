@@ -1,1 +1,460 @@
-fn main() {}
+//! Sync at district scale (issue 3): 100 upload bundles totalling 100,000 applications
+//! imported and merged at the capofila, next to a plain bulk INSERT of the same rows into the
+//! same schema in one transaction (the floor), measured in the same run; and the export of
+//! 10,000 changed applications at a comune.
+//!
+//! Targets: import + merge ≤ 2× the floor and ≤ 300 MB peak RSS; export ≤ 1 s.
+//!
+//! `cargo bench -p sportello-tests --bench sync`. The set-up makes a synthetic district of a
+//! capofila and 100 comuni with real installs (keys, enrolment, district file) through
+//! `sportello_app`; each comune files 1,000 applications through the store
+//! (`Store::file_applications`, skipping the form checks, which are not what is measured) and
+//! exports one upload bundle. Each measured phase then runs in its own child process on a fresh
+//! copy of the capofila's database, so its peak memory (VmHWM) is its own.
+//! `SPORTELLO_BENCH_RUNS` (default 3) sets how many times each phase runs; the median is
+//! reported. `SPORTELLO_BENCH_DIR` keeps the set-up in that folder and reuses it next time.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, FixedOffset};
+use rusqlite::types::Value as SqlValue;
+use serde_json::{Value, json};
+use sportello_app::{Actor, Sportello};
+use sportello_domain::ApplicationForm;
+use sportello_store::{NewApplication, Record, Store};
+use sportello_sync::{InstallKeys, Receiver, TrustList, inspect, open, verify};
+
+const COMUNI: usize = 100;
+const PER_COMUNE: usize = 1_000;
+const EXPORTED: usize = 10_000;
+const BANDO: &str = "BENCH-1";
+const CAPOFILA: &str = "990000";
+const IMPORT_FACTOR_TARGET: f64 = 2.0;
+const IMPORT_RSS_TARGET_MB: f64 = 300.0;
+const EXPORT_TARGET: Duration = Duration::from_secs(1);
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--phase") {
+        let result = match args[i + 1].as_str() {
+            "floor" => floor(Path::new(&args[i + 2])),
+            "import" => import(Path::new(&args[i + 2])),
+            "export" => export(Path::new(&args[i + 2])),
+            other => panic!("unknown phase {other}"),
+        };
+        println!("{result}");
+        return;
+    }
+    let runs: usize = std::env::var("SPORTELLO_BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(3);
+
+    // A kept folder (`SPORTELLO_BENCH_DIR`) is set up once and reused, e.g. for profiling one
+    // phase: `perf record -g target/release/deps/sync-… --phase import $SPORTELLO_BENCH_DIR`.
+    let temp = tempfile::tempdir().expect("work folder");
+    let work =
+        std::env::var_os("SPORTELLO_BENCH_DIR").map_or(temp.path().to_path_buf(), PathBuf::from);
+    if work.join("bundles").exists() {
+        println!("set-up: reusing {}", work.display());
+    } else {
+        let started = Instant::now();
+        setup(&work);
+        println!(
+            "set-up: {COMUNI} comuni × {PER_COMUNE} applications filed and exported in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let work = work.as_path();
+
+    let floor = median_of(runs, "floor", work);
+    let import = median_of(runs, "import", work);
+    let export = median_of(runs, "export", work);
+
+    let secs = |v: &Value| v["seconds"].as_f64().expect("seconds");
+    let rss = |v: &Value| v["peak_rss_mb"].as_f64().expect("peak");
+    let factor = secs(&import) / secs(&floor);
+    println!();
+    println!(
+        "records: {} rows in {} bundles ({:.1} MB of bundles)",
+        import["records"], import["bundles"], import["bundle_mb"]
+    );
+    println!(
+        "floor  (bulk INSERT, one transaction): {:>7.2} s  peak RSS {:>6.1} MB",
+        secs(&floor),
+        rss(&floor)
+    );
+    println!(
+        "import + merge (100 bundles):          {:>7.2} s  peak RSS {:>6.1} MB  = {factor:.2}× the floor \
+         (target ≤ {IMPORT_FACTOR_TARGET}×, ≤ {IMPORT_RSS_TARGET_MB} MB)",
+        secs(&import),
+        rss(&import)
+    );
+    println!(
+        "export of {EXPORTED} changed applications:  {:>7.3} s  peak RSS {:>6.1} MB  ({} records, {:.1} MB; target ≤ {:?})",
+        secs(&export),
+        rss(&export),
+        export["records"],
+        export["bundle_mb"],
+        EXPORT_TARGET
+    );
+    let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
+    println!(
+        "targets: import time {}, import memory {}, export time {}",
+        verdict(factor <= IMPORT_FACTOR_TARGET),
+        verdict(rss(&import) <= IMPORT_RSS_TARGET_MB),
+        verdict(secs(&export) <= EXPORT_TARGET.as_secs_f64())
+    );
+}
+
+/// Runs a phase `runs` times in child processes; returns the run with the median time.
+fn median_of(runs: usize, phase: &str, work: &Path) -> Value {
+    let mut results: Vec<Value> = (0..runs.max(1))
+        .map(|_| {
+            let out = Command::new(std::env::current_exe().expect("bench executable"))
+                .args(["--phase", phase])
+                .arg(work)
+                .output()
+                .expect("run phase");
+            assert!(
+                out.status.success(),
+                "phase {phase} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let text = String::from_utf8_lossy(&out.stdout);
+            let result: Value = serde_json::from_str(text.trim()).expect("phase result");
+            println!("  {phase}: {result}");
+            result
+        })
+        .collect();
+    results.sort_by(|a, b| {
+        a["seconds"]
+            .as_f64()
+            .partial_cmp(&b["seconds"].as_f64())
+            .unwrap()
+    });
+    results.swap_remove(results.len() / 2)
+}
+
+// ---- Set-up --------------------------------------------------------------------------------
+
+fn actor() -> Actor {
+    Actor("benchmark".into())
+}
+
+fn comune_code(i: usize) -> String {
+    format!("99{i:04}")
+}
+
+fn district_toml() -> String {
+    let mut toml = format!(
+        "id = \"B01\"\nname = \"Distretto di prova (benchmark)\"\ncapofila = \"{CAPOFILA}\"\n"
+    );
+    for i in 0..=COMUNI {
+        toml += &format!(
+            "[[comuni]]\nistat = \"{}\"\nname = \"Comune {i}\"\nbelfiore = \"Y{i:03}\"\n",
+            comune_code(i)
+        );
+    }
+    toml
+}
+
+fn bando_toml() -> String {
+    let mut toml = format!(
+        "id = \"{BANDO}\"\ntitle = \"Bando di prova\"\nopens = 2026-01-10\ncloses = 2026-03-31\n[places]\n"
+    );
+    for i in 0..=COMUNI {
+        toml += &format!("\"{}\" = 5\n", comune_code(i));
+    }
+    toml
+}
+
+/// Applications for comune `c`: the fixture's synthetic forms, cycled, each with its own
+/// codici fiscali (unique in the district; the store does not check them).
+fn applications(c: usize, n: usize) -> Vec<NewApplication> {
+    let text = std::fs::read_to_string(sportello_tests::fixture("applications.json")).unwrap();
+    let forms: Vec<ApplicationForm> = serde_json::from_str(&text).expect("fixture forms");
+    (0..n)
+        .map(|j| {
+            let form = &forms[(c * 7 + j) % forms.len()];
+            let mut declaration = form.declaration.clone();
+            declaration.applicant.person.codice_fiscale = format!("BNC{c:03}{j:06}0000");
+            for (m, member) in declaration.household.iter_mut().enumerate() {
+                member.person.codice_fiscale = format!("BNC{c:03}{j:06}{:04}", m + 1);
+            }
+            NewApplication {
+                bando: BANDO.into(),
+                filed_at: form.filed_at.expect("fixture forms carry a filing time"),
+                declaration,
+                override_note: None,
+                protocol_number: None,
+            }
+        })
+        .collect()
+}
+
+fn now() -> DateTime<FixedOffset> {
+    sportello_app::now()
+}
+
+/// The installs, the 100 upload bundles, and a comune with 10,000 unexported applications.
+fn setup(work: &Path) {
+    let district = district_toml();
+    let db = |name: &str| work.join(name).join("sportello.db");
+    let mut capofila = Sportello::init(&db("capofila"), &district, CAPOFILA, actor()).unwrap();
+    capofila.import_bando(&bando_toml()).unwrap();
+    let files = work.join("files");
+    let comuni: Vec<String> = (1..=COMUNI).map(comune_code).collect();
+    for code in &comuni {
+        let comune = Sportello::init(&db(code), &district, code, actor()).unwrap();
+        let file = comune.enrol_export(&files).unwrap();
+        capofila
+            .enrol_accept(&file, &comune.key_fingerprint().unwrap())
+            .unwrap();
+    }
+    let district_file = capofila.district_export(&files).unwrap();
+    let fingerprint = capofila.key_fingerprint().unwrap();
+    drop(capofila);
+
+    let bundles = work.join("bundles");
+    let mut codes = std::collections::HashSet::new();
+    for (c, code) in comuni.iter().enumerate() {
+        let mut comune = Sportello::open(&db(code), actor()).unwrap();
+        comune
+            .district_accept(&district_file, &fingerprint)
+            .unwrap();
+        drop(comune);
+        let mut store = Store::open(&db(code)).unwrap();
+        let filed = store
+            .file_applications(&applications(c, PER_COMUNE), now(), &actor())
+            .unwrap();
+        // Application codes are random (40 bits) and unique per install only: among 100,000
+        // a collision between two comuni has a chance of about 1 in 200, and the capofila
+        // refuses the second bundle. Re-code such an application before it is exported.
+        for (j, f) in filed.iter().enumerate() {
+            if !codes.insert(f.application_code.clone()) {
+                let fresh = format!("Z{c:03}-{j:04}");
+                println!(
+                    "set-up: code {} drawn twice, re-coded {fresh}",
+                    f.application_code
+                );
+                store
+                    .connection()
+                    .execute(
+                        "UPDATE applications SET application_code = ?1 WHERE id = ?2",
+                        [&fresh, &f.id.to_string()],
+                    )
+                    .unwrap();
+                codes.insert(fresh);
+            }
+        }
+        drop(store);
+        let written = Sportello::open(&db(code), actor())
+            .unwrap()
+            .bundle_export(&bundles)
+            .unwrap();
+        assert_eq!(written.len(), 1);
+    }
+
+    // The exporting comune: the first comune's twin, with 10,000 applications never sent.
+    let exporting = db("export");
+    let mut comune = Sportello::init(&exporting, &district, &comuni[0], actor()).unwrap();
+    comune
+        .district_accept(&district_file, &fingerprint)
+        .unwrap();
+    drop(comune);
+    Store::open(&exporting)
+        .unwrap()
+        .file_applications(&applications(COMUNI, EXPORTED), now(), &actor())
+        .unwrap();
+}
+
+/// A fresh copy of an install (database and keys) under `work/<name>`.
+fn fresh_copy(work: &Path, from: &str, name: &str) -> PathBuf {
+    let dir = work.join(name);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    std::fs::create_dir_all(&dir).unwrap();
+    let to = dir.join("sportello.db");
+    for suffix in ["", "-wal", ".keys"] {
+        let src = PathBuf::from(format!("{}/{from}/sportello.db{suffix}", work.display()));
+        if src.exists() {
+            std::fs::copy(&src, format!("{}{suffix}", to.display())).unwrap();
+        }
+    }
+    to
+}
+
+fn bundle_files(work: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(work.join("bundles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), COMUNI);
+    files
+}
+
+fn megabytes(files: &[PathBuf]) -> f64 {
+    files
+        .iter()
+        .map(|f| std::fs::metadata(f).unwrap().len())
+        .sum::<u64>() as f64
+        / 1e6
+}
+
+/// Peak resident set size of this process so far, in MB (VmHWM).
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .expect("VmHWM")
+        / 1024.0
+}
+
+fn count(db: &Path, table: &str) -> i64 {
+    Store::open(db)
+        .unwrap()
+        .connection()
+        .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
+}
+
+// ---- Phases (each in its own process) ------------------------------------------------------
+
+/// The floor: the same rows, inserted into the same schema (a copy of the capofila's
+/// database, same pragmas) in one transaction with one prepared statement per table. Reading
+/// and decrypting the bundles is not timed.
+fn floor(work: &Path) -> Value {
+    let db = fresh_copy(work, "capofila", "floor");
+    let files = bundle_files(work);
+    let keys = InstallKeys::from_secret_text(
+        &std::fs::read_to_string(format!("{}.keys", db.display())).unwrap(),
+    )
+    .unwrap();
+    let mut store = Store::open(&db).unwrap();
+    let trust = TrustList::from_json(&store.setting("trust_list").unwrap().unwrap()).unwrap();
+    let receiver = Receiver::new("B01", CAPOFILA, &keys);
+    let mut inserting = Duration::ZERO;
+    let mut records = 0usize;
+    let mut sql: HashMap<String, String> = HashMap::new();
+    let tx = store.connection_mut().transaction().unwrap();
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        let inspected = inspect(&bytes).unwrap();
+        let verified = verify(&inspected, &trust, &receiver).unwrap();
+        let rows: Vec<(String, Vec<SqlValue>)> = open(&verified, &keys)
+            .unwrap()
+            .into_iter()
+            .map(|v| {
+                let r: Record = serde_json::from_value(v).unwrap();
+                let Value::Object(body) = &r.body else {
+                    panic!("record body")
+                };
+                let statement = sql.entry(r.table.clone()).or_insert_with(|| {
+                    let mut names = vec!["id", "owner", "version", "content_hash", "deleted"];
+                    names.extend(body.keys().map(String::as_str));
+                    let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+                    format!(
+                        "INSERT INTO {} ({}) VALUES ({})",
+                        r.table,
+                        names.join(", "),
+                        marks.join(", ")
+                    )
+                });
+                let mut values = vec![
+                    SqlValue::Text(r.meta.id.to_string()),
+                    SqlValue::Text(r.meta.owner.clone()),
+                    SqlValue::Integer(r.meta.version),
+                    SqlValue::Text(r.meta.content_hash.clone()),
+                    SqlValue::Integer(i64::from(r.meta.deleted)),
+                ];
+                values.extend(body.values().map(to_sql));
+                (statement.clone(), values)
+            })
+            .collect();
+        records += rows.len();
+        let started = Instant::now();
+        for (statement, values) in rows {
+            tx.prepare_cached(&statement)
+                .unwrap()
+                .execute(rusqlite::params_from_iter(values))
+                .unwrap();
+        }
+        inserting += started.elapsed();
+    }
+    let started = Instant::now();
+    tx.commit().unwrap();
+    inserting += started.elapsed();
+    drop(store);
+    assert_eq!(count(&db, "applications"), (COMUNI * PER_COMUNE) as i64);
+    json!({
+        "seconds": inserting.as_secs_f64(),
+        "records": records,
+        "peak_rss_mb": peak_rss_mb(),
+    })
+}
+
+fn to_sql(v: &Value) -> SqlValue {
+    match v {
+        Value::Null => SqlValue::Null,
+        Value::Bool(b) => SqlValue::Integer(i64::from(*b)),
+        Value::Number(n) => n
+            .as_i64()
+            .map_or_else(|| SqlValue::Real(n.as_f64().unwrap()), SqlValue::Integer),
+        Value::String(s) => SqlValue::Text(s.clone()),
+        other => panic!("not a column value: {other}"),
+    }
+}
+
+/// Import and merge, as `sportello bundle import FILE...` does it: every check, one
+/// transaction per bundle, the import log.
+fn import(work: &Path) -> Value {
+    let db = fresh_copy(work, "capofila", "import");
+    let files = bundle_files(work);
+    let rss_before = peak_rss_mb();
+    let mut capofila = Sportello::open(&db, actor()).unwrap();
+    let started = Instant::now();
+    let reports = capofila.bundle_import(&files);
+    let seconds = started.elapsed().as_secs_f64();
+    let peak = peak_rss_mb();
+    drop(capofila);
+    let mut records = 0u64;
+    for r in &reports {
+        assert!(r.error.is_none(), "{}: {:?}", r.file, r.error);
+        assert_eq!(r.outcome, "applied");
+        records += u64::from(r.summary.as_ref().unwrap().total().new);
+    }
+    assert_eq!(count(&db, "applications"), (COMUNI * PER_COMUNE) as i64);
+    json!({
+        "seconds": seconds,
+        "bundles": files.len(),
+        "records": records,
+        "bundle_mb": megabytes(&files),
+        "rss_before_mb": rss_before,
+        "peak_rss_mb": peak,
+    })
+}
+
+/// `bundle export` at a comune holding 10,000 applications the capofila has not acknowledged.
+fn export(work: &Path) -> Value {
+    let db = fresh_copy(work, "export", "exporting");
+    let out = work.join("exporting").join("out");
+    let mut comune = Sportello::open(&db, actor()).unwrap();
+    let started = Instant::now();
+    let files = comune.bundle_export(&out).unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+    let records = comune.exports(1).unwrap()[0].records;
+    json!({
+        "seconds": seconds,
+        "records": records,
+        "bundle_mb": megabytes(&files),
+        "peak_rss_mb": peak_rss_mb(),
+    })
+}

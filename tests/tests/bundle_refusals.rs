@@ -86,7 +86,7 @@ fn last_logged(install: &Install) -> (String, String, Option<String>) {
 
 /// Imports `file` at `install` and checks it is refused with `code` and a message containing
 /// `says`, quarantined with its reason, logged, and that nothing else changed.
-fn assert_refused(install: &Install, file: &Path, code: &str, says: &str) {
+fn assert_refused(install: &Install, file: &Path, code: &str, says: &str) -> String {
     let was = before(install);
     let run = install.run(&["bundle", "import", arg(file)]);
     assert_eq!(
@@ -137,6 +137,7 @@ fn assert_refused(install: &Install, file: &Path, code: &str, says: &str) {
         last_logged(install),
         (name, "refused".to_string(), Some(code.to_string()))
     );
+    run.stderr
 }
 
 /// Writes `bytes` as a file next to `like`, under `name`.
@@ -171,10 +172,10 @@ fn a_file_that_is_not_a_bundle_is_refused() {
         "not_a_bundle",
         "non è un file di Sportello",
     );
-    let empty = p.capofila.write("vuoto.sportello", "");
+    let short = p.capofila.write("breve.sportello", "ciao");
     assert_refused(
         &p.capofila,
-        &empty,
+        &short,
         "not_a_bundle",
         "non è un file di Sportello",
     );
@@ -207,6 +208,11 @@ fn a_truncated_bundle_is_refused() {
     }
     let broken = fixture("bundles/broken-truncated.sportello");
     assert_refused(&p.capofila, &broken, "truncated", "troncato");
+    // An empty file, or the first bytes of the magic: a copy that stopped early.
+    let empty = p.capofila.write("vuoto.sportello", "");
+    assert_refused(&p.capofila, &empty, "truncated", "troncato");
+    let start = write_beside(&p.capofila, "inizio.sportello", &bytes[..6]);
+    assert_refused(&p.capofila, &start, "truncated", "troncato");
 }
 
 #[test]
@@ -245,7 +251,7 @@ fn a_bundle_of_another_district_is_refused() {
 
 #[test]
 fn a_bundle_signed_by_a_comune_never_enrolled_is_refused() {
-    let (p, _) = pair_with_history();
+    let (p, second) = pair_with_history();
     // Palazzolo Acreide took the district file but the capofila never accepted its enrolment.
     let palazzolo = Install::init(DISTRICT, "089015");
     distribute(&p.capofila, &[&palazzolo]);
@@ -258,7 +264,6 @@ fn a_bundle_signed_by_a_comune_never_enrolled_is_refused() {
         "non risulta autorizzata",
     );
     // A comune's upload at another comune: that comune trusts only the capofila.
-    let (_, second) = pair_with_history();
     assert_refused(&p.priolo, &second, "unknown_key", "non risulta autorizzata");
 }
 
@@ -474,24 +479,137 @@ fn invalid_records_are_refused() {
     dangling["body"]["application_code"] = "ZZZZ-ZZZZ".into();
     dangling["body"]["case_seq"] = 99.into();
     let cases = [
-        ("not a record", json!({"hello": "world"})),
-        ("unknown field", unknown_field),
-        ("missing field", missing_field),
-        ("value out of range", bad_value),
-        ("table not sent by a comune", ranking),
-        ("reference to a missing person", dangling),
+        (
+            "not a record",
+            json!({"hello": "world"}),
+            "missing field `table`",
+        ),
+        ("unknown field", unknown_field, "campo sconosciuto \"iban\""),
+        ("missing field", missing_field, "persons.surname"),
+        (
+            "value out of range",
+            bad_value,
+            "persons/01960000-0000-7000-8000-000000000002",
+        ),
+        (
+            "table not sent by a comune",
+            ranking,
+            "tabella \"rankings\" non ammessa",
+        ),
+        (
+            "reference to a missing person",
+            dangling,
+            "riferimenti mancanti",
+        ),
     ];
-    for (what, record) in cases {
+    for (what, record, detail) in cases {
         // Floridia's good records first: the bundle applies whole or not at all.
         let mut records = own.clone();
         records.push(record);
         let file = craft_upload(&p, 1, &records);
         let was = dump_tables(&p.capofila.db, REGISTRY);
-        assert_refused(&p.capofila, &file, "invalid_record", "dato non valido");
+        let stderr = assert_refused(&p.capofila, &file, "invalid_record", "dato non valido");
+        assert!(stderr.contains(detail), "{what}: {stderr}");
         assert_eq!(dump_tables(&p.capofila.db, REGISTRY), was, "{what}");
     }
     let real = p.floridia.export().remove(0);
     p.capofila.ok(&["bundle", "import", arg(&real)]);
+}
+
+/// A record the capofila holds for Priolo, sent again by Floridia under Floridia's name with a
+/// higher version: the held row's owner decides, so it is refused and Priolo's data stays.
+#[test]
+fn a_record_held_for_another_comune_cannot_be_taken_over() {
+    let p = pair();
+    let items = fixture_applications();
+    p.priolo.add(&items[10..11]);
+    let priolo_upload = p.priolo.export().remove(0);
+    p.capofila.ok(&["bundle", "import", arg(&priolo_upload)]);
+    p.floridia.add(&items[0..1]);
+
+    let store = sportello_store::Store::open(&p.priolo.db).unwrap();
+    let priolo_records = store
+        .records_since(sportello_store::UPLOAD_TABLES, PRIOLO, 0)
+        .unwrap();
+    drop(store);
+    for table in ["persons", "applications"] {
+        let held = priolo_records.iter().find(|r| r.table == table).unwrap();
+        let mut taken = serde_json::to_value(held).unwrap();
+        taken["owner"] = FLORIDIA.into();
+        taken["version"] = (held.meta.version + 100).into();
+        if table == "applications" {
+            taken["body"]["comune"] = FLORIDIA.into();
+        } else {
+            taken["body"]["surname"] = "Altro".into();
+        }
+        let mut records = floridia_records(&p);
+        records.push(taken);
+        let file = craft_upload(&p, 1, &records);
+        assert_refused(
+            &p.capofila,
+            &file,
+            "record_not_owned",
+            "appartiene al comune 089021",
+        );
+    }
+    let list = p.capofila.json(&["application", "list"]);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["comune"], PRIOLO);
+}
+
+/// Records that fit the tables but not the domain (an ISEE that is not an amount, a filing time
+/// that is not a time) would make every later reading of the registry fail: they must be
+/// refused like any invalid record.
+#[test]
+fn records_the_registry_cannot_read_are_refused() {
+    let p = pair();
+    p.floridia.add(&fixture_applications()[0..2]);
+    let own = floridia_records(&p);
+    let edits: [(&str, &str, &str); 3] = [
+        ("applications", "isee_value", "molto basso"),
+        ("applications", "filed_at", "ieri mattina"),
+        ("persons", "birth_date", "1980-13-45"),
+    ];
+    for (table, field, value) in edits {
+        let mut records = own.clone();
+        let record = records.iter_mut().find(|r| r["table"] == table).unwrap();
+        record["body"][field] = value.into();
+        let file = craft_upload(&p, 1, &records);
+        assert_refused(&p.capofila, &file, "invalid_record", "dato non valido");
+        // The registry stays readable.
+        p.capofila.ok(&["application", "list"]);
+        p.capofila
+            .ok(&["ranking", "compute", "--bando", "SC-2026-1"]);
+    }
+}
+
+#[test]
+fn refused_files_with_the_same_name_are_all_kept_in_quarantine() {
+    let (p, upload) = pair_with_history();
+    let bytes = std::fs::read(&upload).unwrap();
+    let name = upload.file_name().unwrap();
+    // Two damaged copies of one bundle, from two sticks, imported in one run.
+    let mut files = Vec::new();
+    for (stick, cut) in [("chiavetta-1", 100), ("chiavetta-2", 200)] {
+        let dir = p.capofila.path(stick);
+        std::fs::create_dir(&dir).unwrap();
+        let file = dir.join(name);
+        std::fs::write(&file, &bytes[..cut]).unwrap();
+        files.push(file);
+    }
+    let run = p
+        .capofila
+        .run(&["bundle", "import", arg(&files[0]), arg(&files[1])]);
+    assert_eq!(run.code, 1);
+    let kept: Vec<Vec<u8>> = p
+        .capofila
+        .quarantined()
+        .iter()
+        .filter(|q| !q.to_string_lossy().ends_with(".motivo.txt"))
+        .map(|q| std::fs::read(q).unwrap())
+        .collect();
+    assert_eq!(kept.len(), 2, "one copy per refused file");
+    assert!(kept.contains(&bytes[..100].to_vec()) && kept.contains(&bytes[..200].to_vec()));
 }
 
 #[test]
@@ -569,20 +687,44 @@ fn calls(trace: &Path) -> Vec<Call> {
         .collect()
 }
 
-/// Killed at any write of the import's transaction (every record applied, the commit not yet
-/// on disk), the database is as it was and the import then works; killed once the commit is
-/// written, the bundle is wholly applied and a rerun says "already imported".
+/// Killed with every record applied but the commit not yet on disk, the database is as it was
+/// and the import then works; killed once the commit is written, the bundle is wholly applied
+/// and a rerun says "already imported". The process is killed by the store's fault-injection
+/// point (`SPORTELLO_FAILPOINT=import-before-commit`, just before `COMMIT`) and, where strace
+/// can inject faults, by SIGKILL at the first, a middle and the last write of the transaction
+/// to the write-ahead log, and at the sync that follows the commit: no hook needed.
 #[test]
 fn a_crash_before_the_commit_leaves_the_database_as_it_was() {
-    if !strace_works() {
-        eprintln!("SKIPPED: strace is not available (or ptrace is not allowed) on this machine");
-        return;
-    }
     let p = pair();
     p.floridia.add(&fixture_applications()[36..48]);
     let upload = p.floridia.export().remove(0);
     let backup = p.capofila.save();
     let empty = dump_tables(&p.capofila.db, REGISTRY);
+
+    let aborted = Command::new(binary("sportello"))
+        .args([
+            "--db",
+            arg(&p.capofila.db),
+            "bundle",
+            "import",
+            arg(&upload),
+        ])
+        .env("SPORTELLO_FAILPOINT", "import-before-commit")
+        .env("SPORTELLO_OPERATOR", "test")
+        .output()
+        .unwrap();
+    assert!(
+        !aborted.status.success(),
+        "the fault-injection point kills the import"
+    );
+    assert_eq!(dump_tables(&p.capofila.db, REGISTRY), empty);
+    assert!(dump_tables(&p.capofila.db, &["bundles_in"])["bundles_in"].is_empty());
+    p.capofila.restore(&backup);
+
+    if !strace_works() {
+        eprintln!("strace is not available (or ptrace is not allowed): SIGKILL cases skipped");
+        return;
+    }
 
     // A clean run, traced: which writes and syncs the import makes, in order.
     let trace = p.capofila.path("trace.txt");

@@ -2,13 +2,16 @@
 //! for WebDriver, fantoccini as the client. Screenshots go to `docs/screenshots/`.
 //!
 //! `scripts/desktop.sh test` installs what is missing, builds the ui and the app, then runs this
-//! file. By hand, with the same `CARGO_TARGET_DIR` for both commands:
+//! file; `scripts/test.sh` runs it with every other test. By hand, with the same
+//! `CARGO_TARGET_DIR` for both cargo commands:
 //!
 //! ```text
-//! scripts/desktop.sh deps && cargo build -p sportello-desktop
-//! cargo test -p sportello-tests --test desktop
+//! scripts/desktop.sh deps                  # Xvfb, WebKitWebDriver, tauri-driver, ui/dist
+//! cargo build --workspace --all-targets    # the app binary, next to this test
+//! cargo test --workspace --test desktop -- --nocapture
 //! ```
 //!
+//! `SPORTELLO_DESKTOP_BIN=/usr/bin/sportello-desktop` drives another build (release, installed).
 //! A missing Xvfb, tauri-driver, WebKitWebDriver or app binary fails the test, never skips it.
 
 use std::error::Error;
@@ -184,12 +187,25 @@ impl Window {
             )
             .await?;
         let png = self.client.screenshot().await?;
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("the tests crate lives in the repository")
+            .join("docs/screenshots");
         std::fs::create_dir_all(&dir)?;
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png)?;
         Ok(path)
     }
+}
+
+/// The app under test: `SPORTELLO_DESKTOP_BIN` when set (a release build, the installed
+/// package), else the debug build next to this test.
+fn app_binary() -> PathBuf {
+    let path = std::env::var_os("SPORTELLO_DESKTOP_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| sportello_tests::binary("sportello-desktop"));
+    path.canonicalize()
+        .unwrap_or_else(|err| panic!("app binary {}: {err}", path.display()))
 }
 
 /// Starts the app with `app_args` in a fresh display, driver and home folders, runs `steps`
@@ -205,9 +221,7 @@ where
         .build()
         .expect("tokio runtime");
     runtime.block_on(async {
-        let app = sportello_tests::binary("sportello-desktop")
-            .canonicalize()
-            .expect("absolute path of the app binary");
+        let app = app_binary();
         let home = tempfile::tempdir().expect("temporary home");
         let (display, display_name) = start_display(home.path());
 
@@ -314,8 +328,20 @@ fn wait_for_port(port: u16, driver: &mut Service, log: &Path) {
     );
 }
 
+/// The Home screen's "Questa installazione" card: each row's text, once it has loaded.
+async fn install_card(
+    window: &Window,
+    rows: &[&str],
+) -> Result<Vec<String>, Box<dyn Error + Send + Sync>> {
+    let mut texts = Vec::new();
+    for row in rows {
+        texts.push(window.text_of(&format!("[data-testid='{row}']")).await?);
+    }
+    Ok(texts)
+}
+
 #[test]
-fn window_opens_on_home_with_install_info() {
+fn first_start_shows_home_with_a_database_not_created_yet() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let db = dir.path().join("x.db");
     let db_text = db.display().to_string();
@@ -326,16 +352,21 @@ fn window_opens_on_home_with_install_info() {
         let first_screen = window.since_launch();
         check_eq(&version, env!("CARGO_PKG_VERSION"), "version on Home")?;
         check_eq(&window.text_of("main h1").await?, "Home", "Home heading")?;
+        let card = install_card(&window, &["db-path", "db-state"]).await?;
+        check_eq(&card[0], &db_text, "database given with --db")?;
         check_eq(
-            &window.text_of("[data-testid='db-path']").await?,
-            &db_text,
-            "database given with --db",
-        )?;
-        check_eq(
-            &window.text_of("[data-testid='db-state']").await?,
+            &card[1],
             "non ancora creato",
             "state of a database not created yet",
         )?;
+        if window
+            .client()
+            .find(Locator::Css("[data-testid='comune']"))
+            .await
+            .is_ok()
+        {
+            return Err("a comune is shown before any install exists".into());
+        }
         check_eq(
             &window.text_of("nav a[aria-current='page']").await?,
             "Home",
@@ -346,12 +377,64 @@ fn window_opens_on_home_with_install_info() {
             "Sportello — Distretto",
             "window title",
         )?;
-        let shot = window.screenshot("home").await?;
+        // The capability grants our commands and the dialogs only: Tauri's own core commands
+        // (here the app version) are refused to the page.
+        let refusal = window
+            .client()
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 window.__TAURI_INTERNALS__.invoke('plugin:app|version')
+                   .then(() => done('allowed'), (err) => done(String(err)));",
+                vec![],
+            )
+            .await?;
+        let refusal = refusal.as_str().unwrap_or_default();
+        if !refusal.contains("not allowed") {
+            return Err(format!("plugin:app|version should be refused, got {refusal:?}").into());
+        }
         eprintln!(
-            "cold start to Home with app_info: {} ms; screenshot {}",
-            first_screen.as_millis(),
-            shot.display()
+            "cold start to Home with app_info: {} ms",
+            first_screen.as_millis()
         );
+        Ok(())
+    });
+}
+
+#[test]
+fn home_shows_who_and_where_the_install_is() {
+    let capofila = sportello_tests::Install::init("district-d48.toml", "089017");
+    let args = [OsString::from("--db"), capofila.db.clone().into_os_string()];
+
+    in_window(&args, |window| async move {
+        let card = install_card(&window, &["comune", "ruolo", "distretto", "db-state"]).await?;
+        check_eq(&card[0], "Siracusa (089017)", "comune")?;
+        check_eq(&card[1], "Comune capofila", "role of the install")?;
+        check_eq(
+            &card[2],
+            "Distretto socio-sanitario 48 - Siracusa",
+            "district",
+        )?;
+        check_eq(&card[3], "presente", "state of the database")?;
+        let shot = window.screenshot("home").await?;
+        eprintln!("screenshot {}", shot.display());
+        Ok(())
+    });
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_reported_in_italian_on_home() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let db = dir.path().join("appunti.db");
+    std::fs::write(&db, "lista della spesa, non un archivio\n".repeat(200)).expect("write file");
+    let args = [OsString::from("--db"), db.into_os_string()];
+
+    in_window(&args, |window| async move {
+        let alert = window.find("[role='alert']").await?;
+        let message = alert.text().await?;
+        if message.is_empty() || message.starts_with("Comunicazione con l'applicazione") {
+            return Err(format!("expected the app's own error, found {message:?}").into());
+        }
+        eprintln!("error shown on Home: {message}");
         Ok(())
     });
 }

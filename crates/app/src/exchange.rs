@@ -318,7 +318,7 @@ impl Sportello {
             .parent()
             .unwrap_or(Path::new("."))
             .join("quarantena");
-        let stamp = now().format("%Y%m%d-%H%M%S");
+        let stamp = now().format("%Y%m%d-%H%M%S-%9f");
         let base = dir.join(format!("{stamp}-{name}"));
         if std::fs::create_dir_all(&dir).is_ok() {
             let _ = std::fs::copy(file, &base);

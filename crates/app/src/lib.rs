@@ -45,6 +45,22 @@ pub fn now() -> DateTime<FixedOffset> {
     Utc::now().with_timezone(&TIME_ZONE).fixed_offset()
 }
 
+/// Where an install keeps its database when none is named (`--db`, `SPORTELLO_DB`): the
+/// user's data folder. None when the system has no data folder.
+pub fn default_db_path() -> Option<PathBuf> {
+    dirs::data_dir().map(|d| d.join("sportello").join("sportello.db"))
+}
+
+/// The operator at the keyboard, for the audit trail: `SPORTELLO_OPERATOR`, else the
+/// system user.
+pub fn operator_from_env() -> Actor {
+    let name = ["SPORTELLO_OPERATOR", "USER", "USERNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
+        .unwrap_or_else(|| "operatore".into());
+    Actor(name)
+}
+
 /// An open install: its database, its comune, and the operator at the keyboard.
 pub struct Sportello {
     store: Store,

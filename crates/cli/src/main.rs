@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use sportello_app::{Actor, AppError, ApplicationFilter, RankingPaper, Sportello, Stage};
+use sportello_app::{AppError, ApplicationFilter, RankingPaper, Sportello, Stage};
 
 #[derive(Parser)]
 #[command(
@@ -237,8 +237,16 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), AppError> {
-    let db = cli.db.unwrap_or_else(default_db);
-    let actor = operator();
+    let db = cli
+        .db
+        .or_else(sportello_app::default_db_path)
+        .ok_or_else(|| {
+            AppError::new(
+                "no_data_dir",
+                "cartella dati dell'utente non trovata: indicare il database con --db FILE",
+            )
+        })?;
+    let actor = sportello_app::operator_from_env();
     match cli.command {
         Command::Init {
             district,
@@ -395,20 +403,4 @@ fn read(path: &Path) -> Result<String, AppError> {
             ),
         )
     })
-}
-
-fn default_db() -> PathBuf {
-    dirs::data_dir()
-        .unwrap_or_else(|| PathBuf::from("."))
-        .join("sportello")
-        .join("sportello.db")
-}
-
-/// The operator's name in the audit trail: `SPORTELLO_OPERATOR`, else the system user.
-fn operator() -> Actor {
-    let name = std::env::var("SPORTELLO_OPERATOR")
-        .or_else(|_| std::env::var("USER"))
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "operatore".into());
-    Actor(name)
 }

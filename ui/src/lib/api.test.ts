@@ -20,8 +20,20 @@ describe('toCommandError', () => {
     expect(err.field).toBeUndefined();
   });
 
-  it('does not take an object with a non-string field for a command error', () => {
+  it('keeps the problems of refused input', () => {
+    const problem = {
+      record: 'domanda 1',
+      field: 'applicant.codice_fiscale',
+      code: 'codice_fiscale_invalid',
+      message: 'codice fiscale non valido',
+    };
+    const sent = { code: 'input_refused', message: 'domanda rifiutata', problems: [problem] };
+    expect(toCommandError(sent).problems).toEqual([problem]);
+  });
+
+  it('does not take an object with a mistyped field for a command error', () => {
     expect(isCommandError({ code: 'x', message: 'y', field: 3 })).toBe(false);
+    expect(isCommandError({ code: 'x', message: 'y', problems: 'tanti' })).toBe(false);
     expect(isCommandError({ code: 'x' })).toBe(false);
     expect(isCommandError(null)).toBe(false);
   });
@@ -31,7 +43,7 @@ describe('appInfo', () => {
   beforeEach(() => invoke.mockReset());
 
   it('calls the app_info command and returns its answer', async () => {
-    const info = { version: '0.1.0', dbPath: '/tmp/x.db', dbExists: false };
+    const info = { version: '0.1.0', db_path: '/tmp/x.db', db_exists: false, install: null };
     invoke.mockResolvedValueOnce(info);
     await expect(appInfo()).resolves.toEqual(info);
     expect(invoke).toHaveBeenCalledWith('app_info', undefined);

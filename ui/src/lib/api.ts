@@ -2,6 +2,14 @@
 // rejection is normalised to `CommandError`, the `{code, message, field?}` shape src-tauri sends.
 import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 
+/** One refused value: which record, which field, and why. */
+export interface Problem {
+  record: string;
+  field: string;
+  code: string;
+  message: string;
+}
+
 export interface CommandError {
   /** Stable code to branch on; never match on the message. */
   code: string;
@@ -9,6 +17,8 @@ export interface CommandError {
   message: string;
   /** The form field the error concerns, when there is one. */
   field?: string;
+  /** For refused input: every problem, to show next to its own field. */
+  problems?: Problem[];
 }
 
 export function isCommandError(value: unknown): value is CommandError {
@@ -17,7 +27,8 @@ export function isCommandError(value: unknown): value is CommandError {
   return (
     typeof candidate.code === 'string' &&
     typeof candidate.message === 'string' &&
-    (candidate.field === undefined || typeof candidate.field === 'string')
+    (candidate.field === undefined || typeof candidate.field === 'string') &&
+    (candidate.problems === undefined || Array.isArray(candidate.problems))
   );
 }
 
@@ -39,12 +50,27 @@ async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
   }
 }
 
+// Payloads keep the field names sportello-app serialises (snake_case).
+
+/** Who and where this install is. */
+export interface InstallInfo {
+  comune: string;
+  comune_name: string;
+  district_id: string;
+  district_name: string;
+  capofila: string;
+  is_capofila: boolean;
+  db_path: string;
+}
+
 export interface AppInfo {
   version: string;
   /** Absolute path of the database file this window works on. */
-  dbPath: string;
+  db_path: string;
   /** False before the first setup has created it. */
-  dbExists: boolean;
+  db_exists: boolean;
+  /** Null until the install's database exists. */
+  install: InstallInfo | null;
 }
 
 export function appInfo(): Promise<AppInfo> {
