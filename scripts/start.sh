@@ -1,20 +1,31 @@
 #!/usr/bin/env bash
-# Builds Sportello and starts it on a demo district database (created from fixtures when
-# none exists). SPORTELLO_DB chooses another database.
+# Builds Sportello and opens the desktop app. With no SPORTELLO_DB it opens a demo district
+# (the capofila's database, built from fixtures through the real sync flow when it does not
+# exist yet). Extra arguments go to the app.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 base_ensure
+scripts/desktop.sh deps
 
-DB="${SPORTELLO_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/sportello/demo.db}"
-say "build"
-cargo build --release --locked -p sportello-cli
-BIN="$CARGO_TARGET_DIR/release/sportello"
+say "build (release)"
+cargo build --release --locked -p sportello-cli -p sportello-desktop
+BIN="$CARGO_TARGET_DIR/release"
 
-if [ ! -e "$DB" ]; then
-  say "Creo il database dimostrativo $DB"
-  mkdir -p "$(dirname "$DB")"
-  "$BIN" --db "$DB" init --district fixtures/district-d48.toml --comune 089017
-  "$BIN" --db "$DB" bando import fixtures/bando-sc-2026-1.toml
-  "$BIN" --db "$DB" application import fixtures/applications.csv >/dev/null
+if [ -n "${SPORTELLO_DB:-}" ]; then
+  DB="$SPORTELLO_DB"
+else
+  DEMO="${SPORTELLO_DEMO_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/sportello/demo}"
+  DB="$DEMO/capofila.db"
+  if [ ! -e "$DB" ]; then
+    say "Creo il distretto dimostrativo in $DEMO"
+    scripts/demo.sh "$BIN/sportello" "$DEMO" >/dev/null
+  fi
 fi
-"$BIN" --db "$DB" ranking compute --bando SC-2026-1
+
+if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  echo "Nessuno schermo grafico (DISPLAY non impostato): avviare da una sessione grafica," >&2
+  echo "oppure: xvfb-run -a scripts/start.sh. Graduatoria del database $DB:" >&2
+  exec "$BIN/sportello" --db "$DB" ranking compute --bando SC-2026-1
+fi
+say "Avvio Sportello su $DB"
+exec "$BIN/sportello-desktop" --db "$DB" "$@"

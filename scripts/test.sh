@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: formatting, lints, every test.
+# The whole test suite, as CI runs it: formatting, lints, the ui's checks, every test
+# (the desktop window included, under Xvfb through WebDriver).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
 base_ensure
-[ -x scripts/desktop.sh ] && scripts/desktop.sh deps
+# Desktop build and test needs: apt packages, tauri-driver, ui packages, ui/dist (embedded
+# in the desktop binary at compile time, so clippy needs it too).
+scripts/desktop.sh deps
 
 say "cargo fmt --check"
 cargo fmt --all -- --check
 say "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+say "ui: svelte-check e vitest"
+scripts/desktop.sh ui-test
 say "build (the end-to-end tests drive the built binaries)"
-cargo build --workspace --bins --locked
+# --all-targets resolves features as `cargo test` does, so nothing is compiled twice.
+cargo build --workspace --all-targets --locked
 say "test"
 cargo test --workspace --locked
