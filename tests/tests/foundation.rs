@@ -332,3 +332,22 @@ fn the_demo_fixtures_import_as_json_and_as_csv_alike() {
     assert!(oa.iter().any(|o| o.2 == "IDONEO_NON_AMMESSO"));
     assert!(oa.iter().any(|o| o.2 == "ESCLUSO"));
 }
+
+#[test]
+fn codici_fiscali_are_stored_uppercase_whatever_was_typed() {
+    let i = capofila();
+    let apps: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("applications.json")).unwrap())
+            .unwrap();
+    let mut a = apps[0].clone();
+    a["bando"] = "TEST-1".into();
+    let cf = a["applicant"]["codice_fiscale"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    a["applicant"]["codice_fiscale"] = format!("  {}  ", cf.to_lowercase()).into();
+    let file = i.write("lower.json", &a.to_string());
+    i.ok(&["application", "add", arg(&file)]);
+    let list = i.json(&["application", "list"]);
+    assert_eq!(list[0]["applicant"]["codice_fiscale"], cf.as_str());
+}

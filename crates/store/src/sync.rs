@@ -489,11 +489,10 @@ fn apply_record(
         check_ranking_version(tx, body, &record.meta.content_hash)?;
     }
     let held: Option<(i64, String)> = tx
-        .query_row(
-            &format!("SELECT version, content_hash FROM {table} WHERE id = ?1"),
-            [&id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached(&format!(
+            "SELECT version, content_hash FROM {table} WHERE id = ?1"
+        ))?
+        .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let applied = match held {
         None => Applied::New,
@@ -532,15 +531,13 @@ fn apply_record(
         .iter()
         .map(|n| format!("{n} = excluded.{n}"))
         .collect();
-    tx.execute(
-        &format!(
-            "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT (id) DO UPDATE SET {}",
-            names.join(", "),
-            placeholders.join(", "),
-            updates.join(", ")
-        ),
-        params_from_iter(values),
-    )
+    tx.prepare_cached(&format!(
+        "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT (id) DO UPDATE SET {}",
+        names.join(", "),
+        placeholders.join(", "),
+        updates.join(", ")
+    ))
+    .and_then(|mut insert| insert.execute(params_from_iter(values)))
     .map_err(|e| invalid(format!("{e}")))?;
     Ok(applied)
 }
@@ -592,7 +589,7 @@ fn check_ranking_version(
 }
 
 fn table_columns(tx: &Transaction, table: &str) -> rusqlite::Result<Vec<String>> {
-    let mut stmt = tx.prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?;
+    let mut stmt = tx.prepare_cached(&format!("SELECT name FROM pragma_table_info('{table}')"))?;
     stmt.query_map([], |r| r.get(0))?.collect()
 }
 

@@ -266,3 +266,41 @@ fn the_same_person_keeps_one_row_per_comune() {
         2
     );
 }
+
+#[test]
+fn a_full_disk_is_reported_and_loses_nothing() {
+    let mut store = Store::open_in_memory().unwrap();
+    ready(&mut store);
+    store
+        .file_applications(
+            &[application("AAAAAA80A01Y001A", "2026-02-01T10:00:00+01:00")],
+            at("2026-02-01T10:00:00+01:00"),
+            &actor(),
+        )
+        .unwrap();
+    // SQLite answers SQLITE_FULL when the database may not grow: a full disk, as it sees it.
+    let pages: i64 = store
+        .connection()
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    store
+        .connection()
+        .pragma_update(None, "max_page_count", pages)
+        .unwrap();
+    let many: Vec<_> = (0..200)
+        .map(|i| application(&format!("B{i:05}A80A01Y001B"), "2026-02-02T10:00:00+01:00"))
+        .collect();
+    let r = store.file_applications(&many, at("2026-02-02T10:00:00+01:00"), &actor());
+    match r {
+        Err(e @ StoreError::DiskFull) => assert!(e.to_string().contains("disco pieno")),
+        other => panic!("expected DiskFull, got {other:?}"),
+    }
+    assert_eq!(
+        store
+            .applications(&ApplicationFilter::default())
+            .unwrap()
+            .len(),
+        1,
+        "the one application filed before is still there, none of the refused ones"
+    );
+}
