@@ -66,6 +66,23 @@ impl Install {
         Self { dir, db }
     }
 
+    /// A new install of `comune` in the district file `district` (in fixtures/), with the
+    /// given bando files (in fixtures/) imported.
+    pub fn of(district: &str, comune: &str, bandi: &[&str]) -> Self {
+        let i = Self::new();
+        i.ok(&[
+            "init",
+            "--district",
+            arg(&fixture(district)),
+            "--comune",
+            comune,
+        ]);
+        for bando in bandi {
+            i.ok(&["bando", "import", arg(&fixture(bando))]);
+        }
+        i
+    }
+
     /// Runs `sportello --db <this db> ARGS`.
     pub fn run(&self, args: &[&str]) -> Run {
         let out = Command::new(binary("sportello"))

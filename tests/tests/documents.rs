@@ -16,15 +16,7 @@ fn pdftotext(path: &std::path::Path) -> String {
 
 /// The capofila with the 60 demo applications, ranking published.
 fn published() -> (Install, Value) {
-    let i = Install::new();
-    i.ok(&[
-        "init",
-        "--district",
-        arg(&fixture("district-d48.toml")),
-        "--comune",
-        "089017",
-    ]);
-    i.ok(&["bando", "import", arg(&fixture("bando-sc-2026-1.toml"))]);
+    let i = Install::of("district-d48.toml", "089017", &["bando-sc-2026-1.toml"]);
     i.ok(&["application", "add", arg(&fixture("applications.json"))]);
     i.ok(&[
         "ranking",
@@ -146,45 +138,24 @@ fn documents_are_printed_only_where_they_belong() {
     assert!(r.stderr.contains("ZZZZ-ZZZZ"));
     assert!(!i.dir.path().join("x.pdf").exists());
 
-    let comune = Install::new();
-    comune.ok(&[
-        "init",
-        "--district",
-        arg(&fixture("district-d48.toml")),
-        "--comune",
-        "089009",
-    ]);
-    comune.ok(&["bando", "import", arg(&fixture("bando-sc-2026-1.toml"))]);
-    let r = comune.run(&[
-        "print",
-        "ranking",
-        "--bando",
-        "SC-2026-1",
-        "--public",
-        "--out",
-        arg(&comune.dir.path().join("p.pdf")),
-    ]);
-    assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("capofila"), "{}", r.stderr);
-
-    let unpublished = Install::new();
-    unpublished.ok(&[
-        "init",
-        "--district",
-        arg(&fixture("district-d48.toml")),
-        "--comune",
-        "089017",
-    ]);
-    unpublished.ok(&["bando", "import", arg(&fixture("bando-sc-2026-1.toml"))]);
-    let r = unpublished.run(&[
-        "print",
-        "ranking",
-        "--bando",
-        "SC-2026-1",
-        "--public",
-        "--out",
-        arg(&unpublished.dir.path().join("p.pdf")),
-    ]);
-    assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("pubblicarla"), "{}", r.stderr);
+    let print_public = |i: &Install| {
+        let out = i.dir.path().join("p.pdf");
+        let r = i.run(&[
+            "print",
+            "ranking",
+            "--bando",
+            "SC-2026-1",
+            "--public",
+            "--out",
+            arg(&out),
+        ]);
+        assert_eq!(r.code, 1);
+        assert!(!out.exists());
+        r.stderr
+    };
+    let bando = ["bando-sc-2026-1.toml"];
+    let comune = Install::of("district-d48.toml", "089009", &bando);
+    assert!(print_public(&comune).contains("capofila"));
+    let unpublished = Install::of("district-d48.toml", "089017", &bando);
+    assert!(print_public(&unpublished).contains("pubblicarla"));
 }

@@ -5,16 +5,7 @@ use sportello_tests::{Install, arg, fixture};
 
 /// A capofila install of the fictional district D99 with the small bando imported.
 fn capofila() -> Install {
-    let i = Install::new();
-    i.ok(&[
-        "init",
-        "--district",
-        arg(&fixture("district-d99.toml")),
-        "--comune",
-        "999001",
-    ]);
-    i.ok(&["bando", "import", arg(&fixture("small/bando.toml"))]);
-    i
+    Install::of("district-d99.toml", "999001", &["small/bando.toml"])
 }
 
 fn code_of(list: &Value, surname: &str) -> String {
@@ -277,18 +268,7 @@ fn usage_errors_exit_2_and_refusals_exit_1() {
 
 #[test]
 fn the_demo_fixtures_import_as_json_and_as_csv_alike() {
-    let setup = || {
-        let i = Install::new();
-        i.ok(&[
-            "init",
-            "--district",
-            arg(&fixture("district-d48.toml")),
-            "--comune",
-            "089017",
-        ]);
-        i.ok(&["bando", "import", arg(&fixture("bando-sc-2026-1.toml"))]);
-        i
-    };
+    let setup = || Install::of("district-d48.toml", "089017", &["bando-sc-2026-1.toml"]);
     let (a, b) = (setup(), setup());
     a.ok(&["application", "add", arg(&fixture("applications.json"))]);
     b.ok(&["application", "import", arg(&fixture("applications.csv"))]);

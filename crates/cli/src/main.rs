@@ -16,7 +16,7 @@ mod output;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use sportello_app::{AppError, ApplicationFilter, RankingPaper, Sportello, Stage};
 
 #[derive(Parser)]
@@ -104,38 +104,37 @@ enum KeyCommand {
     },
 }
 
+/// Where to write a file: a file path, or a folder for the standard name.
+#[derive(Args)]
+struct Out {
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+/// A file that introduces keys, and the fingerprint confirmed by phone or on paper.
+#[derive(Args)]
+struct Accept {
+    file: PathBuf,
+    #[arg(long, value_name = "IMPRONTA")]
+    fingerprint: String,
+    #[arg(long)]
+    json: bool,
+}
+
 #[derive(Subcommand)]
 enum EnrolCommand {
     /// Comune: scrive il file di adesione con le proprie chiavi pubbliche
-    Export {
-        #[arg(long, value_name = "FILE")]
-        out: PathBuf,
-    },
+    Export(Out),
     /// Capofila: accetta l'adesione di un comune dopo averne confermato l'impronta
-    Accept {
-        file: PathBuf,
-        #[arg(long, value_name = "IMPRONTA")]
-        fingerprint: String,
-        #[arg(long)]
-        json: bool,
-    },
+    Accept(Accept),
 }
 
 #[derive(Subcommand)]
 enum DistrictCommand {
     /// Capofila: scrive il file firmato del distretto
-    Export {
-        #[arg(long, value_name = "FILE")]
-        out: PathBuf,
-    },
+    Export(Out),
     /// Comune: accetta il file del distretto dopo averne confermato l'impronta
-    Accept {
-        file: PathBuf,
-        #[arg(long, value_name = "IMPRONTA")]
-        fingerprint: String,
-        #[arg(long)]
-        json: bool,
-    },
+    Accept(Accept),
 }
 
 #[derive(Subcommand)]
@@ -294,29 +293,21 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let app = Sportello::open(&db, actor)?;
             output::fingerprint(&app.key_fingerprint()?, json);
         }
-        Command::Enrol(EnrolCommand::Export { out }) => {
+        Command::Enrol(EnrolCommand::Export(Out { out })) => {
             let app = Sportello::open(&db, actor)?;
             say!("{}", app.enrol_export(&out)?.display());
         }
-        Command::Enrol(EnrolCommand::Accept {
-            file,
-            fingerprint,
-            json,
-        }) => {
+        Command::Enrol(EnrolCommand::Accept(a)) => {
             let mut app = Sportello::open(&db, actor)?;
-            output::accepted(&app.enrol_accept(&file, &fingerprint)?, json);
+            output::accepted(&app.enrol_accept(&a.file, &a.fingerprint)?, a.json);
         }
-        Command::District(DistrictCommand::Export { out }) => {
+        Command::District(DistrictCommand::Export(Out { out })) => {
             let mut app = Sportello::open(&db, actor)?;
             say!("{}", app.district_export(&out)?.display());
         }
-        Command::District(DistrictCommand::Accept {
-            file,
-            fingerprint,
-            json,
-        }) => {
+        Command::District(DistrictCommand::Accept(a)) => {
             let mut app = Sportello::open(&db, actor)?;
-            output::accepted(&app.district_accept(&file, &fingerprint)?, json);
+            output::accepted(&app.district_accept(&a.file, &a.fingerprint)?, a.json);
         }
         Command::Bundle(BundleCommand::Export { out }) => {
             let mut app = Sportello::open(&db, actor)?;
