@@ -83,10 +83,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let comune: String = tx
-            .query_row("SELECT comune FROM install", [], |r| r.get(0))
-            .optional()?
-            .ok_or(StoreError::NotInitialized)?;
+        let comune = crate::install::own_comune(&tx)?;
         let mut filed = Vec::with_capacity(applications.len());
         for new in applications {
             let known: bool = tx.query_row(

@@ -28,10 +28,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let owner: String = tx
-            .query_row("SELECT comune FROM install", [], |r| r.get(0))
-            .optional()?
-            .ok_or(StoreError::NotInitialized)?;
+        let owner = crate::install::own_comune(&tx)?;
         let hash = content_hash(&toml);
         let existing: Option<(String, String)> = tx
             .query_row(

@@ -22,6 +22,13 @@ impl Install {
     }
 }
 
+/// The comune of this install: the owner of every row it makes.
+pub(crate) fn own_comune(conn: &rusqlite::Connection) -> Result<String> {
+    conn.query_row("SELECT comune FROM install", [], |r| r.get(0))
+        .optional()?
+        .ok_or(StoreError::NotInitialized)
+}
+
 impl Store {
     pub fn install(&self) -> Result<Option<Install>> {
         let row = self

@@ -2,12 +2,12 @@
 //! were computed from, so a published ranking can always be recomputed and explained.
 
 use chrono::{DateTime, FixedOffset};
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use rusqlite::{TransactionBehavior, params};
 use serde::Serialize;
 
 use crate::audit::{self, Actor};
 use crate::record::{content_hash, new_id, next_version};
-use crate::{Result, Store, StoreError};
+use crate::{Result, Store};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredRanking {
@@ -49,10 +49,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let owner: String = tx
-            .query_row("SELECT comune FROM install", [], |r| r.get(0))
-            .optional()?
-            .ok_or(StoreError::NotInitialized)?;
+        let owner = crate::install::own_comune(&tx)?;
         let number: i64 = tx.query_row(
             "SELECT COALESCE(MAX(number), 0) + 1 FROM rankings WHERE bando = ?1",
             [bando],
