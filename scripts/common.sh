@@ -40,6 +40,6 @@ rust_ensure() {
 }
 
 base_ensure() {
-  apt_ensure build-essential pkg-config poppler-utils fonts-dejavu-core
+  apt_ensure build-essential pkg-config poppler-utils fonts-dejavu-core strace
   rust_ensure
 }

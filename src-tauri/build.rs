@@ -1,7 +1,32 @@
 // Every command the window may call is listed here: tauri-build turns each into an `allow-<name>`
 // permission, and only the permissions named in capabilities/ are granted. A command registered in
 // lib.rs but missing here (or from the capability) is refused at run time.
-const COMMANDS: &[&str] = &["app_info"];
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "overview",
+    "read_district",
+    "setup",
+    "enrol_export",
+    "enrol_accept",
+    "district_export",
+    "district_accept",
+    "district_comuni",
+    "search_applications",
+    "codice_fiscale_info",
+    "check_application",
+    "add_application",
+    "print_receipt",
+    "open_document",
+    "bundle_export",
+    "bundle_preview",
+    "bundle_import",
+    "sync_history",
+    "compute_ranking",
+    "latest_ranking",
+    "publish_ranking",
+    "print_ranking",
+    "duplicates",
+];
 
 fn main() {
     tauri_build::try_build(

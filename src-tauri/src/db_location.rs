@@ -1,15 +1,11 @@
-//! Which database file the window opens: `--db FILE`, else `SPORTELLO_DB`, else `sportello.db` in
-//! the user's data folder (the same rule as the `sportello` command).
+//! Which database file the window opens: `--db FILE`, else `SPORTELLO_DB`, else
+//! `sportello_app::default_db_path()` (the same rule as the `sportello` command).
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 
 /// The environment variable naming the database when `--db` is not given.
 pub const DB_ENV: &str = "SPORTELLO_DB";
-
-/// Folder inside the user's data directory, and the file in it.
-const DATA_FOLDER: &str = "sportello";
-const DB_FILE: &str = "sportello.db";
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbLocationError {
@@ -31,20 +27,17 @@ pub enum DbLocationError {
 }
 
 /// Resolves the database path from the program arguments (without the program name), the value
-/// of [`DB_ENV`] and the user's data directory. The result is absolute.
+/// of [`DB_ENV`] and the default location. The result is absolute.
 pub fn resolve_db_path(
     args: impl IntoIterator<Item = OsString>,
     env: Option<OsString>,
-    data_dir: Option<PathBuf>,
+    default: Option<PathBuf>,
 ) -> Result<PathBuf, DbLocationError> {
     let chosen = match db_argument(args)? {
         Some(path) => path,
         None => match env.filter(|value| !value.is_empty()) {
             Some(value) => PathBuf::from(value),
-            None => data_dir
-                .ok_or(DbLocationError::NoDataDir)?
-                .join(DATA_FOLDER)
-                .join(DB_FILE),
+            None => default.ok_or(DbLocationError::NoDataDir)?,
         },
     };
     std::path::absolute(&chosen).map_err(|source| DbLocationError::Unresolvable {
@@ -86,16 +79,18 @@ mod tests {
         list.iter().map(OsString::from).collect()
     }
 
-    fn data_dir() -> Option<PathBuf> {
-        Some(PathBuf::from("/home/operatore/.local/share"))
+    fn default_db() -> Option<PathBuf> {
+        Some(PathBuf::from(
+            "/home/operatore/.local/share/sportello/sportello.db",
+        ))
     }
 
     #[test]
-    fn argument_wins_over_env_and_data_dir() {
+    fn argument_wins_over_env_and_default() {
         let path = resolve_db_path(
             args(&["--db", "/tmp/comune.db"]),
             Some("/tmp/env.db".into()),
-            data_dir(),
+            default_db(),
         )
         .unwrap();
         assert_eq!(path, PathBuf::from("/tmp/comune.db"));
@@ -103,19 +98,19 @@ mod tests {
 
     #[test]
     fn equals_form_is_accepted() {
-        let path = resolve_db_path(args(&["--db=/tmp/comune.db"]), None, data_dir()).unwrap();
+        let path = resolve_db_path(args(&["--db=/tmp/comune.db"]), None, default_db()).unwrap();
         assert_eq!(path, PathBuf::from("/tmp/comune.db"));
     }
 
     #[test]
-    fn env_wins_over_data_dir() {
-        let path = resolve_db_path(args(&[]), Some("/tmp/env.db".into()), data_dir()).unwrap();
+    fn env_wins_over_default() {
+        let path = resolve_db_path(args(&[]), Some("/tmp/env.db".into()), default_db()).unwrap();
         assert_eq!(path, PathBuf::from("/tmp/env.db"));
     }
 
     #[test]
-    fn empty_env_falls_back_to_data_dir() {
-        let path = resolve_db_path(args(&[]), Some("".into()), data_dir()).unwrap();
+    fn empty_env_falls_back_to_the_default() {
+        let path = resolve_db_path(args(&[]), Some("".into()), default_db()).unwrap();
         assert_eq!(
             path,
             PathBuf::from("/home/operatore/.local/share/sportello/sportello.db")
@@ -132,20 +127,20 @@ mod tests {
     #[test]
     fn db_without_value_is_refused() {
         for given in [&["--db"][..], &["--db", ""], &["--db="]] {
-            let err = resolve_db_path(args(given), None, data_dir()).unwrap_err();
+            let err = resolve_db_path(args(given), None, default_db()).unwrap_err();
             assert!(matches!(err, DbLocationError::MissingValue), "{given:?}");
         }
     }
 
     #[test]
     fn unknown_argument_is_refused_with_its_name() {
-        let err = resolve_db_path(args(&["--bd", "x.db"]), None, data_dir()).unwrap_err();
+        let err = resolve_db_path(args(&["--bd", "x.db"]), None, default_db()).unwrap_err();
         assert!(matches!(&err, DbLocationError::UnknownArgument(a) if a == "--bd"));
         assert!(err.to_string().contains("--bd"));
     }
 
     #[test]
-    fn no_data_dir_and_nothing_given_is_an_error() {
+    fn no_default_and_nothing_given_is_an_error() {
         let err = resolve_db_path(args(&[]), None, None).unwrap_err();
         assert!(matches!(err, DbLocationError::NoDataDir));
     }

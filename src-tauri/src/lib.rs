@@ -18,7 +18,7 @@ pub fn run() -> ExitCode {
     let db_path = match resolve_db_path(
         std::env::args_os().skip(1),
         std::env::var_os(DB_ENV),
-        dirs::data_dir(),
+        sportello_app::default_db_path(),
     ) {
         Ok(path) => path,
         Err(err) => {
@@ -29,8 +29,36 @@ pub fn run() -> ExitCode {
 
     let outcome = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(DesktopState::new(db_path, state::operator_from_env()))
-        .invoke_handler(tauri::generate_handler![commands::info::app_info])
+        .manage(DesktopState::new(
+            db_path,
+            sportello_app::operator_from_env(),
+        ))
+        .invoke_handler(tauri::generate_handler![
+            commands::info::app_info,
+            commands::info::overview,
+            commands::setup::read_district,
+            commands::setup::setup,
+            commands::trust::enrol_export,
+            commands::trust::enrol_accept,
+            commands::trust::district_export,
+            commands::trust::district_accept,
+            commands::applications::district_comuni,
+            commands::applications::search_applications,
+            commands::applications::codice_fiscale_info,
+            commands::applications::check_application,
+            commands::applications::add_application,
+            commands::applications::print_receipt,
+            commands::documents::open_document,
+            commands::sync::bundle_export,
+            commands::sync::bundle_preview,
+            commands::sync::bundle_import,
+            commands::sync::sync_history,
+            commands::ranking::compute_ranking,
+            commands::ranking::latest_ranking,
+            commands::ranking::publish_ranking,
+            commands::ranking::print_ranking,
+            commands::ranking::duplicates,
+        ])
         .run(tauri::generate_context!());
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

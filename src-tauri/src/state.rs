@@ -1,8 +1,10 @@
-//! What every command can reach through `tauri::State`: the database location and the opened
-//! install behind a `Mutex`, used only on the blocking thread pool.
+//! What every command can reach through `tauri::State`: the database location, the opened
+//! install behind a `Mutex` (used only on the blocking thread pool), and the documents this
+//! window printed (the only files it may ask the system to open).
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use sportello_app::{Actor, Sportello};
 
@@ -16,6 +18,18 @@ pub struct DesktopState {
     /// `None` until the first command that needs the install opens it (never at start-up, which
     /// runs on the main thread), or after a command panicked while holding it.
     install: Arc<Mutex<Option<Sportello>>>,
+    /// PDFs written by this window's print commands.
+    printed: Mutex<HashSet<PathBuf>>,
+}
+
+/// The slot of the opened install, even if a command panicked while holding it: that handle
+/// is dropped (SQLite rolls back whatever it left open) and the next use opens it afresh.
+fn lock_slot(slot: &Mutex<Option<Sportello>>) -> MutexGuard<'_, Option<Sportello>> {
+    slot.lock().unwrap_or_else(|poisoned| {
+        let mut guard = poisoned.into_inner();
+        *guard = None;
+        guard
+    })
 }
 
 impl DesktopState {
@@ -24,6 +38,7 @@ impl DesktopState {
             db_path,
             operator,
             install: Arc::new(Mutex::new(None)),
+            printed: Mutex::new(HashSet::new()),
         }
     }
 
@@ -43,13 +58,7 @@ impl DesktopState {
         let db_path = self.db_path.clone();
         let operator = self.operator.clone();
         blocking(move || {
-            let mut guard = slot.lock().unwrap_or_else(|poisoned| {
-                // A command panicked mid-use: drop that handle (SQLite rolls back whatever it
-                // left open) and open the database afresh below.
-                let mut guard = poisoned.into_inner();
-                *guard = None;
-                guard
-            });
+            let mut guard = lock_slot(&slot);
             let app = match guard.take() {
                 Some(app) => guard.insert(app),
                 None => guard.insert(Sportello::open(&db_path, operator)?),
@@ -58,14 +67,48 @@ impl DesktopState {
         })
         .await
     }
-}
 
-/// The operator's name in the audit trail: `SPORTELLO_OPERATOR`, else the system user (the
-/// same rule as the `sportello` command).
-pub fn operator_from_env() -> Actor {
-    let name = ["SPORTELLO_OPERATOR", "USER", "USERNAME"]
-        .into_iter()
-        .find_map(|var| std::env::var(var).ok().filter(|name| !name.is_empty()))
-        .unwrap_or_else(|| "operatore".into());
-    Actor(name)
+    /// Creates the install's database with `create` (first run), keeps it open, and runs `then`
+    /// on it. Refused when the database already exists: a window never re-initialises one.
+    pub async fn create_install<T, C, F>(&self, create: C, then: F) -> Result<T, CommandError>
+    where
+        T: Send + 'static,
+        C: FnOnce(&Path, Actor) -> sportello_app::Result<Sportello> + Send + 'static,
+        F: FnOnce(&mut Sportello) -> sportello_app::Result<T> + Send + 'static,
+    {
+        let slot = Arc::clone(&self.install);
+        let db_path = self.db_path.clone();
+        let operator = self.operator.clone();
+        blocking(move || {
+            let mut guard = lock_slot(&slot);
+            if guard.is_some() || db_path.exists() {
+                return Err(CommandError::new(
+                    "already_initialized",
+                    format!(
+                        "L'archivio {} esiste già: questa installazione è già configurata.",
+                        db_path.display()
+                    ),
+                ));
+            }
+            let app = guard.insert(create(&db_path, operator)?);
+            Ok(then(app)?)
+        })
+        .await
+    }
+
+    /// Remembers a document this window wrote, so that it may be opened.
+    pub fn remember_printed(&self, path: PathBuf) {
+        self.printed
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(path);
+    }
+
+    /// Whether this window wrote `path` (the only files `open_document` opens).
+    pub fn was_printed(&self, path: &Path) -> bool {
+        self.printed
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .contains(path)
+    }
 }

@@ -42,7 +42,8 @@ fn pair() -> Pair {
 }
 
 /// `pair()` with the capofila already holding Floridia's first upload (so refusals are
-/// checked against a registry that is not empty) and Floridia's second application filed.
+/// checked against a registry that is not empty); returns Floridia's second upload, not yet
+/// imported.
 fn pair_with_history() -> (Pair, PathBuf) {
     let p = pair();
     let items = fixture_applications();
@@ -140,7 +141,7 @@ fn assert_refused(install: &Install, file: &Path, code: &str, says: &str) -> Str
     run.stderr
 }
 
-/// Writes `bytes` as a file next to `like`, under `name`.
+/// Writes `bytes` as the file `name` in the install's folder.
 fn write_beside(install: &Install, name: &str, bytes: &[u8]) -> PathBuf {
     let path = install.path(name);
     std::fs::write(&path, bytes).unwrap();

@@ -184,7 +184,7 @@ fn a_refused_application_leaves_the_database_as_it_was() {
     assert!(filed.is_object(), "one object in, one object out");
     assert_eq!(filed["case_number"], "2026/0000010");
     let code = filed["application_code"].as_str().unwrap();
-    assert_eq!(code.len(), 9);
+    assert_eq!(code.len(), 11);
     assert!(
         code.chars()
             .all(|c| c == '-' || "23456789ABCDEFGHJKLMNPQRSTUVWXYZ".contains(c))

@@ -229,22 +229,16 @@ impl Sportello {
                 report.error = Some(e);
             }
         }
-        if !dry_run {
+        if let (false, Some(e)) = (dry_run, &report.error) {
             let sender = report.sender.as_deref().zip(report.seq);
-            let refusal = report
-                .error
-                .as_ref()
-                .map(|e| (e.code.as_str(), e.message.as_str()));
-            if let Err(e) = self.store.log_import(
+            if let Err(log_error) = self.store.log_refused_import(
                 now(),
                 &self.actor,
                 &name,
                 sender,
-                report.outcome,
-                refusal,
-                report.summary.as_ref(),
+                (&e.code, &e.message),
             ) {
-                report.error.get_or_insert(e.into());
+                report.error = Some(log_error.into());
             }
         }
         report
@@ -307,7 +301,7 @@ impl Sportello {
             PUBLISH_TABLES
         };
         self.store
-            .apply_bundle(&incoming, tables, dry_run, now())
+            .apply_bundle(&incoming, tables, dry_run, now(), &self.actor)
             .map_err(apply_refusal)
     }
 

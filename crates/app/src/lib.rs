@@ -3,6 +3,7 @@
 mod bandi;
 mod codice_fiscale;
 mod csv_import;
+mod desktop_support;
 mod duplicates;
 mod enrolment;
 mod error;
@@ -26,6 +27,7 @@ use sportello_store::{Install, Store};
 pub use bandi::BandoImported;
 pub use codice_fiscale::CodiceFiscaleInfo;
 pub use csv_import::parse_csv;
+pub use desktop_support::{BundleOut, DistrictFile, ImportLogEntry, read_district_file};
 pub use duplicates::{DuplicateApplication, DuplicateGroup};
 pub use enrolment::Accepted;
 pub use error::{AppError, Problem, Result};

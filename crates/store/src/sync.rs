@@ -2,7 +2,7 @@
 //! bundle's records in one transaction, only where the sender owns them and has a newer
 //! version. Knows tables, not keys or files (that is `sportello-sync`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, FixedOffset};
 use rusqlite::types::{Value as SqlValue, ValueRef};
@@ -289,42 +289,17 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
-    /// Records an import attempt, whatever its outcome.
-    #[allow(clippy::too_many_arguments)]
-    pub fn log_import(
+    /// Records an import attempt that was refused (applied ones are logged by
+    /// [`Store::apply_bundle`], in the same transaction).
+    pub fn log_refused_import(
         &self,
         at: DateTime<FixedOffset>,
         actor: &Actor,
         file_name: &str,
         sender: Option<(&str, u64)>,
-        outcome: &str,
-        refusal: Option<(&str, &str)>,
-        summary: Option<&ApplySummary>,
+        refusal: (&str, &str),
     ) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO import_log (at, actor, file_name, sender, bundle_seq, outcome, code,
-             message, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                at.to_rfc3339(),
-                actor.0,
-                file_name,
-                sender.map(|s| s.0),
-                sender.map(|s| s.1 as i64),
-                outcome,
-                refusal.map(|r| r.0),
-                refusal.map(|r| r.1),
-                summary.map(|s| serde_json::to_string(s).expect("summary serialises")),
-            ],
-        )?;
-        audit::log(
-            &self.conn,
-            at,
-            actor,
-            "bundle_import",
-            "bundle",
-            Some(file_name),
-            serde_json::json!({ "outcome": outcome, "code": refusal.map(|r| r.0) }),
-        )
+        log_import(&self.conn, at, actor, file_name, sender, Err(refusal))
     }
 
     pub fn import_log(&self, limit: usize) -> Result<Vec<ImportLogEntry>> {
@@ -357,7 +332,9 @@ impl Store {
         tables: &[&str],
         dry_run: bool,
         at: DateTime<FixedOffset>,
+        actor: &Actor,
     ) -> std::result::Result<ApplySummary, ApplyError> {
+        let sender = Some((incoming.sender.as_str(), incoming.seq));
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -370,10 +347,15 @@ impl Store {
             .optional()?;
         match held {
             Some(h) if h == incoming.header_hash => {
-                return Ok(ApplySummary {
+                let summary = ApplySummary {
                     already_imported: true,
                     ..Default::default()
-                });
+                };
+                if !dry_run {
+                    log_import(&tx, at, actor, &incoming.file_name, sender, Ok(&summary))?;
+                    tx.commit()?;
+                }
+                return Ok(summary);
             }
             Some(_) => {
                 return Err(ApplyError::Fork {
@@ -386,13 +368,31 @@ impl Store {
         // Records of one bundle reference each other; check references once, at commit.
         tx.pragma_update(None, "defer_foreign_keys", true)?;
         let mut summary = ApplySummary::default();
+        let mut statements = Statements::default();
+        let mut touched = Vec::new();
         for record in &incoming.records {
             let counts = summary.tables.entry(record.table.clone()).or_default();
-            match apply_record(&tx, record, &incoming.sender, tables)? {
+            match apply_record(&tx, &mut statements, record, &incoming.sender, tables)? {
                 Applied::New => counts.new += 1,
                 Applied::Updated => counts.updated += 1,
-                Applied::Unchanged => counts.unchanged += 1,
+                Applied::Unchanged => continue,
             }
+            touched.push(record);
+        }
+        // What SQL accepted must also read back as the domain's types, or the registry
+        // would hold rows that break every later listing and ranking.
+        for record in touched {
+            let id = record.meta.id.to_string();
+            let unreadable = match record.table.as_str() {
+                "applications" => crate::applications::check_application(&tx, &id),
+                "persons" => crate::applications::check_person(&tx, &id),
+                _ => Ok(()),
+            };
+            unreadable.map_err(|reason| ApplyError::Invalid {
+                table: record.table.clone(),
+                id,
+                reason,
+            })?;
         }
         tx.execute(
             "INSERT INTO bundles_in (sender, seq, kind, header_hash, file_name, imported_at,
@@ -418,6 +418,7 @@ impl Store {
             tx.rollback()?;
             return Ok(summary);
         }
+        log_import(&tx, at, actor, &incoming.file_name, sender, Ok(&summary))?;
         // Fault injection for the crash test: the process dies with everything applied but
         // nothing committed; SQLite must leave the database as it was.
         if std::env::var_os("SPORTELLO_FAILPOINT").is_some_and(|v| v == "import-before-commit") {
@@ -427,12 +428,52 @@ impl Store {
             Some(rusqlite::ErrorCode::ConstraintViolation) => ApplyError::Invalid {
                 table: "-".into(),
                 id: "-".into(),
-                reason: format!("riferimenti mancanti tra i record: {e}"),
+                reason: format!("riferimenti mancanti tra i record ({})", constraint_it(&e)),
             },
             _ => e.into(),
         })?;
         Ok(summary)
     }
+}
+
+/// One line of the import history, and its audit entry.
+fn log_import(
+    conn: &rusqlite::Connection,
+    at: DateTime<FixedOffset>,
+    actor: &Actor,
+    file_name: &str,
+    sender: Option<(&str, u64)>,
+    outcome: std::result::Result<&ApplySummary, (&str, &str)>,
+) -> Result<()> {
+    let (label, refusal, summary) = match outcome {
+        Ok(s) if s.already_imported => ("already_imported", None, Some(s)),
+        Ok(s) => ("applied", None, Some(s)),
+        Err(r) => ("refused", Some(r), None),
+    };
+    conn.execute(
+        "INSERT INTO import_log (at, actor, file_name, sender, bundle_seq, outcome, code,
+         message, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            at.to_rfc3339(),
+            actor.0,
+            file_name,
+            sender.map(|s| s.0),
+            sender.map(|s| s.1 as i64),
+            label,
+            refusal.map(|r| r.0),
+            refusal.map(|r| r.1),
+            summary.map(|s| serde_json::to_string(s).expect("summary serialises")),
+        ],
+    )?;
+    audit::log(
+        conn,
+        at,
+        actor,
+        "bundle_import",
+        "bundle",
+        Some(file_name),
+        serde_json::json!({ "outcome": label, "code": refusal.map(|r| r.0) }),
+    )
 }
 
 enum Applied {
@@ -441,8 +482,51 @@ enum Applied {
     Unchanged,
 }
 
+/// Per bundle: each table's columns and each statement's text, built once.
+#[derive(Default)]
+struct Statements {
+    columns: HashMap<String, Vec<String>>,
+    /// (table, columns) → (INSERT, UPDATE).
+    sql: HashMap<(String, Vec<String>), (String, String)>,
+}
+
+impl Statements {
+    fn columns(&mut self, tx: &Transaction, table: &str) -> rusqlite::Result<&[String]> {
+        if !self.columns.contains_key(table) {
+            let names = table_columns(tx, table)?;
+            self.columns.insert(table.to_string(), names);
+        }
+        Ok(&self.columns[table])
+    }
+
+    /// `names` start with the five sync columns, `id` first.
+    fn sql(&mut self, table: &str, names: Vec<String>) -> &(String, String) {
+        self.sql
+            .entry((table.to_string(), names))
+            .or_insert_with_key(|(table, names)| {
+                let placeholders: Vec<String> =
+                    (1..=names.len()).map(|i| format!("?{i}")).collect();
+                let sets: Vec<String> = names
+                    .iter()
+                    .enumerate()
+                    .skip(1)
+                    .map(|(i, n)| format!("{n} = ?{}", i + 1))
+                    .collect();
+                (
+                    format!(
+                        "INSERT INTO {table} ({}) VALUES ({})",
+                        names.join(", "),
+                        placeholders.join(", ")
+                    ),
+                    format!("UPDATE {table} SET {} WHERE id = ?1", sets.join(", ")),
+                )
+            })
+    }
+}
+
 fn apply_record(
     tx: &Transaction,
+    statements: &mut Statements,
     record: &Record,
     sender: &str,
     tables: &[&str],
@@ -470,7 +554,7 @@ fn apply_record(
     let Value::Object(body) = &record.body else {
         return Err(invalid("contenuto non è un oggetto".into()));
     };
-    let columns = table_columns(tx, table)?;
+    let columns = statements.columns(tx, table)?;
     if let Some(unknown) = body
         .keys()
         .find(|k| !columns.contains(k) || META.contains(&k.as_str()))
@@ -488,16 +572,25 @@ fn apply_record(
     if table == "rankings" {
         check_ranking_version(tx, body, &record.meta.content_hash)?;
     }
-    let held: Option<(i64, String)> = tx
+    let held: Option<(String, i64, String)> = tx
         .prepare_cached(&format!(
-            "SELECT version, content_hash FROM {table} WHERE id = ?1"
+            "SELECT owner, version, content_hash FROM {table} WHERE id = ?1"
         ))?
-        .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
+    if let Some((owner, _, _)) = held.as_ref().filter(|(owner, _, _)| owner != sender) {
+        // The row exists here under another owner: only its owner may change it.
+        return Err(ApplyError::NotOwned {
+            table: table.to_string(),
+            id,
+            owner: owner.clone(),
+            sender: sender.to_string(),
+        });
+    }
     let applied = match held {
         None => Applied::New,
-        Some((v, _)) if v < record.meta.version => Applied::Updated,
-        Some((v, h)) if v == record.meta.version && h != record.meta.content_hash => {
+        Some((_, v, _)) if v < record.meta.version => Applied::Updated,
+        Some((_, v, h)) if v == record.meta.version && h != record.meta.content_hash => {
             return Err(invalid(format!(
                 "stessa versione {v} con contenuto diverso da quello già ricevuto"
             )));
@@ -511,10 +604,10 @@ fn apply_record(
             params![body.get("code").and_then(Value::as_str), id],
         )?;
     }
-    let names: Vec<&str> = META
+    let names: Vec<String> = META
         .iter()
-        .copied()
-        .chain(body.keys().map(String::as_str))
+        .map(|n| n.to_string())
+        .chain(body.keys().cloned())
         .collect();
     let mut values: Vec<SqlValue> = vec![
         SqlValue::Text(id.clone()),
@@ -526,20 +619,33 @@ fn apply_record(
     for v in body.values() {
         values.push(to_sql(v).ok_or_else(|| invalid(format!("valore non ammesso {v}")))?);
     }
-    let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-    let updates: Vec<String> = names[1..]
-        .iter()
-        .map(|n| format!("{n} = excluded.{n}"))
-        .collect();
-    tx.prepare_cached(&format!(
-        "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT (id) DO UPDATE SET {}",
-        names.join(", "),
-        placeholders.join(", "),
-        updates.join(", ")
-    ))
-    .and_then(|mut insert| insert.execute(params_from_iter(values)))
-    .map_err(|e| invalid(format!("{e}")))?;
+    let (insert, update) = statements.sql(table, names);
+    let sql = if matches!(applied, Applied::New) {
+        insert
+    } else {
+        update
+    };
+    tx.prepare_cached(sql)
+        .and_then(|mut statement| statement.execute(params_from_iter(values)))
+        .map_err(|e| invalid(constraint_it(&e)))?;
     Ok(applied)
+}
+
+/// SQLite's constraint messages, said in Italian.
+fn constraint_it(e: &rusqlite::Error) -> String {
+    let text = e.to_string();
+    let field = text.rsplit(": ").next().unwrap_or_default();
+    if text.contains("NOT NULL constraint failed") {
+        format!("campo obbligatorio mancante ({field})")
+    } else if text.contains("CHECK constraint failed") {
+        format!("valore non ammesso ({field})")
+    } else if text.contains("UNIQUE constraint failed") {
+        format!("valore già presente nel registro ({field})")
+    } else if text.contains("FOREIGN KEY constraint failed") {
+        "riferimento a un dato assente".to_string()
+    } else {
+        format!("dato non registrabile ({text})")
+    }
 }
 
 /// A published ranking only moves forward: an older number is a rollback, the same number

@@ -1,7 +1,8 @@
-//! What the window shows about this installation.
+//! What the window shows about this installation: who and where it is, and what needs the
+//! operator's attention (the Home screen).
 
 use serde::Serialize;
-use sportello_app::InstallInfo;
+use sportello_app::{InstallInfo, Overview};
 use tauri::State;
 
 use super::blocking;
@@ -18,6 +19,11 @@ pub struct AppInfo {
     pub db_exists: bool,
     /// Who and where this install is, once its database exists.
     pub install: Option<InstallInfo>,
+    /// Where documents and bundles are proposed to be saved: `Sportello` in the user's
+    /// documents folder (or home folder).
+    pub documents_dir: Option<String>,
+    /// The system's path separator, to propose file names inside `documents_dir`.
+    pub path_separator: char,
 }
 
 #[tauri::command]
@@ -42,10 +48,22 @@ pub async fn app_info(state: State<'_, DesktopState>) -> Result<AppInfo, Command
     } else {
         None
     };
+    let documents_dir = dirs::document_dir()
+        .or_else(dirs::home_dir)
+        .map(|dir| dir.join("Sportello").display().to_string());
     Ok(AppInfo {
         version: env!("CARGO_PKG_VERSION"),
         db_path: shown_path,
         db_exists,
         install,
+        documents_dir,
+        path_separator: std::path::MAIN_SEPARATOR,
     })
+}
+
+/// The Home screen: fingerprint, applications not yet sent, last bundles, bandi and their
+/// ranking stage.
+#[tauri::command]
+pub async fn overview(state: State<'_, DesktopState>) -> Result<Overview, CommandError> {
+    state.with_install(|app| app.overview()).await
 }

@@ -1,0 +1,130 @@
+//! The Domande screen: the list with search and filters, the new-application form checked as
+//! it is typed, filing, and the receipt.
+
+use serde::Serialize;
+use serde_json::Value;
+use sportello_app::{ApplicationFilter, ApplicationView, CodiceFiscaleInfo, Filed, FormCheck};
+use tauri::State;
+
+use super::path_arg;
+use crate::error::CommandError;
+use crate::state::DesktopState;
+
+/// A comune of the install's district, for filters and the birth-place hint.
+#[derive(Debug, Serialize)]
+pub struct DistrictComune {
+    pub istat: String,
+    pub name: String,
+    pub belfiore: String,
+}
+
+/// The comuni of this install's district.
+#[tauri::command]
+pub async fn district_comuni(
+    state: State<'_, DesktopState>,
+) -> Result<Vec<DistrictComune>, CommandError> {
+    state
+        .with_install(|app| {
+            Ok(app
+                .district()
+                .comuni
+                .iter()
+                .map(|c| DistrictComune {
+                    istat: c.istat.clone(),
+                    name: c.name.clone(),
+                    belfiore: c.belfiore.clone(),
+                })
+                .collect())
+        })
+        .await
+}
+
+fn filter_of(bando: Option<String>, comune: Option<String>) -> ApplicationFilter {
+    let given = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+    ApplicationFilter {
+        bando: given(bando),
+        comune: given(comune),
+    }
+}
+
+/// Applications matching `text` (name, codice fiscale, application code, case number) within
+/// the bando and comune given, with their published outcome once known.
+#[tauri::command]
+pub async fn search_applications(
+    state: State<'_, DesktopState>,
+    text: String,
+    bando: Option<String>,
+    comune: Option<String>,
+) -> Result<Vec<ApplicationView>, CommandError> {
+    let filter = filter_of(bando, comune);
+    state
+        .with_install(move |app| app.search_applications(&filter, &text))
+        .await
+}
+
+/// What a codice fiscale says, as the operator types it.
+#[tauri::command]
+pub async fn codice_fiscale_info(
+    state: State<'_, DesktopState>,
+    text: String,
+) -> Result<CodiceFiscaleInfo, CommandError> {
+    state
+        .with_install(move |app| Ok(app.codice_fiscale_info(&text)))
+        .await
+}
+
+/// Checks the form being typed (the JSON shape of `application add`); stores nothing.
+#[tauri::command]
+pub async fn check_application(
+    state: State<'_, DesktopState>,
+    form: Value,
+) -> Result<FormCheck, CommandError> {
+    let json = form.to_string();
+    state
+        .with_install(move |app| app.check_form_json(&json))
+        .await
+}
+
+/// Files the form; refused with every problem by field, the form stays as typed.
+#[tauri::command]
+pub async fn add_application(
+    state: State<'_, DesktopState>,
+    form: Value,
+) -> Result<Filed, CommandError> {
+    let json = form.to_string();
+    state
+        .with_install(move |app| app.add_application_json(&json))
+        .await
+}
+
+/// Writes the receipt of `application_code` to the file `out`; it may then be opened.
+#[tauri::command]
+pub async fn print_receipt(
+    state: State<'_, DesktopState>,
+    application_code: String,
+    out: String,
+) -> Result<String, CommandError> {
+    let out = path_arg(&out, "out")?;
+    let written = state
+        .with_install(move |app| app.print_receipt(&application_code, &out))
+        .await
+        .map_err(|err| err.on_field("out"))?;
+    let shown = written.display().to_string();
+    state.remember_printed(written);
+    Ok(shown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_filters_mean_every_bando_and_comune() {
+        let filter = filter_of(Some(" ".into()), None);
+        assert_eq!(filter.bando, None);
+        assert_eq!(filter.comune, None);
+        let filter = filter_of(Some("SC-2026-1".into()), Some("089009".into()));
+        assert_eq!(filter.bando.as_deref(), Some("SC-2026-1"));
+        assert_eq!(filter.comune.as_deref(), Some("089009"));
+    }
+}

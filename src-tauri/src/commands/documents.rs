@@ -1,0 +1,40 @@
+//! Opening a printed PDF with the system's viewer. Only files this window printed may be
+//! opened, so the page can never make the system open anything else.
+
+use std::path::PathBuf;
+
+use tauri::State;
+
+use super::{blocking, path_arg};
+use crate::error::CommandError;
+use crate::state::DesktopState;
+
+#[tauri::command]
+pub async fn open_document(
+    state: State<'_, DesktopState>,
+    path: String,
+) -> Result<(), CommandError> {
+    let path: PathBuf = path_arg(&path, "path")?;
+    if !state.was_printed(&path) {
+        return Err(CommandError::new(
+            "not_printed_here",
+            format!(
+                "Si possono aprire solo i documenti stampati in questa sessione: {} non lo è.",
+                path.display()
+            ),
+        ));
+    }
+    blocking(move || {
+        open::that_detached(&path).map_err(|err| {
+            CommandError::new(
+                "open_failed",
+                format!(
+                    "Il PDF è stato salvato in {}, ma non è stato possibile aprirlo ({err}): \
+                     aprirlo dalla cartella.",
+                    path.display()
+                ),
+            )
+        })
+    })
+    .await
+}

@@ -1,0 +1,113 @@
+//! Trust between installs (the Impostazioni screen): a comune's enrolment file and the
+//! capofila's district file, each accepted only once the fingerprint read by phone matches.
+
+use std::path::Path;
+
+use sportello_app::Accepted;
+use tauri::State;
+
+use super::path_arg;
+use crate::error::CommandError;
+use crate::state::DesktopState;
+
+/// The form field a refusal concerns: a wrong fingerprint is the typed text's fault,
+/// anything else the file's.
+fn on_its_field(err: CommandError) -> CommandError {
+    if err.code == "fingerprint_mismatch" {
+        err.on_field("fingerprint")
+    } else {
+        err.on_field("file")
+    }
+}
+
+fn fingerprint_arg(text: &str) -> Result<String, CommandError> {
+    if text.trim().is_empty() {
+        return Err(CommandError::new(
+            "fingerprint_missing",
+            "Scrivere l'impronta della chiave dettata per telefono dall'altro ufficio.",
+        )
+        .on_field("fingerprint"));
+    }
+    Ok(text.to_string())
+}
+
+fn shown(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Comune: writes its enrolment file (public keys, signed) into the folder `out`.
+#[tauri::command]
+pub async fn enrol_export(
+    state: State<'_, DesktopState>,
+    out: String,
+) -> Result<String, CommandError> {
+    let out = path_arg(&out, "out")?;
+    state
+        .with_install(move |app| app.enrol_export(&out).map(|p| shown(&p)))
+        .await
+        .map_err(|err| err.on_field("out"))
+}
+
+/// Capofila: trusts the comune whose enrolment file is `file`.
+#[tauri::command]
+pub async fn enrol_accept(
+    state: State<'_, DesktopState>,
+    file: String,
+    fingerprint: String,
+) -> Result<Accepted, CommandError> {
+    let file = path_arg(&file, "file")?;
+    let fingerprint = fingerprint_arg(&fingerprint)?;
+    state
+        .with_install(move |app| app.enrol_accept(&file, &fingerprint))
+        .await
+        .map_err(on_its_field)
+}
+
+/// Capofila: writes the signed district file (configuration, bandi, keys) into the folder `out`.
+#[tauri::command]
+pub async fn district_export(
+    state: State<'_, DesktopState>,
+    out: String,
+) -> Result<String, CommandError> {
+    let out = path_arg(&out, "out")?;
+    state
+        .with_install(move |app| app.district_export(&out).map(|p| shown(&p)))
+        .await
+        .map_err(|err| err.on_field("out"))
+}
+
+/// Comune: trusts the capofila's district file `file` and takes its bandi.
+#[tauri::command]
+pub async fn district_accept(
+    state: State<'_, DesktopState>,
+    file: String,
+    fingerprint: String,
+) -> Result<Accepted, CommandError> {
+    let file = path_arg(&file, "file")?;
+    let fingerprint = fingerprint_arg(&fingerprint)?;
+    state
+        .with_install(move |app| app.district_accept(&file, &fingerprint))
+        .await
+        .map_err(on_its_field)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_fingerprint_is_shown_next_to_the_fingerprint() {
+        let err = on_its_field(CommandError::new("fingerprint_mismatch", "diversa"));
+        assert_eq!(err.field.as_deref(), Some("fingerprint"));
+        let err = on_its_field(CommandError::new("bad_signature", "firma"));
+        assert_eq!(err.field.as_deref(), Some("file"));
+    }
+
+    #[test]
+    fn an_empty_fingerprint_is_refused_before_reading_the_file() {
+        let err = fingerprint_arg(" \t").unwrap_err();
+        assert_eq!(err.code, "fingerprint_missing");
+        assert_eq!(err.field.as_deref(), Some("fingerprint"));
+        assert_eq!(fingerprint_arg("ab12-cd").unwrap(), "ab12-cd");
+    }
+}
