@@ -10,6 +10,7 @@ const COMMANDS: &[&str] = &[
     "enrol_accept",
     "district_export",
     "district_accept",
+    "import_bando",
     "district_comuni",
     "search_applications",
     "codice_fiscale_info",

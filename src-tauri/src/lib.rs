@@ -42,6 +42,7 @@ pub fn run() -> ExitCode {
             commands::trust::enrol_accept,
             commands::trust::district_export,
             commands::trust::district_accept,
+            commands::bandi::import_bando,
             commands::applications::district_comuni,
             commands::applications::search_applications,
             commands::applications::codice_fiscale_info,

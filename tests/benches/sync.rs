@@ -24,6 +24,7 @@ use rusqlite::types::Value as SqlValue;
 use serde_json::{Value, json};
 use sportello_app::{Actor, Sportello};
 use sportello_domain::ApplicationForm;
+use sportello_domain::codice_fiscale::encode;
 use sportello_store::{NewApplication, Record, Store};
 use sportello_sync::{InstallKeys, Receiver, TrustList, inspect, open, verify};
 
@@ -181,9 +182,20 @@ fn applications(c: usize, n: usize) -> Vec<NewApplication> {
         .map(|j| {
             let form = &forms[(c * 7 + j) % forms.len()];
             let mut declaration = form.declaration.clone();
-            declaration.applicant.person.codice_fiscale = format!("BNC{c:03}{j:06}0000");
-            for (m, member) in declaration.household.iter_mut().enumerate() {
-                member.person.codice_fiscale = format!("BNC{c:03}{j:06}{:04}", m + 1);
+            let mut people = std::iter::once(&mut declaration.applicant.person)
+                .chain(declaration.household.iter_mut().map(|m| &mut m.person));
+            for (m, person) in (0..).zip(&mut people) {
+                // Valid, district-unique codici fiscali: the capofila checks them on import.
+                let n = j * 8 + m;
+                person.surname = consonants(c * 20 + n / 8000);
+                person.name = consonants(n % 8000);
+                person.codice_fiscale = encode(
+                    &person.surname,
+                    &person.name,
+                    person.birth_date,
+                    person.sex,
+                    &person.birth_place,
+                );
             }
             NewApplication {
                 bando: BANDO.into(),
@@ -193,6 +205,15 @@ fn applications(c: usize, n: usize) -> Vec<NewApplication> {
                 protocol_number: None,
             }
         })
+        .collect()
+}
+
+/// Three consonants spelling `n` in base 20: a synthetic surname or name, unique per `n`.
+fn consonants(n: usize) -> String {
+    const C: &[u8; 20] = b"BCDFGHJKLMNPQRSTVWXZ";
+    [n / 400 % 20, n / 20 % 20, n % 20]
+        .iter()
+        .map(|&d| C[d] as char)
         .collect()
 }
 

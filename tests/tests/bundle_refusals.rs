@@ -404,7 +404,7 @@ fn person(owner: &str, id: &str) -> Value {
         "table": "persons", "id": id, "owner": owner, "version": 1,
         "content_hash": "00".repeat(32), "deleted": false,
         "body": {
-            "codice_fiscale": "RSSMRA80A41I754X", "surname": "Rossi", "name": "Maria",
+            "codice_fiscale": "RSSMRA80A41I754R", "surname": "Rossi", "name": "Maria",
             "birth_date": "1980-01-01", "sex": "F", "birth_place": "I754",
             "address": null, "phone": null, "email": null
         }

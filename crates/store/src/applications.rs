@@ -163,39 +163,43 @@ impl Store {
     }
 }
 
-/// Why an application row cannot be read as the domain's types (a received record).
-pub(crate) fn check_application(
-    conn: &rusqlite::Connection,
-    id: &str,
+/// Why a received row would not read back as the domain's types: an impossible date, an
+/// amount that is not one, an invalid codice fiscale. Checked on the record's own values,
+/// before it is written, with the same parsers the readers use.
+pub(crate) fn check_received(
+    table: &str,
+    body: &serde_json::Map<String, serde_json::Value>,
 ) -> std::result::Result<(), String> {
-    let members = HashMap::new();
-    let read = conn
-        .prepare_cached(&format!("{SELECT_APPLICATION} WHERE a.id = ?1"))
-        .and_then(|mut s| s.query_row([id], |r| read_application(r, &members)));
-    match read {
-        Ok(Ok(_)) => Ok(()),
-        Ok(Err(e)) => Err(e.to_string()),
-        // The applicant row is missing: the foreign key check at commit names it.
-        Err(rusqlite::Error::QueryReturnedNoRows) => Ok(()),
-        Err(_) => Err("date, importi o valori della domanda non leggibili".into()),
+    let text = |key: &str| body.get(key).and_then(serde_json::Value::as_str);
+    let date = |key: &str, required: bool| match text(key) {
+        None if !required => Ok(()),
+        None => Err(format!("{key}: data mancante")),
+        Some(d) => d
+            .parse::<NaiveDate>()
+            .map(drop)
+            .map_err(|_| format!("{key}: data non valida {d:?}")),
+    };
+    match table {
+        "persons" => {
+            let cf = text("codice_fiscale").unwrap_or_default();
+            sportello_domain::codice_fiscale::CodiceFiscale::parse(cf)
+                .map_err(|e| format!("codice fiscale {cf:?}: {e}"))?;
+            date("birth_date", true)
+        }
+        "applications" => {
+            let filed = text("filed_at").unwrap_or_default();
+            DateTime::parse_from_rfc3339(filed)
+                .map_err(|_| format!("filed_at: data e ora non valide {filed:?}"))?;
+            if let Some(value) = text("isee_value") {
+                value
+                    .parse::<Isee>()
+                    .map_err(|e| format!("isee_value: {e}"))?;
+                date("dsu_date", true)?;
+            }
+            date("unemployed_since", false)
+        }
+        _ => Ok(()),
     }
-}
-
-/// Why a person row cannot be read: an impossible date, an invalid codice fiscale.
-pub(crate) fn check_person(
-    conn: &rusqlite::Connection,
-    id: &str,
-) -> std::result::Result<(), String> {
-    let person = conn
-        .prepare_cached(
-            "SELECT codice_fiscale, surname, name, birth_date, sex, birth_place
-             FROM persons WHERE id = ?1",
-        )
-        .and_then(|mut s| s.query_row([id], |r| read_person(r, 0)))
-        .map_err(|_| "data di nascita o sesso non leggibili".to_string())?;
-    sportello_domain::codice_fiscale::CodiceFiscale::parse(&person.codice_fiscale)
-        .map(drop)
-        .map_err(|e| format!("codice fiscale {}: {e}", person.codice_fiscale))
 }
 
 const SELECT_APPLICATION: &str = "

@@ -369,30 +369,13 @@ impl Store {
         tx.pragma_update(None, "defer_foreign_keys", true)?;
         let mut summary = ApplySummary::default();
         let mut statements = Statements::default();
-        let mut touched = Vec::new();
         for record in &incoming.records {
             let counts = summary.tables.entry(record.table.clone()).or_default();
             match apply_record(&tx, &mut statements, record, &incoming.sender, tables)? {
                 Applied::New => counts.new += 1,
                 Applied::Updated => counts.updated += 1,
-                Applied::Unchanged => continue,
+                Applied::Unchanged => counts.unchanged += 1,
             }
-            touched.push(record);
-        }
-        // What SQL accepted must also read back as the domain's types, or the registry
-        // would hold rows that break every later listing and ranking.
-        for record in touched {
-            let id = record.meta.id.to_string();
-            let unreadable = match record.table.as_str() {
-                "applications" => crate::applications::check_application(&tx, &id),
-                "persons" => crate::applications::check_person(&tx, &id),
-                _ => Ok(()),
-            };
-            unreadable.map_err(|reason| ApplyError::Invalid {
-                table: record.table.clone(),
-                id,
-                reason,
-            })?;
         }
         tx.execute(
             "INSERT INTO bundles_in (sender, seq, kind, header_hash, file_name, imported_at,
@@ -572,6 +555,9 @@ fn apply_record(
     if table == "rankings" {
         check_ranking_version(tx, body, &record.meta.content_hash)?;
     }
+    // What SQL would accept must also read back as the domain's types, or the registry
+    // would hold rows that break every later listing and ranking.
+    crate::applications::check_received(table, body).map_err(&invalid)?;
     let held: Option<(String, i64, String)> = tx
         .prepare_cached(&format!(
             "SELECT owner, version, content_hash FROM {table} WHERE id = ?1"

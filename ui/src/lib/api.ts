@@ -1,5 +1,7 @@
 // Typed wrappers of the desktop commands: the only place the window calls `invoke`. Every
-// rejection is normalised to `CommandError`, the `{code, message, field?}` shape src-tauri sends.
+// rejection is normalised to `CommandError`, the `{code, message, field?, problems?}` shape
+// src-tauri sends. Payloads keep the field names sportello-app serialises (snake_case); command
+// arguments are camelCase, as Tauri expects them.
 import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 
 /** One refused value: which record, which field, and why. */
@@ -50,7 +52,7 @@ async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
   }
 }
 
-// Payloads keep the field names sportello-app serialises (snake_case).
+// ---- Installation ----
 
 /** Who and where this install is. */
 export interface InstallInfo {
@@ -71,8 +73,330 @@ export interface AppInfo {
   db_exists: boolean;
   /** Null until the install's database exists. */
   install: InstallInfo | null;
+  /** Where documents and bundles are proposed to be saved. */
+  documents_dir: string | null;
+  path_separator: string;
 }
 
 export function appInfo(): Promise<AppInfo> {
   return call<AppInfo>('app_info');
+}
+
+export type Stage = 'provisional' | 'definitive';
+export type Outcome = 'AMMESSO' | 'IDONEO_NON_AMMESSO' | 'ESCLUSO';
+
+export interface BundleOut {
+  recipient: string;
+  seq: number;
+  kind: string;
+  file_name: string;
+  header_hash: string;
+  records: number;
+  created_at: string;
+}
+
+export interface TableCounts {
+  new: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface ApplySummary {
+  already_imported: boolean;
+  tables: Record<string, TableCounts>;
+}
+
+export interface ImportLogEntry {
+  at: string;
+  actor: string;
+  file_name: string;
+  sender: string | null;
+  bundle_seq: number | null;
+  outcome: string;
+  code: string | null;
+  message: string | null;
+  summary: ApplySummary | null;
+}
+
+export interface BandoStatus {
+  id: string;
+  title: string;
+  opens: string;
+  closes: string;
+  ranking_number: number | null;
+  ranking_stage: Stage | null;
+  ranking_published_at: string | null;
+}
+
+/** What the Home screen shows. */
+export interface Overview {
+  install: InstallInfo;
+  fingerprint: string;
+  applications: number;
+  /** Own applications the capofila has not acknowledged yet. */
+  unsent_applications: number;
+  enrolled_comuni: string[];
+  capofila_trusted: boolean;
+  last_export: BundleOut | null;
+  last_import: ImportLogEntry | null;
+  bandi: BandoStatus[];
+}
+
+export function overview(): Promise<Overview> {
+  return call<Overview>('overview');
+}
+
+// ---- First run ----
+
+export interface DistrictChoice {
+  id: string;
+  name: string;
+  capofila: string;
+  comuni: { istat: string; name: string; is_capofila: boolean }[];
+}
+
+export interface SetupDone {
+  install: InstallInfo;
+  fingerprint: string;
+}
+
+export function readDistrict(path: string): Promise<DistrictChoice> {
+  return call<DistrictChoice>('read_district', { path });
+}
+
+export function setup(districtPath: string, comune: string): Promise<SetupDone> {
+  return call<SetupDone>('setup', { districtPath, comune });
+}
+
+// ---- Trust ----
+
+export interface Accepted {
+  comune: string;
+  comune_name: string;
+  fingerprint: string;
+  /** False when the same key was already trusted. */
+  added: boolean;
+  bandi: string[];
+}
+
+export function enrolExport(out: string): Promise<string> {
+  return call<string>('enrol_export', { out });
+}
+
+export function enrolAccept(file: string, fingerprint: string): Promise<Accepted> {
+  return call<Accepted>('enrol_accept', { file, fingerprint });
+}
+
+export function districtExport(out: string): Promise<string> {
+  return call<string>('district_export', { out });
+}
+
+export function districtAccept(file: string, fingerprint: string): Promise<Accepted> {
+  return call<Accepted>('district_accept', { file, fingerprint });
+}
+
+export interface BandoImported {
+  id: string;
+  title: string;
+  outcome: 'created' | 'updated' | 'unchanged';
+}
+
+export function importBando(path: string): Promise<BandoImported> {
+  return call<BandoImported>('import_bando', { path });
+}
+
+// ---- Applications ----
+
+export interface DistrictComune {
+  istat: string;
+  name: string;
+  belfiore: string;
+}
+
+export function districtComuni(): Promise<DistrictComune[]> {
+  return call<DistrictComune[]>('district_comuni');
+}
+
+export interface Person {
+  codice_fiscale: string;
+  surname: string;
+  name: string;
+  birth_date: string;
+  sex: 'M' | 'F';
+  birth_place: string;
+}
+
+export interface ApplicationView {
+  application_code: string;
+  case_number: string;
+  comune: string;
+  comune_name: string;
+  bando: string;
+  filed_at: string;
+  protocol_number: string | null;
+  applicant: Person & { address?: string; phone?: string; email?: string };
+  household: (Person & { relation: string; dependent_minor: boolean; disabled: boolean })[];
+  isee: { value: string; dsu_protocol: string; dsu_date: string; kind: string } | null;
+  position: number | null;
+  outcome: Outcome | null;
+}
+
+export function searchApplications(
+  text: string,
+  bando: string | null,
+  comune: string | null,
+): Promise<ApplicationView[]> {
+  return call<ApplicationView[]>('search_applications', { text, bando, comune });
+}
+
+export interface CodiceFiscaleInfo {
+  valid: boolean;
+  error: string | null;
+  birth_date: string | null;
+  sex: 'M' | 'F' | null;
+  birth_place: string | null;
+  birth_place_name: string | null;
+}
+
+export function codiceFiscaleInfo(text: string): Promise<CodiceFiscaleInfo> {
+  return call<CodiceFiscaleInfo>('codice_fiscale_info', { text });
+}
+
+export interface FormCheck {
+  problems: Problem[];
+  warnings: Problem[];
+}
+
+/** `form` is the JSON shape of `sportello application add` (docs/formats.md). */
+export function checkApplication(form: object): Promise<FormCheck> {
+  return call<FormCheck>('check_application', { form });
+}
+
+export interface Filed {
+  case_number: string;
+  application_code: string;
+  codice_fiscale: string;
+  surname: string;
+  name: string;
+  warnings: Problem[];
+}
+
+export function addApplication(form: object): Promise<Filed> {
+  return call<Filed>('add_application', { form });
+}
+
+export function printReceipt(applicationCode: string, out: string): Promise<string> {
+  return call<string>('print_receipt', { applicationCode, out });
+}
+
+/** Opens a PDF this window printed with the system's viewer. */
+export function openDocument(path: string): Promise<void> {
+  return call<void>('open_document', { path });
+}
+
+// ---- Sync ----
+
+export interface ImportReport {
+  file: string;
+  outcome: 'applied' | 'already_imported' | 'refused';
+  sender: string | null;
+  seq: number | null;
+  summary: ApplySummary | null;
+  error: CommandError | null;
+}
+
+export function bundleExport(out: string): Promise<string[]> {
+  return call<string[]>('bundle_export', { out });
+}
+
+export function bundlePreview(files: string[]): Promise<ImportReport[]> {
+  return call<ImportReport[]>('bundle_preview', { files });
+}
+
+export function bundleImport(files: string[]): Promise<ImportReport[]> {
+  return call<ImportReport[]>('bundle_import', { files });
+}
+
+export interface SyncHistory {
+  exports: BundleOut[];
+  imports: ImportLogEntry[];
+}
+
+export function syncHistory(): Promise<SyncHistory> {
+  return call<SyncHistory>('sync_history');
+}
+
+// ---- Ranking ----
+
+export interface Breakdown {
+  isee: number;
+  household_size: number;
+  dependent_minors: number;
+  disability: number;
+  single_parent: number;
+  unemployment: number;
+  housing: number;
+  older_applicant: number;
+  previous_participation: number;
+}
+
+export interface RankingRow {
+  position: number | null;
+  application_code: string;
+  comune: string;
+  comune_name: string;
+  applicant: string | null;
+  score: number;
+  outcome: Outcome;
+  breakdown: Breakdown;
+  reasons: string[];
+  reason_codes: string[];
+}
+
+/** Computed now (`number` null) or a published version. */
+export interface RankingTable {
+  bando: string;
+  number: number | null;
+  stage: Stage | null;
+  published_at: string | null;
+  rows: RankingRow[];
+}
+
+export function computeRanking(bando: string): Promise<RankingTable> {
+  return call<RankingTable>('compute_ranking', { bando });
+}
+
+export function latestRanking(bando: string): Promise<RankingTable | null> {
+  return call<RankingTable | null>('latest_ranking', { bando });
+}
+
+export function publishRanking(bando: string, stage: Stage): Promise<RankingTable> {
+  return call<RankingTable>('publish_ranking', { bando, stage });
+}
+
+export type Paper = 'public' | 'internal';
+
+export function printRanking(bando: string, paper: Paper, out: string): Promise<string> {
+  return call<string>('print_ranking', { bando, paper, out });
+}
+
+export interface DuplicateApplication {
+  application_code: string;
+  case_number: string;
+  comune: string;
+  comune_name: string;
+  bando: string;
+  filed_at: string;
+  applicant: string;
+  applicant_codice_fiscale: string;
+}
+
+export interface DuplicateGroup {
+  shared_codici_fiscali: string[];
+  across_comuni: boolean;
+  applications: DuplicateApplication[];
+}
+
+export function duplicates(): Promise<DuplicateGroup[]> {
+  return call<DuplicateGroup[]>('duplicates');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatEuro, parseDate, parseEuro } from './format';
+import { euroFieldText, formatDate, formatDateTime, formatEuro, parseDate, parseEuro } from './format';
 
 describe('formatDate', () => {
   it('shows an ISO date as gg/mm/aaaa', () => {
@@ -82,5 +82,27 @@ describe('parseEuro', () => {
     for (const input of ['1234.56', '1.23', '12.34,5', '-5', '1,234', '', 'mille', '1.2345,00']) {
       expect(parseEuro(input), input).toBeNull();
     }
+  });
+});
+
+describe('formatDateTime', () => {
+  it('shows a moment in Italian time, whatever offset it was written with', () => {
+    expect(formatDateTime('2026-03-02T10:15:00+01:00')).toBe('02/03/2026 10:15');
+    expect(formatDateTime('2026-03-02T09:15:00Z')).toBe('02/03/2026 10:15');
+    // Summer time: UTC+2.
+    expect(formatDateTime('2026-07-01T22:30:00Z')).toBe('02/07/2026 00:30');
+  });
+
+  it('returns anything else unchanged', () => {
+    expect(formatDateTime('2026-03-02')).toBe('2026-03-02');
+    expect(formatDateTime('ieri')).toBe('ieri');
+    expect(formatDateTime('2026-13-45T99:00:00Z')).toBe('2026-13-45T99:00:00Z');
+  });
+});
+
+describe('euroFieldText', () => {
+  it('writes the amount without the euro sign, Italian style', () => {
+    expect(euroFieldText('3500.5')).toBe('3.500,50');
+    expect(euroFieldText('0')).toBe('0,00');
   });
 });

@@ -80,3 +80,30 @@ export function parseEuro(input: string): string | null {
   const digits = whole.replaceAll('.', '').replace(/^0+(?=\d)/, '');
   return fraction === undefined ? digits : `${digits}.${fraction.padEnd(2, '0')}`;
 }
+
+const ROME = new Intl.DateTimeFormat('it-IT', {
+  timeZone: 'Europe/Rome',
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/**
+ * An RFC 3339 moment (`2026-03-02T10:15:00+01:00`) as Italians read it, in Italian time:
+ * `02/03/2026 10:15`. Anything else is returned as it is.
+ */
+export function formatDateTime(moment: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(moment)) return moment;
+  const time = new Date(moment);
+  if (Number.isNaN(time.getTime())) return moment;
+  const parts = Object.fromEntries(ROME.formatToParts(time).map((p) => [p.type, p.value]));
+  return `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}`;
+}
+
+/** A decimal amount as the ISEE field shows it once typed: `3500.5` → `3.500,50`. */
+export function euroFieldText(amount: string): string {
+  return formatEuro(amount).replace(/^(-?)€ /, '$1');
+}

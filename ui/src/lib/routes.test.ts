@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashOf, screenFromHash, screens } from './routes';
+import { hashOf, screenFromHash, screens, sidebarCurrent, sidebarScreens } from './routes';
 
 describe('screenFromHash', () => {
   it('opens the home screen on an empty or root hash', () => {
@@ -15,6 +15,11 @@ describe('screenFromHash', () => {
     }
   });
 
+  it('knows a sub-screen by its full path', () => {
+    expect(screenFromHash('#/domande/nuova')).toBe('nuova-domanda');
+    expect(screenFromHash('#/domande')).toBe('domande');
+  });
+
   it('knows no screen at an unknown path', () => {
     expect(screenFromHash('#/non-esiste')).toBeNull();
     expect(screenFromHash('#contenuto')).toBeNull();
@@ -25,5 +30,19 @@ describe('screens', () => {
   it('have distinct ids and paths', () => {
     expect(new Set(screens.map((s) => s.id)).size).toBe(screens.length);
     expect(new Set(screens.map((s) => s.path)).size).toBe(screens.length);
+  });
+});
+
+describe('sidebarScreens', () => {
+  it('offers the ranking only at the capofila', () => {
+    const comune = sidebarScreens(false).map((s) => s.id);
+    const capofila = sidebarScreens(true).map((s) => s.id);
+    expect(comune).toEqual(['home', 'domande', 'sincronizzazione', 'impostazioni']);
+    expect(capofila).toEqual(['home', 'domande', 'sincronizzazione', 'graduatoria', 'impostazioni']);
+  });
+
+  it('marks the parent of a sub-screen as current', () => {
+    expect(sidebarCurrent('nuova-domanda')).toBe('domande');
+    expect(sidebarCurrent('graduatoria')).toBe('graduatoria');
   });
 });

@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import type { CodiceFiscaleInfo, FormCheck } from './api';
+import {
+  describeCodiceFiscale,
+  emptyDraft,
+  emptyMember,
+  fieldId,
+  fillFromCodiceFiscale,
+  formFields,
+  mismatchFound,
+  notesByField,
+  tidyEuro,
+  toForm,
+  type ApplicationDraft,
+} from './applicationForm';
+
+function giulia(): ApplicationDraft {
+  const d = emptyDraft('SC-2026-1');
+  Object.assign(d.applicant, {
+    codice_fiscale: ' BNCGLI92M55D636B ',
+    surname: 'Bianchi',
+    name: 'Giulia',
+    birth_date: '15/08/1992',
+    sex: 'F',
+    birth_place: 'D636',
+  });
+  d.isee = { value: '3.500,00', dsu_protocol: 'INPS-ISEE-2026-AB123C789-00', dsu_date: '15/01/2026', kind: 'ordinario' };
+  d.resident = true;
+  d.unemployed = true;
+  d.unemployed_since = '01/05/2024';
+  return d;
+}
+
+describe('toForm', () => {
+  it('writes the documented JSON shape, dates ISO and the amount as a decimal', () => {
+    const { form, problems } = toForm(giulia());
+    expect(problems).toEqual([]);
+    expect(form).toEqual({
+      bando: 'SC-2026-1',
+      applicant: {
+        codice_fiscale: 'BNCGLI92M55D636B',
+        surname: 'Bianchi',
+        name: 'Giulia',
+        birth_date: '1992-08-15',
+        sex: 'F',
+        birth_place: 'D636',
+      },
+      household: [],
+      isee: { value: '3500.00', dsu_protocol: 'INPS-ISEE-2026-AB123C789-00', dsu_date: '2026-01-15', kind: 'ordinario' },
+      resident: true,
+      unemployed: true,
+      unemployed_since: '2024-05-01',
+      other_income_support: false,
+      single_parent: false,
+      applicant_disabled: false,
+      housing: 'none',
+      previous_participation: false,
+    });
+  });
+
+  it('reports unreadable dates and amounts by field and leaves them out', () => {
+    const d = giulia();
+    d.applicant.birth_date = '31/02/1992';
+    d.isee.value = '3500.5';
+    d.household.push({ ...emptyMember(1), birth_date: 'ieri' });
+    const { form, problems } = toForm(d);
+    expect(problems.map((p) => p.field)).toEqual(['applicant.birth_date', 'household[0].birth_date', 'isee.value']);
+    expect(problems[0]?.message).toContain('«31/02/1992»');
+    expect(problems[2]?.message).toContain('3.500,00');
+    expect((form.applicant as Record<string, unknown>).birth_date).toBeUndefined();
+    expect((form.isee as Record<string, unknown>).value).toBeUndefined();
+  });
+
+  it('sends no ISEE when there is none, and no unemployment date unless unemployed', () => {
+    const d = giulia();
+    d.has_isee = false;
+    d.unemployed = false;
+    const { form } = toForm(d);
+    expect('isee' in form).toBe(false);
+    expect('unemployed_since' in form).toBe(false);
+  });
+
+  it('keeps optional contact fields only when typed', () => {
+    const d = giulia();
+    d.applicant.phone = ' 0931 000000 ';
+    d.override_note = '  ';
+    const { form } = toForm(d);
+    expect((form.applicant as Record<string, unknown>).phone).toBe('0931 000000');
+    expect('override_note' in form).toBe(false);
+  });
+});
+
+describe('notesByField', () => {
+  const check: FormCheck = {
+    problems: [
+      { record: 'domanda', field: 'applicant.birth_date', code: 'field_invalid', message: 'campo obbligatorio mancante' },
+      { record: 'domanda', field: 'applicant.surname', code: 'surname_empty', message: 'il cognome è vuoto' },
+    ],
+    warnings: [{ record: 'domanda', field: 'isee.dsu_protocol', code: 'dsu_protocol_malformed', message: 'forma strana' }],
+  };
+
+  it('puts each message on its field, the local one replacing the app’s', () => {
+    const notes = notesByField([{ field: 'applicant.birth_date', message: 'data non valida' }], check);
+    expect(notes.get('applicant.birth_date')).toEqual({ problems: ['data non valida'], warnings: [] });
+    expect(notes.get('applicant.surname')?.problems).toEqual(['il cognome è vuoto']);
+    expect(notes.get('isee.dsu_protocol')?.warnings).toEqual(['forma strana']);
+  });
+});
+
+describe('formFields', () => {
+  it('follows members, ISEE and unemployment as they come and go', () => {
+    const d = giulia();
+    d.household.push(emptyMember(7));
+    expect(formFields(d).has('household[0].relation')).toBe(true);
+    expect(formFields(d).has('household[1].relation')).toBe(false);
+    expect(formFields(d).has('unemployed_since')).toBe(true);
+    d.unemployed = false;
+    d.has_isee = false;
+    expect(formFields(d).has('unemployed_since')).toBe(false);
+    expect(formFields(d).has('isee.value')).toBe(false);
+  });
+});
+
+describe('fieldId', () => {
+  it('makes an element id of a field path', () => {
+    expect(fieldId('applicant.codice_fiscale')).toBe('f-applicant-codice_fiscale');
+    expect(fieldId('household[1].sex')).toBe('f-household-1-sex');
+    expect(fieldId('bando')).toBe('f-bando');
+  });
+});
+
+describe('codice fiscale', () => {
+  const info: CodiceFiscaleInfo = {
+    valid: true,
+    error: null,
+    birth_date: '1980-01-01',
+    sex: 'M',
+    birth_place: 'I754',
+    birth_place_name: 'Siracusa',
+  };
+
+  it('fills what is empty and never overwrites what was typed', () => {
+    const p = { ...emptyMember(1), birth_date: '02/01/1980' };
+    fillFromCodiceFiscale(p, info);
+    expect(p.birth_date).toBe('02/01/1980');
+    expect(p.sex).toBe('M');
+    expect(p.birth_place).toBe('I754');
+  });
+
+  it('fills nothing from an invalid code', () => {
+    const p = emptyMember(1);
+    fillFromCodiceFiscale(p, { ...info, valid: false, error: 'carattere di controllo errato' });
+    expect(p).toEqual(emptyMember(1));
+  });
+
+  it('describes a valid code and explains an invalid one', () => {
+    expect(describeCodiceFiscale(info)).toBe('Codice valido: nato il 01/01/1980 a Siracusa (I754), sesso M.');
+    expect(describeCodiceFiscale({ ...info, sex: 'F', birth_place_name: null, birth_place: 'F205' })).toBe(
+      'Codice valido: nata il 01/01/1980 a F205, sesso F.',
+    );
+    expect(describeCodiceFiscale({ ...info, valid: false, error: 'lunghezza errata' })).toBe('lunghezza errata');
+  });
+
+  it('knows when a confirming note is needed', () => {
+    const mismatch = { record: 'domanda', field: 'applicant.sex', code: 'codice_fiscale_sex_mismatch', message: 'x' };
+    expect(mismatchFound({ problems: [mismatch], warnings: [] })).toBe(true);
+    expect(mismatchFound({ problems: [], warnings: [mismatch] })).toBe(true);
+    expect(mismatchFound({ problems: [], warnings: [] })).toBe(false);
+    expect(mismatchFound(null)).toBe(false);
+  });
+});
+
+describe('tidyEuro', () => {
+  it('rewrites a readable amount the Italian way and leaves the rest', () => {
+    expect(tidyEuro('3500,5')).toBe('3.500,50');
+    expect(tidyEuro('€ 12.000')).toBe('12.000,00');
+    expect(tidyEuro('tremila')).toBe('tremila');
+  });
+});

@@ -1,0 +1,285 @@
+// The new-application form as the operator types it (Italian dates and amounts, text as typed)
+// and its conversion into the JSON shape of `sportello application add` (docs/formats.md), which
+// the app checks and files. Field paths (`applicant.codice_fiscale`, `household[1].sex`,
+// `isee.value`) are the app's: a problem it reports lands next to the field of that path.
+import type { CodiceFiscaleInfo, FormCheck } from './api';
+import { euroFieldText, formatDate, parseDate, parseEuro } from './format';
+
+export type Sex = '' | 'M' | 'F';
+export type Housing = 'none' | 'rent' | 'eviction';
+
+export interface PersonDraft {
+  codice_fiscale: string;
+  surname: string;
+  name: string;
+  /** As typed: `gg/mm/aaaa`. */
+  birth_date: string;
+  sex: Sex;
+  /** Belfiore code (or `Z` + 3 digits abroad). */
+  birth_place: string;
+}
+
+export interface MemberDraft extends PersonDraft {
+  /** Stable identity in the list while members are added and removed. */
+  key: number;
+  relation: string;
+  dependent_minor: boolean;
+  disabled: boolean;
+}
+
+export interface ApplicationDraft {
+  bando: string;
+  protocol_number: string;
+  applicant: PersonDraft & { address: string; phone: string; email: string };
+  household: MemberDraft[];
+  has_isee: boolean;
+  /** `value` as typed (`3.500,00`); `dsu_date` as `gg/mm/aaaa`. */
+  isee: { value: string; dsu_protocol: string; dsu_date: string; kind: 'ordinario' | 'corrente' };
+  resident: boolean;
+  unemployed: boolean;
+  unemployed_since: string;
+  other_income_support: boolean;
+  single_parent: boolean;
+  applicant_disabled: boolean;
+  housing: Housing;
+  previous_participation: boolean;
+  override_note: string;
+}
+
+function emptyPerson(): PersonDraft {
+  return { codice_fiscale: '', surname: '', name: '', birth_date: '', sex: '', birth_place: '' };
+}
+
+export function emptyMember(key: number): MemberDraft {
+  return { ...emptyPerson(), key, relation: '', dependent_minor: false, disabled: false };
+}
+
+export function emptyDraft(bando = ''): ApplicationDraft {
+  return {
+    bando,
+    protocol_number: '',
+    applicant: { ...emptyPerson(), address: '', phone: '', email: '' },
+    household: [],
+    has_isee: true,
+    isee: { value: '', dsu_protocol: '', dsu_date: '', kind: 'ordinario' },
+    resident: false,
+    unemployed: false,
+    unemployed_since: '',
+    other_income_support: false,
+    single_parent: false,
+    applicant_disabled: false,
+    housing: 'none',
+    previous_participation: false,
+    override_note: '',
+  };
+}
+
+/** A problem found before asking the app: a date or an amount that cannot be read. */
+export interface LocalProblem {
+  field: string;
+  message: string;
+}
+
+function isoDate(field: string, typed: string, problems: LocalProblem[]): string | undefined {
+  const text = typed.trim();
+  if (text === '') return undefined;
+  const iso = parseDate(text);
+  if (iso === null) {
+    problems.push({
+      field,
+      message: `data non valida «${text}»: scriverla come gg/mm/aaaa, ad esempio 15/08/1992`,
+    });
+    return undefined;
+  }
+  return iso;
+}
+
+function optionalText(typed: string): string | undefined {
+  const text = typed.trim();
+  return text === '' ? undefined : text;
+}
+
+function person(prefix: string, p: PersonDraft, problems: LocalProblem[]): Record<string, unknown> {
+  return {
+    codice_fiscale: p.codice_fiscale.trim(),
+    surname: p.surname,
+    name: p.name,
+    birth_date: isoDate(`${prefix}.birth_date`, p.birth_date, problems),
+    sex: p.sex === '' ? undefined : p.sex,
+    birth_place: p.birth_place.trim(),
+  };
+}
+
+/**
+ * The form in the app's JSON shape, and what could not be read locally. A field that cannot be
+ * read is left out (the app would report it as missing); its local problem says why instead.
+ */
+export function toForm(d: ApplicationDraft): { form: Record<string, unknown>; problems: LocalProblem[] } {
+  const problems: LocalProblem[] = [];
+  const applicant = {
+    ...person('applicant', d.applicant, problems),
+    address: optionalText(d.applicant.address),
+    phone: optionalText(d.applicant.phone),
+    email: optionalText(d.applicant.email),
+  };
+  const household = d.household.map((m, i) => ({
+    ...person(`household[${i}]`, m, problems),
+    relation: m.relation.trim(),
+    dependent_minor: m.dependent_minor,
+    disabled: m.disabled,
+  }));
+  let isee: Record<string, unknown> | undefined;
+  if (d.has_isee) {
+    const typed = d.isee.value.trim();
+    const value = typed === '' ? undefined : parseEuro(typed);
+    if (value === null) {
+      problems.push({
+        field: 'isee.value',
+        message: `importo non valido «${typed}»: scriverlo in euro con la virgola per i centesimi, ad esempio 3.500,00`,
+      });
+    }
+    isee = {
+      value: value ?? undefined,
+      dsu_protocol: d.isee.dsu_protocol.trim(),
+      dsu_date: isoDate('isee.dsu_date', d.isee.dsu_date, problems),
+      kind: d.isee.kind,
+    };
+  }
+  const form: Record<string, unknown> = {
+    bando: d.bando,
+    protocol_number: optionalText(d.protocol_number),
+    applicant,
+    household,
+    isee,
+    resident: d.resident,
+    unemployed: d.unemployed,
+    unemployed_since: d.unemployed ? isoDate('unemployed_since', d.unemployed_since, problems) : undefined,
+    other_income_support: d.other_income_support,
+    single_parent: d.single_parent,
+    applicant_disabled: d.applicant_disabled,
+    housing: d.housing,
+    previous_participation: d.previous_participation,
+    override_note: optionalText(d.override_note),
+  };
+  return { form: withoutUndefined(form), problems };
+}
+
+/** Leaves out absent fields, as the JSON the app reads would. */
+function withoutUndefined(value: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined) continue;
+    if (Array.isArray(v)) {
+      out[key] = v.map((item) =>
+        typeof item === 'object' && item !== null ? withoutUndefined(item as Record<string, unknown>) : item,
+      );
+    } else if (typeof v === 'object' && v !== null) {
+      out[key] = withoutUndefined(v as Record<string, unknown>);
+    } else {
+      out[key] = v;
+    }
+  }
+  return out;
+}
+
+/** What to show next to one field. */
+export interface FieldNotes {
+  problems: string[];
+  warnings: string[];
+}
+
+/**
+ * Every message by field path. A local problem replaces what the app says about the same field
+ * (the app only saw the field missing).
+ */
+export function notesByField(local: LocalProblem[], check: FormCheck | null): Map<string, FieldNotes> {
+  const notes = new Map<string, FieldNotes>();
+  const at = (field: string) => {
+    let entry = notes.get(field);
+    if (!entry) {
+      entry = { problems: [], warnings: [] };
+      notes.set(field, entry);
+    }
+    return entry;
+  };
+  const localFields = new Set(local.map((p) => p.field));
+  for (const p of local) at(p.field).problems.push(p.message);
+  for (const p of check?.problems ?? []) {
+    if (!localFields.has(p.field)) at(p.field).problems.push(p.message);
+  }
+  for (const w of check?.warnings ?? []) at(w.field).warnings.push(w.message);
+  return notes;
+}
+
+/** The field paths the form shows, for the draft as it is now. */
+export function formFields(d: ApplicationDraft): Set<string> {
+  const personFields = ['codice_fiscale', 'surname', 'name', 'birth_date', 'sex', 'birth_place'];
+  const fields = [
+    'bando',
+    'protocol_number',
+    ...personFields.map((f) => `applicant.${f}`),
+    'applicant.address',
+    'applicant.phone',
+    'applicant.email',
+    'resident',
+    'unemployed',
+    'other_income_support',
+    'single_parent',
+    'applicant_disabled',
+    'housing',
+    'previous_participation',
+    'override_note',
+  ];
+  d.household.forEach((_, i) => {
+    for (const f of [...personFields, 'relation', 'dependent_minor', 'disabled']) {
+      fields.push(`household[${i}].${f}`);
+    }
+  });
+  if (d.has_isee) fields.push('isee.value', 'isee.dsu_protocol', 'isee.dsu_date', 'isee.kind');
+  if (d.unemployed) fields.push('unemployed_since');
+  return new Set(fields);
+}
+
+/** The element id of a field path: `household[1].sex` → `f-household-1-sex`. */
+export function fieldId(path: string): string {
+  return `f-${path.replace(/[.[\]]+/g, '-').replace(/-$/, '')}`;
+}
+
+const MISMATCHES = new Set([
+  'codice_fiscale_birth_date_mismatch',
+  'codice_fiscale_sex_mismatch',
+  'codice_fiscale_birth_place_mismatch',
+]);
+
+/** Whether data disagree with a codice fiscale, so that a confirming note is needed (or given). */
+export function mismatchFound(check: FormCheck | null): boolean {
+  return [...(check?.problems ?? []), ...(check?.warnings ?? [])].some((p) => MISMATCHES.has(p.code));
+}
+
+/**
+ * Fills the birth date, sex and place a valid codice fiscale gives, where the operator has not
+ * typed them yet: what is typed is never overwritten (a mismatch is reported instead).
+ */
+export function fillFromCodiceFiscale(p: PersonDraft, info: CodiceFiscaleInfo): void {
+  if (!info.valid) return;
+  if (p.birth_date.trim() === '' && info.birth_date) p.birth_date = formatDate(info.birth_date);
+  if (p.sex === '' && info.sex) p.sex = info.sex;
+  if (p.birth_place.trim() === '' && info.birth_place) p.birth_place = info.birth_place;
+}
+
+/** The ISEE field once left: `3500,5` → `3.500,50`; left as typed when it cannot be read. */
+export function tidyEuro(typed: string): string {
+  const value = parseEuro(typed);
+  return value === null ? typed : euroFieldText(value);
+}
+
+/** What a valid codice fiscale says, as one Italian line. */
+export function describeCodiceFiscale(info: CodiceFiscaleInfo): string {
+  if (!info.valid) return info.error ?? 'codice fiscale non valido';
+  const born = info.sex === 'F' ? 'nata' : 'nato';
+  const date = info.birth_date ? ` il ${formatDate(info.birth_date)}` : '';
+  const place = info.birth_place
+    ? ` a ${info.birth_place_name ? `${info.birth_place_name} (${info.birth_place})` : info.birth_place}`
+    : '';
+  return `Codice valido: ${born}${date}${place}, sesso ${info.sex ?? '?'}.`;
+}

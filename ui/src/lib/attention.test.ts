@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import type { Overview } from './api';
+import { attentionItems } from './attention';
+
+function overview(changes: Partial<Overview> = {}, capofila = false): Overview {
+  return {
+    install: {
+      comune: capofila ? '089017' : '089009',
+      comune_name: capofila ? 'Siracusa' : 'Floridia',
+      district_id: 'D48',
+      district_name: 'Distretto 48',
+      capofila: '089017',
+      is_capofila: capofila,
+      db_path: '/tmp/x.db',
+    },
+    fingerprint: 'AAAA-BBBB',
+    applications: 0,
+    unsent_applications: 0,
+    enrolled_comuni: [],
+    capofila_trusted: true,
+    last_export: null,
+    last_import: null,
+    bandi: [
+      {
+        id: 'SC-2026-1',
+        title: 'Servizio civico',
+        opens: '2026-01-10',
+        closes: '2026-03-31',
+        ranking_number: null,
+        ranking_stage: null,
+        ranking_published_at: null,
+      },
+    ],
+    ...changes,
+  };
+}
+
+const texts = (o: Overview) => attentionItems(o).map((i) => `${i.kind}: ${i.text}`);
+
+describe('attentionItems at a comune', () => {
+  it('asks for the capofila key first, and to send what is not sent', () => {
+    const items = attentionItems(overview({ capofila_trusted: false, applications: 3, unsent_applications: 3 }));
+    expect(items[0]?.text).toContain('chiave del capofila');
+    expect(items[0]?.href).toBe('#/impostazioni');
+    expect(items[1]?.text).toBe('3 domande non ancora inviate al capofila.');
+    expect(items[1]?.href).toBe('#/sincronizzazione');
+  });
+
+  it('uses the singular for one application', () => {
+    expect(texts(overview({ applications: 1, unsent_applications: 1 }))).toContain(
+      'todo: 1 domanda non ancora inviata al capofila.',
+    );
+  });
+
+  it('reassures when everything was received', () => {
+    expect(texts(overview({ applications: 4 }))).toContain(
+      'ok: Tutte le domande registrate sono state ricevute dal capofila.',
+    );
+  });
+
+  it('says a ranking was received, with its stage', () => {
+    const o = overview();
+    o.bandi[0] = {
+      ...o.bandi[0]!,
+      ranking_number: 2,
+      ranking_stage: 'definitive',
+      ranking_published_at: '2026-04-20T09:00:00+02:00',
+    };
+    expect(texts(o)).toContain(
+      'ok: Bando SC-2026-1: graduatoria definitiva n. 2 pubblicata il 20/04/2026 09:00.',
+    );
+  });
+
+  it('reports a refused bundle with its reason', () => {
+    const items = attentionItems(
+      overview({
+        last_import: {
+          at: '2026-04-01T10:00:00+02:00',
+          actor: 'op',
+          file_name: 'D48-pub.sportello',
+          sender: '089017',
+          bundle_seq: 3,
+          outcome: 'refused',
+          code: 'bad_signature',
+          message: 'firma non valida',
+          summary: null,
+        },
+      }),
+    );
+    expect(items[0]?.text).toBe(
+      "L'ultimo pacchetto ricevuto (D48-pub.sportello) è stato rifiutato: firma non valida.",
+    );
+  });
+});
+
+describe('attentionItems at the capofila', () => {
+  it('asks for enrolments and for the ranking', () => {
+    const found = texts(overview({}, true));
+    expect(found[0]).toContain('Nessun comune ha ancora aderito');
+    expect(found).toContain('todo: Bando SC-2026-1: graduatoria non ancora pubblicata.');
+    expect(found.some((t) => t.includes('inviate'))).toBe(false);
+  });
+
+  it('reminds that a provisional ranking awaits the definitive one', () => {
+    const o = overview({ enrolled_comuni: ['089009'] }, true);
+    o.bandi[0] = { ...o.bandi[0]!, ranking_number: 1, ranking_stage: 'provisional', ranking_published_at: null };
+    const items = attentionItems(o);
+    expect(items).toHaveLength(1);
+    expect(items[0]?.kind).toBe('todo');
+    expect(items[0]?.text).toBe(
+      'Bando SC-2026-1: graduatoria provvisoria n. 1 pubblicata. Dopo le opposizioni, pubblicare la definitiva.',
+    );
+  });
+
+  it('asks for a bando when there is none', () => {
+    expect(texts(overview({ bandi: [], enrolled_comuni: ['089009'] }, true))).toEqual([
+      'todo: Nessun bando: importare il file del bando.',
+    ]);
+  });
+});

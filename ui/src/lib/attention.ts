@@ -1,0 +1,106 @@
+// What the Home screen asks the operator to do next, from the install's overview. The order is
+// the order of the work: trust first, then sending and receiving, then the rankings.
+import type { Overview } from './api';
+import { formatDateTime } from './format';
+import { hashOf } from './routes';
+import { stageLabel } from './labels';
+
+export interface AttentionItem {
+  /** `todo` needs doing; `ok` reassures that nothing is pending. */
+  kind: 'todo' | 'ok';
+  text: string;
+  /** Where to go to do it. */
+  href?: string;
+  action?: string;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export function attentionItems(o: Overview): AttentionItem[] {
+  const items: AttentionItem[] = [];
+  const capofila = o.install.is_capofila;
+  const settings = hashOf('impostazioni');
+  const sync = hashOf('sincronizzazione');
+
+  if (capofila && o.enrolled_comuni.length === 0) {
+    items.push({
+      kind: 'todo',
+      text: 'Nessun comune ha ancora aderito: accettare i file di adesione dei comuni.',
+      href: settings,
+      action: 'Vai alle impostazioni',
+    });
+  }
+  if (!capofila && !o.capofila_trusted) {
+    items.push({
+      kind: 'todo',
+      text: 'Manca la chiave del capofila: accettare il file del distretto per poter inviare le domande.',
+      href: settings,
+      action: 'Vai alle impostazioni',
+    });
+  }
+
+  if (o.last_import?.outcome === 'refused') {
+    items.push({
+      kind: 'todo',
+      text: `L'ultimo pacchetto ricevuto (${o.last_import.file_name}) è stato rifiutato: ${o.last_import.message ?? 'vedere lo storico'}.`,
+      href: sync,
+      action: 'Vedi lo storico',
+    });
+  }
+
+  if (!capofila) {
+    if (o.unsent_applications > 0) {
+      items.push({
+        kind: 'todo',
+        text: `${plural(o.unsent_applications, 'domanda non ancora inviata', 'domande non ancora inviate')} al capofila.`,
+        href: sync,
+        action: 'Esporta il pacchetto',
+      });
+    } else if (o.applications > 0) {
+      items.push({ kind: 'ok', text: 'Tutte le domande registrate sono state ricevute dal capofila.' });
+    }
+  }
+
+  if (o.bandi.length === 0) {
+    items.push(
+      capofila
+        ? {
+            kind: 'todo',
+            text: 'Nessun bando: importare il file del bando.',
+            href: settings,
+            action: 'Vai alle impostazioni',
+          }
+        : { kind: 'todo', text: 'Nessun bando: i bandi arrivano con il file del distretto del capofila.' },
+    );
+  }
+  for (const b of o.bandi) {
+    if (b.ranking_stage === null) {
+      items.push(
+        capofila
+          ? {
+              kind: 'todo',
+              text: `Bando ${b.id}: graduatoria non ancora pubblicata.`,
+              href: hashOf('graduatoria'),
+              action: 'Vai alla graduatoria',
+            }
+          : { kind: 'ok', text: `Bando ${b.id}: graduatoria non ancora ricevuta dal capofila.` },
+      );
+    } else {
+      const when = b.ranking_published_at ? ` il ${formatDateTime(b.ranking_published_at)}` : '';
+      const text = `Bando ${b.id}: graduatoria ${stageLabel(b.ranking_stage)} n. ${b.ranking_number ?? '?'} pubblicata${when}.`;
+      items.push(
+        capofila && b.ranking_stage === 'provisional'
+          ? {
+              kind: 'todo',
+              text: `${text} Dopo le opposizioni, pubblicare la definitiva.`,
+              href: hashOf('graduatoria'),
+              action: 'Vai alla graduatoria',
+            }
+          : { kind: 'ok', text },
+      );
+    }
+  }
+  return items;
+}

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { Breakdown, ImportReport } from './api';
+import {
+  breakdownParts,
+  importOutcomeLabel,
+  outcomeLabel,
+  reportHeadline,
+  summaryLines,
+  tableSummary,
+} from './labels';
+
+describe('tableSummary', () => {
+  it('agrees number and gender in Italian', () => {
+    expect(tableSummary('applications', { new: 3, updated: 1, unchanged: 2 })).toBe(
+      'domande: 3 nuove, 1 aggiornata, 2 già presenti',
+    );
+    expect(tableSummary('households', { new: 1, updated: 0, unchanged: 1 })).toBe(
+      'nuclei familiari: 1 nuovo, 0 aggiornati, 1 già presente',
+    );
+  });
+
+  it('names an unknown table by its code', () => {
+    expect(tableSummary('objections', { new: 2, updated: 0, unchanged: 0 })).toBe(
+      'objections: 2 nuovi, 0 aggiornati, 0 già presenti',
+    );
+  });
+});
+
+describe('summaryLines', () => {
+  it('leaves out tables the bundle does not touch', () => {
+    const lines = summaryLines({
+      already_imported: false,
+      tables: {
+        applications: { new: 2, updated: 0, unchanged: 0 },
+        rankings: { new: 0, updated: 0, unchanged: 0 },
+      },
+    });
+    expect(lines).toEqual(['domande: 2 nuove, 0 aggiornate, 0 già presenti']);
+  });
+
+  it('says when a bundle carries nothing', () => {
+    expect(summaryLines({ already_imported: false, tables: {} })).toEqual([
+      'nessun dato nel pacchetto',
+    ]);
+  });
+});
+
+describe('reportHeadline', () => {
+  const report = (outcome: ImportReport['outcome']): ImportReport => ({
+    file: '/tmp/a.sportello',
+    outcome,
+    sender: '089009',
+    seq: 1,
+    summary: null,
+    error: null,
+  });
+
+  it('speaks in the future before importing and in the past after', () => {
+    expect(reportHeadline(report('applied'), true)).toBe('Pronto da importare');
+    expect(reportHeadline(report('applied'), false)).toBe('Importato');
+    expect(reportHeadline(report('refused'), true)).toBe('Sarà rifiutato');
+    expect(reportHeadline(report('refused'), false)).toBe('Rifiutato');
+    expect(reportHeadline(report('already_imported'), true)).toBe('Già importato: nessuna modifica');
+  });
+
+  it('labels the history and the outcomes', () => {
+    expect(importOutcomeLabel('refused')).toBe('Rifiutato');
+    expect(outcomeLabel('IDONEO_NON_AMMESSO')).toBe('Idoneo non ammesso');
+    expect(outcomeLabel(null)).toBe('Non ancora in graduatoria');
+  });
+});
+
+describe('breakdownParts', () => {
+  it('lists the factors that count, negative ones included', () => {
+    const b: Breakdown = {
+      isee: 45,
+      household_size: 4,
+      dependent_minors: 0,
+      disability: 0,
+      single_parent: 0,
+      unemployment: 6,
+      housing: 0,
+      older_applicant: 0,
+      previous_participation: -5,
+    };
+    expect(breakdownParts(b)).toEqual([
+      { label: 'ISEE', points: 45 },
+      { label: 'Nucleo familiare', points: 4 },
+      { label: 'Disoccupazione', points: 6 },
+      { label: 'Partecipazione precedente', points: -5 },
+    ]);
+  });
+});
