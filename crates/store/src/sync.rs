@@ -2,11 +2,13 @@
 //! bundle's records in one transaction, only where the sender owns them and has a newer
 //! version. Knows tables, not keys or files (that is `sportello-sync`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, FixedOffset};
-use rusqlite::types::{Value as SqlValue, ValueRef};
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params, params_from_iter};
+use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
+use rusqlite::{
+    OptionalExtension, Statement, Transaction, TransactionBehavior, params, params_from_iter,
+};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -377,6 +379,7 @@ impl Store {
                 Applied::Unchanged => counts.unchanged += 1,
             }
         }
+        drop(statements);
         tx.execute(
             "INSERT INTO bundles_in (sender, seq, kind, header_hash, file_name, imported_at,
              summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -465,51 +468,98 @@ enum Applied {
     Unchanged,
 }
 
-/// Per bundle: each table's columns and each statement's text, built once.
+/// Per bundle and table: the columns, and the statements prepared once for the shape of the
+/// records received (every record of a table comes from the same `SELECT *`).
+struct TableStatements<'t> {
+    columns: HashSet<String>,
+    /// The body's column names the statements were prepared for.
+    shape: Vec<String>,
+    held: Statement<'t>,
+    insert: Option<Statement<'t>>,
+    update: Option<Statement<'t>>,
+}
+
 #[derive(Default)]
-struct Statements {
-    columns: HashMap<String, Vec<String>>,
-    /// (table, columns) → (INSERT, UPDATE).
-    sql: HashMap<(String, Vec<String>), (String, String)>,
+struct Statements<'t> {
+    tables: HashMap<String, TableStatements<'t>>,
 }
 
-impl Statements {
-    fn columns(&mut self, tx: &Transaction, table: &str) -> rusqlite::Result<&[String]> {
-        if !self.columns.contains_key(table) {
-            let names = table_columns(tx, table)?;
-            self.columns.insert(table.to_string(), names);
+impl<'t> Statements<'t> {
+    fn table(
+        &mut self,
+        tx: &'t Transaction,
+        table: &str,
+    ) -> rusqlite::Result<&mut TableStatements<'t>> {
+        if !self.tables.contains_key(table) {
+            let statements = TableStatements {
+                columns: table_columns(tx, table)?.into_iter().collect(),
+                shape: Vec::new(),
+                held: tx.prepare(&format!(
+                    "SELECT owner, version, content_hash FROM {table} WHERE id = ?1"
+                ))?,
+                insert: None,
+                update: None,
+            };
+            self.tables.insert(table.to_string(), statements);
         }
-        Ok(&self.columns[table])
-    }
-
-    /// `names` start with the five sync columns, `id` first.
-    fn sql(&mut self, table: &str, names: Vec<String>) -> &(String, String) {
-        self.sql
-            .entry((table.to_string(), names))
-            .or_insert_with_key(|(table, names)| {
-                let placeholders: Vec<String> =
-                    (1..=names.len()).map(|i| format!("?{i}")).collect();
-                let sets: Vec<String> = names
-                    .iter()
-                    .enumerate()
-                    .skip(1)
-                    .map(|(i, n)| format!("{n} = ?{}", i + 1))
-                    .collect();
-                (
-                    format!(
-                        "INSERT INTO {table} ({}) VALUES ({})",
-                        names.join(", "),
-                        placeholders.join(", ")
-                    ),
-                    format!("UPDATE {table} SET {} WHERE id = ?1", sets.join(", ")),
-                )
-            })
+        Ok(self.tables.get_mut(table).expect("just inserted"))
     }
 }
 
-fn apply_record(
-    tx: &Transaction,
-    statements: &mut Statements,
+impl<'t> TableStatements<'t> {
+    /// The INSERT (for a new row) or UPDATE prepared for `body`'s columns.
+    fn write(
+        &mut self,
+        tx: &'t Transaction,
+        table: &str,
+        body: &Map<String, Value>,
+        new: bool,
+    ) -> rusqlite::Result<&mut Statement<'t>> {
+        if !self
+            .shape
+            .iter()
+            .map(String::as_str)
+            .eq(body.keys().map(String::as_str))
+        {
+            self.shape = body.keys().cloned().collect();
+            self.insert = None;
+            self.update = None;
+        }
+        let names: Vec<&str> = META
+            .iter()
+            .copied()
+            .chain(self.shape.iter().map(String::as_str))
+            .collect();
+        let slot = if new {
+            &mut self.insert
+        } else {
+            &mut self.update
+        };
+        if slot.is_none() {
+            let sql = if new {
+                let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+                format!(
+                    "INSERT INTO {table} ({}) VALUES ({})",
+                    names.join(", "),
+                    marks.join(", ")
+                )
+            } else {
+                let sets: Vec<String> = (1..)
+                    .zip(&names)
+                    .skip(1)
+                    .map(|(i, n)| format!("{n} = ?{i}"))
+                    .collect();
+                format!("UPDATE {table} SET {} WHERE id = ?1", sets.join(", "))
+            };
+            *slot = Some(tx.prepare(&sql)?);
+        }
+        Ok(slot.as_mut().expect("just prepared"))
+    }
+}
+
+fn apply_record<'t>(
+    tx: &'t Transaction,
+    statements: &mut Statements<'t>,
     record: &Record,
     sender: &str,
     tables: &[&str],
@@ -537,10 +587,10 @@ fn apply_record(
     let Value::Object(body) = &record.body else {
         return Err(invalid("contenuto non è un oggetto".into()));
     };
-    let columns = statements.columns(tx, table)?;
+    let statements = statements.table(tx, table)?;
     if let Some(unknown) = body
         .keys()
-        .find(|k| !columns.contains(k) || META.contains(&k.as_str()))
+        .find(|k| !statements.columns.contains(*k) || META.contains(&k.as_str()))
     {
         return Err(invalid(format!("campo sconosciuto {unknown:?}")));
     }
@@ -558,10 +608,8 @@ fn apply_record(
     // What SQL would accept must also read back as the domain's types, or the registry
     // would hold rows that break every later listing and ranking.
     crate::applications::check_received(table, body).map_err(&invalid)?;
-    let held: Option<(String, i64, String)> = tx
-        .prepare_cached(&format!(
-            "SELECT owner, version, content_hash FROM {table} WHERE id = ?1"
-        ))?
+    let held: Option<(String, i64, String)> = statements
+        .held
         .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     if let Some((owner, _, _)) = held.as_ref().filter(|(owner, _, _)| owner != sender) {
@@ -590,29 +638,20 @@ fn apply_record(
             params![body.get("code").and_then(Value::as_str), id],
         )?;
     }
-    let names: Vec<String> = META
-        .iter()
-        .map(|n| n.to_string())
-        .chain(body.keys().cloned())
-        .collect();
-    let mut values: Vec<SqlValue> = vec![
-        SqlValue::Text(id.clone()),
-        SqlValue::Text(record.meta.owner.clone()),
-        SqlValue::Integer(record.meta.version),
-        SqlValue::Text(record.meta.content_hash.clone()),
-        SqlValue::Integer(i64::from(record.meta.deleted)),
+    let meta = [
+        ToSqlOutput::Borrowed(ValueRef::Text(id.as_bytes())),
+        ToSqlOutput::Borrowed(ValueRef::Text(record.meta.owner.as_bytes())),
+        ToSqlOutput::Owned(SqlValue::Integer(record.meta.version)),
+        ToSqlOutput::Borrowed(ValueRef::Text(record.meta.content_hash.as_bytes())),
+        ToSqlOutput::Owned(SqlValue::Integer(i64::from(record.meta.deleted))),
     ];
+    let mut values: Vec<ToSqlOutput> = meta.into_iter().collect();
     for v in body.values() {
         values.push(to_sql(v).ok_or_else(|| invalid(format!("valore non ammesso {v}")))?);
     }
-    let (insert, update) = statements.sql(table, names);
-    let sql = if matches!(applied, Applied::New) {
-        insert
-    } else {
-        update
-    };
-    tx.prepare_cached(sql)
-        .and_then(|mut statement| statement.execute(params_from_iter(values)))
+    statements
+        .write(tx, table, body, matches!(applied, Applied::New))
+        .and_then(|statement| statement.execute(params_from_iter(values)))
         .map_err(|e| invalid(constraint_it(&e)))?;
     Ok(applied)
 }
@@ -695,15 +734,16 @@ fn to_json(v: ValueRef) -> Value {
     }
 }
 
-fn to_sql(v: &Value) -> Option<SqlValue> {
+/// A JSON value as an SQL parameter, borrowing text rather than copying it.
+fn to_sql(v: &Value) -> Option<ToSqlOutput<'_>> {
     Some(match v {
-        Value::Null => SqlValue::Null,
-        Value::Bool(b) => SqlValue::Integer(i64::from(*b)),
-        Value::Number(n) => match n.as_i64() {
+        Value::Null => ToSqlOutput::Owned(SqlValue::Null),
+        Value::Bool(b) => ToSqlOutput::Owned(SqlValue::Integer(i64::from(*b))),
+        Value::Number(n) => ToSqlOutput::Owned(match n.as_i64() {
             Some(i) => SqlValue::Integer(i),
             None => SqlValue::Real(n.as_f64()?),
-        },
-        Value::String(s) => SqlValue::Text(s.clone()),
+        }),
+        Value::String(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
         Value::Array(_) | Value::Object(_) => return None,
     })
 }
