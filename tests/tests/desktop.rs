@@ -176,6 +176,81 @@ impl Window {
         Ok(self.find(css).await?.text().await?)
     }
 
+    /// Clears the field `css` and types `text` into it, as an operator would.
+    pub async fn type_into(&self, css: &str, text: &str) -> Outcome {
+        let field = self.find(css).await?;
+        field.clear().await?;
+        field.send_keys(text).await?;
+        Ok(())
+    }
+
+    pub async fn click(&self, css: &str) -> Outcome {
+        self.find(css).await?.click().await?;
+        Ok(())
+    }
+
+    /// Chooses the option with `value` in the `<select>` at `css`.
+    pub async fn choose(&self, css: &str, value: &str) -> Outcome {
+        self.find(css).await?.select_by_value(value).await?;
+        Ok(())
+    }
+
+    /// The current value of the field at `css`.
+    pub async fn value_of(&self, css: &str) -> Result<String, Box<dyn Error + Send + Sync>> {
+        Ok(self
+            .find(css)
+            .await?
+            .prop("value")
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// Goes to a screen through the sidebar link to `#/path`.
+    pub async fn go(&self, path: &str) -> Outcome {
+        self.click(&format!("nav a[href='#/{path}']")).await
+    }
+
+    /// Waits until the element at `css` exists and its text contains `needle`; returns the text.
+    pub async fn wait_text(
+        &self,
+        css: &str,
+        needle: &str,
+    ) -> Result<String, Box<dyn Error + Send + Sync>> {
+        let found = self
+            .client
+            .execute_async(
+                "const [css, needle, ms, done] = arguments;
+                 const until = Date.now() + ms;
+                 (function poll() {
+                   const el = document.querySelector(css);
+                   const text = el ? el.innerText : null;
+                   if (text !== null && text.includes(needle)) done({ ok: true, text });
+                   else if (Date.now() > until) done({ ok: false, text });
+                   else setTimeout(poll, 40);
+                 })();",
+                vec![json!(css), json!(needle), json!(WAIT.as_millis() as u64)],
+            )
+            .await?;
+        let text = found["text"].as_str().map(str::to_string);
+        if found["ok"] == json!(true) {
+            Ok(text.unwrap_or_default())
+        } else {
+            Err(format!(
+                "{css} should contain {needle:?} within {WAIT:?}; it shows {}",
+                text.map_or("nothing (no such element)".into(), |t| format!("{t:?}"))
+            )
+            .into())
+        }
+    }
+
+    /// Fails if an element matching `css` is on the screen.
+    pub async fn absent(&self, css: &str) -> Outcome {
+        match self.client.find(Locator::Css(css)).await {
+            Ok(_) => Err(format!("{css} should not be shown").into()),
+            Err(_) => Ok(()),
+        }
+    }
+
     /// Saves the window as `docs/screenshots/<name>.png`, after two animation frames so that
     /// what was just rendered is painted.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf, Box<dyn Error + Send + Sync>> {
@@ -328,101 +403,489 @@ fn wait_for_port(port: u16, driver: &mut Service, log: &Path) {
     );
 }
 
-/// The Home screen's "Questa installazione" card: each row's text, once it has loaded.
-async fn install_card(
-    window: &Window,
-    rows: &[&str],
-) -> Result<Vec<String>, Box<dyn Error + Send + Sync>> {
-    let mut texts = Vec::new();
-    for row in rows {
-        texts.push(window.text_of(&format!("[data-testid='{row}']")).await?);
-    }
-    Ok(texts)
+/// The text `pdftotext` extracts from a PDF (poppler-utils, installed by the scripts).
+fn pdf_text(pdf: &Path) -> String {
+    let out = Command::new(required_program(
+        "pdftotext",
+        "Debian package poppler-utils",
+    ))
+    .arg(pdf)
+    .arg("-")
+    .output()
+    .expect("run pdftotext");
+    assert!(
+        out.status.success(),
+        "pdftotext failed on {}",
+        pdf.display()
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-#[test]
-fn first_start_shows_home_with_a_database_not_created_yet() {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let db = dir.path().join("x.db");
-    let db_text = db.display().to_string();
-    let args = [OsString::from("--db"), db.into_os_string()];
+fn text(path: &Path) -> String {
+    path.to_str().expect("UTF-8 path").to_string()
+}
 
-    in_window(&args, |window| async move {
-        let version = window.text_of("[data-testid='app-version']").await?;
-        let first_screen = window.since_launch();
-        check_eq(&version, env!("CARGO_PKG_VERSION"), "version on Home")?;
-        check_eq(&window.text_of("main h1").await?, "Home", "Home heading")?;
-        let card = install_card(&window, &["db-path", "db-state"]).await?;
-        check_eq(&card[0], &db_text, "database given with --db")?;
-        check_eq(
-            &card[1],
-            "non ancora creato",
-            "state of a database not created yet",
-        )?;
-        if window
-            .client()
-            .find(Locator::Css("[data-testid='comune']"))
-            .await
-            .is_ok()
-        {
-            return Err("a comune is shown before any install exists".into());
+/// The refusal the page gets for a command the capability does not grant.
+async fn refusal_of(
+    window: &Window,
+    command: &str,
+) -> Result<String, Box<dyn Error + Send + Sync>> {
+    let answer = window
+        .client()
+        .execute_async(
+            "const [command, done] = arguments;
+             window.__TAURI_INTERNALS__.invoke(command)
+               .then(() => done('allowed'), (err) => done(String(err)));",
+            vec![json!(command)],
+        )
+        .await?;
+    Ok(answer.as_str().unwrap_or_default().to_string())
+}
+
+/// The whole district flow through two windows: a comune set up on the first-run screen accepts
+/// the capofila's district file, files an application (a wrong codice fiscale corrected on the
+/// way), prints its receipt and exports its bundle; the capofila accepts the comune's enrolment,
+/// previews and imports the bundle, publishes the provisional ranking and prints it.
+#[test]
+fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
+    // The capofila, prepared with the command line: its bando and its signed district file.
+    let capofila = sportello_tests::Install::init("district-d48.toml", "089017");
+    capofila.ok(&[
+        "bando",
+        "import",
+        sportello_tests::arg(&sportello_tests::fixture("bando-sc-2026-1.toml")),
+    ]);
+    let district_file = PathBuf::from(
+        capofila
+            .ok(&[
+                "district",
+                "export",
+                "--out",
+                sportello_tests::arg(capofila.dir.path()),
+            ])
+            .trim(),
+    );
+    let capofila_fingerprint = capofila.fingerprint();
+
+    let office = tempfile::tempdir().expect("the comune's folder");
+    let comune_db = office.path().join("floridia.db");
+    let mail = office.path().join("posta");
+    let receipt = office.path().join("stampe").join("ricevuta.pdf");
+    let args = [OsString::from("--db"), comune_db.clone().into_os_string()];
+
+    let district_path = text(&sportello_tests::fixture("district-d48.toml"));
+    let (mail_text, receipt_text) = (text(&mail), text(&receipt));
+    let district_file_text = text(&district_file);
+    let comune_db_for_steps = comune_db.clone();
+
+    // ---- The comune's window ----
+    let (comune_fingerprint, application_code) = {
+        let found = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let out = found.clone();
+        in_window(&args, move |w| async move {
+            check_eq(
+                &w.text_of("main h1").await?,
+                "Primo avvio di Sportello",
+                "first screen without a database",
+            )?;
+            let first_screen = w.since_launch();
+            // The capability grants our commands and the dialogs only.
+            let refusal = refusal_of(&w, "plugin:app|version").await?;
+            if !refusal.contains("not allowed") {
+                return Err(
+                    format!("plugin:app|version should be refused, got {refusal:?}").into(),
+                );
+            }
+
+            // First run: the district file (typed, as the dialog cannot be driven), the comune.
+            w.type_into("[data-testid='district-path']", &district_path)
+                .await?;
+            w.click("[data-testid='district-read']").await?;
+            w.wait_text(
+                "[data-testid='district-name']",
+                "Distretto socio-sanitario 48",
+            )
+            .await?;
+            w.choose("[data-testid='comune-select']", "089009").await?;
+            w.screenshot("primo-avvio").await?;
+            w.click("[data-testid='setup-create']").await?;
+            w.wait_text("[data-testid='setup-comune']", "Floridia")
+                .await?;
+            let fingerprint = w.text_of("[data-testid='setup-fingerprint']").await?;
+            if fingerprint.len() < 20 {
+                return Err(format!("fingerprint {fingerprint:?} is too short").into());
+            }
+            if !comune_db_for_steps.exists() {
+                return Err("the database was not created".into());
+            }
+            w.click("[data-testid='setup-continue']").await?;
+            w.wait_text("[data-testid='attenzione']", "chiave del capofila")
+                .await?;
+
+            // Impostazioni: a wrong fingerprint is refused next to its field, then the right one.
+            w.go("impostazioni").await?;
+            w.type_into("[data-testid='file-fiducia']", &district_file_text)
+                .await?;
+            w.type_into(
+                "[data-testid='impronta-dettata']",
+                "AAAA-BBBB-CCCC-DDDD-EEEE",
+            )
+            .await?;
+            w.click("[data-testid='accetta']").await?;
+            w.wait_text("#impronta-dettata-error", "").await?;
+            w.type_into("[data-testid='impronta-dettata']", &capofila_fingerprint)
+                .await?;
+            w.click("[data-testid='accetta']").await?;
+            w.wait_text("[data-testid='accettato']", "SC-2026-1")
+                .await?;
+            w.wait_text("[data-testid='stato-capofila']", "è registrata")
+                .await?;
+            w.type_into("[data-testid='cartella-file']", &mail_text)
+                .await?;
+            w.click("[data-testid='scrivi-file']").await?;
+            w.wait_text("[data-testid='file-scritto']", "adesione")
+                .await?;
+            w.screenshot("impostazioni").await?;
+
+            // A new application: a wrong codice fiscale is reported as typed, then corrected.
+            w.go("domande").await?;
+            w.click("[data-testid='nuova-domanda']").await?;
+            w.type_into("#f-applicant-codice_fiscale", "BNCGLI92M55D636A")
+                .await?;
+            w.wait_text(
+                "#f-applicant-codice_fiscale-notes",
+                "carattere di controllo",
+            )
+            .await?;
+            w.type_into("#f-applicant-codice_fiscale", "BNCGLI92M55D636B")
+                .await?;
+            w.wait_text(
+                "[data-testid='f-applicant-codice_fiscale-info']",
+                "Floridia (D636)",
+            )
+            .await?;
+            w.absent("#f-applicant-codice_fiscale-notes").await?;
+            // The code filled what it says.
+            check_eq(
+                &w.value_of("#f-applicant-birth_date").await?,
+                "15/08/1992",
+                "birth date",
+            )?;
+            check_eq(&w.value_of("#f-applicant-sex").await?, "F", "sex")?;
+            check_eq(
+                &w.value_of("#f-applicant-birth_place").await?,
+                "D636",
+                "birth place",
+            )?;
+            w.type_into("#f-applicant-surname", "Bianchi").await?;
+            w.type_into("#f-applicant-name", "Giulia").await?;
+            w.type_into("#f-isee-value", "3500,5\u{e004}").await?;
+            check_eq(
+                &w.value_of("#f-isee-value").await?,
+                "3.500,50",
+                "ISEE once typed",
+            )?;
+            w.type_into("#f-isee-dsu_protocol", "INPS-ISEE-2026-AB123C789-00")
+                .await?;
+            w.type_into("#f-isee-dsu_date", "15/01/2026").await?;
+            w.click("input[data-path='resident']").await?;
+            w.click("input[data-path='unemployed']").await?;
+            w.type_into("#f-unemployed_since", "01/05/2024").await?;
+            // A household member added, another added and removed.
+            w.click("[data-testid='aggiungi-componente']").await?;
+            w.type_into("#f-household-0-codice_fiscale", "CSTNNA03H41B603O")
+                .await?;
+            w.wait_text(
+                "[data-testid='f-household-0-codice_fiscale-info']",
+                "nata il 01/06/2003",
+            )
+            .await?;
+            w.type_into("#f-household-0-surname", "Costa").await?;
+            w.type_into("#f-household-0-name", "Anna").await?;
+            w.type_into("#f-household-0-relation", "figlia").await?;
+            w.click("[data-testid='aggiungi-componente']").await?;
+            w.find("[data-testid='componente-1']").await?;
+            w.click("[data-testid='componente-1'] .member-head button")
+                .await?;
+            w.absent("[data-testid='componente-1']").await?;
+            w.client()
+                .execute(
+                    "window.scrollTo(0, 0); document.getElementById('contenuto').scrollTo(0, 0);",
+                    vec![],
+                )
+                .await?;
+            w.screenshot("nuova-domanda").await?;
+            w.click("[data-testid='registra']").await?;
+            let case = w
+                .wait_text("[data-testid='numero-pratica']", "/0000001")
+                .await?;
+            let code = w.text_of("[data-testid='codice-domanda']").await?;
+            eprintln!("filed {case} with application code {code}");
+
+            // The receipt, saved where typed (not opened: no viewer under Xvfb).
+            w.type_into("[data-testid='ricevuta-path']", &receipt_text)
+                .await?;
+            w.click("[data-testid='ricevuta-open']").await?;
+            w.click("[data-testid='ricevuta-button']").await?;
+            w.wait_text("[data-testid='ricevuta-saved']", "ricevuta.pdf")
+                .await?;
+
+            // The list finds it by its code.
+            w.go("domande").await?;
+            w.type_into("[data-testid='cerca']", &code).await?;
+            w.wait_text("[data-testid='conteggio']", "1 domanda")
+                .await?;
+            w.wait_text(&format!("[data-testid='domanda-{code}']"), "Bianchi Giulia")
+                .await?;
+
+            // The bundle for the capofila.
+            w.go("sincronizzazione").await?;
+            w.wait_text("#invio-titolo + p", "1 domanda non ancora inviata")
+                .await?;
+            w.type_into("[data-testid='cartella-invio']", &mail_text)
+                .await?;
+            w.click("[data-testid='esporta']").await?;
+            w.wait_text("[data-testid='pacchetti-scritti']", "-up-000001.sportello")
+                .await?;
+            w.go("").await?;
+            w.wait_text("[data-testid='ultimo-invio']", "Siracusa")
+                .await?;
+            eprintln!("first-run screen after {} ms", first_screen.as_millis());
+            *out.lock().expect("result slot") = Some((fingerprint, code));
+            Ok(())
+        });
+        let found = found.lock().expect("result slot").take();
+        found.expect("the comune's steps report their results")
+    };
+
+    let pdf = pdf_text(&receipt);
+    assert!(
+        pdf.contains(&application_code),
+        "receipt without the code:\n{pdf}"
+    );
+    assert!(
+        pdf.contains("BIANCHI") || pdf.contains("Bianchi"),
+        "receipt without the name:\n{pdf}"
+    );
+    let enrolment = mail.join("D48-089009-adesione.sportello");
+    let bundle = mail.join("D48-089009-up-000001.sportello");
+    assert!(
+        enrolment.exists() && bundle.exists(),
+        "files in {}",
+        mail.display()
+    );
+
+    // ---- The capofila's window ----
+    let ranking_pdf = capofila.path("graduatoria-pubblica.pdf");
+    let (enrolment_text, bundle_text, ranking_text) =
+        (text(&enrolment), text(&bundle), text(&ranking_pdf));
+    let code = application_code.clone();
+    let args = [OsString::from("--db"), capofila.db.clone().into_os_string()];
+    in_window(&args, move |w| async move {
+        w.wait_text(
+            "[data-testid='attenzione']",
+            "Nessun comune ha ancora aderito",
+        )
+        .await?;
+
+        w.go("impostazioni").await?;
+        w.type_into("[data-testid='file-fiducia']", &enrolment_text)
+            .await?;
+        w.type_into(
+            "[data-testid='impronta-dettata']",
+            &comune_fingerprint.to_lowercase(),
+        )
+        .await?;
+        w.click("[data-testid='accetta']").await?;
+        w.wait_text("[data-testid='accettato']", "Floridia").await?;
+        w.wait_text("[data-testid='comuni-aderenti']", "Floridia")
+            .await?;
+
+        // The bundle: previewed first (nothing changes), then imported.
+        w.go("sincronizzazione").await?;
+        w.type_into("[data-testid='percorso-pacchetto']", &bundle_text)
+            .await?;
+        w.click("[data-testid='aggiungi-pacchetto']").await?;
+        w.wait_text("[data-testid='pacchetti-scelti']", "-up-000001.sportello")
+            .await?;
+        w.click("[data-testid='controlla']").await?;
+        w.wait_text("[data-testid='anteprima']", "Pronto da importare")
+            .await?;
+        w.wait_text("[data-testid='anteprima']", "domande: 1 nuova")
+            .await?;
+        w.wait_text("[data-testid='anteprima']", "da Floridia, pacchetto n. 1")
+            .await?;
+        w.wait_text(
+            "[data-testid='storico-ricezioni']",
+            "Nessun pacchetto ricevuto",
+        )
+        .await?;
+        w.screenshot("sincronizzazione").await?;
+        w.click("[data-testid='importa']").await?;
+        w.wait_text("[data-testid='importati']", "Importato")
+            .await?;
+        w.wait_text("[data-testid='storico-ricezioni']", "Floridia n. 1")
+            .await?;
+
+        // The ranking: computed with its breakdown, published, printed.
+        w.go("graduatoria").await?;
+        w.wait_text(
+            "[data-testid='stato-graduatoria']",
+            "Nessuna graduatoria pubblicata",
+        )
+        .await?;
+        w.click("[data-testid='calcola']").await?;
+        let row = w
+            .wait_text(&format!("[data-testid='riga-{code}']"), "Bianchi Giulia")
+            .await?;
+        for part in ["ISEE +28", "Nucleo familiare +4", "Ammesso"] {
+            if !row.contains(part) {
+                return Err(format!("ranking row without {part:?}: {row:?}").into());
+            }
         }
+        w.click("[data-testid='pubblica-provvisoria']").await?;
+        w.click("[data-testid='conferma-pubblica']").await?;
+        w.wait_text("[data-testid='pubblicata']", "provvisoria n. 1")
+            .await?;
+        w.wait_text(
+            "[data-testid='titolo-tabella']",
+            "Graduatoria provvisoria n. 1",
+        )
+        .await?;
+        w.type_into("[data-testid='stampa-graduatoria-path']", &ranking_text)
+            .await?;
+        w.click("[data-testid='stampa-graduatoria-open']").await?;
+        w.click("[data-testid='stampa-graduatoria-button']").await?;
+        w.wait_text(
+            "[data-testid='stampa-graduatoria-saved']",
+            "graduatoria-pubblica.pdf",
+        )
+        .await?;
+        w.go("").await?;
+        w.wait_text("[data-testid='bando-SC-2026-1']", "provvisoria")
+            .await?;
+        Ok(())
+    });
+
+    let pdf = pdf_text(&ranking_pdf);
+    assert!(
+        pdf.contains(&application_code),
+        "public ranking without the code:\n{pdf}"
+    );
+    assert!(
+        !pdf.contains("Bianchi") && !pdf.contains("BNCGLI"),
+        "public ranking names a person:\n{pdf}"
+    );
+}
+
+/// The demo district of `scripts/start.sh` (built by scripts/demo.sh through the real sync
+/// flow): the capofila's window is useful at once, and a comune sees its applicants' outcomes.
+#[test]
+fn the_demo_district_opens_on_a_useful_home_and_shows_outcomes_at_the_comuni() {
+    let demo = tempfile::tempdir().expect("demo folder");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/demo.sh");
+    let status = Command::new("bash")
+        .arg(script)
+        .arg(sportello_tests::binary("sportello"))
+        .arg(demo.path())
+        .stdout(Stdio::null())
+        .status()
+        .expect("run scripts/demo.sh");
+    assert!(status.success(), "scripts/demo.sh failed");
+
+    let args = [
+        OsString::from("--db"),
+        demo.path().join("capofila.db").into_os_string(),
+    ];
+    in_window(&args, |w| async move {
+        w.wait_text("[data-testid='attenzione']", "graduatoria provvisoria n. 1")
+            .await?;
+        let usable = w.since_launch();
+        eprintln!(
+            "cold start to a usable Home on the demo database: {} ms",
+            usable.as_millis()
+        );
         check_eq(
-            &window.text_of("nav a[aria-current='page']").await?,
-            "Home",
-            "current section in the sidebar",
+            &w.text_of("[data-testid='comune']").await?,
+            "Siracusa (089017)",
+            "comune",
         )?;
         check_eq(
-            &window.client().title().await?,
-            "Sportello — Distretto",
-            "window title",
+            &w.text_of("[data-testid='ruolo']").await?,
+            "Comune capofila",
+            "role",
         )?;
-        // The capability grants our commands and the dialogs only: Tauri's own core commands
-        // (here the app version) are refused to the page.
-        let refusal = window
+        w.wait_text("[data-testid='comuni-aderenti']", "Floridia")
+            .await?;
+        w.screenshot("home").await?;
+
+        w.go("domande").await?;
+        w.wait_text("[data-testid='conteggio']", "60 domande")
+            .await?;
+        w.choose("[data-testid='filtro-esito']", "ESCLUSO").await?;
+        w.wait_text("[data-testid='conteggio']", "su 60").await?;
+        w.choose("[data-testid='filtro-esito']", "").await?;
+        w.wait_text("[data-testid='conteggio']", "60 domande")
+            .await?;
+        w.screenshot("domande").await?;
+
+        w.go("graduatoria").await?;
+        w.wait_text(
+            "[data-testid='titolo-tabella']",
+            "Graduatoria provvisoria n. 1",
+        )
+        .await?;
+        w.choose("[data-testid='filtro-comune']", "089009").await?;
+        w.wait_text("[data-testid='tabella-graduatoria'] tbody", "Floridia")
+            .await?;
+        let shown = w
             .client()
-            .execute_async(
-                "const done = arguments[arguments.length - 1];
-                 window.__TAURI_INTERNALS__.invoke('plugin:app|version')
-                   .then(() => done('allowed'), (err) => done(String(err)));",
+            .execute(
+                "return [...document.querySelectorAll(\"[data-testid='tabella-graduatoria'] tbody tr\")]
+                   .map((tr) => tr.children[3].innerText);",
                 vec![],
             )
             .await?;
-        let refusal = refusal.as_str().unwrap_or_default();
-        if !refusal.contains("not allowed") {
-            return Err(format!("plugin:app|version should be refused, got {refusal:?}").into());
+        let comuni: Vec<&str> = shown
+            .as_array()
+            .map(|rows| rows.iter().filter_map(|c| c.as_str()).collect())
+            .unwrap_or_default();
+        if comuni.is_empty() || comuni.iter().any(|c| *c != "Floridia") {
+            return Err(format!("filter by comune shows {comuni:?}").into());
         }
-        eprintln!(
-            "cold start to Home with app_info: {} ms",
-            first_screen.as_millis()
-        );
+        w.choose("[data-testid='filtro-comune']", "").await?;
+        w.find("[data-testid='doppioni'], [data-testid='nessun-doppione']")
+            .await?;
+        w.screenshot("graduatoria").await?;
+        Ok(())
+    });
+
+    // A comune of the demo received the capofila's bundle: its applicants' outcomes show.
+    let args = [
+        OsString::from("--db"),
+        demo.path()
+            .join("comuni")
+            .join("089009.db")
+            .into_os_string(),
+    ];
+    in_window(&args, |w| async move {
+        w.wait_text("[data-testid='attenzione']", "graduatoria provvisoria n. 1")
+            .await?;
+        w.absent("nav a[href='#/graduatoria']").await?;
+        w.go("domande").await?;
+        w.wait_text("[data-testid='conteggio']", "15 domande")
+            .await?;
+        w.wait_text("[data-testid='elenco-domande']", "Ammesso")
+            .await?;
+        w.choose("[data-testid='filtro-esito']", "AMMESSO").await?;
+        let list = w.wait_text("[data-testid='conteggio']", "su 15").await?;
+        eprintln!("at Floridia: {list}");
         Ok(())
     });
 }
 
 #[test]
-fn home_shows_who_and_where_the_install_is() {
-    let capofila = sportello_tests::Install::init("district-d48.toml", "089017");
-    let args = [OsString::from("--db"), capofila.db.clone().into_os_string()];
-
-    in_window(&args, |window| async move {
-        let card = install_card(&window, &["comune", "ruolo", "distretto", "db-state"]).await?;
-        check_eq(&card[0], "Siracusa (089017)", "comune")?;
-        check_eq(&card[1], "Comune capofila", "role of the install")?;
-        check_eq(
-            &card[2],
-            "Distretto socio-sanitario 48 - Siracusa",
-            "district",
-        )?;
-        check_eq(&card[3], "presente", "state of the database")?;
-        let shot = window.screenshot("home").await?;
-        eprintln!("screenshot {}", shot.display());
-        Ok(())
-    });
-}
-
-#[test]
-fn a_file_that_is_not_a_database_is_reported_in_italian_on_home() {
+fn a_file_that_is_not_a_database_is_reported_in_italian() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let db = dir.path().join("appunti.db");
     std::fs::write(&db, "lista della spesa, non un archivio\n".repeat(200)).expect("write file");
@@ -434,7 +897,7 @@ fn a_file_that_is_not_a_database_is_reported_in_italian_on_home() {
         if message.is_empty() || message.starts_with("Comunicazione con l'applicazione") {
             return Err(format!("expected the app's own error, found {message:?}").into());
         }
-        eprintln!("error shown on Home: {message}");
+        eprintln!("error shown: {message}");
         Ok(())
     });
 }

@@ -507,6 +507,23 @@ impl<'t> Statements<'t> {
 }
 
 impl<'t> TableStatements<'t> {
+    /// A field of `body` that is not a column of the table. Checked once per shape: records
+    /// of one table share their fields.
+    fn unknown_column<'b>(&mut self, body: &'b Map<String, Value>) -> Option<&'b String> {
+        if self.shape.iter().eq(body.keys()) {
+            return None;
+        }
+        let unknown = body
+            .keys()
+            .find(|k| !self.columns.contains(*k) || META.contains(&k.as_str()));
+        if unknown.is_none() {
+            self.shape = body.keys().cloned().collect();
+            self.insert = None;
+            self.update = None;
+        }
+        unknown
+    }
+
     /// The INSERT (for a new row) or UPDATE prepared for `body`'s columns.
     fn write(
         &mut self,
@@ -515,16 +532,10 @@ impl<'t> TableStatements<'t> {
         body: &Map<String, Value>,
         new: bool,
     ) -> rusqlite::Result<&mut Statement<'t>> {
-        if !self
-            .shape
-            .iter()
-            .map(String::as_str)
-            .eq(body.keys().map(String::as_str))
-        {
-            self.shape = body.keys().cloned().collect();
-            self.insert = None;
-            self.update = None;
-        }
+        debug_assert!(
+            self.shape.iter().eq(body.keys()),
+            "unknown_column sets the shape"
+        );
         let names: Vec<&str> = META
             .iter()
             .copied()
@@ -588,10 +599,7 @@ fn apply_record<'t>(
         return Err(invalid("contenuto non è un oggetto".into()));
     };
     let statements = statements.table(tx, table)?;
-    if let Some(unknown) = body
-        .keys()
-        .find(|k| !statements.columns.contains(*k) || META.contains(&k.as_str()))
-    {
+    if let Some(unknown) = statements.unknown_column(body) {
         return Err(invalid(format!("campo sconosciuto {unknown:?}")));
     }
     if table == "applications" && body.get("comune").and_then(Value::as_str) != Some(sender) {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use sportello_app::Accepted;
+use sportello_app::{Accepted, AppError};
 use tauri::State;
 
 use super::path_arg;
@@ -35,7 +35,19 @@ fn shown(path: &Path) -> String {
     path.display().to_string()
 }
 
-/// Comune: writes its enrolment file (public keys, signed) into the folder `out`.
+/// The window asks for a folder: make sure it is one (the app would take a missing folder for
+/// the name of the file to write).
+fn folder(out: &Path) -> sportello_app::Result<()> {
+    std::fs::create_dir_all(out).map_err(|err| {
+        AppError::new(
+            "file_write",
+            format!("impossibile creare la cartella {}: {err}", out.display()),
+        )
+    })
+}
+
+/// Comune: writes its enrolment file (public keys, signed) into the folder `out`, made if
+/// missing.
 #[tauri::command]
 pub async fn enrol_export(
     state: State<'_, DesktopState>,
@@ -43,7 +55,10 @@ pub async fn enrol_export(
 ) -> Result<String, CommandError> {
     let out = path_arg(&out, "out")?;
     state
-        .with_install(move |app| app.enrol_export(&out).map(|p| shown(&p)))
+        .with_install(move |app| {
+            folder(&out)?;
+            app.enrol_export(&out).map(|p| shown(&p))
+        })
         .await
         .map_err(|err| err.on_field("out"))
 }
@@ -71,7 +86,10 @@ pub async fn district_export(
 ) -> Result<String, CommandError> {
     let out = path_arg(&out, "out")?;
     state
-        .with_install(move |app| app.district_export(&out).map(|p| shown(&p)))
+        .with_install(move |app| {
+            folder(&out)?;
+            app.district_export(&out).map(|p| shown(&p))
+        })
         .await
         .map_err(|err| err.on_field("out"))
 }
