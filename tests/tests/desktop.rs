@@ -179,19 +179,33 @@ impl Window {
     /// Clears the field `css` and types `text` into it, as an operator would.
     pub async fn type_into(&self, css: &str, text: &str) -> Outcome {
         let field = self.find(css).await?;
-        field.clear().await?;
-        field.send_keys(text).await?;
+        field
+            .clear()
+            .await
+            .map_err(|e| format!("clearing {css}: {e}"))?;
+        field
+            .send_keys(text)
+            .await
+            .map_err(|e| format!("typing into {css}: {e}"))?;
         Ok(())
     }
 
     pub async fn click(&self, css: &str) -> Outcome {
-        self.find(css).await?.click().await?;
+        self.find(css)
+            .await?
+            .click()
+            .await
+            .map_err(|e| format!("clicking {css}: {e}"))?;
         Ok(())
     }
 
     /// Chooses the option with `value` in the `<select>` at `css`.
     pub async fn choose(&self, css: &str, value: &str) -> Outcome {
-        self.find(css).await?.select_by_value(value).await?;
+        self.find(css)
+            .await?
+            .select_by_value(value)
+            .await
+            .map_err(|e| format!("choosing {value:?} in {css}: {e}"))?;
         Ok(())
     }
 
@@ -201,7 +215,8 @@ impl Window {
             .find(css)
             .await?
             .prop("value")
-            .await?
+            .await
+            .map_err(|e| format!("value of {css}: {e}"))?
             .unwrap_or_default())
     }
 
