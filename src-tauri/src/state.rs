@@ -112,3 +112,68 @@ impl DesktopState {
             .contains(path)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn district_toml() -> String {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/district-d48.toml");
+        std::fs::read_to_string(path).expect("fixture district")
+    }
+
+    fn state_in(dir: &Path) -> DesktopState {
+        DesktopState::new(dir.join("comune.db"), Actor("prova".into()))
+    }
+
+    #[test]
+    fn an_install_is_created_once_and_then_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = state_in(dir.path());
+        let toml = district_toml();
+        let comune = tauri::async_runtime::block_on(state.create_install(
+            move |db, actor| Sportello::init(db, &toml, "089009", actor),
+            |app| Ok(app.install_info().comune),
+        ))
+        .unwrap();
+        assert_eq!(comune, "089009");
+        assert!(state.db_path().exists());
+
+        let toml = district_toml();
+        let again = tauri::async_runtime::block_on(state.create_install(
+            move |db, actor| Sportello::init(db, &toml, "089017", actor),
+            |app| Ok(app.install_info().comune),
+        ))
+        .unwrap_err();
+        assert_eq!(again.code, "already_initialized");
+
+        // A fresh window on the same file opens it.
+        let reopened = state_in(dir.path());
+        let name = tauri::async_runtime::block_on(
+            reopened.with_install(|app| Ok(app.install_info().comune_name)),
+        )
+        .unwrap();
+        assert_eq!(name, "Floridia");
+    }
+
+    #[test]
+    fn a_missing_database_is_reported_not_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = state_in(dir.path());
+        let err = tauri::async_runtime::block_on(state.with_install(|app| Ok(app.install_info())))
+            .unwrap_err();
+        assert_eq!(err.code, "db_missing");
+        assert!(!state.db_path().exists());
+    }
+
+    #[test]
+    fn only_printed_documents_may_be_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = state_in(dir.path());
+        let pdf = dir.path().join("ricevuta.pdf");
+        assert!(!state.was_printed(&pdf));
+        state.remember_printed(pdf.clone());
+        assert!(state.was_printed(&pdf));
+        assert!(!state.was_printed(&dir.path().join("altro.pdf")));
+    }
+}

@@ -9,8 +9,10 @@ import {
   formFields,
   mismatchFound,
   notesByField,
+  stillCurrent,
   tidyEuro,
   toForm,
+  valueAt,
   type ApplicationDraft,
 } from './applicationForm';
 
@@ -175,5 +177,40 @@ describe('tidyEuro', () => {
     expect(tidyEuro('3500,5')).toBe('3.500,50');
     expect(tidyEuro('€ 12.000')).toBe('12.000,00');
     expect(tidyEuro('tremila')).toBe('tremila');
+  });
+});
+
+describe('stillCurrent', () => {
+  const problem = (field: string) => ({ record: 'domanda', field, code: 'x', message: field });
+
+  it('finds values by field path', () => {
+    const { form } = toForm(giulia());
+    expect(valueAt(form, 'applicant.birth_date')).toBe('1992-08-15');
+    expect(valueAt(form, 'isee.value')).toBe('3500.00');
+    expect(valueAt(form, 'household[0].sex')).toBeUndefined();
+  });
+
+  it('drops what concerns a field changed since the check, keeps the rest', () => {
+    const before = giulia();
+    before.applicant.birth_date = '';
+    before.household.push({ ...emptyMember(1), sex: 'M' });
+    const checked = toForm(before).form;
+    const after = giulia();
+    after.household.push({ ...emptyMember(1), sex: 'M' });
+    const now = toForm(after).form;
+    const check: FormCheck = {
+      problems: [problem('applicant.birth_date'), problem('applicant.surname'), problem('household[0].sex')],
+      warnings: [problem('filed_at')],
+    };
+    const current = stillCurrent(check, checked, now);
+    expect(current?.problems.map((p) => p.field)).toEqual(['applicant.surname', 'household[0].sex']);
+    expect(current?.warnings.map((w) => w.field)).toEqual(['filed_at']);
+  });
+
+  it('keeps everything when nothing changed or nothing was checked', () => {
+    const { form } = toForm(giulia());
+    const check: FormCheck = { problems: [problem('applicant.name')], warnings: [] };
+    expect(stillCurrent(check, form, form)).toEqual(check);
+    expect(stillCurrent(null, form, form)).toBeNull();
   });
 });

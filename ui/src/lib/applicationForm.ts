@@ -283,3 +283,32 @@ export function describeCodiceFiscale(info: CodiceFiscaleInfo): string {
     : '';
   return `Codice valido: ${born}${date}${place}, sesso ${info.sex ?? '?'}.`;
 }
+
+/** The value at a field path of the form's JSON (`household[1].sex`, `isee.value`). */
+export function valueAt(form: Record<string, unknown>, path: string): unknown {
+  let here: unknown = form;
+  for (const part of path.split(/\.|\[|\]\.?/).filter((p) => p !== '')) {
+    if (typeof here !== 'object' || here === null) return undefined;
+    here = (here as Record<string, unknown>)[part];
+  }
+  return here;
+}
+
+/**
+ * What the app said about `checked` (the form as it was sent), without what concerns fields the
+ * operator has changed since: a message about a value that is no longer there is not shown
+ * while the next check is on its way.
+ */
+export function stillCurrent(
+  check: FormCheck | null,
+  checked: Record<string, unknown> | null,
+  now: Record<string, unknown>,
+): FormCheck | null {
+  if (check === null || checked === null) return check;
+  const same = (field: string) =>
+    JSON.stringify(valueAt(checked, field)) === JSON.stringify(valueAt(now, field));
+  return {
+    problems: check.problems.filter((p) => same(p.field)),
+    warnings: check.warnings.filter((w) => same(w.field)),
+  };
+}
