@@ -56,7 +56,7 @@ fn receipt_carries_case_code_applicant_and_declarations() {
         "2026/0000123",
         "0004567",
         "CODICE DOMANDA",
-        "K7QM-4XRT",
+        "K7QM4-XRT9P",
         "12/03/2026 alle ore 10:42",
         "SC-2026-01",
         "Bianchi Giulia",
@@ -102,12 +102,12 @@ fn receipt_prints_the_application_code_larger_than_anything_else() {
             .map(|w| w.y_max - w.y_min)
             .unwrap_or_else(|| panic!("{word} not found"))
     };
-    let code = height_of("K7QM-4XRT");
+    let code = height_of("K7QM4-XRT9P");
     let name = height_of("Giulia");
     assert!(code > 2.0 * name, "code {code} pt vs name {name} pt");
     let tallest_other = words
         .iter()
-        .filter(|w| w.text != "K7QM-4XRT")
+        .filter(|w| w.text != "K7QM4-XRT9P")
         .map(|w| w.y_max - w.y_min)
         .fold(0.0, f32::max);
     assert!(code > tallest_other, "code {code} vs {tallest_other}");
@@ -158,7 +158,7 @@ fn receipt_with_a_large_household_continues_on_a_second_page_with_the_table_head
         assert!(second.contains("Relazione"), "household header repeated");
     }
     assert!(second.contains("Il/La richiedente"));
-    assert!(second.contains("K7QM-4XRT") || pages[0].contains("K7QM-4XRT"));
+    assert!(second.contains("K7QM4-XRT9P") || pages[0].contains("K7QM4-XRT9P"));
 }
 
 #[test]

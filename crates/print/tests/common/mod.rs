@@ -52,7 +52,7 @@ pub fn receipt_fixture() -> Receipt {
         bando_title: BANDO_TITLE.into(),
         case_number: "2026/0000123".into(),
         protocol_number: Some("0004567".into()),
-        application_code: "K7QM-4XRT".into(),
+        application_code: "K7QM4-XRT9P".into(),
         filed_at: NaiveDateTime::new(
             date(2026, 3, 12),
             chrono::NaiveTime::from_hms_opt(10, 42, 0).unwrap(),
@@ -270,10 +270,10 @@ pub fn ranking(n: usize, stage: Stage) -> (RankingDocument, Vec<ReservedDetails>
     let mut entries = Vec::with_capacity(n);
     for i in 0..n {
         let code = loop {
-            let raw: String = (0..8)
+            let raw: String = (0..10)
                 .map(|_| CODE_ALPHABET[rng.below(CODE_ALPHABET.len() as u64) as usize] as char)
                 .collect();
-            let code = format!("{}-{}", &raw[..4], &raw[4..]);
+            let code = format!("{}-{}", &raw[..5], &raw[5..]);
             if codes.insert(code.clone()) {
                 break code;
             }
