@@ -331,3 +331,37 @@ fn codici_fiscali_are_stored_uppercase_whatever_was_typed() {
     let list = i.json(&["application", "list"]);
     assert_eq!(list[0]["applicant"]["codice_fiscale"], cf.as_str());
 }
+
+#[test]
+fn missing_fields_and_broken_rules_are_reported_together() {
+    let i = capofila();
+    let apps: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("applications.json")).unwrap())
+            .unwrap();
+    let mut a = apps[0].clone();
+    a["bando"] = "TEST-1".into();
+    a["applicant"].as_object_mut().unwrap().remove("surname");
+    let cf = a["applicant"]["codice_fiscale"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    a["applicant"]["codice_fiscale"] = format!("{}X", &cf[..15]).into();
+    a.as_object_mut().unwrap().remove("resident");
+    let file = i.write("two.json", &a.to_string());
+    let r = i.run(&["application", "add", arg(&file)]);
+    assert_eq!(r.code, 1);
+    for field in ["applicant.surname", "resident", "applicant.codice_fiscale"] {
+        assert!(
+            r.stderr.contains(&format!("campo {field}:")),
+            "{field}: {}",
+            r.stderr
+        );
+    }
+    assert_eq!(
+        r.stderr.matches("campo applicant.surname").count(),
+        1,
+        "{}",
+        r.stderr
+    );
+    assert_eq!(i.json(&["application", "list"]), serde_json::json!([]));
+}

@@ -93,11 +93,14 @@ pub fn parse_csv(text: &str) -> Result<Batch> {
         }
         let record = format!("riga {line}");
         entries.push(
-            form_from_value(row_to_json(&columns, &row), &record, Naming::Csv).map(|form| Parsed {
-                record,
-                form,
-                naming: Naming::Csv,
-            }),
+            form_from_value(row_to_json(&columns, &row), &record, Naming::Csv).map(
+                |(form, missing)| Parsed {
+                    record,
+                    form,
+                    naming: Naming::Csv,
+                    missing,
+                },
+            ),
         );
     }
     Ok(Batch {

@@ -10,7 +10,7 @@ pub use sportello_store::{BundleOut, ImportLogEntry};
 
 use crate::files::read_file;
 use crate::intake::{Batch, Filed, FormCheck, Parsed, parse_json_forms};
-use crate::{AppError, Problem, Result, Sportello};
+use crate::{AppError, Problem, Result, Sportello, now};
 
 /// A district configuration file read from disk: its text (what `Sportello::init` takes) and
 /// what it says (the comuni to choose from).
@@ -60,11 +60,11 @@ impl Sportello {
     }
 
     /// Checks one form (the JSON shape of `application add`) as the operator types it:
-    /// malformed or missing fields first; once the shape is right, the district's rules.
+    /// malformed fields, missing ones, and the district's rules on everything present.
     /// Nothing is stored.
     pub fn check_form_json(&self, json: &str) -> Result<FormCheck> {
         match single_form(json)?.1 {
-            Ok(parsed) => Ok(self.check_form(&parsed.form)),
+            Ok(p) => Ok(self.check_parsed(&p.form, &p.record, p.naming, &p.missing, now())),
             Err(problems) => Ok(FormCheck {
                 problems,
                 warnings: Vec::new(),

@@ -153,6 +153,55 @@ pub(crate) fn check_shape(value: &Value) -> Vec<(String, String)> {
     problems
 }
 
+/// Puts a neutral placeholder in every missing required field of the objects present, and
+/// returns their paths. The form then reads, so the district's rules check everything else
+/// at once; the placeholders never reach the database (a missing field refuses the form).
+pub(crate) fn fill_missing(value: &mut Value) -> Vec<String> {
+    let mut missing = Vec::new();
+    let Some(top) = value.as_object_mut() else {
+        return missing;
+    };
+    fill_object(top, TOP, "", &mut missing);
+    if let Some(Value::Object(a)) = top.get_mut("applicant") {
+        fill_object(a, APPLICANT, "applicant.", &mut missing);
+    }
+    if let Some(Value::Object(i)) = top.get_mut("isee") {
+        fill_object(i, ISEE, "isee.", &mut missing);
+    }
+    if let Some(Value::Array(members)) = top.get_mut("household") {
+        for (i, m) in members.iter_mut().enumerate() {
+            if let Some(m) = m.as_object_mut() {
+                fill_object(m, MEMBER, &format!("household[{i}]."), &mut missing);
+            }
+        }
+    }
+    missing
+}
+
+fn fill_object(
+    object: &mut Map<String, Value>,
+    table: &[Field],
+    prefix: &str,
+    missing: &mut Vec<String>,
+) {
+    for field in table.iter().filter(|f| f.required) {
+        if object.get(field.json).is_none_or(Value::is_null) {
+            let placeholder = match field.kind {
+                Text => Value::from(""),
+                Date => Value::from("1900-01-01"),
+                DateTime => Value::from("1970-01-01T00:00:00+00:00"),
+                Bool => Value::Bool(false),
+                Sex => Value::from("M"),
+                Housing => Value::from("none"),
+                Amount => Value::from("0"),
+                IseeType => Value::from("ordinario"),
+            };
+            object.insert(field.json.to_string(), placeholder);
+            missing.push(format!("{prefix}{}", field.json));
+        }
+    }
+}
+
 fn check_object(
     object: &Map<String, Value>,
     table: &[Field],

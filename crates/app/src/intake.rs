@@ -18,6 +18,9 @@ pub struct Parsed {
     pub form: ApplicationForm,
     /// How this input names a JSON field (CSV files use Italian headers).
     pub naming: Naming,
+    /// Required fields the input left out (JSON paths): the form holds placeholders there, so
+    /// the rest is checked too; they refuse it.
+    pub missing: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,48 +92,53 @@ pub fn parse_json_forms(text: &str) -> Result<Batch> {
         .enumerate()
         .map(|(i, item)| {
             let record = format!("domanda {}", i + 1);
-            form_from_value(item, &record, Naming::Json).map(|form| Parsed {
+            form_from_value(item, &record, Naming::Json).map(|(form, missing)| Parsed {
                 record,
                 form,
                 naming: Naming::Json,
+                missing,
             })
         })
         .collect();
     Ok(Batch { entries, is_array })
 }
 
-/// Turns a JSON value into a form, naming every field that is missing or malformed.
+/// Turns a JSON value into a form and the required fields it left out; refuses it, naming
+/// every malformed field, when it cannot be read at all.
 pub(crate) fn form_from_value(
-    value: Value,
+    mut value: Value,
     record: &str,
     naming: Naming,
-) -> std::result::Result<ApplicationForm, Vec<Problem>> {
-    let problems: Vec<Problem> = fields::check_shape(&value)
-        .into_iter()
-        .map(|(path, message)| Problem {
-            record: record.to_string(),
-            field: naming.field(&path),
-            code: "field_invalid".into(),
-            message,
-        })
+) -> std::result::Result<(ApplicationForm, Vec<String>), Vec<Problem>> {
+    let missing = fields::fill_missing(&mut value);
+    let problem = |path: &str, message: String| Problem {
+        record: record.to_string(),
+        field: naming.field(path),
+        code: "field_invalid".into(),
+        message,
+    };
+    let mut problems: Vec<Problem> = missing
+        .iter()
+        .map(|path| problem(path, MISSING.into()))
         .collect();
-    if !problems.is_empty() {
+    let malformed = fields::check_shape(&value);
+    if !malformed.is_empty() {
+        problems.extend(malformed.iter().map(|(path, m)| problem(path, m.clone())));
         return Err(problems);
     }
     serde_path_to_error::deserialize(value)
         .map(|mut form: ApplicationForm| {
             form.declaration.normalize();
-            form
+            (form, missing)
         })
         .map_err(|e| {
-            vec![Problem {
-                record: record.to_string(),
-                field: naming.field(&e.path().to_string()),
-                code: "field_invalid".into(),
-                message: format!("valore non valido ({})", e.inner()),
-            }]
+            let path = e.path().to_string();
+            problems.push(problem(&path, format!("valore non valido ({})", e.inner())));
+            problems
         })
 }
+
+const MISSING: &str = "campo obbligatorio mancante";
 
 pub(crate) fn refused(problems: Vec<Problem>) -> AppError {
     let n = problems.len();
@@ -148,10 +156,42 @@ impl Sportello {
     pub fn check_form(&self, form: &ApplicationForm) -> FormCheck {
         let mut form = form.clone();
         form.declaration.normalize();
-        self.check_parsed(&form, "domanda", Naming::Json, now())
+        self.check_parsed(&form, "domanda", Naming::Json, &[], now())
     }
 
-    fn check_parsed(
+    /// Checks a form; `missing` are required fields the input left out, reported as such
+    /// (whatever the rules say of their placeholders is not).
+    pub(crate) fn check_parsed(
+        &self,
+        form: &ApplicationForm,
+        record: &str,
+        naming: Naming,
+        missing: &[String],
+        at: DateTime<FixedOffset>,
+    ) -> FormCheck {
+        let check = self.check_rules(form, record, naming, at);
+        let placeholder = |p: &Problem| missing.iter().any(|m| naming.field(m) == p.field);
+        let mut problems: Vec<Problem> = missing
+            .iter()
+            .map(|path| Problem {
+                record: record.to_string(),
+                field: naming.field(path),
+                code: "field_invalid".into(),
+                message: MISSING.into(),
+            })
+            .collect();
+        problems.extend(check.problems.into_iter().filter(|p| !placeholder(p)));
+        FormCheck {
+            problems,
+            warnings: check
+                .warnings
+                .into_iter()
+                .filter(|p| !placeholder(p))
+                .collect(),
+        }
+    }
+
+    fn check_rules(
         &self,
         form: &ApplicationForm,
         record: &str,
@@ -221,7 +261,7 @@ impl Sportello {
                     continue;
                 }
             };
-            let check = self.check_parsed(&p.form, &p.record, p.naming, at);
+            let check = self.check_parsed(&p.form, &p.record, p.naming, &p.missing, at);
             if check.problems.is_empty() {
                 accepted.push((p, check.warnings));
             } else {
