@@ -3,8 +3,10 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# Build cache outside the clone: kept between runs, never required.
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sportello/target}"
+# Build cache outside the clone, one per clone folder: kept between runs of the same clone,
+# never required, and never shared between two clones (cargo would take the other clone's
+# binaries as fresh while its sources still exist).
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/sportello/targets/$(printf %s "$ROOT" | sha256sum | cut -c1-12)}"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
