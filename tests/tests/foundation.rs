@@ -228,7 +228,14 @@ fn a_codice_fiscale_mismatch_needs_the_operators_note() {
 #[test]
 fn usage_errors_exit_2_and_refusals_exit_1() {
     let i = capofila();
-    assert_eq!(i.run(&["application", "frobnicate"]).code, 2);
+    let r = i.run(&["application", "frobnicate"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .starts_with("errore: comando sconosciuto: frobnicate"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(i.run(&["ranking", "compute"]).code, 2);
     let again = i.run(&[
         "init",

@@ -225,7 +225,10 @@ enum RankingCommand {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -233,6 +236,48 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Help and version go to stdout; a usage error is said in Italian, with clap's detail and the
+/// usage line, and exits 2.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ErrorKind};
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let what = |kind| e.get(kind).map(|v| v.to_string()).unwrap_or_default();
+    let message = match e.kind() {
+        ErrorKind::InvalidSubcommand => {
+            format!(
+                "comando sconosciuto: {}",
+                what(ContextKind::InvalidSubcommand)
+            )
+        }
+        ErrorKind::UnknownArgument => {
+            format!("opzione sconosciuta: {}", what(ContextKind::InvalidArg))
+        }
+        ErrorKind::MissingRequiredArgument => {
+            format!(
+                "manca un argomento obbligatorio: {}",
+                what(ContextKind::InvalidArg)
+            )
+        }
+        ErrorKind::InvalidValue => format!(
+            "valore non ammesso per {}: {} (ammessi: {})",
+            what(ContextKind::InvalidArg),
+            what(ContextKind::InvalidValue),
+            what(ContextKind::ValidValue)
+        ),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "manca il comando".to_string()
+        }
+        _ => "uso non corretto del comando".to_string(),
+    };
+    eprintln!("errore: {message}");
+    eprintln!("(sportello --help elenca comandi e opzioni)\n");
+    let _ = e.print();
+    ExitCode::from(2)
 }
 
 fn run(cli: Cli) -> Result<(), AppError> {
