@@ -42,13 +42,13 @@ impl Sportello {
         let acked = self.store.peer(capofila)?.acked_version;
         let mut bandi = Vec::new();
         for b in self.bandi()? {
-            let latest = self.latest_ranking(&b.id)?;
+            let latest = self.store.latest_ranking_head(&b.id)?;
             bandi.push(BandoStatus {
                 opens: b.opens.to_string(),
                 closes: b.closes.to_string(),
-                ranking_number: latest.as_ref().map(|r| r.number),
-                ranking_stage: latest.as_ref().map(|r| r.stage),
-                ranking_published_at: latest.map(|r| r.published_at),
+                ranking_number: latest.as_ref().map(|r| r.0),
+                ranking_stage: latest.as_ref().and_then(|r| Stage::parse(&r.1)),
+                ranking_published_at: latest.map(|r| r.2),
                 id: b.id,
                 title: b.title,
             });
@@ -56,10 +56,7 @@ impl Sportello {
         Ok(Overview {
             install: self.install_info(),
             fingerprint: self.key_fingerprint()?,
-            applications: self
-                .store
-                .applications(&sportello_store::ApplicationFilter::default())?
-                .len(),
+            applications: self.store.count_applications()?,
             unsent_applications: if self.install.is_capofila() {
                 0
             } else {

@@ -164,14 +164,17 @@ impl Sportello {
 
     /// Position and outcome of each application in the latest published ranking of its bando.
     pub(crate) fn published_outcomes(&self) -> Result<HashMap<String, (Option<u32>, Outcome)>> {
-        let mut latest: HashMap<String, PublishedRanking> = HashMap::new();
-        for r in self.published_rankings()? {
-            latest.entry(r.bando.clone()).or_insert(r);
+        let mut outcomes = HashMap::new();
+        for bando in self.store.bandi()? {
+            if let Some(latest) = self.latest_ranking(&bando.id)? {
+                outcomes.extend(
+                    latest
+                        .rows
+                        .into_iter()
+                        .map(|row| (row.application_code, (row.position, row.outcome))),
+                );
+            }
         }
-        Ok(latest
-            .into_values()
-            .flat_map(|r| r.rows)
-            .map(|row| (row.application_code, (row.position, row.outcome)))
-            .collect())
+        Ok(outcomes)
     }
 }

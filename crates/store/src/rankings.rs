@@ -2,7 +2,7 @@
 //! were computed from, so a published ranking can always be recomputed and explained.
 
 use chrono::{DateTime, FixedOffset};
-use rusqlite::{TransactionBehavior, params};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
 use crate::audit::{self, Actor};
@@ -99,15 +99,33 @@ impl Store {
 
     /// The latest published ranking of a bando held here.
     pub fn latest_ranking(&self, bando: &str) -> Result<Option<StoredRanking>> {
-        Ok(self.rankings(Some(bando))?.into_iter().next())
+        Ok(self.query_rankings(Some(bando), true)?.into_iter().next())
+    }
+
+    /// Number, stage and date of a bando's latest published ranking, without its rows.
+    pub fn latest_ranking_head(&self, bando: &str) -> Result<Option<(i64, String, String)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT number, stage, published_at FROM rankings
+                 WHERE deleted = 0 AND bando = ?1 ORDER BY number DESC LIMIT 1",
+                [bando],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?)
     }
 
     /// Published rankings, newest number first; all bandi when `bando` is None.
     pub fn rankings(&self, bando: Option<&str>) -> Result<Vec<StoredRanking>> {
-        let mut stmt = self.conn.prepare(
+        self.query_rankings(bando, false)
+    }
+
+    fn query_rankings(&self, bando: Option<&str>, latest_only: bool) -> Result<Vec<StoredRanking>> {
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT bando, number, stage, published_at, bando_toml, inputs, rows FROM rankings
-             WHERE deleted = 0 AND (?1 IS NULL OR bando = ?1) ORDER BY bando, number DESC",
-        )?;
+             WHERE deleted = 0 AND (?1 IS NULL OR bando = ?1) ORDER BY bando, number DESC{}",
+            if latest_only { " LIMIT 1" } else { "" }
+        ))?;
         let rows = stmt.query_map([bando], |r| {
             let json = |i: usize| -> rusqlite::Result<serde_json::Value> {
                 let text: String = r.get(i)?;

@@ -757,6 +757,15 @@ fn to_sql(v: &Value) -> Option<ToSqlOutput<'_>> {
 }
 
 impl Store {
+    /// Applications held here (at the capofila: the district's).
+    pub fn count_applications(&self) -> Result<usize> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM applications WHERE deleted = 0",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? as usize)
+    }
+
     /// Own applications changed since the version the capofila acknowledged.
     pub fn applications_changed_since(&self, owner: &str, after: i64) -> Result<i64> {
         Ok(self.conn.query_row(
