@@ -461,7 +461,6 @@ pub fn cross_check(cf: &CodiceFiscale, person: &Person, district: &District) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::district::Comune;
 
     /// Zero-based indexes of the digits an omocode replaces, right to left.
     const OMOCODIA_POSITIONS: [usize; 7] = [14, 13, 12, 10, 9, 7, 6];
@@ -561,28 +560,7 @@ mod tests {
     }
 
     fn district() -> District {
-        let comune = |istat: &str, name: &str, belfiore: &str| Comune {
-            istat: istat.into(),
-            name: name.into(),
-            belfiore: belfiore.into(),
-            former_belfiore: None,
-            former_belfiore_until: None,
-        };
-        District {
-            id: "D48".into(),
-            name: "Siracusa".into(),
-            capofila: "089017".into(),
-            province: Some("SR".into()),
-            comuni: vec![
-                comune("089017", "Siracusa", "I754"),
-                comune("089009", "Floridia", "D636"),
-                Comune {
-                    former_belfiore: Some("I754".into()),
-                    former_belfiore_until: Some(date(1979, 12, 31)),
-                    ..comune("089021", "Priolo Gargallo", "M279")
-                },
-            ],
-        }
+        crate::district::test_district()
     }
 
     /// Replaces the digits of an omocode, right to left, recomputing the check character.

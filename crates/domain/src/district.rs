@@ -142,6 +142,34 @@ fn is_belfiore(code: &str) -> bool {
     b.len() == 4 && b[0].is_ascii_uppercase() && b[1..].iter().all(u8::is_ascii_digit)
 }
 
+/// Part of D48 as the rule tests need it: Priolo Gargallo carries its former code.
+#[cfg(test)]
+pub(crate) fn test_district() -> District {
+    let comune = |istat: &str, name: &str, belfiore: &str| Comune {
+        istat: istat.into(),
+        name: name.into(),
+        belfiore: belfiore.into(),
+        former_belfiore: None,
+        former_belfiore_until: None,
+    };
+    District {
+        id: "D48".into(),
+        name: "Siracusa".into(),
+        capofila: "089017".into(),
+        province: Some("SR".into()),
+        comuni: vec![
+            comune("089017", "Siracusa", "I754"),
+            comune("089009", "Floridia", "D636"),
+            comune("089005", "Canicattini Bagni", "B603"),
+            Comune {
+                former_belfiore: Some("I754".into()),
+                former_belfiore_until: NaiveDate::from_ymd_opt(1979, 12, 31),
+                ..comune("089021", "Priolo Gargallo", "M279")
+            },
+        ],
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -316,7 +316,6 @@ fn italian(date: NaiveDate) -> String {
 mod tests {
     use super::*;
     use crate::application::{Applicant, Declaration, HouseholdMember, Housing, Person, Sex};
-    use crate::district::Comune;
     use crate::isee::{Isee, IseeDeclaration, IseeKind};
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -341,29 +340,7 @@ mod tests {
     }
 
     fn district() -> District {
-        let comune = |istat: &str, name: &str, belfiore: &str| Comune {
-            istat: istat.into(),
-            name: name.into(),
-            belfiore: belfiore.into(),
-            former_belfiore: None,
-            former_belfiore_until: None,
-        };
-        District {
-            id: "D48".into(),
-            name: "Siracusa".into(),
-            capofila: "089017".into(),
-            province: Some("SR".into()),
-            comuni: vec![
-                comune("089017", "Siracusa", "I754"),
-                comune("089009", "Floridia", "D636"),
-                comune("089005", "Canicattini Bagni", "B603"),
-                Comune {
-                    former_belfiore: Some("I754".into()),
-                    former_belfiore_until: Some(date(1979, 12, 31)),
-                    ..comune("089021", "Priolo Gargallo", "M279")
-                },
-            ],
-        }
+        crate::district::test_district()
     }
 
     fn person(

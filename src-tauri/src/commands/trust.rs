@@ -1,9 +1,9 @@
 //! Trust between installs (the Impostazioni screen): a comune's enrolment file and the
 //! capofila's district file, each accepted only once the fingerprint read by phone matches.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use sportello_app::{Accepted, AppError};
+use sportello_app::{Accepted, AppError, Sportello};
 use tauri::State;
 
 use super::path_arg;
@@ -46,6 +46,25 @@ fn folder(out: &Path) -> sportello_app::Result<()> {
     })
 }
 
+/// Writes a file into the folder `out` (made if missing) with `write`; returns its path.
+async fn export_into<W>(
+    state: State<'_, DesktopState>,
+    out: String,
+    write: W,
+) -> Result<String, CommandError>
+where
+    W: FnOnce(&mut Sportello, &Path) -> sportello_app::Result<PathBuf> + Send + 'static,
+{
+    let out = path_arg(&out, "out")?;
+    state
+        .with_install(move |app| {
+            folder(&out)?;
+            write(app, &out).map(|p| shown(&p))
+        })
+        .await
+        .map_err(|err| err.on_field("out"))
+}
+
 /// Comune: writes its enrolment file (public keys, signed) into the folder `out`, made if
 /// missing.
 #[tauri::command]
@@ -53,14 +72,25 @@ pub async fn enrol_export(
     state: State<'_, DesktopState>,
     out: String,
 ) -> Result<String, CommandError> {
-    let out = path_arg(&out, "out")?;
+    export_into(state, out, |app, out| app.enrol_export(out)).await
+}
+
+/// Reads the file `file` and accepts it with `accept` once the typed fingerprint is given.
+async fn accept_with<A>(
+    state: State<'_, DesktopState>,
+    file: String,
+    fingerprint: String,
+    accept: A,
+) -> Result<Accepted, CommandError>
+where
+    A: FnOnce(&mut Sportello, &Path, &str) -> sportello_app::Result<Accepted> + Send + 'static,
+{
+    let file = path_arg(&file, "file")?;
+    let fingerprint = fingerprint_arg(&fingerprint)?;
     state
-        .with_install(move |app| {
-            folder(&out)?;
-            app.enrol_export(&out).map(|p| shown(&p))
-        })
+        .with_install(move |app| accept(app, &file, &fingerprint))
         .await
-        .map_err(|err| err.on_field("out"))
+        .map_err(on_its_field)
 }
 
 /// Capofila: trusts the comune whose enrolment file is `file`.
@@ -70,12 +100,10 @@ pub async fn enrol_accept(
     file: String,
     fingerprint: String,
 ) -> Result<Accepted, CommandError> {
-    let file = path_arg(&file, "file")?;
-    let fingerprint = fingerprint_arg(&fingerprint)?;
-    state
-        .with_install(move |app| app.enrol_accept(&file, &fingerprint))
-        .await
-        .map_err(on_its_field)
+    accept_with(state, file, fingerprint, |app, file, fp| {
+        app.enrol_accept(file, fp)
+    })
+    .await
 }
 
 /// Capofila: writes the signed district file (configuration, bandi, keys) into the folder `out`.
@@ -84,14 +112,7 @@ pub async fn district_export(
     state: State<'_, DesktopState>,
     out: String,
 ) -> Result<String, CommandError> {
-    let out = path_arg(&out, "out")?;
-    state
-        .with_install(move |app| {
-            folder(&out)?;
-            app.district_export(&out).map(|p| shown(&p))
-        })
-        .await
-        .map_err(|err| err.on_field("out"))
+    export_into(state, out, |app, out| app.district_export(out)).await
 }
 
 /// Comune: trusts the capofila's district file `file` and takes its bandi.
@@ -101,12 +122,10 @@ pub async fn district_accept(
     file: String,
     fingerprint: String,
 ) -> Result<Accepted, CommandError> {
-    let file = path_arg(&file, "file")?;
-    let fingerprint = fingerprint_arg(&fingerprint)?;
-    state
-        .with_install(move |app| app.district_accept(&file, &fingerprint))
-        .await
-        .map_err(on_its_field)
+    accept_with(state, file, fingerprint, |app, file, fp| {
+        app.district_accept(file, fp)
+    })
+    .await
 }
 
 #[cfg(test)]
