@@ -13,6 +13,7 @@ const COMMANDS: &[&str] = &[
     "import_bando",
     "district_comuni",
     "search_applications",
+    "application_detail",
     "codice_fiscale_info",
     "check_application",
     "add_application",

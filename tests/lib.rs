@@ -224,15 +224,18 @@ impl Install {
 }
 
 /// The registry the capofila merges: what the comuni's upload bundles carry.
-pub const REGISTRY: &[&str] = &["applications", "persons", "households", "household_members"];
+pub const REGISTRY: &[&str] = &[
+    "applications",
+    "application_revisions",
+    "application_people",
+];
 
 /// Everything an import may change besides its log: the registry, the capofila's records, the
 /// bundles imported, the peers' acknowledgements and the settings (the trust list).
 pub const SYNC_STATE: &[&str] = &[
     "applications",
-    "persons",
-    "households",
-    "household_members",
+    "application_revisions",
+    "application_people",
     "bandi",
     "rankings",
     "bundles_in",

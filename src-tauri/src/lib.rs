@@ -45,6 +45,7 @@ pub fn run() -> ExitCode {
             commands::bandi::import_bando,
             commands::applications::district_comuni,
             commands::applications::search_applications,
+            commands::applications::application_detail,
             commands::applications::codice_fiscale_info,
             commands::applications::check_application,
             commands::applications::add_application,

@@ -352,6 +352,11 @@ fn two_different_bundles_with_one_number_are_a_fork() {
 /// Seals an upload from Floridia to the capofila with the given records, as Floridia's keys
 /// would: a bundle that passes every check of the file itself.
 fn craft_upload(p: &Pair, seq: u64, records: &[Value]) -> PathBuf {
+    craft_upload_of_schema(p, seq, records, SCHEMA_VERSION as u32)
+}
+
+/// An upload as an install writing schema `schema` would make it.
+fn craft_upload_of_schema(p: &Pair, seq: u64, records: &[Value], schema: u32) -> PathBuf {
     let keys_text = std::fs::read_to_string(p.floridia.path("sportello.db.keys")).unwrap();
     let keys = InstallKeys::from_secret_text(&keys_text).expect("Floridia's keys");
     let trust = read_setting(&p.floridia.db, "trust_list");
@@ -368,7 +373,7 @@ fn craft_upload(p: &Pair, seq: u64, records: &[Value]) -> PathBuf {
             to_version: 100,
         },
         ack: Ack::default(),
-        schema_version: SCHEMA_VERSION as u32,
+        schema_version: schema,
         app_version: "0.1.0".into(),
         created_at: "2026-03-02T09:30:00+01:00".into(),
     };
@@ -399,16 +404,34 @@ fn floridia_records(p: &Pair) -> Vec<Value> {
         .collect()
 }
 
-fn person(owner: &str, id: &str) -> Value {
-    json!({
-        "table": "persons", "id": id, "owner": owner, "version": 1,
-        "content_hash": "00".repeat(32), "deleted": false,
-        "body": {
-            "codice_fiscale": "RSSMRA80A41I754R", "surname": "Rossi", "name": "Maria",
-            "birth_date": "1980-01-01", "sex": "F", "birth_place": "I754",
-            "address": null, "phone": null, "email": null
+/// A copy of one of Floridia's own revisions under another id and owner: a well-formed record
+/// that only its ownership or one edited field makes wrong.
+fn revision(own: &[Value], owner: &str, id: &str) -> Value {
+    let mut record = own
+        .iter()
+        .find(|r| r["table"] == "application_revisions")
+        .expect("Floridia's records hold a revision")
+        .clone();
+    record["id"] = id.into();
+    record["owner"] = owner.into();
+    record["version"] = 1.into();
+    record["body"]["revision"] = 2.into();
+    record
+}
+
+/// `record` with one field of its declaration (a JSON text) set to `value`.
+fn declaring(mut record: Value, pointer: &str, value: Value) -> Value {
+    let text = record["body"]["declaration"].as_str().unwrap().to_string();
+    let mut declaration: Value = serde_json::from_str(&text).unwrap();
+    match declaration.pointer_mut(pointer) {
+        Some(field) => *field = value,
+        // A field the declaration does not have: added at the top.
+        None => {
+            declaration[pointer.trim_start_matches('/')] = value;
         }
-    })
+    }
+    record["body"]["declaration"] = declaration.to_string().into();
+    record
 }
 
 #[test]
@@ -417,9 +440,13 @@ fn records_the_sender_does_not_own_are_refused() {
     p.floridia.add(&fixture_applications()[0..2]);
     let own = floridia_records(&p);
 
-    // A person of Priolo's, after Floridia's own good records: nothing of it applies.
+    // A revision of Priolo's, after Floridia's own good records: nothing of it applies.
     let mut records = own.clone();
-    records.push(person(PRIOLO, "01960000-0000-7000-8000-000000000001"));
+    records.push(revision(
+        &own,
+        PRIOLO,
+        "01960000-0000-7000-8000-000000000001",
+    ));
     let file = craft_upload(&p, 1, &records);
     assert_refused(
         &p.capofila,
@@ -452,6 +479,33 @@ fn records_the_sender_does_not_own_are_refused() {
     );
 }
 
+/// Records are read in the layout of the schema that wrote them: an upload from an install not
+/// yet updated (the layout before applications kept their declarations) or from a newer one is
+/// refused with what to update, and changes nothing.
+#[test]
+fn uploads_of_another_record_layout_are_refused_naming_what_to_update() {
+    let p = pair();
+    p.floridia.add(&fixture_applications()[0..2]);
+    let own = floridia_records(&p);
+    let old = craft_upload_of_schema(&p, 1, &own, 2);
+    let said = assert_refused(
+        &p.capofila,
+        &old,
+        "sender_outdated",
+        "aggiornare Sportello in quel comune",
+    );
+    assert!(said.contains("089009"), "{said}");
+    let newer = craft_upload_of_schema(&p, 1, &own, SCHEMA_VERSION as u32 + 1);
+    assert_refused(
+        &p.capofila,
+        &newer,
+        "receiver_outdated",
+        "su questo computer",
+    );
+    let real = p.floridia.export().remove(0);
+    p.capofila.ok(&["bundle", "import", arg(&real)]);
+}
+
 #[test]
 fn invalid_records_are_refused() {
     let p = pair();
@@ -459,26 +513,19 @@ fn invalid_records_are_refused() {
     let own = floridia_records(&p);
     let id = "01960000-0000-7000-8000-000000000002";
 
-    let mut unknown_field = person(FLORIDIA, id);
+    let mut unknown_field = revision(&own, FLORIDIA, id);
     unknown_field["body"]["iban"] = "IT00".into();
-    let mut missing_field = person(FLORIDIA, id);
+    let mut missing_field = revision(&own, FLORIDIA, id);
     missing_field["body"]
         .as_object_mut()
         .unwrap()
-        .remove("surname");
-    let mut bad_value = person(FLORIDIA, id);
-    bad_value["body"]["sex"] = "X".into();
-    let mut ranking = person(FLORIDIA, id);
+        .remove("operator");
+    let bad_value = declaring(revision(&own, FLORIDIA, id), "/applicant/sex", "X".into());
+    let unknown_declared = declaring(revision(&own, FLORIDIA, id), "/iban", "IT00".into());
+    let mut ranking = revision(&own, FLORIDIA, id);
     ranking["table"] = "rankings".into();
-    let mut dangling = own
-        .iter()
-        .find(|r| r["table"] == "applications")
-        .unwrap()
-        .clone();
-    dangling["body"]["applicant_id"] = id.into();
-    dangling["id"] = "01960000-0000-7000-8000-000000000003".into();
-    dangling["body"]["application_code"] = "ZZZZ-ZZZZ".into();
-    dangling["body"]["case_seq"] = 99.into();
+    let mut dangling = revision(&own, FLORIDIA, id);
+    dangling["body"]["application_id"] = "01960000-0000-7000-8000-000000000003".into();
     let cases = [
         (
             "not a record",
@@ -486,11 +533,16 @@ fn invalid_records_are_refused() {
             "missing field `table`",
         ),
         ("unknown field", unknown_field, "campo sconosciuto \"iban\""),
-        ("missing field", missing_field, "persons.surname"),
+        ("missing field", missing_field, "operator: valore mancante"),
         (
             "value out of range",
             bad_value,
-            "persons/01960000-0000-7000-8000-000000000002",
+            "application_revisions/01960000-0000-7000-8000-000000000002",
+        ),
+        (
+            "unknown field in the declaration",
+            unknown_declared,
+            "non è nella forma scritta da Sportello",
         ),
         (
             "table not sent by a comune",
@@ -498,7 +550,7 @@ fn invalid_records_are_refused() {
             "tabella \"rankings\" non ammessa",
         ),
         (
-            "reference to a missing person",
+            "revision of a missing application",
             dangling,
             "riferimenti mancanti",
         ),
@@ -533,7 +585,7 @@ fn a_record_held_for_another_comune_cannot_be_taken_over() {
         .records_since(sportello_store::UPLOAD_TABLES, PRIOLO, 0)
         .unwrap();
     drop(store);
-    for table in ["persons", "applications"] {
+    for table in ["application_revisions", "applications"] {
         let held = priolo_records.iter().find(|r| r.table == table).unwrap();
         let mut taken = serde_json::to_value(held).unwrap();
         taken["owner"] = FLORIDIA.into();
@@ -541,7 +593,7 @@ fn a_record_held_for_another_comune_cannot_be_taken_over() {
         if table == "applications" {
             taken["body"]["comune"] = FLORIDIA.into();
         } else {
-            taken["body"]["surname"] = "Altro".into();
+            taken["body"]["operator"] = "Altro".into();
         }
         let mut records = floridia_records(&p);
         records.push(taken);
@@ -566,17 +618,40 @@ fn records_the_registry_cannot_read_are_refused() {
     let p = pair();
     p.floridia.add(&fixture_applications()[0..2]);
     let own = floridia_records(&p);
-    let edits: [(&str, &str, &str); 3] = [
-        ("applications", "isee_value", "molto basso"),
-        ("applications", "filed_at", "ieri mattina"),
-        ("persons", "birth_date", "1980-13-45"),
+    let revision = |records: &[Value]| -> usize {
+        records
+            .iter()
+            .position(|r| r["table"] == "application_revisions")
+            .unwrap()
+    };
+    type Edit = fn(&mut Value);
+    let edits: [(&str, Edit); 5] = [
+        ("ISEE that is not an amount", |r| {
+            *r = declaring(r.clone(), "/isee/value", "molto basso".into())
+        }),
+        ("birth date that is not a date", |r| {
+            *r = declaring(r.clone(), "/applicant/birth_date", "1980-13-45".into())
+        }),
+        ("filing time that is not a time", |r| {
+            r["body"]["filed_at"] = "ieri mattina".into()
+        }),
+        ("declaration that is not JSON", |r| {
+            r["body"]["declaration"] = "{ non è JSON".into()
+        }),
+        ("revision number that is not a number", |r| {
+            r["body"]["revision"] = "2x".into()
+        }),
     ];
-    for (table, field, value) in edits {
+    for (what, edit) in edits {
         let mut records = own.clone();
-        let record = records.iter_mut().find(|r| r["table"] == table).unwrap();
-        record["body"][field] = value.into();
+        let i = revision(&records);
+        edit(&mut records[i]);
         let file = craft_upload(&p, 1, &records);
-        assert_refused(&p.capofila, &file, "invalid_record", "dato non valido");
+        let stderr = assert_refused(&p.capofila, &file, "invalid_record", "dato non valido");
+        assert!(
+            stderr.contains("application_revisions/"),
+            "{what}: {stderr}"
+        );
         // The registry stays readable.
         p.capofila.ok(&["application", "list"]);
         p.capofila

@@ -419,6 +419,10 @@ fn wait_for_port(port: u16, driver: &mut Service, log: &Path) {
 }
 
 /// The text `pdftotext` extracts from a PDF (poppler-utils, installed by the scripts).
+fn text_of_file(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 fn pdf_text(pdf: &Path) -> String {
     let out = Command::new(required_program(
         "pdftotext",
@@ -464,12 +468,20 @@ async fn refusal_of(
 #[test]
 fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
     // The capofila, prepared with the command line: its bando and its signed district file.
+    // The window files "now": the bando closes today (Italian time), the DSU is of today.
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Rome)
+        .date_naive();
     let capofila = sportello_tests::Install::init("district-d48.toml", "089017");
-    capofila.ok(&[
-        "bando",
-        "import",
-        sportello_tests::arg(&sportello_tests::fixture("bando-sc-2026-1.toml")),
-    ]);
+    let bando = text_of_file(&sportello_tests::fixture("bando-sc-2026-1.toml"))
+        .replace(
+            "opens = 2026-01-10",
+            &format!("opens = {}", today - chrono::Days::new(60)),
+        )
+        .replace("closes = 2026-03-31", &format!("closes = {today}"));
+    let bando = capofila.write("bando-aperto.toml", &bando);
+    capofila.ok(&["bando", "import", sportello_tests::arg(&bando)]);
+    let dsu_date = today.format("%d/%m/%Y").to_string();
     let district_file = PathBuf::from(
         capofila
             .ok(&[
@@ -621,7 +633,7 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
             )?;
             w.type_into("#f-isee-dsu_protocol", "INPS-ISEE-2026-AB123C789-00")
                 .await?;
-            w.type_into("#f-isee-dsu_date", "15/01/2026").await?;
+            w.type_into("#f-isee-dsu_date", &dsu_date).await?;
             w.click("input[data-path='resident']").await?;
             w.click("input[data-path='unemployed']").await?;
             w.type_into("#f-unemployed_since", "01/05/2024").await?;
@@ -898,14 +910,11 @@ fn the_demo_district_opens_on_a_useful_home_and_shows_outcomes_at_the_comuni() {
         Ok(())
     });
 
-    // A comune of the demo received the capofila's bundle: its applicants' outcomes show.
-    let args = [
-        OsString::from("--db"),
-        demo.path()
-            .join("comuni")
-            .join("089009.db")
-            .into_os_string(),
-    ];
+    // A comune of the demo received the capofila's bundle: its applicants' outcomes show. One
+    // application was corrected after filing: its history shows both revisions.
+    let floridia = demo.path().join("comuni").join("089009.db");
+    let corrected = correct_first_isee(&floridia);
+    let args = [OsString::from("--db"), floridia.into_os_string()];
     in_window(&args, |w| async move {
         w.wait_text("[data-testid='attenzione']", "graduatoria provvisoria n. 1")
             .await?;
@@ -918,8 +927,72 @@ fn the_demo_district_opens_on_a_useful_home_and_shows_outcomes_at_the_comuni() {
         w.choose("[data-testid='filtro-esito']", "AMMESSO").await?;
         let list = w.wait_text("[data-testid='conteggio']", "su 15").await?;
         eprintln!("at Floridia: {list}");
+        w.choose("[data-testid='filtro-esito']", "").await?;
+
+        w.type_into("[data-testid='cerca']", &corrected).await?;
+        w.wait_text("[data-testid='conteggio']", "1 domanda")
+            .await?;
+        w.click(&format!("[data-testid='apri-storico-{corrected}']"))
+            .await?;
+        let history = w
+            .wait_text(
+                &format!("[data-testid='storico-{corrected}']"),
+                "Revisione 2",
+            )
+            .await?;
+        for needed in [
+            "Motivo della correzione: ISEE ricopiato male dall'attestazione",
+            "Revisione 1",
+            "Domanda come presentata.",
+            "ISEE",
+            "€ 150,00",
+        ] {
+            if !history.contains(needed) {
+                return Err(format!("the history should show {needed:?}: {history:?}").into());
+            }
+        }
+        w.screenshot("storico-domanda").await?;
         Ok(())
     });
+}
+
+/// Corrects the ISEE of the first application listed at `db` through the CLI, as an operator
+/// would; returns its code.
+fn correct_first_isee(db: &Path) -> String {
+    let cli = |args: &[&str]| {
+        let out = Command::new(sportello_tests::binary("sportello"))
+            .arg("--db")
+            .arg(db)
+            .args(args)
+            .env("SPORTELLO_OPERATOR", "demo")
+            .output()
+            .expect("run sportello");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap_or_default()
+    };
+    let list = cli(&["application", "list", "--json"]);
+    let code = list[0]["application_code"]
+        .as_str()
+        .expect("a code")
+        .to_string();
+    let mut form = cli(&["application", "show", &code, "--json"])["form"].clone();
+    form["isee"]["value"] = json!("150.00");
+    let file = db.with_extension("correzione.json");
+    std::fs::write(&file, form.to_string()).expect("write the corrected form");
+    cli(&[
+        "application",
+        "correct",
+        &code,
+        file.to_str().expect("UTF-8 path"),
+        "--reason",
+        "ISEE ricopiato male dall'attestazione",
+        "--json",
+    ]);
+    code
 }
 
 #[test]

@@ -440,7 +440,10 @@ fn a_district_merges_ranks_publishes_and_each_comune_sees_only_its_own_outcomes(
     for (comune, install) in d.comuni() {
         let comuni = rusqlite_rows(&install.db, "SELECT DISTINCT comune FROM applications");
         assert_eq!(comuni, [comune]);
-        let owners = rusqlite_rows(&install.db, "SELECT DISTINCT owner FROM persons");
+        let owners = rusqlite_rows(
+            &install.db,
+            "SELECT DISTINCT owner FROM application_revisions",
+        );
         assert_eq!(owners, [comune]);
     }
 }

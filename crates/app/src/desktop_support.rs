@@ -9,8 +9,8 @@ use sportello_domain::District;
 pub use sportello_store::{BundleOut, ImportLogEntry};
 
 use crate::files::read_file;
-use crate::intake::{Batch, Filed, FormCheck, Parsed, parse_json_forms};
-use crate::{AppError, Problem, Result, Sportello, now};
+use crate::intake::{Batch, Filed, FormCheck, parse_one_form};
+use crate::{AppError, Result, Sportello, now};
 
 /// A district configuration file read from disk: its text (what `Sportello::init` takes) and
 /// what it says (the comuni to choose from).
@@ -38,21 +38,6 @@ pub fn read_district_file(path: &Path) -> Result<DistrictFile> {
     Ok(DistrictFile { toml, district })
 }
 
-/// One form from the window's JSON: read, or refused with a problem per malformed field.
-fn single_form(json: &str) -> Result<(Batch, std::result::Result<Parsed, Vec<Problem>>)> {
-    let batch = parse_json_forms(json)?;
-    match batch.entries.as_slice() {
-        [entry] if !batch.is_array => {
-            let entry = entry.clone();
-            Ok((batch, entry))
-        }
-        _ => Err(AppError::new(
-            "json_invalid",
-            "la finestra invia una domanda alla volta (un oggetto JSON)",
-        )),
-    }
-}
-
 impl Sportello {
     /// The district this install belongs to.
     pub fn district(&self) -> &District {
@@ -63,7 +48,7 @@ impl Sportello {
     /// malformed fields, missing ones, and the district's rules on everything present.
     /// Nothing is stored.
     pub fn check_form_json(&self, json: &str) -> Result<FormCheck> {
-        match single_form(json)?.1 {
+        match parse_one_form(json)? {
             Ok(p) => Ok(self.check_parsed(&p.form, &p.record, p.naming, &p.missing, now())),
             Err(problems) => Ok(FormCheck {
                 problems,
@@ -75,7 +60,11 @@ impl Sportello {
     /// Files one form (the JSON shape of `application add`); refused with every problem, each
     /// naming its field, when anything is wrong.
     pub fn add_application_json(&mut self, json: &str) -> Result<Filed> {
-        let (batch, _) = single_form(json)?;
+        let parsed = parse_one_form(json)?;
+        let batch = Batch {
+            entries: vec![parsed],
+            is_array: false,
+        };
         self.add_applications(&batch)?
             .into_iter()
             .next()

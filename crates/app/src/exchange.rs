@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::Value;
 use sportello_store::{
-    ApplyError, ApplySummary, BundleOut, Incoming, PUBLISH_TABLES, Record, SCHEMA_VERSION,
-    UPLOAD_TABLES,
+    ApplyError, ApplySummary, BundleOut, Incoming, OLDEST_READABLE_SCHEMA, PUBLISH_TABLES, Record,
+    SCHEMA_VERSION, UPLOAD_TABLES,
 };
 use sportello_sync::{
     Ack, Addressee, BundleError, BundleKind, ChangeRange, HeaderFields, Receiver, Role, inspect,
@@ -268,6 +268,22 @@ impl Sportello {
             return Err(refused(&BundleError::NotAddressedToUs {
                 recipients: header.sender.clone(),
                 us: self.install.comune.clone(),
+            }));
+        }
+        // Records are read in the layout of the schema that wrote them: older layouts are no
+        // longer read, newer ones not yet (docs/bundle-format.md, "Record layout").
+        let schema = i64::from(header.schema_version);
+        if schema < OLDEST_READABLE_SCHEMA {
+            return Err(refused(&BundleError::SenderOutdated {
+                sender: header.sender.clone(),
+                found: header.schema_version,
+                oldest: OLDEST_READABLE_SCHEMA as u32,
+            }));
+        }
+        if schema > SCHEMA_VERSION {
+            return Err(refused(&BundleError::ReceiverOutdated {
+                found: header.schema_version,
+                supported: SCHEMA_VERSION as u32,
             }));
         }
         let values = open(&verified, &keys).map_err(|e| refused(&e))?;

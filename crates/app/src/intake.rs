@@ -103,6 +103,19 @@ pub fn parse_json_forms(text: &str) -> Result<Batch> {
     Ok(Batch { entries, is_array })
 }
 
+/// Reads exactly one form (one JSON object): read, or refused with a problem per malformed
+/// field.
+pub(crate) fn parse_one_form(json: &str) -> Result<std::result::Result<Parsed, Vec<Problem>>> {
+    let batch = parse_json_forms(json)?;
+    match (batch.is_array, batch.entries.as_slice()) {
+        (false, [entry]) => Ok(entry.clone()),
+        _ => Err(AppError::new(
+            "json_invalid",
+            "serve una sola domanda (un oggetto JSON), non un elenco",
+        )),
+    }
+}
+
 /// Turns a JSON value into a form and the required fields it left out; refuses it, naming
 /// every malformed field, when it cannot be read at all.
 pub(crate) fn form_from_value(
@@ -226,12 +239,11 @@ impl Sportello {
             }
         };
         let filed_at = form.filed_at.unwrap_or(at);
-        let window = bando.as_ref().map(|b| (b.opens, b.closes));
         match intake::check(
             form,
             &self.install.district,
             filed_at,
-            window,
+            bando.as_ref(),
             at.date_naive(),
         ) {
             Ok(warnings) => check.warnings.extend(

@@ -16,6 +16,7 @@ mod overview;
 mod printing;
 mod publish;
 mod ranking;
+mod revisions;
 mod views;
 
 use std::path::{Path, PathBuf};
@@ -36,6 +37,7 @@ pub use intake::{Batch, Filed, FormCheck, Parsed, parse_json_forms};
 pub use overview::{BandoStatus, Overview};
 pub use printing::RankingPaper;
 pub use publish::{PublishedRanking, PublishedRow, Stage};
+pub use revisions::{ApplicationDetail, Corrected, FieldChange, RevisionView};
 pub use sportello_store::{Actor, ApplicationFilter, FiledApplication};
 pub use views::{ApplicationView, InstallInfo};
 

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use sportello_domain::{Breakdown, Outcome, RankedApplication};
-use sportello_store::{ApplicationFilter, NewRanking, StoredRanking};
+use sportello_store::{NewRanking, StoredRanking};
 
 use crate::{AppError, Result, Sportello, now};
 
@@ -112,18 +112,14 @@ impl Sportello {
                 ),
             ));
         }
-        let ranked = self.compute_ranking(bando_id)?;
+        let (ranked, applications) = self.rank_held(bando_id)?;
         let rows: Vec<PublishedRow> = ranked.iter().map(PublishedRow::from).collect();
-        let inputs: Vec<_> = self
-            .store
-            .applications(&ApplicationFilter {
-                bando: Some(bando_id.to_string()),
-                comune: None,
-            })?
-            .into_iter()
+        // Each input names the revision ranked, so the ranking can be recomputed from them.
+        let inputs: Vec<_> = applications
+            .iter()
             .map(|a| {
                 serde_json::json!({
-                    "id": a.id, "version": a.version,
+                    "id": a.id, "revision": a.revision, "content_hash": a.revision_hash,
                     "application_code": a.application.code, "comune": a.application.comune,
                 })
             })

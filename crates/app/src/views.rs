@@ -16,6 +16,8 @@ pub struct ApplicationView {
     pub bando: String,
     pub filed_at: String,
     pub protocol_number: Option<String>,
+    /// The current revision: 1 as filed, one more for each correction.
+    pub revision: i64,
     #[serde(flatten)]
     pub declaration: Declaration,
     /// Position in the latest published ranking, once known.
@@ -95,7 +97,7 @@ impl Sportello {
             .collect())
     }
 
-    fn view(
+    pub(crate) fn view(
         &self,
         s: StoredApplication,
         published: Option<(Option<u32>, Outcome)>,
@@ -109,6 +111,7 @@ impl Sportello {
             bando: a.bando,
             filed_at: a.filed_at.to_rfc3339(),
             protocol_number: s.protocol_number,
+            revision: s.revision,
             declaration: a.declaration,
             position: published.and_then(|p| p.0),
             outcome: published.map(|p| p.1),

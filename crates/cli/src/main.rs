@@ -199,6 +199,28 @@ enum ApplicationCommand {
         bando: Option<String>,
         #[arg(long, value_name = "ISTAT")]
         comune: Option<String>,
+        /// Solo le domande che indicano questa persona (richiedente o componente del nucleo)
+        #[arg(long, value_name = "CODICE_FISCALE")]
+        person: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mostra una domanda con tutte le sue revisioni e cosa è cambiato in ciascuna
+    Show {
+        #[arg(value_name = "CODICE")]
+        code: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Corregge una domanda di questo comune: una nuova revisione con il motivo
+    Correct {
+        #[arg(value_name = "CODICE")]
+        code: String,
+        /// La domanda come deve risultare (JSON come per `application add`; `-` per lo standard input)
+        file: PathBuf,
+        /// Perché la domanda viene corretta (resta nello storico)
+        #[arg(long, value_name = "TESTO")]
+        reason: String,
         #[arg(long)]
         json: bool,
     },
@@ -322,13 +344,30 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Application(ApplicationCommand::List {
             bando,
             comune,
+            person,
             json,
         }) => {
             let app = Sportello::open(&db, actor)?;
-            output::applications(
-                &app.list_applications(&ApplicationFilter { bando, comune })?,
-                json,
-            );
+            let filter = ApplicationFilter {
+                bando,
+                comune,
+                person,
+            };
+            output::applications(&app.list_applications(&filter)?, json);
+        }
+        Command::Application(ApplicationCommand::Show { code, json }) => {
+            let app = Sportello::open(&db, actor)?;
+            output::application_detail(&app.application_detail(&code)?, json);
+        }
+        Command::Application(ApplicationCommand::Correct {
+            code,
+            file,
+            reason,
+            json,
+        }) => {
+            let text = read(&file)?;
+            let mut app = Sportello::open(&db, actor)?;
+            output::corrected(&app.correct_application(&code, &text, &reason)?, json);
         }
         Command::Application(ApplicationCommand::Duplicates { json }) => {
             let app = Sportello::open(&db, actor)?;

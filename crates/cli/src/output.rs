@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 use sportello_app::{
-    Accepted, ApplicationView, BandoImported, DuplicateGroup, Filed, ImportReport, Inspection,
-    InstallInfo, PublishedRanking,
+    Accepted, ApplicationDetail, ApplicationView, BandoImported, Corrected, DuplicateGroup, Filed,
+    ImportReport, Inspection, InstallInfo, PublishedRanking,
 };
 use sportello_domain::{Bando, RankedApplication};
 
@@ -111,6 +111,69 @@ pub fn applications(list: &[ApplicationView], as_json: bool) {
         );
     }
     say!("Domande: {}", list.len());
+}
+
+pub fn application_detail(d: &ApplicationDetail, as_json: bool) {
+    if as_json {
+        return json(d);
+    }
+    let a = &d.application;
+    let p = &a.declaration.applicant.person;
+    say!(
+        "Domanda {}  pratica {}  {}  bando {}",
+        a.application_code,
+        a.case_number,
+        a.comune_name,
+        a.bando
+    );
+    say!(
+        "Richiedente: {} {}  {}",
+        p.surname,
+        p.name,
+        p.codice_fiscale
+    );
+    if let Some(outcome) = a.outcome {
+        say!("Esito: {}", outcome.label_it());
+    }
+    for r in &d.revisions {
+        let what = r.reason.as_deref().map_or_else(
+            || "presentata".to_string(),
+            |why| format!("corretta: {why}"),
+        );
+        say!(
+            "Revisione {}  {}  {}  {what}",
+            r.revision,
+            r.recorded_at,
+            r.operator
+        );
+        for c in &r.changes {
+            say!("  {}: {} → {}", c.field, shown(&c.before), shown(&c.after));
+        }
+    }
+}
+
+/// A changed value as text: strings without quotes, an absent value as a dash.
+fn shown(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "—".into(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+pub fn corrected(c: &Corrected, as_json: bool) {
+    for w in &c.warnings {
+        eprintln!("avviso: {w}");
+    }
+    if as_json {
+        return json(c);
+    }
+    say!(
+        "Domanda {} (pratica {}) corretta: revisione {}",
+        c.application_code,
+        c.case_number,
+        c.revision
+    );
 }
 
 pub fn ranking(rows: &[RankedApplication], as_json: bool) {

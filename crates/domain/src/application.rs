@@ -3,6 +3,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::age_on;
 use crate::isee::IseeDeclaration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -43,6 +44,8 @@ pub struct HouseholdMember {
     pub person: Person,
     /// Relation to the applicant, in the operator's words (figlio, coniuge ...).
     pub relation: String,
+    /// Declared dependent (*a carico*) as a minor; whether they count as one depends on
+    /// their birth date (see [`HouseholdMember::is_dependent_minor`]).
     #[serde(default)]
     pub dependent_minor: bool,
     /// Certified disability, yes or no: never a diagnosis.
@@ -87,6 +90,14 @@ pub struct Declaration {
     pub previous_participation: bool,
 }
 
+impl HouseholdMember {
+    /// Whether the member counts as a dependent minor on `on` (the closing date): declared
+    /// dependent and younger than `minor_age` by their birth date.
+    pub fn is_dependent_minor(&self, on: NaiveDate, minor_age: u32) -> bool {
+        self.dependent_minor && age_on(self.person.birth_date, on) < minor_age
+    }
+}
+
 impl Person {
     /// Codes uppercase, text trimmed: the same person is written the same way everywhere,
     /// so households match across comuni.
@@ -121,8 +132,14 @@ impl Declaration {
         self.household.len() + 1
     }
 
-    pub fn dependent_minors(&self) -> usize {
-        self.household.iter().filter(|m| m.dependent_minor).count()
+    /// Members who count as dependent minors on `on` (see
+    /// [`HouseholdMember::is_dependent_minor`]): a member declared so but already `minor_age`
+    /// is not one.
+    pub fn dependent_minors(&self, on: NaiveDate, minor_age: u32) -> usize {
+        self.household
+            .iter()
+            .filter(|m| m.is_dependent_minor(on, minor_age))
+            .count()
     }
 
     /// Members with a certified disability, applicant included.

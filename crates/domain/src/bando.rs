@@ -3,9 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::italian_day;
 use crate::district::District;
 use crate::rules::{Rules, RulesError};
 
@@ -16,11 +17,11 @@ use crate::rules::{Rules, RulesError};
 pub struct Bando {
     pub id: String,
     pub title: String,
-    /// First day applications are accepted.
+    /// First day applications are accepted (from its start, Italian time).
     #[serde(with = "toml_date")]
     pub opens: NaiveDate,
-    /// Last day applications are accepted: the date ages, ISEE validity and months of
-    /// unemployment are reckoned on.
+    /// Last day applications are accepted (to its end, Italian time): the date ages, ISEE
+    /// validity and months of unemployment are reckoned on.
     #[serde(with = "toml_date")]
     pub closes: NaiveDate,
     /// Places by comune (ISTAT code): each comune pays its own participants.
@@ -102,6 +103,12 @@ impl Bando {
             id: self.id.clone(),
             source,
         })
+    }
+
+    /// Whether an application received at `filed_at` falls in the bando's window: from the
+    /// start of `opens` to the end of `closes`, in Italian time whatever the offset written.
+    pub fn accepts_filing_at(&self, filed_at: DateTime<FixedOffset>) -> bool {
+        (self.opens..=self.closes).contains(&italian_day(filed_at))
     }
 
     /// Places the bando gives `istat` (a comune not listed has none).

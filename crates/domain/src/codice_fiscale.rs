@@ -9,6 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::application::{Person, Sex};
+use crate::calendar::{PLAUSIBLE_AGE_YEARS, plausible_birth_date};
 use crate::district::District;
 
 const LENGTH: usize = 16;
@@ -332,6 +333,9 @@ fn name_part(name: &str) -> String {
 /// A disagreement between a codice fiscale and the data typed for its person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mismatch {
+    /// Day, month or 2-digit year differ, or they agree but the typed century makes the
+    /// birth date implausible for the filing (the code cannot say the century: the plausible
+    /// one is meant).
     BirthDate {
         /// Day, month and 2-digit year as the code gives them.
         in_code: (u32, u32, u8),
@@ -390,12 +394,25 @@ impl fmt::Display for Mismatch {
             Mismatch::BirthDate {
                 in_code: (day, month, year),
                 typed,
-            } => write!(
-                f,
-                "il codice fiscale indica la data di nascita {day:02}/{month:02}/{year:02}, \
-                 è stata inserita {}",
-                typed.format("%d/%m/%Y")
-            ),
+            } => {
+                write!(
+                    f,
+                    "il codice fiscale indica la data di nascita {day:02}/{month:02}/{year:02}, \
+                     è stata inserita {}",
+                    typed.format("%d/%m/%Y")
+                )?;
+                let same_digits = (typed.day(), typed.month(), typed.year().rem_euclid(100))
+                    == (*day, *month, i32::from(*year));
+                if same_digits {
+                    write!(
+                        f,
+                        ": il secolo non è plausibile, la persona avrebbe più di \
+                         {PLAUSIBLE_AGE_YEARS} anni o non sarebbe ancora nata alla presentazione \
+                         della domanda"
+                    )?;
+                }
+                Ok(())
+            }
             Mismatch::Sex { in_code, typed } => write!(
                 f,
                 "il codice fiscale indica il sesso {}, è stato inserito {}",
@@ -417,16 +434,25 @@ impl fmt::Display for Mismatch {
     }
 }
 
-/// Compares what the code says with the birth date, sex and place typed for its person.
-/// The place matches also through a comune's former code (Priolo Gargallo's people born
-/// before the comune existed carry Siracusa's I754).
-pub fn cross_check(cf: &CodiceFiscale, person: &Person, district: &District) -> Vec<Mismatch> {
+/// Compares what the code says with the birth date, sex and place typed for its person, in
+/// an application filed on `filed_on`. The code gives two digits of the year, so the typed
+/// century must be one that makes the birth date plausible on that day (see
+/// [`crate::calendar::plausible_birth_date`]): with 80, 1980 and not 1880. The place matches
+/// also through a comune's former code (Priolo Gargallo's people born before the comune
+/// existed carry Siracusa's I754).
+pub fn cross_check(
+    cf: &CodiceFiscale,
+    person: &Person,
+    district: &District,
+    filed_on: NaiveDate,
+) -> Vec<Mismatch> {
     let decoded = cf.decode();
     let typed = person.birth_date;
     let mut mismatches = Vec::new();
     let typed_year = typed.year().rem_euclid(100) as u8;
     if (decoded.year_2digits, decoded.month, decoded.day)
         != (typed_year, typed.month(), typed.day())
+        || !plausible_birth_date(typed, filed_on)
     {
         mismatches.push(Mismatch::BirthDate {
             in_code: (decoded.day, decoded.month, decoded.year_2digits),
@@ -479,7 +505,7 @@ mod tests {
         &'static str,
     );
 
-    /// The district's test people (domain.md §5) and published examples, with their data.
+    /// The district's fictional test people and published examples, with their data.
     const PEOPLE: [Example; 8] = [
         (
             "RSSMRA80A01H501U",
@@ -842,18 +868,23 @@ mod tests {
         assert!(serde_json::from_str::<CodiceFiscale>("\"RSSMRA80A01I754A\"").is_err());
     }
 
+    /// The filing day the cross-checks are made against.
+    fn filed() -> NaiveDate {
+        date(2026, 2, 16)
+    }
+
     #[test]
     fn cross_check_accepts_matching_data() {
         let d = district();
         for (code, _, _, (y, m, day), sex, place) in PEOPLE {
             let cf = CodiceFiscale::parse(code).unwrap();
             let p = person(code, date(y, m, day), sex, place);
-            assert_eq!(cross_check(&cf, &p, &d), vec![], "{code}");
+            assert_eq!(cross_check(&cf, &p, &d, filed()), vec![], "{code}");
         }
         // Lowercase typing of the place is not a mismatch.
         let cf = CodiceFiscale::parse("RSSMRA80A01I754N").unwrap();
         let p = person("RSSMRA80A01I754N", date(1980, 1, 1), Sex::M, " i754 ");
-        assert!(cross_check(&cf, &p, &d).is_empty());
+        assert!(cross_check(&cf, &p, &d, filed()).is_empty());
     }
 
     #[test]
@@ -861,7 +892,7 @@ mod tests {
         let d = district();
         let cf = CodiceFiscale::parse("RSSMRA80A01I754N").unwrap();
         let p = person("RSSMRA80A01I754N", date(1980, 1, 2), Sex::F, "D636");
-        let found = cross_check(&cf, &p, &d);
+        let found = cross_check(&cf, &p, &d, filed());
         assert_eq!(found.len(), 3);
         assert_eq!(
             found[0],
@@ -889,13 +920,53 @@ mod tests {
     }
 
     #[test]
-    fn cross_check_compares_only_the_two_digit_year() {
-        // The code cannot tell 1880 from 1980: the century is not a mismatch.
-        let cf = CodiceFiscale::parse("RSSMRA80A01I754N").unwrap();
-        let p = person("RSSMRA80A01I754N", date(1880, 1, 1), Sex::M, "I754");
-        assert!(cross_check(&cf, &p, &district()).is_empty());
-        let p = person("RSSMRA80A01I754N", date(1981, 1, 1), Sex::M, "I754");
-        assert_eq!(cross_check(&cf, &p, &district()).len(), 1);
+    fn cross_check_wants_the_century_that_makes_the_age_plausible() {
+        let d = district();
+        let typed = |code: &str, birth: NaiveDate| {
+            let cf = CodiceFiscale::parse(code).unwrap();
+            cross_check(&cf, &person(code, birth, Sex::M, "I754"), &d, filed())
+        };
+        // 80 in a 2026 filing: 1980, since 1880 would be 146 years old.
+        assert!(typed("RSSMRA80A01I754N", date(1980, 1, 1)).is_empty());
+        let found = typed("RSSMRA80A01I754N", date(1880, 1, 1));
+        assert_eq!(
+            found,
+            [Mismatch::BirthDate {
+                in_code: (1, 1, 80),
+                typed: date(1880, 1, 1)
+            }]
+        );
+        assert_eq!(found[0].code(), "codice_fiscale_birth_date_mismatch");
+        assert_eq!(
+            found[0].to_string(),
+            "il codice fiscale indica la data di nascita 01/01/80, è stata inserita 01/01/1880: \
+             il secolo non è plausibile, la persona avrebbe più di 110 anni o non sarebbe ancora \
+             nata alla presentazione della domanda"
+        );
+        assert_eq!(typed("RSSMRA80A01I754N", date(2080, 1, 1)).len(), 1);
+        assert_eq!(typed("RSSMRA80A01I754N", date(1981, 1, 1)).len(), 1);
+        // 20: 1920 (106 years old) and 2020 are both plausible.
+        let twenty = with_check("RSSMRA20A01I754");
+        assert!(typed(&twenty, date(1920, 1, 1)).is_empty());
+        assert!(typed(&twenty, date(2020, 1, 1)).is_empty());
+        assert_eq!(typed(&twenty, date(1820, 1, 1)).len(), 1);
+    }
+
+    #[test]
+    fn the_century_is_plausible_from_110_years_before_filing_to_the_filing_day() {
+        let d = district();
+        let typed = |birth: NaiveDate| {
+            let code = encode("Rossi", "Mario", birth, Sex::M, "I754");
+            let cf = CodiceFiscale::parse(&code).unwrap();
+            cross_check(&cf, &person(&code, birth, Sex::M, "I754"), &d, filed()).len()
+        };
+        assert_eq!(typed(date(1916, 2, 15)), 1);
+        assert_eq!(typed(date(1916, 2, 16)), 0);
+        assert_eq!(typed(date(1916, 2, 17)), 0);
+        assert_eq!(typed(date(2026, 2, 16)), 0);
+        // Born the day after filing: the code's 26 must then mean 1926.
+        assert_eq!(typed(date(2026, 2, 17)), 1);
+        assert_eq!(typed(date(1926, 2, 17)), 0);
     }
 
     #[test]
@@ -904,13 +975,13 @@ mod tests {
         let old = with_check("VRDSVT57T20I754");
         let cf = CodiceFiscale::parse(&old).unwrap();
         let p = person(&old, date(1957, 12, 20), Sex::M, "M279");
-        assert!(cross_check(&cf, &p, &d).is_empty());
+        assert!(cross_check(&cf, &p, &d, filed()).is_empty());
         // Someone born there later must carry M279.
         let young = with_check("VRDSVT87T20I754");
         let cf = CodiceFiscale::parse(&young).unwrap();
         let p = person(&young, date(1987, 12, 20), Sex::M, "M279");
         assert!(matches!(
-            cross_check(&cf, &p, &d).as_slice(),
+            cross_check(&cf, &p, &d, filed()).as_slice(),
             [Mismatch::BirthPlace { in_code, .. }] if in_code == "I754"
         ));
     }
@@ -919,7 +990,7 @@ mod tests {
     fn place_outside_the_district_is_shown_by_code() {
         let cf = CodiceFiscale::parse("RSSMRA80A01H501U").unwrap();
         let p = person("RSSMRA80A01H501U", date(1980, 1, 1), Sex::M, "I754");
-        let found = cross_check(&cf, &p, &district());
+        let found = cross_check(&cf, &p, &district(), filed());
         assert_eq!(
             found[0].to_string(),
             "il codice fiscale indica il luogo di nascita H501, è stato inserito I754 (Siracusa)"
@@ -947,7 +1018,8 @@ mod tests {
             proptest::prop_assert_eq!(decoded.sex, sex);
             proptest::prop_assert_eq!(cf.birth_date(birth), Some(birth));
             let p = person(&code, birth, sex, &place);
-            proptest::prop_assert!(cross_check(&cf, &p, &district()).is_empty());
+            // Filed on the birth day itself, any birth date is plausible.
+            proptest::prop_assert!(cross_check(&cf, &p, &district(), birth).is_empty());
         }
     }
 }

@@ -12,6 +12,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
 
 use crate::application::{ApplicationForm, Person};
+use crate::bando::Bando;
+use crate::calendar::{PLAUSIBLE_AGE_YEARS, age_on, earliest_plausible_birth, italian_day};
 use crate::codice_fiscale::{self, CodiceFiscale};
 use crate::district::District;
 use crate::isee::dsu_protocol_well_formed;
@@ -44,17 +46,19 @@ impl fmt::Display for Warning {
     }
 }
 
-/// Checks a form filed at `filed_at`, for a bando open from `window.0` to `window.1`
-/// (both included, when known), on the day `today`. `Ok` carries the warnings; `Err` every
-/// problem found (warnings are dropped then: they come back once the problems are fixed).
+/// Checks a form received at `filed_at` for `bando` (when known: its window, closing date
+/// and rules), on the day `today`. Dates are compared with the filing day in Italian time.
+/// `Ok` carries the warnings; `Err` every problem found (warnings are dropped then: they come
+/// back once the problems are fixed).
 pub fn check(
     form: &ApplicationForm,
     district: &District,
     filed_at: DateTime<FixedOffset>,
-    window: Option<(NaiveDate, NaiveDate)>,
+    bando: Option<&Bando>,
     today: NaiveDate,
 ) -> Result<Vec<Warning>, Vec<Problem>> {
     let mut findings = Findings::default();
+    let filed_on = italian_day(filed_at);
     let declaration = &form.declaration;
     let confirmed = form
         .override_note
@@ -71,7 +75,14 @@ pub fn check(
     // First field where each codice fiscale appears, to report repetitions.
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
     for (prefix, person) in people {
-        check_person(&mut findings, &prefix, person, district, today, confirmed);
+        check_person(
+            &mut findings,
+            &prefix,
+            person,
+            district,
+            filed_on,
+            confirmed,
+        );
         let code = person.codice_fiscale.trim().to_uppercase();
         if code.is_empty() {
             continue;
@@ -96,6 +107,27 @@ pub fn check(
             }
             None => {
                 seen.insert(code, field);
+            }
+        }
+    }
+
+    // Declared dependent but too old on the closing date: scored as any other member.
+    if let Some(bando) = bando {
+        let minor_age = bando.rules.dependent_minor_age;
+        for (i, member) in declaration.household.iter().enumerate() {
+            if member.dependent_minor && !member.is_dependent_minor(bando.closes, minor_age) {
+                let who = full_name(&member.person).unwrap_or_else(|| "la persona".to_string());
+                findings.warning(
+                    format!("household[{i}].dependent_minor"),
+                    "dependent_minor_not_minor",
+                    format!(
+                        "{who} risulta minore a carico, ma alla chiusura del bando ({}) avrà {} \
+                         anni: non dà punti come minore a carico; togliere l'indicazione o \
+                         correggere la data di nascita",
+                        italian(bando.closes),
+                        age_on(member.person.birth_date, bando.closes)
+                    ),
+                );
             }
         }
     }
@@ -134,7 +166,6 @@ pub fn check(
         }
     }
 
-    let filed_on = filed_at.date_naive();
     match declaration.unemployed_since {
         Some(since) if since > filed_on => findings.problem(
             "unemployed_since",
@@ -167,18 +198,19 @@ pub fn check(
             ),
         );
     }
-    if let Some((opens, closes)) = window
-        && !(opens..=closes).contains(&filed_on)
+    if let Some(bando) = bando
+        && !bando.accepts_filing_at(filed_at)
     {
         findings.warning(
             "filed_at",
             "filed_outside_window",
             format!(
-                "la domanda risulta presentata il {}, fuori dal periodo del bando (dal {} al {}): \
-                 viene registrata comunque, verificare la data di presentazione",
+                "la domanda risulta presentata il {} (ora italiana), fuori dal periodo del bando \
+                 (dal {} al {}): viene registrata, ma sarà esclusa dalla graduatoria; verificare \
+                 la data di presentazione",
                 italian(filed_on),
-                italian(opens),
-                italian(closes)
+                italian(bando.opens),
+                italian(bando.closes)
             ),
         );
     }
@@ -218,14 +250,15 @@ impl Findings {
     }
 }
 
-/// Identity checks of one person, the applicant or a member of the household. Disagreements
-/// with the codice fiscale become warnings when the operator `confirmed` the data with a note.
+/// Identity checks of one person, the applicant or a member of the household, named in an
+/// application filed on `filed_on`. Disagreements with the codice fiscale become warnings
+/// when the operator `confirmed` the data with a note; an implausible birth date never does.
 fn check_person(
     findings: &mut Findings,
     prefix: &str,
     person: &Person,
     district: &District,
-    today: NaiveDate,
+    filed_on: NaiveDate,
     confirmed: bool,
 ) {
     let field = |name: &str| format!("{prefix}.{name}");
@@ -243,13 +276,28 @@ fn check_person(
             "il nome è vuoto: scriverlo come sul documento d'identità".to_string(),
         );
     }
-    if person.birth_date > today {
+    let of_whom = full_name(person).map_or_else(String::new, |who| format!(" di {who}"));
+    if person.birth_date > filed_on {
         findings.problem(
             field("birth_date"),
-            "birth_date_future",
+            "birth_date_after_filing",
             format!(
-                "la data di nascita ({}) è nel futuro: correggerla come sul documento d'identità",
-                italian(person.birth_date)
+                "la data di nascita{of_whom} ({}) è successiva alla presentazione della domanda \
+                 ({}): correggerla come sul documento d'identità",
+                italian(person.birth_date),
+                italian(filed_on)
+            ),
+        );
+    } else if person.birth_date < earliest_plausible_birth(filed_on) {
+        findings.problem(
+            field("birth_date"),
+            "birth_date_too_old",
+            format!(
+                "la data di nascita{of_whom} ({}) è di oltre {PLAUSIBLE_AGE_YEARS} anni prima \
+                 della presentazione della domanda ({}): controllare il secolo e correggerla \
+                 come sul documento d'identità",
+                italian(person.birth_date),
+                italian(filed_on)
             ),
         );
     }
@@ -277,7 +325,7 @@ fn check_person(
             return;
         }
     };
-    for mismatch in codice_fiscale::cross_check(&cf, person, district) {
+    for mismatch in codice_fiscale::cross_check(&cf, person, district, filed_on) {
         if matches!(mismatch, codice_fiscale::Mismatch::BirthPlace { .. }) && !place_well_formed {
             // Already reported as a malformed place: one finding is enough.
             continue;
@@ -312,11 +360,19 @@ fn italian(date: NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()
 }
 
+/// "Rossi Mario", as the operator typed it; `None` when both are blank.
+fn full_name(person: &Person) -> Option<String> {
+    let full = format!("{} {}", person.surname.trim(), person.name.trim());
+    let full = full.trim();
+    (!full.is_empty()).then(|| full.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::application::{Applicant, Declaration, HouseholdMember, Housing, Person, Sex};
     use crate::isee::{Isee, IseeDeclaration, IseeKind};
+    use crate::rules::Rules;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -334,9 +390,17 @@ mod tests {
         date(TODAY.0, TODAY.1, TODAY.2)
     }
 
-    fn window() -> Option<(NaiveDate, NaiveDate)> {
+    /// Open in February 2026 (winter: Italy is UTC+1), default rules.
+    fn bando() -> Bando {
         let ((y1, m1, d1), (y2, m2, d2)) = WINDOW;
-        Some((date(y1, m1, d1), date(y2, m2, d2)))
+        Bando {
+            id: "SC-2026".into(),
+            title: "Servizio civico 2026".into(),
+            opens: date(y1, m1, d1),
+            closes: date(y2, m2, d2),
+            places: BTreeMap::new(),
+            rules: Rules::default(),
+        }
     }
 
     fn district() -> District {
@@ -434,7 +498,24 @@ mod tests {
     }
 
     fn run(form: &ApplicationForm) -> Result<Vec<Warning>, Vec<Problem>> {
-        check(form, &district(), at(FILED), window(), today())
+        check(form, &district(), at(FILED), Some(&bando()), today())
+    }
+
+    /// A member whose codice fiscale agrees with the data.
+    fn child(
+        surname: &str,
+        name: &str,
+        birth: NaiveDate,
+        dependent_minor: bool,
+    ) -> HouseholdMember {
+        let code = codice_fiscale::encode(surname, name, birth, Sex::M, "I754");
+        HouseholdMember {
+            dependent_minor,
+            ..member(
+                person(&code, surname, name, birth, Sex::M, "I754"),
+                "figlio",
+            )
+        }
     }
 
     fn problems(form: &ApplicationForm) -> Vec<(String, &'static str)> {
@@ -523,23 +604,146 @@ mod tests {
     }
 
     #[test]
-    fn birth_date_in_the_future_is_an_error_today_is_not() {
-        // A child born today, with a matching code.
-        let newborn = codice_fiscale::encode("Rossi", "Luca", today(), Sex::M, "I754");
+    fn a_birth_date_after_the_filing_day_is_an_error_the_filing_day_is_not() {
+        // Filed 16 February, checked on 10 March: a child born on the filing day is fine.
         let mut f = form();
-        f.declaration.household.push(member(
-            person(&newborn, "Rossi", "Luca", today(), Sex::M, "I754"),
-            "figlio",
-        ));
+        f.declaration
+            .household
+            .push(child("Rossi", "Luca", date(2026, 2, 16), false));
         assert_eq!(run(&f), Ok(vec![]));
-        let tomorrow = today().succ_opt().unwrap();
-        let unborn = codice_fiscale::encode("Rossi", "Luca", tomorrow, Sex::M, "I754");
-        f.declaration.household[2].person.codice_fiscale = unborn;
-        f.declaration.household[2].person.birth_date = tomorrow;
+        // Born the next day, before today: not yet born when the application was filed. The
+        // code's 26 then means 1926, so the code disagrees too.
+        f.declaration.household[2] = child("Rossi", "Luca", date(2026, 2, 17), false);
         assert_eq!(
             problems(&f),
-            [pair("household[2].birth_date", "birth_date_future")]
+            [
+                pair("household[2].birth_date", "birth_date_after_filing"),
+                pair(
+                    "household[2].birth_date",
+                    "codice_fiscale_birth_date_mismatch"
+                ),
+            ]
         );
+        assert_eq!(
+            run(&f).unwrap_err()[0].message,
+            "la data di nascita di Rossi Luca (17/02/2026) è successiva alla presentazione della \
+             domanda (16/02/2026): correggerla come sul documento d'identità"
+        );
+    }
+
+    #[test]
+    fn a_birth_date_more_than_110_years_before_filing_is_an_error() {
+        let mut f = form();
+        f.declaration
+            .household
+            .push(child("Rossi", "Luca", date(1916, 2, 16), false));
+        assert_eq!(run(&f), Ok(vec![]));
+        f.declaration.household[2] = child("Rossi", "Luca", date(1916, 2, 15), false);
+        assert_eq!(
+            problems(&f),
+            [
+                pair("household[2].birth_date", "birth_date_too_old"),
+                pair(
+                    "household[2].birth_date",
+                    "codice_fiscale_birth_date_mismatch"
+                ),
+            ]
+        );
+        assert_eq!(
+            run(&f).unwrap_err()[0].message,
+            "la data di nascita di Rossi Luca (15/02/1916) è di oltre 110 anni prima della \
+             presentazione della domanda (16/02/2026): controllare il secolo e correggerla come \
+             sul documento d'identità"
+        );
+        // The note confirms a mismatch with the code, never an impossible age.
+        f.override_note = Some("confermo".into());
+        assert_eq!(
+            problems(&f),
+            [pair("household[2].birth_date", "birth_date_too_old")]
+        );
+    }
+
+    #[test]
+    fn a_wrong_century_is_refused_and_disagrees_with_the_code() {
+        // RSSMRA80A01I754N in 2026 is born in 1980.
+        let mut f = form();
+        f.declaration.applicant.person.birth_date = date(1880, 1, 1);
+        let found = run(&f).unwrap_err();
+        assert_eq!(
+            found
+                .iter()
+                .map(|p| (p.field.as_str(), p.code))
+                .collect::<Vec<_>>(),
+            [
+                ("applicant.birth_date", "birth_date_too_old"),
+                ("applicant.birth_date", "codice_fiscale_birth_date_mismatch"),
+            ]
+        );
+        assert!(
+            found[0].message.contains("Rossi Mario"),
+            "{}",
+            found[0].message
+        );
+        assert!(found[1].message.contains("il secolo non è plausibile"));
+    }
+
+    #[test]
+    fn a_declared_dependent_minor_of_age_on_the_closing_date_is_a_warning() {
+        // The bando closes on 28 February 2026 (a common year).
+        let mut f = form();
+        f.declaration.household[1].dependent_minor = true;
+        let found = run(&f).unwrap();
+        assert_eq!(
+            found
+                .iter()
+                .map(|w| (w.field.as_str(), w.code))
+                .collect::<Vec<_>>(),
+            [("household[1].dependent_minor", "dependent_minor_not_minor")]
+        );
+        assert_eq!(
+            found[0].message,
+            "Costa Anna risulta minore a carico, ma alla chiusura del bando (28/02/2026) avrà 22 \
+             anni: non dà punti come minore a carico; togliere l'indicazione o correggere la \
+             data di nascita"
+        );
+
+        let mut f = form();
+        for birth in [date(2008, 2, 28), date(2008, 2, 29), date(2008, 3, 1)] {
+            f.declaration
+                .household
+                .push(child("Rossi", "Luca", birth, true));
+        }
+        // 18 on the closing date (born 29 February too: 28 February ends its year); 18 only
+        // on the day after is still a minor.
+        assert_eq!(
+            warnings(&f),
+            [
+                pair("household[2].dependent_minor", "dependent_minor_not_minor"),
+                pair("household[3].dependent_minor", "dependent_minor_not_minor"),
+            ]
+        );
+        assert!(run(&f).unwrap()[0].message.contains("avrà 18 anni"));
+        // Not declared dependent: nothing to say. Without a known bando: nothing to compare.
+        f.declaration.household[2].dependent_minor = false;
+        f.declaration.household[3].dependent_minor = false;
+        assert_eq!(run(&f), Ok(vec![]));
+        f.declaration.household[2].dependent_minor = true;
+        assert_eq!(check(&f, &district(), at(FILED), None, today()), Ok(vec![]));
+    }
+
+    #[test]
+    fn the_dependent_minor_age_is_the_bando_s() {
+        let mut f = form();
+        f.declaration.household[1].dependent_minor = true;
+        let mut b = bando();
+        b.rules.dependent_minor_age = 23;
+        assert_eq!(
+            check(&f, &district(), at(FILED), Some(&b), today()),
+            Ok(vec![])
+        );
+        b.rules.dependent_minor_age = 22;
+        let found = check(&f, &district(), at(FILED), Some(&b), today()).unwrap();
+        assert_eq!(found[0].code, "dependent_minor_not_minor");
     }
 
     #[test]
@@ -697,14 +901,22 @@ mod tests {
     }
 
     #[test]
-    fn the_filing_date_is_read_in_its_own_time_zone() {
-        // 00:30 in Rome on 17 February is still 16 February in UTC.
+    fn the_filing_day_is_the_italian_day_whatever_the_offset_written() {
         let mut f = form();
         f.declaration.unemployed_since = Some(date(2026, 2, 17));
-        let filed = at("2026-02-17T00:30:00+01:00");
-        assert_eq!(check(&f, &district(), filed, window(), today()), Ok(vec![]));
-        let utc = at("2026-02-16T23:30:00+00:00");
-        assert!(check(&f, &district(), utc, window(), today()).is_err());
+        let b = Some(bando());
+        for italian_17th in ["2026-02-17T00:30:00+01:00", "2026-02-16T23:30:00+00:00"] {
+            let filed = at(italian_17th);
+            assert_eq!(
+                check(&f, &district(), filed, b.as_ref(), today()),
+                Ok(vec![]),
+                "{italian_17th}"
+            );
+        }
+        let italian_16th = at("2026-02-16T22:59:59+00:00");
+        let found = check(&f, &district(), italian_16th, b.as_ref(), today()).unwrap_err();
+        assert_eq!(found[0].code, "unemployed_since_after_filing");
+        assert!(found[0].message.contains("(16/02/2026)"));
     }
 
     #[test]
@@ -723,21 +935,39 @@ mod tests {
     fn filing_outside_the_window_is_a_warning_on_its_edges_nothing() {
         let f = form();
         let d = district();
-        for edge in ["2026-02-01T08:00:00+01:00", "2026-02-28T23:59:59+01:00"] {
+        let b = Some(bando());
+        for edge in [
+            "2026-02-01T00:00:00+01:00",
+            // Midnight of 1 February in Italy, written in UTC.
+            "2026-01-31T23:00:00+00:00",
+            "2026-02-28T23:59:59+01:00",
+        ] {
             assert_eq!(
-                check(&f, &d, at(edge), window(), today()),
+                check(&f, &d, at(edge), b.as_ref(), today()),
                 Ok(vec![]),
                 "{edge}"
             );
         }
-        for outside in ["2026-01-31T23:59:59+01:00", "2026-03-01T00:00:00+01:00"] {
-            let found = check(&f, &d, at(outside), window(), today()).unwrap();
+        for (outside, day) in [
+            ("2026-01-31T23:59:59+01:00", "31/01/2026"),
+            ("2026-03-01T00:00:00+01:00", "01/03/2026"),
+            // 23:30 UTC on the closing day is 00:30 of 1 March in Italy.
+            ("2026-02-28T23:30:00+00:00", "01/03/2026"),
+        ] {
+            let found = check(&f, &d, at(outside), b.as_ref(), today()).unwrap();
             assert_eq!(found.len(), 1, "{outside}");
             assert_eq!(found[0].code, "filed_outside_window");
             assert_eq!(found[0].field, "filed_at");
-            assert!(found[0].message.contains("dal 01/02/2026 al 28/02/2026"));
+            assert_eq!(
+                found[0].message,
+                format!(
+                    "la domanda risulta presentata il {day} (ora italiana), fuori dal periodo del \
+                     bando (dal 01/02/2026 al 28/02/2026): viene registrata, ma sarà esclusa \
+                     dalla graduatoria; verificare la data di presentazione"
+                )
+            );
         }
-        // Without a known window there is nothing to compare.
+        // Without a known bando there is nothing to compare.
         let late = at("2026-03-05T09:00:00+01:00");
         assert_eq!(check(&f, &d, late, None, today()), Ok(vec![]));
     }

@@ -5,6 +5,7 @@
 
 pub mod application;
 pub mod bando;
+pub mod calendar;
 pub mod codice_fiscale;
 pub mod district;
 pub mod intake;

@@ -34,9 +34,12 @@ pub fn rank(bando: &Bando, applications: &[Application]) -> Vec<RankedApplicatio
     let mut lines = Vec::with_capacity(applications.len());
     let mut keys = Vec::with_capacity(applications.len());
     for application in applications {
-        let breakdown = points::breakdown(rules, closes, application);
-        let reasons = eligibility::personal_reasons(rules, closes, application);
-        keys.push(order::Key::new(application, breakdown.score()));
+        let minors = application
+            .declaration
+            .dependent_minors(closes, rules.dependent_minor_age);
+        let breakdown = points::breakdown(rules, closes, application, minors);
+        let reasons = eligibility::personal_reasons(bando, application);
+        keys.push(order::Key::new(application, breakdown.score(), minors));
         lines.push(RankedApplication::new(application, breakdown, reasons));
     }
 

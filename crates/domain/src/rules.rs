@@ -1,4 +1,4 @@
-//! The servizio civico regulation (domain.md §3.5) as data.
+//! The servizio civico regulation as data.
 //!
 //! Every key has a default equal to the district's default regulation, so the `[rules]` table
 //! of a bando names only what that bando changes; an unknown key is an error, so a typo never
@@ -39,6 +39,10 @@ pub struct Rules {
     /// `household_size_points`: points by household size, applicant included: the first entry
     /// for one member, the second for two ... the last for that many members or more.
     pub household_size_points: Vec<i32>,
+    /// `dependent_minor_age`: a member declared dependent (*a carico*) is a dependent minor
+    /// while younger than this, in whole years on the closing date; older, they score nothing
+    /// and count for neither `single_parent_points` nor the `more_dependent_minors` tie-break.
+    pub dependent_minor_age: u32,
     /// `dependent_minor_points`: points for each dependent minor ...
     pub dependent_minor_points: i32,
     /// `dependent_minor_max`: ... up to this total.
@@ -188,7 +192,7 @@ pub enum RulesError {
 }
 
 impl Default for Rules {
-    /// The district's default regulation (domain.md §3.5).
+    /// The district's default regulation (`docs/regulation.md`).
     fn default() -> Self {
         let band = |up_to: i64, points| IseeBand {
             up_to: Decimal::new(up_to * 100, 2),
@@ -213,6 +217,7 @@ impl Default for Rules {
                 band(8000, 10),
             ],
             household_size_points: vec![2, 4, 6, 8, 10],
+            dependent_minor_age: 18,
             dependent_minor_points: 2,
             dependent_minor_max: 8,
             disability_points: 5,
@@ -256,6 +261,7 @@ impl Rules {
         for (key, value) in [
             ("min_age", self.min_age),
             ("max_age", self.max_age),
+            ("dependent_minor_age", self.dependent_minor_age),
             ("older_applicant_age", self.older_applicant_age),
         ] {
             if value > MAX_AGE {
@@ -484,6 +490,7 @@ mod tests {
         let rules = Rules::default();
         assert_eq!(rules.validate(), Ok(()));
         assert_eq!((rules.min_age, rules.max_age), (18, 65));
+        assert_eq!(rules.dependent_minor_age, 18);
         assert_eq!(rules.isee_ceiling, dec("8000.00"));
         assert_eq!(rules.objection_days, 10);
         assert_eq!(rules.tie_break.last(), Some(&TieBreak::ApplicationCode));
@@ -787,6 +794,17 @@ mod tests {
                 key: "max_age",
                 value: 650
             })
+        );
+        assert_eq!(
+            parse("dependent_minor_age = 121\n").unwrap().validate(),
+            Err(RulesError::ImplausibleAge {
+                key: "dependent_minor_age",
+                value: 121
+            })
+        );
+        assert_eq!(
+            parse("dependent_minor_age = 120\n").unwrap().validate(),
+            Ok(())
         );
     }
 }

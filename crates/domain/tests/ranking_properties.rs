@@ -2,12 +2,14 @@
 //! deterministic, independent of the input order, consistent with places and households.
 //!
 //! The generator draws from small pools (three comuni, a few ISEE values, birth dates, filing
-//! times and shared codici fiscali) so ties and shared households are common, not rare.
+//! times and shared codici fiscali) so ties and shared households are common, not rare. A few
+//! applications are filed before the bando opens, and a few members declared dependent minors
+//! are 18 on the closing date.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use sportello_domain::{
@@ -40,8 +42,11 @@ struct Spec {
     isee_cents: Option<i64>,
     dsu_month: u32,
     birth: (i32, u32),
+    /// Day of February 2026 and minute; day 0 is 9 January, the day before the bando opens.
     filed: (u32, u32),
     minors: usize,
+    /// Which of the declared minors' birth dates (see `MINOR_BIRTHS`) the first one has.
+    first_minor_birth: usize,
     /// Indices into a small pool of shared codici fiscali.
     shared_members: Vec<usize>,
     unemployed_since: Option<(i32, u32)>,
@@ -69,8 +74,8 @@ fn spec() -> impl Strategy<Value = Spec> {
             prop::sample::select(vec![1960, 1961, 1976, 1985, 1990, 2008]),
             prop::sample::select(vec![1, 4]),
         ),
-        (1u32..=3, 0u32..=2),
-        0usize..=4,
+        (prop_oneof![9 => 1u32..=3, 1 => Just(0u32)], 0u32..=2),
+        (0usize..=4, 0..MINOR_BIRTHS.len()),
         prop::collection::vec(0usize..40, 0..=1),
         prop::option::of((2020i32..=2026, 1u32..=12)),
         0u8..3,
@@ -90,7 +95,7 @@ fn spec() -> impl Strategy<Value = Spec> {
                 dsu_month,
                 birth,
                 filed,
-                minors,
+                (minors, first_minor_birth),
                 shared_members,
                 since,
                 housing,
@@ -103,6 +108,7 @@ fn spec() -> impl Strategy<Value = Spec> {
                     birth,
                     filed,
                     minors,
+                    first_minor_birth,
                     shared_members,
                     unemployed_since: since,
                     housing,
@@ -123,17 +129,45 @@ fn person(codice_fiscale: String, birth_date: NaiveDate) -> Person {
     }
 }
 
+/// Birth dates of members declared dependent minors: the closing date is 31 March 2026, so
+/// the second is 18 on it (not a minor) and the third only the day after (a minor).
+const MINOR_BIRTHS: [(i32, u32, u32); 3] = [(2015, 1, 1), (2008, 3, 31), (2008, 4, 1)];
+
 fn filed_at(day: u32, minute: u32) -> DateTime<FixedOffset> {
+    let (month, day) = if day == 0 { (1, 9) } else { (2, day) };
     FixedOffset::east_opt(3600)
-        .and_then(|tz| tz.with_ymd_and_hms(2026, 2, day, 10, minute, 0).single())
+        .and_then(|tz| {
+            tz.with_ymd_and_hms(2026, month, day, 10, minute, 0)
+                .single()
+        })
         .expect("a valid filing time")
+}
+
+/// Whether a member declared a dependent minor is one on the closing date (31 March 2026):
+/// under 18 then. Written out independently of the crate, for birth dates not on 29 February.
+fn minor_on_closing(birth: NaiveDate) -> bool {
+    let (y, m, d) = (2026, 3, 31);
+    let age = y - birth.year() - i32::from((m, d) < (birth.month(), birth.day()));
+    age < 18
+}
+
+fn counted_minors(application: &Application) -> usize {
+    application
+        .declaration
+        .household
+        .iter()
+        .filter(|m| m.dependent_minor && minor_on_closing(m.person.birth_date))
+        .count()
 }
 
 fn application(index: usize, spec: &Spec) -> Application {
     let code = format!("Q{index:04}");
     let mut household: Vec<HouseholdMember> = (0..spec.minors)
         .map(|m| HouseholdMember {
-            person: person(format!("MINOR{index}X{m}"), date(2015, 1, 1)),
+            person: person(format!("MINOR{index}X{m}"), {
+                let (y, mo, d) = MINOR_BIRTHS[if m == 0 { spec.first_minor_birth } else { 0 }];
+                date(y, mo, d)
+            }),
             relation: "figlio".into(),
             dependent_minor: true,
             disabled: m == 0 && spec.flags[3],
@@ -230,11 +264,7 @@ fn reference_order(
     rb.score
         .cmp(&ra.score)
         .then_with(|| isee(a).cmp(&isee(b)))
-        .then_with(|| {
-            b.declaration
-                .dependent_minors()
-                .cmp(&a.declaration.dependent_minors())
-        })
+        .then_with(|| counted_minors(b).cmp(&counted_minors(a)))
         .then_with(|| {
             a.declaration
                 .applicant
@@ -284,6 +314,23 @@ proptest! {
         }
         for pair in ranked[ranked_count..].windows(2) {
             prop_assert!(pair[0].application_code < pair[1].application_code);
+        }
+    }
+
+    #[test]
+    fn excluded_for_the_window_exactly_when_filed_outside_it(apps in applications()) {
+        let bando = bando();
+        let ranked = rank(&bando, &apps);
+        let by_code: HashMap<&str, &Application> =
+            apps.iter().map(|a| (a.code.as_str(), a)).collect();
+        for r in &ranked {
+            // Every generated filing is at +01:00, Italian time in winter.
+            let day = by_code[r.application_code.as_str()].filed_at.date_naive();
+            let outside = day < bando.opens || day > bando.closes;
+            prop_assert_eq!(r.reason_codes().contains(&"filed_outside_window"), outside);
+            if outside {
+                prop_assert_eq!(r.outcome, Outcome::Escluso);
+            }
         }
     }
 

@@ -1,15 +1,15 @@
-//! Applications with their applicant and household, numbered per comune and year.
-
-use std::collections::HashMap;
+//! Applications as declared: each holds, in numbered revisions, the identity and circumstances
+//! declared in it (revision 1 as filed, then one per correction with its reason and operator).
+//! Filing another application never changes one already filed. The registry of persons
+//! (`application_people`, kept by triggers) links the revisions that name a codice fiscale,
+//! for the duplicates review and a person's history; it never feeds a ranking.
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use rand::Rng;
 use rusqlite::{OptionalExtension, Row, Transaction, TransactionBehavior, params};
 use serde::Serialize;
-use sportello_domain::{
-    Applicant, Application, Declaration, HouseholdMember, Housing, Isee, IseeDeclaration, IseeKind,
-    Person, Sex,
-};
+use serde_json::{Map, Value};
+use sportello_domain::{Application, Declaration};
 use uuid::Uuid;
 
 use crate::audit::{self, Actor};
@@ -26,6 +26,16 @@ pub struct NewApplication {
     pub protocol_number: Option<String>,
 }
 
+/// A correction of a filed application: everything it now declares, and why it changed.
+#[derive(Debug, Clone)]
+pub struct Correction {
+    pub filed_at: DateTime<FixedOffset>,
+    pub declaration: Declaration,
+    pub override_note: Option<String>,
+    pub protocol_number: Option<String>,
+    pub reason: String,
+}
+
 /// What filing gave the application: its references.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FiledApplication {
@@ -34,22 +44,45 @@ pub struct FiledApplication {
     pub application_code: String,
 }
 
+/// An application with its current revision.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredApplication {
     pub id: Uuid,
     pub owner: String,
-    pub version: i64,
     /// `2026/0000001`: the comune's own case number for the year of filing.
     pub case_number: String,
+    /// The current revision: 1 as filed, one more for each correction.
+    pub revision: i64,
+    /// Content hash of the current revision: with `id` and `revision`, what a published
+    /// ranking records of its inputs.
+    pub revision_hash: String,
     pub protocol_number: Option<String>,
     pub override_note: Option<String>,
     pub application: Application,
+}
+
+/// One revision of an application, as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Revision {
+    pub revision: i64,
+    /// When this revision was recorded (the install's clock).
+    pub recorded_at: String,
+    pub operator: String,
+    /// Why the application was corrected; `None` for the application as filed.
+    pub reason: Option<String>,
+    pub filed_at: DateTime<FixedOffset>,
+    pub protocol_number: Option<String>,
+    pub override_note: Option<String>,
+    pub declaration: Declaration,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct ApplicationFilter {
     pub bando: Option<String>,
     pub comune: Option<String>,
+    /// Only applications whose current revision names this codice fiscale (applicant or
+    /// household member).
+    pub person: Option<String>,
 }
 
 /// Case numbers read `2026/0000123`: year, then at least seven digits.
@@ -96,7 +129,7 @@ impl Store {
             if !known {
                 return Err(StoreError::UnknownBando(new.bando.clone()));
             }
-            let f = insert_application(&tx, &comune, new)?;
+            let f = insert_application(&tx, &comune, new, at, actor)?;
             audit::log(
                 &tx,
                 at,
@@ -116,259 +149,276 @@ impl Store {
         Ok(filed)
     }
 
-    /// Applications matching the filter, in filing order.
-    pub fn applications(&self, filter: &ApplicationFilter) -> Result<Vec<StoredApplication>> {
-        let members = self.household_members()?;
-        let mut stmt = self.conn.prepare(&format!(
-            "{SELECT_APPLICATION}
-             WHERE a.deleted = 0 AND (?1 IS NULL OR a.bando = ?1) AND (?2 IS NULL OR a.comune = ?2)
-             ORDER BY a.filed_at, a.application_code"
-        ))?;
-        let rows = stmt.query_map(params![filter.bando, filter.comune], |r| {
-            read_application(r, &members)
-        })?;
-        rows.map(|r| r?).collect()
-    }
-
-    /// One application by its public code.
-    pub fn application_by_code(&self, code: &str) -> Result<Option<StoredApplication>> {
-        let members = self.household_members()?;
-        let mut stmt = self.conn.prepare(&format!(
-            "{SELECT_APPLICATION} WHERE a.deleted = 0 AND a.application_code = ?1"
-        ))?;
-        stmt.query_row([code], |r| read_application(r, &members))
+    /// Records a correction of this comune's application `code` as its next revision;
+    /// returns the revision's number. The earlier revisions stay as they were.
+    pub fn correct_application(
+        &mut self,
+        code: &str,
+        correction: &Correction,
+        at: DateTime<FixedOffset>,
+        actor: &Actor,
+    ) -> Result<i64> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let comune = crate::install::own_comune(&tx)?;
+        let (id, owner, revision): (String, String, i64) = tx
+            .query_row(
+                "SELECT a.id, a.owner, MAX(r.revision) FROM applications a
+                 JOIN application_revisions r ON r.application_id = a.id
+                 WHERE a.application_code = ?1 AND a.deleted = 0 GROUP BY a.id",
+                [code],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .optional()?
-            .transpose()
+            .ok_or_else(|| StoreError::UnknownApplication(code.to_string()))?;
+        if owner != comune {
+            return Err(StoreError::NotOwner {
+                record: format!("domanda {code}"),
+                owner,
+            });
+        }
+        let revision = revision + 1;
+        insert_revision(
+            &tx,
+            &comune,
+            &RevisionRow {
+                application_id: &id,
+                revision,
+                filed_at: correction.filed_at,
+                protocol_number: correction.protocol_number.as_deref(),
+                override_note: correction.override_note.as_deref(),
+                declaration: &correction.declaration,
+                reason: Some(&correction.reason),
+                operator: &actor.0,
+                recorded_at: at,
+            },
+            None,
+        )?;
+        // The reason may name people: the audit trail records that it exists, not its text.
+        audit::log(
+            &tx,
+            at,
+            actor,
+            "application_correct",
+            "application",
+            Some(&id),
+            serde_json::json!({ "application_code": code, "revision": revision }),
+        )?;
+        tx.commit()?;
+        Ok(revision)
     }
 
-    fn household_members(&self) -> Result<HashMap<String, Vec<HouseholdMember>>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT m.household_id, p.codice_fiscale, p.surname, p.name, p.birth_date, p.sex,
-                    p.birth_place, m.relation, m.dependent_minor, m.disabled
-             FROM household_members m JOIN persons p ON p.id = m.person_id
-             WHERE m.deleted = 0 ORDER BY m.household_id, m.ordinal",
-        )?;
-        let mut map: HashMap<String, Vec<HouseholdMember>> = HashMap::new();
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let member = HouseholdMember {
-                person: read_person(r, 1)?,
-                relation: r.get(7)?,
-                dependent_minor: r.get(8)?,
-                disabled: r.get(9)?,
-            };
-            map.entry(r.get(0)?).or_default().push(member);
+    /// Applications matching the filter, each with its current revision, in filing order: by
+    /// instant (whatever the UTC offset written), then by code.
+    pub fn applications(&self, filter: &ApplicationFilter) -> Result<Vec<StoredApplication>> {
+        let person = filter.person.as_ref().map(|cf| cf.trim().to_uppercase());
+        let mut stmt = self.conn.prepare(&format!(
+            "{SELECT_CURRENT}
+             AND (?1 IS NULL OR a.bando = ?1) AND (?2 IS NULL OR a.comune = ?2)
+             AND (?3 IS NULL OR EXISTS (SELECT 1 FROM application_people p
+                                        WHERE p.revision_id = r.id AND p.codice_fiscale = ?3))"
+        ))?;
+        let mut rows = stmt.query(params![filter.bando, filter.comune, person])?;
+        let mut list = Vec::new();
+        while let Some(row) = rows.next()? {
+            list.push(read_application(row)?);
         }
-        Ok(map)
+        list.sort_by(|a, b| {
+            (a.application.filed_at, &a.application.code)
+                .cmp(&(b.application.filed_at, &b.application.code))
+        });
+        Ok(list)
+    }
+
+    /// One application, with its current revision, by its public code.
+    pub fn application_by_code(&self, code: &str) -> Result<Option<StoredApplication>> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("{SELECT_CURRENT} AND a.application_code = ?1"))?;
+        let mut rows = stmt.query([code])?;
+        rows.next()?.map(read_application).transpose()
+    }
+
+    /// Every revision of application `code`, the first (as filed) first.
+    pub fn revisions(&self, code: &str) -> Result<Vec<Revision>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT r.id, r.revision, r.recorded_at, r.operator, r.reason, r.filed_at,
+                    r.protocol_number, r.override_note, r.declaration
+             FROM application_revisions r JOIN applications a ON a.id = r.application_id
+             WHERE a.application_code = ?1 AND a.deleted = 0 AND r.deleted = 0
+             ORDER BY r.revision",
+        )?;
+        let mut rows = stmt.query([code])?;
+        let mut list = Vec::new();
+        while let Some(row) = rows.next()? {
+            let at = Cell::new(row, "application_revisions");
+            list.push(Revision {
+                revision: at.get("revision")?,
+                recorded_at: at.get("recorded_at")?,
+                operator: at.get("operator")?,
+                reason: at.get("reason")?,
+                filed_at: at.instant("filed_at")?,
+                protocol_number: at.get("protocol_number")?,
+                override_note: at.get("override_note")?,
+                declaration: at.declaration("declaration")?,
+            });
+        }
+        Ok(list)
     }
 }
 
-/// Why a received row would not read back as the domain's types: an impossible date, an
-/// amount that is not one, an invalid codice fiscale. Checked on the record's own values,
+/// The current revision of each live application; callers add `AND …` conditions.
+const SELECT_CURRENT: &str = "
+    SELECT a.id, a.owner, a.year, a.case_seq, a.application_code, a.comune, a.bando,
+           r.id AS revision_id, r.revision, r.content_hash AS revision_hash, r.filed_at,
+           r.protocol_number, r.override_note, r.declaration
+    FROM applications a JOIN application_revisions r ON r.application_id = a.id
+    WHERE a.deleted = 0 AND r.deleted = 0
+      AND r.revision = (SELECT MAX(revision) FROM application_revisions
+                        WHERE application_id = a.id AND deleted = 0)";
+
+/// Reads a row's columns by name; a value that cannot be read is an error naming the table,
+/// the row and the column, never a silent default.
+struct Cell<'r, 's> {
+    row: &'r Row<'s>,
+    table: &'static str,
+}
+
+impl<'r, 's> Cell<'r, 's> {
+    fn new(row: &'r Row<'s>, table: &'static str) -> Self {
+        Self { row, table }
+    }
+
+    fn corrupt(&self, column: &str, what: impl std::fmt::Display) -> StoreError {
+        let id: String = self.row.get("id").unwrap_or_else(|_| "?".into());
+        StoreError::Corrupt(format!("{}/{id}, colonna {column}: {what}", self.table))
+    }
+
+    fn get<T: rusqlite::types::FromSql>(&self, column: &str) -> Result<T> {
+        self.row.get(column).map_err(|e| self.corrupt(column, e))
+    }
+
+    fn instant(&self, column: &str) -> Result<DateTime<FixedOffset>> {
+        let text: String = self.get(column)?;
+        DateTime::parse_from_rfc3339(&text)
+            .map_err(|_| self.corrupt(column, format!("data e ora non valide {text:?}")))
+    }
+
+    fn declaration(&self, column: &str) -> Result<Declaration> {
+        let text: String = self.get(column)?;
+        serde_json::from_str(&text).map_err(|e| self.corrupt(column, e))
+    }
+}
+
+fn read_application(row: &Row) -> Result<StoredApplication> {
+    let application = Cell::new(row, "applications");
+    let revision = Cell::new(row, "application_revisions");
+    let id: String = application.get("id")?;
+    Ok(StoredApplication {
+        id: id
+            .parse()
+            .map_err(|_| application.corrupt("id", format!("{id:?}")))?,
+        owner: application.get("owner")?,
+        case_number: case_number(application.get("year")?, application.get("case_seq")?),
+        revision: revision.get("revision")?,
+        revision_hash: revision.get("revision_hash")?,
+        protocol_number: revision.get("protocol_number")?,
+        override_note: revision.get("override_note")?,
+        application: Application {
+            code: application.get("application_code")?,
+            comune: application.get("comune")?,
+            bando: application.get("bando")?,
+            filed_at: revision.instant("filed_at")?,
+            declaration: revision.declaration("declaration")?,
+        },
+    })
+}
+
+/// Why a received row would not read back as the domain's types: a declaration that is not
+/// one, an impossible date, an invalid codice fiscale. Checked on the record's own values,
 /// before it is written, with the same parsers the readers use.
 pub(crate) fn check_received(
     table: &str,
-    body: &serde_json::Map<String, serde_json::Value>,
+    body: &Map<String, Value>,
 ) -> std::result::Result<(), String> {
-    let text = |key: &str| body.get(key).and_then(serde_json::Value::as_str);
-    let date = |key: &str, required: bool| match text(key) {
-        None if !required => Ok(()),
-        None => Err(format!("{key}: data mancante")),
-        Some(d) => d
-            .parse::<NaiveDate>()
-            .map(drop)
-            .map_err(|_| format!("{key}: data non valida {d:?}")),
+    let text = |key: &str| match body.get(key) {
+        Some(Value::String(s)) => Ok(Some(s.as_str())),
+        None | Some(Value::Null) => Ok(None),
+        Some(other) => Err(format!("{key}: atteso un testo, trovato {other}")),
+    };
+    let required = |key: &str| text(key)?.ok_or_else(|| format!("{key}: valore mancante"));
+    let integer = |key: &str| {
+        body.get(key)
+            .and_then(Value::as_i64)
+            .ok_or_else(|| format!("{key}: atteso un numero intero"))
     };
     match table {
-        "persons" => {
-            let cf = text("codice_fiscale").unwrap_or_default();
-            sportello_domain::codice_fiscale::CodiceFiscale::parse(cf)
-                .map_err(|e| format!("codice fiscale {cf:?}: {e}"))?;
-            date("birth_date", true)
-        }
         "applications" => {
-            let filed = text("filed_at").unwrap_or_default();
+            let year = integer("year")?;
+            if !(2000..=9999).contains(&year) {
+                return Err(format!("year: anno non ammesso {year}"));
+            }
+            if integer("case_seq")? < 1 {
+                return Err("case_seq: numero di pratica non ammesso".into());
+            }
+            for key in ["comune", "bando", "application_code"] {
+                required(key)?;
+            }
+            Ok(())
+        }
+        "application_revisions" => {
+            let application_id = required("application_id")?;
+            application_id.parse::<Uuid>().map_err(|_| {
+                format!("application_id: identificativo non valido {application_id:?}")
+            })?;
+            if integer("revision")? < 1 {
+                return Err("revision: numero di revisione non ammesso".into());
+            }
+            let filed = required("filed_at")?;
             DateTime::parse_from_rfc3339(filed)
                 .map_err(|_| format!("filed_at: data e ora non valide {filed:?}"))?;
-            if let Some(value) = text("isee_value") {
-                value
-                    .parse::<Isee>()
-                    .map_err(|e| format!("isee_value: {e}"))?;
-                date("dsu_date", true)?;
+            for key in ["protocol_number", "override_note", "reason"] {
+                text(key)?;
             }
-            date("unemployed_since", false)
+            required("operator")?;
+            required("recorded_at")?;
+            check_declaration(required("declaration")?).map_err(|e| format!("declaration: {e}"))
         }
         _ => Ok(()),
     }
 }
 
-const SELECT_APPLICATION: &str = "
-    SELECT a.id, a.owner, a.version, a.year, a.case_seq, a.protocol_number, a.override_note,
-           a.application_code, a.comune, a.bando, a.filed_at, a.household_id,
-           a.isee_value, a.isee_kind, a.dsu_protocol, a.dsu_date,
-           a.resident, a.unemployed, a.unemployed_since, a.other_income_support,
-           a.single_parent, a.applicant_disabled, a.housing, a.previous_participation,
-           p.codice_fiscale, p.surname, p.name, p.birth_date, p.sex, p.birth_place,
-           p.address, p.phone, p.email
-    FROM applications a JOIN persons p ON p.id = a.applicant_id";
-
-fn read_application(
-    r: &Row,
-    members: &HashMap<String, Vec<HouseholdMember>>,
-) -> rusqlite::Result<Result<StoredApplication>> {
-    let household_id: String = r.get(11)?;
-    let isee_value: Option<String> = r.get(12)?;
-    let isee = match isee_value {
-        None => None,
-        Some(value) => {
-            let Ok(value) = value.parse::<Isee>() else {
-                return Ok(Err(StoreError::Corrupt(format!("valore ISEE {value:?}"))));
-            };
-            Some(IseeDeclaration {
-                value,
-                kind: match r.get::<_, Option<String>>(13)?.as_deref() {
-                    Some("corrente") => IseeKind::Corrente,
-                    _ => IseeKind::Ordinario,
-                },
-                dsu_protocol: r.get::<_, Option<String>>(14)?.unwrap_or_default(),
-                dsu_date: read_date(r, 15)?,
-            })
-        }
-    };
-    let housing = match r.get::<_, String>(22)?.as_str() {
-        "rent" => Housing::Rent,
-        "eviction" => Housing::Eviction,
-        _ => Housing::None,
-    };
-    let filed_at: String = r.get(10)?;
-    let Ok(filed_at) = DateTime::parse_from_rfc3339(&filed_at) else {
-        return Ok(Err(StoreError::Corrupt(format!(
-            "data di presentazione {filed_at:?}"
-        ))));
-    };
-    let id: String = r.get(0)?;
-    Ok(Ok(StoredApplication {
-        id: id.parse().unwrap_or_default(),
-        owner: r.get(1)?,
-        version: r.get(2)?,
-        case_number: case_number(r.get(3)?, r.get(4)?),
-        protocol_number: r.get(5)?,
-        override_note: r.get(6)?,
-        application: Application {
-            code: r.get(7)?,
-            comune: r.get(8)?,
-            bando: r.get(9)?,
-            filed_at,
-            declaration: Declaration {
-                applicant: Applicant {
-                    person: read_person(r, 24)?,
-                    address: r.get(30)?,
-                    phone: r.get(31)?,
-                    email: r.get(32)?,
-                },
-                household: members.get(&household_id).cloned().unwrap_or_default(),
-                isee,
-                resident: r.get(16)?,
-                unemployed: r.get(17)?,
-                unemployed_since: r.get::<_, Option<String>>(18)?.and_then(|d| d.parse().ok()),
-                other_income_support: r.get(19)?,
-                single_parent: r.get(20)?,
-                applicant_disabled: r.get(21)?,
-                housing,
-                previous_participation: r.get(23)?,
-            },
-        },
-    }))
-}
-
-/// Reads the six person columns starting at `first`.
-fn read_person(r: &Row, first: usize) -> rusqlite::Result<Person> {
-    Ok(Person {
-        codice_fiscale: r.get(first)?,
-        surname: r.get(first + 1)?,
-        name: r.get(first + 2)?,
-        birth_date: read_date(r, first + 3)?,
-        sex: if r.get::<_, String>(first + 4)? == "F" {
-            Sex::F
-        } else {
-            Sex::M
-        },
-        birth_place: r.get(first + 5)?,
-    })
-}
-
-fn read_date(r: &Row, i: usize) -> rusqlite::Result<NaiveDate> {
-    let text: String = r.get(i)?;
-    text.parse().map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-    })
-}
-
-fn sex_code(sex: Sex) -> &'static str {
-    match sex {
-        Sex::M => "M",
-        Sex::F => "F",
+/// A declaration is received only in the one form this version writes: every field known,
+/// codici fiscali valid and normalised, so what is stored reads back exactly.
+fn check_declaration(text: &str) -> std::result::Result<(), String> {
+    let declaration: Declaration = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    for cf in declaration.household_codici_fiscali() {
+        sportello_domain::codice_fiscale::CodiceFiscale::parse(cf)
+            .map_err(|e| format!("codice fiscale {cf:?}: {e}"))?;
     }
+    let mut normalized = declaration.clone();
+    normalized.normalize();
+    if declaration_json(&normalized) != text {
+        return Err(
+            "non è nella forma scritta da Sportello (campi sconosciuti o non normalizzati)".into(),
+        );
+    }
+    Ok(())
 }
 
-fn housing_code(h: Housing) -> &'static str {
-    match h {
-        Housing::None => "none",
-        Housing::Rent => "rent",
-        Housing::Eviction => "eviction",
-    }
+/// The one text form of a declaration: what is stored, hashed and sent.
+fn declaration_json(declaration: &Declaration) -> String {
+    serde_json::to_string(declaration).expect("a declaration always serialises")
 }
 
 fn insert_application(
     tx: &Transaction,
     comune: &str,
     new: &NewApplication,
+    at: DateTime<FixedOffset>,
+    actor: &Actor,
 ) -> Result<FiledApplication> {
-    let d = &new.declaration;
-    let applicant_id = upsert_person(tx, comune, &d.applicant)?;
-    let household_id = new_id().to_string();
-    let version = next_version(tx)?;
-    let member_ids = d
-        .household
-        .iter()
-        .map(|m| {
-            upsert_person(
-                tx,
-                comune,
-                &Applicant {
-                    person: m.person.clone(),
-                    address: None,
-                    phone: None,
-                    email: None,
-                },
-            )
-        })
-        .collect::<Result<Vec<_>>>()?;
-    tx.execute(
-        "INSERT INTO households (id, owner, version, content_hash) VALUES (?1, ?2, ?3, ?4)",
-        params![household_id, comune, version, content_hash(&member_ids)],
-    )?;
-    for (ordinal, (member, person_id)) in d.household.iter().zip(&member_ids).enumerate() {
-        let body = (&household_id, person_id, ordinal, member);
-        tx.execute(
-            "INSERT INTO household_members (id, owner, version, content_hash, household_id,
-             person_id, ordinal, relation, dependent_minor, disabled)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![
-                new_id().to_string(),
-                comune,
-                version,
-                content_hash(&body),
-                household_id,
-                person_id,
-                ordinal as i64,
-                member.relation,
-                member.dependent_minor,
-                member.disabled
-            ],
-        )?;
-    }
-
     let year = new.filed_at.year();
     let case_seq: i64 = tx.query_row(
         "SELECT COALESCE(MAX(case_seq), 0) + 1 FROM applications WHERE comune = ?1 AND year = ?2",
@@ -377,63 +427,137 @@ fn insert_application(
     )?;
     let code = unused_code(tx)?;
     let id = new_id();
-    let isee = d.isee.as_ref();
-    let body = (
-        &new.bando,
-        &code,
-        new.filed_at.to_rfc3339(),
-        &applicant_id,
-        &household_id,
-        d,
-        &new.override_note,
-        &new.protocol_number,
-    );
-    tx.execute(
-        "INSERT INTO applications (id, owner, version, content_hash, comune, bando, year,
-         case_seq, application_code, filed_at, applicant_id, household_id, isee_value, isee_kind,
-         dsu_protocol, dsu_date, dsu_expiry, resident, unemployed, unemployed_since,
-         other_income_support, single_parent, applicant_disabled, housing,
-         previous_participation, override_note, protocol_number)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
-        params![
-            id.to_string(),
-            comune,
-            version,
-            content_hash(&body),
-            comune,
-            new.bando,
+    insert_identity(
+        tx,
+        &IdentityRow {
+            id: &id.to_string(),
+            owner: comune,
+            bando: &new.bando,
             year,
             case_seq,
-            code,
-            new.filed_at.to_rfc3339(),
-            applicant_id,
-            household_id,
-            isee.map(|i| i.value.to_string()),
-            isee.map(|i| match i.kind {
-                IseeKind::Ordinario => "ordinario",
-                IseeKind::Corrente => "corrente",
-            }),
-            isee.map(|i| i.dsu_protocol.clone()),
-            isee.map(|i| i.dsu_date.to_string()),
-            isee.map(|i| i.expiry().to_string()),
-            d.resident,
-            d.unemployed,
-            d.unemployed_since.map(|s| s.to_string()),
-            d.other_income_support,
-            d.single_parent,
-            d.applicant_disabled,
-            housing_code(d.housing),
-            d.previous_participation,
-            new.override_note,
-            new.protocol_number,
-        ],
+            code: &code,
+        },
+        None,
+    )?;
+    insert_revision(
+        tx,
+        comune,
+        &RevisionRow {
+            application_id: &id.to_string(),
+            revision: 1,
+            filed_at: new.filed_at,
+            protocol_number: new.protocol_number.as_deref(),
+            override_note: new.override_note.as_deref(),
+            declaration: &new.declaration,
+            reason: None,
+            operator: &actor.0,
+            recorded_at: at,
+        },
+        None,
     )?;
     Ok(FiledApplication {
         id,
         case_number: case_number(year, case_seq),
         application_code: code,
     })
+}
+
+/// What identifies an application (the `applications` row).
+struct IdentityRow<'a> {
+    id: &'a str,
+    owner: &'a str,
+    bando: &'a str,
+    year: i32,
+    case_seq: i64,
+    code: &'a str,
+}
+
+/// Writes an application's identity with the next version, or with `version` when the row is
+/// brought over from an older schema.
+fn insert_identity(tx: &Transaction, row: &IdentityRow, version: Option<i64>) -> Result<()> {
+    let version = match version {
+        Some(v) => v,
+        None => next_version(tx)?,
+    };
+    // The comune where it is filed is the owner: the same value, sent once.
+    let hash = content_hash(&(row.owner, row.bando, row.year, row.case_seq, row.code));
+    tx.execute(
+        "INSERT INTO applications (id, owner, version, content_hash, comune, bando, year,
+         case_seq, application_code) VALUES (?1, ?2, ?3, ?4, ?2, ?5, ?6, ?7, ?8)",
+        params![
+            row.id,
+            row.owner,
+            version,
+            hash,
+            row.bando,
+            row.year,
+            row.case_seq,
+            row.code
+        ],
+    )?;
+    Ok(())
+}
+
+/// One revision as written (the `application_revisions` row).
+struct RevisionRow<'a> {
+    application_id: &'a str,
+    revision: i64,
+    filed_at: DateTime<FixedOffset>,
+    protocol_number: Option<&'a str>,
+    override_note: Option<&'a str>,
+    declaration: &'a Declaration,
+    reason: Option<&'a str>,
+    operator: &'a str,
+    recorded_at: DateTime<FixedOffset>,
+}
+
+/// Writes a revision with a new id and the next version, or with the given `(id, version)`
+/// when it is brought over from an older schema.
+fn insert_revision(
+    tx: &Transaction,
+    owner: &str,
+    row: &RevisionRow,
+    brought: Option<(&str, i64)>,
+) -> Result<()> {
+    let (id, version) = match brought {
+        Some((id, version)) => (id.to_string(), version),
+        None => (new_id().to_string(), next_version(tx)?),
+    };
+    let filed_at = row.filed_at.to_rfc3339();
+    let recorded_at = row.recorded_at.to_rfc3339();
+    let declaration = declaration_json(row.declaration);
+    let hash = content_hash(&(
+        row.application_id,
+        row.revision,
+        &filed_at,
+        row.protocol_number,
+        row.override_note,
+        &declaration,
+        row.reason,
+        row.operator,
+        &recorded_at,
+    ));
+    tx.execute(
+        "INSERT INTO application_revisions (id, owner, version, content_hash, application_id,
+         revision, filed_at, protocol_number, override_note, declaration, reason, operator,
+         recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        params![
+            id,
+            owner,
+            version,
+            hash,
+            row.application_id,
+            row.revision,
+            filed_at,
+            row.protocol_number,
+            row.override_note,
+            declaration,
+            row.reason,
+            row.operator,
+            recorded_at
+        ],
+    )?;
+    Ok(())
 }
 
 fn unused_code(tx: &Transaction) -> Result<String> {
@@ -450,50 +574,156 @@ fn unused_code(tx: &Transaction) -> Result<String> {
     }
 }
 
-/// The comune keeps one row per person: a later application refreshes their data.
-fn upsert_person(tx: &Transaction, owner: &str, who: &Applicant) -> Result<String> {
-    let p = &who.person;
-    let hash = content_hash(who);
-    let existing: Option<(String, String)> = tx
-        .query_row(
-            "SELECT id, content_hash FROM persons WHERE owner = ?1 AND codice_fiscale = ?2",
-            params![owner, p.codice_fiscale],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let (id, changed) = match existing {
-        Some((id, old)) => (id, old != hash),
-        None => (new_id().to_string(), true),
+/// Migration 3: each application of the old layout becomes its identity and a first revision
+/// holding what its persons' rows said. Every install converts its rows the same way, so the
+/// copies at the capofila stay equal to the comuni's: the revision takes the application's id
+/// (ids are per table) and the highest version of the rows it was made of, so what a comune
+/// changed after the capofila's last acknowledgement is sent again.
+pub(crate) fn migrate_to_declared(tx: &Transaction) -> Result<()> {
+    use sportello_domain::{
+        Applicant, HouseholdMember, Housing, Isee, IseeDeclaration, IseeKind, Person, Sex,
     };
-    if changed {
-        let version = next_version(tx)?;
-        tx.execute(
-            "INSERT INTO persons (id, owner, version, content_hash, codice_fiscale, surname, name,
-             birth_date, sex, birth_place, address, phone, email)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-             ON CONFLICT (id) DO UPDATE SET version = excluded.version,
-               content_hash = excluded.content_hash, surname = excluded.surname,
-               name = excluded.name, birth_date = excluded.birth_date, sex = excluded.sex,
-               birth_place = excluded.birth_place,
-               address = COALESCE(excluded.address, persons.address),
-               phone = COALESCE(excluded.phone, persons.phone),
-               email = COALESCE(excluded.email, persons.email)",
-            params![
-                id,
-                owner,
-                version,
-                hash,
-                p.codice_fiscale,
-                p.surname,
-                p.name,
-                p.birth_date.to_string(),
-                sex_code(p.sex),
-                p.birth_place,
-                who.address,
-                who.phone,
-                who.email
-            ],
+
+    let corrupt = |what: String| StoreError::Corrupt(format!("migrazione 3: {what}"));
+    let date = |text: String| -> Result<NaiveDate> {
+        text.parse()
+            .map_err(|_| corrupt(format!("data non valida {text:?}")))
+    };
+    let person = |r: &Row, prefix: &str| -> Result<Person> {
+        let column = |name: &str| format!("{prefix}{name}");
+        Ok(Person {
+            codice_fiscale: r.get(column("codice_fiscale").as_str())?,
+            surname: r.get(column("surname").as_str())?,
+            name: r.get(column("name").as_str())?,
+            birth_date: date(r.get(column("birth_date").as_str())?)?,
+            sex: match r.get::<_, String>(column("sex").as_str())?.as_str() {
+                "F" => Sex::F,
+                _ => Sex::M,
+            },
+            birth_place: r.get(column("birth_place").as_str())?,
+        })
+    };
+
+    let mut members_of: std::collections::HashMap<String, (i64, Vec<HouseholdMember>)> =
+        std::collections::HashMap::new();
+    {
+        let mut stmt = tx.prepare(
+            "SELECT m.household_id, MAX(m.version, p.version) AS version, p.codice_fiscale,
+                    p.surname, p.name, p.birth_date, p.sex, p.birth_place, m.relation,
+                    m.dependent_minor, m.disabled
+             FROM household_members m JOIN persons p ON p.id = m.person_id
+             WHERE m.deleted = 0 ORDER BY m.household_id, m.ordinal",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let entry = members_of.entry(r.get("household_id")?).or_default();
+            entry.0 = entry.0.max(r.get("version")?);
+            entry.1.push(HouseholdMember {
+                person: person(r, "")?,
+                relation: r.get("relation")?,
+                dependent_minor: r.get("dependent_minor")?,
+                disabled: r.get("disabled")?,
+            });
+        }
+    }
+
+    let mut stmt = tx.prepare(
+        "SELECT a.id, a.owner, a.version, a.deleted, a.bando, a.year, a.case_seq,
+                a.application_code, a.filed_at, a.household_id, a.isee_value, a.isee_kind,
+                a.dsu_protocol, a.dsu_date, a.resident, a.unemployed, a.unemployed_since,
+                a.other_income_support, a.single_parent, a.applicant_disabled, a.housing,
+                a.previous_participation, a.override_note, a.protocol_number,
+                MAX(a.version, p.version, h.version) AS made_of_version,
+                p.codice_fiscale, p.surname, p.name, p.birth_date, p.sex, p.birth_place,
+                p.address, p.phone, p.email
+         FROM applications_v2 a JOIN persons p ON p.id = a.applicant_id
+         JOIN households h ON h.id = a.household_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let id: String = r.get("id")?;
+        let owner: String = r.get("owner")?;
+        let (members_version, household) = members_of
+            .remove(&r.get::<_, String>("household_id")?)
+            .unwrap_or_default();
+        let isee = match r.get::<_, Option<String>>("isee_value")? {
+            None => None,
+            Some(value) => Some(IseeDeclaration {
+                value: value
+                    .parse::<Isee>()
+                    .map_err(|_| corrupt(format!("valore ISEE {value:?}")))?,
+                kind: match r.get::<_, Option<String>>("isee_kind")?.as_deref() {
+                    Some("corrente") => IseeKind::Corrente,
+                    _ => IseeKind::Ordinario,
+                },
+                dsu_protocol: r
+                    .get::<_, Option<String>>("dsu_protocol")?
+                    .unwrap_or_default(),
+                dsu_date: date(r.get("dsu_date")?)?,
+            }),
+        };
+        let declaration = Declaration {
+            applicant: Applicant {
+                person: person(r, "")?,
+                address: r.get("address")?,
+                phone: r.get("phone")?,
+                email: r.get("email")?,
+            },
+            household,
+            isee,
+            resident: r.get("resident")?,
+            unemployed: r.get("unemployed")?,
+            unemployed_since: r
+                .get::<_, Option<String>>("unemployed_since")?
+                .map(date)
+                .transpose()?,
+            other_income_support: r.get("other_income_support")?,
+            single_parent: r.get("single_parent")?,
+            applicant_disabled: r.get("applicant_disabled")?,
+            housing: match r.get::<_, String>("housing")?.as_str() {
+                "rent" => Housing::Rent,
+                "eviction" => Housing::Eviction,
+                _ => Housing::None,
+            },
+            previous_participation: r.get("previous_participation")?,
+        };
+        let filed_text: String = r.get("filed_at")?;
+        let filed_at = DateTime::parse_from_rfc3339(&filed_text)
+            .map_err(|_| corrupt(format!("data di presentazione {filed_text:?}")))?;
+        let version: i64 = r.get("version")?;
+        insert_identity(
+            tx,
+            &IdentityRow {
+                id: &id,
+                owner: &owner,
+                bando: &r.get::<_, String>("bando")?,
+                year: r.get("year")?,
+                case_seq: r.get("case_seq")?,
+                code: &r.get::<_, String>("application_code")?,
+            },
+            Some(version),
+        )?;
+        if r.get::<_, bool>("deleted")? {
+            tx.execute("UPDATE applications SET deleted = 1 WHERE id = ?1", [&id])?;
+        }
+        let made_of: i64 = r.get("made_of_version")?;
+        insert_revision(
+            tx,
+            &owner,
+            &RevisionRow {
+                application_id: &id,
+                revision: 1,
+                filed_at,
+                protocol_number: r.get::<_, Option<String>>("protocol_number")?.as_deref(),
+                override_note: r.get::<_, Option<String>>("override_note")?.as_deref(),
+                declaration: &declaration,
+                reason: None,
+                operator: "migrazione",
+                // The old layout kept no time of recording: the filing stands for it.
+                recorded_at: filed_at,
+            },
+            Some((&id, made_of.max(members_version))),
         )?;
     }
-    Ok(id)
+    Ok(())
 }

@@ -16,6 +16,8 @@ pub enum StoreError {
     UnknownBando(String),
     #[error("la domanda {0} non esiste")]
     UnknownApplication(String),
+    #[error("{record} appartiene al comune {owner}: solo quel comune può modificarla")]
+    NotOwner { record: String, owner: String },
     #[error("disco pieno: liberare spazio e riprovare; nessun dato è stato modificato")]
     DiskFull,
     #[error("il database è in uso da un altro programma: riprovare tra qualche istante")]
@@ -36,6 +38,7 @@ impl StoreError {
             Self::AlreadyInitialized { .. } => "db_already_initialized",
             Self::UnknownBando(_) => "unknown_bando",
             Self::UnknownApplication(_) => "unknown_application",
+            Self::NotOwner { .. } => "not_owner",
             Self::DiskFull => "disk_full",
             Self::Busy => "db_busy",
             Self::Io { .. } => "io",

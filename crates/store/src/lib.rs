@@ -15,14 +15,16 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-pub use applications::{ApplicationFilter, FiledApplication, NewApplication, StoredApplication};
+pub use applications::{
+    ApplicationFilter, Correction, FiledApplication, NewApplication, Revision, StoredApplication,
+};
 pub use audit::{Actor, AuditEntry};
 pub use bandi::BandoSaved;
 pub use error::StoreError;
 pub use install::Install;
 pub use rankings::{NewRanking, StoredRanking};
 pub use record::{Record, SyncMeta};
-pub use schema::SCHEMA_VERSION;
+pub use schema::{OLDEST_READABLE_SCHEMA, SCHEMA_VERSION};
 pub use sync::{
     ApplyError, ApplySummary, BundleOut, ImportLogEntry, Incoming, PUBLISH_TABLES, Peer,
     TableCounts, UPLOAD_TABLES,

@@ -17,7 +17,7 @@ use crate::record::{Record, SyncMeta};
 use crate::{Result, Store, StoreError};
 
 /// A comune's own records, sent to the capofila, in the order they must be applied.
-pub const UPLOAD_TABLES: &[&str] = &["persons", "households", "household_members", "applications"];
+pub const UPLOAD_TABLES: &[&str] = &["applications", "application_revisions"];
 /// The capofila's records sent to the comuni.
 pub const PUBLISH_TABLES: &[&str] = &["bandi", "rankings"];
 

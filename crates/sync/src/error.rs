@@ -161,6 +161,25 @@ pub enum BundleError {
     NotAddressedToUs { recipients: String, us: String },
 
     #[error(
+        "Il file del comune {sender} è stato scritto da una versione di Sportello che registra i \
+         dati in un formato precedente (schema {found}; questa installazione legge dallo schema \
+         {oldest}). Il file non è stato importato: aggiornare Sportello in quel comune ed \
+         esportare di nuovo."
+    )]
+    SenderOutdated {
+        sender: String,
+        found: u32,
+        oldest: u32,
+    },
+
+    #[error(
+        "Il file è stato scritto da una versione di Sportello più recente di questa (schema \
+         {found}; questa installazione legge fino allo schema {supported}). Il file non è stato \
+         importato: aggiornare Sportello su questo computer e importarlo di nuovo."
+    )]
+    ReceiverOutdated { found: u32, supported: u32 },
+
+    #[error(
         "Il comune {sender} ha già inviato un file numero {seq} con un contenuto diverso: i due \
          file sono in conflitto e questo non è stato importato. Contattare il comune per capire \
          quale esportazione è valida."
@@ -206,6 +225,8 @@ impl BundleError {
             BundleError::BadSignature => "bad_signature",
             BundleError::FingerprintMismatch { .. } => "fingerprint_mismatch",
             BundleError::NotAddressedToUs { .. } => "not_addressed_to_us",
+            BundleError::SenderOutdated { .. } => "sender_outdated",
+            BundleError::ReceiverOutdated { .. } => "receiver_outdated",
             BundleError::Fork { .. } => "fork",
             BundleError::Rollback { .. } => "rollback",
             BundleError::RecordNotOwned { .. } => "record_not_owned",
@@ -262,6 +283,15 @@ mod tests {
             BundleError::NotAddressedToUs {
                 recipients: "089017".into(),
                 us: "089009".into(),
+            },
+            BundleError::SenderOutdated {
+                sender: "089009".into(),
+                found: 2,
+                oldest: 3,
+            },
+            BundleError::ReceiverOutdated {
+                found: 4,
+                supported: 3,
             },
             BundleError::Fork {
                 sender: "089009".into(),

@@ -3,7 +3,9 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use sportello_app::{ApplicationFilter, ApplicationView, CodiceFiscaleInfo, Filed, FormCheck};
+use sportello_app::{
+    ApplicationDetail, ApplicationFilter, ApplicationView, CodiceFiscaleInfo, Filed, FormCheck,
+};
 use tauri::State;
 
 use super::path_arg;
@@ -44,6 +46,7 @@ fn filter_of(bando: Option<String>, comune: Option<String>) -> ApplicationFilter
     ApplicationFilter {
         bando: given(bando),
         comune: given(comune),
+        ..ApplicationFilter::default()
     }
 }
 
@@ -59,6 +62,17 @@ pub async fn search_applications(
     let filter = filter_of(bando, comune);
     state
         .with_install(move |app| app.search_applications(&filter, &text))
+        .await
+}
+
+/// One application with every revision and what each changed.
+#[tauri::command]
+pub async fn application_detail(
+    state: State<'_, DesktopState>,
+    code: String,
+) -> Result<ApplicationDetail, CommandError> {
+    state
+        .with_install(move |app| app.application_detail(&code))
         .await
 }
 

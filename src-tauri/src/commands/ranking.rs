@@ -41,7 +41,7 @@ fn named(
 ) -> sportello_app::Result<Vec<NamedRow>> {
     let filter = ApplicationFilter {
         bando: Some(bando.to_string()),
-        comune: None,
+        ..ApplicationFilter::default()
     };
     let people: HashMap<String, String> = app
         .search_applications(&filter, "")?

@@ -234,6 +234,8 @@ export interface ApplicationView {
   bando: string;
   filed_at: string;
   protocol_number: string | null;
+  /** 1 as filed, one more for each correction. */
+  revision: number;
   applicant: Person & { address?: string; phone?: string; email?: string };
   household: (Person & { relation: string; dependent_minor: boolean; disabled: boolean })[];
   isee: { value: string; dsu_protocol: string; dsu_date: string; kind: string } | null;
@@ -247,6 +249,33 @@ export function searchApplications(
   comune: string | null,
 ): Promise<ApplicationView[]> {
   return call<ApplicationView[]>('search_applications', { text, bando, comune });
+}
+
+/** A field whose value differs between two revisions, by its path in the form's JSON shape. */
+export interface FieldChange {
+  field: string;
+  before: string | number | boolean | null;
+  after: string | number | boolean | null;
+}
+
+export interface RevisionView {
+  revision: number;
+  recorded_at: string;
+  operator: string;
+  /** Null for the application as filed. */
+  reason: string | null;
+  changes: FieldChange[];
+}
+
+export interface ApplicationDetail {
+  application: ApplicationView;
+  /** The current revision in the JSON shape of `application add`. */
+  form: object;
+  revisions: RevisionView[];
+}
+
+export function applicationDetail(code: string): Promise<ApplicationDetail> {
+  return call<ApplicationDetail>('application_detail', { code });
 }
 
 export interface CodiceFiscaleInfo {

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Breakdown, ImportReport } from './api';
 import {
   breakdownParts,
+  changedValue,
+  fieldLabel,
   importOutcomeLabel,
   outcomeLabel,
   reportHeadline,
@@ -14,8 +16,11 @@ describe('tableSummary', () => {
     expect(tableSummary('applications', { new: 3, updated: 1, unchanged: 2 })).toBe(
       'domande: 3 nuove, 1 aggiornata, 2 già presenti',
     );
-    expect(tableSummary('households', { new: 1, updated: 0, unchanged: 1 })).toBe(
-      'nuclei familiari: 1 nuovo, 0 aggiornati, 1 già presente',
+    expect(tableSummary('application_revisions', { new: 1, updated: 0, unchanged: 1 })).toBe(
+      'revisioni di domande: 1 nuova, 0 aggiornate, 1 già presente',
+    );
+    expect(tableSummary('bandi', { new: 1, updated: 0, unchanged: 1 })).toBe(
+      'bandi: 1 nuovo, 0 aggiornati, 1 già presente',
     );
   });
 
@@ -89,5 +94,27 @@ describe('breakdownParts', () => {
       { label: 'Disoccupazione', points: 6 },
       { label: 'Partecipazione precedente', points: -5 },
     ]);
+  });
+});
+
+describe('fieldLabel', () => {
+  it('names the applicant, each member by number, and the form fields', () => {
+    expect(fieldLabel('applicant.birth_date')).toBe('Richiedente: data di nascita');
+    expect(fieldLabel('household[1].surname')).toBe('Componente 2: cognome');
+    expect(fieldLabel('isee.value')).toBe('ISEE');
+    expect(fieldLabel('unemployed_since')).toBe('Disoccupato dal');
+    expect(fieldLabel('something_new')).toBe('something_new');
+  });
+});
+
+describe('changedValue', () => {
+  it('writes dates, amounts, yes/no and housing in Italian', () => {
+    expect(changedValue('applicant.birth_date', '1980-01-01')).toBe('01/01/1980');
+    expect(changedValue('household[0].birth_date', '2015-04-02')).toBe('02/04/2015');
+    expect(changedValue('isee.value', '3500.00')).toBe('€ 3.500,00');
+    expect(changedValue('household[0].dependent_minor', true)).toBe('sì');
+    expect(changedValue('housing', 'rent')).toBe('affitto con contratto registrato');
+    expect(changedValue('protocol_number', null)).toBe('—');
+    expect(changedValue('applicant.surname', 'Rossi')).toBe('Rossi');
   });
 });

@@ -1,6 +1,15 @@
 // Italian words for what the commands return as codes: outcomes, ranking stages, import
 // results, score factors.
-import type { ApplySummary, Breakdown, ImportReport, Outcome, Stage, TableCounts } from './api';
+import type {
+  ApplySummary,
+  Breakdown,
+  FieldChange,
+  ImportReport,
+  Outcome,
+  Stage,
+  TableCounts,
+} from './api';
+import { formatDate, formatDateTime, formatEuro } from './format';
 
 export const OUTCOMES: readonly { value: Outcome; label: string }[] = [
   { value: 'AMMESSO', label: 'Ammesso' },
@@ -19,9 +28,7 @@ export function stageLabel(stage: Stage): string {
 /** Each synchronised table: its Italian name, singular and plural, and grammatical gender. */
 const TABLES: Record<string, { one: string; many: string; feminine: boolean }> = {
   applications: { one: 'domanda', many: 'domande', feminine: true },
-  persons: { one: 'persona', many: 'persone', feminine: true },
-  households: { one: 'nucleo familiare', many: 'nuclei familiari', feminine: false },
-  household_members: { one: 'componente', many: 'componenti', feminine: false },
+  application_revisions: { one: 'revisione di domanda', many: 'revisioni di domande', feminine: true },
   bandi: { one: 'bando', many: 'bandi', feminine: false },
   rankings: { one: 'graduatoria', many: 'graduatorie', feminine: true },
 };
@@ -86,4 +93,65 @@ export const FACTORS: readonly { key: keyof Breakdown; label: string }[] = [
 /** The factors that gave or took points, in the regulation's order. */
 export function breakdownParts(b: Breakdown): { label: string; points: number }[] {
   return FACTORS.filter((f) => b[f.key] !== 0).map((f) => ({ label: f.label, points: b[f.key] }));
+}
+
+/** The form's fields by their JSON path (docs/formats.md), as an operator names them. */
+const FIELDS: Record<string, string> = {
+  filed_at: 'Data di presentazione',
+  protocol_number: 'Protocollo',
+  override_note: 'Nota di conferma',
+  codice_fiscale: 'codice fiscale',
+  surname: 'cognome',
+  name: 'nome',
+  birth_date: 'data di nascita',
+  sex: 'sesso',
+  birth_place: 'luogo di nascita',
+  address: 'indirizzo',
+  phone: 'telefono',
+  email: 'email',
+  relation: 'relazione',
+  dependent_minor: 'minore a carico',
+  disabled: 'disabilità certificata',
+  'isee.value': 'ISEE',
+  'isee.dsu_protocol': 'Protocollo DSU',
+  'isee.dsu_date': 'Data DSU',
+  'isee.kind': 'Tipo di ISEE',
+  resident: 'Residente',
+  unemployed: 'Disoccupato',
+  unemployed_since: 'Disoccupato dal',
+  other_income_support: 'Altro sostegno al reddito',
+  single_parent: 'Genitore solo',
+  applicant_disabled: 'Richiedente con disabilità',
+  housing: 'Abitazione',
+  previous_participation: 'Partecipazione precedente',
+};
+
+/** `applicant.birth_date` → `Richiedente: data di nascita`; `household[1].surname` →
+ * `Componente 2: cognome`; an unknown path is shown as it is. */
+export function fieldLabel(path: string): string {
+  const field = (key: string) => FIELDS[key] ?? key;
+  const member = /^household\[(\d+)\]\.(.+)$/.exec(path);
+  if (member) return `Componente ${Number(member[1]) + 1}: ${field(member[2] ?? '')}`;
+  const applicant = /^applicant\.(.+)$/.exec(path);
+  if (applicant) return `Richiedente: ${field(applicant[1] ?? '')}`;
+  return field(path);
+}
+
+const HOUSING: Record<string, string> = {
+  none: 'nessuna',
+  rent: 'affitto con contratto registrato',
+  eviction: 'sfratto in esecuzione',
+};
+
+/** A changed value as the operator reads it: dates, amounts and yes/no in Italian; an absent
+ * value as a dash. */
+export function changedValue(path: string, value: FieldChange['before']): string {
+  if (value === null) return '—';
+  if (typeof value === 'boolean') return value ? 'sì' : 'no';
+  const text = String(value);
+  if (path === 'filed_at') return formatDateTime(text);
+  if (path === 'isee.value') return formatEuro(text);
+  if (path === 'housing') return HOUSING[text] ?? text;
+  if (/(^|\.)(birth_date|dsu_date|unemployed_since)$/.test(path)) return formatDate(text);
+  return text;
 }

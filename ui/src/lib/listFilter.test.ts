@@ -11,6 +11,7 @@ function app(case_number: string, outcome: Outcome | null, position: number | nu
     bando: 'SC-2026-1',
     filed_at: '2026-02-01T10:00:00+01:00',
     protocol_number: null,
+    revision: 1,
     applicant: {
       codice_fiscale: 'X',
       surname: 'S',

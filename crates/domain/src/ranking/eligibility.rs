@@ -1,44 +1,27 @@
-//! Who may be ranked on their own: age, residence, work, income support, ISEE and DSU.
-
-use chrono::{Datelike, Months, NaiveDate};
+//! Who may be ranked on their own: filing window, age, residence, work, income support, ISEE
+//! and DSU.
 
 use super::Reason;
 use crate::application::Application;
-use crate::rules::Rules;
-
-/// Whole years of age on `on`; zero for someone not yet born.
-pub(crate) fn age_on(birth_date: NaiveDate, on: NaiveDate) -> u32 {
-    on.years_since(birth_date).unwrap_or(0)
-}
-
-/// Whole months from `since` to `until`: the largest n with `since` + n months <= `until`,
-/// where adding months clamps to the month's end (31 August + 6 months = 28 February).
-/// `None` when `since` is after `until`.
-pub(crate) fn whole_months(since: NaiveDate, until: NaiveDate) -> Option<u32> {
-    if since > until {
-        return None;
-    }
-    let calendar_months =
-        (until.year() - since.year()) * 12 + until.month() as i32 - since.month() as i32;
-    // Adding the calendar difference lands in `until`'s month; one fewer when that lands
-    // after `until`'s day.
-    let n = u32::try_from(calendar_months).ok()?;
-    let lands_after = since
-        .checked_add_months(Months::new(n))
-        .is_none_or(|landed| landed > until);
-    Some(if lands_after { n.saturating_sub(1) } else { n })
-}
+use crate::bando::Bando;
+use crate::calendar::{age_on, italian_day};
+use crate::isee::IseeKind;
 
 /// Every requirement `application` fails on its own (not counting other applications), in
 /// the order the regulation lists them.
-pub(crate) fn personal_reasons(
-    rules: &Rules,
-    closes: NaiveDate,
-    application: &Application,
-) -> Vec<Reason> {
+pub(crate) fn personal_reasons(bando: &Bando, application: &Application) -> Vec<Reason> {
+    let rules = &bando.rules;
+    let closes = bando.closes;
     let declaration = &application.declaration;
     let mut reasons = Vec::new();
 
+    if !bando.accepts_filing_at(application.filed_at) {
+        reasons.push(Reason::FiledOutsideWindow {
+            filed_on: italian_day(application.filed_at),
+            opens: bando.opens,
+            closes,
+        });
+    }
     let age = age_on(declaration.applicant.person.birth_date, closes);
     if age < rules.min_age {
         reasons.push(Reason::Underage {
@@ -71,10 +54,20 @@ pub(crate) fn personal_reasons(
                     ceiling: rules.isee_ceiling,
                 });
             }
-            if !isee.valid_on(closes) || isee.dsu_date.year() != closes.year() {
-                reasons.push(Reason::DsuNotValid {
-                    dsu_date: isee.dsu_date,
-                    closes,
+            // An ordinario lasts to 31 December of its DSU's year, a corrente six months: one
+            // filed by the closing date and no longer valid on it is of a past year or expired.
+            if !isee.valid_on(closes) {
+                reasons.push(match isee.kind {
+                    IseeKind::Corrente if isee.dsu_date <= closes => Reason::IseeCorrenteExpired {
+                        dsu_date: isee.dsu_date,
+                        expiry: isee.expiry(),
+                        closes,
+                    },
+                    kind => Reason::DsuNotValid {
+                        kind,
+                        dsu_date: isee.dsu_date,
+                        closes,
+                    },
                 });
             }
         }

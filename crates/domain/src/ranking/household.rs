@@ -9,9 +9,12 @@ use crate::application::Application;
 /// index of the standing one.
 ///
 /// Two applications share a household when any codice fiscale (applicant or member) appears
-/// in both, written the same way (intake normalises them). Walking the `candidates` (the otherwise eligible applications) in filing order,
-/// time then code, one stands unless a codice fiscale of its household already belongs to one
-/// that stands. Applications that are not candidates block no one.
+/// in both, written the same way (intake normalises them). Walking the `candidates` (the
+/// otherwise eligible applications) in filing order (instant, whatever the offset written,
+/// then code), one stands unless a codice fiscale of its household already belongs to one
+/// that stands. The rule is pairwise: only a standing application blocks, so in a chain
+/// A–B–C where only A and B, and B and C, share someone, B is excluded and A and C stand;
+/// applications that are not candidates block no one.
 pub(crate) fn same_household(
     applications: &[Application],
     candidates: &[usize],

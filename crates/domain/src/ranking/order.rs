@@ -19,12 +19,13 @@ pub(crate) struct Key<'a> {
 }
 
 impl<'a> Key<'a> {
-    pub(crate) fn new(application: &'a Application, score: i32) -> Self {
+    /// `dependent_minors` are those that count on the closing date, as scored.
+    pub(crate) fn new(application: &'a Application, score: i32, dependent_minors: usize) -> Self {
         let declaration = &application.declaration;
         Key {
             score,
             isee: declaration.isee.as_ref().map(|isee| isee.value.value()),
-            dependent_minors: declaration.dependent_minors(),
+            dependent_minors,
             birth_date: declaration.applicant.person.birth_date,
             filed_at: application.filed_at,
             code: &application.code,

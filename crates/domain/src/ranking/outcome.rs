@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use super::points::Breakdown;
 use crate::application::Application;
-use crate::isee::format_euro;
+use crate::isee::{IseeKind, format_euro};
 
 /// The outcome of an application in the ranking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -38,6 +38,13 @@ impl Outcome {
 /// stable code programs match on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Reason {
+    /// Received (Italian day `filed_on`) before the bando's opening day or after its
+    /// closing day.
+    FiledOutsideWindow {
+        filed_on: NaiveDate,
+        opens: NaiveDate,
+        closes: NaiveDate,
+    },
     Underage {
         age: u32,
         min_age: u32,
@@ -54,8 +61,17 @@ pub enum Reason {
         isee: Decimal,
         ceiling: Decimal,
     },
+    /// A DSU filed after the closing date (either kind), or an ordinario of another year.
     DsuNotValid {
+        kind: IseeKind,
         dsu_date: NaiveDate,
+        closes: NaiveDate,
+    },
+    /// An ISEE corrente filed by the closing date but expired before it (six months after
+    /// the DSU, `expiry` being its last valid day).
+    IseeCorrenteExpired {
+        dsu_date: NaiveDate,
+        expiry: NaiveDate,
         closes: NaiveDate,
     },
     /// Another application of the same household stands: its application code.
@@ -67,6 +83,7 @@ pub enum Reason {
 impl Reason {
     pub fn code(&self) -> &'static str {
         match self {
+            Reason::FiledOutsideWindow { .. } => "filed_outside_window",
             Reason::Underage { .. } => "underage",
             Reason::OverAge { .. } => "over_age",
             Reason::NotResident => "not_resident",
@@ -75,6 +92,7 @@ impl Reason {
             Reason::IseeMissing => "isee_missing",
             Reason::IseeOverCeiling { .. } => "isee_over_ceiling",
             Reason::DsuNotValid { .. } => "dsu_not_valid",
+            Reason::IseeCorrenteExpired { .. } => "isee_corrente_expired",
             Reason::SameHousehold { .. } => "same_household",
         }
     }
@@ -82,6 +100,16 @@ impl Reason {
     /// The reason as the applicant reads it in the notice.
     pub fn message_it(&self) -> String {
         match self {
+            Reason::FiledOutsideWindow {
+                filed_on,
+                opens,
+                closes,
+            } => format!(
+                "domanda presentata il {}, fuori dal periodo del bando (dal {} al {})",
+                italian(*filed_on),
+                italian(*opens),
+                italian(*closes)
+            ),
             Reason::Underage { age, min_age } => format!(
                 "età di {age} anni alla chiusura del bando, inferiore al minimo di {min_age} anni"
             ),
@@ -99,17 +127,47 @@ impl Reason {
                 format_euro(*isee),
                 format_euro(*ceiling)
             ),
-            Reason::DsuNotValid { dsu_date, closes } => format!(
-                "DSU del {} non valida alla chiusura del bando ({}): serve una DSU presentata \
-                 entro la chiusura e nello stesso anno",
-                dsu_date.format("%d/%m/%Y"),
-                closes.format("%d/%m/%Y")
+            Reason::DsuNotValid {
+                kind: IseeKind::Ordinario,
+                dsu_date,
+                closes,
+            } => format!(
+                "DSU del {} non valida alla chiusura del bando ({}): per l'ISEE ordinario serve \
+                 una DSU presentata entro la chiusura e nello stesso anno ({})",
+                italian(*dsu_date),
+                italian(*closes),
+                closes.format("%Y")
+            ),
+            Reason::DsuNotValid {
+                kind: IseeKind::Corrente,
+                dsu_date,
+                closes,
+            } => format!(
+                "DSU del {} non valida alla chiusura del bando ({}): per l'ISEE corrente serve \
+                 una DSU presentata entro la chiusura e non più di sei mesi prima",
+                italian(*dsu_date),
+                italian(*closes)
+            ),
+            Reason::IseeCorrenteExpired {
+                dsu_date,
+                expiry,
+                closes,
+            } => format!(
+                "ISEE corrente della DSU del {}, valido sei mesi fino al {}: scaduto alla \
+                 chiusura del bando ({})",
+                italian(*dsu_date),
+                italian(*expiry),
+                italian(*closes)
             ),
             Reason::SameHousehold { standing } => {
                 format!("altra domanda nel nucleo familiare (domanda {standing})")
             }
         }
     }
+}
+
+fn italian(date: NaiveDate) -> String {
+    date.format("%d/%m/%Y").to_string()
 }
 
 impl fmt::Display for Reason {

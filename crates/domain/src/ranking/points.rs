@@ -3,8 +3,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::eligibility::{age_on, whole_months};
 use crate::application::Application;
+use crate::calendar::{age_on, whole_months};
 use crate::rules::Rules;
 
 /// The points of one application, one field per factor of the regulation. The disability
@@ -38,12 +38,17 @@ impl Breakdown {
     }
 }
 
-/// Points of `application` under `rules`, reckoned on the closing date. Computed for excluded
-/// applications too, so an applicant learns where they stand; a missing ISEE, or one above
-/// the ceiling, scores nothing.
-pub(crate) fn breakdown(rules: &Rules, closes: NaiveDate, application: &Application) -> Breakdown {
+/// Points of `application` under `rules`, reckoned on the closing date, its household
+/// counting `minors` dependent minors. Computed for excluded applications too, so an
+/// applicant learns where they stand; a missing ISEE, or one above the ceiling, scores
+/// nothing.
+pub(crate) fn breakdown(
+    rules: &Rules,
+    closes: NaiveDate,
+    application: &Application,
+    minors: usize,
+) -> Breakdown {
     let declaration = &application.declaration;
-    let minors = declaration.dependent_minors();
     let age = age_on(declaration.applicant.person.birth_date, closes);
     Breakdown {
         isee: declaration

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeZone};
 use rust_decimal::Decimal;
 
-use super::eligibility::{age_on, whole_months};
 use super::*;
 use crate::application::{Applicant, Declaration, HouseholdMember, Housing, Person, Sex};
+use crate::calendar::{age_on, whole_months};
 use crate::isee::{Isee, IseeDeclaration, IseeKind};
 use crate::rules::{Rules, TieBreak};
 
@@ -85,6 +85,11 @@ fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<FixedOffset> {
         .unwrap()
 }
 
+/// A filing time as written, with its offset: `2026-03-31T23:59:59+02:00`.
+fn written(text: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(text).unwrap()
+}
+
 fn isee_declaration(value: &str, dsu_date: NaiveDate) -> IseeDeclaration {
     IseeDeclaration {
         value: Isee::new(dec(value)).unwrap(),
@@ -111,6 +116,12 @@ impl Builder {
         self.0.declaration.applicant.person.codice_fiscale = cf.into();
         self
     }
+    fn corrente(self, dsu_date: NaiveDate) -> Self {
+        self.dsu(IseeDeclaration {
+            kind: IseeKind::Corrente,
+            ..isee_declaration("3500.00", dsu_date)
+        })
+    }
     fn isee(mut self, value: &str) -> Self {
         let dsu_date = self
             .0
@@ -127,6 +138,16 @@ impl Builder {
     }
     fn no_isee(mut self) -> Self {
         self.0.declaration.isee = None;
+        self
+    }
+    /// A member declared dependent minor (or not), born on `birth`.
+    fn member_born(mut self, cf: &str, birth: NaiveDate, dependent_minor: bool) -> Self {
+        self.0.declaration.household.push(HouseholdMember {
+            person: person(cf, birth),
+            relation: "figlio".into(),
+            dependent_minor,
+            disabled: false,
+        });
         self
     }
     fn member(mut self, cf: &str, dependent_minor: bool, disabled: bool) -> Self {
@@ -283,10 +304,10 @@ fn dsu_filed_on_the_closing_date_is_valid_the_day_after_is_not() {
     let after = app("A").dsu(isee_declaration("3500.00", date(2026, 4, 1)));
     let r = rank_one(&bando(), after.build());
     assert_eq!(reason_codes(&r), ["dsu_not_valid"]);
-    assert!(
-        r.reasons[0]
-            .message_it()
-            .starts_with("DSU del 01/04/2026 non valida")
+    assert_eq!(
+        r.reasons[0].message_it(),
+        "DSU del 01/04/2026 non valida alla chiusura del bando (31/03/2026): per l'ISEE \
+         ordinario serve una DSU presentata entro la chiusura e nello stesso anno (2026)"
     );
 }
 
@@ -299,23 +320,185 @@ fn dsu_of_the_previous_year_is_not_valid() {
     );
 
     let last_year = app("A").dsu(isee_declaration("3500.00", date(2025, 12, 31)));
+    let r = rank_one(&bando(), last_year.build());
+    assert_eq!(reason_codes(&r), ["dsu_not_valid"]);
     assert_eq!(
-        reason_codes(&rank_one(&bando(), last_year.build())),
-        ["dsu_not_valid"]
+        r.reasons[0],
+        Reason::DsuNotValid {
+            kind: IseeKind::Ordinario,
+            dsu_date: date(2025, 12, 31),
+            closes: date(2026, 3, 31)
+        }
     );
 }
 
 #[test]
-fn isee_corrente_of_the_previous_year_is_not_valid_even_if_unexpired() {
-    // Filed in December, an ISEE corrente lasts six months: still in force on 31 March,
-    // but not from the closing date's year.
-    let corrente = IseeDeclaration {
-        kind: IseeKind::Corrente,
-        ..isee_declaration("3500.00", date(2025, 12, 15))
+fn isee_corrente_of_the_previous_year_is_valid_while_unexpired() {
+    // Filed in December, an ISEE corrente lasts six months: in force on 31 March.
+    let r = rank_one(&bando(), app("A").corrente(date(2025, 12, 15)).build());
+    assert_eq!(r.outcome, Outcome::Ammesso);
+}
+
+#[test]
+fn isee_corrente_counts_the_day_six_months_after_the_dsu() {
+    let closing = |y, m, d| Bando {
+        closes: date(y, m, d),
+        ..bando()
     };
-    assert!(corrente.valid_on(date(2026, 3, 31)));
-    let r = rank_one(&bando(), app("A").dsu(corrente).build());
+    let october_first = || app("A").corrente(date(2025, 10, 1));
+    // Valid up to 1 April 2026 included.
+    let on_expiry = rank_one(&closing(2026, 4, 1), october_first().build());
+    assert_eq!(on_expiry.outcome, Outcome::Ammesso);
+    let r = rank_one(&closing(2026, 4, 2), october_first().build());
+    assert_eq!(reason_codes(&r), ["isee_corrente_expired"]);
+    assert_eq!(
+        r.reasons[0],
+        Reason::IseeCorrenteExpired {
+            dsu_date: date(2025, 10, 1),
+            expiry: date(2026, 4, 1),
+            closes: date(2026, 4, 2)
+        }
+    );
+    assert_eq!(
+        r.reasons[0].message_it(),
+        "ISEE corrente della DSU del 01/10/2025, valido sei mesi fino al 01/04/2026: scaduto \
+         alla chiusura del bando (02/04/2026)"
+    );
+    // The day before and the day after, for a bando closing on 1 April.
+    let r = rank_one(
+        &closing(2026, 4, 1),
+        app("A").corrente(date(2025, 9, 30)).build(),
+    );
+    assert_eq!(reason_codes(&r), ["isee_corrente_expired"]);
+    let r = rank_one(
+        &closing(2026, 4, 1),
+        app("A").corrente(date(2025, 10, 2)).build(),
+    );
+    assert_eq!(r.outcome, Outcome::Ammesso);
+}
+
+#[test]
+fn isee_corrente_from_31_august_lasts_to_the_end_of_february() {
+    let closing = |m, d| Bando {
+        closes: date(2026, m, d),
+        ..bando()
+    };
+    let august = || app("A").corrente(date(2025, 8, 31));
+    assert_eq!(
+        rank_one(&closing(2, 28), august().build()).outcome,
+        Outcome::Ammesso
+    );
+    let r = rank_one(&closing(3, 1), august().build());
+    assert_eq!(reason_codes(&r), ["isee_corrente_expired"]);
+    assert!(r.reasons[0].message_it().contains("fino al 28/02/2026"));
+}
+
+#[test]
+fn isee_corrente_filed_after_the_closing_date_is_not_valid() {
+    let on_closing = rank_one(&bando(), app("A").corrente(date(2026, 3, 31)).build());
+    assert_eq!(on_closing.outcome, Outcome::Ammesso);
+    let r = rank_one(&bando(), app("A").corrente(date(2026, 4, 1)).build());
     assert_eq!(reason_codes(&r), ["dsu_not_valid"]);
+    assert_eq!(
+        r.reasons[0].message_it(),
+        "DSU del 01/04/2026 non valida alla chiusura del bando (31/03/2026): per l'ISEE \
+         corrente serve una DSU presentata entro la chiusura e non più di sei mesi prima"
+    );
+}
+
+// ---------------------------------------------------------------- filing window
+
+#[test]
+fn filed_from_the_start_of_the_opening_day() {
+    // Opens 10 January 2026 (winter: Italy is UTC+1).
+    let cases = [
+        ("2026-01-09T23:59:59+01:00", false),
+        ("2026-01-10T00:00:00+01:00", true),
+        // Midnight in Italy, written in UTC.
+        ("2026-01-09T23:00:00+00:00", true),
+        ("2026-01-09T22:59:59+00:00", false),
+        ("2026-01-11T09:00:00+01:00", true),
+    ];
+    for (filed, inside) in cases {
+        let r = rank_one(&bando(), app("A").filed(written(filed)).build());
+        let expected: &[&str] = if inside {
+            &[]
+        } else {
+            &["filed_outside_window"]
+        };
+        assert_eq!(reason_codes(&r), expected, "{filed}");
+    }
+    let r = rank_one(
+        &bando(),
+        app("A").filed(written("2026-01-09T12:00:00+01:00")).build(),
+    );
+    assert_eq!(r.outcome, Outcome::Escluso);
+    assert_eq!(
+        r.reasons,
+        [Reason::FiledOutsideWindow {
+            filed_on: date(2026, 1, 9),
+            opens: date(2026, 1, 10),
+            closes: date(2026, 3, 31)
+        }]
+    );
+    assert_eq!(
+        r.reasons[0].message_it(),
+        "domanda presentata il 09/01/2026, fuori dal periodo del bando (dal 10/01/2026 al \
+         31/03/2026)"
+    );
+}
+
+#[test]
+fn filed_to_the_end_of_the_closing_day_in_summer_time() {
+    // Closes 31 March 2026: summer time since 29 March, Italy is UTC+2.
+    let cases = [
+        ("2026-03-30T12:00:00+02:00", true),
+        ("2026-03-31T23:59:59+02:00", true),
+        ("2026-04-01T00:00:00+02:00", false),
+        ("2026-03-31T21:59:59+00:00", true),
+        ("2026-03-31T22:00:00+00:00", false),
+        // Written with the winter offset, 23:30 is already 00:30 of 1 April in Italy.
+        ("2026-03-31T23:30:00+01:00", false),
+    ];
+    for (filed, inside) in cases {
+        let r = rank_one(&bando(), app("A").filed(written(filed)).build());
+        assert_eq!(r.outcome == Outcome::Ammesso, inside, "{filed}");
+        if !inside {
+            assert_eq!(reason_codes(&r), ["filed_outside_window"], "{filed}");
+            assert!(r.reasons[0].message_it().contains("il 01/04/2026"));
+        }
+    }
+}
+
+#[test]
+fn filed_to_the_end_of_the_closing_day_in_winter_time() {
+    let february = Bando {
+        closes: date(2026, 2, 28),
+        ..bando()
+    };
+    let cases = [
+        ("2026-02-27T10:00:00+01:00", true),
+        ("2026-02-28T23:59:59+01:00", true),
+        ("2026-03-01T00:00:00+01:00", false),
+        ("2026-02-28T22:59:59+00:00", true),
+        // 23:30 UTC on the closing day is 00:30 of 1 March in Italy.
+        ("2026-02-28T23:30:00+00:00", false),
+    ];
+    for (filed, inside) in cases {
+        let r = rank_one(&february, app("A").filed(written(filed)).build());
+        assert_eq!(r.outcome == Outcome::Ammesso, inside, "{filed}");
+        if !inside {
+            assert_eq!(
+                r.reasons,
+                [Reason::FiledOutsideWindow {
+                    filed_on: date(2026, 3, 1),
+                    opens: date(2026, 1, 10),
+                    closes: date(2026, 2, 28)
+                }],
+                "{filed}"
+            );
+        }
+    }
 }
 
 // ---------------------------------------------------------------- age
@@ -328,9 +511,41 @@ fn age_is_reckoned_in_whole_years_on_the_closing_date() {
     assert_eq!(age_on(date(2008, 3, 31), closes), 18);
     assert_eq!(age_on(date(2008, 4, 1), closes), 17);
     assert_eq!(age_on(date(2027, 1, 1), closes), 0);
-    // Born on 29 February: a year older on 1 March of a common year.
-    assert_eq!(age_on(date(2008, 2, 29), date(2026, 2, 28)), 17);
+    // Born on 29 February: a year older on 28 February of a common year (the term ends on
+    // the month's last day), on the 29th in a leap year.
+    assert_eq!(age_on(date(2008, 2, 29), date(2026, 2, 27)), 17);
+    assert_eq!(age_on(date(2008, 2, 29), date(2026, 2, 28)), 18);
     assert_eq!(age_on(date(2008, 2, 29), date(2026, 3, 1)), 18);
+    assert_eq!(age_on(date(2008, 2, 29), date(2028, 2, 28)), 19);
+    assert_eq!(age_on(date(2008, 2, 29), date(2028, 2, 29)), 20);
+}
+
+#[test]
+fn born_on_29_february_age_limits_on_28_february() {
+    let closing = |d| Bando {
+        closes: date(2026, 2, d),
+        ..bando()
+    };
+    let leapling = |y| app("A").born(date(y, 2, 29));
+    // Minimum age: 18 on 28 February 2026, 17 the day before.
+    assert_eq!(
+        rank_one(&closing(28), leapling(2008).build()).outcome,
+        Outcome::Ammesso
+    );
+    let r = rank_one(&closing(27), leapling(2008).build());
+    assert_eq!(reason_codes(&r), ["underage"]);
+    // Maximum age: 66 on 28 February 2026, still 65 the day before.
+    let r = rank_one(&closing(28), leapling(1960).build());
+    assert_eq!(reason_codes(&r), ["over_age"]);
+    assert_eq!(
+        rank_one(&closing(27), leapling(1960).build()).outcome,
+        Outcome::Ammesso
+    );
+    // Older applicant: 50 on 28 February 2026.
+    let r = rank_one(&closing(28), leapling(1976).build());
+    assert_eq!(r.breakdown.older_applicant, 2);
+    let r = rank_one(&closing(27), leapling(1976).build());
+    assert_eq!(r.breakdown.older_applicant, 0);
 }
 
 #[test]
@@ -372,6 +587,7 @@ fn every_failing_requirement_is_reported() {
     let r = rank_one(
         &bando(),
         app("A")
+            .filed(at(2026, 4, 1, 9, 0))
             .born(date(1950, 1, 1))
             .not_resident()
             .employed()
@@ -382,6 +598,7 @@ fn every_failing_requirement_is_reported() {
     assert_eq!(
         reason_codes(&r),
         [
+            "filed_outside_window",
             "over_age",
             "not_resident",
             "not_unemployed",
@@ -543,6 +760,66 @@ fn single_parent_needs_a_dependent_minor() {
 }
 
 #[test]
+fn a_declared_dependent_minor_counts_only_while_under_18_on_the_closing_date() {
+    // Closes 31 March 2026.
+    let eighteen_on_closing = rank_one(
+        &bando(),
+        app("A")
+            .single_parent()
+            .member_born("M1", date(2008, 3, 31), true)
+            .build(),
+    );
+    assert_eq!(eighteen_on_closing.outcome, Outcome::Ammesso);
+    assert_eq!(
+        eighteen_on_closing.breakdown,
+        Breakdown {
+            isee: 28,
+            household_size: 4,
+            ..Breakdown::default()
+        }
+    );
+    let eighteen_the_day_after = rank_one(
+        &bando(),
+        app("A")
+            .single_parent()
+            .member_born("M1", date(2008, 4, 1), true)
+            .build(),
+    );
+    assert_eq!(eighteen_the_day_after.breakdown.dependent_minors, 2);
+    assert_eq!(eighteen_the_day_after.breakdown.single_parent, 6);
+    // A minor not declared dependent scores nothing for it.
+    let not_declared = rank_one(
+        &bando(),
+        app("A")
+            .single_parent()
+            .member_born("M1", date(2015, 1, 1), false)
+            .build(),
+    );
+    assert_eq!(not_declared.breakdown.dependent_minors, 0);
+    assert_eq!(not_declared.breakdown.single_parent, 0);
+}
+
+#[test]
+fn the_dependent_minor_age_is_the_bando_s() {
+    let mut sixteen = bando();
+    sixteen.rules.dependent_minor_age = 16;
+    let turns_16_on_closing = app("A").member_born("M1", date(2010, 3, 31), true);
+    assert_eq!(
+        rank_one(&sixteen, turns_16_on_closing.build())
+            .breakdown
+            .dependent_minors,
+        0
+    );
+    let turns_16_after = app("A").member_born("M1", date(2010, 4, 1), true);
+    assert_eq!(
+        rank_one(&sixteen, turns_16_after.build())
+            .breakdown
+            .dependent_minors,
+        2
+    );
+}
+
+#[test]
 fn housing_points() {
     let rent = rank_one(&bando(), app("A").housing(Housing::Rent).build());
     assert_eq!(rent.breakdown.housing, 4);
@@ -630,26 +907,74 @@ fn an_application_excluded_for_another_reason_blocks_no_one() {
     assert_eq!(find(&ranked, "A").reason_codes(), ["not_resident"]);
 }
 
+/// A–B–C: A and B share "AB", B and C share "BC", A and C share no one.
+fn chain(filed: [(u32, u32); 3]) -> [Application; 3] {
+    let [a, b, c] = filed.map(|(h, m)| at(2026, 2, 1, h, m));
+    [
+        app("A").member("AB", false, false).filed(a).build(),
+        app("B")
+            .member("AB", false, false)
+            .member("BC", false, false)
+            .filed(b)
+            .build(),
+        app("C").member("BC", false, false).filed(c).build(),
+    ]
+}
+
 #[test]
-fn only_a_standing_application_blocks() {
-    // B shares with A (which stands) and with C; C shares only with B, which does not stand.
-    let a = app("A")
-        .member("AB", false, false)
-        .filed(at(2026, 2, 1, 9, 0))
-        .build();
-    let b = app("B")
-        .member("AB", false, false)
-        .member("BC", false, false)
-        .filed(at(2026, 2, 1, 9, 1))
-        .build();
-    let c = app("C")
-        .member("BC", false, false)
-        .filed(at(2026, 2, 1, 9, 2))
-        .build();
+fn the_rule_is_pairwise_in_a_chain_a_and_c_stand() {
+    let [a, b, c] = chain([(9, 0), (9, 1), (9, 2)]);
     let ranked = rank(&bando(), &[c, b, a]);
     assert_eq!(find(&ranked, "A").outcome, Outcome::Ammesso);
-    assert_eq!(find(&ranked, "B").reason_codes(), ["same_household"]);
-    assert_ne!(find(&ranked, "C").outcome, Outcome::Escluso);
+    assert_eq!(find(&ranked, "C").outcome, Outcome::Ammesso);
+    assert_eq!(
+        find(&ranked, "B").reasons,
+        [Reason::SameHousehold {
+            standing: "A".into()
+        }]
+    );
+}
+
+#[test]
+fn in_a_chain_whose_middle_is_filed_first_only_the_middle_stands() {
+    let [a, b, c] = chain([(9, 1), (9, 0), (9, 2)]);
+    let ranked = rank(&bando(), &[a, b, c]);
+    assert_eq!(find(&ranked, "B").outcome, Outcome::Ammesso);
+    for excluded in ["A", "C"] {
+        assert_eq!(
+            find(&ranked, excluded).reasons,
+            [Reason::SameHousehold {
+                standing: "B".into()
+            }],
+            "{excluded}"
+        );
+    }
+}
+
+#[test]
+fn in_a_chain_a_middle_excluded_for_another_reason_blocks_no_one() {
+    let [a, b, c] = chain([(9, 1), (9, 0), (9, 2)]);
+    let b = Builder(b).not_resident().build();
+    let ranked = rank(&bando(), &[a, b, c]);
+    assert_eq!(find(&ranked, "A").outcome, Outcome::Ammesso);
+    assert_eq!(find(&ranked, "C").outcome, Outcome::Ammesso);
+    // Excluded only for its own reason, not as a second application.
+    assert_eq!(find(&ranked, "B").reason_codes(), ["not_resident"]);
+}
+
+#[test]
+fn an_application_filed_outside_the_window_blocks_no_one() {
+    let early = app("A")
+        .member("SHARED", false, false)
+        .filed(at(2026, 1, 9, 9, 0))
+        .build();
+    let later = app("B")
+        .member("SHARED", false, false)
+        .filed(at(2026, 2, 1, 9, 0))
+        .build();
+    let ranked = rank(&bando(), &[early, later]);
+    assert_eq!(find(&ranked, "A").reason_codes(), ["filed_outside_window"]);
+    assert_eq!(find(&ranked, "B").outcome, Outcome::Ammesso);
 }
 
 #[test]
@@ -681,6 +1006,32 @@ fn filing_order_compares_instants_not_local_times() {
     let ranked = rank(&bando(), &[b, a]);
     assert_ne!(find(&ranked, "Z").outcome, Outcome::Escluso);
     assert_eq!(find(&ranked, "B").reason_codes(), ["same_household"]);
+}
+
+#[test]
+fn earliest_by_instant_whatever_the_offset_written() {
+    // 10:30 at +02:00 is 08:30 UTC, before 09:45 at +01:00 (08:45 UTC), though it reads later.
+    let summer_written = app("Y")
+        .member("SHARED", false, false)
+        .filed(written("2026-02-01T10:30:00+02:00"))
+        .build();
+    let winter_written = app("X")
+        .member("SHARED", false, false)
+        .filed(written("2026-02-01T09:45:00+01:00"))
+        .build();
+    for apps in [
+        [summer_written.clone(), winter_written.clone()],
+        [winter_written.clone(), summer_written.clone()],
+    ] {
+        let ranked = rank(&bando(), &apps);
+        assert_eq!(find(&ranked, "Y").outcome, Outcome::Ammesso);
+        assert_eq!(
+            find(&ranked, "X").reasons,
+            [Reason::SameHousehold {
+                standing: "Y".into()
+            }]
+        );
+    }
 }
 
 // ---------------------------------------------------------------- order
@@ -716,6 +1067,25 @@ fn tie_break_more_dependent_minors() {
         .unemployed_since(date(2025, 9, 30))
         .build();
     let ranked = rank(&bando(), &[without, with_minor]);
+    assert_eq!(ranked[0].score, ranked[1].score);
+    assert_eq!(codes(&ranked), ["B", "A"]);
+}
+
+#[test]
+fn tie_break_counts_only_dependent_minors_under_18() {
+    // Equal scores (household of 2: 4 points, plus 2): B for a dependent minor, A for six
+    // months of unemployment. A also declares an 18-year-old dependent, who counts for
+    // nothing: B has more dependent minors though A is older.
+    let adult_declared_minor = app("A")
+        .member_born("M1", date(2008, 3, 31), true)
+        .unemployed_since(date(2025, 9, 30))
+        .born(date(1980, 1, 1))
+        .build();
+    let with_minor = app("B")
+        .member_born("M2", date(2008, 4, 1), true)
+        .born(date(1990, 1, 1))
+        .build();
+    let ranked = rank(&bando(), &[adult_declared_minor, with_minor]);
     assert_eq!(ranked[0].score, ranked[1].score);
     assert_eq!(codes(&ranked), ["B", "A"]);
 }
@@ -877,4 +1247,70 @@ fn breakdown_round_trips_through_json() {
 #[test]
 fn no_applications_no_ranking() {
     assert!(rank(&bando(), &[]).is_empty());
+}
+
+/// docs/regulation.md shows every reason with its code and Italian text: each example there
+/// must be what the code writes.
+#[test]
+fn the_regulation_doc_lists_every_reason() {
+    let doc = include_str!("../../../../docs/regulation.md");
+    let examples = [
+        Reason::FiledOutsideWindow {
+            filed_on: date(2026, 4, 1),
+            opens: date(2026, 1, 10),
+            closes: date(2026, 3, 31),
+        },
+        Reason::Underage {
+            age: 17,
+            min_age: 18,
+        },
+        Reason::OverAge {
+            age: 66,
+            max_age: 65,
+        },
+        Reason::NotResident,
+        Reason::NotUnemployed,
+        Reason::OtherIncomeSupport,
+        Reason::IseeMissing,
+        Reason::IseeOverCeiling {
+            isee: dec("8000.01"),
+            ceiling: dec("8000.00"),
+        },
+        Reason::DsuNotValid {
+            kind: IseeKind::Ordinario,
+            dsu_date: date(2025, 12, 31),
+            closes: date(2026, 3, 31),
+        },
+        Reason::DsuNotValid {
+            kind: IseeKind::Corrente,
+            dsu_date: date(2026, 4, 1),
+            closes: date(2026, 3, 31),
+        },
+        Reason::IseeCorrenteExpired {
+            dsu_date: date(2025, 9, 30),
+            expiry: date(2026, 3, 30),
+            closes: date(2026, 3, 31),
+        },
+        Reason::SameHousehold {
+            standing: "K7Q2-M4ZP".into(),
+        },
+    ];
+    for reason in &examples {
+        // No wildcard: a new reason does not compile until it is listed here (and documented).
+        match reason {
+            Reason::FiledOutsideWindow { .. }
+            | Reason::Underage { .. }
+            | Reason::OverAge { .. }
+            | Reason::NotResident
+            | Reason::NotUnemployed
+            | Reason::OtherIncomeSupport
+            | Reason::IseeMissing
+            | Reason::IseeOverCeiling { .. }
+            | Reason::DsuNotValid { .. }
+            | Reason::IseeCorrenteExpired { .. }
+            | Reason::SameHousehold { .. } => {}
+        }
+        let row = format!("| `{}` | {} |", reason.code(), reason.message_it());
+        assert!(doc.contains(&row), "docs/regulation.md lacks {row}");
+    }
 }

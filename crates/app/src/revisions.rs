@@ -1,0 +1,269 @@
+//! An application's history: its revisions and what changed between them, and the correction
+//! that makes a new one (with its reason, audited). Earlier revisions never change.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+use sportello_domain::ApplicationForm;
+use sportello_store::{Correction, Revision};
+
+use crate::intake::{parse_one_form, refused};
+use crate::views::ApplicationView;
+use crate::{AppError, Problem, Result, Sportello, now};
+
+/// One application as it stands, with every revision (`application show`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplicationDetail {
+    pub application: ApplicationView,
+    /// The current revision as a form: the JSON shape `application add` and
+    /// `application correct` take, ready to be corrected.
+    pub form: ApplicationForm,
+    /// First (as filed) to last.
+    pub revisions: Vec<RevisionView>,
+}
+
+/// One revision: who recorded it, when, why, and what it changed from the one before.
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionView {
+    pub revision: i64,
+    pub recorded_at: String,
+    pub operator: String,
+    /// `None` for the application as filed.
+    pub reason: Option<String>,
+    /// Empty for the first revision.
+    pub changes: Vec<FieldChange>,
+}
+
+/// A field whose value differs between two revisions: its path in the form's JSON shape
+/// (`applicant.birth_date`, `household[1].dependent_minor`, `isee.value`) and both values
+/// (`null` where the field was absent).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub before: Value,
+    pub after: Value,
+}
+
+/// What a correction gave the application.
+#[derive(Debug, Clone, Serialize)]
+pub struct Corrected {
+    pub application_code: String,
+    pub case_number: String,
+    pub revision: i64,
+    pub warnings: Vec<Problem>,
+}
+
+impl Sportello {
+    /// The application `code` with its revisions and what each changed.
+    pub fn application_detail(&self, code: &str) -> Result<ApplicationDetail> {
+        let stored = self
+            .store
+            .application_by_code(code)?
+            .ok_or_else(|| unknown(code))?;
+        let bando = stored.application.bando.clone();
+        let revisions = self.store.revisions(code)?;
+        let forms: Vec<Value> = revisions.iter().map(|r| form_json(&bando, r)).collect();
+        let views = revisions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| RevisionView {
+                revision: r.revision,
+                recorded_at: r.recorded_at.clone(),
+                operator: r.operator.clone(),
+                reason: r.reason.clone(),
+                changes: match i {
+                    0 => Vec::new(),
+                    _ => changes(&forms[i - 1], &forms[i]),
+                },
+            })
+            .collect();
+        let form = ApplicationForm {
+            bando,
+            filed_at: Some(stored.application.filed_at),
+            declaration: stored.application.declaration.clone(),
+            override_note: stored.override_note.clone(),
+            protocol_number: stored.protocol_number.clone(),
+        };
+        let published = self.published_outcomes()?.get(code).copied();
+        Ok(ApplicationDetail {
+            application: self.view(stored, published),
+            form,
+            revisions: views,
+        })
+    }
+
+    /// Corrects this comune's application `code` with the whole form as it should now read
+    /// (the JSON shape of `application add`, one object) and the reason: a new revision,
+    /// checked like a new application. Refused, with nothing stored, when anything is wrong.
+    pub fn correct_application(
+        &mut self,
+        code: &str,
+        json: &str,
+        reason: &str,
+    ) -> Result<Corrected> {
+        let at = now();
+        let stored = self
+            .store
+            .application_by_code(code)?
+            .ok_or_else(|| unknown(code))?;
+        if stored.owner != self.install.comune {
+            return Err(AppError::new(
+                "not_owner",
+                format!(
+                    "la domanda {code} è stata presentata al comune {}: solo quel comune può \
+                     correggerla",
+                    self.comune_name(&stored.owner)
+                ),
+            ));
+        }
+        if reason.trim().is_empty() {
+            return Err(AppError::new(
+                "reason_missing",
+                "manca il motivo della correzione: è obbligatorio e resta nello storico della \
+                 domanda",
+            ));
+        }
+        let parsed = parse_one_form(json)?.map_err(refused)?;
+        let mut check = self.check_parsed(
+            &parsed.form,
+            &parsed.record,
+            parsed.naming,
+            &parsed.missing,
+            at,
+        );
+        if parsed.form.bando != stored.application.bando {
+            check.problems.push(Problem {
+                record: parsed.record.clone(),
+                field: parsed.naming.field("bando"),
+                code: "bando_changed".into(),
+                message: format!(
+                    "una correzione non cambia il bando: la domanda {code} è del bando {}",
+                    stored.application.bando
+                ),
+            });
+        }
+        if !check.problems.is_empty() {
+            return Err(refused(check.problems));
+        }
+        let form = parsed.form;
+        let revision = self.store.correct_application(
+            code,
+            &Correction {
+                // Without a date, the correction keeps the filing date: it is not a new filing.
+                filed_at: form.filed_at.unwrap_or(stored.application.filed_at),
+                declaration: form.declaration,
+                override_note: form.override_note.filter(|n| !n.trim().is_empty()),
+                protocol_number: form.protocol_number,
+                reason: reason.trim().to_string(),
+            },
+            at,
+            &self.actor,
+        )?;
+        Ok(Corrected {
+            application_code: code.to_string(),
+            case_number: stored.case_number,
+            revision,
+            warnings: check.warnings,
+        })
+    }
+}
+
+fn unknown(code: &str) -> AppError {
+    AppError::new(
+        "unknown_application",
+        format!("la domanda {code} non esiste in questa installazione: controllare il codice"),
+    )
+}
+
+/// A revision in the form's JSON shape, so changes are named by the paths operators know.
+fn form_json(bando: &str, r: &Revision) -> Value {
+    serde_json::to_value(ApplicationForm {
+        bando: bando.to_string(),
+        filed_at: Some(r.filed_at),
+        declaration: r.declaration.clone(),
+        override_note: r.override_note.clone(),
+        protocol_number: r.protocol_number.clone(),
+    })
+    .expect("a form always serialises")
+}
+
+/// Every field whose value differs between `before` and `after`, in path order.
+fn changes(before: &Value, after: &Value) -> Vec<FieldChange> {
+    let (mut old, mut new) = (BTreeMap::new(), BTreeMap::new());
+    flatten("", before, &mut old);
+    flatten("", after, &mut new);
+    let mut fields: Vec<&String> = old.keys().chain(new.keys()).collect();
+    fields.sort();
+    fields.dedup();
+    fields
+        .into_iter()
+        .filter_map(|field| {
+            let before = old.get(field).cloned().unwrap_or(Value::Null);
+            let after = new.get(field).cloned().unwrap_or(Value::Null);
+            (before != after).then(|| FieldChange {
+                field: field.clone(),
+                before,
+                after,
+            })
+        })
+        .collect()
+}
+
+/// The scalar leaves of `value` by path: `a.b`, `list[0].c`.
+fn flatten(path: &str, value: &Value, out: &mut BTreeMap<String, Value>) {
+    match value {
+        Value::Object(map) => {
+            for (key, v) in map {
+                let p = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                flatten(&p, v, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                flatten(&format!("{path}[{i}]"), v, out);
+            }
+        }
+        Value::Null => {}
+        scalar => {
+            out.insert(path.to_string(), scalar.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn changes_name_each_field_by_its_path() {
+        let before = json!({"applicant": {"birth_date": "1980-01-01", "name": "Mario"},
+                            "household": [{"surname": "Rossi", "dependent_minor": true}],
+                            "isee": {"value": "3500.00"}});
+        let after = json!({"applicant": {"birth_date": "1880-01-01", "name": "Mario"},
+                           "household": [],
+                           "isee": {"value": "3500.00"}, "protocol_number": "12"});
+        let found = changes(&before, &after);
+        let fields: Vec<&str> = found.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "applicant.birth_date",
+                "household[0].dependent_minor",
+                "household[0].surname",
+                "protocol_number"
+            ]
+        );
+        assert_eq!(found[0].before, json!("1980-01-01"));
+        assert_eq!(found[0].after, json!("1880-01-01"));
+        assert_eq!(found[1].after, Value::Null);
+        assert_eq!(found[3].before, Value::Null);
+        assert!(changes(&before, &before).is_empty());
+    }
+}
