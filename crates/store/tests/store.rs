@@ -5,7 +5,7 @@ use sportello_domain::{
     Applicant, Bando, Declaration, District, Housing, Isee, IseeDeclaration, IseeKind, Person, Sex,
 };
 use sportello_store::{
-    Actor, ApplicationFilter, NewApplication, SCHEMA_VERSION, Store, StoreError,
+    Actor, ApplicationFilter, Correction, NewApplication, SCHEMA_VERSION, Store, StoreError,
 };
 
 const DISTRICT: &str = r#"
@@ -153,7 +153,10 @@ fn every_change_takes_a_new_version_and_is_audited() {
         .unwrap();
     let versions: Vec<i64> = store
         .connection()
-        .prepare("SELECT version FROM applications UNION ALL SELECT version FROM persons UNION ALL SELECT version FROM bandi")
+        .prepare(
+            "SELECT version FROM applications UNION ALL SELECT version FROM application_revisions
+             UNION ALL SELECT version FROM bandi",
+        )
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
@@ -200,11 +203,13 @@ fn filing_is_all_or_nothing() {
             .unwrap()
             .is_empty()
     );
-    let persons: i64 = store
+    let revisions: i64 = store
         .connection()
-        .query_row("SELECT COUNT(*) FROM persons", [], |r| r.get(0))
+        .query_row("SELECT COUNT(*) FROM application_revisions", [], |r| {
+            r.get(0)
+        })
         .unwrap();
-    assert_eq!(persons, 0);
+    assert_eq!(revisions, 0);
 }
 
 #[test]
@@ -238,33 +243,141 @@ fn initialising_twice_is_refused() {
 }
 
 #[test]
-fn the_same_person_keeps_one_row_per_comune() {
+fn each_application_keeps_what_it_declared_and_the_registry_links_them() {
     let mut store = Store::open_in_memory().unwrap();
     ready(&mut store);
-    for day in ["2026-02-01", "2026-02-03"] {
-        store
-            .file_applications(
-                &[application(
-                    "AAAAAA80A01Y001A",
-                    &format!("{day}T10:00:00+01:00"),
-                )],
-                at("2026-02-03T10:00:00+01:00"),
-                &actor(),
+    let mut later = application("AAAAAA80A01Y001A", "2026-02-03T10:00:00+01:00");
+    later.declaration.applicant.person.surname = "Provetta".into();
+    later.declaration.applicant.person.birth_date = NaiveDate::from_ymd_opt(1981, 1, 1).unwrap();
+    let filed = store
+        .file_applications(
+            &[
+                application("AAAAAA80A01Y001A", "2026-02-01T10:00:00+01:00"),
+                later,
+                application("BBBBBB80A01Y001B", "2026-02-02T10:00:00+01:00"),
+            ],
+            at("2026-02-03T10:00:00+01:00"),
+            &actor(),
+        )
+        .unwrap();
+    let first = store
+        .application_by_code(&filed[0].application_code)
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        first.application.declaration.applicant.person.surname,
+        "Prova"
+    );
+    let his = store
+        .applications(&ApplicationFilter {
+            person: Some("aaaaaa80a01y001a".into()),
+            ..ApplicationFilter::default()
+        })
+        .unwrap();
+    let surnames: Vec<&str> = his
+        .iter()
+        .map(|a| a.application.declaration.applicant.person.surname.as_str())
+        .collect();
+    assert_eq!(surnames, ["Prova", "Provetta"]);
+}
+
+#[test]
+fn a_correction_adds_a_revision_and_keeps_the_earlier_one() {
+    let mut store = Store::open_in_memory().unwrap();
+    ready(&mut store);
+    let filed = store
+        .file_applications(
+            &[application("AAAAAA80A01Y001A", "2026-02-01T10:00:00+01:00")],
+            at("2026-02-01T10:00:00+01:00"),
+            &actor(),
+        )
+        .unwrap();
+    let code = &filed[0].application_code;
+    let mut declaration = application("AAAAAA80A01Y001A", "2026-02-01T10:00:00+01:00").declaration;
+    declaration.housing = Housing::Eviction;
+    let correction = Correction {
+        filed_at: at("2026-02-01T10:00:00+01:00"),
+        declaration: declaration.clone(),
+        override_note: None,
+        protocol_number: Some("0000042".into()),
+        reason: "sfratto documentato".into(),
+    };
+    let revision = store
+        .correct_application(code, &correction, at("2026-02-05T11:00:00+01:00"), &actor())
+        .unwrap();
+    assert_eq!(revision, 2);
+    let current = store.application_by_code(code).unwrap().unwrap();
+    assert_eq!(
+        (current.revision, current.application.declaration),
+        (2, declaration)
+    );
+    let revisions = store.revisions(code).unwrap();
+    assert_eq!(revisions.len(), 2);
+    assert_eq!(revisions[0].declaration.housing, Housing::Rent);
+    assert_eq!(revisions[1].reason.as_deref(), Some("sfratto documentato"));
+    assert_eq!(revisions[1].operator, "test");
+    assert!(matches!(
+        store.correct_application(
+            "NOPE",
+            &correction,
+            at("2026-02-05T11:00:00+01:00"),
+            &actor()
+        ),
+        Err(StoreError::UnknownApplication(_))
+    ));
+    let actions: Vec<String> = store
+        .audit_entries(1)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(actions, ["application_correct"]);
+}
+
+/// Databases of the layout before applications kept their declarations (made by the previous
+/// release, `fixtures/schema-2/`) convert without loss.
+#[test]
+fn a_schema_2_database_converts_on_opening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/schema-2/089009.db");
+    std::fs::copy(fixture, &path).unwrap();
+    let store = Store::open(&path).unwrap();
+    let version: i64 = store
+        .connection()
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    let list = store.applications(&ApplicationFilter::default()).unwrap();
+    assert_eq!(list.len(), 16);
+    assert!(list.iter().all(|a| a.revision == 1));
+    // The registry holds every person each application names.
+    let named: i64 = store
+        .connection()
+        .query_row("SELECT COUNT(*) FROM application_people", [], |r| r.get(0))
+        .unwrap();
+    let people: usize = list
+        .iter()
+        .map(|a| a.application.declaration.household_size())
+        .sum();
+    assert_eq!(named as usize, people);
+    for old in [
+        "persons",
+        "households",
+        "household_members",
+        "applications_v2",
+    ] {
+        let exists: bool = store
+            .connection()
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = ?1)",
+                [old],
+                |r| r.get(0),
             )
             .unwrap();
+        assert!(!exists, "{old} should be gone");
     }
-    let persons: i64 = store
-        .connection()
-        .query_row("SELECT COUNT(*) FROM persons", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(persons, 1);
-    assert_eq!(
-        store
-            .applications(&ApplicationFilter::default())
-            .unwrap()
-            .len(),
-        2
-    );
 }
 
 #[test]
