@@ -14,7 +14,9 @@ pub fn fixture(name: &str) -> PathBuf {
 }
 
 /// A built binary of the workspace, next to this test executable's `deps/` folder.
-/// The README's test command builds every binary before running the tests.
+/// The README's test command builds every binary before running the tests, with
+/// `cargo build --workspace --all-targets`: that build enables the test-only failpoints the
+/// crash tests need (a `cargo build -p sportello-cli` alone leaves them out).
 pub fn binary(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
     let dir = exe

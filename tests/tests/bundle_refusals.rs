@@ -345,8 +345,27 @@ fn two_different_bundles_with_one_number_are_a_fork() {
         std::fs::read(&first).unwrap(),
         std::fs::read(&other).unwrap()
     );
-    // Kept in another folder under the same name, as a second stick would bring it.
-    assert_refused(&p.capofila, &other, "fork", "in conflitto");
+    // Refused, and nothing of it applied; the only change is that the capofila's next bundle
+    // for Floridia returns Floridia's records above where this one starts (recupero), so the
+    // restored install catches up (tests/tests/recovery.rs follows it through).
+    let registry = dump_tables(&p.capofila.db, REGISTRY);
+    let run = p.capofila.run(&["bundle", "import", arg(&other)]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("RIFIUTATO (fork)") && run.stderr.contains("in conflitto"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(dump_tables(&p.capofila.db, REGISTRY), registry);
+    let conn = rusqlite::Connection::open(&p.capofila.db).unwrap();
+    let recovery: Option<i64> = conn
+        .query_row(
+            "SELECT recovery_from FROM peers WHERE comune = ?1",
+            [FLORIDIA],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(recovery, Some(0));
 }
 
 /// Seals an upload from Floridia to the capofila with the given records, as Floridia's keys
@@ -399,6 +418,7 @@ fn floridia_records(p: &Pair) -> Vec<Value> {
     store
         .records_since(sportello_store::UPLOAD_TABLES, FLORIDIA, 0)
         .unwrap()
+        .records
         .into_iter()
         .map(|r| serde_json::to_value(r).unwrap())
         .collect()
@@ -583,7 +603,8 @@ fn a_record_held_for_another_comune_cannot_be_taken_over() {
     let store = sportello_store::Store::open(&p.priolo.db).unwrap();
     let priolo_records = store
         .records_since(sportello_store::UPLOAD_TABLES, PRIOLO, 0)
-        .unwrap();
+        .unwrap()
+        .records;
     drop(store);
     for table in ["application_revisions", "applications"] {
         let held = priolo_records.iter().find(|r| r.table == table).unwrap();

@@ -43,7 +43,8 @@ fn a_crash_mid_import_changes_nothing() {
         .unwrap();
     assert!(
         !crashed.status.success(),
-        "the fault injection must kill the import"
+        "the fault injection must kill the import (build with `cargo build --workspace \
+         --all-targets`, which enables the test-only failpoints)"
     );
 
     assert_eq!(

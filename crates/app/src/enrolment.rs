@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use sportello_domain::{Bando, District};
-use sportello_sync::{BundleError, district, enrolment};
+use sportello_sync::{BundleError, KeyRevocation, district, enrolment};
 
 use crate::files::{read_file, write_atomically};
 use crate::{AppError, Result, Sportello, now};
@@ -22,6 +22,18 @@ pub struct Accepted {
     /// False when the same key was already trusted.
     pub added: bool,
     pub bandi: Vec<String>,
+    /// The key this one replaces (the comune's install was replaced): revoked from a bundle
+    /// number on, and the comune's records go back to the new install.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced: Option<ReplacedKey>,
+}
+
+/// A key no longer trusted because another replaced it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReplacedKey {
+    pub fingerprint: String,
+    /// Bundles it signs from this number on are refused.
+    pub revoked_from_seq: u64,
 }
 
 pub(crate) fn refused(e: &BundleError) -> AppError {
@@ -74,14 +86,49 @@ impl Sportello {
         let entry = enrolled
             .trust_entry()
             .map_err(|e| AppError::new("trust_invalid", e.to_string()))?;
+        // Another key of the same comune: its install was replaced (a new PC after a dead
+        // disk, or a stolen one). The old key is revoked from the next bundle number, so its
+        // later files are refused, and the new install gets the comune's records back.
+        let replaced = match trust.current(&enrolled.comune) {
+            Some(old) if old.key_id != entry.key_id => {
+                let from_seq = self.store.last_bundle_in(&enrolled.comune)? + 1;
+                let revocation = KeyRevocation::sign(
+                    &enrolled.comune,
+                    &old.key_id,
+                    from_seq,
+                    &now().to_rfc3339(),
+                    &self.keys()?,
+                );
+                let replaced = ReplacedKey {
+                    fingerprint: old.fingerprint().to_string(),
+                    revoked_from_seq: from_seq,
+                };
+                trust
+                    .apply_revocation(&revocation)
+                    .map_err(|e| AppError::new("trust_invalid", e.to_string()))?;
+                Some(replaced)
+            }
+            _ => None,
+        };
         let added = trust
             .add(entry)
             .map_err(|e| AppError::new("trust_conflict", e.to_string()))?;
-        self.save_trust_list(&trust)?;
+        match &replaced {
+            Some(_) => self.store.replace_peer(
+                &enrolled.comune,
+                crate::keys::TRUST_LIST,
+                &trust.to_json(),
+            )?,
+            None => self.save_trust_list(&trust)?,
+        }
         self.audit(
             "enrol_accept",
             file,
-            serde_json::json!({ "comune": enrolled.comune, "fingerprint": enrolled.fingerprint().to_string() }),
+            serde_json::json!({
+                "comune": enrolled.comune,
+                "fingerprint": enrolled.fingerprint().to_string(),
+                "replaced": replaced.as_ref().map(|r| &r.fingerprint),
+            }),
         )?;
         Ok(Accepted {
             comune_name: self.comune_name(&enrolled.comune),
@@ -89,6 +136,7 @@ impl Sportello {
             fingerprint: enrolled.keys.fingerprint().to_string(),
             added,
             bandi: Vec::new(),
+            replaced,
         })
     }
 
@@ -172,6 +220,7 @@ impl Sportello {
             fingerprint: received.fingerprint().to_string(),
             added,
             bandi,
+            replaced: None,
         })
     }
 

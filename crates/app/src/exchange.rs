@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::Value;
 use sportello_store::{
-    ApplyError, ApplySummary, BundleOut, Incoming, OLDEST_READABLE_SCHEMA, PUBLISH_TABLES, Record,
-    SCHEMA_VERSION, UPLOAD_TABLES,
+    ApplyError, ApplySummary, BundleOut, Direction, Incoming, OLDEST_READABLE_SCHEMA,
+    PUBLISH_TABLES, Record, SCHEMA_VERSION, Snapshot, UPLOAD_TABLES,
 };
 use sportello_sync::{
     Ack, Addressee, BundleError, BundleKind, ChangeRange, HeaderFields, Receiver, Role, inspect,
@@ -69,11 +69,11 @@ impl Sportello {
                 ));
             }
             for addressee in comuni {
-                let records = self.publish_records(&addressee.comune)?;
+                let snapshot = self.publish_snapshot(&addressee.comune)?;
                 written.push(self.write_bundle(
                     BundleKind::Publish,
                     addressee,
-                    records,
+                    snapshot,
                     0,
                     out_dir,
                 )?);
@@ -87,13 +87,13 @@ impl Sportello {
                 )
             })?;
             let acked = self.store.peer(&capofila.comune)?.acked_version;
-            let records = self
+            let snapshot = self
                 .store
                 .records_since(UPLOAD_TABLES, &self.install.comune, acked)?;
             written.push(self.write_bundle(
                 BundleKind::Upload,
                 capofila,
-                records,
+                snapshot,
                 acked,
                 out_dir,
             )?);
@@ -103,11 +103,12 @@ impl Sportello {
 
     /// The capofila's bandi and, for each bando, its latest published ranking with only the
     /// rows of `comune`'s applications (no other comune's data leaves).
-    fn publish_records(&self, comune: &str) -> Result<Vec<Record>> {
+    fn publish_snapshot(&self, comune: &str) -> Result<Snapshot> {
         let own = &self.install.comune;
         let mut latest: BTreeMap<String, Record> = BTreeMap::new();
         let mut records = Vec::new();
-        for mut r in self.store.records_since(PUBLISH_TABLES, own, 0)? {
+        let snapshot = self.store.records_since(PUBLISH_TABLES, own, 0)?;
+        for mut r in snapshot.records {
             if r.table != "rankings" {
                 records.push(r);
                 continue;
@@ -124,24 +125,40 @@ impl Sportello {
             latest.insert(bando, r);
         }
         records.extend(latest.into_values());
-        Ok(records)
+        // A new or restored install gets back its own records it lacks (recupero).
+        if let Some(from) = self.store.peer(comune)?.recovery_from {
+            records.extend(
+                self.store
+                    .records_since(UPLOAD_TABLES, comune, from)?
+                    .records,
+            );
+        }
+        Ok(Snapshot {
+            records,
+            to_version: snapshot.to_version,
+        })
     }
 
     fn write_bundle(
         &mut self,
         kind: BundleKind,
         to: Addressee,
-        records: Vec<Record>,
+        snapshot: Snapshot,
         from_version: i64,
         out_dir: &Path,
     ) -> Result<PathBuf> {
+        let records = snapshot.records;
         let keys = self.keys()?;
         let peer = self.store.peer(&to.comune)?;
         let last_in = self.store.last_bundle_in(&to.comune)?;
-        let (seq, prev) = match self.store.last_bundle_out(&to.comune)? {
-            Some((seq, hash)) => (seq + 1, parse_hash(&hash)),
-            None => (1, None),
+        let (last_out, prev) = match self.store.last_bundle_out(&to.comune)? {
+            Some((seq, hash)) => (seq, parse_hash(&hash)),
+            None => (0, None),
         };
+        // A new or restored install has forgotten bundles the recipient already holds: its
+        // numbers continue above the last one the recipient confirmed.
+        let seq = last_out.max(peer.acked_seq) + 1;
+        let prev = prev.filter(|_| last_out >= peer.acked_seq);
         let values: Vec<Value> = records
             .iter()
             .map(|r| serde_json::to_value(r).expect("records serialise"))
@@ -154,7 +171,7 @@ impl Sportello {
             prev_header_hash: prev,
             changes: ChangeRange {
                 from_version: from_version as u64,
-                to_version: self.store.change_seq()? as u64,
+                to_version: snapshot.to_version as u64,
             },
             ack: Ack {
                 seq: last_in,
@@ -180,6 +197,7 @@ impl Sportello {
                 header_hash: hex::encode(sealed.header_hash),
                 records: records.len(),
                 created_at: fields.created_at.clone(),
+                ack_version: peer.applied_version,
             },
             &sealed.bytes,
             now(),
@@ -307,17 +325,19 @@ impl Sportello {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
+            from_version: header.changes.from_version as i64,
             to_version: header.changes.to_version as i64,
             ack: header.ack.version as i64,
+            ack_seq: header.ack.seq,
             records,
         };
-        let tables = if expected == BundleKind::Upload {
-            UPLOAD_TABLES
+        let direction = if expected == BundleKind::Upload {
+            Direction::Upload
         } else {
-            PUBLISH_TABLES
+            Direction::Publish
         };
         self.store
-            .apply_bundle(&incoming, tables, dry_run, now(), &self.actor)
+            .apply_bundle(&incoming, direction, dry_run, now(), &self.actor)
             .map_err(apply_refusal)
     }
 
@@ -413,6 +433,7 @@ fn apply_refusal(e: ApplyError) -> AppError {
             reason,
         },
         ApplyError::Fork { sender, seq } => BundleError::Fork { sender, seq },
+        ApplyError::Restored { sender, .. } => BundleError::SenderRestored { sender },
         ApplyError::Rollback { held, received, .. } => BundleError::Rollback {
             held: held as u64,
             received: received as u64,

@@ -8,7 +8,7 @@ use sportello_sync::{InstallKeys, Role, TrustEntry, TrustList};
 use crate::files::write_atomically;
 use crate::{AppError, Result, Sportello};
 
-const TRUST_LIST: &str = "trust_list";
+pub(crate) const TRUST_LIST: &str = "trust_list";
 
 pub(crate) fn key_path(db: &Path) -> PathBuf {
     let mut name = db.as_os_str().to_owned();

@@ -30,7 +30,7 @@ pub use codice_fiscale::CodiceFiscaleInfo;
 pub use csv_import::parse_csv;
 pub use desktop_support::{BundleOut, DistrictFile, ImportLogEntry, read_district_file};
 pub use duplicates::{DuplicateApplication, DuplicateGroup};
-pub use enrolment::Accepted;
+pub use enrolment::{Accepted, ReplacedKey};
 pub use error::{AppError, Problem, Result};
 pub use exchange::{ImportReport, Inspection};
 pub use intake::{Batch, Filed, FormCheck, Parsed, parse_json_forms};

@@ -230,6 +230,15 @@ pub fn fingerprint(fp: &str, as_json: bool) {
 }
 
 pub fn accepted(a: &Accepted, as_json: bool) {
+    if let Some(old) = &a.replaced {
+        eprintln!(
+            "attenzione: la nuova chiave sostituisce quella precedente del comune {} (impronta \
+             {}), revocata dal pacchetto n. {}: i pacchetti firmati con essa da quel numero in \
+             poi saranno rifiutati. Il prossimo pacchetto per il comune gli restituisce le sue \
+             domande.",
+            a.comune, old.fingerprint, old.revoked_from_seq
+        );
+    }
     if as_json {
         return json(a);
     }

@@ -479,8 +479,7 @@ fn insert_identity(tx: &Transaction, row: &IdentityRow, version: Option<i64>) ->
         Some(v) => v,
         None => next_version(tx)?,
     };
-    // The comune where it is filed is the owner: the same value, sent once.
-    let hash = content_hash(&(row.owner, row.bando, row.year, row.case_seq, row.code));
+    let hash = identity_hash(row.owner, row.bando, row.year, row.case_seq, row.code);
     tx.execute(
         "INSERT INTO applications (id, owner, version, content_hash, comune, bando, year,
          case_seq, application_code) VALUES (?1, ?2, ?3, ?4, ?2, ?5, ?6, ?7, ?8)",
@@ -496,6 +495,12 @@ fn insert_identity(tx: &Transaction, row: &IdentityRow, version: Option<i64>) ->
         ],
     )?;
     Ok(())
+}
+
+/// The content hash of an application's identity row. The comune where it is filed is the
+/// owner: the same value, hashed once.
+fn identity_hash(owner: &str, bando: &str, year: i32, case_seq: i64, code: &str) -> String {
+    content_hash(&(owner, bando, year, case_seq, code))
 }
 
 /// One revision as written (the `application_revisions` row).
@@ -558,6 +563,97 @@ fn insert_revision(
         ],
     )?;
     Ok(())
+}
+
+/// Before the capofila returns one of this install's applications (a new or restored
+/// install), the case number it carries must be free: an application this install numbered
+/// again after losing data moves past the highest number of its year, here or among the
+/// returned ones (`returned_max`: year → highest case number returned). Returns the moves
+/// as `old → new`.
+pub(crate) fn make_room_for(
+    tx: &Transaction,
+    record: &crate::record::Record,
+    returned_max: &std::collections::HashMap<i64, i64>,
+) -> Result<Vec<String>> {
+    if record.table != "applications" {
+        return Ok(Vec::new());
+    }
+    let body = &record.body;
+    let (Some(comune), Some(year), Some(case_seq)) = (
+        body["comune"].as_str(),
+        body["year"].as_i64(),
+        body["case_seq"].as_i64(),
+    ) else {
+        // Left to the record's own checks.
+        return Ok(Vec::new());
+    };
+    let local: Option<(String, String, String, String)> = tx
+        .query_row(
+            "SELECT id, owner, bando, application_code FROM applications
+             WHERE comune = ?1 AND year = ?2 AND case_seq = ?3 AND id <> ?4",
+            params![comune, year, case_seq, record.meta.id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .optional()?;
+    let Some((id, owner, bando, code)) = local else {
+        return Ok(Vec::new());
+    };
+    let returned = returned_max.get(&year).copied().unwrap_or(case_seq);
+    let next: i64 = tx.query_row(
+        "SELECT MAX(MAX(case_seq), ?3) + 1 FROM applications WHERE comune = ?1 AND year = ?2",
+        params![comune, year, returned],
+        |r| r.get(0),
+    )?;
+    let version = next_version(tx)?;
+    let year = year as i32;
+    tx.execute(
+        "UPDATE applications SET case_seq = ?1, version = ?2, content_hash = ?3 WHERE id = ?4",
+        params![
+            next,
+            version,
+            identity_hash(&owner, &bando, year, next, &code),
+            id
+        ],
+    )?;
+    Ok(vec![format!(
+        "{} → {}",
+        case_number(year, case_seq),
+        case_number(year, next)
+    )])
+}
+
+/// Whether a received application carries a case number held here for another application of
+/// the same comune: its sender numbered again after losing data.
+pub(crate) fn case_number_taken(tx: &Transaction, record: &crate::record::Record) -> Result<bool> {
+    if record.table != "applications" {
+        return Ok(false);
+    }
+    let body = &record.body;
+    Ok(tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM applications
+                        WHERE comune = ?1 AND year = ?2 AND case_seq = ?3 AND id <> ?4)",
+        params![
+            body["comune"].as_str(),
+            body["year"].as_i64(),
+            body["case_seq"].as_i64(),
+            record.meta.id.to_string()
+        ],
+        |r| r.get(0),
+    )?)
+}
+
+/// Year → highest case number among the applications in `records`.
+pub(crate) fn highest_case_numbers<'r>(
+    records: impl Iterator<Item = &'r crate::record::Record>,
+) -> std::collections::HashMap<i64, i64> {
+    let mut max = std::collections::HashMap::new();
+    for r in records.filter(|r| r.table == "applications") {
+        if let (Some(year), Some(seq)) = (r.body["year"].as_i64(), r.body["case_seq"].as_i64()) {
+            let held = max.entry(year).or_insert(seq);
+            *held = (*held).max(seq);
+        }
+    }
+    max
 }
 
 fn unused_code(tx: &Transaction) -> Result<String> {

@@ -5,6 +5,7 @@ mod applications;
 mod audit;
 mod bandi;
 mod error;
+pub mod failpoint;
 mod install;
 mod rankings;
 mod record;
@@ -26,8 +27,8 @@ pub use rankings::{NewRanking, StoredRanking};
 pub use record::{Record, SyncMeta};
 pub use schema::{OLDEST_READABLE_SCHEMA, SCHEMA_VERSION};
 pub use sync::{
-    ApplyError, ApplySummary, BundleOut, ImportLogEntry, Incoming, PUBLISH_TABLES, Peer,
-    TableCounts, UPLOAD_TABLES,
+    ApplyError, ApplySummary, BundleOut, Direction, ImportLogEntry, Incoming, PUBLISH_TABLES, Peer,
+    Snapshot, TableCounts, UPLOAD_TABLES,
 };
 
 pub type Result<T> = std::result::Result<T, StoreError>;

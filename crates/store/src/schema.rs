@@ -18,6 +18,7 @@ const MIGRATIONS: &[&[Step]] = &[
         Step::Rust(crate::applications::migrate_to_declared),
         Step::Sql(include_str!("migrations/0003_declared_cleanup.sql")),
     ],
+    &[Step::Sql(include_str!("migrations/0004_recovery.sql"))],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

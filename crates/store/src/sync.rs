@@ -41,6 +41,10 @@ pub enum ApplyError {
     },
     #[error("bundle {seq} of {sender} already imported with other content")]
     Fork { sender: String, seq: u64 },
+    /// The sender lost data (a new PC, an older backup): what it sends clashes with what it
+    /// sent before. Its records go back to it with the next publish bundle.
+    #[error("bundle {seq} of {sender} comes from an install that lost data")]
+    Restored { sender: String, seq: u64 },
     #[error("ranking {bando} version {received} is older than the version {held} held")]
     Rollback {
         bando: String,
@@ -57,6 +61,26 @@ impl From<rusqlite::Error> for ApplyError {
     }
 }
 
+/// Which way a bundle travels, and so which records it may carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Comune → capofila: the comune's own records.
+    Upload,
+    /// Capofila → comune: the capofila's records, and the comune's own records it lacks
+    /// (a new or restored install: *recupero dal capofila*).
+    Publish,
+}
+
+impl Direction {
+    /// Tables whose rows the sender owns and may send.
+    fn senders_tables(self) -> &'static [&'static str] {
+        match self {
+            Direction::Upload => UPLOAD_TABLES,
+            Direction::Publish => PUBLISH_TABLES,
+        }
+    }
+}
+
 /// A verified, decrypted bundle ready to be applied.
 #[derive(Debug, Clone)]
 pub struct Incoming {
@@ -65,10 +89,13 @@ pub struct Incoming {
     pub kind: String,
     pub header_hash: String,
     pub file_name: String,
-    /// The highest version of the sender's own records this bundle carries.
+    /// The range of the sender's own change counter the records cover.
+    pub from_version: i64,
     pub to_version: i64,
-    /// What the sender confirms having applied of ours.
+    /// What the sender confirms having applied of ours: its highest version, and the number
+    /// of the last of our bundles it imported.
     pub ack: i64,
+    pub ack_seq: u64,
     pub records: Vec<Record>,
 }
 
@@ -85,6 +112,17 @@ pub struct ApplySummary {
     /// The same file (same sender, number and header) was imported before: nothing changed.
     pub already_imported: bool,
     pub tables: BTreeMap<String, TableCounts>,
+    /// Own records the capofila returned to this install (a new or restored one).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub recovered: u32,
+    /// Case numbers this install had given again after losing data, moved past the ones the
+    /// capofila returned: `2026/0000003 → 2026/0000017`. The receipts must be printed again.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub renumbered: Vec<String>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl ApplySummary {
@@ -99,10 +137,25 @@ impl ApplySummary {
     }
 }
 
+/// The records an export carries, read as of one instant, and the highest version among them
+/// (the `after` asked for when there are none): the range a bundle declares.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub records: Vec<Record>,
+    pub to_version: i64,
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Peer {
+    /// Highest of our versions the peer confirmed applying.
     pub acked_version: i64,
+    /// Highest version of the peer's records applied here.
     pub applied_version: i64,
+    /// The last of our bundles the peer confirmed importing: ours are numbered above it.
+    pub acked_seq: u64,
+    /// Capofila: the peer lacks its own records above this version; the next publish bundle
+    /// returns them.
+    pub recovery_from: Option<i64>,
 }
 
 /// A bundle this install wrote.
@@ -115,6 +168,8 @@ pub struct BundleOut {
     pub header_hash: String,
     pub records: usize,
     pub created_at: String,
+    /// What the bundle acknowledged of the recipient's records.
+    pub ack_version: i64,
 }
 
 /// One line of the import history.
@@ -151,20 +206,28 @@ impl Store {
     }
 
     pub fn peer(&self, comune: &str) -> Result<Peer> {
-        Ok(self
+        peer_in(&self.conn, comune)
+    }
+
+    /// Capofila: a comune's install was replaced (a new PC, enrolled again). Saves the trust
+    /// list that names its new key and, in the same transaction, schedules the return of all
+    /// its own records with the next publish bundle: the new install holds none of them.
+    pub fn replace_peer(&mut self, comune: &str, trust_key: &str, trust_json: &str) -> Result<()> {
+        let tx = self
             .conn
-            .query_row(
-                "SELECT acked_version, applied_version FROM peers WHERE comune = ?1",
-                [comune],
-                |r| {
-                    Ok(Peer {
-                        acked_version: r.get(0)?,
-                        applied_version: r.get(1)?,
-                    })
-                },
-            )
-            .optional()?
-            .unwrap_or_default())
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![trust_key, trust_json],
+        )?;
+        tx.execute(
+            "INSERT INTO peers (comune, recovery_from) VALUES (?1, 0)
+             ON CONFLICT (comune) DO UPDATE SET recovery_from = 0",
+            [comune],
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// The owner's change counter: the highest version this install has given a row.
@@ -176,10 +239,16 @@ impl Store {
             .unwrap_or(0))
     }
 
-    /// Records of `tables` owned by `owner` whose version is above `after`, table by table.
-    pub fn records_since(&self, tables: &[&str], owner: &str, after: i64) -> Result<Vec<Record>> {
+    /// Records of `tables` owned by `owner` whose version is above `after`, table by table,
+    /// read in one transaction: a change committed meanwhile is either wholly in the snapshot
+    /// or above its `to_version`, so the next export carries it.
+    pub fn records_since(&self, tables: &[&str], owner: &str, after: i64) -> Result<Snapshot> {
+        let tx = self.conn.unchecked_transaction()?;
         let mut out = Vec::new();
-        for table in tables {
+        for (i, table) in tables.iter().enumerate() {
+            if i > 0 {
+                crate::failpoint::hit("export-between-tables");
+            }
             let mut stmt = self.conn.prepare(&format!(
                 "SELECT * FROM {table} WHERE owner = ?1 AND version > ?2 ORDER BY version"
             ))?;
@@ -208,7 +277,12 @@ impl Store {
                 });
             }
         }
-        Ok(out)
+        tx.finish()?;
+        let to_version = out.iter().map(|r| r.meta.version).fold(after, i64::max);
+        Ok(Snapshot {
+            records: out,
+            to_version,
+        })
     }
 
     /// The highest bundle number imported from `sender` (0 when none).
@@ -246,7 +320,7 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO bundles_out (recipient, seq, kind, file_name, header_hash, records,
-             created_at, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             created_at, bytes, ack_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 out.recipient,
                 out.seq as i64,
@@ -255,7 +329,8 @@ impl Store {
                 out.header_hash,
                 out.records as i64,
                 out.created_at,
-                bytes
+                bytes,
+                out.ack_version
             ],
         )?;
         audit::log(
@@ -274,7 +349,7 @@ impl Store {
     /// Bundles written, newest first.
     pub fn bundles_out(&self, limit: usize) -> Result<Vec<BundleOut>> {
         let mut stmt = self.conn.prepare(
-            "SELECT recipient, seq, kind, file_name, header_hash, records, created_at
+            "SELECT recipient, seq, kind, file_name, header_hash, records, created_at, ack_version
              FROM bundles_out ORDER BY created_at DESC, seq DESC LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit as i64], |r| {
@@ -286,6 +361,7 @@ impl Store {
                 header_hash: r.get(4)?,
                 records: r.get::<_, i64>(5)? as usize,
                 created_at: r.get(6)?,
+                ack_version: r.get(7)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -331,7 +407,7 @@ impl Store {
     pub fn apply_bundle(
         &mut self,
         incoming: &Incoming,
-        tables: &[&str],
+        direction: Direction,
         dry_run: bool,
         at: DateTime<FixedOffset>,
         actor: &Actor,
@@ -360,6 +436,10 @@ impl Store {
                 return Ok(summary);
             }
             Some(_) => {
+                // Export keeps a bundle's bytes before writing its file, so one install never
+                // numbers two bundles alike: the sender lost data (a new PC, an older backup).
+                drop(tx);
+                self.schedule_recovery(incoming, dry_run)?;
                 return Err(ApplyError::Fork {
                     sender: incoming.sender.clone(),
                     seq: incoming.seq,
@@ -369,17 +449,69 @@ impl Store {
         }
         // Records of one bundle reference each other; check references once, at commit.
         tx.pragma_update(None, "defer_foreign_keys", true)?;
+        let own = crate::install::own_comune(&tx)?;
+        let peer = peer_in(&tx, &incoming.sender)?;
+        let latest = incoming.seq > last_seq_in(&tx, &incoming.sender)?;
+        // The capofila acknowledges more of our records than we ever numbered: this install
+        // is new or was restored from an older backup. What we numbered since our last
+        // confirmed version may be unknown to the capofila under those numbers: numbered
+        // again above its acknowledgement, so the next upload carries it.
+        let regressed = direction == Direction::Publish
+            && (incoming.ack > change_seq_in(&tx)?
+                || incoming.ack_seq > last_seq_out(&tx, &incoming.sender)?);
+        if regressed {
+            restamp_own(&tx, &own, peer.acked_version, incoming.ack)?;
+        }
         let mut summary = ApplySummary::default();
         let mut statements = Statements::default();
+        let mut recovered_version = 0;
+        let returned_max = crate::applications::highest_case_numbers(
+            incoming.records.iter().filter(|r| r.meta.owner == own),
+        );
         for record in &incoming.records {
             let counts = summary.tables.entry(record.table.clone()).or_default();
-            match apply_record(&tx, &mut statements, record, &incoming.sender, tables)? {
+            let recovering = direction == Direction::Publish
+                && record.meta.owner == own
+                && UPLOAD_TABLES.contains(&record.table.as_str());
+            let applied = if recovering {
+                summary.recovered += 1;
+                recovered_version = recovered_version.max(record.meta.version);
+                let renumbered = crate::applications::make_room_for(&tx, record, &returned_max)?;
+                summary.renumbered.extend(renumbered);
+                apply_record(&tx, &mut statements, record, &own, UPLOAD_TABLES)?
+            } else {
+                apply_record(
+                    &tx,
+                    &mut statements,
+                    record,
+                    &incoming.sender,
+                    direction.senders_tables(),
+                )?
+            };
+            match applied {
                 Applied::New => counts.new += 1,
                 Applied::Updated => counts.updated += 1,
                 Applied::Unchanged => counts.unchanged += 1,
+                // The sender numbered again after losing data.
+                Applied::CaseNumberTaken => {
+                    drop(statements);
+                    drop(tx);
+                    self.schedule_recovery(incoming, dry_run)?;
+                    return Err(ApplyError::Restored {
+                        sender: incoming.sender.clone(),
+                        seq: incoming.seq,
+                    });
+                }
             }
         }
         drop(statements);
+        if direction == Direction::Publish {
+            // Our counter never falls below what we hold or what the capofila has of ours.
+            tx.execute(
+                "UPDATE install SET change_seq = MAX(change_seq, ?1, ?2)",
+                params![recovered_version, incoming.ack],
+            )?;
+        }
         tx.execute(
             "INSERT INTO bundles_in (sender, seq, kind, header_hash, file_name, imported_at,
              summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -393,23 +525,52 @@ impl Store {
                 serde_json::to_string(&summary).expect("summary serialises"),
             ],
         )?;
+        // Regressed without the records back, we do not hold what the capofila acknowledges:
+        // keeping our acknowledgement low makes the next upload ask for them (see below).
+        let acked = if regressed && summary.recovered == 0 {
+            peer.acked_version
+        } else {
+            incoming.ack
+        };
+        // An upload that starts below what we last acknowledged to its sender comes from an
+        // install that lost data: the next publish bundle returns the sender's own records
+        // above that point. Decided by the latest bundle only.
+        let recovery_from = if direction == Direction::Upload && latest {
+            let announced: i64 = tx
+                .query_row(
+                    "SELECT ack_version FROM bundles_out WHERE recipient = ?1 AND seq = ?2",
+                    params![incoming.sender, incoming.ack_seq as i64],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .unwrap_or(0);
+            (incoming.from_version < announced).then_some(incoming.from_version)
+        } else {
+            peer.recovery_from
+        };
         tx.execute(
-            "INSERT INTO peers (comune, acked_version, applied_version) VALUES (?1, ?2, ?3)
+            "INSERT INTO peers (comune, acked_version, applied_version, acked_seq, recovery_from)
+             VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (comune) DO UPDATE SET
                acked_version = MAX(acked_version, excluded.acked_version),
-               applied_version = MAX(applied_version, excluded.applied_version)",
-            params![incoming.sender, incoming.ack, incoming.to_version],
+               applied_version = MAX(applied_version, excluded.applied_version),
+               acked_seq = MAX(acked_seq, excluded.acked_seq),
+               recovery_from = excluded.recovery_from",
+            params![
+                incoming.sender,
+                acked,
+                incoming.to_version,
+                incoming.ack_seq as i64,
+                recovery_from
+            ],
         )?;
         if dry_run {
             tx.rollback()?;
             return Ok(summary);
         }
         log_import(&tx, at, actor, &incoming.file_name, sender, Ok(&summary))?;
-        // Fault injection for the crash test: the process dies with everything applied but
-        // nothing committed; SQLite must leave the database as it was.
-        if std::env::var_os("SPORTELLO_FAILPOINT").is_some_and(|v| v == "import-before-commit") {
-            std::process::abort();
-        }
+        // The crash test kills the process here: everything applied, nothing committed.
+        crate::failpoint::hit("import-before-commit");
         tx.commit().map_err(|e| match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::ConstraintViolation) => ApplyError::Invalid {
                 table: "-".into(),
@@ -419,6 +580,86 @@ impl Store {
             _ => e.into(),
         })?;
         Ok(summary)
+    }
+}
+
+fn peer_in(conn: &rusqlite::Connection, comune: &str) -> Result<Peer> {
+    Ok(conn
+        .query_row(
+            "SELECT acked_version, applied_version, acked_seq, recovery_from
+             FROM peers WHERE comune = ?1",
+            [comune],
+            |r| {
+                Ok(Peer {
+                    acked_version: r.get("acked_version")?,
+                    applied_version: r.get("applied_version")?,
+                    acked_seq: r.get::<_, i64>("acked_seq")? as u64,
+                    recovery_from: r.get("recovery_from")?,
+                })
+            },
+        )
+        .optional()?
+        .unwrap_or_default())
+}
+
+fn last_seq_in(tx: &Transaction, sender: &str) -> Result<u64> {
+    Ok(tx.query_row(
+        "SELECT COALESCE(MAX(seq), 0) FROM bundles_in WHERE sender = ?1",
+        [sender],
+        |r| r.get::<_, i64>(0),
+    )? as u64)
+}
+
+fn last_seq_out(tx: &Transaction, recipient: &str) -> Result<u64> {
+    Ok(tx.query_row(
+        "SELECT COALESCE(MAX(seq), 0) FROM bundles_out WHERE recipient = ?1",
+        [recipient],
+        |r| r.get::<_, i64>(0),
+    )? as u64)
+}
+
+fn change_seq_in(tx: &Transaction) -> Result<i64> {
+    Ok(tx.query_row("SELECT change_seq FROM install", [], |r| r.get(0))?)
+}
+
+/// Gives every own row changed after `confirmed` a new version above `floor`, in the order
+/// they were made.
+fn restamp_own(tx: &Transaction, own: &str, confirmed: i64, floor: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE install SET change_seq = MAX(change_seq, ?1)",
+        [floor],
+    )?;
+    for table in UPLOAD_TABLES {
+        let ids: Vec<String> = tx
+            .prepare(&format!(
+                "SELECT id FROM {table} WHERE owner = ?1 AND version > ?2 ORDER BY version"
+            ))?
+            .query_map(params![own, confirmed], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for id in ids {
+            let version = crate::record::next_version(tx)?;
+            tx.execute(
+                &format!("UPDATE {table} SET version = ?1 WHERE id = ?2"),
+                params![version, id],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+impl Store {
+    /// An upload refused because its sender lost data: unless only previewing, the next
+    /// publish bundle to it returns its own records above where this upload starts.
+    fn schedule_recovery(&self, incoming: &Incoming, dry_run: bool) -> Result<()> {
+        if !dry_run {
+            self.conn.execute(
+                "INSERT INTO peers (comune, recovery_from) VALUES (?1, ?2)
+                 ON CONFLICT (comune) DO UPDATE SET recovery_from =
+                   MIN(COALESCE(recovery_from, excluded.recovery_from), excluded.recovery_from)",
+                params![incoming.sender, incoming.from_version],
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -466,6 +707,8 @@ enum Applied {
     New,
     Updated,
     Unchanged,
+    /// Not written: a new application with a case number held for another of its comune.
+    CaseNumberTaken,
 }
 
 /// Per bundle and table: the columns, and the statements prepared once for the shape of the
@@ -639,6 +882,9 @@ fn apply_record<'t>(
         }
         Some(_) => return Ok(Applied::Unchanged),
     };
+    if matches!(applied, Applied::New) && crate::applications::case_number_taken(tx, record)? {
+        return Ok(Applied::CaseNumberTaken);
+    }
     if table == "bandi" {
         // The capofila's bando supersedes a copy imported locally under the same id.
         tx.execute(

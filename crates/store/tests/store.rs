@@ -417,3 +417,60 @@ fn a_full_disk_is_reported_and_loses_nothing() {
         "the one application filed before is still there, none of the refused ones"
     );
 }
+
+/// An application filed while an export reads the tables (another process, committing between
+/// two tables) is either wholly in the export or wholly above its range: the next export
+/// carries it. Before, its revision travelled without its application and the range covered
+/// the application, which the capofila then acknowledged without ever receiving it.
+#[test]
+fn an_export_is_one_snapshot_whatever_commits_meanwhile() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let mut store = Store::open(&path).unwrap();
+    ready(&mut store);
+    store
+        .file_applications(
+            &[application("AAAAAA80A01Y001A", "2026-02-01T10:00:00+01:00")],
+            at("2026-02-01T10:00:00+01:00"),
+            &actor(),
+        )
+        .unwrap();
+    let writer = path.clone();
+    let filed = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let seen = filed.clone();
+    sportello_store::failpoint::set(move |point| {
+        if point == "export-between-tables" && seen.lock().unwrap().is_none() {
+            let mut other = Store::open(&writer).unwrap();
+            let mut f = other
+                .file_applications(
+                    &[application("BBBBBB80A01Y001B", "2026-02-02T10:00:00+01:00")],
+                    at("2026-02-02T10:00:00+01:00"),
+                    &actor(),
+                )
+                .unwrap();
+            *seen.lock().unwrap() = Some(f.remove(0).id.to_string());
+        }
+    });
+    let first = store
+        .records_since(sportello_store::UPLOAD_TABLES, "999001", 0)
+        .unwrap();
+    sportello_store::failpoint::clear();
+    let late = filed.lock().unwrap().clone().expect("the writer ran");
+    let belongs = |r: &sportello_store::Record| {
+        r.meta.id.to_string() == late || r.body["application_id"] == late.as_str()
+    };
+    assert!(
+        !first.records.iter().any(belongs),
+        "the snapshot holds part of the late application"
+    );
+    let next = store
+        .records_since(sportello_store::UPLOAD_TABLES, "999001", first.to_version)
+        .unwrap();
+    let carried: Vec<&str> = next
+        .records
+        .iter()
+        .filter(|r| belongs(r))
+        .map(|r| r.table.as_str())
+        .collect();
+    assert_eq!(carried, ["applications", "application_revisions"]);
+}

@@ -181,10 +181,31 @@ pub enum BundleError {
 
     #[error(
         "Il comune {sender} ha già inviato un file numero {seq} con un contenuto diverso: i due \
-         file sono in conflitto e questo non è stato importato. Contattare il comune per capire \
-         quale esportazione è valida."
+         file sono in conflitto e questo non è stato importato. Se il comune ha reinstallato \
+         Sportello o ripristinato un backup, importi prima l'ultimo pacchetto del capofila e poi \
+         esporti di nuovo; altrimenti contattarlo per capire quale esportazione è valida."
     )]
     Fork { sender: String, seq: u64 },
+
+    #[error(
+        "Il file del comune {sender} viene da un'installazione che ha perso dati (un computer \
+         nuovo o un backup ripristinato): non è stato importato, e nessun dato va perso. Esportare \
+         il pacchetto per il comune: gli restituisce le sue domande; il comune lo importi e poi \
+         esporti di nuovo."
+    )]
+    SenderRestored { sender: String },
+
+    #[error(
+        "Il file ha un numero progressivo fuori dall'intervallo ammesso ({seq}): non è un file \
+         scritto da Sportello. Non importarlo e verificare da dove proviene."
+    )]
+    SeqOutOfRange { seq: u64 },
+
+    #[error(
+        "Il file dichiara un intervallo di modifiche impossibile (da {from} a {to}): non è un \
+         file scritto da Sportello. Non importarlo e verificare da dove proviene."
+    )]
+    ChangeRangeInvalid { from: u64, to: u64 },
 
     #[error(
         "Il file contiene la versione {received}, più vecchia di quella già ricevuta ({held}): \
@@ -228,6 +249,9 @@ impl BundleError {
             BundleError::SenderOutdated { .. } => "sender_outdated",
             BundleError::ReceiverOutdated { .. } => "receiver_outdated",
             BundleError::Fork { .. } => "fork",
+            BundleError::SenderRestored { .. } => "sender_restored",
+            BundleError::SeqOutOfRange { .. } => "seq_out_of_range",
+            BundleError::ChangeRangeInvalid { .. } => "change_range_invalid",
             BundleError::Rollback { .. } => "rollback",
             BundleError::RecordNotOwned { .. } => "record_not_owned",
             BundleError::InvalidRecord { .. } => "invalid_record",
@@ -297,6 +321,11 @@ mod tests {
                 sender: "089009".into(),
                 seq: 3,
             },
+            BundleError::SenderRestored {
+                sender: "089009".into(),
+            },
+            BundleError::SeqOutOfRange { seq: 0 },
+            BundleError::ChangeRangeInvalid { from: 5, to: 3 },
             BundleError::Rollback {
                 held: 4,
                 received: 3,
