@@ -245,7 +245,7 @@ fn setup(work: &Path) {
     for (c, code) in comuni.iter().enumerate() {
         let mut comune = Sportello::open(&db(code), actor()).unwrap();
         comune
-            .district_accept(&district_file, &fingerprint)
+            .district_accept(&district_file, &fingerprint, false)
             .unwrap();
         drop(comune);
         let mut store = Store::open(&db(code)).unwrap();
@@ -284,7 +284,7 @@ fn setup(work: &Path) {
     let exporting = db("export");
     let mut comune = Sportello::init(&exporting, &district, &comuni[0], actor()).unwrap();
     comune
-        .district_accept(&district_file, &fingerprint)
+        .district_accept(&district_file, &fingerprint, false)
         .unwrap();
     drop(comune);
     Store::open(&exporting)

@@ -376,26 +376,35 @@ fn craft_upload(p: &Pair, seq: u64, records: &[Value]) -> PathBuf {
 
 /// An upload as an install writing schema `schema` would make it.
 fn craft_upload_of_schema(p: &Pair, seq: u64, records: &[Value], schema: u32) -> PathBuf {
+    craft_upload_with(p, records, |fields| {
+        fields.seq = seq;
+        fields.schema_version = schema;
+    })
+}
+
+/// An upload whose header fields `edit` changes (signed with Floridia's own keys).
+fn craft_upload_with(p: &Pair, records: &[Value], edit: impl FnOnce(&mut HeaderFields)) -> PathBuf {
     let keys_text = std::fs::read_to_string(p.floridia.path("sportello.db.keys")).unwrap();
     let keys = InstallKeys::from_secret_text(&keys_text).expect("Floridia's keys");
     let trust = read_setting(&p.floridia.db, "trust_list");
     let trust = TrustList::from_json(&trust).expect("Floridia's trust list");
     let capofila = trust.capofila().expect("capofila trusted").addressee();
-    let fields = HeaderFields {
+    let mut fields = HeaderFields {
         kind: BundleKind::Upload,
         district: "D48".into(),
         sender: FLORIDIA.into(),
-        seq,
+        seq: 1,
         prev_header_hash: None,
         changes: ChangeRange {
             from_version: 0,
             to_version: 100,
         },
         ack: Ack::default(),
-        schema_version: schema,
+        schema_version: SCHEMA_VERSION as u32,
         app_version: "0.1.0".into(),
         created_at: "2026-03-02T09:30:00+01:00".into(),
     };
+    edit(&mut fields);
     let sealed = seal(&fields, records, &keys, &[capofila]).expect("seal");
     let path = p.floridia.path(&format!("craft-{}", sealed.file_name));
     std::fs::write(&path, &sealed.bytes).unwrap();
@@ -416,7 +425,7 @@ fn read_setting(db: &Path, key: &str) -> String {
 fn floridia_records(p: &Pair) -> Vec<Value> {
     let store = sportello_store::Store::open(&p.floridia.db).unwrap();
     store
-        .records_since(sportello_store::UPLOAD_TABLES, FLORIDIA, 0)
+        .records_since(sportello_store::Direction::Upload, FLORIDIA, 0)
         .unwrap()
         .records
         .into_iter()
@@ -526,6 +535,33 @@ fn uploads_of_another_record_layout_are_refused_naming_what_to_update() {
     p.capofila.ok(&["bundle", "import", arg(&real)]);
 }
 
+/// Numbers outside what an install ever writes: bundle number 0 or 2^64−1, a change range
+/// that runs backwards.
+#[test]
+fn impossible_numbers_are_refused() {
+    let p = pair();
+    p.floridia.add(&fixture_applications()[0..1]);
+    let own = floridia_records(&p);
+    for seq in [0, u64::MAX] {
+        let file = craft_upload(&p, seq, &own);
+        assert_refused(
+            &p.capofila,
+            &file,
+            "seq_out_of_range",
+            "fuori dall'intervallo",
+        );
+    }
+    let backwards = craft_upload_with(&p, &own, |f| {
+        f.changes = ChangeRange {
+            from_version: 9,
+            to_version: 3,
+        }
+    });
+    assert_refused(&p.capofila, &backwards, "change_range_invalid", "da 9 a 3");
+    let real = p.floridia.export().remove(0);
+    p.capofila.ok(&["bundle", "import", arg(&real)]);
+}
+
 #[test]
 fn invalid_records_are_refused() {
     let p = pair();
@@ -553,7 +589,7 @@ fn invalid_records_are_refused() {
             "missing field `table`",
         ),
         ("unknown field", unknown_field, "campo sconosciuto \"iban\""),
-        ("missing field", missing_field, "operator: valore mancante"),
+        ("missing field", missing_field, "operator: campo mancante"),
         (
             "value out of range",
             bad_value,
@@ -602,7 +638,7 @@ fn a_record_held_for_another_comune_cannot_be_taken_over() {
 
     let store = sportello_store::Store::open(&p.priolo.db).unwrap();
     let priolo_records = store
-        .records_since(sportello_store::UPLOAD_TABLES, PRIOLO, 0)
+        .records_since(sportello_store::Direction::Upload, PRIOLO, 0)
         .unwrap()
         .records;
     drop(store);
@@ -639,40 +675,57 @@ fn records_the_registry_cannot_read_are_refused() {
     let p = pair();
     p.floridia.add(&fixture_applications()[0..2]);
     let own = floridia_records(&p);
-    let revision = |records: &[Value]| -> usize {
-        records
-            .iter()
-            .position(|r| r["table"] == "application_revisions")
-            .unwrap()
+    let of = |records: &[Value], table: &str| -> usize {
+        records.iter().position(|r| r["table"] == table).unwrap()
     };
     type Edit = fn(&mut Value);
-    let edits: [(&str, Edit); 5] = [
-        ("ISEE that is not an amount", |r| {
+    let edits: [(&str, &str, Edit); 10] = [
+        ("application_revisions", "ISEE that is not an amount", |r| {
             *r = declaring(r.clone(), "/isee/value", "molto basso".into())
         }),
-        ("birth date that is not a date", |r| {
-            *r = declaring(r.clone(), "/applicant/birth_date", "1980-13-45".into())
+        (
+            "application_revisions",
+            "birth date that is not a date",
+            |r| *r = declaring(r.clone(), "/applicant/birth_date", "1980-13-45".into()),
+        ),
+        ("application_revisions", "a flag that is a word", |r| {
+            *r = declaring(r.clone(), "/resident", "yes".into())
         }),
-        ("filing time that is not a time", |r| {
-            r["body"]["filed_at"] = "ieri mattina".into()
+        ("application_revisions", "a flag that is a fraction", |r| {
+            *r = declaring(r.clone(), "/unemployed", 0.5.into())
         }),
-        ("declaration that is not JSON", |r| {
-            r["body"]["declaration"] = "{ non è JSON".into()
+        (
+            "application_revisions",
+            "filing time that is not a time",
+            |r| r["body"]["filed_at"] = "ieri mattina".into(),
+        ),
+        (
+            "application_revisions",
+            "declaration that is not JSON",
+            |r| r["body"]["declaration"] = "{ non è JSON".into(),
+        ),
+        (
+            "application_revisions",
+            "revision number that is not a number",
+            |r| r["body"]["revision"] = "2x".into(),
+        ),
+        ("applications", "a year with a letter", |r| {
+            r["body"]["year"] = "2026x".into()
         }),
-        ("revision number that is not a number", |r| {
-            r["body"]["revision"] = "2x".into()
+        ("applications", "a case number that is a fraction", |r| {
+            r["body"]["case_seq"] = 0.5.into()
+        }),
+        ("applications", "a code not made by Sportello", |r| {
+            r["body"]["application_code"] = "0000O-IIII1".into()
         }),
     ];
-    for (what, edit) in edits {
+    for (table, what, edit) in edits {
         let mut records = own.clone();
-        let i = revision(&records);
+        let i = of(&records, table);
         edit(&mut records[i]);
         let file = craft_upload(&p, 1, &records);
         let stderr = assert_refused(&p.capofila, &file, "invalid_record", "dato non valido");
-        assert!(
-            stderr.contains("application_revisions/"),
-            "{what}: {stderr}"
-        );
+        assert!(stderr.contains(&format!("{table}/")), "{what}: {stderr}");
         // The registry stays readable.
         p.capofila.ok(&["application", "list"]);
         p.capofila

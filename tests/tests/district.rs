@@ -635,3 +635,59 @@ fn upload_of(d: &District, comune: &str) -> PathBuf {
     assert_eq!(found.len(), 1);
     found.pop().unwrap()
 }
+
+/// The district file applies whole or not at all, and the capofila's key cannot be swapped by
+/// a file that only carries the right fingerprint of another key.
+#[test]
+fn a_district_file_applies_atomically_and_an_impostor_capofila_is_refused() {
+    use sportello_tests::{Install, arg, fixture};
+    let capofila = Install::of("district-d48.toml", "089017", &["bando-sc-2026-1.toml"]);
+    let comune = Install::init("district-d48.toml", "089009");
+    sportello_tests::distribute(&capofila, &[&comune]);
+    // A comune does not import bandi: they come from the capofila.
+    let refused = comune.run(&["bando", "import", arg(&fixture("bando-sc-2026-1.toml"))]);
+    assert_eq!(refused.code, 1);
+    assert!(refused.stderr.contains("capofila"), "{}", refused.stderr);
+
+    // Another install claiming to be the capofila signs a district file with its own key.
+    let impostor = Install::of("district-d48.toml", "089017", &["bando-sc-2026-1.toml"]);
+    let file = std::path::PathBuf::from(
+        impostor
+            .ok(&["district", "export", "--out", arg(impostor.dir.path())])
+            .trim(),
+    );
+    let trust_before = sportello_tests::dump_tables(&comune.db, &["settings", "install", "bandi"]);
+    let run = comune.run(&[
+        "district",
+        "accept",
+        arg(&file),
+        "--fingerprint",
+        &impostor.fingerprint(),
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains(&capofila.fingerprint()) && run.stderr.contains("--replace"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        sportello_tests::dump_tables(&comune.db, &["settings", "install", "bandi"]),
+        trust_before
+    );
+    // Confirmed by phone and replaced on purpose, the new key is the one uploads go to.
+    let replaced = comune.run(&[
+        "district",
+        "accept",
+        arg(&file),
+        "--fingerprint",
+        &impostor.fingerprint(),
+        "--replace",
+        "--json",
+    ]);
+    assert_eq!(replaced.code, 0, "{}", replaced.stderr);
+    assert!(
+        replaced.stderr.contains(&capofila.fingerprint()),
+        "{}",
+        replaced.stderr
+    );
+}

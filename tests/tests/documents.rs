@@ -154,7 +154,7 @@ fn documents_are_printed_only_where_they_belong() {
         r.stderr
     };
     let bando = ["bando-sc-2026-1.toml"];
-    let comune = Install::of("district-d48.toml", "089009", &bando);
+    let comune = Install::init("district-d48.toml", "089009");
     assert!(print_public(&comune).contains("capofila"));
     let unpublished = Install::of("district-d48.toml", "089017", &bando);
     assert!(print_public(&unpublished).contains("pubblicarla"));

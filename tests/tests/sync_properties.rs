@@ -89,7 +89,7 @@ fn setup() -> &'static Setup {
         let fingerprint = capofila.key_fingerprint().unwrap();
         for comune in &mut comuni {
             comune
-                .district_accept(&district_file, &fingerprint)
+                .district_accept(&district_file, &fingerprint, false)
                 .unwrap();
         }
         drop(capofila);

@@ -15,8 +15,11 @@ pub struct BandoImported {
 }
 
 impl Sportello {
-    /// Reads a bando from its TOML text, checks it against the district, stores it.
+    /// Capofila: reads a bando from its TOML text, checks it against the district, stores it.
+    /// Bandi are the capofila's: the comuni receive them with the district file and the
+    /// capofila's bundles, never import or change them themselves.
     pub fn import_bando(&mut self, toml: &str) -> Result<BandoImported> {
+        self.require_capofila("importare un bando (i comuni lo ricevono dal capofila)")?;
         let bando =
             Bando::from_toml(toml).map_err(|e| AppError::new("bando_invalid", e.to_string()))?;
         bando

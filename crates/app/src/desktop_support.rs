@@ -92,7 +92,7 @@ mod tests {
         let mut app = Sportello::init(
             &dir.join("comune.db"),
             &district.toml,
-            "089009",
+            "089017",
             Actor("prova".into()),
         )
         .unwrap();

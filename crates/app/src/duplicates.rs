@@ -33,7 +33,10 @@ pub struct DuplicateApplication {
 impl Sportello {
     /// Groups of applications of the same bando that share a person, across the district.
     pub fn duplicates(&self) -> Result<Vec<DuplicateGroup>> {
-        let apps = self.store.applications(&ApplicationFilter::default())?;
+        let apps = self
+            .store
+            .applications(&ApplicationFilter::default())?
+            .applications;
         // Union-find over applications, joined through each codice fiscale they mention.
         let mut parent: Vec<usize> = (0..apps.len()).collect();
         fn root(parent: &mut [usize], mut i: usize) -> usize {

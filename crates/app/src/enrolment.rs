@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use sportello_domain::{Bando, District};
+use sportello_store::AcceptedDistrict;
 use sportello_sync::{BundleError, KeyRevocation, district, enrolment};
 
 use crate::files::{read_file, write_atomically};
@@ -174,8 +175,17 @@ impl Sportello {
         Ok(path)
     }
 
-    /// Comune: trusts the capofila's keys (fingerprint confirmed by phone) and takes its bandi.
-    pub fn district_accept(&mut self, file: &Path, fingerprint: &str) -> Result<Accepted> {
+    /// Comune: trusts the capofila's keys (fingerprint confirmed by phone) and applies the
+    /// signed district file: its configuration and bandi, all together or nothing. Another
+    /// capofila key than the one trusted is refused unless `replace` (the new fingerprint
+    /// confirmed by phone too): a file with the right fingerprint but another key would
+    /// otherwise turn the comune's uploads to an impostor.
+    pub fn district_accept(
+        &mut self,
+        file: &Path,
+        fingerprint: &str,
+        replace: bool,
+    ) -> Result<Accepted> {
         let bytes = read_file(file)?;
         let d = self.install.district.clone();
         let received =
@@ -190,37 +200,72 @@ impl Sportello {
                 ),
             ));
         }
-        District::from_toml(&contents.district_toml)
+        let district = District::from_toml(&contents.district_toml)
             .map_err(|e| AppError::new("district_invalid", e.to_string()))?;
-        let mut trust = self.trust_list()?;
-        let entry = received
-            .capofila_entry()
-            .map_err(|e| AppError::new("trust_invalid", e.to_string()))?;
-        let added = trust
-            .add(entry)
-            .map_err(|e| AppError::new("trust_conflict", e.to_string()))?;
+        if district.id != d.id || district.comune(&self.install.comune).is_none() {
+            return Err(AppError::new(
+                "district_invalid",
+                format!(
+                    "la configurazione del file non comprende questo comune ({}) nel distretto {}",
+                    self.install.comune, d.id
+                ),
+            ));
+        }
         let mut bandi = Vec::new();
         for text in &contents.bandi {
             let bando = Bando::from_toml(text)
                 .map_err(|e| AppError::new("bando_invalid", e.to_string()))?;
-            bandi.push(bando.id);
+            bando
+                .validate(&district)
+                .map_err(|e| AppError::new("bando_invalid", e.to_string()))?;
+            bandi.push((bando, text.clone()));
         }
-        self.save_trust_list(&trust)?;
-        for text in &contents.bandi {
-            self.import_bando(text)?;
-        }
-        self.audit(
-            "district_accept",
-            file,
-            serde_json::json!({ "seq": contents.seq, "fingerprint": received.fingerprint().to_string() }),
+        let mut trust = self.trust_list()?;
+        let entry = received
+            .capofila_entry()
+            .map_err(|e| AppError::new("trust_invalid", e.to_string()))?;
+        let added = !trust.get(&entry.key_id).is_some_and(|e| e.is_current());
+        let replaced = match trust.capofila() {
+            Some(old) if old.key_id != entry.key_id && !replace => {
+                return Err(AppError::new(
+                    "capofila_key_changed",
+                    format!(
+                        "il file è firmato con una chiave del capofila ({}) diversa da quella \
+                         registrata il giorno dell'adesione (impronta {}). Se il capofila ha \
+                         davvero cambiato chiave, confermare per telefono la nuova impronta e \
+                         accettare il file confermando la sostituzione; altrimenti non \
+                         accettarlo: potrebbe venire da altri.",
+                        self.comune_name(&contents.capofila),
+                        old.fingerprint()
+                    ),
+                ));
+            }
+            _ => trust
+                .replace_capofila(entry.clone())
+                .map_err(|e| AppError::new("trust_conflict", e.to_string()))?,
+        };
+        self.install = self.store.accept_district(
+            &AcceptedDistrict {
+                seq: contents.seq,
+                capofila: &contents.capofila,
+                district_toml: &contents.district_toml,
+                bandi: &bandi,
+                trust_key: crate::keys::TRUST_LIST,
+                trust_json: &trust.to_json(),
+            },
+            now(),
+            &self.actor,
         )?;
         Ok(Accepted {
             comune_name: self.comune_name(&contents.capofila),
             comune: contents.capofila.clone(),
             fingerprint: received.fingerprint().to_string(),
             added,
-            bandi,
-            replaced: None,
+            bandi: bandi.into_iter().map(|(b, _)| b.id).collect(),
+            replaced: replaced.map(|old| ReplacedKey {
+                fingerprint: old.fingerprint().to_string(),
+                revoked_from_seq: 0,
+            }),
         })
     }
 

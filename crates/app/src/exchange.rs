@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::Value;
 use sportello_store::{
-    ApplyError, ApplySummary, BundleOut, Direction, Incoming, OLDEST_READABLE_SCHEMA,
-    PUBLISH_TABLES, Record, SCHEMA_VERSION, Snapshot, UPLOAD_TABLES,
+    ApplyError, ApplySummary, BundleOut, Direction, Incoming, OLDEST_READABLE_SCHEMA, Record,
+    SCHEMA_VERSION, Snapshot,
 };
 use sportello_sync::{
     Ack, Addressee, BundleError, BundleKind, ChangeRange, HeaderFields, Receiver, Role, inspect,
@@ -22,6 +22,10 @@ use sportello_sync::{
 use crate::enrolment::{refused, target};
 use crate::files::{read_file, write_atomically};
 use crate::{AppError, Result, Sportello, now};
+
+/// Bundle numbers and versions are stored as SQLite integers: a file claiming more is refused
+/// (2^53, also exact in the window's JavaScript numbers).
+const MAX_SEQ: u64 = 1 << 53;
 
 /// What importing one file did (or would do, for a preview).
 #[derive(Debug, Clone, Serialize)]
@@ -87,9 +91,9 @@ impl Sportello {
                 )
             })?;
             let acked = self.store.peer(&capofila.comune)?.acked_version;
-            let snapshot = self
-                .store
-                .records_since(UPLOAD_TABLES, &self.install.comune, acked)?;
+            let snapshot =
+                self.store
+                    .records_since(Direction::Upload, &self.install.comune, acked)?;
             written.push(self.write_bundle(
                 BundleKind::Upload,
                 capofila,
@@ -107,7 +111,7 @@ impl Sportello {
         let own = &self.install.comune;
         let mut latest: BTreeMap<String, Record> = BTreeMap::new();
         let mut records = Vec::new();
-        let snapshot = self.store.records_since(PUBLISH_TABLES, own, 0)?;
+        let snapshot = self.store.records_since(Direction::Publish, own, 0)?;
         for mut r in snapshot.records {
             if r.table != "rankings" {
                 records.push(r);
@@ -129,7 +133,7 @@ impl Sportello {
         if let Some(from) = self.store.peer(comune)?.recovery_from {
             records.extend(
                 self.store
-                    .records_since(UPLOAD_TABLES, comune, from)?
+                    .records_since(Direction::Upload, comune, from)?
                     .records,
             );
         }
@@ -249,13 +253,12 @@ impl Sportello {
         }
         if let (false, Some(e)) = (dry_run, &report.error) {
             let sender = report.sender.as_deref().zip(report.seq);
-            if let Err(log_error) = self.store.log_refused_import(
-                now(),
-                &self.actor,
-                &name,
-                sender,
-                (&e.code, &e.message),
-            ) {
+            // The log outlives the refusal: codes and tables only, never a record's values.
+            let logged = BundleError::log_message_for(&e.code, &e.message);
+            if let Err(log_error) =
+                self.store
+                    .log_refused_import(now(), &self.actor, &name, sender, (&e.code, &logged))
+            {
                 report.error = Some(log_error.into());
             }
         }
@@ -268,8 +271,9 @@ impl Sportello {
         dry_run: bool,
         report: &mut ImportReport,
     ) -> Result<ApplySummary> {
-        let bytes = read_file(file)?;
-        let inspected = inspect(&bytes).map_err(|e| refused(&e))?;
+        // Sized before it is read, and kept without a copy of its payload.
+        let inspected =
+            sportello_sync::bundle::inspect_owned(read_file(file)?).map_err(|e| refused(&e))?;
         let header = inspected.header();
         report.sender = Some(header.sender.clone());
         report.seq = Some(header.seq);
@@ -286,6 +290,20 @@ impl Sportello {
             return Err(refused(&BundleError::NotAddressedToUs {
                 recipients: header.sender.clone(),
                 us: self.install.comune.clone(),
+            }));
+        }
+        // Numbers the database can hold exactly, and a range that runs forward.
+        if header.seq == 0 || header.seq > MAX_SEQ || header.ack.seq > MAX_SEQ {
+            return Err(refused(&BundleError::SeqOutOfRange { seq: header.seq }));
+        }
+        let range = &header.changes;
+        if range.from_version > range.to_version
+            || range.to_version > MAX_SEQ
+            || header.ack.version > MAX_SEQ
+        {
+            return Err(refused(&BundleError::ChangeRangeInvalid {
+                from: range.from_version,
+                to: range.to_version,
             }));
         }
         // Records are read in the layout of the schema that wrote them: older layouts are no
@@ -341,21 +359,17 @@ impl Sportello {
             .map_err(apply_refusal)
     }
 
-    /// A refused file is kept, with why, in the `quarantena` folder next to the database.
+    /// A refused file is kept, with why, in the `quarantena` folder next to the database
+    /// ([`crate::files::quarantine`] says what is kept); the reason names no record value.
     fn quarantine(&self, file: &Path, name: &str, e: &AppError) {
         let dir = self
             .db_path
             .parent()
+            .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."))
             .join("quarantena");
-        let stamp = now().format("%Y%m%d-%H%M%S-%9f");
-        let base = dir.join(format!("{stamp}-{name}"));
-        if std::fs::create_dir_all(&dir).is_ok() {
-            let _ = std::fs::copy(file, &base);
-            let mut reason = base.into_os_string();
-            reason.push(".motivo.txt");
-            let _ = std::fs::write(reason, format!("{}\n{}\n", e.code, e.message));
-        }
+        let logged = BundleError::log_message_for(&e.code, &e.message);
+        crate::files::quarantine(&dir, file, name, &format!("{}\n{logged}\n", e.code));
     }
 
     /// Framing and signature, header shown, nothing decrypted.

@@ -1,36 +1,54 @@
-//! Writing files so that a pulled USB stick or a crash never leaves half a file under the
-//! final name: temp file in the same folder, fsync, rename.
+//! Files the install writes and reads. Writes go through a temp file in the same folder, fsync,
+//! rename, so a pulled USB stick or a crash never leaves half a file under the final name; what
+//! is written is readable by the owner only (0600, folders 0700), as bundles, enrolment files,
+//! keys and printed receipts name people or hold secrets. Reads are bounded: a file is sized
+//! before a byte of it is read.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
+
+use sha2::{Digest, Sha256};
+use sportello_sync::BundleError;
+use sportello_sync::bundle::MAX_FILE_LEN;
 
 use crate::{AppError, Result};
 
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8], private: bool) -> Result<()> {
+/// Writes `bytes` at `path`, creating the missing folders (0700). Every file is written 0600,
+/// so the last argument (once "private or not") no longer changes anything.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8], _private: bool) -> Result<()> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     let fail = |e: std::io::Error| write_error(path, &e);
-    std::fs::create_dir_all(dir).map_err(fail)?;
+    create_private_dir(dir).map_err(fail)?;
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    if private {
-        restrict(tmp.path()).map_err(fail)?;
-    }
+    restrict(tmp.path(), 0o600).map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
     tmp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
 }
 
+/// Creates `dir` and its missing parents readable by the owner only; folders that already
+/// exist keep their mode (a USB stick's, the user's documents).
+pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Sets `path`'s permission bits (Unix only; elsewhere the user's profile folder protects it).
 #[cfg(unix)]
-fn restrict(path: &Path) -> std::io::Result<()> {
+pub(crate) fn restrict(path: &Path, mode: u32) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
 }
 
 #[cfg(not(unix))]
-fn restrict(_: &Path) -> std::io::Result<()> {
+pub(crate) fn restrict(_: &Path, _: u32) -> std::io::Result<()> {
     Ok(())
 }
 
@@ -50,11 +68,229 @@ pub(crate) fn write_error(path: &Path, e: &std::io::Error) -> AppError {
     )
 }
 
+/// Reads a Sportello file (bundle, enrolment or district file) whole, after checking that it
+/// is a regular file no larger than any Sportello file can be: a wrong choice (a disk image, a
+/// device, a pipe) is refused without reading it.
 pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| {
+    read_bounded(path, MAX_FILE_LEN)
+}
+
+fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    let unreadable = |e: std::io::Error| {
         AppError::new(
             "file_unreadable",
             format!("impossibile leggere il file {}: {e}", path.display()),
         )
-    })
+    };
+    // Checked before opening: opening a pipe would wait for a writer.
+    if !std::fs::metadata(path).map_err(unreadable)?.is_file() {
+        return Err(refused(&BundleError::NotABundle));
+    }
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    // The size of what was opened, so a file swapped meanwhile is sized too.
+    let size = file.metadata().map_err(unreadable)?.len();
+    let too_large = |size| refused(&BundleError::FileTooLarge { size, limit });
+    if size > limit {
+        return Err(too_large(size));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    // A file still growing is read no further than one byte past the limit.
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+fn refused(e: &BundleError) -> AppError {
+    AppError::new(e.code(), e.message())
+}
+
+/// What is written beside a quarantined copy: `<copy>.motivo.txt`.
+pub(crate) const REASON_SUFFIX: &str = ".motivo.txt";
+
+/// Keeps a refused `file` in the quarantine folder `dir` (0700; copies and reasons 0600), with
+/// `reason` beside it. One copy per content: the copy is named by the SHA-256 of its bytes, and
+/// a content already held gets only its reason updated, so retrying a file never piles up
+/// copies. Nothing is copied that should not be duplicated (see [`keepable`]). Best effort: a
+/// quarantine that fails never hides the refusal itself.
+pub(crate) fn quarantine(dir: &Path, file: &Path, name: &str, reason: &str) {
+    if create_private_dir(dir).is_err() {
+        return;
+    }
+    // A folder an older version made with the default mode.
+    let _ = restrict(dir, 0o700);
+    let Some(bytes) = keepable(file) else {
+        return;
+    };
+    let prefix = format!("{}-", hex::encode(Sha256::digest(&bytes)));
+    let held = std::fs::read_dir(dir).ok().and_then(|entries| {
+        entries.filter_map(|entry| entry.ok()).find_map(|entry| {
+            let held_name = entry.file_name().to_string_lossy().into_owned();
+            (held_name.starts_with(&prefix) && !held_name.ends_with(REASON_SUFFIX))
+                .then(|| entry.path())
+        })
+    });
+    let copy = match held {
+        Some(copy) => copy,
+        None => {
+            let copy = dir.join(format!("{prefix}{}", short_name(name)));
+            if write_atomically(&copy, &bytes, true).is_err() {
+                return;
+            }
+            copy
+        }
+    };
+    let mut reason_path = copy.into_os_string();
+    reason_path.push(REASON_SUFFIX);
+    let _ = write_atomically(Path::new(&reason_path), reason.as_bytes(), true);
+}
+
+/// The bytes of `file` if a copy of it may be kept: a regular file (a symbolic link is not
+/// followed: it could point at anything), within the size limit, and not a database, its
+/// journal or a keys file, whose copies would spread personal data or secrets.
+fn keepable(file: &Path) -> Option<Vec<u8>> {
+    let meta = std::fs::symlink_metadata(file).ok()?;
+    if !meta.is_file() || meta.len() > MAX_FILE_LEN {
+        return None;
+    }
+    let name = file.file_name()?.to_string_lossy();
+    if [".keys", "-wal", "-shm", "-journal"]
+        .iter()
+        .any(|suffix| name.ends_with(suffix))
+    {
+        return None;
+    }
+    let bytes = read_file(file).ok()?;
+    let sqlite = bytes.starts_with(b"SQLite format 3\0");
+    let wal = matches!(bytes.get(..4), Some([0x37, 0x7f, 0x06, 0x82 | 0x83]));
+    let secret = [b"sportello-install-keys".as_slice(), b"AGE-SECRET-KEY-"]
+        .iter()
+        .any(|marker| bytes.windows(marker.len()).any(|w| w == *marker));
+    (!sqlite && !wal && !secret).then_some(bytes)
+}
+
+/// A file name cut to 100 bytes (on a character boundary), so that with the 65 of the hash and
+/// the reason's suffix it stays within the 255 most file systems allow.
+fn short_name(name: &str) -> &str {
+    let mut end = name.len().min(100);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    &name[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("grande.sportello");
+        std::fs::write(&path, [7u8; 100]).unwrap();
+        assert_eq!(read_bounded(&path, 100).unwrap(), [7u8; 100]);
+        let e = read_bounded(&path, 99).unwrap_err();
+        assert_eq!(e.code, "file_too_large");
+        assert_eq!(read_file(dir.path()).unwrap_err().code, "not_a_bundle");
+    }
+
+    fn held(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .map(|d| {
+                d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn one_copy_per_content_with_the_latest_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let q = dir.path().join("quarantena");
+        let a = dir.path().join("a.sportello");
+        let b = dir.path().join("b.sportello");
+        std::fs::write(&a, b"uno").unwrap();
+        std::fs::write(&b, b"uno").unwrap();
+        quarantine(&q, &a, "a.sportello", "truncated\nprimo\n");
+        quarantine(&q, &a, "a.sportello", "truncated\nsecondo\n");
+        quarantine(&q, &b, "b.sportello", "corrupted\nterzo\n");
+        let names = held(&q);
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(names[0].ends_with("-a.sportello"), "{names:?}");
+        assert!(names[0].starts_with(&hex::encode(Sha256::digest(b"uno"))));
+        let reason = std::fs::read_to_string(q.join(&names[1])).unwrap();
+        assert_eq!(reason, "corrupted\nterzo\n");
+        std::fs::write(&b, b"due").unwrap();
+        quarantine(&q, &b, "b.sportello", "corrupted\n");
+        assert_eq!(held(&q).len(), 4);
+    }
+
+    #[test]
+    fn databases_keys_links_and_huge_files_are_never_copied() {
+        let dir = tempfile::tempdir().unwrap();
+        let q = dir.path().join("quarantena");
+        let write = |name: &str, bytes: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, bytes).unwrap();
+            path
+        };
+        let refused = [
+            write("copia.sportello", b"SQLite format 3\0 and pages"),
+            write("wal.sportello", &[0x37, 0x7f, 0x06, 0x82, 0, 0]),
+            write("sportello.db-shm", b"index"),
+            write("sportello.db.keys", b"anything"),
+            write("chiavi.txt", b"sportello-install-keys-v1\ned25519 00\n"),
+            write("age.txt", b"# created\nAGE-SECRET-KEY-1QQQ\n"),
+        ];
+        let huge = dir.path().join("enorme.sportello");
+        std::fs::File::create(&huge)
+            .unwrap()
+            .set_len(MAX_FILE_LEN + 1)
+            .unwrap();
+        for file in refused.iter().chain([&huge]) {
+            quarantine(&q, file, "x", "code\n");
+        }
+        #[cfg(unix)]
+        {
+            let secret = write("segreto.txt", b"non una chiave, ma privato");
+            let link = dir.path().join("collegamento.sportello");
+            std::os::unix::fs::symlink(&secret, &link).unwrap();
+            quarantine(&q, &link, "collegamento.sportello", "code\n");
+        }
+        assert_eq!(held(&q), Vec::<String>::new());
+        quarantine(
+            &q,
+            &write("ok.sportello", b"bytes"),
+            "ok.sportello",
+            "code\n",
+        );
+        assert_eq!(held(&q).len(), 2);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn written_files_and_new_folders_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nuova/cartella/file.sportello");
+        write_atomically(&path, b"x", false).unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&dir.path().join("nuova")), 0o700);
+        assert_eq!(mode(&dir.path().join("nuova/cartella")), 0o700);
+
+        let q = dir.path().join("quarantena");
+        std::fs::create_dir(&q).unwrap();
+        restrict(&q, 0o755).unwrap();
+        quarantine(&q, &path, "file.sportello", "code\n");
+        assert_eq!(mode(&q), 0o700);
+        for name in held(&q) {
+            assert_eq!(mode(&q.join(name)), 0o600);
+        }
+    }
 }

@@ -38,7 +38,7 @@ pub use overview::{BandoStatus, Overview};
 pub use printing::RankingPaper;
 pub use publish::{PublishedRanking, PublishedRow, Stage};
 pub use revisions::{ApplicationDetail, Corrected, FieldChange, RevisionView};
-pub use sportello_store::{Actor, ApplicationFilter, FiledApplication};
+pub use sportello_store::{Actor, ApplicationFilter, FiledApplication, Unreadable};
 pub use views::{ApplicationView, InstallInfo};
 
 /// The district's time zone: case numbers, receipts and deadlines are in Italian time.
@@ -144,6 +144,21 @@ impl Sportello {
 
     pub fn actor(&self) -> &Actor {
         &self.actor
+    }
+
+    /// Capofila: sets aside a stored row that cannot be read (`table/id`, as listings name it)
+    /// and the rows that refer to it, with the reason; returns how many rows.
+    pub fn quarantine_record(&mut self, record: &str, reason: &str) -> Result<usize> {
+        self.require_capofila("mettere in quarantena un dato")?;
+        if reason.trim().is_empty() {
+            return Err(AppError::new(
+                "reason_missing",
+                "manca il motivo della quarantena: è obbligatorio e resta nel registro",
+            ));
+        }
+        Ok(self
+            .store
+            .quarantine_record(record, reason.trim(), now(), &self.actor)?)
     }
 
     fn require_capofila(&self, what: &str) -> Result<()> {

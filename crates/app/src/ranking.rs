@@ -3,7 +3,7 @@
 use sportello_domain::{RankedApplication, rank};
 use sportello_store::{ApplicationFilter, StoredApplication};
 
-use crate::{Result, Sportello};
+use crate::{AppError, Result, Sportello};
 
 impl Sportello {
     /// Ranks every application of the bando held by this install: at the capofila, the whole
@@ -18,10 +18,35 @@ impl Sportello {
         bando_id: &str,
     ) -> Result<(Vec<RankedApplication>, Vec<StoredApplication>)> {
         let bando = self.bando(bando_id)?;
-        let held = self.store.applications(&ApplicationFilter {
+        let listing = self.store.applications(&ApplicationFilter {
             bando: Some(bando.id.clone()),
             ..ApplicationFilter::default()
         })?;
+        // A ranking without one of its applications would be wrong for everyone below it.
+        if !listing.unreadable.is_empty() {
+            let rows: Vec<String> = listing
+                .unreadable
+                .iter()
+                .map(|u| format!("{} ({})", u.record, u.problem))
+                .collect();
+            return Err(AppError::new(
+                "unreadable_records",
+                format!(
+                    "la graduatoria del bando {} non si può calcolare: {} non si {} leggere: {}. \
+                     Il capofila può metterle in quarantena; una nuova versione inviata dal \
+                     comune le sostituisce",
+                    bando.id,
+                    if rows.len() == 1 {
+                        "una domanda"
+                    } else {
+                        "alcune domande"
+                    },
+                    if rows.len() == 1 { "può" } else { "possono" },
+                    rows.join("; ")
+                ),
+            ));
+        }
+        let held = listing.applications;
         let applications: Vec<_> = held.iter().map(|s| s.application.clone()).collect();
         Ok((rank(&bando, &applications), held))
     }

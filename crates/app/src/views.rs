@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 use sportello_domain::{Declaration, Outcome};
-use sportello_store::{ApplicationFilter, StoredApplication};
+use sportello_store::{ApplicationFilter, StoredApplication, Unreadable};
 
 use crate::{Result, Sportello};
 
@@ -85,16 +85,26 @@ impl Sportello {
     }
 
     pub fn list_applications(&self, filter: &ApplicationFilter) -> Result<Vec<ApplicationView>> {
+        Ok(self.applications_listing(filter)?.0)
+    }
+
+    /// The applications as listed, and the stored rows that cannot be read (named, so the
+    /// capofila can set them aside): one bad row never hides the others.
+    pub fn applications_listing(
+        &self,
+        filter: &ApplicationFilter,
+    ) -> Result<(Vec<ApplicationView>, Vec<Unreadable>)> {
         let outcomes = self.published_outcomes()?;
-        Ok(self
-            .store
-            .applications(filter)?
+        let listing = self.store.applications(filter)?;
+        let views = listing
+            .applications
             .into_iter()
             .map(|s| {
                 let published = outcomes.get(&s.application.code).copied();
                 self.view(s, published)
             })
-            .collect())
+            .collect();
+        Ok((views, listing.unreadable))
     }
 
     pub(crate) fn view(

@@ -68,6 +68,22 @@ enum Command {
     /// Documenti PDF
     #[command(subcommand)]
     Print(PrintCommand),
+    /// Dati del registro
+    #[command(subcommand)]
+    Record(RecordCommand),
+}
+
+#[derive(Subcommand)]
+enum RecordCommand {
+    /// Capofila: mette da parte un dato illeggibile (tabella/identificativo, come lo nomina
+    /// `application list`) e i dati che vi fanno riferimento
+    Quarantine {
+        #[arg(value_name = "TABELLA/ID")]
+        record: String,
+        /// Perché (resta nel registro della quarantena)
+        #[arg(long, value_name = "TESTO")]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -134,7 +150,15 @@ enum DistrictCommand {
     /// Capofila: scrive il file firmato del distretto
     Export(Out),
     /// Comune: accetta il file del distretto dopo averne confermato l'impronta
-    Accept(Accept),
+    #[command(name = "accept")]
+    AcceptFile {
+        #[command(flatten)]
+        accept: Accept,
+        /// Il capofila ha cambiato chiave: sostituire quella registrata (solo dopo aver
+        /// confermato per telefono la nuova impronta)
+        #[arg(long)]
+        replace: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -353,7 +377,15 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 comune,
                 person,
             };
-            output::applications(&app.list_applications(&filter)?, json);
+            let (list, unreadable) = app.applications_listing(&filter)?;
+            for u in &unreadable {
+                eprintln!(
+                    "avviso: dato illeggibile {}: {}; il capofila può metterlo da parte con \
+                     `sportello record quarantine {} --reason TESTO`",
+                    u.record, u.problem, u.record
+                );
+            }
+            output::applications(&list, json);
         }
         Command::Application(ApplicationCommand::Show { code, json }) => {
             let app = Sportello::open(&db, actor)?;
@@ -389,9 +421,21 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let mut app = Sportello::open(&db, actor)?;
             say!("{}", app.district_export(&out)?.display());
         }
-        Command::District(DistrictCommand::Accept(a)) => {
+        Command::District(DistrictCommand::AcceptFile { accept: a, replace }) => {
             let mut app = Sportello::open(&db, actor)?;
-            output::accepted(&app.district_accept(&a.file, &a.fingerprint)?, a.json);
+            let accepted = app
+                .district_accept(&a.file, &a.fingerprint, replace)
+                .map_err(|e| match e.code.as_str() {
+                    "capofila_key_changed" => AppError {
+                        message: format!(
+                            "{} (sportello district accept FILE --fingerprint IMPRONTA --replace)",
+                            e.message
+                        ),
+                        ..e
+                    },
+                    _ => e,
+                })?;
+            output::accepted(&accepted, a.json);
         }
         Command::Bundle(BundleCommand::Export { out }) => {
             let mut app = Sportello::open(&db, actor)?;
@@ -443,6 +487,11 @@ fn run(cli: Cli) -> Result<(), AppError> {
             };
             say!("{}", app.print_ranking(&bando, paper, &out)?.display());
         }
+        Command::Record(RecordCommand::Quarantine { record, reason }) => {
+            let mut app = Sportello::open(&db, actor)?;
+            let moved = app.quarantine_record(&record, &reason)?;
+            say!("Messi in quarantena: {moved} dati ({record} e quelli che vi fanno riferimento)");
+        }
         Command::Ranking(RankingCommand::Compute { bando, json }) => {
             let app = Sportello::open(&db, actor)?;
             output::ranking(&app.compute_ranking(&bando)?, json);
@@ -478,4 +527,14 @@ fn read(path: &Path) -> Result<String, AppError> {
             ),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    /// clap checks the command tree (unique names, argument groups) only when it is built.
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
 }

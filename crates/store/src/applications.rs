@@ -76,6 +76,22 @@ pub struct Revision {
     pub declaration: Declaration,
 }
 
+/// Applications read, and the rows that could not be.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    pub applications: Vec<StoredApplication>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// A stored row that does not read back as the domain's types.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unreadable {
+    /// `table/id`: what `Store::quarantine_record` takes.
+    pub record: String,
+    /// Which column and why, without its value.
+    pub problem: String,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ApplicationFilter {
     pub bando: Option<String>,
@@ -210,8 +226,9 @@ impl Store {
     }
 
     /// Applications matching the filter, each with its current revision, in filing order: by
-    /// instant (whatever the UTC offset written), then by code.
-    pub fn applications(&self, filter: &ApplicationFilter) -> Result<Vec<StoredApplication>> {
+    /// instant (whatever the UTC offset written), then by code. A row that cannot be read
+    /// does not take the listing down: it is named among the unreadable ones.
+    pub fn applications(&self, filter: &ApplicationFilter) -> Result<Listing> {
         let person = filter.person.as_ref().map(|cf| cf.trim().to_uppercase());
         let mut stmt = self.conn.prepare(&format!(
             "{SELECT_CURRENT}
@@ -220,15 +237,22 @@ impl Store {
                                         WHERE p.revision_id = r.id AND p.codice_fiscale = ?3))"
         ))?;
         let mut rows = stmt.query(params![filter.bando, filter.comune, person])?;
-        let mut list = Vec::new();
+        let mut listing = Listing::default();
         while let Some(row) = rows.next()? {
-            list.push(read_application(row)?);
+            match read_application(row) {
+                Ok(a) => listing.applications.push(a),
+                Err(StoreError::Corrupt(problem)) => listing.unreadable.push(Unreadable {
+                    record: format!("applications/{}", row.get::<_, String>("id")?),
+                    problem,
+                }),
+                Err(e) => return Err(e),
+            }
         }
-        list.sort_by(|a, b| {
+        listing.applications.sort_by(|a, b| {
             (a.application.filed_at, &a.application.code)
                 .cmp(&(b.application.filed_at, &b.application.code))
         });
-        Ok(list)
+        Ok(listing)
     }
 
     /// One application, with its current revision, by its public code.
@@ -296,18 +320,36 @@ impl<'r, 's> Cell<'r, 's> {
     }
 
     fn get<T: rusqlite::types::FromSql>(&self, column: &str) -> Result<T> {
-        self.row.get(column).map_err(|e| self.corrupt(column, e))
+        self.row.get(column).map_err(|e| {
+            let what = match e {
+                rusqlite::Error::InvalidColumnType(_, _, found) => {
+                    format!("valore di tipo {found} non ammesso")
+                }
+                rusqlite::Error::FromSqlConversionFailure(..) => "valore non ammesso".into(),
+                other => other.to_string(),
+            };
+            self.corrupt(column, what)
+        })
     }
 
     fn instant(&self, column: &str) -> Result<DateTime<FixedOffset>> {
         let text: String = self.get(column)?;
         DateTime::parse_from_rfc3339(&text)
-            .map_err(|_| self.corrupt(column, format!("data e ora non valide {text:?}")))
+            .map_err(|_| self.corrupt(column, "data e ora non valide"))
     }
 
     fn declaration(&self, column: &str) -> Result<Declaration> {
         let text: String = self.get(column)?;
-        serde_json::from_str(&text).map_err(|e| self.corrupt(column, e))
+        serde_json::from_str(&text).map_err(|e| {
+            self.corrupt(
+                column,
+                format!(
+                    "dichiarazione illeggibile (riga {}, colonna {})",
+                    e.line(),
+                    e.column()
+                ),
+            )
+        })
     }
 }
 
@@ -335,67 +377,55 @@ fn read_application(row: &Row) -> Result<StoredApplication> {
     })
 }
 
-/// Why a received row would not read back as the domain's types: a declaration that is not
-/// one, an impossible date, an invalid codice fiscale. Checked on the record's own values,
-/// before it is written, with the same parsers the readers use.
-pub(crate) fn check_received(
-    table: &str,
+/// A received application identity: its code in the form this version makes.
+pub(crate) fn check_received_application(
     body: &Map<String, Value>,
+    _owner: &str,
 ) -> std::result::Result<(), String> {
-    let text = |key: &str| match body.get(key) {
-        Some(Value::String(s)) => Ok(Some(s.as_str())),
-        None | Some(Value::Null) => Ok(None),
-        Some(other) => Err(format!("{key}: atteso un testo, trovato {other}")),
-    };
-    let required = |key: &str| text(key)?.ok_or_else(|| format!("{key}: valore mancante"));
-    let integer = |key: &str| {
-        body.get(key)
-            .and_then(Value::as_i64)
-            .ok_or_else(|| format!("{key}: atteso un numero intero"))
-    };
-    match table {
-        "applications" => {
-            let year = integer("year")?;
-            if !(2000..=9999).contains(&year) {
-                return Err(format!("year: anno non ammesso {year}"));
+    let code = body["application_code"].as_str().unwrap_or_default();
+    let well_formed = code.len() == 11
+        && code.bytes().enumerate().all(|(i, b)| {
+            if i == 5 {
+                b == b'-'
+            } else {
+                CODE_ALPHABET.contains(&b)
             }
-            if integer("case_seq")? < 1 {
-                return Err("case_seq: numero di pratica non ammesso".into());
-            }
-            for key in ["comune", "bando", "application_code"] {
-                required(key)?;
-            }
-            Ok(())
-        }
-        "application_revisions" => {
-            let application_id = required("application_id")?;
-            application_id.parse::<Uuid>().map_err(|_| {
-                format!("application_id: identificativo non valido {application_id:?}")
-            })?;
-            if integer("revision")? < 1 {
-                return Err("revision: numero di revisione non ammesso".into());
-            }
-            let filed = required("filed_at")?;
-            DateTime::parse_from_rfc3339(filed)
-                .map_err(|_| format!("filed_at: data e ora non valide {filed:?}"))?;
-            for key in ["protocol_number", "override_note", "reason"] {
-                text(key)?;
-            }
-            required("operator")?;
-            required("recorded_at")?;
-            check_declaration(required("declaration")?).map_err(|e| format!("declaration: {e}"))
-        }
-        _ => Ok(()),
+        });
+    if well_formed {
+        Ok(())
+    } else {
+        Err("application_code: codice domanda non valido".into())
     }
+}
+
+/// A received revision: its declaration reads back exactly as the domain's types.
+pub(crate) fn check_received_revision(
+    body: &Map<String, Value>,
+    _owner: &str,
+) -> std::result::Result<(), String> {
+    let text = body["declaration"].as_str().unwrap_or_default();
+    check_declaration(text).map_err(|e| format!("declaration: {e}"))
 }
 
 /// A declaration is received only in the one form this version writes: every field known,
 /// codici fiscali valid and normalised, so what is stored reads back exactly.
 fn check_declaration(text: &str) -> std::result::Result<(), String> {
-    let declaration: Declaration = serde_json::from_str(text).map_err(|e| e.to_string())?;
-    for cf in declaration.household_codici_fiscali() {
-        sportello_domain::codice_fiscale::CodiceFiscale::parse(cf)
-            .map_err(|e| format!("codice fiscale {cf:?}: {e}"))?;
+    // Messages name fields, never values: they are logged.
+    let declaration: Declaration = serde_json::from_str(text).map_err(|e| {
+        format!(
+            "non è una dichiarazione (riga {}, colonna {})",
+            e.line(),
+            e.column()
+        )
+    })?;
+    for (i, cf) in declaration.household_codici_fiscali().enumerate() {
+        if let Err(e) = sportello_domain::codice_fiscale::CodiceFiscale::parse(cf) {
+            let who = match i {
+                0 => "applicant".to_string(),
+                n => format!("household[{}]", n - 1),
+            };
+            return Err(format!("{who}.codice_fiscale: {}", e.code()));
+        }
     }
     let mut normalized = declaration.clone();
     normalized.normalize();

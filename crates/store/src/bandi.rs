@@ -1,7 +1,7 @@
 //! Bandi: calls for applications, stored with the TOML they were read from.
 
 use chrono::{DateTime, FixedOffset};
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use sportello_domain::Bando;
 
 use crate::audit::{self, Actor};
@@ -17,7 +17,8 @@ pub enum BandoSaved {
 }
 
 impl Store {
-    /// Stores a bando, or replaces the one with the same id when its text changed.
+    /// Stores a bando of this install (the capofila's), or replaces the one with the same id
+    /// when its text changed.
     pub fn save_bando(
         &mut self,
         bando: &Bando,
@@ -29,68 +30,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let owner = crate::install::own_comune(&tx)?;
-        let hash = content_hash(&toml);
-        let existing: Option<(String, String)> = tx
-            .query_row(
-                "SELECT id, content_hash FROM bandi WHERE code = ?1",
-                [&bando.id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
-        let outcome = match existing {
-            Some((_, old_hash)) if old_hash == hash => BandoSaved::Unchanged,
-            Some((id, _)) => {
-                let version = next_version(&tx)?;
-                tx.execute(
-                    "UPDATE bandi SET version = ?2, content_hash = ?3, title = ?4, opens = ?5,
-                     closes = ?6, toml = ?7 WHERE id = ?1",
-                    params![
-                        id,
-                        version,
-                        hash,
-                        bando.title,
-                        bando.opens.to_string(),
-                        bando.closes.to_string(),
-                        toml
-                    ],
-                )?;
-                BandoSaved::Updated
-            }
-            None => {
-                let version = next_version(&tx)?;
-                tx.execute(
-                    "INSERT INTO bandi (id, owner, version, content_hash, code, title, opens,
-                     closes, toml) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    params![
-                        new_id().to_string(),
-                        owner,
-                        version,
-                        hash,
-                        bando.id,
-                        bando.title,
-                        bando.opens.to_string(),
-                        bando.closes.to_string(),
-                        toml
-                    ],
-                )?;
-                BandoSaved::Created
-            }
-        };
-        if outcome != BandoSaved::Unchanged {
-            audit::log(
-                &tx,
-                at,
-                actor,
-                if outcome == BandoSaved::Created {
-                    "bando_create"
-                } else {
-                    "bando_update"
-                },
-                "bando",
-                Some(&bando.id),
-                serde_json::json!({ "title": bando.title }),
-            )?;
-        }
+        let outcome = save(&tx, bando, toml, &owner, true, at, actor)?;
         tx.commit()?;
         Ok(outcome)
     }
@@ -129,6 +69,124 @@ impl Store {
             )
             .optional()?)
     }
+}
+
+/// A received bando: its TOML is a bando, and the same one as its columns say.
+pub(crate) fn check_received(
+    body: &serde_json::Map<String, serde_json::Value>,
+    _owner: &str,
+) -> std::result::Result<(), String> {
+    let text = |key: &str| body[key].as_str().unwrap_or_default();
+    let bando = Bando::from_toml(text("toml")).map_err(|e| format!("toml: {e}"))?;
+    let agrees = bando.id == text("code")
+        && bando.title == text("title")
+        && bando.opens.to_string() == text("opens")
+        && bando.closes.to_string() == text("closes");
+    if agrees {
+        Ok(())
+    } else {
+        Err("toml: diverso da codice, titolo o date del bando".into())
+    }
+}
+
+/// The capofila's bando supersedes a copy an install imported itself under another id.
+pub(crate) fn supersede_local_copy(
+    tx: &rusqlite::Transaction,
+    record: &crate::record::Record,
+) -> std::result::Result<(), crate::sync::ApplyError> {
+    tx.execute(
+        "DELETE FROM bandi WHERE code = ?1 AND id <> ?2",
+        params![record.body["code"].as_str(), record.meta.id.to_string()],
+    )?;
+    Ok(())
+}
+
+/// The capofila's bando received with its district file, stored as the capofila's row (this
+/// install's counter untouched): a later publish bundle replaces it with the capofila's own.
+pub(crate) fn save_capofilas(
+    tx: &Transaction,
+    bando: &Bando,
+    toml: &str,
+    capofila: &str,
+    at: DateTime<FixedOffset>,
+    actor: &Actor,
+) -> Result<BandoSaved> {
+    save(tx, bando, toml, capofila, false, at, actor)
+}
+
+/// Stores `bando` as `owner`'s row; `own`: this install's, taking the next version.
+fn save(
+    tx: &Transaction,
+    bando: &Bando,
+    toml: &str,
+    owner: &str,
+    own: bool,
+    at: DateTime<FixedOffset>,
+    actor: &Actor,
+) -> Result<BandoSaved> {
+    let hash = content_hash(&toml);
+    let existing: Option<(String, String)> = tx
+        .query_row(
+            "SELECT id, content_hash FROM bandi WHERE code = ?1",
+            [&bando.id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let outcome = match existing {
+        Some((_, old_hash)) if old_hash == hash => BandoSaved::Unchanged,
+        Some((id, _)) => {
+            let version = if own { next_version(tx)? } else { 0 };
+            tx.execute(
+                "UPDATE bandi SET version = ?2, content_hash = ?3, title = ?4, opens = ?5,
+                 closes = ?6, toml = ?7 WHERE id = ?1",
+                params![
+                    id,
+                    version,
+                    hash,
+                    bando.title,
+                    bando.opens.to_string(),
+                    bando.closes.to_string(),
+                    toml
+                ],
+            )?;
+            BandoSaved::Updated
+        }
+        None => {
+            let version = if own { next_version(tx)? } else { 0 };
+            tx.execute(
+                "INSERT INTO bandi (id, owner, version, content_hash, code, title, opens,
+                 closes, toml) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    new_id().to_string(),
+                    owner,
+                    version,
+                    hash,
+                    bando.id,
+                    bando.title,
+                    bando.opens.to_string(),
+                    bando.closes.to_string(),
+                    toml
+                ],
+            )?;
+            BandoSaved::Created
+        }
+    };
+    if outcome != BandoSaved::Unchanged {
+        audit::log(
+            tx,
+            at,
+            actor,
+            if outcome == BandoSaved::Created {
+                "bando_create"
+            } else {
+                "bando_update"
+            },
+            "bando",
+            Some(&bando.id),
+            serde_json::json!({ "title": bando.title }),
+        )?;
+    }
+    Ok(outcome)
 }
 
 fn parse(toml: &str) -> Result<Bando> {

@@ -16,6 +16,10 @@ pub enum StoreError {
     UnknownBando(String),
     #[error("la domanda {0} non esiste")]
     UnknownApplication(String),
+    #[error(
+        "il dato {0} non esiste: indicarlo come tabella/identificativo, ad esempio applications/0195…"
+    )]
+    UnknownRecord(String),
     #[error("{record} appartiene al comune {owner}: solo quel comune può modificarla")]
     NotOwner { record: String, owner: String },
     #[error("disco pieno: liberare spazio e riprovare; nessun dato è stato modificato")]
@@ -38,6 +42,7 @@ impl StoreError {
             Self::AlreadyInitialized { .. } => "db_already_initialized",
             Self::UnknownBando(_) => "unknown_bando",
             Self::UnknownApplication(_) => "unknown_application",
+            Self::UnknownRecord(_) => "unknown_record",
             Self::NotOwner { .. } => "not_owner",
             Self::DiskFull => "disk_full",
             Self::Busy => "db_busy",

@@ -98,4 +98,52 @@ impl Store {
         tx.commit()?;
         self.require_install()
     }
+
+    /// Comune: applies a district file accepted from the capofila, all of it or nothing: the
+    /// trust list that names the capofila's key, the district's configuration (comuni,
+    /// places …) and its bandi, which stay the capofila's rows.
+    pub fn accept_district(
+        &mut self,
+        accepted: &AcceptedDistrict,
+        at: DateTime<FixedOffset>,
+        actor: &Actor,
+    ) -> Result<Install> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![accepted.trust_key, accepted.trust_json],
+        )?;
+        tx.execute(
+            "UPDATE install SET district_toml = ?1",
+            [accepted.district_toml],
+        )?;
+        for (bando, toml) in accepted.bandi {
+            crate::bandi::save_capofilas(&tx, bando, toml, accepted.capofila, at, actor)?;
+        }
+        audit::log(
+            &tx,
+            at,
+            actor,
+            "district_accept",
+            "install",
+            None,
+            serde_json::json!({ "seq": accepted.seq, "bandi": accepted.bandi.len() }),
+        )?;
+        tx.commit()?;
+        self.require_install()
+    }
+}
+
+/// A district file's contents, verified, ready to apply.
+pub struct AcceptedDistrict<'a> {
+    pub seq: u64,
+    pub capofila: &'a str,
+    pub district_toml: &'a str,
+    pub bandi: &'a [(sportello_domain::Bando, String)],
+    /// The setting the trust list lives in, and the list naming the capofila's key.
+    pub trust_key: &'a str,
+    pub trust_json: &'a str,
 }

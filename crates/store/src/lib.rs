@@ -7,28 +7,31 @@ mod bandi;
 mod error;
 pub mod failpoint;
 mod install;
+mod quarantine;
 mod rankings;
 mod record;
 mod schema;
 mod sync;
+mod tables;
 
 use std::path::Path;
 
 use rusqlite::Connection;
 
 pub use applications::{
-    ApplicationFilter, Correction, FiledApplication, NewApplication, Revision, StoredApplication,
+    ApplicationFilter, Correction, FiledApplication, Listing, NewApplication, Revision,
+    StoredApplication, Unreadable,
 };
 pub use audit::{Actor, AuditEntry};
 pub use bandi::BandoSaved;
 pub use error::StoreError;
-pub use install::Install;
+pub use install::{AcceptedDistrict, Install};
 pub use rankings::{NewRanking, StoredRanking};
 pub use record::{Record, SyncMeta};
 pub use schema::{OLDEST_READABLE_SCHEMA, SCHEMA_VERSION};
 pub use sync::{
-    ApplyError, ApplySummary, BundleOut, Direction, ImportLogEntry, Incoming, PUBLISH_TABLES, Peer,
-    Snapshot, TableCounts, UPLOAD_TABLES,
+    ApplyError, ApplySummary, BundleOut, Direction, ImportLogEntry, Incoming, Peer, Snapshot,
+    TableCounts,
 };
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -40,13 +43,13 @@ pub struct Store {
 
 impl Store {
     /// Opens (creating if missing) the database at `path` and brings its schema up to date.
+    /// The database holds personal data: it is created readable by its owner only (0600, in a
+    /// new folder 0700), and SQLite gives its `-wal` and `-shm` files the database's mode.
     pub fn open(path: &Path) -> Result<Self> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::Io {
-                path: dir.display().to_string(),
-                message: e.to_string(),
-            })?;
-        }
+        private::prepare(path).map_err(|(at, e)| StoreError::Io {
+            path: at.display().to_string(),
+            message: e.to_string(),
+        })?;
         let conn = Connection::open(path)?;
         Self::with_connection(conn)
     }
@@ -73,5 +76,91 @@ impl Store {
 
     pub fn connection_mut(&mut self) -> &mut Connection {
         &mut self.conn
+    }
+}
+
+/// Owner-only permissions for the database files (Unix; elsewhere the user's profile folder
+/// protects them).
+mod private {
+    use std::path::{Path, PathBuf};
+
+    type Failed = (PathBuf, std::io::Error);
+
+    /// Creates the missing folders 0700 and a missing database file 0600 (empty: SQLite makes
+    /// it a database); an existing database and its `-wal`/`-shm`, from a release that left
+    /// them readable by others, are narrowed to 0600 where the file system allows.
+    pub(super) fn prepare(path: &Path) -> Result<(), Failed> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            let mut builder = std::fs::DirBuilder::new();
+            builder.recursive(true);
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder.create(dir).map_err(|e| (dir.to_path_buf(), e))?;
+        }
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        match options.open(path) {
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                narrow(path);
+                Ok(())
+            }
+            Err(e) => Err((path.to_path_buf(), e)),
+        }
+    }
+
+    #[cfg(unix)]
+    fn narrow(path: &Path) {
+        use std::os::unix::fs::PermissionsExt;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            let file = PathBuf::from(name);
+            let open_to_others = std::fs::metadata(&file)
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o077 != 0);
+            if open_to_others {
+                // Best effort: a FAT stick has no modes, and the database still opens.
+                let _ = std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600));
+            }
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn narrow(_: &Path) {}
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::PermissionsExt;
+    use std::path::Path;
+
+    use super::Store;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn the_database_and_its_journal_are_the_owner_s_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("dati/comune/sportello.db");
+        let store = Store::open(&db).unwrap();
+        store
+            .connection()
+            .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+        for file in ["sportello.db", "sportello.db-wal", "sportello.db-shm"] {
+            assert_eq!(mode(&db.with_file_name(file)), 0o600, "{file}");
+        }
+        assert_eq!(mode(&dir.path().join("dati")), 0o700);
+        assert_eq!(mode(&dir.path().join("dati/comune")), 0o700);
+        drop(store);
+
+        // A database an older release left readable by others is narrowed when opened.
+        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+        drop(Store::open(&db).unwrap());
+        assert_eq!(mode(&db), 0o600);
     }
 }

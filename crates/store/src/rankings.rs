@@ -144,3 +144,59 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 }
+
+/// A received ranking: its rows and inputs are lists, its bando a bando.
+pub(crate) fn check_received(
+    body: &serde_json::Map<String, serde_json::Value>,
+    _owner: &str,
+) -> std::result::Result<(), String> {
+    for key in ["rows", "inputs"] {
+        let text = body[key].as_str().unwrap_or_default();
+        if !matches!(serde_json::from_str(text), Ok(serde_json::Value::Array(_))) {
+            return Err(format!("{key}: atteso un elenco JSON"));
+        }
+    }
+    sportello_domain::Bando::from_toml(body["bando_toml"].as_str().unwrap_or_default())
+        .map(drop)
+        .map_err(|e| format!("bando_toml: {e}"))
+}
+
+/// A published ranking only moves forward: an older number is a rollback, the same number
+/// with other content a fork.
+pub(crate) fn only_forward(
+    tx: &rusqlite::Transaction,
+    record: &crate::record::Record,
+) -> std::result::Result<(), crate::sync::ApplyError> {
+    use crate::sync::ApplyError;
+    let bando = record.body["bando"].as_str().unwrap_or_default();
+    let number = record.body["number"].as_i64().unwrap_or_default();
+    let held: Option<i64> = tx.query_row(
+        "SELECT MAX(number) FROM rankings WHERE bando = ?1",
+        [bando],
+        |r| r.get(0),
+    )?;
+    if let Some(held) = held {
+        if number < held {
+            return Err(ApplyError::Rollback {
+                bando: bando.to_string(),
+                held,
+                received: number,
+            });
+        }
+        let same: Option<String> = tx
+            .query_row(
+                "SELECT content_hash FROM rankings WHERE bando = ?1 AND number = ?2",
+                params![bando, number],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if same.is_some_and(|h| h != record.meta.content_hash) {
+            return Err(ApplyError::Invalid {
+                table: "rankings".into(),
+                id: format!("{bando}/{number}"),
+                reason: "graduatoria con lo stesso numero di versione ma contenuto diverso".into(),
+            });
+        }
+    }
+    Ok(())
+}

@@ -2,7 +2,7 @@
 //! bundle's records in one transaction, only where the sender owns them and has a newer
 //! version. Knows tables, not keys or files (that is `sportello-sync`).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, FixedOffset};
 use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
@@ -14,12 +14,8 @@ use serde_json::{Map, Value};
 
 use crate::audit::{self, Actor};
 use crate::record::{Record, SyncMeta};
+use crate::tables::{self, SyncTable};
 use crate::{Result, Store, StoreError};
-
-/// A comune's own records, sent to the capofila, in the order they must be applied.
-pub const UPLOAD_TABLES: &[&str] = &["applications", "application_revisions"];
-/// The capofila's records sent to the comuni.
-pub const PUBLISH_TABLES: &[&str] = &["bandi", "rankings"];
 
 const META: &[&str] = &["id", "owner", "version", "content_hash", "deleted"];
 
@@ -69,16 +65,6 @@ pub enum Direction {
     /// Capofila → comune: the capofila's records, and the comune's own records it lacks
     /// (a new or restored install: *recupero dal capofila*).
     Publish,
-}
-
-impl Direction {
-    /// Tables whose rows the sender owns and may send.
-    fn senders_tables(self) -> &'static [&'static str] {
-        match self {
-            Direction::Upload => UPLOAD_TABLES,
-            Direction::Publish => PUBLISH_TABLES,
-        }
-    }
 }
 
 /// A verified, decrypted bundle ready to be applied.
@@ -239,35 +225,37 @@ impl Store {
             .unwrap_or(0))
     }
 
-    /// Records of `tables` owned by `owner` whose version is above `after`, table by table,
-    /// read in one transaction: a change committed meanwhile is either wholly in the snapshot
-    /// or above its `to_version`, so the next export carries it.
-    pub fn records_since(&self, tables: &[&str], owner: &str, after: i64) -> Result<Snapshot> {
+    /// The records travelling `direction` owned by `owner` whose version is above `after`,
+    /// table by table in apply order, read in one transaction: a change committed meanwhile
+    /// is either wholly in the snapshot or above its `to_version`, so the next export
+    /// carries it. Each record carries its table's declared fields only.
+    pub fn records_since(&self, direction: Direction, owner: &str, after: i64) -> Result<Snapshot> {
         let tx = self.conn.unchecked_transaction()?;
         let mut out = Vec::new();
-        for (i, table) in tables.iter().enumerate() {
+        for (i, name) in tables::in_apply_order(direction).into_iter().enumerate() {
             if i > 0 {
                 crate::failpoint::hit("export-between-tables");
             }
+            let table = tables::table(name).expect("tables in apply order are declared");
+            let fields: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
             let mut stmt = self.conn.prepare(&format!(
-                "SELECT * FROM {table} WHERE owner = ?1 AND version > ?2 ORDER BY version"
+                "SELECT {}, {} FROM {name} WHERE owner = ?1 AND version > ?2 ORDER BY version",
+                META.join(", "),
+                fields.join(", ")
             ))?;
-            let names: Vec<String> = stmt.column_names().map(str::to_string).collect();
             let mut rows = stmt.query(params![owner, after])?;
             while let Some(row) = rows.next()? {
                 let mut body = Map::new();
-                for (i, name) in names.iter().enumerate() {
-                    if !META.contains(&name.as_str()) {
-                        body.insert(name.clone(), to_json(row.get_ref(i)?));
-                    }
+                for (i, field) in fields.iter().enumerate() {
+                    body.insert(field.to_string(), to_json(row.get_ref(META.len() + i)?));
                 }
                 let id: String = row.get("id")?;
                 out.push(Record {
-                    table: table.to_string(),
+                    table: name.to_string(),
                     meta: SyncMeta {
                         id: id
                             .parse()
-                            .map_err(|_| StoreError::Corrupt(format!("id {id}")))?,
+                            .map_err(|_| StoreError::Corrupt(format!("{name}/{id}, colonna id")))?,
                         owner: row.get("owner")?,
                         version: row.get("version")?,
                         content_hash: row.get("content_hash")?,
@@ -472,20 +460,21 @@ impl Store {
             let counts = summary.tables.entry(record.table.clone()).or_default();
             let recovering = direction == Direction::Publish
                 && record.meta.owner == own
-                && UPLOAD_TABLES.contains(&record.table.as_str());
+                && tables::table(&record.table).is_some_and(|t| t.direction == Direction::Upload);
             let applied = if recovering {
                 summary.recovered += 1;
                 recovered_version = recovered_version.max(record.meta.version);
                 let renumbered = crate::applications::make_room_for(&tx, record, &returned_max)?;
                 summary.renumbered.extend(renumbered);
-                apply_record(&tx, &mut statements, record, &own, UPLOAD_TABLES)?
+                apply_record(&tx, &mut statements, record, &own, Direction::Upload, at)?
             } else {
                 apply_record(
                     &tx,
                     &mut statements,
                     record,
                     &incoming.sender,
-                    direction.senders_tables(),
+                    direction,
+                    at,
                 )?
             };
             match applied {
@@ -629,7 +618,7 @@ fn restamp_own(tx: &Transaction, own: &str, confirmed: i64, floor: i64) -> Resul
         "UPDATE install SET change_seq = MAX(change_seq, ?1)",
         [floor],
     )?;
-    for table in UPLOAD_TABLES {
+    for table in tables::in_apply_order(Direction::Upload) {
         let ids: Vec<String> = tx
             .prepare(&format!(
                 "SELECT id FROM {table} WHERE owner = ?1 AND version > ?2 ORDER BY version"
@@ -711,103 +700,55 @@ enum Applied {
     CaseNumberTaken,
 }
 
-/// Per bundle and table: the columns, and the statements prepared once for the shape of the
-/// records received (every record of a table comes from the same `SELECT *`).
+/// Per bundle and table, the statements prepared once: a received row carries exactly its
+/// table's declared fields, in their declared order.
 struct TableStatements<'t> {
-    columns: HashSet<String>,
-    /// The body's column names the statements were prepared for.
-    shape: Vec<String>,
     held: Statement<'t>,
-    insert: Option<Statement<'t>>,
-    update: Option<Statement<'t>>,
+    insert: Statement<'t>,
+    update: Statement<'t>,
 }
 
 #[derive(Default)]
 struct Statements<'t> {
-    tables: HashMap<String, TableStatements<'t>>,
+    tables: HashMap<&'static str, TableStatements<'t>>,
 }
 
 impl<'t> Statements<'t> {
     fn table(
         &mut self,
         tx: &'t Transaction,
-        table: &str,
+        table: &'static SyncTable,
     ) -> rusqlite::Result<&mut TableStatements<'t>> {
-        if !self.tables.contains_key(table) {
+        if !self.tables.contains_key(table.name) {
+            let name = table.name;
+            let columns: Vec<&str> = META
+                .iter()
+                .copied()
+                .chain(table.columns.iter().map(|c| c.name))
+                .collect();
+            let marks: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+            let sets: Vec<String> = (1..)
+                .zip(&columns)
+                .skip(1)
+                .map(|(i, n)| format!("{n} = ?{i}"))
+                .collect();
             let statements = TableStatements {
-                columns: table_columns(tx, table)?.into_iter().collect(),
-                shape: Vec::new(),
                 held: tx.prepare(&format!(
-                    "SELECT owner, version, content_hash FROM {table} WHERE id = ?1"
+                    "SELECT owner, version, content_hash FROM {name} WHERE id = ?1"
                 ))?,
-                insert: None,
-                update: None,
-            };
-            self.tables.insert(table.to_string(), statements);
-        }
-        Ok(self.tables.get_mut(table).expect("just inserted"))
-    }
-}
-
-impl<'t> TableStatements<'t> {
-    /// A field of `body` that is not a column of the table. Checked once per shape: records
-    /// of one table share their fields.
-    fn unknown_column<'b>(&mut self, body: &'b Map<String, Value>) -> Option<&'b String> {
-        if self.shape.iter().eq(body.keys()) {
-            return None;
-        }
-        let unknown = body
-            .keys()
-            .find(|k| !self.columns.contains(*k) || META.contains(&k.as_str()));
-        if unknown.is_none() {
-            self.shape = body.keys().cloned().collect();
-            self.insert = None;
-            self.update = None;
-        }
-        unknown
-    }
-
-    /// The INSERT (for a new row) or UPDATE prepared for `body`'s columns.
-    fn write(
-        &mut self,
-        tx: &'t Transaction,
-        table: &str,
-        body: &Map<String, Value>,
-        new: bool,
-    ) -> rusqlite::Result<&mut Statement<'t>> {
-        debug_assert!(
-            self.shape.iter().eq(body.keys()),
-            "unknown_column sets the shape"
-        );
-        let names: Vec<&str> = META
-            .iter()
-            .copied()
-            .chain(self.shape.iter().map(String::as_str))
-            .collect();
-        let slot = if new {
-            &mut self.insert
-        } else {
-            &mut self.update
-        };
-        if slot.is_none() {
-            let sql = if new {
-                let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-                format!(
-                    "INSERT INTO {table} ({}) VALUES ({})",
-                    names.join(", "),
+                insert: tx.prepare(&format!(
+                    "INSERT INTO {name} ({}) VALUES ({})",
+                    columns.join(", "),
                     marks.join(", ")
-                )
-            } else {
-                let sets: Vec<String> = (1..)
-                    .zip(&names)
-                    .skip(1)
-                    .map(|(i, n)| format!("{n} = ?{i}"))
-                    .collect();
-                format!("UPDATE {table} SET {} WHERE id = ?1", sets.join(", "))
+                ))?,
+                update: tx.prepare(&format!(
+                    "UPDATE {name} SET {} WHERE id = ?1",
+                    sets.join(", ")
+                ))?,
             };
-            *slot = Some(tx.prepare(&sql)?);
+            self.tables.insert(name, statements);
         }
-        Ok(slot.as_mut().expect("just prepared"))
+        Ok(self.tables.get_mut(table.name).expect("just inserted"))
     }
 }
 
@@ -816,63 +757,55 @@ fn apply_record<'t>(
     statements: &mut Statements<'t>,
     record: &Record,
     sender: &str,
-    tables: &[&str],
+    direction: Direction,
+    at: DateTime<FixedOffset>,
 ) -> std::result::Result<Applied, ApplyError> {
-    let table = record.table.as_str();
     let id = record.meta.id.to_string();
     let invalid = |reason: String| ApplyError::Invalid {
-        table: table.to_string(),
+        table: record.table.clone(),
         id: id.clone(),
         reason,
     };
-    if !tables.contains(&table) {
+    let Some(table) = tables::table(&record.table).filter(|t| t.direction == direction) else {
         return Err(invalid(format!(
-            "tabella {table:?} non ammessa in questo pacchetto"
+            "tabella {:?} non ammessa in questo pacchetto",
+            record.table
         )));
-    }
+    };
+    let not_owned = |owner: String| ApplyError::NotOwned {
+        table: table.name.to_string(),
+        id: id.clone(),
+        owner,
+        sender: sender.to_string(),
+    };
     if record.meta.owner != sender {
-        return Err(ApplyError::NotOwned {
-            table: table.to_string(),
-            id,
-            owner: record.meta.owner.clone(),
-            sender: sender.to_string(),
-        });
+        return Err(not_owned(record.meta.owner.clone()));
     }
     let Value::Object(body) = &record.body else {
         return Err(invalid("contenuto non è un oggetto".into()));
     };
-    let statements = statements.table(tx, table)?;
-    if let Some(unknown) = statements.unknown_column(body) {
-        return Err(invalid(format!("campo sconosciuto {unknown:?}")));
-    }
-    if table == "applications" && body.get("comune").and_then(Value::as_str) != Some(sender) {
-        return Err(ApplyError::NotOwned {
-            table: table.to_string(),
-            id,
-            owner: body.get("comune").map(Value::to_string).unwrap_or_default(),
-            sender: sender.to_string(),
-        });
-    }
-    if table == "rankings" {
-        check_ranking_version(tx, body, &record.meta.content_hash)?;
+    if let Some(column) = table.owner_column {
+        let named = body.get(column).and_then(Value::as_str);
+        if named != Some(sender) {
+            return Err(not_owned(named.unwrap_or("?").to_string()));
+        }
     }
     // What SQL would accept must also read back as the domain's types, or the registry
     // would hold rows that break every later listing and ranking.
-    crate::applications::check_received(table, body).map_err(&invalid)?;
+    table.validate(body, sender).map_err(&invalid)?;
+    let statements = statements.table(tx, table)?;
     let held: Option<(String, i64, String)> = statements
         .held
         .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     if let Some((owner, _, _)) = held.as_ref().filter(|(owner, _, _)| owner != sender) {
         // The row exists here under another owner: only its owner may change it.
-        return Err(ApplyError::NotOwned {
-            table: table.to_string(),
-            id,
-            owner: owner.clone(),
-            sender: sender.to_string(),
-        });
+        return Err(not_owned(owner.clone()));
     }
     let applied = match held {
+        None if crate::quarantine::still_set_aside(tx, table.name, &id, record.meta.version)? => {
+            return Ok(Applied::Unchanged);
+        }
         None => Applied::New,
         Some((_, v, _)) if v < record.meta.version => Applied::Updated,
         Some((_, v, h)) if v == record.meta.version && h != record.meta.content_hash => {
@@ -882,15 +815,14 @@ fn apply_record<'t>(
         }
         Some(_) => return Ok(Applied::Unchanged),
     };
+    if crate::quarantine::joins_set_aside_parent(tx, table, record, at)? {
+        return Ok(Applied::Unchanged);
+    }
+    if let Some(before_write) = table.before_write {
+        before_write(tx, record)?;
+    }
     if matches!(applied, Applied::New) && crate::applications::case_number_taken(tx, record)? {
         return Ok(Applied::CaseNumberTaken);
-    }
-    if table == "bandi" {
-        // The capofila's bando supersedes a copy imported locally under the same id.
-        tx.execute(
-            "DELETE FROM bandi WHERE code = ?1 AND id <> ?2",
-            params![body.get("code").and_then(Value::as_str), id],
-        )?;
     }
     let meta = [
         ToSqlOutput::Borrowed(ValueRef::Text(id.as_bytes())),
@@ -900,12 +832,19 @@ fn apply_record<'t>(
         ToSqlOutput::Owned(SqlValue::Integer(i64::from(record.meta.deleted))),
     ];
     let mut values: Vec<ToSqlOutput> = meta.into_iter().collect();
-    for v in body.values() {
-        values.push(to_sql(v).ok_or_else(|| invalid(format!("valore non ammesso {v}")))?);
+    for column in table.columns {
+        let v = &body[column.name];
+        values.push(
+            to_sql(v).ok_or_else(|| invalid(format!("{}: valore non ammesso", column.name)))?,
+        );
     }
-    statements
-        .write(tx, table, body, matches!(applied, Applied::New))
-        .and_then(|statement| statement.execute(params_from_iter(values)))
+    let statement = if matches!(applied, Applied::New) {
+        &mut statements.insert
+    } else {
+        &mut statements.update
+    };
+    statement
+        .execute(params_from_iter(values))
         .map_err(|e| invalid(constraint_it(&e)))?;
     Ok(applied)
 }
@@ -927,58 +866,7 @@ fn constraint_it(e: &rusqlite::Error) -> String {
     }
 }
 
-/// A published ranking only moves forward: an older number is a rollback, the same number
-/// with other content a fork.
-fn check_ranking_version(
-    tx: &Transaction,
-    body: &Map<String, Value>,
-    hash: &str,
-) -> std::result::Result<(), ApplyError> {
-    let bando = body
-        .get("bando")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
-    let number = body
-        .get("number")
-        .and_then(Value::as_i64)
-        .unwrap_or_default();
-    let held: Option<i64> = tx.query_row(
-        "SELECT MAX(number) FROM rankings WHERE bando = ?1",
-        [bando],
-        |r| r.get(0),
-    )?;
-    if let Some(held) = held {
-        if number < held {
-            return Err(ApplyError::Rollback {
-                bando: bando.to_string(),
-                held,
-                received: number,
-            });
-        }
-        let same: Option<String> = tx
-            .query_row(
-                "SELECT content_hash FROM rankings WHERE bando = ?1 AND number = ?2",
-                params![bando, number],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if same.is_some_and(|h| h != hash) {
-            return Err(ApplyError::Invalid {
-                table: "rankings".into(),
-                id: format!("{bando}/{number}"),
-                reason: "graduatoria con lo stesso numero di versione ma contenuto diverso".into(),
-            });
-        }
-    }
-    Ok(())
-}
-
-fn table_columns(tx: &Transaction, table: &str) -> rusqlite::Result<Vec<String>> {
-    let mut stmt = tx.prepare_cached(&format!("SELECT name FROM pragma_table_info('{table}')"))?;
-    stmt.query_map([], |r| r.get(0))?.collect()
-}
-
-fn to_json(v: ValueRef) -> Value {
+pub(crate) fn to_json(v: ValueRef) -> Value {
     match v {
         ValueRef::Null => Value::Null,
         ValueRef::Integer(i) => Value::from(i),

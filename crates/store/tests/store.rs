@@ -114,7 +114,10 @@ fn applications_round_trip_with_case_numbers_per_year() {
     drop(store);
 
     let store = Store::open(&path).unwrap();
-    let list = store.applications(&ApplicationFilter::default()).unwrap();
+    let list = store
+        .applications(&ApplicationFilter::default())
+        .unwrap()
+        .applications;
     assert_eq!(list.len(), 3);
     let first = &list[0];
     assert_eq!(first.case_number, "2026/0000001");
@@ -201,6 +204,7 @@ fn filing_is_all_or_nothing() {
         store
             .applications(&ApplicationFilter::default())
             .unwrap()
+            .applications
             .is_empty()
     );
     let revisions: i64 = store
@@ -273,7 +277,8 @@ fn each_application_keeps_what_it_declared_and_the_registry_links_them() {
             person: Some("aaaaaa80a01y001a".into()),
             ..ApplicationFilter::default()
         })
-        .unwrap();
+        .unwrap()
+        .applications;
     let surnames: Vec<&str> = his
         .iter()
         .map(|a| a.application.declaration.applicant.person.surname.as_str())
@@ -349,7 +354,10 @@ fn a_schema_2_database_converts_on_opening() {
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(version, SCHEMA_VERSION);
-    let list = store.applications(&ApplicationFilter::default()).unwrap();
+    let list = store
+        .applications(&ApplicationFilter::default())
+        .unwrap()
+        .applications;
     assert_eq!(list.len(), 16);
     assert!(list.iter().all(|a| a.revision == 1));
     // The registry holds every person each application names.
@@ -412,6 +420,7 @@ fn a_full_disk_is_reported_and_loses_nothing() {
         store
             .applications(&ApplicationFilter::default())
             .unwrap()
+            .applications
             .len(),
         1,
         "the one application filed before is still there, none of the refused ones"
@@ -452,7 +461,7 @@ fn an_export_is_one_snapshot_whatever_commits_meanwhile() {
         }
     });
     let first = store
-        .records_since(sportello_store::UPLOAD_TABLES, "999001", 0)
+        .records_since(sportello_store::Direction::Upload, "999001", 0)
         .unwrap();
     sportello_store::failpoint::clear();
     let late = filed.lock().unwrap().clone().expect("the writer ran");
@@ -464,7 +473,11 @@ fn an_export_is_one_snapshot_whatever_commits_meanwhile() {
         "the snapshot holds part of the late application"
     );
     let next = store
-        .records_since(sportello_store::UPLOAD_TABLES, "999001", first.to_version)
+        .records_since(
+            sportello_store::Direction::Upload,
+            "999001",
+            first.to_version,
+        )
         .unwrap();
     let carried: Vec<&str> = next
         .records

@@ -18,6 +18,10 @@ use crate::trust::{Role, TrustEntry, TrustList};
 /// File name extension of every Sportello file.
 pub const EXTENSION: &str = "sportello";
 
+/// The largest file [`inspect`] (and the enrolment and district readers) accept, in bytes:
+/// callers reading from disk check the size against it before reading.
+pub const MAX_FILE_LEN: u64 = framing::MAX_FILE_LEN;
+
 /// Which way a bundle travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -161,6 +165,11 @@ pub enum SealError {
     InvalidRecipient { comune: String },
     #[error("Cifratura del pacchetto non riuscita: {0}")]
     Encryption(String),
+    #[error(
+        "Il pacchetto non è stato scritto perché supererebbe i limiti che ogni installazione \
+         accetta in lettura ({what}). Contattare l'assistenza."
+    )]
+    TooLarge { what: String },
 }
 
 impl SealError {
@@ -170,6 +179,7 @@ impl SealError {
             SealError::NoRecipients => "no_recipients",
             SealError::InvalidRecipient { .. } => "invalid_recipient",
             SealError::Encryption(_) => "encryption_failed",
+            SealError::TooLarge { .. } => "bundle_too_large",
         }
     }
 }
@@ -185,12 +195,46 @@ pub struct SealedBundle {
     pub file_name: String,
 }
 
-/// Signs and encrypts `records` (opaque JSON values) for `recipients`.
+/// Signs and encrypts `records` (opaque JSON values) for `recipients`. Refuses
+/// ([`SealError::TooLarge`]) a bundle that a reader would refuse for its size.
 pub fn seal(
     fields: &HeaderFields,
     records: &[Value],
     keys: &InstallKeys,
     recipients: &[Addressee],
+) -> Result<SealedBundle, SealError> {
+    seal_with(
+        fields,
+        keys,
+        recipients,
+        records.len() as u64,
+        |manifest, to| payload::seal(manifest, records, to),
+    )
+}
+
+/// For tests only: seals `compressed` (a zstd stream, taken as it is) as the payload of a
+/// bundle whose manifest announces `records`, to make the hostile files [`seal`] never writes
+/// (decompression bombs, overlong lines). It signs with the caller's keys, so it makes nothing
+/// those keys could not make anyway.
+#[doc(hidden)]
+pub fn seal_compressed_for_tests(
+    fields: &HeaderFields,
+    records: u64,
+    compressed: &[u8],
+    keys: &InstallKeys,
+    recipients: &[Addressee],
+) -> Result<SealedBundle, SealError> {
+    seal_with(fields, keys, recipients, records, |_, to| {
+        payload::encrypt_raw(compressed, to)
+    })
+}
+
+fn seal_with(
+    fields: &HeaderFields,
+    keys: &InstallKeys,
+    recipients: &[Addressee],
+    records: u64,
+    payload: impl FnOnce(&Manifest, &[age::x25519::Recipient]) -> Result<Vec<u8>, SealError>,
 ) -> Result<SealedBundle, SealError> {
     let mut ids: Vec<RecipientId> = Vec::with_capacity(recipients.len());
     let mut age_recipients = Vec::with_capacity(recipients.len());
@@ -229,16 +273,20 @@ pub fn seal(
         payload_sha256: [0; 32],
         created_at: fields.created_at.clone(),
     };
-    let payload = payload::seal(
-        &header.manifest(records.len() as u64),
-        records,
-        &age_recipients,
-    )
-    .map_err(|e| SealError::Encryption(e.to_string()))?;
+    let payload = payload(&header.manifest(records), &age_recipients)?;
     header.payload_len = payload.len() as u64;
     header.payload_sha256 = framing::sha256(&payload);
     let header_bytes = serde_json::to_vec(&header).expect("a header always serialises");
     let bytes = framing::write(Domain::Bundle, &header_bytes, &payload, keys);
+    if bytes.len() as u64 > MAX_FILE_LEN {
+        return Err(SealError::TooLarge {
+            what: format!(
+                "un file di {} MB; massimo {} MB",
+                (bytes.len() as u64).div_ceil(1 << 20),
+                MAX_FILE_LEN >> 20
+            ),
+        });
+    }
     Ok(SealedBundle {
         bytes,
         header_hash: framing::sha256(&header_bytes),
@@ -254,7 +302,9 @@ pub struct Inspected {
     header: BundleHeader,
     header_text: String,
     signature: [u8; 64],
-    payload: Vec<u8>,
+    /// The whole file, kept rather than a copy of its payload, which may be most of it.
+    file: Vec<u8>,
+    payload_start: usize,
     header_hash: [u8; 32],
 }
 
@@ -276,22 +326,40 @@ impl Inspected {
     pub fn signature_hex(&self) -> String {
         hex::encode(self.signature)
     }
+
+    fn payload(&self) -> &[u8] {
+        &self.file[self.payload_start..]
+    }
 }
 
-/// Checks, in order: not a bundle, unsupported version, truncated, corrupted (lengths, header,
-/// payload hash), wrong kind of file. Decrypts nothing and needs no key.
+/// Checks, in order: too large, not a bundle, unsupported version, truncated, corrupted
+/// (lengths, header, payload hash), wrong kind of file. Decrypts nothing and needs no key.
 pub fn inspect(bytes: &[u8]) -> Result<Inspected, BundleError> {
-    let frame = framing::read(bytes, FileKind::Bundle)?;
+    if bytes.len() as u64 > MAX_FILE_LEN {
+        return Err(BundleError::FileTooLarge {
+            size: bytes.len() as u64,
+            limit: MAX_FILE_LEN,
+        });
+    }
+    inspect_owned(bytes.to_vec())
+}
+
+/// [`inspect`] of a file already read into memory, kept without a copy.
+pub fn inspect_owned(file: Vec<u8>) -> Result<Inspected, BundleError> {
+    let frame = framing::read(&file, FileKind::Bundle)?;
     let header: BundleHeader = framing::parse_header(&frame)?;
     let header_text = std::str::from_utf8(frame.header)
         .map_err(|_| BundleError::Corrupted(Damage::HeaderUnreadable))?
         .to_string();
+    let (signature, header_hash) = (frame.signature, framing::sha256(frame.header));
+    let payload_start = file.len() - frame.payload.len();
     Ok(Inspected {
         header,
         header_text,
-        signature: frame.signature,
-        header_hash: framing::sha256(frame.header),
-        payload: frame.payload.to_vec(),
+        signature,
+        file,
+        payload_start,
+        header_hash,
     })
 }
 
@@ -407,7 +475,7 @@ fn not_addressed(header: &BundleHeader, receiver: &Receiver) -> BundleError {
 pub fn open(verified: &Verified<'_>, keys: &InstallKeys) -> Result<Vec<Value>, BundleError> {
     let header = verified.header();
     payload::open(
-        &verified.inspected.payload,
+        verified.inspected.payload(),
         keys.age_identity(),
         &header.manifest(0),
     )

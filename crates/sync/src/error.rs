@@ -37,12 +37,20 @@ pub enum Damage {
     PayloadLength,
     /// The payload's SHA-256 differs from the one in the signed header.
     PayloadHash,
+    /// The declared payload length is beyond any file this version reads.
+    PayloadTooLarge,
     /// The payload does not decrypt or decompress although the header is intact.
     Payload,
     /// The manifest line does not repeat the header's identity.
     Manifest,
     /// A record line is not JSON.
     RecordLine,
+    /// The payload decompresses past its ceiling (a decompression bomb, or not our writer).
+    DecompressedTooLarge,
+    /// A line of the payload is longer than any record we write.
+    LineTooLong,
+    /// The records would take more memory than any bundle of a district needs.
+    RecordsTooLarge,
     /// The body of an enrolment or district file is not what this version writes.
     DocumentBody,
 }
@@ -56,9 +64,13 @@ impl Damage {
             Damage::TrailingBytes => "trailing_bytes",
             Damage::PayloadLength => "payload_length",
             Damage::PayloadHash => "payload_hash",
+            Damage::PayloadTooLarge => "payload_too_large",
             Damage::Payload => "payload",
             Damage::Manifest => "manifest",
             Damage::RecordLine => "record_line",
+            Damage::DecompressedTooLarge => "decompressed_too_large",
+            Damage::LineTooLong => "line_too_long",
+            Damage::RecordsTooLarge => "records_too_large",
             Damage::DocumentBody => "document_body",
         }
     }
@@ -72,9 +84,13 @@ impl fmt::Display for Damage {
             Damage::TrailingBytes => "dati in eccesso in fondo al file",
             Damage::PayloadLength => "lunghezza del contenuto diversa da quella firmata",
             Damage::PayloadHash => "impronta del contenuto diversa da quella firmata",
+            Damage::PayloadTooLarge => "contenuto dichiarato più grande del massimo ammesso",
             Damage::Payload => "contenuto cifrato o compresso illeggibile",
             Damage::Manifest => "manifesto diverso dall'intestazione",
             Damage::RecordLine => "riga di dati illeggibile",
+            Damage::DecompressedTooLarge => "contenuto che, decompresso, supera il massimo ammesso",
+            Damage::LineTooLong => "riga di dati più lunga del massimo ammesso",
+            Damage::RecordsTooLarge => "dati che occuperebbero più memoria del massimo ammesso",
             Damage::DocumentBody => "contenuto del documento illeggibile",
         })
     }
@@ -87,6 +103,15 @@ impl fmt::Display for Damage {
 /// with its database; they live here so every refusal shares one type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BundleError {
+    #[error(
+        "Il file è troppo grande ({} MB; il massimo è {} MB): non è un file di Sportello integro. \
+         Controllare di aver scelto il file giusto; se lo è, chiedere al mittente di inviarlo di \
+         nuovo.",
+        megabytes(*.size),
+        megabytes(*.limit)
+    )]
+    FileTooLarge { size: u64, limit: u64 },
+
     #[error(
         "Questo file non è un file di Sportello (pacchetto, adesione o file del distretto). \
          Controllare di aver scelto il file giusto."
@@ -235,6 +260,7 @@ impl BundleError {
     /// Stable snake_case code: the UI and the logs match on this, never on the message.
     pub fn code(&self) -> &'static str {
         match self {
+            BundleError::FileTooLarge { .. } => "file_too_large",
             BundleError::NotABundle => "not_a_bundle",
             BundleError::UnsupportedVersion { .. } => "unsupported_version",
             BundleError::Truncated { .. } => "truncated",
@@ -262,6 +288,99 @@ impl BundleError {
     pub fn message(&self) -> String {
         self.to_string()
     }
+
+    /// The message for the import log and the quarantine reason, which outlive the refusal and
+    /// may be read by anyone handling the install: the operator's message without any value
+    /// taken from the records (an invalid record's reason can quote a codice fiscale), only
+    /// codes, tables and ids.
+    pub fn log_message(&self) -> String {
+        match self {
+            BundleError::InvalidRecord { record, .. } => invalid_record_log(record),
+            BundleError::RecordNotOwned {
+                sender,
+                owner,
+                record,
+            } => BundleError::RecordNotOwned {
+                sender: if is_istat(sender) { sender } else { "?" }.to_string(),
+                owner: if is_istat(owner) { owner } else { "?" }.to_string(),
+                record: loggable_record(record),
+            }
+            .message(),
+            other => other.message(),
+        }
+    }
+
+    /// [`BundleError::log_message`] for a caller that kept only the code and the operator's
+    /// message: the message itself, but for the refusals that may quote record values, whose
+    /// message is rebuilt from what [`BundleError::log_message`] keeps.
+    pub fn log_message_for(code: &str, message: &str) -> String {
+        match code {
+            "invalid_record" => {
+                let record = message
+                    .strip_prefix(INVALID_RECORD_LEAD)
+                    .and_then(|rest| rest.split_once(": "))
+                    .map_or("?", |(record, _)| record);
+                invalid_record_log(record)
+            }
+            "record_not_owned" => {
+                // Keeps the codes the message names, each only if it has the shape of one.
+                let between = |from: &str, to: &str| {
+                    message
+                        .split_once(from)
+                        .and_then(|(_, rest)| rest.split_once(to))
+                        .map_or("?", |(value, _)| value)
+                        .to_string()
+                };
+                BundleError::RecordNotOwned {
+                    sender: between("Il file del comune ", " contiene"),
+                    owner: between("appartiene al comune ", ": "),
+                    record: between("contiene un dato (", ") che"),
+                }
+                .log_message()
+            }
+            _ => message.to_string(),
+        }
+    }
+}
+
+/// How the message of [`BundleError::InvalidRecord`] starts, up to the record it names.
+const INVALID_RECORD_LEAD: &str = "Il file contiene un dato non valido (";
+
+fn invalid_record_log(record: &str) -> String {
+    format!(
+        "{INVALID_RECORD_LEAD}{}). Il file non è stato importato; chiedere al mittente di \
+         aggiornare Sportello ed esportare di nuovo.",
+        loggable_record(record)
+    )
+}
+
+/// `table/id` as the log may keep it: a table name (lowercase letters and `_`) and an id with
+/// the shape of a UUID; anything else a sender put there becomes `?`.
+fn loggable_record(record: &str) -> String {
+    let (table, id) = record.split_once('/').unwrap_or((record, ""));
+    let table_ok = (1..=40).contains(&table.len())
+        && table.bytes().all(|b| b.is_ascii_lowercase() || b == b'_');
+    let table = if table_ok { table } else { "?" };
+    let id_ok = id.len() == 36
+        && id.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        });
+    if id_ok {
+        format!("{table}/{id}")
+    } else {
+        table.to_string()
+    }
+}
+
+fn is_istat(code: &str) -> bool {
+    code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whole megabytes (MiB, as file managers count them), rounded up so a size just over a limit
+/// never reads as equal to it.
+fn megabytes(bytes: u64) -> u64 {
+    bytes.div_ceil(1 << 20)
 }
 
 #[cfg(test)]
@@ -271,6 +390,10 @@ mod tests {
     #[test]
     fn codes_are_distinct_snake_case() {
         let all = [
+            BundleError::FileTooLarge {
+                size: 2 << 30,
+                limit: 512 << 20,
+            },
             BundleError::NotABundle,
             BundleError::UnsupportedVersion {
                 found: 2,
@@ -350,7 +473,65 @@ mod tests {
             );
             let message = e.message();
             assert!(message.ends_with('.'), "{message}");
+            assert_eq!(
+                BundleError::log_message_for(e.code(), &message),
+                e.log_message()
+            );
         }
+    }
+
+    #[test]
+    fn the_log_keeps_no_value_taken_from_a_record() {
+        let cf = "RSSMRA80A01H501U";
+        let invalid = BundleError::InvalidRecord {
+            record: "application_revisions/01960000-0000-7000-8000-000000000002".into(),
+            reason: format!("codice fiscale {cf} non valido"),
+        };
+        assert!(invalid.message().contains(cf));
+        let logged = invalid.log_message();
+        assert!(!logged.contains(cf), "{logged}");
+        assert!(
+            logged.contains("dato non valido (application_revisions/01960000-"),
+            "{logged}"
+        );
+        assert_eq!(
+            BundleError::log_message_for("invalid_record", &invalid.message()),
+            logged
+        );
+
+        // A sender can put anything where an id, a table or an owner belongs.
+        let forged = [
+            BundleError::InvalidRecord {
+                record: format!("{cf}/{cf}"),
+                reason: "x".into(),
+            },
+            BundleError::RecordNotOwned {
+                sender: "089009".into(),
+                owner: cf.into(),
+                record: format!("applications/{cf}"),
+            },
+        ];
+        for e in forged {
+            for logged in [
+                e.log_message(),
+                BundleError::log_message_for(e.code(), &e.message()),
+            ] {
+                assert!(!logged.contains(cf), "{logged}");
+            }
+        }
+        // A message of another shape (an older wording) keeps nothing but the code's text.
+        let odd = BundleError::log_message_for("invalid_record", &format!("dato {cf}"));
+        assert!(!odd.contains(cf), "{odd}");
+    }
+
+    #[test]
+    fn sizes_are_told_in_megabytes() {
+        let m = BundleError::FileTooLarge {
+            size: (2 << 30) + 1,
+            limit: 512 << 20,
+        }
+        .message();
+        assert!(m.contains("2049 MB") && m.contains("512 MB"), "{m}");
     }
 
     #[test]

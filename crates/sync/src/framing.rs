@@ -24,6 +24,10 @@ pub const FORMAT_VERSION: u16 = 1;
 pub(crate) const MAGIC: &[u8; 14] = b"\x89SPORTELLO\r\n\x1a\n";
 /// Headers are a few hundred bytes; anything near this is damage, not data.
 const MAX_HEADER_LEN: u32 = 1 << 20;
+/// The largest file read: a district's bundles are kilobytes to a few megabytes (10,000
+/// applications make about 1 MB), so this is a wide margin that still keeps a wrong file (a
+/// video, a disk image) from being read into memory.
+pub(crate) const MAX_FILE_LEN: u64 = 512 << 20;
 const SIGNATURE_LEN: usize = 64;
 const VERSION_END: usize = MAGIC.len() + 2;
 const HEADER_START: usize = VERSION_END + 4;
@@ -105,11 +109,17 @@ struct CommonHeader {
     payload_sha256: [u8; 32],
 }
 
-/// Runs the checks every file goes through, in order: not a Sportello file, unsupported
-/// version, truncated, corrupted, wrong kind of file.
+/// Runs the checks every file goes through, in order: too large, not a Sportello file,
+/// unsupported version, truncated, corrupted, wrong kind of file.
 pub(crate) fn read(bytes: &[u8], expected: FileKind) -> Result<Frame<'_>, BundleError> {
     let actual = bytes.len() as u64;
     let truncated = |needed: u64| BundleError::Truncated { needed, actual };
+    if actual > MAX_FILE_LEN {
+        return Err(BundleError::FileTooLarge {
+            size: actual,
+            limit: MAX_FILE_LEN,
+        });
+    }
 
     if bytes.len() < MAGIC.len() {
         // An interrupted copy keeps a prefix of the magic; anything else is some other file.
@@ -154,6 +164,9 @@ pub(crate) fn read(bytes: &[u8], expected: FileKind) -> Result<Frame<'_>, Bundle
             .try_into()
             .expect("8 bytes"),
     );
+    if payload_len > MAX_FILE_LEN {
+        return Err(BundleError::Corrupted(Damage::PayloadTooLarge));
+    }
     let total = (payload_start as u64).saturating_add(payload_len);
     if actual < total {
         return Err(truncated(total));
@@ -276,6 +289,37 @@ mod tests {
             read(&bytes, FileKind::Enrolment).unwrap_err(),
             BundleError::Corrupted(Damage::HeaderTooLarge)
         );
+    }
+
+    #[test]
+    fn a_file_beyond_the_limit_is_refused_before_anything_else() {
+        // Zeroed pages are mapped lazily: this costs no memory until touched, and it is not.
+        let bytes = vec![0u8; MAX_FILE_LEN as usize + 1];
+        assert_eq!(
+            read(&bytes, FileKind::Bundle).unwrap_err(),
+            BundleError::FileTooLarge {
+                size: MAX_FILE_LEN + 1,
+                limit: MAX_FILE_LEN
+            }
+        );
+    }
+
+    #[test]
+    fn a_payload_declared_beyond_any_file_we_read_is_damage() {
+        let keys = InstallKeys::generate();
+        let mut bytes = file("enroll", b"", &keys);
+        let at = bytes.len() - 8;
+        bytes[at..].copy_from_slice(&(MAX_FILE_LEN + 1).to_be_bytes());
+        assert_eq!(
+            read(&bytes, FileKind::Enrolment).unwrap_err(),
+            BundleError::Corrupted(Damage::PayloadTooLarge)
+        );
+        // Within the limit, a length beyond the file is still a truncation.
+        bytes[at..].copy_from_slice(&MAX_FILE_LEN.to_be_bytes());
+        assert!(matches!(
+            read(&bytes, FileKind::Enrolment),
+            Err(BundleError::Truncated { .. })
+        ));
     }
 
     #[test]

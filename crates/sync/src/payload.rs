@@ -1,19 +1,108 @@
 //! A bundle's payload: JSON Lines (a manifest line, then one line per record), compressed with
 //! zstd, encrypted with age to the recipients' X25519 keys. Written and read as streams so a
-//! large bundle is never held twice in clear.
+//! large bundle is never held twice in clear, and read within [`LIMITS`] so no file, however
+//! made, takes more memory or time than the largest bundle a district could need.
 
-use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::iter;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::bundle::BundleKind;
+use crate::bundle::{BundleKind, SealError};
 use crate::error::Damage;
 use crate::keys::KeyId;
 
 /// zstd's default level: most of the gain on JSON for a fraction of the time of higher levels.
 const ZSTD_LEVEL: i32 = 3;
+/// The largest zstd window accepted (8 MiB): level 3 writes 2 MiB at most, and the window is
+/// what the decoder allocates whatever the frame declares (up to 128 MiB by default).
+const WINDOW_LOG_MAX: u32 = 23;
+
+/// How far a payload may expand when read (docs/bundle-format.md, "Limits"). Real bundles
+/// decompress about 5 times and hold a few megabytes; each limit is far above that, and [`seal`]
+/// refuses to write what [`open`] would refuse to read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// Decompressed bytes per byte of (encrypted) payload in the file.
+    pub ratio: u64,
+    /// Decompressed bytes a payload may reach whatever its ratio, for the smallest payloads.
+    pub floor: u64,
+    /// Decompressed bytes, whatever the file.
+    pub decompressed: u64,
+    /// One line (manifest or record), without its newline.
+    pub line: u64,
+    /// The records once parsed, as counted by [`held_cost`]; this is what bounds memory, as a
+    /// few bytes of JSON (`{"a":0}`) can take a hundred times their size as a `Value`.
+    pub held: u64,
+}
+
+pub(crate) const LIMITS: Limits = Limits {
+    ratio: 64,
+    floor: 1 << 20,
+    decompressed: 1 << 30,
+    line: 16 << 20,
+    held: 1 << 30,
+};
+
+impl Limits {
+    /// The decompressed bytes allowed for a payload of `payload_len` bytes in the file.
+    pub(crate) fn decompressed_for(&self, payload_len: u64) -> u64 {
+        payload_len
+            .saturating_mul(self.ratio)
+            .max(self.floor)
+            .min(self.decompressed)
+    }
+}
+
+// What parsing can allocate beyond a line's own bytes, per JSON token outside strings (serde_json
+// 1 on 64-bit, glibc malloc; measured by `tests::held_cost_bounds_what_parsing_takes`): a `Value`
+// is 32 bytes and a growing `Vec` keeps up to twice its length; a map's first entry allocates a
+// whole B-tree node (11 slots, ~650 bytes), later ones a share of one; every allocation has a
+// 16-byte header and a 32-byte minimum.
+/// The line itself as an element of the records' `Vec`.
+const VALUE_COST: u64 = 64;
+/// `,`: one more element (an array's slot; a map's entry is counted at its `:`).
+const ELEMENT_COST: u64 = 64;
+/// `[`: an array's first allocation (4 slots).
+const ARRAY_COST: u64 = 160;
+/// `{`: a map's first node.
+const MAP_COST: u64 = 704;
+/// `:`: a map entry (key and value slots, node splits).
+const ENTRY_COST: u64 = 192;
+/// `"`: a string's allocation beyond its bytes.
+const STRING_COST: u64 = 48;
+
+/// An upper bound of the memory `line` takes once parsed into a `Value`, counted before
+/// parsing: its bytes, plus what each token can allocate beyond them. Brackets and separators
+/// inside strings cost nothing, so a ranking's rows carried as text cost their length.
+pub(crate) fn held_cost(line: &[u8]) -> u64 {
+    let mut cost = line.len() as u64 + VALUE_COST;
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in line {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        cost += match b {
+            b'"' => {
+                in_string = true;
+                STRING_COST
+            }
+            b',' => ELEMENT_COST,
+            b'[' => ARRAY_COST,
+            b'{' => MAP_COST,
+            b':' => ENTRY_COST,
+            _ => 0,
+        };
+    }
+    cost
+}
 
 /// The first line of the payload: the header's identity and the number of records that follow,
 /// so a payload cannot be moved under another header by someone who can read it.
@@ -44,37 +133,96 @@ pub(crate) enum PayloadError {
     Damaged(Damage),
 }
 
+/// Compresses and encrypts the manifest and `records`, refusing what [`open`] would refuse.
 pub(crate) fn seal(
     manifest: &Manifest,
     records: &[Value],
     recipients: &[age::x25519::Recipient],
-) -> Result<Vec<u8>, age::EncryptError> {
+) -> Result<Vec<u8>, SealError> {
+    let encryption = |e: io::Error| SealError::Encryption(e.to_string());
+    let too_large = |what: String| SealError::TooLarge { what };
     let encryptor =
-        age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))?;
+        age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
+            .map_err(|e| SealError::Encryption(e.to_string()))?;
     let mut out = Vec::new();
-    let encrypted = encryptor.wrap_output(&mut out)?;
-    let compressed = zstd::stream::write::Encoder::new(encrypted, ZSTD_LEVEL)?;
-    // serde_json writes in small pieces; batch them before they reach the compressor.
+    let encrypted = encryptor.wrap_output(&mut out).map_err(encryption)?;
+    let compressed =
+        zstd::stream::write::Encoder::new(encrypted, ZSTD_LEVEL).map_err(encryption)?;
+    // Lines are serialised one at a time so their size is known before they are written.
     let mut lines = BufWriter::with_capacity(1 << 16, compressed);
-    write_line(&mut lines, manifest)?;
+    let (mut written, mut held) = (0u64, 0u64);
+    let mut write_line = |line: &mut Vec<u8>| -> Result<(), SealError> {
+        if line.len() as u64 > LIMITS.line {
+            return Err(too_large(format!(
+                "un dato di {} MB; massimo {} MB",
+                megabytes(line.len() as u64),
+                megabytes(LIMITS.line)
+            )));
+        }
+        written += line.len() as u64 + 1;
+        held += held_cost(line);
+        if written > LIMITS.decompressed || held > LIMITS.held {
+            return Err(too_large(format!(
+                "dati per oltre {} MB",
+                megabytes(LIMITS.decompressed.min(LIMITS.held))
+            )));
+        }
+        line.push(b'\n');
+        lines.write_all(line).map_err(encryption)?;
+        line.clear();
+        Ok(())
+    };
+    // JSON escapes control characters inside strings, so a value never spans two lines.
+    let mut line = serde_json::to_vec(manifest).expect("a manifest serialises");
+    write_line(&mut line)?;
     for record in records {
-        write_line(&mut lines, record)?;
+        serde_json::to_writer(&mut line, record).expect("a JSON value serialises");
+        write_line(&mut line)?;
     }
-    let compressed = lines.into_inner().map_err(io::IntoInnerError::into_error)?;
-    compressed.finish()?.finish()?;
+    let compressed = lines.into_inner().map_err(|e| encryption(e.into_error()))?;
+    compressed
+        .finish()
+        .map_err(encryption)?
+        .finish()
+        .map_err(encryption)?;
+    if written > LIMITS.decompressed_for(out.len() as u64) {
+        return Err(too_large(format!(
+            "dati che si comprimono più di {} volte",
+            LIMITS.ratio
+        )));
+    }
     Ok(out)
 }
 
-fn write_line<T: Serialize + ?Sized>(out: &mut impl Write, value: &T) -> io::Result<()> {
-    // JSON escapes control characters inside strings, so a value never spans two lines.
-    serde_json::to_writer(&mut *out, value)?;
-    out.write_all(b"\n")
+/// Encrypts `compressed` as it is: for tests that need payloads [`seal`] never writes.
+pub(crate) fn encrypt_raw(
+    compressed: &[u8],
+    recipients: &[age::x25519::Recipient],
+) -> Result<Vec<u8>, SealError> {
+    let encryption = |e: io::Error| SealError::Encryption(e.to_string());
+    let encryptor =
+        age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
+            .map_err(|e| SealError::Encryption(e.to_string()))?;
+    let mut out = Vec::new();
+    let mut encrypted = encryptor.wrap_output(&mut out).map_err(encryption)?;
+    encrypted.write_all(compressed).map_err(encryption)?;
+    encrypted.finish().map_err(encryption)?;
+    Ok(out)
 }
 
 pub(crate) fn open(
     ciphertext: &[u8],
     identity: &age::x25519::Identity,
     expected_identity: &Manifest,
+) -> Result<Vec<Value>, PayloadError> {
+    open_within(ciphertext, identity, expected_identity, &LIMITS)
+}
+
+fn open_within(
+    ciphertext: &[u8],
+    identity: &age::x25519::Identity,
+    expected_identity: &Manifest,
+    limits: &Limits,
 ) -> Result<Vec<Value>, PayloadError> {
     let damaged = |d| PayloadError::Damaged(d);
     let decryptor =
@@ -85,12 +233,20 @@ pub(crate) fn open(
             age::DecryptError::NoMatchingKeys => PayloadError::NotForUs,
             _ => damaged(Damage::Payload),
         })?;
-    let decompressed =
+    let mut decompressed =
         zstd::stream::read::Decoder::new(decrypted).map_err(|_| damaged(Damage::Payload))?;
-    let mut lines = BufReader::with_capacity(1 << 16, decompressed);
+    decompressed
+        .window_log_max(WINDOW_LOG_MAX)
+        .map_err(|_| damaged(Damage::Payload))?;
+    let ceiling = Ceiling {
+        inner: decompressed,
+        left: limits.decompressed_for(ciphertext.len() as u64),
+        exceeded: false,
+    };
+    let mut lines = BufReader::with_capacity(1 << 16, ceiling);
     let mut line = Vec::new();
 
-    let manifest: Manifest = match next_line(&mut lines, &mut line)? {
+    let manifest: Manifest = match next_line(&mut lines, &mut line, limits.line)? {
         Some(bytes) => serde_json::from_slice(bytes).map_err(|_| damaged(Damage::Manifest))?,
         None => return Err(damaged(Damage::Manifest)),
     };
@@ -98,8 +254,17 @@ pub(crate) fn open(
         return Err(damaged(Damage::Manifest));
     }
     let mut records =
-        Vec::with_capacity(usize::try_from(manifest.records).unwrap_or(0).min(1 << 20));
-    while let Some(bytes) = next_line(&mut lines, &mut line)? {
+        Vec::with_capacity(usize::try_from(manifest.records).unwrap_or(0).min(1 << 16));
+    let mut held = 0u64;
+    while let Some(bytes) = next_line(&mut lines, &mut line, limits.line)? {
+        if records.len() as u64 == manifest.records {
+            return Err(damaged(Damage::Manifest));
+        }
+        // Counted before parsing: what is refused is never built.
+        held = held.saturating_add(held_cost(bytes));
+        if held > limits.held {
+            return Err(damaged(Damage::RecordsTooLarge));
+        }
         records.push(serde_json::from_slice(bytes).map_err(|_| damaged(Damage::RecordLine))?);
     }
     if records.len() as u64 != manifest.records {
@@ -108,20 +273,59 @@ pub(crate) fn open(
     Ok(records)
 }
 
-/// The next newline-terminated line without its newline; a last line without one is damage.
-fn next_line<'a>(
-    input: &mut impl BufRead,
+/// A reader that fails, rather than ending, once more than `left` bytes came through: a payload
+/// cut short by a limit must be refused, never read as complete.
+struct Ceiling<R> {
+    inner: R,
+    left: u64,
+    exceeded: bool,
+}
+
+impl<R: Read> Read for Ceiling<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // One byte beyond the allowance is enough to know it is exceeded.
+        let want = buf
+            .len()
+            .min(usize::try_from(self.left.saturating_add(1)).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..want])?;
+        if n as u64 > self.left {
+            self.exceeded = true;
+            return Err(io::Error::other("decompressed payload beyond its ceiling"));
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+/// The next newline-terminated line without its newline, at most `max` bytes; a last line
+/// without one is damage.
+fn next_line<'a, R: Read>(
+    input: &mut BufReader<Ceiling<R>>,
     line: &'a mut Vec<u8>,
+    max: u64,
 ) -> Result<Option<&'a [u8]>, PayloadError> {
     line.clear();
     let read = input
+        .by_ref()
+        .take(max.saturating_add(1))
         .read_until(b'\n', line)
-        .map_err(|_| PayloadError::Damaged(Damage::Payload))?;
+        .map_err(|_| {
+            PayloadError::Damaged(if input.get_ref().exceeded {
+                Damage::DecompressedTooLarge
+            } else {
+                Damage::Payload
+            })
+        })?;
     match read {
         0 => Ok(None),
         _ if line.last() == Some(&b'\n') => Ok(Some(&line[..line.len() - 1])),
+        _ if read as u64 > max => Err(PayloadError::Damaged(Damage::LineTooLong)),
         _ => Err(PayloadError::Damaged(Damage::RecordLine)),
     }
+}
+
+fn megabytes(bytes: u64) -> u64 {
+    bytes.div_ceil(1 << 20)
 }
 
 #[cfg(test)]
@@ -129,6 +333,302 @@ mod tests {
     use super::*;
     use crate::keys::InstallKeys;
     use serde_json::json;
+
+    /// A zstd frame made by hand: `raw` stored as it is, then `repeat` copies of `byte` in
+    /// run-length blocks of 128 KiB (4 bytes each: a 2 GiB run takes 64 KiB), then `tail`.
+    pub(crate) fn zstd_frame(raw: &[u8], byte: u8, repeat: u64, tail: &[u8]) -> Vec<u8> {
+        const BLOCK: u64 = 128 << 10;
+        // Magic, then a descriptor with no content size and a 128 KiB window (2^(10+7)).
+        let mut out = vec![0x28, 0xb5, 0x2f, 0xfd, 0x00, 7 << 3];
+        let block = |out: &mut Vec<u8>, kind: u32, size: u64, last: bool| {
+            let header = (size as u32) << 3 | kind << 1 | u32::from(last);
+            out.extend_from_slice(&header.to_le_bytes()[..3]);
+        };
+        let raw_block = |out: &mut Vec<u8>, bytes: &[u8], last: bool| {
+            let chunks: Vec<_> = bytes.chunks(BLOCK as usize).collect();
+            for (i, chunk) in chunks.iter().enumerate() {
+                block(out, 0, chunk.len() as u64, last && i + 1 == chunks.len());
+                out.extend_from_slice(chunk);
+            }
+        };
+        raw_block(&mut out, raw, false);
+        let mut left = repeat;
+        while left > 0 {
+            let n = left.min(BLOCK);
+            left -= n;
+            block(&mut out, 1, n, left == 0 && tail.is_empty());
+            out.push(byte);
+        }
+        raw_block(&mut out, tail, true);
+        if tail.is_empty() && repeat == 0 {
+            block(&mut out, 0, 0, true);
+        }
+        out
+    }
+
+    fn manifest_line(m: &Manifest) -> Vec<u8> {
+        let mut line = serde_json::to_vec(m).unwrap();
+        line.push(b'\n');
+        line
+    }
+
+    fn open_raw(
+        compressed: &[u8],
+        keys: &InstallKeys,
+        m: &Manifest,
+        limits: &Limits,
+    ) -> Result<Vec<Value>, PayloadError> {
+        let sealed = encrypt_raw(compressed, &[recipient(keys)]).ok().unwrap();
+        open_within(&sealed, keys.age_identity(), m, limits)
+    }
+
+    fn damage(result: Result<Vec<Value>, PayloadError>) -> Option<Damage> {
+        match result {
+            Err(PayloadError::Damaged(d)) => Some(d),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn a_hand_made_frame_reads_back() {
+        let keys = InstallKeys::generate();
+        let m = manifest(&keys, 2);
+        let mut raw = manifest_line(&m);
+        raw.extend_from_slice(b"[1,");
+        let frame = zstd_frame(&raw, b' ', 300_000, b"2]\n{}\n");
+        let opened = open_raw(&frame, &keys, &m, &LIMITS).ok().unwrap();
+        assert_eq!(opened, vec![json!([1, 2]), json!({})]);
+    }
+
+    #[test]
+    fn a_decompression_bomb_is_refused_at_its_ceiling() {
+        let keys = InstallKeys::generate();
+        let m = manifest(&keys, 1);
+        // 2 GiB of spaces in 64 KiB: far past 64 times its size.
+        let frame = zstd_frame(&manifest_line(&m), b' ', 2 << 30, b"1\n");
+        assert!(frame.len() < 70_000);
+        let start = std::time::Instant::now();
+        assert_eq!(
+            damage(open_raw(&frame, &keys, &m, &LIMITS)),
+            Some(Damage::DecompressedTooLarge)
+        );
+        assert!(start.elapsed() < std::time::Duration::from_secs(10));
+        // Newlines instead: a flood of empty lines stops at the first.
+        let frame = zstd_frame(&manifest_line(&m), b'\n', 2 << 30, b"");
+        assert_eq!(
+            damage(open_raw(&frame, &keys, &m, &LIMITS)),
+            Some(Damage::RecordLine)
+        );
+    }
+
+    #[test]
+    fn a_line_longer_than_the_limit_is_refused() {
+        let keys = InstallKeys::generate();
+        let m = manifest(&keys, 1);
+        let limits = Limits {
+            line: 1000,
+            ..LIMITS
+        };
+        let mut raw = manifest_line(&m);
+        raw.push(b'"');
+        let ok = zstd_frame(&raw, b'a', 998, b"\"\n");
+        assert_eq!(open_raw(&ok, &keys, &m, &limits).ok().unwrap().len(), 1);
+        let long = zstd_frame(&raw, b'a', 999, b"\"\n");
+        assert_eq!(
+            damage(open_raw(&long, &keys, &m, &limits)),
+            Some(Damage::LineTooLong)
+        );
+        // At the real limit, without holding the line: 17 MiB of one run.
+        let frame = zstd_frame(&raw, b'a', 17 << 20, &[b'x'; 300_000]);
+        assert_eq!(
+            damage(open_raw(&frame, &keys, &m, &LIMITS)),
+            Some(Damage::LineTooLong)
+        );
+    }
+
+    #[test]
+    fn records_are_refused_before_they_take_more_memory_than_the_limit() {
+        let keys = InstallKeys::generate();
+        let line = b"[{\"a\":0},{\"a\":0},{\"a\":0}]";
+        let limits = Limits {
+            held: 10 * held_cost(line),
+            ..LIMITS
+        };
+        for (records, refused) in [(10, false), (11, true)] {
+            let m = manifest(&keys, records);
+            let mut raw = manifest_line(&m);
+            for _ in 0..records {
+                raw.extend_from_slice(line);
+                raw.push(b'\n');
+            }
+            let frame = zstd_frame(&raw, 0, 0, b"");
+            let result = open_raw(&frame, &keys, &m, &limits);
+            if refused {
+                assert_eq!(damage(result), Some(Damage::RecordsTooLarge));
+            } else {
+                assert_eq!(result.ok().unwrap().len(), 10);
+            }
+        }
+    }
+
+    #[test]
+    fn lines_beyond_the_announced_count_are_refused_at_once() {
+        let keys = InstallKeys::generate();
+        let m = manifest(&keys, 1);
+        // The extra lines would be a gigabyte of records: the second one already stops it.
+        let frame = zstd_frame(&manifest_line(&m), b'\n', 1 << 30, b"");
+        let mut raw = manifest_line(&m);
+        raw.extend_from_slice(b"1\n2\n");
+        let extra = zstd_frame(&raw, 0, 0, b"");
+        assert_eq!(
+            damage(open_raw(&extra, &keys, &m, &LIMITS)),
+            Some(Damage::Manifest)
+        );
+        assert!(damage(open_raw(&frame, &keys, &m, &LIMITS)).is_some());
+    }
+
+    #[test]
+    fn a_frame_asking_for_a_huge_window_is_refused() {
+        let keys = InstallKeys::generate();
+        let m = manifest(&keys, 0);
+        let mut frame = zstd_frame(&manifest_line(&m), 0, 0, b"");
+        frame[5] = (27 - 10) << 3; // a 128 MiB window
+        assert_eq!(
+            damage(open_raw(&frame, &keys, &m, &LIMITS)),
+            Some(Damage::Payload)
+        );
+    }
+
+    #[test]
+    fn seal_refuses_what_open_would_refuse() {
+        let keys = InstallKeys::generate();
+        let m = manifest(&keys, 1);
+        let long = json!("a".repeat(LIMITS.line as usize));
+        assert!(matches!(
+            seal(&m, &[long], &[recipient(&keys)]),
+            Err(SealError::TooLarge { .. })
+        ));
+        // A line that compresses beyond the ratio (a run of one letter).
+        let dense = json!("a".repeat(8 << 20));
+        assert!(matches!(
+            seal(&m, &[dense], &[recipient(&keys)]),
+            Err(SealError::TooLarge { .. })
+        ));
+        let fine = json!("a".repeat(100_000));
+        let sealed = seal(&m, std::slice::from_ref(&fine), &[recipient(&keys)])
+            .ok()
+            .unwrap();
+        assert_eq!(open(&sealed, keys.age_identity(), &m).ok().unwrap(), [fine]);
+    }
+
+    /// Lines of about 1 MiB of one JSON shape each, from the cheapest to the costliest per byte.
+    fn shape(name: &str) -> Vec<u8> {
+        let repeat = |item: &str| -> Vec<u8> {
+            let n = (1 << 20) / (item.len() + 1);
+            format!("[{}]", vec![item; n].join(",")).into_bytes()
+        };
+        match name {
+            "numbers" => repeat("0"),
+            "short_strings" => repeat("\"a\""),
+            "long_strings" => repeat(&format!("\"{}\"", "x".repeat(200))),
+            "empty_arrays" => repeat("[]"),
+            "one_element_arrays" => repeat("[0]"),
+            "empty_maps" => repeat("{}"),
+            "one_entry_maps" => repeat("{\"a\":0}"),
+            "twelve_entry_maps" => repeat(
+                "{\"a\":0,\"b\":0,\"c\":0,\"d\":0,\"e\":0,\"f\":0,\"g\":0,\"h\":0,\"i\":0,\
+                 \"j\":0,\"k\":0,\"l\":0}",
+            ),
+            "nested" => repeat("{\"a\":[{\"b\":[0]}]}"),
+            "one_big_map" => {
+                let entries: Vec<String> = (0..(1 << 20) / 12)
+                    .map(|i| format!("\"{i:07}\":0"))
+                    .collect();
+                format!("{{{}}}", entries.join(",")).into_bytes()
+            }
+            _ => panic!("unknown shape {name}"),
+        }
+    }
+
+    const SHAPES: [&str; 10] = [
+        "numbers",
+        "short_strings",
+        "long_strings",
+        "empty_arrays",
+        "one_element_arrays",
+        "empty_maps",
+        "one_entry_maps",
+        "twelve_entry_maps",
+        "nested",
+        "one_big_map",
+    ];
+
+    /// Resident memory of this process, from /proc, in bytes.
+    #[cfg(target_os = "linux")]
+    fn resident() -> u64 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let kb: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap();
+        kb << 10
+    }
+
+    /// Run by `held_cost_bounds_what_parsing_takes` in a process of its own, so that memory
+    /// freed by other tests cannot hide what parsing takes.
+    #[cfg(target_os = "linux")]
+    #[test]
+    #[ignore = "a probe run in a child process"]
+    fn memory_probe() {
+        let Ok(name) = std::env::var("SPORTELLO_MEMORY_PROBE") else {
+            return;
+        };
+        let line = shape(&name);
+        let before = resident();
+        let value: Value = serde_json::from_slice(&line).unwrap();
+        let took = resident().saturating_sub(before);
+        let cost = held_cost(&line);
+        println!("PROBE {name} {} {took} {cost}", line.len());
+        assert!(
+            took <= cost,
+            "{name}: parsing took {took} bytes, counted {cost}"
+        );
+        drop(value);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn held_cost_bounds_what_parsing_takes() {
+        for name in SHAPES {
+            let out = std::process::Command::new(std::env::current_exe().unwrap())
+                .args([
+                    "payload::tests::memory_probe",
+                    "--exact",
+                    "--ignored",
+                    "--nocapture",
+                ])
+                .env("SPORTELLO_MEMORY_PROBE", name)
+                .output()
+                .unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert!(out.status.success(), "{name}: {stdout}");
+            let probe = stdout
+                .lines()
+                .find(|l| l.starts_with("PROBE"))
+                .expect("probe ran");
+            println!("{probe}");
+        }
+    }
+
+    #[test]
+    fn brackets_inside_strings_cost_only_their_bytes() {
+        let text = br#"{"rows":"[{\"a\":1},{\"b\":\"x\\\"]\"}]"}"#;
+        assert_eq!(
+            held_cost(text),
+            text.len() as u64 + VALUE_COST + MAP_COST + ENTRY_COST + 2 * STRING_COST
+        );
+    }
 
     fn manifest(keys: &InstallKeys, records: u64) -> Manifest {
         Manifest {

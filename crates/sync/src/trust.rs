@@ -230,6 +230,34 @@ impl TrustList {
             .find(|e| e.role == Role::Capofila && e.is_current())
     }
 
+    /// A comune replaces the capofila's key it trusts with `entry`, after confirming the new
+    /// fingerprint by phone (the capofila changed PC without a rotation): the old key is
+    /// trusted for nothing more. Returns the entry replaced, if there was one.
+    pub fn replace_capofila(
+        &mut self,
+        entry: TrustEntry,
+    ) -> Result<Option<TrustEntry>, TrustError> {
+        entry.validate()?;
+        if entry.role != Role::Capofila {
+            return Err(TrustError::NotAuthorised);
+        }
+        let replaced = self
+            .capofila()
+            .filter(|old| old.key_id != entry.key_id)
+            .cloned();
+        if let Some(old) = &replaced {
+            let held = self
+                .entries
+                .iter_mut()
+                .find(|e| e.key_id == old.key_id)
+                .expect("found above");
+            held.revoked_from_seq = Some(0);
+            held.replaced_by = Some(entry.key_id.clone());
+        }
+        self.add(entry)?;
+        Ok(replaced)
+    }
+
     /// Applies a rotation signed by both the old and the new key: the old key stays trusted
     /// below `from_seq` (files already on their way), the new key takes over. Applying it
     /// again changes nothing and returns `false`.

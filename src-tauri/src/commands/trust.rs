@@ -123,7 +123,7 @@ pub async fn district_accept(
     fingerprint: String,
 ) -> Result<Accepted, CommandError> {
     accept_with(state, file, fingerprint, |app, file, fp| {
-        app.district_accept(file, fp)
+        app.district_accept(file, fp, false)
     })
     .await
 }

@@ -10,3 +10,19 @@ ALTER TABLE peers ADD COLUMN recovery_from INTEGER;
 -- What each bundle written acknowledged of the recipient's records, so an upload that starts
 -- below what it was told shows that its sender lost data.
 ALTER TABLE bundles_out ADD COLUMN ack_version INTEGER NOT NULL DEFAULT 0;
+
+-- Rows set aside by the capofila because they cannot be read (a damaged file, a row written
+-- by an older version): kept whole, out of every listing and ranking. A later version of the
+-- same row from its owner replaces it.
+CREATE TABLE quarantined_records (
+    tbl            TEXT NOT NULL,
+    id             TEXT NOT NULL,
+    owner          TEXT NOT NULL,
+    version        INTEGER NOT NULL,
+    -- The row as it was, as JSON.
+    row            TEXT NOT NULL,
+    reason         TEXT NOT NULL,
+    quarantined_at TEXT NOT NULL,
+    actor          TEXT NOT NULL,
+    PRIMARY KEY (tbl, id)
+);

@@ -147,3 +147,47 @@ pub fn with_header(bytes: &[u8], edit: impl FnOnce(&mut Value)) -> Vec<u8> {
     out.extend_from_slice(&bytes[end..]);
     out
 }
+
+/// A zstd frame made by hand, as a hostile sender would: `raw` stored as it is, then `repeat`
+/// copies of `byte` in run-length blocks of 128 KiB (4 bytes each, so 2 GiB take 64 KiB),
+/// then `tail` stored as it is.
+pub fn zstd_frame(raw: &[u8], byte: u8, repeat: u64, tail: &[u8]) -> Vec<u8> {
+    const BLOCK: u64 = 128 << 10;
+    // Magic, then a descriptor with no content size and a 128 KiB window (2^(10+7)).
+    let mut out = vec![0x28, 0xb5, 0x2f, 0xfd, 0x00, 7 << 3];
+    let block = |out: &mut Vec<u8>, kind: u32, size: u64, last: bool| {
+        let header = (size as u32) << 3 | kind << 1 | u32::from(last);
+        out.extend_from_slice(&header.to_le_bytes()[..3]);
+    };
+    let stored = |out: &mut Vec<u8>, bytes: &[u8], last: bool| {
+        let chunks: Vec<_> = bytes.chunks(BLOCK as usize).collect();
+        for (i, chunk) in chunks.iter().enumerate() {
+            block(out, 0, chunk.len() as u64, last && i + 1 == chunks.len());
+            out.extend_from_slice(chunk);
+        }
+    };
+    stored(&mut out, raw, false);
+    let mut left = repeat;
+    while left > 0 {
+        let n = left.min(BLOCK);
+        left -= n;
+        block(&mut out, 1, n, left == 0 && tail.is_empty());
+        out.push(byte);
+    }
+    stored(&mut out, tail, true);
+    if tail.is_empty() && repeat == 0 {
+        block(&mut out, 0, 0, true);
+    }
+    out
+}
+
+/// The manifest line a payload of Roccaverde's upload `seq` starts with.
+pub fn upload_manifest_line(d: &District, seq: u64, records: u64) -> Vec<u8> {
+    let mut line = serde_json::to_vec(&json!({
+        "district": DISTRICT, "kind": "upload", "sender": ROCCAVERDE,
+        "key_id": d.roccaverde.key_id(), "seq": seq, "records": records,
+    }))
+    .unwrap();
+    line.push(b'\n');
+    line
+}

@@ -55,7 +55,7 @@ fn load_keys() -> [InstallKeys; 3] {
     })
 }
 
-fn golden_district() -> District {
+pub(crate) fn golden_district() -> District {
     let [capofila, roccaverde, marina] = load_keys();
     District::with_keys(capofila, roccaverde, marina)
 }

@@ -4,6 +4,7 @@
 mod common;
 mod corruption;
 mod golden;
+mod limits;
 mod measure;
 mod refusals;
 mod round_trip;

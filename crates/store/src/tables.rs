@@ -1,0 +1,403 @@
+//! What sync knows of each synchronised table, declared once: the tables it refers to (the
+//! order records are applied in follows from them), which way it travels, the fields that
+//! travel (explicit, never `SELECT *`) with the type and domain of each, and what else a
+//! received row must satisfy. `store::sync` reads only these descriptors.
+//!
+//! Adding a column: a migration adds it, its descriptor lists it, and when installs not yet
+//! updated must not misread the records the oldest readable schema rises (docs/bundle-format.md).
+
+use chrono::{DateTime, NaiveDate};
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use rusqlite::Transaction;
+
+use crate::record::Record;
+use crate::sync::{ApplyError, Direction};
+
+/// One synchronised table.
+pub(crate) struct SyncTable {
+    pub name: &'static str,
+    /// Tables its rows refer to, each with the referring column: a bundle applies those
+    /// first, and setting a row aside takes the rows that refer to it along.
+    pub refers_to: &'static [(&'static str, &'static str)],
+    pub direction: Direction,
+    /// The fields that travel, besides the sync metadata every row carries.
+    pub columns: &'static [Column],
+    /// A column that must name the row's owner (the comune of filing owns an application).
+    pub owner_column: Option<&'static str>,
+    /// What a received row must satisfy beyond its columns' types, given the comune that owns
+    /// it; `Err` says what is wrong without quoting personal data.
+    pub check: fn(&Map<String, Value>, &str) -> Result<(), String>,
+    /// Run against what is held before a received row is written: a refusal, or making room.
+    pub before_write: Option<BeforeWrite>,
+}
+
+pub(crate) type BeforeWrite = fn(&Transaction, &Record) -> Result<(), ApplyError>;
+
+pub(crate) struct Column {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub nullable: bool,
+}
+
+#[derive(Clone, Copy)]
+pub(crate) enum Kind {
+    /// Text of at most this many characters, not empty.
+    Text(usize),
+    /// A comune's ISTAT code: six digits.
+    Istat,
+    Integer {
+        min: i64,
+        max: i64,
+    },
+    /// `aaaa-mm-gg`.
+    Date,
+    /// RFC 3339, with its UTC offset.
+    Instant,
+    Uuid,
+    /// One of these words.
+    Word(&'static [&'static str]),
+    /// JSON written as text (checked by the table's own check).
+    JsonText,
+}
+
+const fn col(name: &'static str, kind: Kind) -> Column {
+    Column {
+        name,
+        kind,
+        nullable: false,
+    }
+}
+
+const fn optional(name: &'static str, kind: Kind) -> Column {
+    Column {
+        name,
+        kind,
+        nullable: true,
+    }
+}
+
+/// A note or a reason typed by an operator.
+const NOTE: Kind = Kind::Text(4000);
+/// A big text: a bando's TOML, a ranking's rows.
+const DOCUMENT: Kind = Kind::Text(64 * 1024 * 1024);
+
+/// Every synchronised table.
+pub(crate) const TABLES: &[SyncTable] = &[
+    SyncTable {
+        name: "applications",
+        refers_to: &[],
+        direction: Direction::Upload,
+        columns: &[
+            col("comune", Kind::Istat),
+            col("bando", Kind::Text(64)),
+            col(
+                "year",
+                Kind::Integer {
+                    min: 2000,
+                    max: 9999,
+                },
+            ),
+            col(
+                "case_seq",
+                Kind::Integer {
+                    min: 1,
+                    max: 9_999_999_999,
+                },
+            ),
+            col("application_code", Kind::Text(16)),
+        ],
+        owner_column: Some("comune"),
+        check: crate::applications::check_received_application,
+        before_write: None,
+    },
+    SyncTable {
+        name: "application_revisions",
+        refers_to: &[("applications", "application_id")],
+        direction: Direction::Upload,
+        columns: &[
+            col("application_id", Kind::Uuid),
+            col(
+                "revision",
+                Kind::Integer {
+                    min: 1,
+                    max: 1_000_000,
+                },
+            ),
+            col("filed_at", Kind::Instant),
+            optional("protocol_number", Kind::Text(64)),
+            optional("override_note", NOTE),
+            col("declaration", Kind::JsonText),
+            optional("reason", NOTE),
+            col("operator", Kind::Text(128)),
+            col("recorded_at", Kind::Instant),
+        ],
+        owner_column: None,
+        check: crate::applications::check_received_revision,
+        before_write: None,
+    },
+    SyncTable {
+        name: "bandi",
+        refers_to: &[],
+        direction: Direction::Publish,
+        columns: &[
+            col("code", Kind::Text(64)),
+            col("title", Kind::Text(500)),
+            col("opens", Kind::Date),
+            col("closes", Kind::Date),
+            col("toml", DOCUMENT),
+        ],
+        owner_column: None,
+        check: crate::bandi::check_received,
+        before_write: Some(crate::bandi::supersede_local_copy),
+    },
+    SyncTable {
+        name: "rankings",
+        refers_to: &[("bandi", "bando")],
+        direction: Direction::Publish,
+        columns: &[
+            col("bando", Kind::Text(64)),
+            col(
+                "number",
+                Kind::Integer {
+                    min: 1,
+                    max: 1_000_000,
+                },
+            ),
+            col("stage", Kind::Word(&["provisional", "definitive"])),
+            col("published_at", Kind::Instant),
+            col("bando_toml", DOCUMENT),
+            col("inputs", Kind::JsonText),
+            col("rows", Kind::JsonText),
+        ],
+        owner_column: None,
+        check: crate::rankings::check_received,
+        before_write: Some(crate::rankings::only_forward),
+    },
+];
+
+pub(crate) fn table(name: &str) -> Option<&'static SyncTable> {
+    TABLES.iter().find(|t| t.name == name)
+}
+
+/// The tables whose rows refer to `name`'s rows, each with its referring column.
+pub(crate) fn referring_to(name: &str) -> impl Iterator<Item = (&'static str, &'static str)> {
+    TABLES.iter().flat_map(move |t| {
+        t.refers_to
+            .iter()
+            .filter(move |(to, _)| *to == name)
+            .map(move |(_, column)| (t.name, *column))
+    })
+}
+
+/// The tables travelling `direction`, each after the tables it refers to.
+pub(crate) fn in_apply_order(direction: Direction) -> Vec<&'static str> {
+    let mut ordered: Vec<&'static str> = Vec::new();
+    let mut pending: Vec<&SyncTable> = TABLES.iter().filter(|t| t.direction == direction).collect();
+    while !pending.is_empty() {
+        let before = pending.len();
+        pending.retain(|t| {
+            let ready = t.refers_to.iter().all(|(dep, _)| {
+                ordered.contains(dep) || table(dep).is_none_or(|d| d.direction != direction)
+            });
+            if ready {
+                ordered.push(t.name);
+            }
+            !ready
+        });
+        assert!(
+            pending.len() < before,
+            "synchronised tables refer to each other in a cycle"
+        );
+    }
+    ordered
+}
+
+impl SyncTable {
+    /// Every way `body` is not a row of this table, first problem first: a missing or unknown
+    /// field, a value of the wrong type or outside its domain, then the table's own check.
+    pub fn validate(&self, body: &Map<String, Value>, owner: &str) -> Result<(), String> {
+        if let Some(unknown) = body
+            .keys()
+            .find(|k| !self.columns.iter().any(|c| c.name == *k))
+        {
+            let known: Vec<&str> = self.columns.iter().map(|c| c.name).collect();
+            return Err(match nearest(unknown, &known) {
+                Some(near) => format!("campo sconosciuto {unknown:?} (forse {near:?}?)"),
+                None => format!("campo sconosciuto {unknown:?}"),
+            });
+        }
+        for column in self.columns {
+            match body.get(column.name) {
+                None => return Err(format!("{}: campo mancante", column.name)),
+                Some(Value::Null) if column.nullable => {}
+                Some(Value::Null) => return Err(format!("{}: valore mancante", column.name)),
+                Some(value) => column
+                    .kind
+                    .admits(value)
+                    .map_err(|what| format!("{}: {what}", column.name))?,
+            }
+        }
+        (self.check)(body, owner)
+    }
+}
+
+impl Kind {
+    /// Whether `value` is of this kind; `Err` says what was expected.
+    fn admits(self, value: &Value) -> Result<(), String> {
+        let text = || value.as_str().ok_or("atteso un testo");
+        match self {
+            Kind::Text(max) => {
+                let t = text()?;
+                if t.is_empty() {
+                    return Err("testo vuoto".into());
+                }
+                if t.chars().count() > max {
+                    return Err(format!("testo più lungo di {max} caratteri"));
+                }
+            }
+            Kind::Istat => {
+                let t = text()?;
+                if t.len() != 6 || !t.bytes().all(|b| b.is_ascii_digit()) {
+                    return Err("atteso un codice ISTAT di sei cifre".into());
+                }
+            }
+            Kind::Integer { min, max } => match value.as_i64() {
+                Some(n) if (min..=max).contains(&n) => {}
+                Some(_) => return Err(format!("numero fuori dall'intervallo {min}–{max}")),
+                None => return Err("atteso un numero intero".into()),
+            },
+            Kind::Date => {
+                text()?
+                    .parse::<NaiveDate>()
+                    .map_err(|_| "attesa una data aaaa-mm-gg")?;
+            }
+            Kind::Instant => {
+                DateTime::parse_from_rfc3339(text()?)
+                    .map_err(|_| "attese data e ora (RFC 3339)")?;
+            }
+            Kind::Uuid => {
+                text()?
+                    .parse::<Uuid>()
+                    .map_err(|_| "atteso un identificativo (UUID)")?;
+            }
+            Kind::Word(words) => {
+                let t = text()?;
+                if !words.contains(&t) {
+                    return Err(format!(
+                        "valore non ammesso, atteso uno tra {}",
+                        words.join(", ")
+                    ));
+                }
+            }
+            Kind::JsonText => {
+                serde_json::from_str::<Value>(text()?).map_err(|_| "atteso un testo JSON")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The known name closest to `name` (at most two edits away), to suggest a correction.
+fn nearest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|k| (edit_distance(name, k), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn tables_apply_after_the_tables_they_refer_to() {
+        assert_eq!(
+            in_apply_order(Direction::Upload),
+            ["applications", "application_revisions"]
+        );
+        assert_eq!(in_apply_order(Direction::Publish), ["bandi", "rankings"]);
+    }
+
+    #[test]
+    fn every_descriptor_names_columns_of_its_table() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let mut conn = conn;
+        crate::schema::migrate(&mut conn).unwrap();
+        for t in TABLES {
+            let columns: Vec<String> = conn
+                .prepare(&format!("SELECT name FROM pragma_table_info('{}')", t.name))
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            for c in t.columns {
+                assert!(columns.iter().any(|n| n == c.name), "{}.{}", t.name, c.name);
+            }
+        }
+    }
+
+    #[test]
+    fn values_of_the_wrong_type_or_domain_are_named() {
+        let applications = table("applications").unwrap();
+        let good = json!({"comune": "089009", "bando": "SC-1", "year": 2026, "case_seq": 1,
+                          "application_code": "K7M2Q-X9P4T"});
+        let body = |edit: fn(&mut Value)| {
+            let mut b = good.clone();
+            edit(&mut b);
+            b.as_object().unwrap().clone()
+        };
+        assert_eq!(applications.validate(&body(|_| {}), "089009"), Ok(()));
+        type Edit = fn(&mut Value);
+        let cases: [(Edit, &str); 6] = [
+            (
+                |b| b["year"] = json!("2026x"),
+                "year: atteso un numero intero",
+            ),
+            (|b| b["year"] = json!(0.5), "year: atteso un numero intero"),
+            (|b| b["case_seq"] = json!(0), "case_seq: numero fuori"),
+            (
+                |b| b["comune"] = json!("89009"),
+                "comune: atteso un codice ISTAT",
+            ),
+            (|b| b["bando"] = json!(null), "bando: valore mancante"),
+            (
+                |b| b["yaer"] = json!(2026),
+                "campo sconosciuto \"yaer\" (forse \"year\"?)",
+            ),
+        ];
+        for (edit, says) in cases {
+            let err = applications.validate(&body(edit), "089009").unwrap_err();
+            assert!(err.starts_with(says), "{err}");
+        }
+        let mut missing = good.as_object().unwrap().clone();
+        missing.remove("case_seq");
+        assert_eq!(
+            applications.validate(&missing, "089009"),
+            Err("case_seq: campo mancante".into())
+        );
+    }
+}
