@@ -29,7 +29,7 @@ for c in "${COMUNI[@]}"; do
   cap bundle import $(com "$c" bundle export --out "$DIR/posta") >/dev/null
 done
 cap application add "$F/demo/089017.json" >/dev/null 2>&1
-cap ranking publish --bando SC-2026-1 --stage provisional >/dev/null
+cap ranking publish --bando SC-2026-1 --stage provisional --confirm-cross-comune >/dev/null
 for bundle in $(cap bundle export --out "$DIR/posta"); do
   for c in "${COMUNI[@]}"; do
     case "$bundle" in *"-pub-$c-"*) com "$c" bundle import "$bundle" >/dev/null ;; esac

@@ -26,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "compute_ranking",
     "latest_ranking",
     "publish_ranking",
+    "cross_comune_exclusions",
     "print_ranking",
     "duplicates",
 ];

@@ -379,6 +379,7 @@ fn databases_of_the_previous_layout_migrate_without_loss_and_keep_syncing() {
         "SC-2026-1",
         "--stage",
         "provisional",
+        "--confirm-cross-comune",
     ]);
     for file in capofila.export() {
         if file.to_string_lossy().contains("-pub-089009-") {

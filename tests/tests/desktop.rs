@@ -907,6 +907,24 @@ fn the_demo_district_opens_on_a_useful_home_and_shows_outcomes_at_the_comuni() {
         w.wait_text("[data-testid='doppioni']", "tra comuni diversi")
             .await?;
         w.screenshot("graduatoria").await?;
+
+        // Publishing again: the exclusion across comuni is shown and must be confirmed.
+        w.click("[data-testid='pubblica-provvisoria']").await?;
+        w.wait_text("[data-testid='esclusioni-tra-comuni']", "persone in comune")
+            .await?;
+        let enabled = w
+            .find("[data-testid='conferma-pubblica']")
+            .await?
+            .is_enabled()
+            .await?;
+        if enabled {
+            return Err("publishing must wait for the exclusions to be confirmed".into());
+        }
+        w.screenshot("graduatoria-esclusioni").await?;
+        w.click("[data-testid='conferma-esclusioni']").await?;
+        w.click("[data-testid='conferma-pubblica']").await?;
+        w.wait_text("[data-testid='pubblicata']", "provvisoria n. 2")
+            .await?;
         Ok(())
     });
 

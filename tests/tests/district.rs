@@ -343,6 +343,35 @@ fn a_district_merges_ranks_publishes_and_each_comune_sees_only_its_own_outcomes(
         "the reason names the application that stands"
     );
 
+    // The exclusion across comuni is shown to the coordinator, who confirms it to publish.
+    let conflicts = d.capofila.json(&["ranking", "conflicts", "--bando", BANDO]);
+    assert_eq!(conflicts.as_array().unwrap().len(), 1, "{conflicts}");
+    assert_eq!(conflicts[0]["excluded"]["application_code"], later.as_str());
+    assert_eq!(conflicts[0]["standing"]["application_code"], first.as_str());
+    assert_eq!(conflicts[0]["excluded"]["comune"], FLORIDIA);
+    assert_eq!(conflicts[0]["standing"]["comune"], PRIOLO);
+    assert_eq!(
+        conflicts[0]["shared_codici_fiscali"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let unconfirmed = d.capofila.run(&[
+        "ranking",
+        "publish",
+        "--bando",
+        BANDO,
+        "--stage",
+        "provisional",
+    ]);
+    assert_eq!(unconfirmed.code, 1);
+    assert!(
+        unconfirmed.stderr.contains(later.as_str())
+            && unconfirmed.stderr.contains("--confirm-cross-comune"),
+        "{}",
+        unconfirmed.stderr
+    );
     let published = d.capofila.json(&[
         "ranking",
         "publish",
@@ -350,6 +379,7 @@ fn a_district_merges_ranks_publishes_and_each_comune_sees_only_its_own_outcomes(
         BANDO,
         "--stage",
         "provisional",
+        "--confirm-cross-comune",
     ]);
     assert_eq!(published["number"], 1);
     assert_eq!(published["stage"], "provisional");
@@ -459,6 +489,7 @@ fn later_rounds_carry_only_new_records_and_old_publish_bundles_change_nothing() 
         BANDO,
         "--stage",
         "provisional",
+        "--confirm-cross-comune",
     ]);
     let first_pubs = publish_bundles(&d, 1);
     // Priolo's install as it was before the first publish bundle reached it (for later).
@@ -557,6 +588,7 @@ fn later_rounds_carry_only_new_records_and_old_publish_bundles_change_nothing() 
         BANDO,
         "--stage",
         "definitive",
+        "--confirm-cross-comune",
     ]);
     assert_eq!(definitive["number"], 2);
     let at_capofila = listed(&d.capofila);

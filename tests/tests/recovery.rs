@@ -184,3 +184,29 @@ fn an_install_restored_from_an_older_backup_loses_nothing_and_numbers_nothing_tw
         (1..=5).map(|n| format!("2026/{n:07}")).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn a_revoked_key_signs_nothing_from_its_number_on_and_earlier_files_stay_valid() {
+    let capofila = capofila();
+    let comune = floridia(&capofila);
+    let items = fixture_applications();
+    comune.add(&items[0..1]);
+    let first = comune.export().remove(0);
+    comune.add(&items[1..2]);
+    let second = comune.export().remove(0);
+    let zero = capofila.run(&["enrol", "revoke", FLORIDIA, "--from-seq", "0"]);
+    assert_eq!(zero.code, 1);
+    assert!(zero.stderr.contains("numerati da 1"), "{}", zero.stderr);
+    // The laptop is stolen after the first bundle left: from the second on, nothing counts.
+    let said = capofila.ok(&["enrol", "revoke", FLORIDIA, "--from-seq", "2"]);
+    assert!(said.contains("revocata dal pacchetto n. 2"), "{said}");
+    import(&capofila, &first);
+    let (run, reports) = capofila.import(&[second.as_path()]);
+    assert_eq!(run.code, 1);
+    assert_eq!(reports[0]["error"]["code"], "revoked_key", "{reports}");
+    assert_eq!(
+        comune.run(&["enrol", "revoke", FLORIDIA]).code,
+        1,
+        "a comune revokes nothing"
+    );
+}

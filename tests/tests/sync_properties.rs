@@ -248,7 +248,7 @@ fn target() -> Target {
         assert!(report.error.is_none(), "{report:?}");
     }
     capofila
-        .publish_ranking("SC-2026-1", Stage::Provisional)
+        .publish_ranking("SC-2026-1", Stage::Provisional, true)
         .unwrap();
     Target {
         upload: std::fs::read(&b[3]).unwrap(),

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::fields::{self, APPLICANT, Field, ISEE, MEMBER, MEMBER_PREFIX, TOP};
-use crate::intake::{Batch, Filed, Naming, Parsed, form_from_value, refused};
+use crate::intake::{Batch, Filed, Naming, Parsed, Written, form_from_value, refused};
 use crate::{AppError, Problem, Result, Sportello};
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 enum Column {
     Top(&'static Field),
     Applicant(&'static Field),
@@ -29,6 +29,22 @@ fn column(header: &str) -> Option<Column> {
         .map(Column::Top)
         .or_else(|| by(APPLICANT, &h).map(Column::Applicant))
         .or_else(|| by(ISEE, &h).map(Column::Isee))
+}
+
+/// The known header closest to an unknown one (`genitore_slo` → `genitore_solo`,
+/// `componente2_cognme` → `componente2_cognome`).
+fn nearest_header(header: &str) -> Option<String> {
+    let h = header.trim().to_lowercase();
+    if let Some((n, key)) = h
+        .strip_prefix(MEMBER_PREFIX)
+        .and_then(|rest| rest.split_once('_'))
+        .filter(|(n, _)| n.parse::<usize>().is_ok_and(|n| n >= 1))
+    {
+        return fields::nearest(key, MEMBER.iter().map(|f| f.csv))
+            .map(|m| format!("{MEMBER_PREFIX}{n}_{m}"));
+    }
+    let known = [TOP, APPLICANT, ISEE].into_iter().flatten().map(|f| f.csv);
+    fields::nearest(&h, known).map(str::to_string)
 }
 
 /// Reads every row; a row that cannot be read carries its problems into the batch.
@@ -55,21 +71,51 @@ pub fn parse_csv(text: &str) -> Result<Batch> {
         })?
         .clone();
     let mut problems = Vec::new();
-    let mut columns = Vec::new();
-    for h in &headers {
-        match column(h) {
-            Some(c) => columns.push(c),
-            None => problems.push(Problem {
+    // Each known column with its place in the header.
+    let mut seen: Vec<(usize, Column)> = Vec::new();
+    for (i, h) in headers.iter().enumerate() {
+        let Some(c) = column(h) else {
+            let hint = nearest_header(h).map_or_else(String::new, |n| format!(" forse {n}?"));
+            problems.push(Problem {
                 record: "riga 1".into(),
                 field: h.to_string(),
                 code: "csv_unknown_column".into(),
-                message: "colonna sconosciuta: controllare il nome (vedere docs/formats.md)".into(),
-            }),
+                message: format!(
+                    "colonna sconosciuta:{hint} controllare il nome (le colonne ammesse sono \
+                     elencate in docs/formats.md)"
+                ),
+            });
+            continue;
+        };
+        // Two columns for one field: which one holds the value? (The csv crate would let
+        // the last win silently.)
+        if let Some(&(first, _)) = seen.iter().find(|(_, other)| *other == c) {
+            let first_header = headers.get(first).unwrap_or_default();
+            let same = if first_header.trim().eq_ignore_ascii_case(h.trim()) {
+                String::new()
+            } else {
+                format!(" («{first_header}» e «{h}» indicano lo stesso dato)")
+            };
+            problems.push(Problem {
+                record: "riga 1".into(),
+                field: h.to_string(),
+                code: "csv_duplicate_column".into(),
+                message: format!(
+                    "colonna ripetuta: la colonna {} ripete la colonna {}{same}; tenerne una \
+                     sola, con i valori giusti",
+                    i + 1,
+                    first + 1
+                ),
+            });
         }
+        seen.push((i, c));
     }
     if !problems.is_empty() {
         return Err(refused(problems));
     }
+    let columns: Vec<Column> = seen.into_iter().map(|(_, c)| c).collect();
+    // A row is no JSON text: nothing written beyond the values.
+    let no_text = Written::default();
     let mut entries = Vec::new();
     for row in reader.records() {
         let row = match row {
@@ -93,7 +139,7 @@ pub fn parse_csv(text: &str) -> Result<Batch> {
         }
         let record = format!("riga {line}");
         entries.push(
-            form_from_value(row_to_json(&columns, &row), &record, Naming::Csv).map(
+            form_from_value(row_to_json(&columns, &row), &record, Naming::Csv, &no_text).map(
                 |(form, missing)| Parsed {
                     record,
                     form,
@@ -142,5 +188,59 @@ impl Sportello {
     /// Files every row of a CSV file, or none.
     pub fn import_csv(&mut self, text: &str) -> Result<Vec<Filed>> {
         self.add_applications(&parse_csv(text)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn header_problems(header: &str) -> Vec<(String, String, String)> {
+        let err = parse_csv(&format!("{header}\n")).unwrap_err();
+        err.problems
+            .into_iter()
+            .map(|p| (p.field, p.code, p.message))
+            .collect()
+    }
+
+    #[test]
+    fn a_repeated_column_is_refused_naming_both() {
+        let found = header_problems("bando;cognome;nome;COGNOME;surname");
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].0, "COGNOME");
+        assert_eq!(found[0].1, "csv_duplicate_column");
+        assert_eq!(
+            found[0].2,
+            "colonna ripetuta: la colonna 4 ripete la colonna 2; tenerne una sola, con i \
+             valori giusti"
+        );
+        assert!(
+            found[1].2.contains(
+                "la colonna 5 ripete la colonna 2 («cognome» e «surname» \
+                                 indicano lo stesso dato)"
+            ),
+            "{}",
+            found[1].2
+        );
+        // The same field of two different members is no repetition.
+        let fine = parse_csv("bando,componente1_nome,componente2_nome\n");
+        assert!(fine.is_ok());
+    }
+
+    #[test]
+    fn an_unknown_column_names_the_nearest_known_one() {
+        let found = header_problems("bando,genitore_slo,componente2_cognme,colore");
+        let messages: Vec<&str> = found.iter().map(|(_, _, m)| m.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "colonna sconosciuta: forse genitore_solo? controllare il nome (le colonne \
+                 ammesse sono elencate in docs/formats.md)",
+                "colonna sconosciuta: forse componente2_cognome? controllare il nome (le \
+                 colonne ammesse sono elencate in docs/formats.md)",
+                "colonna sconosciuta: controllare il nome (le colonne ammesse sono elencate in \
+                 docs/formats.md)",
+            ]
+        );
     }
 }

@@ -141,6 +141,64 @@ impl Sportello {
         })
     }
 
+    /// Capofila: stops trusting a comune's current key (a stolen laptop, a leaked backup) for
+    /// its bundles numbered `from_seq` or later (default: every one not yet imported). Its
+    /// earlier bundles stay valid; the comune enrols a new key, confirmed by fingerprint.
+    pub fn revoke_comune_key(
+        &mut self,
+        comune: &str,
+        from_seq: Option<u64>,
+    ) -> Result<ReplacedKey> {
+        self.require_capofila("revocare la chiave di un comune")?;
+        let mut trust = self.trust_list()?;
+        let current = trust
+            .current(comune)
+            .filter(|e| e.role == sportello_sync::Role::Comune)
+            .cloned()
+            .ok_or_else(|| {
+                AppError::new(
+                    "unknown_key",
+                    format!(
+                        "il comune {comune} non ha una chiave registrata da revocare: controllare \
+                         il codice ISTAT"
+                    ),
+                )
+            })?;
+        let from_seq = match from_seq {
+            Some(0) => {
+                return Err(AppError::new(
+                    "seq_out_of_range",
+                    "i pacchetti sono numerati da 1: indicare da quale numero la chiave non vale più",
+                ));
+            }
+            Some(n) => n,
+            None => self.store.last_bundle_in(comune)? + 1,
+        };
+        let revocation = KeyRevocation::sign(
+            comune,
+            &current.key_id,
+            from_seq,
+            &now().to_rfc3339(),
+            &self.keys()?,
+        );
+        trust
+            .apply_revocation(&revocation)
+            .map_err(|e| AppError::new("trust_invalid", e.to_string()))?;
+        self.save_trust_list(&trust)?;
+        self.store.audit(
+            now(),
+            &self.actor,
+            "key_revoke",
+            "key",
+            Some(current.key_id.as_str()),
+            serde_json::json!({ "comune": comune, "from_seq": from_seq }),
+        )?;
+        Ok(ReplacedKey {
+            fingerprint: current.fingerprint().to_string(),
+            revoked_from_seq: from_seq,
+        })
+    }
+
     /// Capofila: writes the signed district file (configuration, bandi, trusted keys).
     pub fn district_export(&mut self, out: &Path) -> Result<PathBuf> {
         self.require_capofila("esportare il file del distretto")?;

@@ -55,7 +55,8 @@ impl Sportello {
     /// Writes the bundles this install owes: at a comune one upload for the capofila, at the
     /// capofila one publish bundle per enrolled comune. Returns the files written.
     pub fn bundle_export(&mut self, out_dir: &Path) -> Result<Vec<PathBuf>> {
-        std::fs::create_dir_all(out_dir).map_err(|e| crate::files::write_error(out_dir, &e))?;
+        crate::files::create_private_dir(out_dir)
+            .map_err(|e| crate::files::write_error(out_dir, &e))?;
         let trust = self.trust_list()?;
         let mut written = Vec::new();
         if self.install.is_capofila() {
@@ -368,8 +369,10 @@ impl Sportello {
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."))
             .join("quarantena");
+        let stamp = now().format("%Y%m%d-%H%M%S-%9f").to_string();
         let logged = BundleError::log_message_for(&e.code, &e.message);
-        crate::files::quarantine(&dir, file, name, &format!("{}\n{logged}\n", e.code));
+        let reason = format!("{}\n{logged}\n", e.code);
+        crate::files::quarantine(&dir, file, name, &stamp, &reason);
     }
 
     /// Framing and signature, header shown, nothing decrypted.

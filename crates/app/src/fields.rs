@@ -20,6 +20,7 @@ pub(crate) enum Kind {
     IseeType,
 }
 
+#[derive(PartialEq)]
 pub(crate) struct Field {
     pub json: &'static str,
     pub csv: &'static str,
@@ -110,26 +111,55 @@ pub(crate) fn csv_header(path: &str) -> String {
     mapped.unwrap_or_else(|| path.to_string())
 }
 
-/// Every missing or malformed field of a form, as (JSON path, Italian message).
-pub(crate) fn check_shape(value: &Value) -> Vec<(String, String)> {
+/// One problem with the shape of a form: its JSON path, a stable code, an Italian message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ShapeProblem {
+    pub path: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ShapeProblem {
+    fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            code: "field_invalid",
+            message: message.into(),
+        }
+    }
+}
+
+/// How the numbers of a JSON text were written, by path (`isee.value` → `12.500`): serde
+/// keeps only their value (12.5), and the digits written decide whether an amount is read.
+pub(crate) type WrittenNumbers = std::collections::BTreeMap<String, String>;
+
+/// The objects of a form that hold other fields (not in the tables).
+const NESTED: &[&str] = &["applicant", "household", "isee"];
+
+/// Every missing, malformed or unknown field of a form.
+pub(crate) fn check_shape(value: &Value, numbers: &WrittenNumbers) -> Vec<ShapeProblem> {
     let mut problems = Vec::new();
     let Some(top) = value.as_object() else {
-        problems.push((
-            String::new(),
-            "la domanda deve essere un oggetto JSON".into(),
+        problems.push(ShapeProblem::invalid(
+            "",
+            "la domanda deve essere un oggetto JSON",
         ));
         return problems;
     };
-    check_object(top, TOP, "", &mut problems);
+    let shape = Shape { numbers };
+    shape.object(top, TOP, "", NESTED, &mut problems);
     match top.get("applicant") {
-        Some(Value::Object(a)) => check_object(a, APPLICANT, "applicant.", &mut problems),
-        Some(_) => problems.push(("applicant".into(), "deve essere un oggetto".into())),
-        None => problems.push(("applicant".into(), "campo obbligatorio mancante".into())),
+        Some(Value::Object(a)) => shape.object(a, APPLICANT, "applicant.", &[], &mut problems),
+        Some(_) => problems.push(ShapeProblem::invalid("applicant", "deve essere un oggetto")),
+        None => problems.push(ShapeProblem::invalid(
+            "applicant",
+            "campo obbligatorio mancante",
+        )),
     }
     match top.get("isee") {
         None | Some(Value::Null) => {}
-        Some(Value::Object(i)) => check_object(i, ISEE, "isee.", &mut problems),
-        Some(_) => problems.push(("isee".into(), "deve essere un oggetto".into())),
+        Some(Value::Object(i)) => shape.object(i, ISEE, "isee.", &[], &mut problems),
+        Some(_) => problems.push(ShapeProblem::invalid("isee", "deve essere un oggetto")),
     }
     match top.get("household") {
         None | Some(Value::Null) => {}
@@ -137,17 +167,17 @@ pub(crate) fn check_shape(value: &Value) -> Vec<(String, String)> {
             for (i, m) in members.iter().enumerate() {
                 let prefix = format!("household[{i}].");
                 match m.as_object() {
-                    Some(m) => check_object(m, MEMBER, &prefix, &mut problems),
-                    None => problems.push((
+                    Some(m) => shape.object(m, MEMBER, &prefix, &[], &mut problems),
+                    None => problems.push(ShapeProblem::invalid(
                         format!("household[{i}]"),
-                        "ogni componente deve essere un oggetto".into(),
+                        "ogni componente deve essere un oggetto",
                     )),
                 }
             }
         }
-        Some(_) => problems.push((
-            "household".into(),
-            "deve essere un elenco di componenti".into(),
+        Some(_) => problems.push(ShapeProblem::invalid(
+            "household",
+            "deve essere un elenco di componenti",
         )),
     }
     problems
@@ -202,29 +232,107 @@ fn fill_object(
     }
 }
 
-fn check_object(
-    object: &Map<String, Value>,
-    table: &[Field],
-    prefix: &str,
-    problems: &mut Vec<(String, String)>,
-) {
-    for field in table {
-        let path = format!("{prefix}{}", field.json);
-        match object.get(field.json) {
-            None | Some(Value::Null) if field.required => {
-                problems.push((path, "campo obbligatorio mancante".into()))
-            }
-            None | Some(Value::Null) => {}
-            Some(v) => {
-                if let Err(message) = check_value(field.kind, v) {
-                    problems.push((path, message));
+struct Shape<'a> {
+    numbers: &'a WrittenNumbers,
+}
+
+impl Shape<'_> {
+    /// The fields of `table` (and `nested`, checked by the caller) in one object; any other key
+    /// is refused, since a misspelt one would silently drop what it says.
+    fn object(
+        &self,
+        object: &Map<String, Value>,
+        table: &[Field],
+        prefix: &str,
+        nested: &[&str],
+        problems: &mut Vec<ShapeProblem>,
+    ) {
+        for field in table {
+            let path = format!("{prefix}{}", field.json);
+            match object.get(field.json) {
+                None | Some(Value::Null) if field.required => {
+                    problems.push(ShapeProblem::invalid(path, "campo obbligatorio mancante"))
+                }
+                None | Some(Value::Null) => {}
+                Some(v) => {
+                    let written = self.numbers.get(&path).map(String::as_str);
+                    if let Err(message) = check_value(field.kind, v, written) {
+                        problems.push(ShapeProblem::invalid(path, message));
+                    }
                 }
             }
+        }
+        let known = |key: &str| table.iter().any(|f| f.json == key) || nested.contains(&key);
+        for key in object.keys().filter(|k| !known(k)) {
+            let names = table.iter().map(|f| f.json).chain(nested.iter().copied());
+            let belongs = |t: &[Field]| t.iter().any(|f| f.json == key.as_str());
+            let hint = if let Some(f) = table.iter().find(|f| f.csv == key.as_str()) {
+                // The Italian header of the CSV, written in JSON.
+                Some(format!("in JSON si chiama {}.", f.json))
+            } else if let Some(n) = nearest(key, names) {
+                Some(format!("forse {n}?"))
+            } else if prefix.is_empty() && belongs(APPLICANT) {
+                Some("va dentro applicant.".to_string())
+            } else if prefix.is_empty() && belongs(ISEE) {
+                Some("va dentro isee.".to_string())
+            } else {
+                None
+            };
+            let what = "i campi ammessi sono elencati in docs/formats.md";
+            problems.push(ShapeProblem {
+                path: format!("{prefix}{key}"),
+                code: "field_unknown",
+                message: match hint {
+                    Some(hint) => format!(
+                        "campo sconosciuto: {hint} Correggerne il nome o toglierlo ({what})"
+                    ),
+                    None => format!("campo sconosciuto: correggerne il nome o toglierlo ({what})"),
+                },
+            });
         }
     }
 }
 
-fn check_value(kind: Kind, v: &Value) -> Result<(), String> {
+/// The known name closest to `word` (`single_parnet` → `single_parent`), when it is close
+/// enough to be a typing slip: one edit per three letters, at least one and at most two;
+/// letter case does not count.
+pub(crate) fn nearest<'a>(word: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).clamp(1, 2);
+    known
+        .into_iter()
+        .map(|k| (edit_distance(&word.to_lowercase(), &k.to_lowercase()), k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+/// Insertions, deletions, substitutions and swaps of two neighbours (optimal string
+/// alignment): a swapped pair of letters is one slip, as typists make them.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut rows = vec![vec![0; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    rows[0] = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = d;
+        }
+    }
+    rows[a.len()][b.len()]
+}
+
+/// `written`: how a JSON number was written, when known (see [`WrittenNumbers`]).
+fn check_value(kind: Kind, v: &Value, written: Option<&str>) -> Result<(), String> {
     let text = || v.as_str().ok_or_else(|| "deve essere un testo".to_string());
     match kind {
         Text => text().map(drop),
@@ -257,14 +365,13 @@ fn check_value(kind: Kind, v: &Value) -> Result<(), String> {
                 "valore {v} non ammesso: usare ordinario o corrente"
             )),
         },
-        Amount => {
-            let raw = match v {
-                Value::String(s) => s.clone(),
-                Value::Number(n) => n.to_string(),
-                _ => return Err("deve essere un importo, ad esempio \"3500.00\"".into()),
-            };
-            raw.parse::<Isee>().map(drop).map_err(|e| e.to_string())
-        }
+        Amount => match v {
+            Value::String(s) => s.parse::<Isee>().map(drop).map_err(|e| e.to_string()),
+            Value::Number(n) => Isee::from_json_number(written.unwrap_or(&n.to_string()))
+                .map(drop)
+                .map_err(|e| e.to_string()),
+            _ => Err("deve essere un importo, ad esempio \"3500.00\"".into()),
+        },
     }
 }
 
@@ -358,6 +465,104 @@ mod tests {
     }
 
     #[test]
+    fn nearest_names_a_typing_slip_and_nothing_else() {
+        let top = TOP.iter().map(|f| f.json);
+        assert_eq!(nearest("single_parnet", top.clone()), Some("single_parent"));
+        assert_eq!(nearest("Resident", top.clone()), Some("resident"));
+        assert_eq!(
+            nearest("unemployd_since", top.clone()),
+            Some("unemployed_since")
+        );
+        assert_eq!(nearest("colore_preferito", top.clone()), None);
+        let member = MEMBER.iter().map(|f| f.json);
+        assert_eq!(
+            nearest("dependent_minr", member.clone()),
+            Some("dependent_minor")
+        );
+        assert_eq!(nearest("sx", member.clone()), Some("sex"));
+        assert_eq!(nearest("xy", member.clone()), None);
+        assert_eq!(edit_distance("abcd", "abdc"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("città", "citta"), 1);
+    }
+
+    fn paths_and_messages(v: &Value) -> Vec<(String, &'static str, String)> {
+        check_shape(v, &WrittenNumbers::new())
+            .into_iter()
+            .map(|p| (p.path, p.code, p.message))
+            .collect()
+    }
+
+    #[test]
+    fn unknown_keys_are_refused_with_the_nearest_known_one() {
+        let v = serde_json::json!({
+            "bando": "SC", "resident": true, "unemployed": true, "single_parnet": true,
+            "codice_fiscale": "X",
+            "applicant": { "codice_fiscale": "X", "surname": "A", "name": "B", "nome": "B",
+                           "birth_date": "1980-01-01", "sex": "M", "birth_place": "I754" },
+            "isee": { "value": "1", "dsu_protocol": "P", "dsu_date": "2026-01-01", "importo": 1,
+                      "valore": 1 },
+            "household": [ { "codice_fiscale": "Y", "surname": "C", "name": "D",
+                             "birth_date": "2015-01-01", "sex": "F", "birth_place": "I754",
+                             "relation": "figlia", "dependent_minr": true } ]
+        });
+        let found = paths_and_messages(&v);
+        let unknown: Vec<(&str, &str)> = found
+            .iter()
+            .map(|(p, code, m)| {
+                assert_eq!(*code, "field_unknown", "{p}");
+                (p.as_str(), m.split(" Correggerne").next().unwrap())
+            })
+            .collect();
+        assert_eq!(
+            unknown,
+            [
+                ("codice_fiscale", "campo sconosciuto: va dentro applicant."),
+                ("single_parnet", "campo sconosciuto: forse single_parent?"),
+                (
+                    "applicant.nome",
+                    "campo sconosciuto: in JSON si chiama name."
+                ),
+                (
+                    "isee.importo",
+                    "campo sconosciuto: correggerne il nome o toglierlo (i campi ammessi \
+                     sono elencati in docs/formats.md)"
+                ),
+                ("isee.valore", "campo sconosciuto: forse value?"),
+                (
+                    "household[0].dependent_minr",
+                    "campo sconosciuto: forse dependent_minor?"
+                ),
+            ]
+        );
+        assert!(
+            found[1]
+                .2
+                .ends_with("(i campi ammessi sono elencati in docs/formats.md)")
+        );
+    }
+
+    #[test]
+    fn a_json_number_amount_is_read_as_written() {
+        let v = serde_json::json!({
+            "bando": "SC", "resident": true, "unemployed": true,
+            "applicant": { "codice_fiscale": "X", "surname": "A", "name": "B",
+                           "birth_date": "1980-01-01", "sex": "M", "birth_place": "I754" },
+            "isee": { "value": 12.5, "dsu_protocol": "P", "dsu_date": "2026-01-01" }
+        });
+        assert_eq!(check_shape(&v, &WrittenNumbers::new()), []);
+        let written = WrittenNumbers::from([("isee.value".to_string(), "12.500".to_string())]);
+        let found = check_shape(&v, &written);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].path, "isee.value");
+        assert!(
+            found[0]
+                .message
+                .contains("«12.500» con più di due decimali")
+        );
+    }
+
+    #[test]
     fn shape_check_names_each_bad_field() {
         let v = serde_json::json!({
             "bando": "SC", "resident": "sì", "unemployed": true,
@@ -366,7 +571,10 @@ mod tests {
             "household": [ { "codice_fiscale": "Y", "surname": "C", "name": "D",
                              "birth_date": "2015-01-01", "sex": "Q", "birth_place": "I754" } ]
         });
-        let fields: Vec<String> = check_shape(&v).into_iter().map(|(p, _)| p).collect();
+        let fields: Vec<String> = check_shape(&v, &WrittenNumbers::new())
+            .into_iter()
+            .map(|p| p.path)
+            .collect();
         assert_eq!(
             fields,
             [

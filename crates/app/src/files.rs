@@ -112,11 +112,12 @@ fn refused(e: &BundleError) -> AppError {
 pub(crate) const REASON_SUFFIX: &str = ".motivo.txt";
 
 /// Keeps a refused `file` in the quarantine folder `dir` (0700; copies and reasons 0600), with
-/// `reason` beside it. One copy per content: the copy is named by the SHA-256 of its bytes, and
-/// a content already held gets only its reason updated, so retrying a file never piles up
-/// copies. Nothing is copied that should not be duplicated (see [`keepable`]). Best effort: a
-/// quarantine that fails never hides the refusal itself.
-pub(crate) fn quarantine(dir: &Path, file: &Path, name: &str, reason: &str) {
+/// `reason` beside it. One copy per content: the copy is named `<when>-<SHA-256>-<name>` (so
+/// the folder lists in the order files were refused), and a content already held gets only its
+/// reason updated, so retrying a file never piles up copies. Nothing is copied that should not
+/// be duplicated (see [`keepable`]). Best effort: a quarantine that fails never hides the
+/// refusal itself.
+pub(crate) fn quarantine(dir: &Path, file: &Path, name: &str, stamp: &str, reason: &str) {
     if create_private_dir(dir).is_err() {
         return;
     }
@@ -125,18 +126,17 @@ pub(crate) fn quarantine(dir: &Path, file: &Path, name: &str, reason: &str) {
     let Some(bytes) = keepable(file) else {
         return;
     };
-    let prefix = format!("{}-", hex::encode(Sha256::digest(&bytes)));
+    let hash = format!("-{}-", hex::encode(Sha256::digest(&bytes)));
     let held = std::fs::read_dir(dir).ok().and_then(|entries| {
         entries.filter_map(|entry| entry.ok()).find_map(|entry| {
             let held_name = entry.file_name().to_string_lossy().into_owned();
-            (held_name.starts_with(&prefix) && !held_name.ends_with(REASON_SUFFIX))
-                .then(|| entry.path())
+            (held_name.contains(&hash) && !held_name.ends_with(REASON_SUFFIX)).then(|| entry.path())
         })
     });
     let copy = match held {
         Some(copy) => copy,
         None => {
-            let copy = dir.join(format!("{prefix}{}", short_name(name)));
+            let copy = dir.join(format!("{stamp}{hash}{}", short_name(name)));
             if write_atomically(&copy, &bytes, true).is_err() {
                 return;
             }
@@ -172,8 +172,8 @@ fn keepable(file: &Path) -> Option<Vec<u8>> {
     (!sqlite && !wal && !secret).then_some(bytes)
 }
 
-/// A file name cut to 100 bytes (on a character boundary), so that with the 65 of the hash and
-/// the reason's suffix it stays within the 255 most file systems allow.
+/// A file name cut to 100 bytes (on a character boundary), so that with the time, the hash and
+/// the reason's suffix it stays within the 255 bytes most file systems allow.
 fn short_name(name: &str) -> &str {
     let mut end = name.len().min(100);
     while !name.is_char_boundary(end) {
@@ -216,17 +216,17 @@ mod tests {
         let b = dir.path().join("b.sportello");
         std::fs::write(&a, b"uno").unwrap();
         std::fs::write(&b, b"uno").unwrap();
-        quarantine(&q, &a, "a.sportello", "truncated\nprimo\n");
-        quarantine(&q, &a, "a.sportello", "truncated\nsecondo\n");
-        quarantine(&q, &b, "b.sportello", "corrupted\nterzo\n");
+        quarantine(&q, &a, "a.sportello", "1", "truncated\nprimo\n");
+        quarantine(&q, &a, "a.sportello", "2", "truncated\nsecondo\n");
+        quarantine(&q, &b, "b.sportello", "3", "corrupted\nterzo\n");
         let names = held(&q);
         assert_eq!(names.len(), 2, "{names:?}");
-        assert!(names[0].ends_with("-a.sportello"), "{names:?}");
-        assert!(names[0].starts_with(&hex::encode(Sha256::digest(b"uno"))));
+        let hash = hex::encode(Sha256::digest(b"uno"));
+        assert_eq!(names[0], format!("1-{hash}-a.sportello"));
         let reason = std::fs::read_to_string(q.join(&names[1])).unwrap();
         assert_eq!(reason, "corrupted\nterzo\n");
         std::fs::write(&b, b"due").unwrap();
-        quarantine(&q, &b, "b.sportello", "corrupted\n");
+        quarantine(&q, &b, "b.sportello", "4", "corrupted\n");
         assert_eq!(held(&q).len(), 4);
     }
 
@@ -253,20 +253,21 @@ mod tests {
             .set_len(MAX_FILE_LEN + 1)
             .unwrap();
         for file in refused.iter().chain([&huge]) {
-            quarantine(&q, file, "x", "code\n");
+            quarantine(&q, file, "x", "1", "code\n");
         }
         #[cfg(unix)]
         {
             let secret = write("segreto.txt", b"non una chiave, ma privato");
             let link = dir.path().join("collegamento.sportello");
             std::os::unix::fs::symlink(&secret, &link).unwrap();
-            quarantine(&q, &link, "collegamento.sportello", "code\n");
+            quarantine(&q, &link, "collegamento.sportello", "1", "code\n");
         }
         assert_eq!(held(&q), Vec::<String>::new());
         quarantine(
             &q,
             &write("ok.sportello", b"bytes"),
             "ok.sportello",
+            "1",
             "code\n",
         );
         assert_eq!(held(&q).len(), 2);
@@ -287,7 +288,7 @@ mod tests {
         let q = dir.path().join("quarantena");
         std::fs::create_dir(&q).unwrap();
         restrict(&q, 0o755).unwrap();
-        quarantine(&q, &path, "file.sportello", "code\n");
+        quarantine(&q, &path, "file.sportello", "1", "code\n");
         assert_eq!(mode(&q), 0o700);
         for name in held(&q) {
             assert_eq!(mode(&q.join(name)), 0o600);

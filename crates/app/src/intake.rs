@@ -1,13 +1,15 @@
 //! Filing applications: reading forms (JSON), checking them against the district's rules,
 //! storing all of them or none.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 use serde_json::Value;
 use sportello_domain::{ApplicationForm, intake};
-use sportello_store::{FiledApplication, NewApplication};
+use sportello_store::{ApplicationFilter, FiledApplication, NewApplication};
 
-use crate::fields;
+use crate::fields::{self, ShapeProblem, WrittenNumbers};
 use crate::{AppError, Problem, Result, Sportello, now};
 
 /// A form read from the user's input, with how the user names it.
@@ -67,6 +69,8 @@ pub struct Batch {
 
 /// Reads one JSON object or an array of them.
 pub fn parse_json_forms(text: &str) -> Result<Batch> {
+    // Windows editors save UTF-8 with a byte order mark, as they do CSV.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let value: Value = serde_json::from_str(text).map_err(|e| {
         AppError::new(
             "json_invalid",
@@ -87,12 +91,14 @@ pub fn parse_json_forms(text: &str) -> Result<Batch> {
             ));
         }
     };
+    let written = Written::scan(text);
     let entries = items
         .into_iter()
         .enumerate()
         .map(|(i, item)| {
             let record = format!("domanda {}", i + 1);
-            form_from_value(item, &record, Naming::Json).map(|(form, missing)| Parsed {
+            let written = written.item(is_array.then_some(i));
+            form_from_value(item, &record, Naming::Json, &written).map(|(form, missing)| Parsed {
                 record,
                 form,
                 naming: Naming::Json,
@@ -116,27 +122,186 @@ pub(crate) fn parse_one_form(json: &str) -> Result<std::result::Result<Parsed, V
     }
 }
 
+/// What serde's `Value` forgets of a JSON text, by path: how each number was written, and
+/// the keys written twice in one object (serde keeps the last one silently).
+#[derive(Debug, Default)]
+pub(crate) struct Written {
+    numbers: WrittenNumbers,
+    repeated: Vec<String>,
+}
+
+impl Written {
+    /// Scans a text serde_json has read already, so well formed; paths as in `check_shape`
+    /// (`isee.value`, `household[0].name`), under `[i]` for the items of an array.
+    fn scan(text: &str) -> Self {
+        let mut scanner = Scanner {
+            text,
+            at: 0,
+            found: Self::default(),
+        };
+        scanner.value("");
+        scanner.found
+    }
+
+    /// The part about item `index` of an array (`None`: the text is one object).
+    fn item(&self, index: Option<usize>) -> Self {
+        let Some(index) = index else {
+            return Self {
+                numbers: self.numbers.clone(),
+                repeated: self.repeated.clone(),
+            };
+        };
+        let prefix = format!("[{index}].");
+        let inner = |path: &String| path.strip_prefix(&prefix).map(str::to_string);
+        Self {
+            numbers: self
+                .numbers
+                .iter()
+                .filter_map(|(path, text)| Some((inner(path)?, text.clone())))
+                .collect(),
+            repeated: self.repeated.iter().filter_map(inner).collect(),
+        }
+    }
+}
+
+struct Scanner<'a> {
+    text: &'a str,
+    at: usize,
+    found: Written,
+}
+
+impl Scanner<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.at).copied()
+    }
+
+    fn blank(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.at += 1;
+        }
+    }
+
+    fn value(&mut self, path: &str) {
+        self.blank();
+        match self.peek() {
+            Some(b'{') => {
+                self.at += 1;
+                let mut keys = std::collections::BTreeSet::new();
+                loop {
+                    self.blank();
+                    if self.peek() != Some(b'"') {
+                        self.at += 1; // `}`
+                        break;
+                    }
+                    let key = self.string();
+                    let inner = if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    self.blank();
+                    self.at += 1; // `:`
+                    if !keys.insert(key) {
+                        self.found.repeated.push(inner.clone());
+                    }
+                    self.value(&inner);
+                    self.blank();
+                    if self.peek() == Some(b',') {
+                        self.at += 1;
+                    }
+                }
+            }
+            Some(b'[') => {
+                self.at += 1;
+                for i in 0.. {
+                    self.blank();
+                    let before = self.at;
+                    if matches!(self.peek(), Some(b']') | None) {
+                        self.at += 1;
+                        break;
+                    }
+                    self.value(&format!("{path}[{i}]"));
+                    self.blank();
+                    if self.peek() == Some(b',') {
+                        self.at += 1;
+                    }
+                    if self.at == before {
+                        break;
+                    }
+                }
+            }
+            Some(b'"') => drop(self.string()),
+            Some(b'-' | b'0'..=b'9') => {
+                let start = self.at;
+                while matches!(
+                    self.peek(),
+                    Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                ) {
+                    self.at += 1;
+                }
+                let number = self.text[start..self.at].to_string();
+                self.found.numbers.insert(path.to_string(), number);
+            }
+            // true, false, null
+            _ => {
+                while self.peek().is_some_and(|b| b.is_ascii_alphabetic()) {
+                    self.at += 1;
+                }
+            }
+        }
+    }
+
+    /// A string token, decoded (keys may be written with escapes).
+    fn string(&mut self) -> String {
+        let start = self.at;
+        self.at += 1;
+        while let Some(b) = self.peek() {
+            self.at += if b == b'\\' { 2 } else { 1 };
+            if b == b'"' {
+                break;
+            }
+        }
+        let token = self.text.get(start..self.at).unwrap_or_default();
+        serde_json::from_str(token).unwrap_or_default()
+    }
+}
+
 /// Turns a JSON value into a form and the required fields it left out; refuses it, naming
-/// every malformed field, when it cannot be read at all.
+/// every malformed, unknown or repeated field, when it cannot be read at all. `written`: what
+/// the JSON text says beyond the value (nothing, for a CSV row).
 pub(crate) fn form_from_value(
     mut value: Value,
     record: &str,
     naming: Naming,
+    written: &Written,
 ) -> std::result::Result<(ApplicationForm, Vec<String>), Vec<Problem>> {
     let missing = fields::fill_missing(&mut value);
-    let problem = |path: &str, message: String| Problem {
+    let problem = |path: &str, code: &str, message: String| Problem {
         record: record.to_string(),
         field: naming.field(path),
-        code: "field_invalid".into(),
+        code: code.into(),
         message,
     };
     let mut problems: Vec<Problem> = missing
         .iter()
-        .map(|path| problem(path, MISSING.into()))
+        .map(|path| problem(path, "field_invalid", MISSING.into()))
         .collect();
-    let malformed = fields::check_shape(&value);
+    let mut malformed = fields::check_shape(&value, &written.numbers);
+    malformed.extend(written.repeated.iter().map(|path| {
+        ShapeProblem {
+            path: path.clone(),
+            code: "field_repeated",
+            message: "campo scritto più volte nello stesso oggetto: tenerne uno solo, con il \
+                  valore giusto"
+                .into(),
+        }
+    }));
     if !malformed.is_empty() {
-        problems.extend(malformed.iter().map(|(path, m)| problem(path, m.clone())));
+        problems.extend(
+            malformed
+                .into_iter()
+                .map(|p| problem(&p.path, p.code, p.message)),
+        );
         return Err(problems);
     }
     serde_path_to_error::deserialize(value)
@@ -146,7 +311,8 @@ pub(crate) fn form_from_value(
         })
         .map_err(|e| {
             let path = e.path().to_string();
-            problems.push(problem(&path, format!("valore non valido ({})", e.inner())));
+            let message = format!("valore non valido ({})", e.inner());
+            problems.push(problem(&path, "field_invalid", message));
             problems
         })
 }
@@ -265,6 +431,8 @@ impl Sportello {
         let at = now();
         let mut problems = Vec::new();
         let mut accepted = Vec::new();
+        // (bando, applicant's codice fiscale) → the record of this input that filed it first.
+        let mut in_batch: BTreeMap<(String, String), String> = BTreeMap::new();
         for entry in &batch.entries {
             let p = match entry {
                 Ok(p) => p,
@@ -273,7 +441,10 @@ impl Sportello {
                     continue;
                 }
             };
-            let check = self.check_parsed(&p.form, &p.record, p.naming, &p.missing, at);
+            let mut check = self.check_parsed(&p.form, &p.record, p.naming, &p.missing, at);
+            check
+                .problems
+                .extend(self.applied_before(p, &mut in_batch)?);
             if check.problems.is_empty() {
                 accepted.push((p, check.warnings));
             } else {
@@ -312,6 +483,61 @@ impl Sportello {
     }
 }
 
+impl Sportello {
+    /// One application per applicant per bando at a comune: a second one (already filed here,
+    /// or earlier in the same input) is refused, naming the first. To change what was declared
+    /// the operator corrects that application. There is no withdrawal yet, so a withdrawn
+    /// application would still block a new one.
+    fn applied_before(
+        &self,
+        p: &Parsed,
+        in_batch: &mut BTreeMap<(String, String), String>,
+    ) -> Result<Option<Problem>> {
+        let applicant = &p.form.declaration.applicant.person;
+        let code = &applicant.codice_fiscale;
+        if code.is_empty() {
+            return Ok(None);
+        }
+        let bando = &p.form.bando;
+        let who = format!("{} {} ({code})", applicant.surname, applicant.name);
+        let refusal = |message: String| Problem {
+            record: p.record.clone(),
+            field: p.naming.field("applicant.codice_fiscale"),
+            code: "applicant_already_applied".into(),
+            message,
+        };
+        // `person` also matches household members: only an application by the same applicant
+        // counts.
+        let filter = ApplicationFilter {
+            bando: Some(bando.clone()),
+            comune: Some(self.install.comune.clone()),
+            person: Some(code.clone()),
+        };
+        let listing = self.store.applications(&filter)?;
+        if let Some(first) = listing
+            .applications
+            .iter()
+            .find(|a| a.application.declaration.applicant.person.codice_fiscale == *code)
+        {
+            return Ok(Some(refusal(format!(
+                "{who} ha già presentato domanda per il bando {bando} in questo comune \
+                 (pratica {}, domanda {}): si presenta una domanda sola per bando; per cambiare \
+                 quanto dichiarato correggere quella domanda",
+                first.case_number, first.application.code
+            ))));
+        }
+        let key = (bando.clone(), code.clone());
+        if let Some(first) = in_batch.get(&key) {
+            return Ok(Some(refusal(format!(
+                "{who} è già richiedente in {first} di questo file per il bando {bando}: si \
+                 presenta una domanda sola per bando; togliere quella ripetuta"
+            ))));
+        }
+        in_batch.insert(key, p.record.clone());
+        Ok(None)
+    }
+}
+
 fn filed_view(f: FiledApplication, p: &Parsed, warnings: Vec<Problem>) -> Filed {
     let person = &p.form.declaration.applicant.person;
     Filed {
@@ -321,5 +547,112 @@ fn filed_view(f: FiledApplication, p: &Parsed, warnings: Vec<Problem>) -> Filed 
         surname: person.surname.clone(),
         name: person.name.clone(),
         warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(isee_value: &str) -> String {
+        format!(
+            r#"{{"bando": "SC-2026-1", "resident": true, "unemployed": false,
+                "applicant": {{"codice_fiscale": "RSSMRA80A01I754N", "surname": "Rossi",
+                              "name": "Mario", "birth_date": "1980-01-01", "sex": "M",
+                              "birth_place": "I754"}},
+                "isee": {{"value": {isee_value}, "dsu_protocol": "INPS-ISEE-2026-AB123C789-00",
+                         "dsu_date": "2026-01-15"}}}}"#
+        )
+    }
+
+    fn problems(text: &str) -> Vec<Problem> {
+        parse_json_forms(text)
+            .unwrap()
+            .entries
+            .into_iter()
+            .filter_map(|e| e.err())
+            .flatten()
+            .collect()
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_no_part_of_the_json() {
+        let batch = parse_json_forms(&format!("\u{feff}{}", form("\"3500,00\""))).unwrap();
+        let parsed = batch.entries[0].as_ref().unwrap();
+        assert_eq!(
+            parsed
+                .form
+                .declaration
+                .isee
+                .as_ref()
+                .unwrap()
+                .value
+                .to_string(),
+            "3500.00"
+        );
+    }
+
+    #[test]
+    fn an_amount_with_three_decimals_is_refused_written_as_a_number_or_a_string() {
+        for (value, says) in [("12.500", "più di due decimali"), ("\"12.500\"", "ambiguo")] {
+            let found = problems(&form(value));
+            assert_eq!(found.len(), 1, "{value}: {found:?}");
+            assert_eq!(found[0].field, "isee.value");
+            assert!(found[0].message.contains(says), "{}", found[0].message);
+            assert!(
+                found[0].message.contains("12.500,00"),
+                "{}",
+                found[0].message
+            );
+        }
+        assert_eq!(problems(&form("12.5")), []);
+        assert_eq!(problems(&form("1e3")), []);
+        // In an array, each item's numbers are its own.
+        let two = format!("[{}, {}]", form("12.5"), form("7.125"));
+        let found = problems(&two);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].record, "domanda 2");
+    }
+
+    #[test]
+    fn a_key_written_twice_is_refused() {
+        let text = form("\"1\"").replacen(
+            r#""surname": "Rossi","#,
+            r#""surname": "Rossi", "sur\u006eame": "Bianchi","#,
+            1,
+        );
+        let found = problems(&text);
+        assert_eq!(
+            found
+                .iter()
+                .map(|p| (p.field.as_str(), p.code.as_str()))
+                .collect::<Vec<_>>(),
+            [("applicant.surname", "field_repeated")]
+        );
+    }
+
+    #[test]
+    fn the_scan_follows_nesting_and_escapes() {
+        let written = Written::scan(
+            r#"[ {"a": {"b": [1, -2.50e+1, {"c\"d": 0.125}]}, "s": "x\\\"{[", "t": true},
+                 {"a": null, "a": 3} ]"#,
+        );
+        let numbers: Vec<(&str, &str)> = written
+            .numbers
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        assert_eq!(
+            numbers,
+            [
+                ("[0].a.b[0]", "1"),
+                ("[0].a.b[1]", "-2.50e+1"),
+                ("[0].a.b[2].c\"d", "0.125"),
+                ("[1].a", "3"),
+            ]
+        );
+        assert_eq!(written.repeated, ["[1].a"]);
+        assert_eq!(written.item(Some(1)).repeated, ["a"]);
+        assert!(written.item(Some(0)).repeated.is_empty());
     }
 }

@@ -2,6 +2,7 @@
 
 mod bandi;
 mod codice_fiscale;
+mod conflicts;
 mod csv_import;
 mod desktop_support;
 mod duplicates;
@@ -27,6 +28,7 @@ use sportello_store::{Install, Store};
 
 pub use bandi::BandoImported;
 pub use codice_fiscale::CodiceFiscaleInfo;
+pub use conflicts::{ConflictSide, CrossComuneExclusion};
 pub use csv_import::parse_csv;
 pub use desktop_support::{BundleOut, DistrictFile, ImportLogEntry, read_district_file};
 pub use duplicates::{DuplicateApplication, DuplicateGroup};

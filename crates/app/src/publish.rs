@@ -97,7 +97,14 @@ impl PublishedRanking {
 
 impl Sportello {
     /// Computes the ranking and freezes it as the next numbered version (capofila only).
-    pub fn publish_ranking(&mut self, bando_id: &str, stage: Stage) -> Result<PublishedRanking> {
+    /// Exclusions caused by another comune's application must be confirmed (`confirmed`)
+    /// after the coordinator looked at them ([`Sportello::cross_comune_exclusions`]).
+    pub fn publish_ranking(
+        &mut self,
+        bando_id: &str,
+        stage: Stage,
+        confirmed: bool,
+    ) -> Result<PublishedRanking> {
         self.require_capofila("pubblicare la graduatoria")?;
         if stage == Stage::Provisional
             && self
@@ -113,6 +120,26 @@ impl Sportello {
             ));
         }
         let (ranked, applications) = self.rank_held(bando_id)?;
+        let exclusions = crate::conflicts::across_comuni(self, &ranked, &applications);
+        if !exclusions.is_empty() && !confirmed {
+            let listed: Vec<String> = exclusions.iter().map(|e| e.to_string()).collect();
+            return Err(AppError::new(
+                "cross_comune_unconfirmed",
+                format!(
+                    "prima di pubblicare, verificare {} tra comuni diversi e confermarle: {}",
+                    if listed.len() == 1 {
+                        "l'esclusione".to_string()
+                    } else {
+                        format!("le {} esclusioni", listed.len())
+                    },
+                    listed.join("; ")
+                ),
+            ));
+        }
+        let confirmed_exclusions: Vec<String> = exclusions
+            .iter()
+            .map(|e| e.excluded.application_code.clone())
+            .collect();
         let rows: Vec<PublishedRow> = ranked.iter().map(PublishedRow::from).collect();
         // Each input names the revision ranked, so the ranking can be recomputed from them.
         let inputs: Vec<_> = applications
@@ -133,6 +160,7 @@ impl Sportello {
                 bando_toml: &bando_toml,
                 inputs: &serde_json::Value::Array(inputs),
                 rows: &rows_json,
+                confirmed_exclusions: &confirmed_exclusions,
             },
             now(),
             &self.actor,

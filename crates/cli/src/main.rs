@@ -143,6 +143,14 @@ enum EnrolCommand {
     Export(Out),
     /// Capofila: accetta l'adesione di un comune dopo averne confermato l'impronta
     Accept(Accept),
+    /// Capofila: revoca la chiave di un comune (computer rubato o perso)
+    Revoke {
+        #[arg(value_name = "ISTAT")]
+        comune: String,
+        /// Dal pacchetto numero N in poi (predefinito: dal prossimo non ancora importato)
+        #[arg(long, value_name = "N")]
+        from_seq: Option<u64>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -265,6 +273,17 @@ enum RankingCommand {
         bando: String,
         #[arg(long, value_parser = ["provisional", "definitive"])]
         stage: String,
+        /// Conferma le esclusioni dovute a domande di altri comuni, dopo averle verificate
+        /// (`ranking conflicts`)
+        #[arg(long)]
+        confirm_cross_comune: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Capofila: domande escluse per una domanda presentata prima in un altro comune
+    Conflicts {
+        #[arg(long)]
+        bando: String,
         #[arg(long)]
         json: bool,
     },
@@ -278,7 +297,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("errore: {e}");
+            output::error(&e);
             ExitCode::from(1)
         }
     }
@@ -417,6 +436,16 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let mut app = Sportello::open(&db, actor)?;
             output::accepted(&app.enrol_accept(&a.file, &a.fingerprint)?, a.json);
         }
+        Command::Enrol(EnrolCommand::Revoke { comune, from_seq }) => {
+            let mut app = Sportello::open(&db, actor)?;
+            let revoked = app.revoke_comune_key(&comune, from_seq)?;
+            say!(
+                "Chiave del comune {comune} (impronta {}) revocata dal pacchetto n. {}: il comune \
+                 deve aderire di nuovo con una nuova chiave",
+                revoked.fingerprint,
+                revoked.revoked_from_seq
+            );
+        }
         Command::District(DistrictCommand::Export(Out { out })) => {
             let mut app = Sportello::open(&db, actor)?;
             say!("{}", app.district_export(&out)?.display());
@@ -496,10 +525,43 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let app = Sportello::open(&db, actor)?;
             output::ranking(&app.compute_ranking(&bando)?, json);
         }
-        Command::Ranking(RankingCommand::Publish { bando, stage, json }) => {
+        Command::Ranking(RankingCommand::Publish {
+            bando,
+            stage,
+            confirm_cross_comune,
+            json,
+        }) => {
             let stage = Stage::parse(&stage).expect("clap allows only known stages");
             let mut app = Sportello::open(&db, actor)?;
-            output::published(&app.publish_ranking(&bando, stage)?, json);
+            let published = app
+                .publish_ranking(&bando, stage, confirm_cross_comune)
+                .map_err(|e| match e.code.as_str() {
+                    "cross_comune_unconfirmed" => AppError {
+                        message: format!(
+                            "{} (sportello ranking conflicts --bando {bando}; poi ripetere con \
+                             --confirm-cross-comune)",
+                            e.message
+                        ),
+                        ..e
+                    },
+                    _ => e,
+                })?;
+            output::published(&published, json);
+        }
+        Command::Ranking(RankingCommand::Conflicts { bando, json }) => {
+            let app = Sportello::open(&db, actor)?;
+            let found = app.cross_comune_exclusions(&bando)?;
+            if json {
+                say!(
+                    "{}",
+                    serde_json::to_string_pretty(&found).expect("views always serialise")
+                );
+            } else {
+                for e in &found {
+                    say!("{e}");
+                }
+                say!("Esclusioni tra comuni: {}", found.len());
+            }
         }
     }
     Ok(())

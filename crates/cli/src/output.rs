@@ -1,12 +1,61 @@
 //! What the command prints: JSON for scripts (`--json`: stdout carries only JSON), aligned
 //! text for people. Warnings always go to stderr.
+//!
+//! Text printed from data (names, notes, messages naming them) could hold control characters
+//! or bidirectional overrides that make the terminal show something other than what is stored
+//! (an escape sequence that rewrites the line, a name written backwards): every text line goes
+//! through [`visible`]. JSON escapes control characters itself and is for programs.
+
+use std::borrow::Cow;
 
 use serde::Serialize;
 use sportello_app::{
-    Accepted, ApplicationDetail, ApplicationView, BandoImported, Corrected, DuplicateGroup, Filed,
-    ImportReport, Inspection, InstallInfo, PublishedRanking,
+    Accepted, AppError, ApplicationDetail, ApplicationView, BandoImported, Corrected,
+    DuplicateGroup, Filed, ImportReport, Inspection, InstallInfo, PublishedRanking,
 };
+use sportello_domain::intake::hidden_char;
 use sportello_domain::{Bando, RankedApplication};
+
+/// A line on stdout, hidden characters shown as escapes.
+macro_rules! show {
+    ($($arg:tt)*) => {
+        say!("{}", visible(&format!($($arg)*)))
+    };
+}
+
+/// A line on stderr, hidden characters shown as escapes.
+macro_rules! tell {
+    ($($arg:tt)*) => {
+        eprintln!("{}", visible(&format!($($arg)*)))
+    };
+}
+
+/// `text` with each control character and bidirectional control written as an escape
+/// (`\n`, `\t`, `\r`, `\u{202e}`), so the terminal shows it and obeys none.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| hidden_char(c).is_some()) {
+        return Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match (c, hidden_char(c)) {
+            (_, None) => shown.push(c),
+            ('\n', _) => shown.push_str("\\n"),
+            ('\r', _) => shown.push_str("\\r"),
+            ('\t', _) => shown.push_str("\\t"),
+            _ => shown.extend(c.escape_unicode()),
+        }
+    }
+    Cow::Owned(shown)
+}
+
+/// A refusal on stderr: the message, then each problem on its own line.
+pub fn error(e: &AppError) {
+    tell!("errore: {}", e.message);
+    for p in &e.problems {
+        tell!("  - {p}");
+    }
+}
 
 fn json(value: &impl Serialize) {
     say!(
@@ -19,7 +68,7 @@ pub fn install(info: &InstallInfo, as_json: bool) {
     if as_json {
         return json(info);
     }
-    say!(
+    show!(
         "Installazione creata: comune {} {}{} del distretto {} ({})",
         info.comune,
         info.comune_name,
@@ -27,7 +76,7 @@ pub fn install(info: &InstallInfo, as_json: bool) {
         info.district_id,
         info.district_name
     );
-    say!("Database: {}", info.db_path);
+    show!("Database: {}", info.db_path);
 }
 
 pub fn bando_imported(b: &BandoImported, as_json: bool) {
@@ -39,7 +88,7 @@ pub fn bando_imported(b: &BandoImported, as_json: bool) {
         "updated" => "aggiornato",
         _ => "già presente, invariato",
     };
-    say!("Bando {} {what}: {}", b.id, b.title);
+    show!("Bando {} {what}: {}", b.id, b.title);
 }
 
 pub fn bandi(bandi: &[Bando], as_json: bool) {
@@ -56,7 +105,7 @@ pub fn bandi(bandi: &[Bando], as_json: bool) {
         return json(&items);
     }
     for b in bandi {
-        say!(
+        show!(
             "{}  {}  dal {} al {}",
             b.id,
             b.title,
@@ -69,7 +118,7 @@ pub fn bandi(bandi: &[Bando], as_json: bool) {
 pub fn filed(filed: &[Filed], as_array: bool, as_json: bool) {
     for f in filed {
         for w in &f.warnings {
-            eprintln!("avviso: {w}");
+            tell!("avviso: {w}");
         }
     }
     if as_json {
@@ -79,7 +128,7 @@ pub fn filed(filed: &[Filed], as_array: bool, as_json: bool) {
         };
     }
     for f in filed {
-        say!(
+        show!(
             "{}  {}  {} {}",
             f.case_number,
             f.application_code,
@@ -87,7 +136,7 @@ pub fn filed(filed: &[Filed], as_array: bool, as_json: bool) {
             f.name
         );
     }
-    say!("Domande registrate: {}", filed.len());
+    show!("Domande registrate: {}", filed.len());
 }
 
 pub fn applications(list: &[ApplicationView], as_json: bool) {
@@ -96,7 +145,7 @@ pub fn applications(list: &[ApplicationView], as_json: bool) {
     }
     for a in list {
         let p = &a.declaration.applicant.person;
-        say!(
+        show!(
             "{}  {}  {}  {}  {} {}  {}{}",
             a.case_number,
             a.application_code,
@@ -110,7 +159,7 @@ pub fn applications(list: &[ApplicationView], as_json: bool) {
                 .unwrap_or_default()
         );
     }
-    say!("Domande: {}", list.len());
+    show!("Domande: {}", list.len());
 }
 
 pub fn application_detail(d: &ApplicationDetail, as_json: bool) {
@@ -119,35 +168,35 @@ pub fn application_detail(d: &ApplicationDetail, as_json: bool) {
     }
     let a = &d.application;
     let p = &a.declaration.applicant.person;
-    say!(
+    show!(
         "Domanda {}  pratica {}  {}  bando {}",
         a.application_code,
         a.case_number,
         a.comune_name,
         a.bando
     );
-    say!(
+    show!(
         "Richiedente: {} {}  {}",
         p.surname,
         p.name,
         p.codice_fiscale
     );
     if let Some(outcome) = a.outcome {
-        say!("Esito: {}", outcome.label_it());
+        show!("Esito: {}", outcome.label_it());
     }
     for r in &d.revisions {
         let what = r.reason.as_deref().map_or_else(
             || "presentata".to_string(),
             |why| format!("corretta: {why}"),
         );
-        say!(
+        show!(
             "Revisione {}  {}  {}  {what}",
             r.revision,
             r.recorded_at,
             r.operator
         );
         for c in &r.changes {
-            say!("  {}: {} → {}", c.field, shown(&c.before), shown(&c.after));
+            show!("  {}: {} → {}", c.field, shown(&c.before), shown(&c.after));
         }
     }
 }
@@ -163,12 +212,12 @@ fn shown(v: &serde_json::Value) -> String {
 
 pub fn corrected(c: &Corrected, as_json: bool) {
     for w in &c.warnings {
-        eprintln!("avviso: {w}");
+        tell!("avviso: {w}");
     }
     if as_json {
         return json(c);
     }
-    say!(
+    show!(
         "Domanda {} (pratica {}) corretta: revisione {}",
         c.application_code,
         c.case_number,
@@ -180,7 +229,7 @@ pub fn ranking(rows: &[RankedApplication], as_json: bool) {
     if as_json {
         return json(&rows);
     }
-    say!(
+    show!(
         "{:>5}  {:<10} {:<7} {:>9}  Esito",
         "Pos.",
         "Codice",
@@ -192,7 +241,7 @@ pub fn ranking(rows: &[RankedApplication], as_json: bool) {
             .position
             .map(|p| p.to_string())
             .unwrap_or_else(|| "-".into());
-        say!(
+        show!(
             "{:>5}  {:<10} {:<7} {:>9}  {}",
             position,
             r.application_code,
@@ -201,7 +250,7 @@ pub fn ranking(rows: &[RankedApplication], as_json: bool) {
             r.outcome.label_it()
         );
         for reason in &r.reasons {
-            say!("{:>7}- {}", "", reason.message_it());
+            show!("{:>7}- {}", "", reason.message_it());
         }
     }
 }
@@ -213,7 +262,7 @@ pub fn published(r: &PublishedRanking, as_json: bool) {
             "published_at": r.published_at, "rows": r.rows.len(),
         }));
     }
-    say!(
+    show!(
         "Graduatoria {} del bando {} pubblicata: versione {}, {} domande",
         r.stage.label_it(),
         r.bando,
@@ -226,23 +275,25 @@ pub fn fingerprint(fp: &str, as_json: bool) {
     if as_json {
         return json(&serde_json::json!({ "fingerprint": fp }));
     }
-    say!("{fp}");
+    show!("{fp}");
 }
 
 pub fn accepted(a: &Accepted, as_json: bool) {
     if let Some(old) = &a.replaced {
-        eprintln!(
+        tell!(
             "attenzione: la nuova chiave sostituisce quella precedente del comune {} (impronta \
              {}), revocata dal pacchetto n. {}: i pacchetti firmati con essa da quel numero in \
              poi saranno rifiutati. Il prossimo pacchetto per il comune gli restituisce le sue \
              domande.",
-            a.comune, old.fingerprint, old.revoked_from_seq
+            a.comune,
+            old.fingerprint,
+            old.revoked_from_seq
         );
     }
     if as_json {
         return json(a);
     }
-    say!(
+    show!(
         "Chiavi del comune {} {} {} (impronta {})",
         a.comune,
         a.comune_name,
@@ -254,7 +305,7 @@ pub fn accepted(a: &Accepted, as_json: bool) {
         a.fingerprint
     );
     for b in &a.bandi {
-        say!("Bando ricevuto: {b}");
+        show!("Bando ricevuto: {b}");
     }
 }
 
@@ -264,13 +315,13 @@ pub fn imports(reports: &[ImportReport], as_json: bool) {
     }
     for r in reports {
         match (&r.error, &r.summary) {
-            (Some(e), _) => eprintln!("{}: RIFIUTATO ({}): {}", r.file, e.code, e.message),
+            (Some(e), _) => tell!("{}: RIFIUTATO ({}): {}", r.file, e.code, e.message),
             (None, Some(s)) if s.already_imported => {
-                say!("{}: già importato, nessuna modifica", r.file)
+                show!("{}: già importato, nessuna modifica", r.file)
             }
             (None, Some(s)) => {
                 let t = s.total();
-                say!(
+                show!(
                     "{}: importato: {} nuovi, {} aggiornati, {} già presenti",
                     r.file,
                     t.new,
@@ -278,7 +329,7 @@ pub fn imports(reports: &[ImportReport], as_json: bool) {
                     t.unchanged
                 )
             }
-            (None, None) => say!("{}: {}", r.file, r.outcome),
+            (None, None) => show!("{}: {}", r.file, r.outcome),
         }
     }
 }
@@ -288,16 +339,16 @@ pub fn inspection(i: &Inspection, as_json: bool) {
         return json(i);
     }
     let h = &i.header;
-    say!("File: {}", i.file);
-    say!(
+    show!("File: {}", i.file);
+    show!(
         "Tipo: {}  Distretto: {}  Mittente: {}  Numero: {}",
         h["kind"].as_str().unwrap_or("?"),
         h["district"].as_str().unwrap_or("?"),
         h["sender"].as_str().unwrap_or("?"),
         h["seq"]
     );
-    say!("Creato: {}", h["created_at"].as_str().unwrap_or("?"));
-    say!(
+    show!("Creato: {}", h["created_at"].as_str().unwrap_or("?"));
+    show!(
         "Firma: {}{}",
         match i.signature {
             "valid" => "valida",
@@ -318,7 +369,7 @@ pub fn duplicates(groups: &[DuplicateGroup], as_json: bool) {
         return json(&groups);
     }
     for g in groups {
-        say!(
+        show!(
             "Codici fiscali in comune: {}{}",
             g.shared_codici_fiscali.join(", "),
             if g.across_comuni {
@@ -328,7 +379,7 @@ pub fn duplicates(groups: &[DuplicateGroup], as_json: bool) {
             }
         );
         for a in &g.applications {
-            say!(
+            show!(
                 "  {}  {}  {}  {}  {}",
                 a.application_code,
                 a.case_number,
@@ -338,5 +389,19 @@ pub fn duplicates(groups: &[DuplicateGroup], as_json: bool) {
             );
         }
     }
-    say!("Gruppi: {}", groups.len());
+    show!("Gruppi: {}", groups.len());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible;
+
+    #[test]
+    fn hidden_characters_print_as_escapes_the_rest_as_it_is() {
+        assert_eq!(visible("Città d'Àrgento – 東京"), "Città d'Àrgento – 東京");
+        assert_eq!(
+            visible("Scro\u{202e}inaf\u{1b}[2J\u{7}\t\r\n\u{85}\u{2066}"),
+            r"Scro\u{202e}inaf\u{1b}[2J\u{7}\t\r\n\u{85}\u{2066}"
+        );
+    }
 }

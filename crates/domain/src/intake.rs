@@ -65,16 +65,21 @@ pub fn check(
         .as_deref()
         .is_some_and(|note| !note.trim().is_empty());
 
-    let people = std::iter::once(("applicant".to_string(), &declaration.applicant.person)).chain(
-        declaration
-            .household
-            .iter()
-            .enumerate()
-            .map(|(i, member)| (format!("household[{i}]"), &member.person)),
-    );
+    findings.text("bando", &form.bando, false);
+    findings.optional_text("protocol_number", form.protocol_number.as_deref());
+
+    // The applicant has contacts, a member a relation (`None` for the applicant).
+    let people = std::iter::once(("applicant".to_string(), &declaration.applicant.person, None))
+        .chain(declaration.household.iter().enumerate().map(|(i, member)| {
+            (
+                format!("household[{i}]"),
+                &member.person,
+                Some(&member.relation),
+            )
+        }));
     // First field where each codice fiscale appears, to report repetitions.
     let mut seen: BTreeMap<String, String> = BTreeMap::new();
-    for (prefix, person) in people {
+    for (prefix, person, relation) in people {
         check_person(
             &mut findings,
             &prefix,
@@ -83,6 +88,17 @@ pub fn check(
             filed_on,
             confirmed,
         );
+        match relation {
+            Some(relation) => {
+                findings.text(&format!("{prefix}.relation"), relation, false);
+            }
+            None => {
+                let applicant = &declaration.applicant;
+                findings.optional_text("applicant.address", applicant.address.as_deref());
+                findings.optional_text("applicant.phone", applicant.phone.as_deref());
+                findings.optional_text("applicant.email", applicant.email.as_deref());
+            }
+        }
         let code = person.codice_fiscale.trim().to_uppercase();
         if code.is_empty() {
             continue;
@@ -145,7 +161,9 @@ pub fn check(
                 ),
             );
         }
-        if isee.dsu_protocol.trim().is_empty() {
+        if !findings.text("isee.dsu_protocol", &isee.dsu_protocol, false) {
+            // Refused already: its shape is beside the point.
+        } else if isee.dsu_protocol.trim().is_empty() {
             findings.warning(
                 "isee.dsu_protocol",
                 "dsu_protocol_missing",
@@ -215,6 +233,10 @@ pub fn check(
         );
     }
 
+    if let Some(note) = &form.override_note {
+        findings.text("override_note", note, true);
+    }
+
     findings.into_result()
 }
 
@@ -231,6 +253,23 @@ impl Findings {
             code,
             message,
         });
+    }
+
+    /// Applies [`check_text`]; whether the text passed.
+    fn text(&mut self, field: &str, text: &str, multiline: bool) -> bool {
+        match check_text(field, text, multiline) {
+            Some(problem) => {
+                self.problems.push(problem);
+                false
+            }
+            None => true,
+        }
+    }
+
+    fn optional_text(&mut self, field: &str, text: Option<&str>) {
+        if let Some(text) = text {
+            self.text(field, text, false);
+        }
     }
 
     fn warning(&mut self, field: impl Into<String>, code: &'static str, message: String) {
@@ -262,6 +301,10 @@ fn check_person(
     confirmed: bool,
 ) {
     let field = |name: &str| format!("{prefix}.{name}");
+    let code_readable = findings.text(&field("codice_fiscale"), &person.codice_fiscale, false);
+    findings.text(&field("surname"), &person.surname, false);
+    findings.text(&field("name"), &person.name, false);
+    let place_readable = findings.text(&field("birth_place"), &person.birth_place, false);
     if person.surname.trim().is_empty() {
         findings.problem(
             field("surname"),
@@ -302,7 +345,7 @@ fn check_person(
         );
     }
     let place_well_formed = is_place_code(person.birth_place.trim());
-    if !place_well_formed {
+    if place_readable && !place_well_formed {
         findings.problem(
             field("birth_place"),
             "birth_place_invalid",
@@ -313,6 +356,10 @@ fn check_person(
                 person.birth_place
             ),
         );
+    }
+    if !code_readable {
+        // Refused already; read as a code it would only add a second finding.
+        return;
     }
     let cf = match CodiceFiscale::parse(&person.codice_fiscale) {
         Ok(cf) => cf,
@@ -365,6 +412,75 @@ fn full_name(person: &Person) -> Option<String> {
     let full = format!("{} {}", person.surname.trim(), person.name.trim());
     let full = full.trim();
     (!full.is_empty()).then(|| full.to_string())
+}
+
+/// A character the operator cannot see that changes how a text reads or prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HiddenChar {
+    /// A new line (`\n`, `\r`, U+2028, U+2029): allowed only in the free-text notes.
+    LineBreak,
+    /// Any other control character (C0, DEL, C1: tab, escape, bell …).
+    Control,
+    /// A bidirectional mark, embedding, override or isolate (U+061C, U+200E–U+200F,
+    /// U+202A–U+202E, U+2066–U+2069): shows text in an order other than the one stored.
+    Bidi,
+}
+
+/// Which kind of hidden character `c` is, if it is one. The CLI escapes the same characters
+/// when it prints data.
+pub fn hidden_char(c: char) -> Option<HiddenChar> {
+    match c {
+        '\n' | '\r' | '\u{2028}' | '\u{2029}' => Some(HiddenChar::LineBreak),
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => Some(HiddenChar::Control),
+        '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+            Some(HiddenChar::Bidi)
+        }
+        _ => None,
+    }
+}
+
+/// The one rule for every text field of an application: no control characters and no
+/// bidirectional controls (they make a name print or compare differently from what the
+/// operator sees); new lines (`\n`, `\r\n`) only where `multiline` (the free-text notes).
+pub fn check_text(field: &str, text: &str, multiline: bool) -> Option<Problem> {
+    let mut chars = text.chars().enumerate().peekable();
+    while let Some((i, c)) = chars.next() {
+        let Some(kind) = hidden_char(c) else {
+            continue;
+        };
+        let new_line = c == '\n' || (c == '\r' && chars.peek().is_some_and(|(_, n)| *n == '\n'));
+        if multiline && new_line {
+            continue;
+        }
+        let at = format!("(U+{:04X}, al carattere {})", u32::from(c), i + 1);
+        let (code, message) = match kind {
+            HiddenChar::LineBreak => (
+                "text_line_break",
+                format!("il testo va su una sola riga e contiene un a capo {at}: toglierlo"),
+            ),
+            HiddenChar::Control => (
+                "text_control_char",
+                format!(
+                    "il testo contiene un carattere di controllo invisibile {at}: cancellare il \
+                     campo e riscriverlo a mano, senza incollarlo da altri programmi"
+                ),
+            ),
+            HiddenChar::Bidi => (
+                "text_bidi_char",
+                format!(
+                    "il testo contiene un carattere invisibile che cambia il verso di lettura \
+                     {at}, per cui si legge diversamente da com'è registrato: cancellare il \
+                     campo e riscriverlo a mano, senza incollarlo da altri programmi"
+                ),
+            ),
+        };
+        return Some(Problem {
+            field: field.to_string(),
+            code,
+            message,
+        });
+    }
+    None
 }
 
 #[cfg(test)]
@@ -1010,6 +1126,131 @@ mod tests {
                 pair("unemployed_since", "unemployed_since_after_filing"),
             ]
         );
+    }
+
+    /// Writes a text into one field of a form.
+    type Write = fn(&mut ApplicationForm, String);
+
+    /// Every text field of a form, as a path and a way to write into it.
+    fn text_fields() -> Vec<(&'static str, Write)> {
+        vec![
+            ("bando", |f, t| f.bando = t),
+            ("protocol_number", |f, t| f.protocol_number = Some(t)),
+            ("applicant.codice_fiscale", |f, t| {
+                f.declaration.applicant.person.codice_fiscale = t
+            }),
+            ("applicant.surname", |f, t| {
+                f.declaration.applicant.person.surname = t
+            }),
+            ("applicant.name", |f, t| {
+                f.declaration.applicant.person.name = t
+            }),
+            ("applicant.birth_place", |f, t| {
+                f.declaration.applicant.person.birth_place = t
+            }),
+            ("applicant.address", |f, t| {
+                f.declaration.applicant.address = Some(t)
+            }),
+            ("applicant.phone", |f, t| {
+                f.declaration.applicant.phone = Some(t)
+            }),
+            ("applicant.email", |f, t| {
+                f.declaration.applicant.email = Some(t)
+            }),
+            ("household[1].codice_fiscale", |f, t| {
+                f.declaration.household[1].person.codice_fiscale = t
+            }),
+            ("household[1].surname", |f, t| {
+                f.declaration.household[1].person.surname = t
+            }),
+            ("household[1].name", |f, t| {
+                f.declaration.household[1].person.name = t
+            }),
+            ("household[1].birth_place", |f, t| {
+                f.declaration.household[1].person.birth_place = t
+            }),
+            ("household[1].relation", |f, t| {
+                f.declaration.household[1].relation = t
+            }),
+            ("isee.dsu_protocol", |f, t| {
+                f.declaration.isee.as_mut().unwrap().dsu_protocol = t
+            }),
+            ("override_note", |f, t| f.override_note = Some(t)),
+        ]
+    }
+
+    #[test]
+    fn hidden_characters_are_refused_in_every_text_field_once() {
+        let hidden = [
+            ("\u{7}", "text_control_char"),
+            ("\t", "text_control_char"),
+            ("\u{1b}[2J", "text_control_char"),
+            ("\u{85}", "text_control_char"),
+            ("\u{202e}", "text_bidi_char"),
+            ("\u{2066}", "text_bidi_char"),
+            ("\u{200f}", "text_bidi_char"),
+            ("\r", "text_line_break"),
+        ];
+        for (field, write) in text_fields() {
+            for (char, code) in hidden {
+                let mut f = form();
+                let text = format!("A{char}B");
+                write(&mut f, text);
+                let found = check(&f, &district(), at(FILED), Some(&bando()), today());
+                let found = found.expect_err(field);
+                let here: Vec<_> = found.iter().filter(|p| p.field == field).collect();
+                assert_eq!(here.len(), 1, "{field} {char:?}: {found:?}");
+                assert_eq!(here[0].code, code, "{field} {char:?}");
+                assert!(
+                    here[0].message.contains("al carattere 2"),
+                    "{}",
+                    here[0].message
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn new_lines_only_in_the_note() {
+        for (field, write) in text_fields() {
+            let mut f = form();
+            write(&mut f, "riga uno\nriga due".into());
+            let found = check(&f, &district(), at(FILED), Some(&bando()), today());
+            if field == "override_note" {
+                assert!(found.is_ok(), "{found:?}");
+            } else {
+                let found = found.expect_err(field);
+                assert!(
+                    found
+                        .iter()
+                        .any(|p| p.field == field && p.code == "text_line_break"),
+                    "{field}: {found:?}"
+                );
+            }
+        }
+        let mut f = form();
+        f.override_note = Some("verificato\r\nsul documento".into());
+        assert_eq!(run(&f), Ok(vec![]));
+        f.override_note = Some("verificato\rsul documento".into());
+        assert_eq!(problems(&f), [pair("override_note", "text_line_break")]);
+        f.override_note = Some("verificato\tsul documento".into());
+        assert_eq!(problems(&f), [pair("override_note", "text_control_char")]);
+    }
+
+    #[test]
+    fn a_hidden_character_names_itself_and_its_place() {
+        let found = check_text("applicant.surname", "Rossi\u{202e}itnaB", false).unwrap();
+        assert_eq!(found.field, "applicant.surname");
+        assert_eq!(found.code, "text_bidi_char");
+        assert!(
+            found.message.contains("(U+202E, al carattere 6)"),
+            "{}",
+            found.message
+        );
+        assert_eq!(check_text("x", "Città d'Àrgento – ŞŽ 東京", false), None);
+        assert_eq!(hidden_char('\u{9b}'), Some(HiddenChar::Control));
+        assert_eq!(hidden_char('\u{2028}'), Some(HiddenChar::LineBreak));
+        assert_eq!(hidden_char('\u{a0}'), None);
     }
 
     #[test]

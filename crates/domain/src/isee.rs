@@ -22,15 +22,76 @@ pub enum IseeError {
         "importo ISEE non valido: «{0}»; scrivere il valore in euro con la virgola per i decimali, ad esempio 3500,00 o 3.500,00"
     )]
     Malformed(String),
+    /// One dot followed by exactly three digits, no comma: thousands or decimals?
+    #[error("{}", ambiguous_message(.0))]
+    Ambiguous(String),
     #[error("l'ISEE non può essere negativo: controllare il valore dell'attestazione")]
     Negative,
     #[error(
-        "l'ISEE ha al massimo due decimali (i centesimi): controllare il valore dell'attestazione"
+        "importo ISEE «{0}» con più di due decimali: si scrivono al massimo i centesimi, ad \
+         esempio 12500, 12.500,00 o 12500,00; controllare il valore dell'attestazione"
     )]
-    TooManyDecimals,
-    #[error("importo ISEE troppo grande: controllare il valore dell'attestazione")]
+    TooManyDecimals(String),
+    #[error(
+        "importo ISEE troppo grande (al massimo 999.999.999.999,99): controllare il valore \
+         dell'attestazione"
+    )]
     TooLarge,
 }
+
+impl IseeError {
+    /// The reason as a stable word, the one `fixtures/euro-amounts.json` and the window use.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::Empty => "empty",
+            Self::Malformed(_) => "malformed",
+            Self::Ambiguous(_) => "ambiguous",
+            Self::Negative => "negative",
+            Self::TooManyDecimals(_) => "too_many_decimals",
+            Self::TooLarge => "too_large",
+        }
+    }
+}
+
+/// "12.500" → the forms that say twelve thousand five hundred, and the decimal reading when
+/// there is one ("12,50").
+fn ambiguous_message(input: &str) -> String {
+    let (integer, fraction) = input
+        .trim_matches(is_blank)
+        .trim_start_matches('€')
+        .trim_end_matches('€')
+        .trim_matches(is_blank)
+        .trim_start_matches('-')
+        .split_once('.')
+        .unwrap_or_default();
+    let thousands = format!("{integer}{fraction}");
+    let thousands = thousands.trim_start_matches('0');
+    let thousands = if thousands.is_empty() { "0" } else { thousands };
+    let grouped = group_thousands(thousands);
+    let mut forms = vec![thousands.to_string()];
+    if grouped != thousands {
+        forms.push(format!("{grouped},00"));
+    }
+    forms.push(format!("{thousands},00"));
+    let last = forms.pop().unwrap_or_default();
+    let forms = if forms.is_empty() {
+        last
+    } else {
+        format!("{} o {last}", forms.join(", "))
+    };
+    let decimals = match fraction.strip_suffix('0') {
+        Some(cents) => format!("; per i decimali usare la virgola ({integer},{cents})"),
+        None => String::new(),
+    };
+    format!(
+        "importo ISEE ambiguo «{}»: un punto seguito da tre cifre può separare le migliaia o i \
+         decimali; per le migliaia scrivere {forms}{decimals}",
+        input.trim_matches(is_blank)
+    )
+}
+
+/// The most an ISEE can read: twelve digits of euros (a thousand billion is a typing slip).
+const MAX_EURO_DIGITS: usize = 12;
 
 impl Isee {
     pub const ZERO: Isee = Isee(Decimal::from_parts(0, 0, 0, false, 2));
@@ -42,12 +103,12 @@ impl Isee {
         // normalize() also turns -0 into 0.
         let mut exact = value.normalize();
         if exact.scale() > 2 {
-            return Err(IseeError::TooManyDecimals);
+            return Err(IseeError::TooManyDecimals(exact.to_string()));
         }
-        exact.rescale(2);
-        if exact.scale() != 2 {
+        if exact.trunc().to_string().len() > MAX_EURO_DIGITS {
             return Err(IseeError::TooLarge);
         }
+        exact.rescale(2);
         Ok(Isee(exact))
     }
 
@@ -68,11 +129,16 @@ impl fmt::Display for Isee {
     }
 }
 
-/// Reads what operators type: "3500", "3500.00", "3500,5", "3.500,00", "€ 3.500,00".
+/// Reads what operators type: "3500", "3500.00", "3500,5", "3.500,00", "€ 3.500,00",
+/// "3.500,00 €". The window's `parseEuro` (ui/src/lib/format.ts) reads exactly the same; the
+/// shared cases are in fixtures/euro-amounts.json.
 ///
 /// A comma is always the decimal separator, and dots before it group thousands. Without a
-/// comma, a single dot followed by one or two digits is a decimal point ("3500.5"); otherwise
-/// dots group thousands, as Italians write them ("3.500" is three thousand five hundred).
+/// comma, one dot followed by one or two digits is a decimal point ("3500.5", the JSON form
+/// "3500.00"), several dots group thousands ("1.234.567"), and one dot followed by exactly three
+/// digits is refused: "12.500" is twelve thousand five hundred to an Italian and twelve and a
+/// half to a spreadsheet. At most two decimals are written ("3,500" is refused, not read as
+/// 3,50), at most twelve digits of euros.
 impl FromStr for Isee {
     type Err = IseeError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -80,13 +146,61 @@ impl FromStr for Isee {
     }
 }
 
+impl Isee {
+    /// Reads a JSON number as it was written (`3500`, `3500.5`, `1e3`): at most two decimals
+    /// written, so `12.500` is refused like the string "12.500" is, though its value is 12.5.
+    pub fn from_json_number(text: &str) -> Result<Isee, IseeError> {
+        let text = text.trim();
+        let too_many = || IseeError::TooManyDecimals(text.to_string());
+        let (mantissa, exponent) = match text.find(['e', 'E']) {
+            Some(at) => (&text[..at], Some(&text[at + 1..])),
+            None => (text, None),
+        };
+        let (integer, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let integer = integer.strip_prefix('-').unwrap_or(integer);
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        let exponent_ok = exponent.is_none_or(|e| {
+            let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+            is_digits(e) && e.len() <= 3
+        });
+        if !is_digits(integer) || !digits(fraction) || !exponent_ok {
+            return Err(IseeError::Malformed(text.to_string()));
+        }
+        if exponent.is_none() && fraction.len() > 2 {
+            return Err(too_many());
+        }
+        let value = if let Some(exponent) = exponent {
+            Decimal::from_scientific(text).map_err(|_| {
+                if exponent.starts_with('-') {
+                    too_many()
+                } else {
+                    IseeError::TooLarge
+                }
+            })?
+        } else {
+            Decimal::from_str_exact(mantissa).map_err(|_| IseeError::TooLarge)?
+        };
+        Isee::new(value)
+    }
+}
+
+/// Blanks around an amount: spaces, tabs and the no-break spaces spreadsheets write.
+fn is_blank(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\u{a0}' | '\u{202f}')
+}
+
 fn parse_amount(s: &str) -> Result<Decimal, IseeError> {
-    let text = s.trim();
-    let text = text.strip_prefix('€').map_or(text, str::trim_start);
+    let shown = s.trim_matches(is_blank);
+    // The euro sign before or after the amount, not both.
+    let text = match shown.strip_prefix('€') {
+        Some(rest) => rest,
+        None => shown.strip_suffix('€').unwrap_or(shown),
+    }
+    .trim_matches(is_blank);
     if text.is_empty() {
         return Err(IseeError::Empty);
     }
-    let malformed = || IseeError::Malformed(s.trim().to_string());
+    let malformed = || IseeError::Malformed(shown.to_string());
     let (negative, text) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, text),
@@ -95,9 +209,10 @@ fn parse_amount(s: &str) -> Result<Decimal, IseeError> {
     let (integer, fraction) = match text.split_once(',') {
         Some((integer, fraction)) => (ungroup(integer).ok_or_else(malformed)?, Some(fraction)),
         None => match text.split_once('.') {
-            Some((integer, fraction))
-                if !fraction.contains('.') && fraction.len() != 3 && is_digits(integer) =>
-            {
+            Some((integer, fraction)) if !fraction.contains('.') => {
+                if fraction.len() == 3 && is_digits(integer) && is_digits(fraction) {
+                    return Err(IseeError::Ambiguous(shown.to_string()));
+                }
                 (integer.to_string(), Some(fraction))
             }
             Some(_) => (ungroup(text).ok_or_else(malformed)?, None),
@@ -108,18 +223,18 @@ fn parse_amount(s: &str) -> Result<Decimal, IseeError> {
         return Err(malformed());
     }
     let fraction = fraction.unwrap_or_default();
+    if fraction.len() > 2 {
+        return Err(IseeError::TooManyDecimals(shown.to_string()));
+    }
+    if integer.trim_start_matches('0').len() > MAX_EURO_DIGITS {
+        return Err(IseeError::TooLarge);
+    }
     let canonical = if fraction.is_empty() {
         integer
     } else {
         format!("{integer}.{fraction}")
     };
-    let value = Decimal::from_str_exact(&canonical).map_err(|_| {
-        if fraction.len() > 2 {
-            IseeError::TooManyDecimals
-        } else {
-            IseeError::TooLarge
-        }
-    })?;
+    let value = Decimal::from_str_exact(&canonical).map_err(|_| IseeError::TooLarge)?;
     if negative && !value.is_zero() {
         return Err(IseeError::Negative);
     }
@@ -144,6 +259,19 @@ fn ungroup(s: &str) -> Option<String> {
     (first_ok && rest_ok).then(|| std::iter::once(first).chain(rest).collect())
 }
 
+/// "1234567" → "1.234.567".
+fn group_thousands(digits: &str) -> String {
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        // A dot before each digit with a multiple of three digits after it.
+        if i > 0 && i % 3 == digits.len() % 3 {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    grouped
+}
+
 /// An amount as Italians read it: `€ 1.234,56` (rounded to the cent, half away from zero).
 pub fn format_euro(d: Decimal) -> String {
     let mut cents = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
@@ -151,13 +279,7 @@ pub fn format_euro(d: Decimal) -> String {
     let negative = cents < Decimal::ZERO;
     let text = cents.abs().to_string();
     let (integer, fraction) = text.split_once('.').unwrap_or((&text, "00"));
-    let mut grouped = String::with_capacity(integer.len() + integer.len() / 3);
-    for (i, c) in integer.chars().enumerate() {
-        if i > 0 && (integer.len() - i) % 3 == 0 {
-            grouped.push('.');
-        }
-        grouped.push(c);
-    }
+    let grouped = group_thousands(integer);
     let sign = if negative { "-" } else { "" };
     format!("€ {sign}{grouped},{fraction}")
 }
@@ -196,20 +318,13 @@ impl de::Visitor<'_> for IseeVisitor {
     }
 
     /// Through the number's shortest decimal text (3500.1 reads "3500.1"), never through
-    /// binary arithmetic, so the value is the one written in the JSON.
+    /// binary arithmetic, so the value is the one written in the JSON. (The digits as written,
+    /// `12.500` rather than 12.5, are not seen here: the app reads them from the JSON text.)
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Isee, E> {
         if !v.is_finite() {
             return Err(E::custom(IseeError::Malformed(v.to_string())));
         }
-        let text = v.to_string();
-        let value = Decimal::from_str_exact(&text).map_err(|_| {
-            E::custom(if text.contains('.') {
-                IseeError::TooManyDecimals
-            } else {
-                IseeError::TooLarge
-            })
-        })?;
-        Isee::new(value).map_err(E::custom)
+        Isee::from_json_number(&v.to_string()).map_err(E::custom)
     }
 }
 
@@ -294,53 +409,62 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
+    /// The cases the window's `parseEuro` is tested with too: both read amounts alike.
     #[test]
-    fn reads_the_ways_operators_write_amounts() {
-        let cases = [
-            ("3500", "3500.00"),
-            ("3500.00", "3500.00"),
-            ("3500,5", "3500.50"),
-            ("3.500,00", "3500.00"),
-            ("3.500", "3500.00"),
-            ("1.234.567,89", "1234567.89"),
-            ("3500.5", "3500.50"),
-            ("0", "0.00"),
-            ("0,01", "0.01"),
-            ("-0", "0.00"),
-            ("  € 8.000,00 ", "8000.00"),
-            ("€8000", "8000.00"),
-            ("3500,550", "3500.55"),
-        ];
-        for (input, canonical) in cases {
-            assert_eq!(isee(input).to_string(), canonical, "{input}");
+    fn reads_amounts_as_the_shared_fixture_says() {
+        let fixture: serde_json::Value =
+            serde_json::from_str(include_str!("../../../fixtures/euro-amounts.json")).unwrap();
+        let cases = fixture["cases"].as_array().unwrap();
+        assert!(cases.len() > 50);
+        for case in cases {
+            let input = case["input"].as_str().unwrap();
+            match (case["value"].as_str(), case["refused"].as_str()) {
+                (Some(value), None) => assert_eq!(isee(input).to_string(), value, "{input:?}"),
+                (None, Some(reason)) => {
+                    let err = input.parse::<Isee>().unwrap_err();
+                    assert_eq!(err.reason(), reason, "{input:?}: {err}");
+                }
+                _ => panic!("a case has a value or a refusal: {case}"),
+            }
         }
     }
 
     #[test]
-    fn refuses_what_is_not_an_amount() {
-        let malformed = [
-            "abc", "3 500", "3,500,00", "3.50,00", "35.00.00", "3500.000", "0.500", "1..5", ".5",
-            ",5", "3500,", "3500.", "+3500", "1e3", "٣٥٠٠", "3500,5a", "€",
-        ];
-        for input in malformed {
-            let err = input.parse::<Isee>().unwrap_err();
-            assert!(
-                matches!(err, IseeError::Malformed(_) | IseeError::Empty),
-                "{input}: {err:?}"
-            );
-        }
-        assert_eq!("".parse::<Isee>(), Err(IseeError::Empty));
-        assert_eq!("   ".parse::<Isee>(), Err(IseeError::Empty));
-        assert_eq!("-1".parse::<Isee>(), Err(IseeError::Negative));
-        assert_eq!("-0,01".parse::<Isee>(), Err(IseeError::Negative));
-        assert_eq!("3500,555".parse::<Isee>(), Err(IseeError::TooManyDecimals));
-        assert_eq!("0,001".parse::<Isee>(), Err(IseeError::TooManyDecimals));
+    fn an_ambiguous_dot_is_refused_with_the_forms_that_say_it() {
+        let message = "12.500".parse::<Isee>().unwrap_err().to_string();
         assert_eq!(
-            "99999999999999999999999999999999".parse::<Isee>(),
-            Err(IseeError::TooLarge)
+            message,
+            "importo ISEE ambiguo «12.500»: un punto seguito da tre cifre può separare le \
+             migliaia o i decimali; per le migliaia scrivere 12500, 12.500,00 o 12500,00; per i \
+             decimali usare la virgola (12,50)"
         );
+        let message = "€ 1.234".parse::<Isee>().unwrap_err().to_string();
+        assert!(
+            message.ends_with("scrivere 1234, 1.234,00 o 1234,00"),
+            "{message}"
+        );
+        let message = "0.500".parse::<Isee>().unwrap_err().to_string();
+        assert!(
+            message.contains("scrivere 500 o 500,00; per i decimali usare la virgola (0,50)"),
+            "{message}"
+        );
+        // Grouped with a comma, or several groups: not ambiguous.
+        assert_eq!(isee("12.500,00").to_string(), "12500.00");
+        assert_eq!(isee("1.234.567").to_string(), "1234567.00");
+        assert_eq!(isee("3.500,00").to_string(), "3500.00");
+    }
+
+    #[test]
+    fn refusals_say_what_to_write() {
         let message = "3,500,00".parse::<Isee>().unwrap_err().to_string();
         assert!(message.contains("«3,500,00»") && message.contains("3.500,00"));
+        let message = "3500,555".parse::<Isee>().unwrap_err().to_string();
+        assert!(
+            message.contains("«3500,555»") && message.contains("12500, 12.500,00 o 12500,00"),
+            "{message}"
+        );
+        assert_eq!("-1".parse::<Isee>(), Err(IseeError::Negative));
+        assert_eq!("".parse::<Isee>(), Err(IseeError::Empty));
     }
 
     #[test]
@@ -350,8 +474,16 @@ mod tests {
         assert_eq!(Isee::new(dec("-0.00")).unwrap(), Isee::ZERO);
         assert_eq!(Isee::ZERO.to_string(), "0.00");
         assert_eq!(Isee::new(dec("-0.01")), Err(IseeError::Negative));
-        assert_eq!(Isee::new(dec("0.001")), Err(IseeError::TooManyDecimals));
+        assert_eq!(
+            Isee::new(dec("0.001")),
+            Err(IseeError::TooManyDecimals("0.001".into()))
+        );
         assert_eq!(Isee::new(dec("0.010")).unwrap().to_string(), "0.01");
+        assert_eq!(
+            Isee::new(dec("999999999999.99")).unwrap().to_string(),
+            "999999999999.99"
+        );
+        assert_eq!(Isee::new(dec("1000000000000")), Err(IseeError::TooLarge));
     }
 
     #[test]
@@ -360,8 +492,8 @@ mod tests {
         values.sort();
         let texts: Vec<String> = values.iter().map(Isee::to_string).collect();
         assert_eq!(texts, ["0.00", "1000.50", "7999.99", "8000.00"]);
-        assert!(isee("8000,00") <= isee("8.000"));
-        assert_eq!(isee("8000,00"), isee("8.000"));
+        assert!(isee("8000,00") <= isee("8.000,00"));
+        assert_eq!(isee("8000,00"), isee("8.000,00"));
     }
 
     #[test]
@@ -390,11 +522,41 @@ mod tests {
             read("0.001")
                 .unwrap_err()
                 .to_string()
-                .contains("due decimali")
+                .contains("più di due decimali")
+        );
+        assert_eq!(read("1.5e-1").unwrap().value(), dec("0.15"));
+        assert!(read("1e-3").is_err());
+        assert!(
+            read("1e300")
+                .unwrap_err()
+                .to_string()
+                .contains("troppo grande")
         );
         assert!(read("\"abc\"").is_err());
         assert!(read("null").is_err());
         assert!(read("true").is_err());
+    }
+
+    /// The JSON number as written: `12.500` is refused like the string "12.500", though
+    /// serde reads it as 12.5.
+    #[test]
+    fn json_numbers_have_at_most_two_decimals_as_written() {
+        let read = |text: &str| Isee::from_json_number(text).map(|v| v.to_string());
+        assert_eq!(read("3500"), Ok("3500.00".into()));
+        assert_eq!(read("3500.5"), Ok("3500.50".into()));
+        assert_eq!(read("3500.50"), Ok("3500.50".into()));
+        assert_eq!(read("1e3"), Ok("1000.00".into()));
+        assert_eq!(read("1.2345E2"), Ok("123.45".into()));
+        assert_eq!(read("-0"), Ok("0.00".into()));
+        for three in ["12.500", "3500.000", "0.001", "3500.555"] {
+            let err = Isee::from_json_number(three).unwrap_err();
+            assert_eq!(err, IseeError::TooManyDecimals(three.into()), "{three}");
+            assert!(err.to_string().contains("12500, 12.500,00 o 12500,00"));
+        }
+        assert_eq!(read("-1"), Err(IseeError::Negative));
+        assert_eq!(read("1e-3").unwrap_err().reason(), "too_many_decimals");
+        assert_eq!(read("1000000000000"), Err(IseeError::TooLarge));
+        assert_eq!(read("abc").unwrap_err().reason(), "malformed");
     }
 
     #[test]

@@ -8,6 +8,12 @@ pub enum StoreError {
          questa versione conosce fino allo schema {supported}): aggiornare l'applicazione"
     )]
     NewerSchema { found: i64, supported: i64 },
+    #[error(
+        "il file non è un database di Sportello: è un database SQLite di un altro programma \
+         ({objects} tabelle o indici) e non è stato modificato; scegliere il database di \
+         Sportello, o un file nuovo per crearne uno"
+    )]
+    ForeignDatabase { objects: i64 },
     #[error("il database non è ancora inizializzato: eseguire prima `sportello init`")]
     NotInitialized,
     #[error("il database è già inizializzato per il comune {comune}")]
@@ -38,6 +44,7 @@ impl StoreError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::NewerSchema { .. } => "db_newer_schema",
+            Self::ForeignDatabase { .. } => "db_foreign",
             Self::NotInitialized => "db_not_initialized",
             Self::AlreadyInitialized { .. } => "db_already_initialized",
             Self::UnknownBando(_) => "unknown_bando",

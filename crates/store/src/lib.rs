@@ -60,6 +60,8 @@ impl Store {
     }
 
     fn with_connection(mut conn: Connection) -> Result<Self> {
+        // Before the first write: setting the journal mode already writes to the file.
+        schema::refuse_foreign(&conn)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
         // Town-hall PCs lose power: a committed application must survive it.

@@ -29,6 +29,9 @@ pub struct NewRanking<'a> {
     pub bando_toml: &'a str,
     pub inputs: &'a serde_json::Value,
     pub rows: &'a serde_json::Value,
+    /// Exclusions across comuni the coordinator confirmed before publishing (application
+    /// codes), kept in the audit trail with the publication.
+    pub confirmed_exclusions: &'a [String],
 }
 
 impl Store {
@@ -45,6 +48,7 @@ impl Store {
             bando_toml,
             inputs,
             rows,
+            confirmed_exclusions,
         } = *ranking;
         let tx = self
             .conn
@@ -91,7 +95,7 @@ impl Store {
             "ranking_publish",
             "ranking",
             Some(&format!("{bando}/{number}")),
-            serde_json::json!({ "stage": stage }),
+            serde_json::json!({ "stage": stage, "confirmed_exclusions": confirmed_exclusions }),
         )?;
         tx.commit()?;
         Ok(number)

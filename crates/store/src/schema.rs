@@ -28,7 +28,23 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// the versions listed in docs/bundle-format.md.
 pub const OLDEST_READABLE_SCHEMA: i64 = 3;
 
+/// Refuses someone else's SQLite file before anything is written to it: Sportello's first
+/// migration sets `user_version` in the transaction that creates the tables, so tables at
+/// version 0 are not ours. Only reads; call it before any pragma that writes (`journal_mode`).
+pub(crate) fn refuse_foreign(conn: &Connection) -> Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if version != 0 {
+        return Ok(());
+    }
+    let objects: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
+    if objects > 0 {
+        return Err(StoreError::ForeignDatabase { objects });
+    }
+    Ok(())
+}
+
 pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
+    refuse_foreign(conn)?;
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > SCHEMA_VERSION {
         return Err(StoreError::NewerSchema {
@@ -71,4 +87,49 @@ fn run(conn: &mut Connection, found: i64) -> Result<()> {
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn someone_else_s_database_is_refused_and_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("altro.db");
+        Connection::open(&path)
+            .unwrap()
+            .execute_batch("CREATE TABLE clienti (nome TEXT); INSERT INTO clienti VALUES ('x');")
+            .unwrap();
+        let before = std::fs::read(&path).unwrap();
+        let mut conn = Connection::open(&path).unwrap();
+        let err = migrate(&mut conn).unwrap_err();
+        assert!(
+            matches!(err, StoreError::ForeignDatabase { objects: 1 }),
+            "{err}"
+        );
+        assert_eq!(err.code(), "db_foreign");
+        assert!(err.to_string().contains("non è un database di Sportello"));
+        drop(conn);
+        assert_eq!(std::fs::read(&path).unwrap(), before);
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["altro.db"]);
+    }
+
+    #[test]
+    fn an_empty_file_becomes_a_database_and_ours_opens_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nuovo.db");
+        std::fs::write(&path, b"").unwrap();
+        migrate(&mut Connection::open(&path).unwrap()).unwrap();
+        let mut conn = Connection::open(&path).unwrap();
+        migrate(&mut conn).unwrap();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+    }
 }

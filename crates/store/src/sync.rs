@@ -661,11 +661,22 @@ fn log_import(
     sender: Option<(&str, u64)>,
     outcome: std::result::Result<&ApplySummary, (&str, &str)>,
 ) -> Result<()> {
+    // `text` cut to at most `max` bytes, on a character boundary.
+    fn cut(text: &str, max: usize) -> &str {
+        let mut end = text.len().min(max);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        &text[..end]
+    }
     let (label, refusal, summary) = match outcome {
         Ok(s) if s.already_imported => ("already_imported", None, Some(s)),
         Ok(s) => ("applied", None, Some(s)),
-        Err(r) => ("refused", Some(r), None),
+        // A refused file's header can say anything at any length: the log keeps a bounded
+        // part (the caller keeps record values out of the message).
+        Err((code, message)) => ("refused", Some((code, cut(message, 2000))), None),
     };
+    let sender = sender.map(|(comune, seq)| (cut(comune, 64), seq));
     conn.execute(
         "INSERT INTO import_log (at, actor, file_name, sender, bundle_seq, outcome, code,
          message, summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",

@@ -294,7 +294,7 @@ impl BundleError {
     /// taken from the records (an invalid record's reason can quote a codice fiscale), only
     /// codes, tables and ids.
     pub fn log_message(&self) -> String {
-        match self {
+        let message = match self {
             BundleError::InvalidRecord { record, .. } => invalid_record_log(record),
             BundleError::RecordNotOwned {
                 sender,
@@ -307,14 +307,15 @@ impl BundleError {
             }
             .message(),
             other => other.message(),
-        }
+        };
+        cut(message)
     }
 
     /// [`BundleError::log_message`] for a caller that kept only the code and the operator's
     /// message: the message itself, but for the refusals that may quote record values, whose
     /// message is rebuilt from what [`BundleError::log_message`] keeps.
     pub fn log_message_for(code: &str, message: &str) -> String {
-        match code {
+        let message = match code {
             "invalid_record" => {
                 let record = message
                     .strip_prefix(INVALID_RECORD_LEAD)
@@ -339,8 +340,24 @@ impl BundleError {
                 .log_message()
             }
             _ => message.to_string(),
-        }
+        };
+        cut(message)
     }
+}
+
+/// Log texts stop at this many bytes: a header can make a message as long as itself (1 MiB).
+const LOG_MESSAGE_MAX: usize = 2000;
+
+fn cut(mut text: String) -> String {
+    if text.len() > LOG_MESSAGE_MAX {
+        let mut end = LOG_MESSAGE_MAX;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+        text.push('…');
+    }
+    text
 }
 
 /// How the message of [`BundleError::InvalidRecord`] starts, up to the record it names.
@@ -519,6 +536,15 @@ mod tests {
                 assert!(!logged.contains(cf), "{logged}");
             }
         }
+        let long = BundleError::WrongDistrict {
+            expected: "D48".into(),
+            found: "D".repeat(1 << 20),
+        };
+        assert!(long.log_message().len() < 2100);
+        assert_eq!(
+            BundleError::log_message_for(long.code(), &long.message()),
+            long.log_message()
+        );
         // A message of another shape (an older wording) keeps nothing but the code's text.
         let odd = BundleError::log_message_for("invalid_record", &format!("dato {cf}"));
         assert!(!odd.contains(cf), "{odd}");

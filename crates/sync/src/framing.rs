@@ -25,7 +25,7 @@ pub(crate) const MAGIC: &[u8; 14] = b"\x89SPORTELLO\r\n\x1a\n";
 /// Headers are a few hundred bytes; anything near this is damage, not data.
 const MAX_HEADER_LEN: u32 = 1 << 20;
 /// The largest file read: a district's bundles are kilobytes to a few megabytes (10,000
-/// applications make about 1 MB), so this is a wide margin that still keeps a wrong file (a
+/// applications make about 3 MB), so this is a wide margin that still keeps a wrong file (a
 /// video, a disk image) from being read into memory.
 pub(crate) const MAX_FILE_LEN: u64 = 512 << 20;
 const SIGNATURE_LEN: usize = 64;

@@ -540,6 +540,30 @@ mod tests {
                  \"j\":0,\"k\":0,\"l\":0}",
             ),
             "nested" => repeat("{\"a\":[{\"b\":[0]}]}"),
+            // Shaped like an application's revision as the store sends it.
+            "records" => repeat(
+                &json!({
+                    "table": "application_revisions",
+                    "id": "01960000-0000-7000-8000-000000000002", "owner": "089009",
+                    "version": 12, "deleted": false, "content_hash": "ab".repeat(32),
+                    "body": {
+                        "application_id": "01960000-0000-7000-8000-000000000001",
+                        "revision": 1, "filed_at": "2026-02-10T10:00:00+01:00",
+                        "protocol_number": null, "override_note": null, "reason": null,
+                        "operator": "Maria Bianchi", "recorded_at": "2026-02-10T10:00:00+01:00",
+                        "declaration": json!({
+                            "applicant": {"codice_fiscale": "RSSMRA80A01H501U",
+                                "surname": "Rossi", "name": "Mario", "sex": "M",
+                                "birth_date": "1980-01-01", "address": "Via dei Test 1"},
+                            "household": [{"codice_fiscale": "BNCGLI92M55D636B",
+                                "relation": "coniuge", "birth_date": "1992-08-15"}],
+                            "isee": {"value": "7500.00", "dsu": "INPS-ISEE-2026-AB123C789-00"},
+                            "unemployed": true, "income_support": false
+                        }).to_string()
+                    }
+                })
+                .to_string(),
+            ),
             "one_big_map" => {
                 let entries: Vec<String> = (0..(1 << 20) / 12)
                     .map(|i| format!("\"{i:07}\":0"))
@@ -550,7 +574,7 @@ mod tests {
         }
     }
 
-    const SHAPES: [&str; 10] = [
+    const SHAPES: [&str; 11] = [
         "numbers",
         "short_strings",
         "long_strings",
@@ -560,6 +584,7 @@ mod tests {
         "one_entry_maps",
         "twelve_entry_maps",
         "nested",
+        "records",
         "one_big_map",
     ];
 

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 use sportello_app::{
-    ApplicationFilter, DuplicateGroup, PublishedRanking, PublishedRow, RankingPaper, Sportello,
-    Stage,
+    ApplicationFilter, CrossComuneExclusion, DuplicateGroup, PublishedRanking, PublishedRow,
+    RankingPaper, Sportello, Stage,
 };
 use tauri::State;
 
@@ -124,16 +124,28 @@ pub async fn latest_ranking(
         .await
 }
 
+/// The exclusions caused by another comune's application, to confirm before publishing.
+#[tauri::command]
+pub async fn cross_comune_exclusions(
+    state: State<'_, DesktopState>,
+    bando: String,
+) -> Result<Vec<CrossComuneExclusion>, CommandError> {
+    state
+        .with_install(move |app| app.cross_comune_exclusions(&bando))
+        .await
+}
+
 /// Computes and freezes the next version of the ranking (capofila only).
 #[tauri::command]
 pub async fn publish_ranking(
     state: State<'_, DesktopState>,
     bando: String,
     stage: Stage,
+    confirm_cross_comune: bool,
 ) -> Result<RankingTable, CommandError> {
     state
         .with_install(move |app| {
-            let published = app.publish_ranking(&bando, stage)?;
+            let published = app.publish_ranking(&bando, stage, confirm_cross_comune)?;
             published_table(app, published)
         })
         .await

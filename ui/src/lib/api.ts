@@ -399,8 +399,33 @@ export function latestRanking(bando: string): Promise<RankingTable | null> {
   return call<RankingTable | null>('latest_ranking', { bando });
 }
 
-export function publishRanking(bando: string, stage: Stage): Promise<RankingTable> {
-  return call<RankingTable>('publish_ranking', { bando, stage });
+/** `confirmCrossComune`: the coordinator looked at the exclusions across comuni. */
+export function publishRanking(
+  bando: string,
+  stage: Stage,
+  confirmCrossComune: boolean,
+): Promise<RankingTable> {
+  return call<RankingTable>('publish_ranking', { bando, stage, confirmCrossComune });
+}
+
+export interface ConflictSide {
+  application_code: string;
+  case_number: string;
+  comune: string;
+  comune_name: string;
+  /** `gg/mm/aaaa hh:mm`, Italian time. */
+  filed_at: string;
+}
+
+/** An application excluded because one filed earlier at another comune names one of its people. */
+export interface CrossComuneExclusion {
+  excluded: ConflictSide;
+  standing: ConflictSide;
+  shared_codici_fiscali: string[];
+}
+
+export function crossComuneExclusions(bando: string): Promise<CrossComuneExclusion[]> {
+  return call<CrossComuneExclusion[]>('cross_comune_exclusions', { bando });
 }
 
 export type Paper = 'public' | 'internal';

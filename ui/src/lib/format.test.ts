@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { euroFieldText, formatDate, formatDateTime, formatEuro, parseDate, parseEuro } from './format';
+import euroAmounts from '../../../fixtures/euro-amounts.json';
+import { euroFieldText, formatDate, formatDateTime, formatEuro, parseDate, parseEuro, readEuro } from './format';
+import type { EuroRefusal } from './format';
+
+type EuroCase = { input: string; value: string } | { input: string; refused: EuroRefusal };
 
 describe('formatDate', () => {
   it('shows an ISO date as gg/mm/aaaa', () => {
@@ -65,23 +69,36 @@ describe('formatEuro', () => {
 });
 
 describe('parseEuro', () => {
-  it('reads Italian amounts into decimal strings', () => {
+  // The app's cases (crates/domain/src/isee.rs reads the same file): the window and the app
+  // read every amount alike.
+  for (const c of euroAmounts.cases as EuroCase[]) {
+    it(`reads ${JSON.stringify(c.input)} as the app does`, () => {
+      if ('value' in c) {
+        expect(parseEuro(c.input)).toBe(c.value);
+        expect(readEuro(c.input)).toEqual({ value: c.value });
+      } else {
+        expect(parseEuro(c.input)).toBeNull();
+        expect(readEuro(c.input)).toEqual({ refused: c.refused });
+      }
+    });
+  }
+
+  it('reads Italian amounts into decimal strings with two decimals', () => {
     expect(parseEuro('1.234,56')).toBe('1234.56');
     expect(parseEuro('1234,5')).toBe('1234.50');
-    expect(parseEuro('€ 12.000')).toBe('12000');
-    expect(parseEuro('0,00')).toBe('0.00');
-    expect(parseEuro(' 7500 ')).toBe('7500');
-    expect(parseEuro('007')).toBe('7');
+    expect(parseEuro('3500.5')).toBe('3500.50');
+    expect(parseEuro(' 7500 ')).toBe('7500.00');
   });
 
   it('round-trips with formatEuro', () => {
     expect(formatEuro(parseEuro('9.876,54') ?? '')).toBe('€ 9.876,54');
+    expect(parseEuro(formatEuro('1234567.8'))).toBe('1234567.80');
   });
 
-  it('refuses ambiguous, negative or malformed amounts', () => {
-    for (const input of ['1234.56', '1.23', '12.34,5', '-5', '1,234', '', 'mille', '1.2345,00']) {
-      expect(parseEuro(input), input).toBeNull();
-    }
+  it('refuses a dot followed by three digits: thousands or decimals?', () => {
+    expect(readEuro('12.500')).toEqual({ refused: 'ambiguous' });
+    expect(readEuro('€ 12.000')).toEqual({ refused: 'ambiguous' });
+    expect(parseEuro('12.500,00')).toBe('12500.00');
   });
 });
 

@@ -66,19 +66,78 @@ export function formatEuro(amount: string | number): string {
   return `${sign && !isZero ? '-' : ''}€ ${groupThousands(euros)},${cents.slice(-2)}`;
 }
 
+/** Why a typed amount is refused: the same words as the app's `IseeError::reason`. */
+export type EuroRefusal = 'empty' | 'malformed' | 'ambiguous' | 'negative' | 'too_many_decimals' | 'too_large';
+
+export type EuroReading = { value: string } | { refused: EuroRefusal };
+
+/** Blanks around an amount: spaces, tabs and the no-break spaces spreadsheets write. */
+const BLANKS = /^[ \t\u00a0\u202f]+|[ \t\u00a0\u202f]+$/g;
+const DIGITS = /^[0-9]+$/;
+/** The most an ISEE can read: twelve digits of euros. */
+const MAX_EURO_DIGITS = 12;
+
+/** `1.234.567` → `1234567`; `null` unless 1-3 digits (not starting with 0), then groups of three. */
+function ungroup(text: string): string | null {
+  const [first = '', ...rest] = text.split('.');
+  if (rest.length === 0) return first;
+  const firstOk = DIGITS.test(first) && first.length <= 3 && !first.startsWith('0');
+  const restOk = rest.every((g) => g.length === 3 && DIGITS.test(g));
+  return firstOk && restOk ? first + rest.join('') : null;
+}
+
 /**
- * What an operator typed as an amount (`1.234,56`, `1234,5`, `€ 1.234`, `1234`) → decimal
- * string `1234.56`; `null` when it is not a non-negative amount with at most two decimals. A dot
- * is always a thousands separator, as in Italian writing, so `1.234` is one thousand two hundred
- * thirty-four euro and `1234.56` is refused rather than guessed.
+ * Reads an amount exactly as the app does (crates/domain/src/isee.rs, `FromStr for Isee`; the
+ * shared cases are in fixtures/euro-amounts.json): `3500`, `3500.00`, `3500,5`, `3.500,00`,
+ * `€ 3.500,00`, `3.500,00 €`. A comma is the decimal separator and dots before it group
+ * thousands; without a comma one dot and one or two digits is a decimal point, several dots group
+ * thousands, and one dot with exactly three digits (`12.500`: thousands or decimals?) is refused.
+ * At most two decimals, at most twelve digits of euros, never negative.
+ */
+export function readEuro(input: string): EuroReading {
+  const shown = input.replace(BLANKS, '');
+  let text = shown;
+  if (text.startsWith('€')) text = text.slice(1);
+  else if (text.endsWith('€')) text = text.slice(0, -1);
+  text = text.replace(BLANKS, '');
+  if (text === '') return { refused: 'empty' };
+  const negative = text.startsWith('-');
+  if (negative) text = text.slice(1);
+  let integer: string | null;
+  let fraction: string | undefined;
+  const comma = text.indexOf(',');
+  const dot = text.indexOf('.');
+  if (comma >= 0) {
+    integer = ungroup(text.slice(0, comma));
+    fraction = text.slice(comma + 1);
+  } else if (dot >= 0 && !text.slice(dot + 1).includes('.')) {
+    integer = text.slice(0, dot);
+    fraction = text.slice(dot + 1);
+    if (fraction.length === 3 && DIGITS.test(integer) && DIGITS.test(fraction)) return { refused: 'ambiguous' };
+  } else if (dot >= 0) {
+    integer = ungroup(text);
+  } else {
+    integer = text;
+  }
+  if (integer === null || !DIGITS.test(integer) || (fraction !== undefined && !DIGITS.test(fraction))) {
+    return { refused: 'malformed' };
+  }
+  if (fraction !== undefined && fraction.length > 2) return { refused: 'too_many_decimals' };
+  const euros = integer.replace(/^0+/, '');
+  if (euros.length > MAX_EURO_DIGITS) return { refused: 'too_large' };
+  const cents = (fraction ?? '').padEnd(2, '0');
+  const isZero = euros === '' && cents === '00';
+  if (negative && !isZero) return { refused: 'negative' };
+  return { value: `${euros === '' ? '0' : euros}.${cents}` };
+}
+
+/**
+ * What an operator typed as an amount → its decimal string with two decimals (`1.234,5` →
+ * `1234.50`), the form the app writes; `null` when the app would refuse it (see `readEuro`).
  */
 export function parseEuro(input: string): string | null {
-  const text = input.trim().replace(/^€\s*/, '').replace(/\s*€$/, '');
-  const match = /^(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?$/.exec(text);
-  if (!match) return null;
-  const [, whole = '', fraction] = match;
-  const digits = whole.replaceAll('.', '').replace(/^0+(?=\d)/, '');
-  return fraction === undefined ? digits : `${digits}.${fraction.padEnd(2, '0')}`;
+  const reading = readEuro(input);
+  return 'value' in reading ? reading.value : null;
 }
 
 const ROME = new Intl.DateTimeFormat('it-IT', {
