@@ -210,3 +210,59 @@ fn a_revoked_key_signs_nothing_from_its_number_on_and_earlier_files_stay_valid()
         "a comune revokes nothing"
     );
 }
+
+/// A planned key change: the new keys reach the capofila signed by the old ones, uploads switch
+/// to them once the capofila confirms, and the old keys sign nothing more.
+#[test]
+fn a_rotated_key_takes_over_and_the_old_one_signs_nothing_more() {
+    let capofila = capofila();
+    let comune = floridia(&capofila);
+    let items = fixture_applications();
+    comune.add(&items[0..1]);
+    import(&capofila, &comune.export()[0]);
+    let before = comune.copy();
+    let old_fingerprint = comune.fingerprint();
+
+    let rotated = comune.json(&["key", "rotate"]);
+    assert_eq!(rotated["old_fingerprint"], old_fingerprint.as_str());
+    assert_eq!(
+        comune.fingerprint(),
+        rotated["new_fingerprint"].as_str().unwrap()
+    );
+    let again = comune.run(&["key", "rotate"]);
+    assert_eq!(again.code, 1, "one rotation at a time");
+    assert_eq!(
+        capofila.run(&["key", "rotate"]).code,
+        1,
+        "the capofila rotates otherwise"
+    );
+
+    // The next upload, still signed by the old key, carries the new one.
+    comune.add(&items[1..2]);
+    import(&capofila, &comune.export()[0]);
+    // The capofila's answer is encrypted to the new key, and confirms it.
+    import(&comune, &publish_for_floridia(&capofila));
+    comune.add(&items[2..3]);
+    let signed_new = comune.export().remove(0);
+    let header = capofila.json(&["bundle", "inspect", arg(&signed_new)]);
+    assert_eq!(header["signature"], "valid");
+    import(&capofila, &signed_new);
+    assert_eq!(
+        capofila
+            .json(&["application", "list", "--comune", FLORIDIA])
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+
+    // The old key, in a copy taken before the rotation, signs nothing the capofila accepts
+    // from the rotation on (its number 2 is the capofila's already: that one is a fork).
+    before.export();
+    before.add(&items[3..4]);
+    let stolen = before.export().remove(0);
+    assert!(stolen.to_string_lossy().ends_with("-up-000003.sportello"));
+    let (run, reports) = capofila.import(&[stolen.as_path()]);
+    assert_eq!(run.code, 1);
+    assert_eq!(reports[0]["error"]["code"], "revoked_key", "{reports}");
+}

@@ -15,8 +15,8 @@ use sportello_store::{
     SCHEMA_VERSION, Snapshot,
 };
 use sportello_sync::{
-    Ack, Addressee, BundleError, BundleKind, ChangeRange, HeaderFields, Receiver, Role, inspect,
-    open, seal, verify,
+    Ack, Addressee, BundleError, BundleKind, ChangeRange, HeaderFields, KEY_ROTATION_RECORD,
+    KeyRotation, Receiver, Role, inspect, open, seal, verify,
 };
 
 use crate::enrolment::{refused, target};
@@ -153,7 +153,6 @@ impl Sportello {
         out_dir: &Path,
     ) -> Result<PathBuf> {
         let records = snapshot.records;
-        let keys = self.keys()?;
         let peer = self.store.peer(&to.comune)?;
         let last_in = self.store.last_bundle_in(&to.comune)?;
         let (last_out, prev) = match self.store.last_bundle_out(&to.comune)? {
@@ -164,10 +163,15 @@ impl Sportello {
         // numbers continue above the last one the recipient confirmed.
         let seq = last_out.max(peer.acked_seq) + 1;
         let prev = prev.filter(|_| last_out >= peer.acked_seq);
-        let values: Vec<Value> = records
+        let (keys, rotation) = self.signing_keys(seq)?;
+        let mut values: Vec<Value> = records
             .iter()
             .map(|r| serde_json::to_value(r).expect("records serialise"))
             .collect();
+        // New keys of ours the capofila has not confirmed travel with every upload until it does.
+        if let Some(rotation) = rotation {
+            values.push(serde_json::json!({ "table": KEY_ROTATION_RECORD, "rotation": rotation }));
+        }
         let fields = HeaderFields {
             kind,
             district: self.install.district.id.clone(),
@@ -278,8 +282,8 @@ impl Sportello {
         let header = inspected.header();
         report.sender = Some(header.sender.clone());
         report.seq = Some(header.seq);
-        let keys = self.keys()?;
-        let trust = self.trust_list()?;
+        let keys = self.receiving_keys(&header.recipients)?;
+        let mut trust = self.trust_list()?;
         let receiver = Receiver::new(&self.install.district.id, &self.install.comune, &keys);
         let verified = verify(&inspected, &trust, &receiver).map_err(|e| refused(&e))?;
         let expected = if self.install.is_capofila() {
@@ -324,17 +328,34 @@ impl Sportello {
             }));
         }
         let values = open(&verified, &keys).map_err(|e| refused(&e))?;
-        let records = values
-            .into_iter()
-            .map(|v| {
-                serde_json::from_value::<Record>(v).map_err(|e| {
-                    refused(&BundleError::InvalidRecord {
-                        record: "?".into(),
-                        reason: e.to_string(),
-                    })
-                })
+        let invalid = |reason: String| {
+            refused(&BundleError::InvalidRecord {
+                record: "?".into(),
+                reason,
             })
-            .collect::<Result<Vec<_>>>()?;
+        };
+        let mut rotations = Vec::new();
+        let mut records = Vec::new();
+        for v in values {
+            if v["table"] == KEY_ROTATION_RECORD && expected == BundleKind::Upload {
+                let rotation: KeyRotation = serde_json::from_value(v["rotation"].clone())
+                    .map_err(|e| invalid(e.to_string()))?;
+                if rotation.comune != header.sender {
+                    return Err(invalid("chiavi nuove di un altro comune".into()));
+                }
+                rotations.push(rotation);
+            } else {
+                records
+                    .push(serde_json::from_value::<Record>(v).map_err(|e| invalid(e.to_string()))?);
+            }
+        }
+        // The new keys are checked (signed by the trusted old key and by themselves) before
+        // anything is written, and trusted once the bundle applied.
+        for rotation in &rotations {
+            trust
+                .apply_rotation(rotation)
+                .map_err(|e| invalid(format!("chiavi nuove non valide: {e}")))?;
+        }
         let incoming = Incoming {
             sender: header.sender.clone(),
             seq: header.seq,
@@ -355,9 +376,19 @@ impl Sportello {
         } else {
             Direction::Publish
         };
-        self.store
+        let summary = self
+            .store
             .apply_bundle(&incoming, direction, dry_run, now(), &self.actor)
-            .map_err(apply_refusal)
+            .map_err(apply_refusal)?;
+        if !dry_run && !summary.already_imported {
+            if !rotations.is_empty() {
+                self.save_trust_list(&trust)?;
+            }
+            if direction == Direction::Publish {
+                self.rotation_confirmed(header.ack.seq)?;
+            }
+        }
+        Ok(summary)
     }
 
     /// A refused file is kept, with why, in the `quarantena` folder next to the database

@@ -91,13 +91,13 @@ pub fn parse_json_forms(text: &str) -> Result<Batch> {
             ));
         }
     };
-    let written = Written::scan(text);
+    let written = Written::scan(text).into_items(is_array, items.len());
     let entries = items
         .into_iter()
+        .zip(written)
         .enumerate()
-        .map(|(i, item)| {
+        .map(|(i, (item, written))| {
             let record = format!("domanda {}", i + 1);
-            let written = written.item(is_array.then_some(i));
             form_from_value(item, &record, Naming::Json, &written).map(|(form, missing)| Parsed {
                 record,
                 form,
@@ -143,24 +143,32 @@ impl Written {
         scanner.found
     }
 
-    /// The part about item `index` of an array (`None`: the text is one object).
-    fn item(&self, index: Option<usize>) -> Self {
-        let Some(index) = index else {
-            return Self {
-                numbers: self.numbers.clone(),
-                repeated: self.repeated.clone(),
-            };
-        };
-        let prefix = format!("[{index}].");
-        let inner = |path: &String| path.strip_prefix(&prefix).map(str::to_string);
-        Self {
-            numbers: self
-                .numbers
-                .iter()
-                .filter_map(|(path, text)| Some((inner(path)?, text.clone())))
-                .collect(),
-            repeated: self.repeated.iter().filter_map(inner).collect(),
+    /// One part per form: the whole for one object, else each item's, its paths without
+    /// the leading `[i].`.
+    fn into_items(self, is_array: bool, count: usize) -> Vec<Self> {
+        if !is_array {
+            return vec![self];
         }
+        let mut items: Vec<Self> = (0..count).map(|_| Self::default()).collect();
+        let split = |path: &str| {
+            let (index, inner) = path.strip_prefix('[')?.split_once("].")?;
+            Some((index.parse::<usize>().ok()?, inner.to_string()))
+        };
+        for (path, text) in self.numbers {
+            if let Some((i, inner)) = split(&path)
+                && let Some(item) = items.get_mut(i)
+            {
+                item.numbers.insert(inner, text);
+            }
+        }
+        for path in self.repeated {
+            if let Some((i, inner)) = split(&path)
+                && let Some(item) = items.get_mut(i)
+            {
+                item.repeated.push(inner);
+            }
+        }
+        items
     }
 }
 
@@ -652,7 +660,10 @@ mod tests {
             ]
         );
         assert_eq!(written.repeated, ["[1].a"]);
-        assert_eq!(written.item(Some(1)).repeated, ["a"]);
-        assert!(written.item(Some(0)).repeated.is_empty());
+        let items = written.into_items(true, 2);
+        assert!(items[0].repeated.is_empty());
+        assert_eq!(items[0].numbers.len(), 3);
+        assert_eq!(items[1].repeated, ["a"]);
+        assert_eq!(items[1].numbers["a"], "3");
     }
 }

@@ -25,8 +25,24 @@ pub(crate) fn create(db: &Path) -> Result<InstallKeys> {
     Ok(keys)
 }
 
+/// The keys before the last rotation, kept to sign until the capofila has the new ones and to
+/// read what was encrypted to them meanwhile.
+fn previous_path(db: &Path) -> PathBuf {
+    let mut name = key_path(db).into_os_string();
+    name.push(".previous");
+    PathBuf::from(name)
+}
+
+/// A rotation this comune made that the capofila has not yet confirmed: the first bundle
+/// number that carried it (none before the next export).
+const ROTATION_PENDING: &str = "key_rotation_pending";
+
 fn load(db: &Path) -> Result<InstallKeys> {
-    let path = key_path(db);
+    load_from(&key_path(db))
+}
+
+fn load_from(path: &Path) -> Result<InstallKeys> {
+    let path = path.to_path_buf();
     let text = zeroize::Zeroizing::new(std::fs::read_to_string(&path).map_err(|e| {
         AppError::new(
             "keys_missing",
@@ -45,10 +61,129 @@ fn load(db: &Path) -> Result<InstallKeys> {
     })
 }
 
+/// What `key rotate` did: the keys it replaced and the new ones, by fingerprint.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Rotated {
+    pub old_fingerprint: String,
+    pub new_fingerprint: String,
+}
+
 impl Sportello {
     /// The install's secret keys, read for one use; dropping them zeroizes them.
     pub(crate) fn keys(&self) -> Result<InstallKeys> {
         load(&self.db_path)
+    }
+
+    /// The keys before the last rotation, while they are still needed.
+    fn previous_keys(&self) -> Result<Option<InstallKeys>> {
+        let path = previous_path(&self.db_path);
+        if path.exists() {
+            load_from(&path).map(Some)
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Comune: moves to new keys without enrolling again. The new public key travels to the
+    /// capofila in the next uploads, signed by the old key and the new (a thief of the old key
+    /// alone cannot name a successor); until the capofila confirms it, uploads stay signed by
+    /// the old key and the old key still reads what the capofila sent to it.
+    pub fn rotate_keys(&mut self) -> Result<Rotated> {
+        if self.install.is_capofila() {
+            return Err(AppError::new(
+                "capofila_rotation",
+                "il capofila cambia chiave con un nuovo file del distretto: i comuni lo accettano \
+                 dopo averne confermato la nuova impronta per telefono, confermando la \
+                 sostituzione",
+            ));
+        }
+        if self.store.setting(ROTATION_PENDING)?.is_some() {
+            return Err(AppError::new(
+                "rotation_pending",
+                "una sostituzione delle chiavi è già in corso: esportare e inviare un pacchetto \
+                 al capofila e importarne la risposta prima di cambiarle di nuovo",
+            ));
+        }
+        let old = self.keys()?;
+        let new = InstallKeys::generate();
+        // The old keys are kept first: a crash between the two writes leaves both readable.
+        write_atomically(
+            &previous_path(&self.db_path),
+            old.to_secret_text().as_bytes(),
+            true,
+        )?;
+        write_atomically(
+            &key_path(&self.db_path),
+            new.to_secret_text().as_bytes(),
+            true,
+        )?;
+        self.store.set_setting(ROTATION_PENDING, "0")?;
+        self.store.audit(
+            crate::now(),
+            &self.actor,
+            "key_rotate",
+            "key",
+            Some(new.key_id().as_str()),
+            serde_json::json!({ "old": old.key_id().as_str() }),
+        )?;
+        Ok(Rotated {
+            old_fingerprint: old.fingerprint().to_string(),
+            new_fingerprint: new.fingerprint().to_string(),
+        })
+    }
+
+    /// The keys that sign a bundle numbered `seq`, and the rotation record it carries while
+    /// the capofila has not confirmed the new keys.
+    pub(crate) fn signing_keys(
+        &mut self,
+        seq: u64,
+    ) -> Result<(InstallKeys, Option<sportello_sync::KeyRotation>)> {
+        let current = self.keys()?;
+        let Some(first) = self.store.setting(ROTATION_PENDING)? else {
+            return Ok((current, None));
+        };
+        let Some(old) = self.previous_keys()? else {
+            return Ok((current, None));
+        };
+        if first == "0" {
+            self.store.set_setting(ROTATION_PENDING, &seq.to_string())?;
+        }
+        let rotation = sportello_sync::KeyRotation::sign(
+            &self.install.comune,
+            &old,
+            &current,
+            seq + 1,
+            &crate::now().to_rfc3339(),
+        );
+        Ok((old, Some(rotation)))
+    }
+
+    /// The capofila imported a bundle of ours numbered `acked_seq`: once that is one carrying
+    /// the rotation, the new keys sign from now on.
+    pub(crate) fn rotation_confirmed(&mut self, acked_seq: u64) -> Result<()> {
+        let carried = self
+            .store
+            .setting(ROTATION_PENDING)?
+            .and_then(|s| s.parse::<u64>().ok())
+            .filter(|first| *first > 0);
+        if carried.is_some_and(|first| acked_seq >= first) {
+            self.store.delete_setting(ROTATION_PENDING)?;
+        }
+        Ok(())
+    }
+
+    /// Of this install's keys, the ones a bundle is addressed to: the current ones, or those
+    /// before the last rotation for what was sent before the capofila knew the new ones.
+    pub(crate) fn receiving_keys(
+        &self,
+        recipients: &[sportello_sync::RecipientId],
+    ) -> Result<InstallKeys> {
+        let current = self.keys()?;
+        let ours = |k: &InstallKeys| recipients.iter().any(|r| r.key_id == k.key_id());
+        if ours(&current) {
+            return Ok(current);
+        }
+        Ok(self.previous_keys()?.filter(ours).unwrap_or(current))
     }
 
     /// The short text an operator reads over the phone to confirm this install's keys.

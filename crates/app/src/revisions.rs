@@ -124,6 +124,12 @@ impl Sportello {
                  domanda",
             ));
         }
+        if let Some(p) = sportello_domain::intake::check_text("reason", reason, true) {
+            return Err(AppError::new(
+                p.code,
+                format!("motivo della correzione: {}", p.message),
+            ));
+        }
         let parsed = parse_one_form(json)?.map_err(refused)?;
         let mut check = self.check_parsed(
             &parsed.form,

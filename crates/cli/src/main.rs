@@ -118,6 +118,12 @@ enum KeyCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Comune: passa a chiavi nuove; il capofila le riceve firmate dalle vecchie con i
+    /// prossimi pacchetti
+    Rotate {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Where to write a file: a file path, or a folder for the standard name.
@@ -424,6 +430,24 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let app = Sportello::open(&db, actor)?;
             output::duplicates(&app.duplicates()?, json);
         }
+        Command::Key(KeyCommand::Rotate { json }) => {
+            let mut app = Sportello::open(&db, actor)?;
+            let rotated = app.rotate_keys()?;
+            if json {
+                say!(
+                    "{}",
+                    serde_json::to_string_pretty(&rotated).expect("views always serialise")
+                );
+            } else {
+                say!(
+                    "Chiavi nuove (impronta {}) al posto di {}: il capofila le riceve con il \
+                     prossimo pacchetto esportato; fino alla sua risposta i pacchetti restano \
+                     firmati con le chiavi precedenti",
+                    rotated.new_fingerprint,
+                    rotated.old_fingerprint
+                );
+            }
+        }
         Command::Key(KeyCommand::Fingerprint { json }) => {
             let app = Sportello::open(&db, actor)?;
             output::fingerprint(&app.key_fingerprint()?, json);
@@ -558,7 +582,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 );
             } else {
                 for e in &found {
-                    say!("{e}");
+                    say!("{}", output::visible(&e.to_string()));
                 }
                 say!("Esclusioni tra comuni: {}", found.len());
             }

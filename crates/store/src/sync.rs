@@ -191,6 +191,12 @@ impl Store {
         Ok(())
     }
 
+    pub fn delete_setting(&self, key: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM settings WHERE key = ?1", [key])?;
+        Ok(())
+    }
+
     pub fn peer(&self, comune: &str) -> Result<Peer> {
         peer_in(&self.conn, comune)
     }

@@ -32,4 +32,6 @@ pub use error::{BundleError, Damage, FileKind};
 pub use fingerprint::Fingerprint;
 pub use framing::FORMAT_VERSION;
 pub use keys::{InstallKeys, KeyError, KeyId, PublicKeys};
-pub use trust::{KeyRevocation, KeyRotation, Role, TrustEntry, TrustError, TrustList};
+pub use trust::{
+    KEY_ROTATION_RECORD, KeyRevocation, KeyRotation, Role, TrustEntry, TrustError, TrustList,
+};

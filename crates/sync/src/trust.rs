@@ -348,6 +348,10 @@ impl TrustList {
     }
 }
 
+/// The `table` of the payload line that carries a [`KeyRotation`] inside an upload, beside
+/// the records: `{"table": "key_rotation", "rotation": {…}}`.
+pub const KEY_ROTATION_RECORD: &str = "key_rotation";
+
 /// A comune (or the capofila) moving to a new key, signed by both keys. It travels inside a
 /// bundle or district file as JSON; [`TrustList::apply_rotation`] verifies and applies it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

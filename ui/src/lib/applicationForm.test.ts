@@ -63,7 +63,7 @@ describe('toForm', () => {
   it('reports unreadable dates and amounts by field and leaves them out', () => {
     const d = giulia();
     d.applicant.birth_date = '31/02/1992';
-    d.isee.value = '3500.5';
+    d.isee.value = '3.500';
     d.household.push({ ...emptyMember(1), birth_date: 'ieri' });
     const { form, problems } = toForm(d);
     expect(problems.map((p) => p.field)).toEqual(['applicant.birth_date', 'household[0].birth_date', 'isee.value']);
@@ -175,7 +175,8 @@ describe('codice fiscale', () => {
 describe('tidyEuro', () => {
   it('rewrites a readable amount the Italian way and leaves the rest', () => {
     expect(tidyEuro('3500,5')).toBe('3.500,50');
-    expect(tidyEuro('€ 12.000')).toBe('12.000,00');
+    expect(tidyEuro('€ 12.000,00')).toBe('12.000,00');
+    expect(tidyEuro('€ 12.000')).toBe('€ 12.000');
     expect(tidyEuro('tremila')).toBe('tremila');
   });
 });
