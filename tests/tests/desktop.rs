@@ -970,6 +970,20 @@ fn the_demo_district_opens_on_a_useful_home_and_shows_outcomes_at_the_comuni() {
             }
         }
         w.screenshot("storico-domanda").await?;
+
+        // Impostazioni → Chiavi: the keys trusted here, and a change of this comune's keys.
+        w.go("impostazioni").await?;
+        w.wait_text("[data-testid='chiavi']", "Capofila").await?;
+        w.click("[data-testid='cambia-chiavi']").await?;
+        w.click("[data-testid='conferma-chiavi']").await?;
+        w.wait_text("[data-testid='chiavi-fatto']", "Chiavi nuove")
+            .await?;
+        w.wait_text(
+            "[data-testid='chiavi']",
+            "Sostituzione delle chiavi in corso",
+        )
+        .await?;
+        w.screenshot("impostazioni-chiavi").await?;
         Ok(())
     });
 }

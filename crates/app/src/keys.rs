@@ -61,6 +61,31 @@ fn load_from(path: &Path) -> Result<InstallKeys> {
     })
 }
 
+/// A key this install trusts, as the Chiavi screen lists it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TrustedKey {
+    pub comune: String,
+    pub comune_name: String,
+    /// `capofila` or `comune`.
+    pub role: &'static str,
+    pub fingerprint: String,
+    /// Bundles it signs from this number on are refused; `None` while it is trusted.
+    pub revoked_from_seq: Option<u64>,
+    /// It was replaced by a newer key of the same install.
+    pub replaced: bool,
+    /// This install's own key.
+    pub own: bool,
+}
+
+/// What the Chiavi screen shows.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct KeysView {
+    pub fingerprint: String,
+    /// A rotation of this comune's keys the capofila has not confirmed yet.
+    pub rotation_pending: bool,
+    pub trusted: Vec<TrustedKey>,
+}
+
 /// What `key rotate` did: the keys it replaced and the new ones, by fingerprint.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Rotated {
@@ -184,6 +209,37 @@ impl Sportello {
             return Ok(current);
         }
         Ok(self.previous_keys()?.filter(ours).unwrap_or(current))
+    }
+
+    /// This install's keys and the keys it trusts, for the Chiavi screen.
+    pub fn keys_view(&self) -> Result<KeysView> {
+        let own = self.keys()?;
+        // Until the capofila confirms a rotation, the trusted entry is still the previous key.
+        let mine: Vec<sportello_sync::KeyId> = std::iter::once(own.key_id())
+            .chain(self.previous_keys()?.map(|k| k.key_id()))
+            .collect();
+        let trusted = self
+            .trust_list()?
+            .entries()
+            .iter()
+            .map(|e| TrustedKey {
+                comune_name: self.comune_name(&e.comune),
+                comune: e.comune.clone(),
+                role: match e.role {
+                    Role::Capofila => "capofila",
+                    Role::Comune => "comune",
+                },
+                fingerprint: e.fingerprint().to_string(),
+                revoked_from_seq: e.revoked_from_seq,
+                replaced: e.replaced_by.is_some(),
+                own: mine.contains(&e.key_id),
+            })
+            .collect();
+        Ok(KeysView {
+            fingerprint: own.fingerprint().to_string(),
+            rotation_pending: self.store.setting(ROTATION_PENDING)?.is_some(),
+            trusted,
+        })
     }
 
     /// The short text an operator reads over the phone to confirm this install's keys.

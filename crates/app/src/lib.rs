@@ -36,7 +36,7 @@ pub use enrolment::{Accepted, ReplacedKey};
 pub use error::{AppError, Problem, Result};
 pub use exchange::{ImportReport, Inspection};
 pub use intake::{Batch, Filed, FormCheck, Parsed, parse_json_forms};
-pub use keys::Rotated;
+pub use keys::{KeysView, Rotated, TrustedKey};
 pub use overview::{BandoStatus, Overview};
 pub use printing::RankingPaper;
 pub use publish::{PublishedRanking, PublishedRow, Stage};

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use sportello_app::{Accepted, AppError, Sportello};
+use sportello_app::{Accepted, AppError, KeysView, ReplacedKey, Rotated, Sportello};
 use tauri::State;
 
 use super::path_arg;
@@ -115,15 +115,17 @@ pub async fn district_export(
     export_into(state, out, |app, out| app.district_export(out)).await
 }
 
-/// Comune: trusts the capofila's district file `file` and takes its bandi.
+/// Comune: trusts the capofila's district file `file` and takes its bandi; `replace`: the
+/// capofila changed key and the operator confirmed the new fingerprint by phone.
 #[tauri::command]
 pub async fn district_accept(
     state: State<'_, DesktopState>,
     file: String,
     fingerprint: String,
+    replace: bool,
 ) -> Result<Accepted, CommandError> {
-    accept_with(state, file, fingerprint, |app, file, fp| {
-        app.district_accept(file, fp, false)
+    accept_with(state, file, fingerprint, move |app, file, fp| {
+        app.district_accept(file, fp, replace)
     })
     .await
 }
@@ -147,4 +149,27 @@ mod tests {
         assert_eq!(err.field.as_deref(), Some("fingerprint"));
         assert_eq!(fingerprint_arg("ab12-cd").unwrap(), "ab12-cd");
     }
+}
+
+/// This install's key and the keys it trusts (Impostazioni → Chiavi).
+#[tauri::command]
+pub async fn keys_view(state: State<'_, DesktopState>) -> Result<KeysView, CommandError> {
+    state.with_install(|app| app.keys_view()).await
+}
+
+/// Comune: new keys, carried to the capofila by the next uploads.
+#[tauri::command]
+pub async fn rotate_keys(state: State<'_, DesktopState>) -> Result<Rotated, CommandError> {
+    state.with_install(|app| app.rotate_keys()).await
+}
+
+/// Capofila: a comune's key signs nothing from its next bundle on.
+#[tauri::command]
+pub async fn revoke_comune_key(
+    state: State<'_, DesktopState>,
+    comune: String,
+) -> Result<ReplacedKey, CommandError> {
+    state
+        .with_install(move |app| app.revoke_comune_key(&comune, None))
+        .await
 }

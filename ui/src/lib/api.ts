@@ -177,6 +177,8 @@ export interface Accepted {
   /** False when the same key was already trusted. */
   added: boolean;
   bandi: string[];
+  /** The key this one replaced, when it did. */
+  replaced?: { fingerprint: string; revoked_from_seq: number };
 }
 
 export function enrolExport(out: string): Promise<string> {
@@ -191,8 +193,48 @@ export function districtExport(out: string): Promise<string> {
   return call<string>('district_export', { out });
 }
 
-export function districtAccept(file: string, fingerprint: string): Promise<Accepted> {
-  return call<Accepted>('district_accept', { file, fingerprint });
+/** `replace`: the capofila changed key and its new fingerprint was confirmed by phone. */
+export function districtAccept(file: string, fingerprint: string, replace = false): Promise<Accepted> {
+  return call<Accepted>('district_accept', { file, fingerprint, replace });
+}
+
+export interface TrustedKey {
+  comune: string;
+  comune_name: string;
+  role: 'capofila' | 'comune';
+  fingerprint: string;
+  /** Bundles it signs from this number on are refused; null while trusted. */
+  revoked_from_seq: number | null;
+  replaced: boolean;
+  own: boolean;
+}
+
+export interface KeysView {
+  fingerprint: string;
+  rotation_pending: boolean;
+  trusted: TrustedKey[];
+}
+
+export function keysView(): Promise<KeysView> {
+  return call<KeysView>('keys_view');
+}
+
+export interface Rotated {
+  old_fingerprint: string;
+  new_fingerprint: string;
+}
+
+export function rotateKeys(): Promise<Rotated> {
+  return call<Rotated>('rotate_keys');
+}
+
+export interface ReplacedKey {
+  fingerprint: string;
+  revoked_from_seq: number;
+}
+
+export function revokeComuneKey(comune: string): Promise<ReplacedKey> {
+  return call<ReplacedKey>('revoke_comune_key', { comune });
 }
 
 export interface BandoImported {
