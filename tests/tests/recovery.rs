@@ -2,6 +2,8 @@
 //! with the capofila: it gets its own records back, continues the same case-number series and
 //! the same bundle numbers, and nothing it files is lost or numbered twice.
 
+use std::path::PathBuf;
+
 use serde_json::Value;
 use sportello_tests::{Install, arg, distribute, enrol, fixture_applications};
 
@@ -27,12 +29,17 @@ fn import(into: &Install, file: &std::path::Path) -> Value {
 }
 
 /// The publish bundle the capofila writes for Floridia.
-fn publish_for_floridia(capofila: &Install) -> std::path::PathBuf {
+fn publish_for_floridia(capofila: &Install) -> PathBuf {
+    publish_for(capofila, FLORIDIA)
+}
+
+/// The publish bundle the capofila writes for `comune`.
+fn publish_for(capofila: &Install, comune: &str) -> PathBuf {
     capofila
         .export()
         .into_iter()
-        .find(|f| f.to_string_lossy().contains(&format!("-pub-{FLORIDIA}-")))
-        .expect("a bundle for Floridia")
+        .find(|f| f.to_string_lossy().contains(&format!("-pub-{comune}-")))
+        .expect("a bundle for the comune")
 }
 
 /// Case numbers of the applications listed, sorted.
@@ -231,11 +238,6 @@ fn a_rotated_key_takes_over_and_the_old_one_signs_nothing_more() {
     );
     let again = comune.run(&["key", "rotate"]);
     assert_eq!(again.code, 1, "one rotation at a time");
-    assert_eq!(
-        capofila.run(&["key", "rotate"]).code,
-        1,
-        "the capofila rotates otherwise"
-    );
 
     // The next upload, still signed by the old key, carries the new one.
     comune.add(&items[1..2]);
@@ -265,4 +267,69 @@ fn a_rotated_key_takes_over_and_the_old_one_signs_nothing_more() {
     let (run, reports) = capofila.import(&[stolen.as_path()]);
     assert_eq!(run.code, 1);
     assert_eq!(reports[0]["error"]["code"], "revoked_key", "{reports}");
+}
+
+/// The capofila moves to new keys: the district file, signed by the old key the comuni trust,
+/// carries the new one; a comune that accepts it reads the capofila's bundles signed by the new
+/// key, and one that has not yet accepted it still uploads to the old key, and is told what to
+/// do with bundles it cannot verify yet.
+#[test]
+fn the_capofila_rotates_through_the_district_file() {
+    let capofila = capofila();
+    let floridia = floridia(&capofila);
+    let priolo = Install::init("district-d48.toml", "089021");
+    enrol(&capofila, &priolo);
+    distribute(&capofila, &[&priolo]);
+    let old_fingerprint = capofila.fingerprint();
+    let items = fixture_applications();
+    floridia.add(&items[0..1]);
+    import(&capofila, &floridia.export()[0]);
+
+    let rotated = capofila.json(&["key", "rotate"]);
+    assert_eq!(rotated["old_fingerprint"], old_fingerprint.as_str());
+    assert_ne!(capofila.fingerprint(), old_fingerprint);
+
+    // Floridia accepts the new district file with the fingerprint it always knew.
+    let file = PathBuf::from(
+        capofila
+            .ok(&["district", "export", "--out", arg(capofila.dir.path())])
+            .trim(),
+    );
+    floridia.ok(&[
+        "district",
+        "accept",
+        arg(&file),
+        "--fingerprint",
+        &old_fingerprint,
+    ]);
+    import(&floridia, &publish_for(&capofila, FLORIDIA));
+    floridia.add(&items[1..2]);
+    import(&capofila, &floridia.export()[0]);
+
+    // Priolo has not accepted it yet: its upload still reaches the capofila; the capofila's
+    // bundle, signed by the new key, waits until Priolo accepts the district file.
+    priolo.add(&items[10..11]);
+    import(&capofila, &priolo.export()[0]);
+    let to_priolo = publish_for(&capofila, "089021");
+    let (run, reports) = priolo.import(&[to_priolo.as_path()]);
+    assert_eq!(run.code, 1);
+    assert_eq!(reports[0]["error"]["code"], "unknown_key", "{reports}");
+    let said = reports[0]["error"]["message"].as_str().unwrap_or_default();
+    assert!(said.contains("file del distretto"), "{said}");
+    priolo.ok(&[
+        "district",
+        "accept",
+        arg(&file),
+        "--fingerprint",
+        &old_fingerprint,
+    ]);
+    import(&priolo, &publish_for(&capofila, "089021"));
+    assert_eq!(
+        capofila
+            .json(&["application", "list"])
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
 }

@@ -202,7 +202,7 @@ impl Sportello {
     /// Capofila: writes the signed district file (configuration, bandi, trusted keys).
     pub fn district_export(&mut self, out: &Path) -> Result<PathBuf> {
         self.require_capofila("esportare il file del distretto")?;
-        let keys = self.keys()?;
+        let (keys, rotations) = self.district_signing_keys()?;
         let seq = self
             .store
             .setting(DISTRICT_SEQ)?
@@ -224,6 +224,7 @@ impl Sportello {
             district_toml: self.install.district_toml.clone(),
             bandi,
             trust: self.trust_list()?,
+            rotations,
         };
         let bytes = district::create(&contents, &keys);
         let path = target(out, &district::file_name(&d.id, seq));
@@ -282,8 +283,27 @@ impl Sportello {
         let entry = received
             .capofila_entry()
             .map_err(|e| AppError::new("trust_invalid", e.to_string()))?;
+        // The capofila's move to new keys, vouched for by the key that signed this file.
+        for rotation in contents
+            .rotations
+            .iter()
+            .filter(|r| r.comune == contents.capofila && r.old_key_id == entry.key_id)
+        {
+            if trust.get(&entry.key_id).is_none() {
+                trust
+                    .add(entry.clone())
+                    .map_err(|e| AppError::new("trust_conflict", e.to_string()))?;
+            }
+            trust
+                .apply_rotation(rotation)
+                .map_err(|e| AppError::new("trust_invalid", e.to_string()))?;
+        }
+        let rotated = trust
+            .capofila()
+            .is_some_and(|c| c.key_id != entry.key_id && !contents.rotations.is_empty());
         let added = !trust.get(&entry.key_id).is_some_and(|e| e.is_current());
         let replaced = match trust.capofila() {
+            _ if rotated => None,
             Some(old) if old.key_id != entry.key_id && !replace => {
                 return Err(AppError::new(
                     "capofila_key_changed",

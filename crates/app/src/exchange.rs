@@ -285,12 +285,21 @@ impl Sportello {
         let keys = self.receiving_keys(&header.recipients)?;
         let mut trust = self.trust_list()?;
         let receiver = Receiver::new(&self.install.district.id, &self.install.comune, &keys);
-        let verified = verify(&inspected, &trust, &receiver).map_err(|e| refused(&e))?;
         let expected = if self.install.is_capofila() {
             BundleKind::Upload
         } else {
             BundleKind::Publish
         };
+        let verified = verify(&inspected, &trust, &receiver).map_err(|e| match e {
+            // At a comune, an unknown signer of a publish bundle is the capofila's new key.
+            BundleError::UnknownKey { .. } if expected == BundleKind::Publish => AppError::new(
+                e.code(),
+                "Il pacchetto è firmato con una chiave del capofila che questa installazione non \
+                 conosce ancora: accettare prima l'ultimo file del distretto ricevuto dal \
+                 capofila, poi importare di nuovo il pacchetto.",
+            ),
+            e => refused(&e),
+        })?;
         if header.kind != expected {
             return Err(refused(&BundleError::NotAddressedToUs {
                 recipients: header.sender.clone(),

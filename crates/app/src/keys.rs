@@ -37,6 +37,9 @@ fn previous_path(db: &Path) -> PathBuf {
 /// number that carried it (none before the next export).
 const ROTATION_PENDING: &str = "key_rotation_pending";
 
+/// Capofila: its latest move to new keys, carried by every district file it writes.
+const CAPOFILA_ROTATION: &str = "capofila_key_rotation";
+
 fn load(db: &Path) -> Result<InstallKeys> {
     load_from(&key_path(db))
 }
@@ -113,15 +116,11 @@ impl Sportello {
     /// capofila in the next uploads, signed by the old key and the new (a thief of the old key
     /// alone cannot name a successor); until the capofila confirms it, uploads stay signed by
     /// the old key and the old key still reads what the capofila sent to it.
+    ///
+    /// At the capofila the rotation travels in the district files, signed by the old key the
+    /// comuni trust: each comune takes the new key when it accepts the next one, and from then
+    /// on the capofila's bundles are signed by the new key.
     pub fn rotate_keys(&mut self) -> Result<Rotated> {
-        if self.install.is_capofila() {
-            return Err(AppError::new(
-                "capofila_rotation",
-                "il capofila cambia chiave con un nuovo file del distretto: i comuni lo accettano \
-                 dopo averne confermato la nuova impronta per telefono, confermando la \
-                 sostituzione",
-            ));
-        }
         if self.store.setting(ROTATION_PENDING)?.is_some() {
             return Err(AppError::new(
                 "rotation_pending",
@@ -142,7 +141,28 @@ impl Sportello {
             new.to_secret_text().as_bytes(),
             true,
         )?;
-        self.store.set_setting(ROTATION_PENDING, "0")?;
+        if self.install.is_capofila() {
+            // Every district file from now on carries it; the capofila's own trust list names
+            // the new key at once.
+            let rotation = sportello_sync::KeyRotation::sign(
+                &self.install.comune,
+                &old,
+                &new,
+                0,
+                &crate::now().to_rfc3339(),
+            );
+            let mut trust = self.trust_list()?;
+            trust
+                .apply_rotation(&rotation)
+                .map_err(|e| AppError::new("trust_invalid", e.to_string()))?;
+            self.save_trust_list(&trust)?;
+            self.store.set_setting(
+                CAPOFILA_ROTATION,
+                &serde_json::to_string(&rotation).expect("a rotation serialises"),
+            )?;
+        } else {
+            self.store.set_setting(ROTATION_PENDING, "0")?;
+        }
         self.store.audit(
             crate::now(),
             &self.actor,
@@ -181,6 +201,23 @@ impl Sportello {
             &crate::now().to_rfc3339(),
         );
         Ok((old, Some(rotation)))
+    }
+
+    /// Capofila: the keys that sign a district file, and the rotation it carries: after a
+    /// rotation, the old key (the one the comuni trust) signs and vouches for the new one.
+    pub(crate) fn district_signing_keys(
+        &self,
+    ) -> Result<(InstallKeys, Vec<sportello_sync::KeyRotation>)> {
+        let Some(text) = self.store.setting(CAPOFILA_ROTATION)? else {
+            return Ok((self.keys()?, Vec::new()));
+        };
+        let rotation: sportello_sync::KeyRotation = serde_json::from_str(&text)
+            .map_err(|e| AppError::new("keys_invalid", format!("rotazione illeggibile: {e}")))?;
+        let signer = match self.previous_keys()? {
+            Some(old) if old.key_id() == rotation.old_key_id => old,
+            _ => self.keys()?,
+        };
+        Ok((signer, vec![rotation]))
     }
 
     /// The capofila imported a bundle of ours numbered `acked_seq`: once that is one carrying

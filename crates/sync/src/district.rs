@@ -11,7 +11,7 @@ use crate::fingerprint::Fingerprint;
 use crate::framing::{self, Domain, Frame};
 use crate::hexser;
 use crate::keys::{InstallKeys, KeyId, PublicKeys};
-use crate::trust::{Role, TrustEntry, TrustError, TrustList};
+use crate::trust::{KeyRotation, Role, TrustEntry, TrustError, TrustList};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 enum DistrictKind {
@@ -41,6 +41,8 @@ struct DistrictBody {
     district_toml: String,
     bandi: Vec<String>,
     trust: TrustList,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    rotations: Vec<KeyRotation>,
 }
 
 /// What the capofila distributes. The TOML texts are opaque here; the caller parses them.
@@ -57,6 +59,9 @@ pub struct DistrictContents {
     pub bandi: Vec<String>,
     /// The enrolled keys (comuni and the capofila itself).
     pub trust: TrustList,
+    /// The capofila's own move to new keys, signed by the old key and the new: a comune that
+    /// trusts the old key takes the new one from it, without a new phone check.
+    pub rotations: Vec<KeyRotation>,
 }
 
 /// A verified district file and the capofila keys that signed it.
@@ -83,6 +88,7 @@ pub fn create(contents: &DistrictContents, keys: &InstallKeys) -> Vec<u8> {
         district_toml: contents.district_toml.clone(),
         bandi: contents.bandi.clone(),
         trust: contents.trust.clone(),
+        rotations: contents.rotations.clone(),
     };
     let payload = serde_json::to_vec(&body).expect("a district body always serialises");
     let header = DistrictHeader {
@@ -182,6 +188,7 @@ fn finish(frame: &Frame<'_>, header: DistrictHeader) -> Result<DistrictFile, Bun
             district_toml: body.district_toml,
             bandi: body.bandi,
             trust: body.trust,
+            rotations: body.rotations,
         },
         keys: header.keys,
     })
@@ -219,6 +226,7 @@ mod tests {
             district_toml: "id = \"D99\"\n".into(),
             bandi: vec!["id = \"SC-2026\"\n".into()],
             trust,
+            rotations: Vec::new(),
         }
     }
 

@@ -77,6 +77,7 @@ fn enrolment_and_district_files_refuse_any_single_byte_change() {
         district_toml: "id = \"D99\"\n".into(),
         bandi: vec![],
         trust: d.capofila_trust.clone(),
+        rotations: Vec::new(),
     };
     let file = district::create(&contents, &d.capofila);
     let fp = d.capofila.fingerprint().to_string();

@@ -119,6 +119,7 @@ fn golden_district_contents(d: &District) -> DistrictContents {
         district_toml: "id = \"D99\"\nname = \"Valle dei Test\"\ncapofila = \"999001\"\n".into(),
         bandi: vec!["id = \"SC-2026\"\ntitle = \"Servizio civico 2026\"\n".into()],
         trust: d.capofila_trust.clone(),
+        rotations: Vec::new(),
     }
 }
 
