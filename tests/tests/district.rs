@@ -723,3 +723,62 @@ fn a_district_file_applies_atomically_and_an_impostor_capofila_is_refused() {
         replaced.stderr
     );
 }
+
+/// The signed configuration is applied: a comune added to the district by the capofila is known
+/// to the comuni that accept the new district file (and its bandi can give it places).
+#[test]
+fn the_signed_district_configuration_is_applied() {
+    use sportello_sync::district::{self, DistrictContents};
+    use sportello_sync::{InstallKeys, TrustList};
+    use sportello_tests::{Install, arg, fixture};
+    let capofila = Install::of("district-d48.toml", "089017", &["bando-sc-2026-1.toml"]);
+    let comune = Install::init("district-d48.toml", "089009");
+    sportello_tests::distribute(&capofila, &[&comune]);
+
+    // The capofila's configuration gains a comune (a district redrawn), signed with its key.
+    let toml = std::fs::read_to_string(fixture("district-d48.toml")).unwrap()
+        + "\n[[comuni]]\nistat = \"089099\"\nname = \"Nuovo Comune\"\nbelfiore = \"Z999\"\n";
+    let keys = InstallKeys::from_secret_text(
+        &std::fs::read_to_string(capofila.path("sportello.db.keys")).unwrap(),
+    )
+    .unwrap();
+    let trust: String = rusqlite::Connection::open(&capofila.db)
+        .unwrap()
+        .query_row(
+            "SELECT value FROM settings WHERE key = 'trust_list'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let file = capofila.path("D48-distretto-0099.sportello");
+    std::fs::write(
+        &file,
+        district::create(
+            &DistrictContents {
+                district: "D48".into(),
+                capofila: "089017".into(),
+                seq: 99,
+                app_version: "0.1.0".into(),
+                created_at: "2026-11-30T10:00:00+01:00".into(),
+                district_toml: toml.clone(),
+                bandi: vec![],
+                trust: TrustList::from_json(&trust).unwrap(),
+                rotations: vec![],
+            },
+            &keys,
+        ),
+    )
+    .unwrap();
+    comune.ok(&[
+        "district",
+        "accept",
+        arg(&file),
+        "--fingerprint",
+        &capofila.fingerprint(),
+    ]);
+    let install = sportello_tests::dump_tables(&comune.db, &["install"]);
+    assert!(
+        install["install"][0].contains("Nuovo Comune"),
+        "{install:?}"
+    );
+}

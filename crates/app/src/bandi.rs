@@ -45,7 +45,10 @@ impl Sportello {
         self.store.bando(id)?.ok_or_else(|| {
             AppError::new(
                 "unknown_bando",
-                format!("il bando {id} non esiste: importarlo prima con `sportello bando import`"),
+                format!(
+                    "il bando {id} non esiste in questa installazione: il capofila lo importa e \
+                     lo invia con il file del distretto"
+                ),
             )
         })
     }

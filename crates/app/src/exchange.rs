@@ -1,4 +1,4 @@
-//! Sync bundles between the comuni and the capofila (design.md §2–3).
+//! Sync bundles between the comuni and the capofila (docs/bundle-format.md).
 //!
 //! Upload (comune → capofila): every own record changed since what the capofila acknowledged.
 //! Publish (capofila → each comune): the acknowledgement, the bandi, and the latest published
@@ -70,7 +70,7 @@ impl Sportello {
                 return Err(AppError::new(
                     "no_recipients",
                     "nessun comune ha ancora aderito: accettare prima le adesioni dei comuni \
-                     (sportello enrol accept)",
+                     (Impostazioni, o `enrol accept` da riga di comando)",
                 ));
             }
             for addressee in comuni {
@@ -88,7 +88,7 @@ impl Sportello {
                 AppError::new(
                     "no_capofila_key",
                     "la chiave del capofila non è ancora registrata: accettare prima il file del \
-                     distretto (sportello district accept)",
+                     distretto (Impostazioni, o `district accept` da riga di comando)",
                 )
             })?;
             let acked = self.store.peer(&capofila.comune)?.acked_version;
@@ -292,12 +292,17 @@ impl Sportello {
         };
         let verified = verify(&inspected, &trust, &receiver).map_err(|e| match e {
             // At a comune, an unknown signer of a publish bundle is the capofila's new key.
-            BundleError::UnknownKey { .. } if expected == BundleKind::Publish => AppError::new(
+            BundleError::UnknownKey { ref sender, .. }
+                if expected == BundleKind::Publish
+                    && *sender == self.install.district.capofila =>
+            {
+                AppError::new(
                 e.code(),
                 "Il pacchetto è firmato con una chiave del capofila che questa installazione non \
                  conosce ancora: accettare prima l'ultimo file del distretto ricevuto dal \
                  capofila, poi importare di nuovo il pacchetto.",
-            ),
+                )
+            }
             e => refused(&e),
         })?;
         if header.kind != expected {

@@ -122,7 +122,8 @@ impl Sportello {
             return Err(AppError::new(
                 "db_missing",
                 format!(
-                    "il database {} non esiste: crearlo con `sportello init --district FILE --comune ISTAT`",
+                    "il database {} non esiste: va prima creato con la configurazione iniziale \
+                     (file del distretto e comune; da riga di comando `init`)",
                     db.display()
                 ),
             ));

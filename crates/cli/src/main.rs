@@ -303,9 +303,26 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            output::error(&e);
+            output::error(&with_command_hint(e));
             ExitCode::from(1)
         }
+    }
+}
+
+/// The shared layers say what is wrong; the command line adds the command that fixes it.
+fn with_command_hint(e: AppError) -> AppError {
+    let hint = match e.code.as_str() {
+        "db_missing" | "db_not_initialized" => {
+            "sportello init --district FILE --comune ISTAT (oppure --db per un altro database)"
+        }
+        "unknown_bando" => "al capofila: sportello bando import FILE.toml, poi district export",
+        "no_recipients" => "sportello enrol accept FILE --fingerprint IMPRONTA",
+        "no_capofila_key" => "sportello district accept FILE --fingerprint IMPRONTA",
+        _ => return e,
+    };
+    AppError {
+        message: format!("{} — {hint}", e.message),
+        ..e
     }
 }
 

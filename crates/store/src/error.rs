@@ -14,11 +14,14 @@ pub enum StoreError {
          Sportello, o un file nuovo per crearne uno"
     )]
     ForeignDatabase { objects: i64 },
-    #[error("il database non è ancora inizializzato: eseguire prima `sportello init`")]
+    #[error(
+        "il database non è ancora inizializzato: eseguire prima la configurazione iniziale \
+         (da riga di comando `init`)"
+    )]
     NotInitialized,
     #[error("il database è già inizializzato per il comune {comune}")]
     AlreadyInitialized { comune: String },
-    #[error("il bando {0} non esiste: importarlo prima con `sportello bando import`")]
+    #[error("il bando {0} non esiste: il capofila lo importa e lo invia con il file del distretto")]
     UnknownBando(String),
     #[error("la domanda {0} non esiste")]
     UnknownApplication(String),

@@ -1,4 +1,4 @@
-//! What every synchronised row carries (design.md §2).
+//! What every synchronised row carries (ARCHITECTURE.md, "Data ownership").
 
 use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};

@@ -1,4 +1,4 @@
-//! The sync bundle (design.md §3): a signed JSON header and an age-encrypted, zstd-compressed
+//! The sync bundle (docs/bundle-format.md §1): a signed JSON header and an age-encrypted, zstd-compressed
 //! JSON Lines payload of opaque records.
 //!
 //! Reading goes in three steps that cannot be skipped: [`inspect`] checks the framing and the

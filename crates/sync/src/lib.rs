@@ -9,7 +9,7 @@
 //! - [`keys`]: an install's Ed25519 signing key and age (X25519) identity, key ids, fingerprints.
 //! - [`trust`]: the trust list of enrolled keys, rotation and revocation records.
 //! - [`enrolment`] and [`district`]: signed, unencrypted files that introduce public keys.
-//! - [`bundle`]: the signed, encrypted sync bundle (design.md §3).
+//! - [`bundle`]: the signed, encrypted sync bundle (docs/bundle-format.md §1).
 //!
 //! The byte layout, the order of checks and the threat model are in `docs/bundle-format.md`.
 

@@ -1,5 +1,5 @@
 //! Synthetic documents for the tests and the benchmark: fictional comuni (D99 Valle dei Test)
-//! and people (domain.md §5 and generated ones). Never real data.
+//! and people (the fictional test people of docs/glossary.md and generated ones). Never real data.
 
 #![allow(dead_code)]
 
@@ -43,7 +43,7 @@ pub fn district_letterhead() -> Letterhead {
 
 pub const BANDO_TITLE: &str = "Servizio civico distrettuale – annualità 2026";
 
-/// Giulia Bianchi of domain.md §5 files at Floridia with two children.
+/// Giulia Bianchi (a fictional test person) files at Floridia with two children.
 pub fn receipt_fixture() -> Receipt {
     Receipt {
         letterhead: comune_letterhead(),
