@@ -665,9 +665,20 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
             w.absent("#f-applicant-sex-notes").await?;
             w.screenshot("nuova-domanda").await?;
             w.click("[data-testid='registra']").await?;
-            let case = w
+            let case = match w
                 .wait_text("[data-testid='numero-pratica']", "/0000001")
-                .await?;
+                .await
+            {
+                Ok(case) => case,
+                Err(e) => {
+                    // Say why the form was not filed, if the window says it.
+                    let said = w
+                        .text_of("[data-testid='errore-salvataggio']")
+                        .await
+                        .unwrap_or_default();
+                    return Err(format!("{e}; the window says: {said:?}").into());
+                }
+            };
             let code = w.text_of("[data-testid='codice-domanda']").await?;
             eprintln!("filed {case} with application code {code}");
 

@@ -5,7 +5,6 @@
 //! ranking restricted to that comune's own applications. Import runs every check that can run
 //! before writing, then applies the whole bundle in one transaction or nothing.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -74,7 +73,9 @@ impl Sportello {
                 ));
             }
             for addressee in comuni {
-                let snapshot = self.publish_snapshot(&addressee.comune)?;
+                let snapshot = self
+                    .store
+                    .publish_snapshot(&self.install.comune, &addressee.comune)?;
                 written.push(self.write_bundle(
                     BundleKind::Publish,
                     addressee,
@@ -104,44 +105,6 @@ impl Sportello {
             )?);
         }
         Ok(written)
-    }
-
-    /// The capofila's bandi and, for each bando, its latest published ranking with only the
-    /// rows of `comune`'s applications (no other comune's data leaves).
-    fn publish_snapshot(&self, comune: &str) -> Result<Snapshot> {
-        let own = &self.install.comune;
-        let mut latest: BTreeMap<String, Record> = BTreeMap::new();
-        let mut records = Vec::new();
-        let snapshot = self.store.records_since(Direction::Publish, own, 0)?;
-        for mut r in snapshot.records {
-            if r.table != "rankings" {
-                records.push(r);
-                continue;
-            }
-            let bando = r.body["bando"].as_str().unwrap_or_default().to_string();
-            let number = r.body["number"].as_i64().unwrap_or_default();
-            if latest
-                .get(&bando)
-                .is_some_and(|held| held.body["number"].as_i64().unwrap_or_default() > number)
-            {
-                continue;
-            }
-            restrict_to_comune(&mut r, comune);
-            latest.insert(bando, r);
-        }
-        records.extend(latest.into_values());
-        // A new or restored install gets back its own records it lacks (recupero).
-        if let Some(from) = self.store.peer(comune)?.recovery_from {
-            records.extend(
-                self.store
-                    .records_since(Direction::Upload, comune, from)?
-                    .records,
-            );
-        }
-        Ok(Snapshot {
-            records,
-            to_version: snapshot.to_version,
-        })
     }
 
     fn write_bundle(
@@ -455,23 +418,6 @@ impl Sportello {
     pub fn imports(&self, limit: usize) -> Result<Vec<sportello_store::ImportLogEntry>> {
         Ok(self.store.import_log(limit)?)
     }
-}
-
-/// Keeps only `comune`'s rows (and inputs) of a ranking record, and re-hashes it.
-fn restrict_to_comune(r: &mut Record, comune: &str) {
-    for key in ["rows", "inputs"] {
-        let Some(text) = r.body[key].as_str() else {
-            continue;
-        };
-        let all: Vec<Value> = serde_json::from_str(text).unwrap_or_default();
-        let own: Vec<Value> = all
-            .into_iter()
-            .filter(|row| row["comune"].as_str().is_none_or(|c| c == comune))
-            .collect();
-        r.body[key] = Value::String(Value::Array(own).to_string());
-    }
-    use sha2::Digest;
-    r.meta.content_hash = hex::encode(sha2::Sha256::digest(r.body.to_string()));
 }
 
 fn parse_hash(text: &str) -> Option<[u8; 32]> {

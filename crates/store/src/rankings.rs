@@ -204,3 +204,44 @@ pub(crate) fn only_forward(
     }
     Ok(())
 }
+
+/// What a comune receives of the published rankings: the latest version of each bando's,
+/// with only its own applications' rows and inputs (no other comune's data leaves), hashed
+/// again as the record it now is.
+pub(crate) fn latest_for_comune(
+    records: Vec<crate::record::Record>,
+    comune: &str,
+) -> Vec<crate::record::Record> {
+    use serde_json::Value;
+    let mut latest: std::collections::BTreeMap<String, crate::record::Record> =
+        std::collections::BTreeMap::new();
+    for r in records {
+        let bando = r.body["bando"].as_str().unwrap_or_default().to_string();
+        let number = r.body["number"].as_i64().unwrap_or_default();
+        if latest
+            .get(&bando)
+            .is_some_and(|held| held.body["number"].as_i64().unwrap_or_default() > number)
+        {
+            continue;
+        }
+        latest.insert(bando, r);
+    }
+    latest
+        .into_values()
+        .map(|mut r| {
+            for key in ["rows", "inputs"] {
+                let Some(text) = r.body[key].as_str() else {
+                    continue;
+                };
+                let all: Vec<Value> = serde_json::from_str(text).unwrap_or_default();
+                let own: Vec<Value> = all
+                    .into_iter()
+                    .filter(|row| row["comune"].as_str().is_none_or(|c| c == comune))
+                    .collect();
+                r.body[key] = Value::String(Value::Array(own).to_string());
+            }
+            r.meta.content_hash = crate::record::content_hash(&r.body);
+            r
+        })
+        .collect()
+}

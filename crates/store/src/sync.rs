@@ -279,6 +279,40 @@ impl Store {
         })
     }
 
+    /// What a publish bundle to `recipient` carries: this install's publish records, each
+    /// table's as its recipient gets them, and the recipient's own records it lacks (a new or
+    /// restored install: *recupero*).
+    pub fn publish_snapshot(&self, own: &str, recipient: &str) -> Result<Snapshot> {
+        let snapshot = self.records_since(Direction::Publish, own, 0)?;
+        let mut by_table: Vec<(&'static str, Vec<Record>)> =
+            tables::in_apply_order(Direction::Publish)
+                .into_iter()
+                .map(|t| (t, Vec::new()))
+                .collect();
+        for r in snapshot.records {
+            if let Some((_, list)) = by_table.iter_mut().find(|(t, _)| *t == r.table) {
+                list.push(r);
+            }
+        }
+        let mut records = Vec::new();
+        for (name, list) in by_table {
+            match tables::table(name).and_then(|t| t.for_recipient) {
+                Some(view) => records.extend(view(list, recipient)),
+                None => records.extend(list),
+            }
+        }
+        if let Some(from) = self.peer(recipient)?.recovery_from {
+            records.extend(
+                self.records_since(Direction::Upload, recipient, from)?
+                    .records,
+            );
+        }
+        Ok(Snapshot {
+            records,
+            to_version: snapshot.to_version,
+        })
+    }
+
     /// The highest bundle number imported from `sender` (0 when none).
     pub fn last_bundle_in(&self, sender: &str) -> Result<u64> {
         Ok(self.conn.query_row(

@@ -31,7 +31,12 @@ pub(crate) struct SyncTable {
     pub check: fn(&Map<String, Value>, &str) -> Result<(), String>,
     /// Run against what is held before a received row is written: a refusal, or making room.
     pub before_write: Option<BeforeWrite>,
+    /// What of the table's records one recipient of a publish bundle gets (a ranking: its
+    /// latest version, cut to the recipient's own rows); all of them when `None`.
+    pub for_recipient: Option<RecipientView>,
 }
+
+pub(crate) type RecipientView = fn(Vec<Record>, &str) -> Vec<Record>;
 
 pub(crate) type BeforeWrite = fn(&Transaction, &Record) -> Result<(), ApplyError>;
 
@@ -111,6 +116,7 @@ pub(crate) const TABLES: &[SyncTable] = &[
         owner_column: Some("comune"),
         check: crate::applications::check_received_application,
         before_write: None,
+        for_recipient: None,
     },
     SyncTable {
         name: "application_revisions",
@@ -136,6 +142,7 @@ pub(crate) const TABLES: &[SyncTable] = &[
         owner_column: None,
         check: crate::applications::check_received_revision,
         before_write: None,
+        for_recipient: None,
     },
     SyncTable {
         name: "bandi",
@@ -151,6 +158,7 @@ pub(crate) const TABLES: &[SyncTable] = &[
         owner_column: None,
         check: crate::bandi::check_received,
         before_write: Some(crate::bandi::supersede_local_copy),
+        for_recipient: None,
     },
     SyncTable {
         name: "rankings",
@@ -174,6 +182,7 @@ pub(crate) const TABLES: &[SyncTable] = &[
         owner_column: None,
         check: crate::rankings::check_received,
         before_write: Some(crate::rankings::only_forward),
+        for_recipient: Some(crate::rankings::latest_for_comune),
     },
 ];
 
