@@ -679,7 +679,7 @@ fn records_the_registry_cannot_read_are_refused() {
         records.iter().position(|r| r["table"] == table).unwrap()
     };
     type Edit = fn(&mut Value);
-    let edits: [(&str, &str, Edit); 10] = [
+    let edits: [(&str, &str, Edit); 12] = [
         ("application_revisions", "ISEE that is not an amount", |r| {
             *r = declaring(r.clone(), "/isee/value", "molto basso".into())
         }),
@@ -703,6 +703,16 @@ fn records_the_registry_cannot_read_are_refused() {
             "application_revisions",
             "declaration that is not JSON",
             |r| r["body"]["declaration"] = "{ non è JSON".into(),
+        ),
+        (
+            "application_revisions",
+            "a name that reverses the text shown",
+            |r| *r = declaring(r.clone(), "/applicant/surname", "Rossi\u{202e}irtoP".into()),
+        ),
+        (
+            "application_revisions",
+            "an operator with a control character",
+            |r| r["body"]["operator"] = "test\u{1b}[2J".into(),
         ),
         (
             "application_revisions",

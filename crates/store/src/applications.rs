@@ -403,8 +403,43 @@ pub(crate) fn check_received_revision(
     body: &Map<String, Value>,
     _owner: &str,
 ) -> std::result::Result<(), String> {
+    // The same rule as at the desk: no hidden characters, new lines only in the notes.
+    for (column, multiline) in [
+        ("protocol_number", false),
+        ("override_note", true),
+        ("reason", true),
+        ("operator", false),
+    ] {
+        if let Some(p) = body[column]
+            .as_str()
+            .and_then(|t| sportello_domain::intake::check_text(column, t, multiline))
+        {
+            return Err(format!("{column}: {}", p.code));
+        }
+    }
     let text = body["declaration"].as_str().unwrap_or_default();
     check_declaration(text).map_err(|e| format!("declaration: {e}"))
+}
+
+/// The first text of a declaration (a JSON value) that hides characters, as `path: code`.
+fn hidden_text(path: &str, value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => sportello_domain::intake::check_text(path, s, false)
+            .map(|p| format!("{path}: {}", p.code)),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| hidden_text(&format!("{path}[{i}]"), v)),
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            let p = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            hidden_text(&p, v)
+        }),
+        _ => None,
+    }
 }
 
 /// A declaration is received only in the one form this version writes: every field known,
@@ -426,6 +461,12 @@ fn check_declaration(text: &str) -> std::result::Result<(), String> {
             };
             return Err(format!("{who}.codice_fiscale: {}", e.code()));
         }
+    }
+    if let Some(found) = serde_json::from_str::<Value>(text)
+        .ok()
+        .and_then(|v| hidden_text("", &v))
+    {
+        return Err(found);
     }
     let mut normalized = declaration.clone();
     normalized.normalize();
