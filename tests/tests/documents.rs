@@ -159,3 +159,38 @@ fn documents_are_printed_only_where_they_belong() {
     let unpublished = Install::of("district-d48.toml", "089017", &bando);
     assert!(print_public(&unpublished).contains("pubblicarla"));
 }
+
+/// The internal ranking's legend follows the bando's rules: a bando that gives the older
+/// applicant's points from 55 says 55.
+#[test]
+fn the_internal_ranking_legend_says_the_bandos_own_age() {
+    let i = Install::init("district-d48.toml", "089017");
+    let bando = std::fs::read_to_string(fixture("bando-sc-2026-1.toml")).unwrap()
+        + "\n[rules]\nolder_applicant_age = 55\n";
+    i.ok(&["bando", "import", arg(&i.write("bando.toml", &bando))]);
+    i.ok(&["application", "add", arg(&fixture("demo/089017.json"))]);
+    i.ok(&[
+        "ranking",
+        "publish",
+        "--bando",
+        "SC-2026-1",
+        "--stage",
+        "provisional",
+    ]);
+    let out = i.path("riservata.pdf");
+    i.ok(&[
+        "print",
+        "ranking",
+        "--bando",
+        "SC-2026-1",
+        "--internal",
+        "--out",
+        arg(&out),
+    ]);
+    let text = pdftotext(&out)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(text.contains("almeno 55 anni"), "{text}");
+    assert!(!text.contains("almeno 50 anni"), "{text}");
+}

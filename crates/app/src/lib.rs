@@ -41,6 +41,7 @@ pub use overview::{BandoStatus, Overview};
 pub use printing::RankingPaper;
 pub use publish::{PublishedRanking, PublishedRow, Stage};
 pub use revisions::{ApplicationDetail, Corrected, FieldChange, RevisionView};
+pub use sportello_domain::FactorLabel;
 pub use sportello_store::{Actor, ApplicationFilter, FiledApplication, Unreadable};
 pub use views::{ApplicationView, InstallInfo};
 

@@ -162,6 +162,12 @@ impl Sportello {
             },
             version: published.number as u32,
             date,
+            factor_legend: bando
+                .rules
+                .factor_labels()
+                .into_iter()
+                .map(|f| f.legend)
+                .collect(),
             rows: published
                 .rows
                 .iter()

@@ -1,6 +1,6 @@
 //! The district ranking (graduatoria) of a bando.
 
-use sportello_domain::{RankedApplication, rank};
+use sportello_domain::{FactorLabel, RankedApplication, rank};
 use sportello_store::{ApplicationFilter, StoredApplication};
 
 use crate::{AppError, Result, Sportello};
@@ -10,6 +10,11 @@ impl Sportello {
     /// district; at a comune, a preview of its own applications.
     pub fn compute_ranking(&self, bando_id: &str) -> Result<Vec<RankedApplication>> {
         Ok(self.rank_held(bando_id)?.0)
+    }
+
+    /// The breakdown's factors as the bando's rules name them (the window's labels).
+    pub fn factor_labels(&self, bando_id: &str) -> Result<Vec<FactorLabel>> {
+        Ok(self.bando(bando_id)?.rules.factor_labels())
     }
 
     /// The ranking and the applications (each at its current revision) it was computed from.

@@ -21,4 +21,4 @@ pub use bando::Bando;
 pub use district::{Comune, District};
 pub use isee::{Isee, IseeDeclaration, IseeKind};
 pub use ranking::{Breakdown, Outcome, RankedApplication, Reason, rank};
-pub use rules::Rules;
+pub use rules::{FactorLabel, Rules};

@@ -78,6 +78,20 @@ pub struct Rules {
     pub objection_days: u32,
 }
 
+/// One factor of the breakdown as the window and the documents name it, from the rules of the
+/// bando (a bando that changes the age for the older applicant's points changes its label).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FactorLabel {
+    /// The field of the breakdown (`older_applicant` …).
+    pub key: &'static str,
+    /// A column title (`Età`).
+    pub short: &'static str,
+    /// What the window shows next to the points (`Età 50 anni o più`).
+    pub label: String,
+    /// The printed legend of the column (`Età: richiedente con almeno 50 anni`).
+    pub legend: String,
+}
+
 /// Points for ISEE values above the previous band's `up_to` and at most this one's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -189,6 +203,70 @@ pub enum RulesError {
     TieBreakNotTotal,
     #[error("objection_days: il termine per le opposizioni deve essere di almeno un giorno")]
     NoObjectionDays,
+}
+
+impl Rules {
+    /// The breakdown's factors in its order, named with these rules' figures.
+    pub fn factor_labels(&self) -> Vec<FactorLabel> {
+        let age = self.older_applicant_age;
+        let factor = |key, short, label: String, legend: &str| FactorLabel {
+            key,
+            short,
+            label,
+            legend: format!("{short}: {legend}"),
+        };
+        vec![
+            factor("isee", "ISEE", "ISEE".into(), "fascia di valore ISEE"),
+            factor(
+                "household_size",
+                "Nucl.",
+                "Nucleo familiare".into(),
+                "componenti del nucleo familiare",
+            ),
+            factor(
+                "dependent_minors",
+                "Minori",
+                "Minori a carico".into(),
+                "figli minori a carico",
+            ),
+            factor(
+                "disability",
+                "Disab.",
+                "Disabilità".into(),
+                "disabilità certificate nel nucleo",
+            ),
+            factor(
+                "single_parent",
+                "Genit.",
+                "Genitore solo".into(),
+                "genitore solo con minori a carico",
+            ),
+            factor(
+                "unemployment",
+                "Disoc.",
+                "Disoccupazione".into(),
+                "mesi di disoccupazione",
+            ),
+            factor(
+                "housing",
+                "Casa",
+                "Abitazione".into(),
+                "situazione abitativa",
+            ),
+            factor(
+                "older_applicant",
+                "Età",
+                format!("Età {age} anni o più"),
+                &format!("richiedente con almeno {age} anni"),
+            ),
+            factor(
+                "previous_participation",
+                "Prec.",
+                "Partecipazione precedente".into(),
+                "partecipazione al bando precedente",
+            ),
+        ]
+    }
 }
 
 impl Default for Rules {
@@ -806,5 +884,39 @@ mod tests {
             parse("dependent_minor_age = 120\n").unwrap().validate(),
             Ok(())
         );
+    }
+}
+
+#[cfg(test)]
+mod factor_label_tests {
+    use super::*;
+
+    #[test]
+    fn the_older_applicants_label_follows_the_bandos_age() {
+        let mut rules = Rules::default();
+        let older = |r: &Rules| {
+            r.factor_labels()
+                .into_iter()
+                .find(|f| f.key == "older_applicant")
+                .unwrap()
+        };
+        assert_eq!(older(&rules).label, "Età 50 anni o più");
+        rules.older_applicant_age = 55;
+        assert_eq!(older(&rules).label, "Età 55 anni o più");
+        assert_eq!(older(&rules).legend, "Età: richiedente con almeno 55 anni");
+        // One label per field of the breakdown, in its order.
+        let keys: Vec<&str> = rules.factor_labels().iter().map(|f| f.key).collect();
+        let breakdown = serde_json::to_value(crate::Breakdown::default()).unwrap();
+        let fields: Vec<&str> = breakdown
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut sorted_keys = keys.clone();
+        sorted_keys.sort_unstable();
+        let mut sorted_fields = fields.clone();
+        sorted_fields.sort_unstable();
+        assert_eq!(sorted_keys, sorted_fields);
     }
 }

@@ -60,17 +60,10 @@ pub struct ReservedDetails {
 
 const BODY: Style = Style::regular(8.5);
 
-/// Column titles of the factors, with the legend that explains them.
-const FACTORS: [(&str, &str); 9] = [
-    ("ISEE", "ISEE: fascia di valore ISEE"),
-    ("Nucl.", "Nucl.: componenti del nucleo familiare"),
-    ("Minori", "Minori: figli minori a carico"),
-    ("Disab.", "Disab.: disabilità certificate nel nucleo"),
-    ("Genit.", "Genit.: genitore solo con minori a carico"),
-    ("Disoc.", "Disoc.: mesi di disoccupazione"),
-    ("Casa", "Casa: situazione abitativa"),
-    ("Età", "Età: richiedente con almeno 50 anni"),
-    ("Prec.", "Prec.: partecipazione al bando precedente"),
+/// Column titles of the factors, in the breakdown's order (the document's `factor_legend`
+/// explains them with the bando's own figures).
+const FACTORS: [&str; 9] = [
+    "ISEE", "Nucl.", "Minori", "Disab.", "Genit.", "Disoc.", "Casa", "Età", "Prec.",
 ];
 
 /// "Graduatoria riservata", RISERVATO on every page: the ranking with names, codici fiscali,
@@ -155,9 +148,8 @@ fn ranked_section(
     by_code: &HashMap<&str, &ReservedDetails>,
 ) {
     flow.heading("Graduatoria con punteggi per criterio", 14.0);
-    let legend: Vec<&str> = FACTORS.iter().map(|(_, legend)| *legend).collect();
     flow.paragraph(
-        &format!("{}. Tot.: punteggio totale.", legend.join("; ")),
+        &format!("{}. Tot.: punteggio totale.", doc.factor_legend.join("; ")),
         Style::regular(7.5).coloured(Colour::MUTED),
     );
     flow.space(1.0);
@@ -178,7 +170,7 @@ fn ranked_section(
     columns.extend(
         FACTORS
             .iter()
-            .map(|(title, _)| Column::new(title, factor_width, Align::Right)),
+            .map(|title| Column::new(title, factor_width, Align::Right)),
     );
     columns.push(Column::new("Tot.", 10.0, Align::Right).bold());
     columns.push(Column::new("Esito", 35.0, Align::Left));

@@ -86,6 +86,9 @@ pub struct RankingDocument {
     pub date: NaiveDate,
     /// In ranking order: eligible applications by position, excluded ones anywhere.
     pub rows: Vec<RankingRow>,
+    /// The legend of each score column of the internal ranking, in the breakdown's order,
+    /// worded from the bando's rules (`Età: richiedente con almeno 50 anni`).
+    pub factor_legend: Vec<String>,
 }
 
 impl RankingDocument {

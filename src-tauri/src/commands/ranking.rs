@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 use sportello_app::{
-    ApplicationFilter, CrossComuneExclusion, DuplicateGroup, PublishedRanking, PublishedRow,
-    RankingPaper, Sportello, Stage,
+    ApplicationFilter, CrossComuneExclusion, DuplicateGroup, FactorLabel, PublishedRanking,
+    PublishedRow, RankingPaper, Sportello, Stage,
 };
 use tauri::State;
 
@@ -31,6 +31,8 @@ pub struct RankingTable {
     pub stage: Option<Stage>,
     pub published_at: Option<String>,
     pub rows: Vec<NamedRow>,
+    /// The breakdown's factors named with this bando's figures.
+    pub factors: Vec<FactorLabel>,
 }
 
 /// Puts the applicant's name and the comune's name on each row.
@@ -77,6 +79,7 @@ fn published_table(
     published: PublishedRanking,
 ) -> sportello_app::Result<RankingTable> {
     Ok(RankingTable {
+        factors: app.factor_labels(&published.bando)?,
         rows: named(app, &published.bando, published.rows)?,
         bando: published.bando,
         number: Some(published.number),
@@ -99,6 +102,7 @@ pub async fn compute_ranking(
                 .map(PublishedRow::from)
                 .collect();
             Ok(RankingTable {
+                factors: app.factor_labels(&bando)?,
                 rows: named(app, &bando, rows)?,
                 bando,
                 number: None,

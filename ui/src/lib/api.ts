@@ -424,6 +424,14 @@ export interface RankingRow {
   reason_codes: string[];
 }
 
+/** A factor of the breakdown as the bando's rules name it. */
+export interface FactorLabel {
+  key: string;
+  short: string;
+  label: string;
+  legend: string;
+}
+
 /** Computed now (`number` null) or a published version. */
 export interface RankingTable {
   bando: string;
@@ -431,6 +439,7 @@ export interface RankingTable {
   stage: Stage | null;
   published_at: string | null;
   rows: RankingRow[];
+  factors: FactorLabel[];
 }
 
 export function computeRanking(bando: string): Promise<RankingTable> {

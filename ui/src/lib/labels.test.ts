@@ -88,12 +88,23 @@ describe('breakdownParts', () => {
       older_applicant: 0,
       previous_participation: -5,
     };
-    expect(breakdownParts(b)).toEqual([
+    const factors = [
+      { key: 'isee', short: 'ISEE', label: 'ISEE', legend: '' },
+      { key: 'household_size', short: 'Nucl.', label: 'Nucleo familiare', legend: '' },
+      { key: 'unemployment', short: 'Disoc.', label: 'Disoccupazione', legend: '' },
+      { key: 'older_applicant', short: 'Età', label: 'Età 55 anni o più', legend: '' },
+      { key: 'previous_participation', short: 'Prec.', label: 'Partecipazione precedente', legend: '' },
+    ];
+    expect(breakdownParts(b, factors)).toEqual([
       { label: 'ISEE', points: 45 },
       { label: 'Nucleo familiare', points: 4 },
       { label: 'Disoccupazione', points: 6 },
       { label: 'Partecipazione precedente', points: -5 },
     ]);
+    expect(breakdownParts({ ...b, older_applicant: 2 }, factors)[3]).toEqual({
+      label: 'Età 55 anni o più',
+      points: 2,
+    });
   });
 });
 

@@ -3,6 +3,7 @@
 import type {
   ApplySummary,
   Breakdown,
+  FactorLabel,
   FieldChange,
   ImportReport,
   Outcome,
@@ -78,21 +79,14 @@ export function importOutcomeLabel(outcome: string): string {
   );
 }
 
-export const FACTORS: readonly { key: keyof Breakdown; label: string }[] = [
-  { key: 'isee', label: 'ISEE' },
-  { key: 'household_size', label: 'Nucleo familiare' },
-  { key: 'dependent_minors', label: 'Minori a carico' },
-  { key: 'disability', label: 'Disabilità' },
-  { key: 'single_parent', label: 'Genitore solo' },
-  { key: 'unemployment', label: 'Disoccupazione' },
-  { key: 'housing', label: 'Abitazione' },
-  { key: 'older_applicant', label: 'Età 50 anni o più' },
-  { key: 'previous_participation', label: 'Partecipazione precedente' },
-];
 
-/** The factors that gave or took points, in the regulation's order. */
-export function breakdownParts(b: Breakdown): { label: string; points: number }[] {
-  return FACTORS.filter((f) => b[f.key] !== 0).map((f) => ({ label: f.label, points: b[f.key] }));
+/** The factors that gave or took points, in the regulation's order, named as the bando's
+ * rules name them (`factors` comes with the ranking: `Età 55 anni o più` for a bando that
+ * says 55). */
+export function breakdownParts(b: Breakdown, factors: readonly FactorLabel[]): { label: string; points: number }[] {
+  return factors
+    .filter((f) => f.key in b && b[f.key as keyof Breakdown] !== 0)
+    .map((f) => ({ label: f.label, points: b[f.key as keyof Breakdown] }));
 }
 
 /** The form's fields by their JSON path (docs/formats.md), as an operator names them. */

@@ -357,9 +357,23 @@ pub fn ranking(n: usize, stage: Stage) -> (RankingDocument, Vec<ReservedDetails>
         version: 2,
         date: date(2026, 4, 15),
         rows,
+        factor_legend: FACTOR_LEGEND.iter().map(|l| l.to_string()).collect(),
     };
     (doc, details, people)
 }
+
+/// The legend as the app words it for the default regulation.
+pub const FACTOR_LEGEND: [&str; 9] = [
+    "ISEE: fascia di valore ISEE",
+    "Nucl.: componenti del nucleo familiare",
+    "Minori: figli minori a carico",
+    "Disab.: disabilità certificate nel nucleo",
+    "Genit.: genitore solo con minori a carico",
+    "Disoc.: mesi di disoccupazione",
+    "Casa: situazione abitativa",
+    "Età: richiedente con almeno 50 anni",
+    "Prec.: partecipazione al bando precedente",
+];
 
 pub fn provisional() -> Stage {
     Stage::Provisional {
