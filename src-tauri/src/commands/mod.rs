@@ -85,3 +85,92 @@ mod tests {
         assert_eq!(path_arg(&typed, "cartella").unwrap(), root.join("uscita"));
     }
 }
+
+/// Every desktop command is named in four places: tauri-build's list (build.rs, which makes
+/// its permission), the capability that grants it, the handler list (lib.rs) and the window's
+/// typed wrapper (ui/src/lib/api.ts). A command missing from one of them fails only at run
+/// time, in the window: this test says which list lacks which command.
+#[cfg(test)]
+mod declared_once {
+    use std::collections::BTreeSet;
+
+    /// The words in `text` between each `open` and the `close` that follows it.
+    fn between<'t>(text: &'t str, open: &str, close: &str) -> Vec<&'t str> {
+        text.split(open)
+            .skip(1)
+            .filter_map(|rest| rest.split_once(close).map(|(word, _)| word))
+            .collect()
+    }
+
+    #[test]
+    fn between_finds_each_quoted_word() {
+        assert_eq!(between("a>('x') b>('y')", ">('", "'"), ["x", "y"]);
+    }
+
+    fn build_rs() -> BTreeSet<String> {
+        let text = include_str!("../../build.rs");
+        let list = text
+            .split_once("const COMMANDS")
+            .and_then(|(_, rest)| rest.split_once("];"))
+            .map(|(list, _)| list)
+            .expect("build.rs lists COMMANDS");
+        list.lines()
+            .filter_map(|line| line.trim().strip_prefix('"')?.strip_suffix("\","))
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn capability() -> BTreeSet<String> {
+        let json: serde_json::Value =
+            serde_json::from_str(include_str!("../../capabilities/default.json")).unwrap();
+        json["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p.as_str())
+            .filter_map(|p| p.strip_prefix("allow-"))
+            .map(|p| p.replace('-', "_"))
+            .collect()
+    }
+
+    fn handlers() -> BTreeSet<String> {
+        let text = include_str!("../lib.rs");
+        let list = text
+            .split_once("generate_handler![")
+            .and_then(|(_, rest)| rest.split_once(']'))
+            .map(|(list, _)| list)
+            .expect("lib.rs registers its handlers");
+        list.split(',')
+            .filter_map(|path| path.trim().rsplit("::").next())
+            .filter(|name| !name.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn wrappers() -> BTreeSet<String> {
+        let text = include_str!("../../../ui/src/lib/api.ts");
+        between(text, ">('", "'")
+            .into_iter()
+            .chain(between(text, "call('", "'"))
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn every_command_is_listed_granted_registered_and_wrapped() {
+        let commands = build_rs();
+        assert!(commands.len() > 20, "{commands:?}");
+        for (what, names) in [
+            ("capabilities/default.json", capability()),
+            ("src/lib.rs", handlers()),
+            ("ui/src/lib/api.ts", wrappers()),
+        ] {
+            let missing: Vec<&String> = commands.difference(&names).collect();
+            let extra: Vec<&String> = names.difference(&commands).collect();
+            assert!(
+                missing.is_empty() && extra.is_empty(),
+                "{what}: missing {missing:?}, not in build.rs {extra:?}"
+            );
+        }
+    }
+}
