@@ -3,13 +3,13 @@
 //! `field`), and for refused input shows each of `problems` next to its own field.
 
 use serde::Serialize;
-use sportello_app::{AppError, Problem};
+use sportello_app::{AppError, ErrorCode, Problem};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{message}")]
 pub struct CommandError {
     /// Stable, machine-readable: the UI never matches on the message.
-    pub code: String,
+    pub code: ErrorCode,
     /// Italian, says what happened and what to do.
     pub message: String,
     /// The form field the error concerns, in the UI's naming.
@@ -21,9 +21,9 @@ pub struct CommandError {
 }
 
 impl CommandError {
-    pub fn new(code: &str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
-            code: code.to_string(),
+            code,
             message: message.into(),
             field: None,
             problems: Vec::new(),
@@ -55,7 +55,7 @@ mod tests {
 
     #[test]
     fn serializes_only_code_and_message_when_that_is_all() {
-        let err = CommandError::new("db_unreadable", "Archivio non leggibile.");
+        let err = CommandError::new(ErrorCode::DbUnreadable, "Archivio non leggibile.");
         assert_eq!(
             serde_json::to_value(&err).unwrap(),
             json!({"code": "db_unreadable", "message": "Archivio non leggibile."})
@@ -64,8 +64,8 @@ mod tests {
 
     #[test]
     fn serializes_the_field_it_concerns() {
-        let err =
-            CommandError::new("export_dir_missing", "La cartella non esiste.").on_field("cartella");
+        let err = CommandError::new(ErrorCode::ExportDirMissing, "La cartella non esiste.")
+            .on_field("cartella");
         assert_eq!(
             serde_json::to_value(&err).unwrap(),
             json!({

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use sportello_app::{Actor, Sportello};
+use sportello_app::{Actor, ErrorCode, Sportello};
 
 use crate::commands::blocking;
 use crate::error::CommandError;
@@ -83,7 +83,7 @@ impl DesktopState {
             let mut guard = lock_slot(&slot);
             if guard.is_some() || db_path.exists() {
                 return Err(CommandError::new(
-                    "already_initialized",
+                    ErrorCode::AlreadyInitialized,
                     format!(
                         "L'archivio {} esiste già: questa installazione è già configurata.",
                         db_path.display()

@@ -226,18 +226,19 @@ fn setup(work: &Path) {
     let district = district_toml();
     let db = |name: &str| work.join(name).join("sportello.db");
     let mut capofila = Sportello::init(&db("capofila"), &district, CAPOFILA, actor()).unwrap();
-    capofila.import_bando(&bando_toml()).unwrap();
+    capofila.settings().import_bando(&bando_toml()).unwrap();
     let files = work.join("files");
     let comuni: Vec<String> = (1..=COMUNI).map(comune_code).collect();
     for code in &comuni {
-        let comune = Sportello::init(&db(code), &district, code, actor()).unwrap();
-        let file = comune.enrol_export(&files).unwrap();
+        let mut comune = Sportello::init(&db(code), &district, code, actor()).unwrap();
+        let file = comune.trust().enrol_export(&files).unwrap();
         capofila
-            .enrol_accept(&file, &comune.key_fingerprint().unwrap())
+            .trust()
+            .enrol_accept(&file, &comune.trust().fingerprint().unwrap())
             .unwrap();
     }
-    let district_file = capofila.district_export(&files).unwrap();
-    let fingerprint = capofila.key_fingerprint().unwrap();
+    let district_file = capofila.trust().district_export(&files).unwrap();
+    let fingerprint = capofila.trust().fingerprint().unwrap();
     drop(capofila);
 
     let bundles = work.join("bundles");
@@ -245,6 +246,7 @@ fn setup(work: &Path) {
     for (c, code) in comuni.iter().enumerate() {
         let mut comune = Sportello::open(&db(code), actor()).unwrap();
         comune
+            .trust()
             .district_accept(&district_file, &fingerprint, false)
             .unwrap();
         drop(comune);
@@ -275,7 +277,8 @@ fn setup(work: &Path) {
         drop(store);
         let written = Sportello::open(&db(code), actor())
             .unwrap()
-            .bundle_export(&bundles)
+            .exchange()
+            .export(&bundles)
             .unwrap();
         assert_eq!(written.len(), 1);
     }
@@ -284,6 +287,7 @@ fn setup(work: &Path) {
     let exporting = db("export");
     let mut comune = Sportello::init(&exporting, &district, &comuni[0], actor()).unwrap();
     comune
+        .trust()
         .district_accept(&district_file, &fingerprint, false)
         .unwrap();
     drop(comune);
@@ -442,7 +446,7 @@ fn import(work: &Path) -> Value {
     let rss_before = peak_rss_mb();
     let mut capofila = Sportello::open(&db, actor()).unwrap();
     let started = Instant::now();
-    let reports = capofila.bundle_import(&files);
+    let reports = capofila.exchange().import(&files);
     let seconds = started.elapsed().as_secs_f64();
     let peak = peak_rss_mb();
     drop(capofila);
@@ -469,9 +473,9 @@ fn export(work: &Path) -> Value {
     let out = work.join("exporting").join("out");
     let mut comune = Sportello::open(&db, actor()).unwrap();
     let started = Instant::now();
-    let files = comune.bundle_export(&out).unwrap();
+    let files = comune.exchange().export(&out).unwrap();
     let seconds = started.elapsed().as_secs_f64();
-    let records = comune.exports(1).unwrap()[0].records;
+    let records = comune.exchange().exports(1).unwrap()[0].records;
     json!({
         "seconds": seconds,
         "records": records,

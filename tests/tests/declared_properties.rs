@@ -126,8 +126,9 @@ fn form(f: &Filing) -> Value {
 /// household rule's.
 type Own = (Breakdown, i32, Vec<&'static str>);
 
-fn own_lines(app: &Sportello) -> BTreeMap<String, Own> {
-    app.compute_ranking("SC-2026-1")
+fn own_lines(app: &mut Sportello) -> BTreeMap<String, Own> {
+    app.ranking()
+        .compute("SC-2026-1")
         .unwrap()
         .into_iter()
         .map(|line| {
@@ -153,7 +154,7 @@ proptest! {
         let mut app = Sportello::init(
             &dir.path().join("sportello.db"), &district, "089017", Actor("test".into()),
         ).unwrap();
-        app.import_bando(&std::fs::read_to_string(fixture("bando-sc-2026-1.toml")).unwrap())
+        app.settings().import_bando(&std::fs::read_to_string(fixture("bando-sc-2026-1.toml")).unwrap())
             .unwrap();
         let mut first_seen: BTreeMap<String, Own> = BTreeMap::new();
         for (i, f) in filings.iter().enumerate() {
@@ -163,8 +164,8 @@ proptest! {
             f.applicant.who = i;
             f.members.retain(|m| m.who != i);
             let batch = parse_json_forms(&form(&f).to_string()).unwrap();
-            app.add_applications(&batch).expect("every generated application is filed");
-            for (code, own) in own_lines(&app) {
+            app.intake().add_applications(&batch).expect("every generated application is filed");
+            for (code, own) in own_lines(&mut app) {
                 let first = first_seen.entry(code.clone()).or_insert_with(|| own.clone());
                 prop_assert_eq!(&*first, &own, "application {} changed", code);
             }

@@ -53,15 +53,18 @@ fn district() -> District {
     let mut capofila = Sportello::init(&db(CAPOFILA), &text, CAPOFILA, actor()).unwrap();
     let mut comune = Sportello::init(&db(FLORIDIA), &text, FLORIDIA, actor()).unwrap();
     capofila
+        .settings()
         .import_bando(&std::fs::read_to_string(fixture("bando-sc-2026-1.toml")).unwrap())
         .unwrap();
-    let enrolment = comune.enrol_export(dir.path()).unwrap();
+    let enrolment = comune.trust().enrol_export(dir.path()).unwrap();
     capofila
-        .enrol_accept(&enrolment, &comune.key_fingerprint().unwrap())
+        .trust()
+        .enrol_accept(&enrolment, &comune.trust().fingerprint().unwrap())
         .unwrap();
-    let file = capofila.district_export(dir.path()).unwrap();
+    let file = capofila.trust().district_export(dir.path()).unwrap();
     comune
-        .district_accept(&file, &capofila.key_fingerprint().unwrap(), false)
+        .trust()
+        .district_accept(&file, &capofila.trust().fingerprint().unwrap(), false)
         .unwrap();
     District {
         capofila: db(CAPOFILA),
@@ -85,13 +88,15 @@ fn file(db: &Path, next: &mut usize, n: usize) {
     }
     let mut app = Sportello::open(db, actor()).unwrap();
     let text = serde_json::to_string(&items).unwrap();
-    app.add_applications(&parse_json_forms(&text).unwrap())
+    app.intake()
+        .add_applications(&parse_json_forms(&text).unwrap())
         .expect("applications filed");
 }
 
 fn codes(db: &Path, comune: &str) -> Vec<String> {
-    let app = Sportello::open(db, actor()).unwrap();
+    let mut app = Sportello::open(db, actor()).unwrap();
     let mut codes: Vec<String> = app
+        .intake()
         .list_applications(&ApplicationFilter {
             comune: Some(comune.into()),
             ..ApplicationFilter::default()
@@ -126,23 +131,26 @@ fn run(steps: &[Step]) -> Result<(), TestCaseError> {
                         }
                     });
                     let mut comune = Sportello::open(&d.comune, actor()).unwrap();
-                    let files = comune.bundle_export(&d.mail).unwrap();
+                    let files = comune.exchange().export(&d.mail).unwrap();
                     sportello_store::failpoint::clear();
                     exported.extend(files);
                 }
                 Step::Import { back } => {
                     if let Some(f) = exported.iter().rev().nth(*back) {
                         let mut capofila = Sportello::open(&d.capofila, actor()).unwrap();
-                        let report = capofila.bundle_import(std::slice::from_ref(f));
+                        let report = capofila.exchange().import(std::slice::from_ref(f));
                         assert!(report[0].error.is_none(), "{:?}", report[0].error);
                     }
                 }
                 Step::Answer { lost } => {
                     let mut capofila = Sportello::open(&d.capofila, actor()).unwrap();
-                    let answers = capofila.bundle_export(&d.mail.join("risposte")).unwrap();
+                    let answers = capofila
+                        .exchange()
+                        .export(&d.mail.join("risposte"))
+                        .unwrap();
                     if !lost {
                         let mut comune = Sportello::open(&d.comune, actor()).unwrap();
-                        let report = comune.bundle_import(&answers);
+                        let report = comune.exchange().import(&answers);
                         assert!(report[0].error.is_none(), "{:?}", report[0].error);
                     }
                 }

@@ -40,12 +40,13 @@ fn open(db: &Path) -> Sportello {
 fn add(install: &mut Sportello, items: &[Value]) {
     let text = serde_json::to_string(items).unwrap();
     install
+        .intake()
         .add_applications(&parse_json_forms(&text).unwrap())
         .expect("applications filed");
 }
 
 fn export(install: &mut Sportello, out: &Path) -> PathBuf {
-    let mut files = install.bundle_export(out).expect("export");
+    let mut files = install.exchange().export(out).expect("export");
     assert_eq!(files.len(), 1);
     files.remove(0)
 }
@@ -77,18 +78,21 @@ fn setup() -> &'static Setup {
         let mut capofila = init(CAPOFILA);
         let mut comuni = [init(FLORIDIA), init(PRIOLO), init(PALAZZOLO)];
         capofila
+            .settings()
             .import_bando(&std::fs::read_to_string(fixture("bando-sc-2026-1.toml")).unwrap())
             .unwrap();
-        for comune in &comuni {
-            let file = comune.enrol_export(dir.path()).unwrap();
+        for comune in &mut comuni {
+            let file = comune.trust().enrol_export(dir.path()).unwrap();
             capofila
-                .enrol_accept(&file, &comune.key_fingerprint().unwrap())
+                .trust()
+                .enrol_accept(&file, &comune.trust().fingerprint().unwrap())
                 .unwrap();
         }
-        let district_file = capofila.district_export(dir.path()).unwrap();
-        let fingerprint = capofila.key_fingerprint().unwrap();
+        let district_file = capofila.trust().district_export(dir.path()).unwrap();
+        let fingerprint = capofila.trust().fingerprint().unwrap();
         for comune in &mut comuni {
             comune
+                .trust()
                 .district_accept(&district_file, &fingerprint, false)
                 .unwrap();
         }
@@ -109,13 +113,16 @@ fn setup() -> &'static Setup {
         let p1 = export(&mut priolo, &out);
         let acking = copy_install(&db(CAPOFILA), &dir.path().join("acking"));
         let mut acking = open(&acking);
-        acking.bundle_import(std::slice::from_ref(&p1));
-        let answers = acking.bundle_export(&dir.path().join("answers")).unwrap();
+        acking.exchange().import(std::slice::from_ref(&p1));
+        let answers = acking
+            .exchange()
+            .export(&dir.path().join("answers"))
+            .unwrap();
         let to_priolo = answers
             .iter()
             .find(|f| f.to_string_lossy().contains(&format!("-pub-{PRIOLO}-")))
             .unwrap();
-        let report = priolo.bundle_import(std::slice::from_ref(to_priolo));
+        let report = priolo.exchange().import(std::slice::from_ref(to_priolo));
         assert!(report[0].error.is_none(), "{report:?}");
         add(&mut priolo, &[items[29].clone(), items[11].clone()]);
         let p2 = export(&mut priolo, &out);
@@ -153,7 +160,9 @@ fn replay(order: &[usize]) -> (Vec<&'static str>, BTreeMap<String, Vec<String>>)
     let outcomes = order
         .iter()
         .map(|&i| {
-            let report = capofila.bundle_import(std::slice::from_ref(&setup().bundles[i]));
+            let report = capofila
+                .exchange()
+                .import(std::slice::from_ref(&setup().bundles[i]));
             assert!(
                 report[0].error.is_none(),
                 "bundle {i}: {:?}",
@@ -244,11 +253,15 @@ fn target() -> Target {
     let dir = tempfile::tempdir().unwrap();
     let (mut capofila, db) = fresh_capofila(dir.path());
     let b = &setup().bundles;
-    for report in capofila.bundle_import(&[b[0].clone(), b[2].clone(), b[4].clone()]) {
+    for report in capofila
+        .exchange()
+        .import(&[b[0].clone(), b[2].clone(), b[4].clone()])
+    {
         assert!(report.error.is_none(), "{report:?}");
     }
     capofila
-        .publish_ranking("SC-2026-1", Stage::Provisional, true)
+        .ranking()
+        .publish("SC-2026-1", Stage::Provisional, true)
         .unwrap();
     Target {
         upload: std::fs::read(&b[3]).unwrap(),
@@ -264,7 +277,7 @@ impl Target {
         let before = dump_tables(&self.db, SYNC_STATE);
         let file = self._dir.path().join("D48-089021-up-000002.sportello");
         std::fs::write(&file, bytes).unwrap();
-        let report = self.capofila.bundle_import(&[file]);
+        let report = self.capofila.exchange().import(&[file]);
         prop_assert_eq!(report[0].outcome, "refused", "{}", what);
         prop_assert!(report[0].error.is_some(), "{}", what);
         prop_assert_eq!(&dump_tables(&self.db, SYNC_STATE), &before, "{}", what);
@@ -292,7 +305,8 @@ fn any_changed_byte_of_an_upload_is_refused_and_changes_nothing() {
     let report = t
         .borrow_mut()
         .capofila
-        .bundle_import(&[setup().bundles[3].clone()]);
+        .exchange()
+        .import(&[setup().bundles[3].clone()]);
     assert_eq!(report[0].outcome, "applied", "{:?}", report[0].error);
 }
 
@@ -310,6 +324,7 @@ fn an_upload_truncated_anywhere_is_refused_and_changes_nothing() {
     let report = t
         .borrow_mut()
         .capofila
-        .bundle_import(&[setup().bundles[3].clone()]);
+        .exchange()
+        .import(&[setup().bundles[3].clone()]);
     assert_eq!(report[0].outcome, "applied", "{:?}", report[0].error);
 }

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 use sportello_sync::BundleError;
 use sportello_sync::bundle::MAX_FILE_LEN;
 
-use crate::{AppError, Result};
+use crate::{AppError, ErrorCode, Result};
 
 /// Writes `bytes` at `path`, creating the missing folders (0700). Every file is written 0600,
 /// so the last argument (once "private or not") no longer changes anything.
@@ -55,7 +55,7 @@ pub(crate) fn restrict(_: &Path, _: u32) -> std::io::Result<()> {
 pub(crate) fn write_error(path: &Path, e: &std::io::Error) -> AppError {
     if e.raw_os_error() == Some(28) || e.kind() == std::io::ErrorKind::StorageFull {
         return AppError::new(
-            "disk_full",
+            ErrorCode::DiskFull,
             format!(
                 "spazio esaurito scrivendo {}: liberare spazio (o usare un'altra chiavetta) e riprovare",
                 path.display()
@@ -63,7 +63,7 @@ pub(crate) fn write_error(path: &Path, e: &std::io::Error) -> AppError {
         );
     }
     AppError::new(
-        "file_write",
+        ErrorCode::FileWrite,
         format!("impossibile scrivere {}: {e}", path.display()),
     )
 }
@@ -78,7 +78,7 @@ pub(crate) fn read_file(path: &Path) -> Result<Vec<u8>> {
 fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
     let unreadable = |e: std::io::Error| {
         AppError::new(
-            "file_unreadable",
+            ErrorCode::FileUnreadable,
             format!("impossibile leggere il file {}: {e}", path.display()),
         )
     };
@@ -105,7 +105,7 @@ fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
 }
 
 fn refused(e: &BundleError) -> AppError {
-    AppError::new(e.code(), e.message())
+    AppError::from(e)
 }
 
 /// What is written beside a quarantined copy: `<copy>.motivo.txt`.

@@ -1,24 +1,19 @@
 //! The use cases: one function per user action. The CLI and the desktop app call only this.
+//!
+//! An open install (`Sportello`) is reached area by area: `app.intake()`, `app.ranking()`,
+//! `app.documents()`, `app.exchange()`, `app.trust()`, `app.settings()`. Each area is a module
+//! with its own handle; what several areas share (the bando, the audit trail, the keys) is
+//! crate-private on `Sportello`.
 
-mod bandi;
-mod codice_fiscale;
-mod conflicts;
-mod csv_import;
-mod desktop_support;
-mod duplicates;
-mod enrolment;
+mod documents;
 mod error;
 mod exchange;
-mod fields;
 mod files;
 mod intake;
-mod keys;
 mod overview;
-mod printing;
-mod publish;
 mod ranking;
-mod revisions;
-mod views;
+mod settings;
+mod trust;
 
 use std::path::{Path, PathBuf};
 
@@ -26,24 +21,22 @@ use chrono::{DateTime, FixedOffset, Utc};
 use sportello_domain::District;
 use sportello_store::{Install, Store};
 
-pub use bandi::BandoImported;
-pub use codice_fiscale::CodiceFiscaleInfo;
-pub use conflicts::{ConflictSide, CrossComuneExclusion};
-pub use csv_import::parse_csv;
-pub use desktop_support::{BundleOut, DistrictFile, ImportLogEntry, read_district_file};
-pub use duplicates::{DuplicateApplication, DuplicateGroup};
-pub use enrolment::{Accepted, ReplacedKey};
-pub use error::{AppError, Problem, Result};
-pub use exchange::{ImportReport, Inspection};
-pub use intake::{Batch, Filed, FormCheck, Parsed, parse_json_forms};
-pub use keys::{KeysView, Rotated, TrustedKey};
+pub use documents::{Documents, RankingPaper};
+pub use error::{AppError, ErrorCode, Problem, Result};
+pub use exchange::{BundleOut, Exchange, ImportLogEntry, ImportReport, Inspection};
+pub use intake::{
+    ApplicationDetail, ApplicationView, Batch, CodiceFiscaleInfo, Corrected, DuplicateApplication,
+    DuplicateGroup, FieldChange, Filed, FormCheck, Intake, Parsed, RevisionView, parse_csv,
+    parse_json_forms,
+};
 pub use overview::{BandoStatus, Overview};
-pub use printing::RankingPaper;
-pub use publish::{PublishedRanking, PublishedRow, Stage};
-pub use revisions::{ApplicationDetail, Corrected, FieldChange, RevisionView};
+pub use ranking::{
+    ConflictSide, CrossComuneExclusion, PublishedRanking, PublishedRow, Ranking, Stage,
+};
+pub use settings::{BandoImported, DistrictFile, InstallInfo, Settings, read_district_file};
 pub use sportello_domain::FactorLabel;
 pub use sportello_store::{Actor, ApplicationFilter, FiledApplication, Unreadable};
-pub use views::{ApplicationView, InstallInfo};
+pub use trust::{Accepted, KeysView, ReplacedKey, Rotated, Trust, TrustedKey};
 
 /// The district's time zone: case numbers, receipts and deadlines are in Italian time.
 pub const TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Rome;
@@ -81,7 +74,7 @@ impl Sportello {
     /// Creates the install's database for `comune` of the district described by `district_toml`.
     pub fn init(db: &Path, district_toml: &str, comune: &str, actor: Actor) -> Result<Self> {
         let district = District::from_toml(district_toml)
-            .map_err(|e| AppError::new("district_invalid", e.to_string()))?;
+            .map_err(|e| AppError::new(ErrorCode::DistrictInvalid, e.to_string()))?;
         if district.comune(comune).is_none() {
             let known: Vec<String> = district
                 .comuni
@@ -89,7 +82,7 @@ impl Sportello {
                 .map(|c| format!("{} {}", c.istat, c.name))
                 .collect();
             return Err(AppError::new(
-                "unknown_comune",
+                ErrorCode::UnknownComune,
                 format!(
                     "il comune {comune} non fa parte del distretto {}; comuni ammessi: {}",
                     district.id,
@@ -105,7 +98,7 @@ impl Sportello {
             .into());
         }
         // Keys first: an install never exists without them.
-        let keys = keys::create(db)?;
+        let keys = trust::keys::create(db)?;
         let install = store.initialize(&district, district_toml, comune, now(), &actor)?;
         let app = Self {
             store,
@@ -121,7 +114,7 @@ impl Sportello {
     pub fn open(db: &Path, actor: Actor) -> Result<Self> {
         if !db.exists() {
             return Err(AppError::new(
-                "db_missing",
+                ErrorCode::DbMissing,
                 format!(
                     "il database {} non esiste: va prima creato con la configurazione iniziale \
                      (file del distretto e comune; da riga di comando `init`)",
@@ -151,27 +144,12 @@ impl Sportello {
         &self.actor
     }
 
-    /// Capofila: sets aside a stored row that cannot be read (`table/id`, as listings name it)
-    /// and the rows that refer to it, with the reason; returns how many rows.
-    pub fn quarantine_record(&mut self, record: &str, reason: &str) -> Result<usize> {
-        self.require_capofila("mettere in quarantena un dato")?;
-        if reason.trim().is_empty() {
-            return Err(AppError::new(
-                "reason_missing",
-                "manca il motivo della quarantena: è obbligatorio e resta nel registro",
-            ));
-        }
-        Ok(self
-            .store
-            .quarantine_record(record, reason.trim(), now(), &self.actor)?)
-    }
-
-    fn require_capofila(&self, what: &str) -> Result<()> {
+    pub(crate) fn require_capofila(&self, what: &str) -> Result<()> {
         if self.install.is_capofila() {
             Ok(())
         } else {
             Err(AppError::new(
-                "capofila_only",
+                ErrorCode::CapofilaOnly,
                 format!(
                     "{what} è compito del comune capofila ({}); questa installazione è del comune {}",
                     self.install.district.capofila, self.install.comune
@@ -180,3 +158,34 @@ impl Sportello {
         }
     }
 }
+
+/// Declares an area of the use cases: a handle on the open install that the front ends reach
+/// by one method of `Sportello` (`app.intake()`), so each new area adds a module, not methods
+/// to one struct. The handle reads the install's shared parts through `Deref`.
+macro_rules! area {
+    ($(#[$doc:meta])* $handle:ident, $accessor:ident) => {
+        $(#[$doc])*
+        pub struct $handle<'a>(&'a mut $crate::Sportello);
+
+        impl $crate::Sportello {
+            $(#[$doc])*
+            pub fn $accessor(&mut self) -> $handle<'_> {
+                $handle(self)
+            }
+        }
+
+        impl std::ops::Deref for $handle<'_> {
+            type Target = $crate::Sportello;
+            fn deref(&self) -> &$crate::Sportello {
+                self.0
+            }
+        }
+
+        impl std::ops::DerefMut for $handle<'_> {
+            fn deref_mut(&mut self) -> &mut $crate::Sportello {
+                self.0
+            }
+        }
+    };
+}
+pub(crate) use area;

@@ -4,7 +4,7 @@ use serde::Serialize;
 use sportello_store::{BundleOut, ImportLogEntry};
 use sportello_sync::Role;
 
-use crate::publish::Stage;
+use crate::ranking::Stage;
 use crate::{Result, Sportello};
 
 #[derive(Debug, Clone, Serialize)]
@@ -41,7 +41,7 @@ impl Sportello {
         let capofila = &self.install.district.capofila;
         let acked = self.store.peer(capofila)?.acked_version;
         let mut bandi = Vec::new();
-        for b in self.bandi()? {
+        for b in self.store.bandi()? {
             let latest = self.store.latest_ranking_head(&b.id)?;
             bandi.push(BandoStatus {
                 opens: b.opens.to_string(),

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use sportello_app::{AppError, ApplicationFilter, RankingPaper, Sportello, Stage};
+use sportello_app::{AppError, ApplicationFilter, ErrorCode, RankingPaper, Sportello, Stage};
 
 #[derive(Parser)]
 #[command(
@@ -311,13 +311,15 @@ fn main() -> ExitCode {
 
 /// The shared layers say what is wrong; the command line adds the command that fixes it.
 fn with_command_hint(e: AppError) -> AppError {
-    let hint = match e.code.as_str() {
-        "db_missing" | "db_not_initialized" => {
+    let hint = match e.code {
+        ErrorCode::DbMissing | ErrorCode::DbNotInitialized => {
             "sportello init --district FILE --comune ISTAT (oppure --db per un altro database)"
         }
-        "unknown_bando" => "al capofila: sportello bando import FILE.toml, poi district export",
-        "no_recipients" => "sportello enrol accept FILE --fingerprint IMPRONTA",
-        "no_capofila_key" => "sportello district accept FILE --fingerprint IMPRONTA",
+        ErrorCode::UnknownBando => {
+            "al capofila: sportello bando import FILE.toml, poi district export"
+        }
+        ErrorCode::NoRecipients => "sportello enrol accept FILE --fingerprint IMPRONTA",
+        ErrorCode::NoCapofilaKey => "sportello district accept FILE --fingerprint IMPRONTA",
         _ => return e,
     };
     AppError {
@@ -374,7 +376,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
         .or_else(sportello_app::default_db_path)
         .ok_or_else(|| {
             AppError::new(
-                "no_data_dir",
+                ErrorCode::NoDataDir,
                 "cartella dati dell'utente non trovata: indicare il database con --db FILE",
             )
         })?;
@@ -391,21 +393,25 @@ fn run(cli: Cli) -> Result<(), AppError> {
         }
         Command::Bando(BandoCommand::Import { file, json }) => {
             let mut app = Sportello::open(&db, actor)?;
-            output::bando_imported(&app.import_bando(&read(&file)?)?, json);
+            output::bando_imported(&app.settings().import_bando(&read(&file)?)?, json);
         }
         Command::Bando(BandoCommand::List { json }) => {
-            let app = Sportello::open(&db, actor)?;
-            output::bandi(&app.bandi()?, json);
+            let mut app = Sportello::open(&db, actor)?;
+            output::bandi(&app.settings().bandi()?, json);
         }
         Command::Application(ApplicationCommand::Add { file, json }) => {
             let batch = sportello_app::parse_json_forms(&read(&file)?)?;
             let mut app = Sportello::open(&db, actor)?;
-            output::filed(&app.add_applications(&batch)?, batch.is_array, json);
+            output::filed(
+                &app.intake().add_applications(&batch)?,
+                batch.is_array,
+                json,
+            );
         }
         Command::Application(ApplicationCommand::Import { file, json }) => {
             let batch = sportello_app::parse_csv(&read(&file)?)?;
             let mut app = Sportello::open(&db, actor)?;
-            output::filed(&app.add_applications(&batch)?, true, json);
+            output::filed(&app.intake().add_applications(&batch)?, true, json);
         }
         Command::Application(ApplicationCommand::List {
             bando,
@@ -413,13 +419,13 @@ fn run(cli: Cli) -> Result<(), AppError> {
             person,
             json,
         }) => {
-            let app = Sportello::open(&db, actor)?;
+            let mut app = Sportello::open(&db, actor)?;
             let filter = ApplicationFilter {
                 bando,
                 comune,
                 person,
             };
-            let (list, unreadable) = app.applications_listing(&filter)?;
+            let (list, unreadable) = app.intake().applications_listing(&filter)?;
             for u in &unreadable {
                 eprintln!(
                     "avviso: dato illeggibile {}: {}; il capofila può metterlo da parte con \
@@ -430,8 +436,8 @@ fn run(cli: Cli) -> Result<(), AppError> {
             output::applications(&list, json);
         }
         Command::Application(ApplicationCommand::Show { code, json }) => {
-            let app = Sportello::open(&db, actor)?;
-            output::application_detail(&app.application_detail(&code)?, json);
+            let mut app = Sportello::open(&db, actor)?;
+            output::application_detail(&app.intake().application_detail(&code)?, json);
         }
         Command::Application(ApplicationCommand::Correct {
             code,
@@ -441,15 +447,18 @@ fn run(cli: Cli) -> Result<(), AppError> {
         }) => {
             let text = read(&file)?;
             let mut app = Sportello::open(&db, actor)?;
-            output::corrected(&app.correct_application(&code, &text, &reason)?, json);
+            output::corrected(
+                &app.intake().correct_application(&code, &text, &reason)?,
+                json,
+            );
         }
         Command::Application(ApplicationCommand::Duplicates { json }) => {
-            let app = Sportello::open(&db, actor)?;
-            output::duplicates(&app.duplicates()?, json);
+            let mut app = Sportello::open(&db, actor)?;
+            output::duplicates(&app.intake().duplicates()?, json);
         }
         Command::Key(KeyCommand::Rotate { json }) => {
             let mut app = Sportello::open(&db, actor)?;
-            let rotated = app.rotate_keys()?;
+            let rotated = app.trust().rotate_keys()?;
             if json {
                 say!(
                     "{}",
@@ -466,20 +475,20 @@ fn run(cli: Cli) -> Result<(), AppError> {
             }
         }
         Command::Key(KeyCommand::Fingerprint { json }) => {
-            let app = Sportello::open(&db, actor)?;
-            output::fingerprint(&app.key_fingerprint()?, json);
+            let mut app = Sportello::open(&db, actor)?;
+            output::fingerprint(&app.trust().fingerprint()?, json);
         }
         Command::Enrol(EnrolCommand::Export(Out { out })) => {
-            let app = Sportello::open(&db, actor)?;
-            say!("{}", app.enrol_export(&out)?.display());
+            let mut app = Sportello::open(&db, actor)?;
+            say!("{}", app.trust().enrol_export(&out)?.display());
         }
         Command::Enrol(EnrolCommand::Accept(a)) => {
             let mut app = Sportello::open(&db, actor)?;
-            output::accepted(&app.enrol_accept(&a.file, &a.fingerprint)?, a.json);
+            output::accepted(&app.trust().enrol_accept(&a.file, &a.fingerprint)?, a.json);
         }
         Command::Enrol(EnrolCommand::Revoke { comune, from_seq }) => {
             let mut app = Sportello::open(&db, actor)?;
-            let revoked = app.revoke_comune_key(&comune, from_seq)?;
+            let revoked = app.trust().revoke_comune_key(&comune, from_seq)?;
             say!(
                 "Chiave del comune {comune} (impronta {}) revocata dal pacchetto n. {}: il comune \
                  deve aderire di nuovo con una nuova chiave",
@@ -489,14 +498,15 @@ fn run(cli: Cli) -> Result<(), AppError> {
         }
         Command::District(DistrictCommand::Export(Out { out })) => {
             let mut app = Sportello::open(&db, actor)?;
-            say!("{}", app.district_export(&out)?.display());
+            say!("{}", app.trust().district_export(&out)?.display());
         }
         Command::District(DistrictCommand::AcceptFile { accept: a, replace }) => {
             let mut app = Sportello::open(&db, actor)?;
             let accepted = app
+                .trust()
                 .district_accept(&a.file, &a.fingerprint, replace)
-                .map_err(|e| match e.code.as_str() {
-                    "capofila_key_changed" => AppError {
+                .map_err(|e| match e.code {
+                    ErrorCode::CapofilaKeyChanged => AppError {
                         message: format!(
                             "{} (sportello district accept FILE --fingerprint IMPRONTA --replace)",
                             e.message
@@ -509,18 +519,18 @@ fn run(cli: Cli) -> Result<(), AppError> {
         }
         Command::Bundle(BundleCommand::Export { out }) => {
             let mut app = Sportello::open(&db, actor)?;
-            for path in app.bundle_export(&out)? {
+            for path in app.exchange().export(&out)? {
                 say!("{}", path.display());
             }
         }
         Command::Bundle(BundleCommand::Import { files, json }) => {
             let mut app = Sportello::open(&db, actor)?;
-            let reports = app.bundle_import(&files);
+            let reports = app.exchange().import(&files);
             output::imports(&reports, json);
             let refused = reports.iter().filter(|r| r.error.is_some()).count();
             if refused > 0 {
                 return Err(AppError::new(
-                    "bundle_refused",
+                    ErrorCode::BundleRefused,
                     format!(
                         "{refused} file su {} non importati; i file rifiutati sono nella cartella quarantena",
                         reports.len()
@@ -529,19 +539,19 @@ fn run(cli: Cli) -> Result<(), AppError> {
             }
         }
         Command::Bundle(BundleCommand::Inspect { file, json }) => {
-            let app = Sportello::open(&db, actor)?;
-            let inspection = app.bundle_inspect(&file)?;
+            let mut app = Sportello::open(&db, actor)?;
+            let inspection = app.exchange().inspect(&file)?;
             output::inspection(&inspection, json);
             if inspection.signature != "valid" {
                 return Err(AppError::new(
-                    "bad_signature",
+                    ErrorCode::BadSignature,
                     "la firma del pacchetto non è verificabile con le chiavi fidate di questa installazione",
                 ));
             }
         }
         Command::Print(PrintCommand::Receipt { application, out }) => {
-            let app = Sportello::open(&db, actor)?;
-            say!("{}", app.print_receipt(&application, &out)?.display());
+            let mut app = Sportello::open(&db, actor)?;
+            say!("{}", app.documents().receipt(&application, &out)?.display());
         }
         Command::Print(PrintCommand::Ranking {
             bando,
@@ -549,22 +559,25 @@ fn run(cli: Cli) -> Result<(), AppError> {
             internal: _,
             out,
         }) => {
-            let app = Sportello::open(&db, actor)?;
+            let mut app = Sportello::open(&db, actor)?;
             let paper = if public {
                 RankingPaper::Public
             } else {
                 RankingPaper::Internal
             };
-            say!("{}", app.print_ranking(&bando, paper, &out)?.display());
+            say!(
+                "{}",
+                app.documents().ranking(&bando, paper, &out)?.display()
+            );
         }
         Command::Record(RecordCommand::Quarantine { record, reason }) => {
             let mut app = Sportello::open(&db, actor)?;
-            let moved = app.quarantine_record(&record, &reason)?;
+            let moved = app.exchange().quarantine_record(&record, &reason)?;
             say!("Messi in quarantena: {moved} dati ({record} e quelli che vi fanno riferimento)");
         }
         Command::Ranking(RankingCommand::Compute { bando, json }) => {
-            let app = Sportello::open(&db, actor)?;
-            output::ranking(&app.compute_ranking(&bando)?, json);
+            let mut app = Sportello::open(&db, actor)?;
+            output::ranking(&app.ranking().compute(&bando)?, json);
         }
         Command::Ranking(RankingCommand::Publish {
             bando,
@@ -575,9 +588,10 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let stage = Stage::parse(&stage).expect("clap allows only known stages");
             let mut app = Sportello::open(&db, actor)?;
             let published = app
-                .publish_ranking(&bando, stage, confirm_cross_comune)
-                .map_err(|e| match e.code.as_str() {
-                    "cross_comune_unconfirmed" => AppError {
+                .ranking()
+                .publish(&bando, stage, confirm_cross_comune)
+                .map_err(|e| match e.code {
+                    ErrorCode::CrossComuneUnconfirmed => AppError {
                         message: format!(
                             "{} (sportello ranking conflicts --bando {bando}; poi ripetere con \
                              --confirm-cross-comune)",
@@ -590,8 +604,8 @@ fn run(cli: Cli) -> Result<(), AppError> {
             output::published(&published, json);
         }
         Command::Ranking(RankingCommand::Conflicts { bando, json }) => {
-            let app = Sportello::open(&db, actor)?;
-            let found = app.cross_comune_exclusions(&bando)?;
+            let mut app = Sportello::open(&db, actor)?;
+            let found = app.ranking().cross_comune_exclusions(&bando)?;
             if json {
                 say!(
                     "{}",
@@ -617,13 +631,13 @@ fn read(path: &Path) -> Result<String, AppError> {
     }
     .map_err(|e| {
         AppError::new(
-            "file_unreadable",
+            ErrorCode::FileUnreadable,
             format!("impossibile leggere il file {}: {e}", path.display()),
         )
     })?;
     String::from_utf8(bytes).map_err(|_| {
         AppError::new(
-            "file_not_utf8",
+            ErrorCode::FileNotUtf8,
             format!(
                 "il file {} non è testo UTF-8: salvarlo come UTF-8 e riprovare",
                 path.display()

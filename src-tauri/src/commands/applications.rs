@@ -28,7 +28,8 @@ pub async fn district_comuni(
     state
         .with_install(|app| {
             Ok(app
-                .district()
+                .install()
+                .district
                 .comuni
                 .iter()
                 .map(|c| DistrictComune {
@@ -61,7 +62,7 @@ pub async fn search_applications(
 ) -> Result<Vec<ApplicationView>, CommandError> {
     let filter = filter_of(bando, comune);
     state
-        .with_install(move |app| app.search_applications(&filter, &text))
+        .with_install(move |app| app.intake().search_applications(&filter, &text))
         .await
 }
 
@@ -72,7 +73,7 @@ pub async fn application_detail(
     code: String,
 ) -> Result<ApplicationDetail, CommandError> {
     state
-        .with_install(move |app| app.application_detail(&code))
+        .with_install(move |app| app.intake().application_detail(&code))
         .await
 }
 
@@ -83,7 +84,7 @@ pub async fn codice_fiscale_info(
     text: String,
 ) -> Result<CodiceFiscaleInfo, CommandError> {
     state
-        .with_install(move |app| Ok(app.codice_fiscale_info(&text)))
+        .with_install(move |app| Ok(app.intake().codice_fiscale_info(&text)))
         .await
 }
 
@@ -95,7 +96,7 @@ pub async fn check_application(
 ) -> Result<FormCheck, CommandError> {
     let json = form.to_string();
     state
-        .with_install(move |app| app.check_form_json(&json))
+        .with_install(move |app| app.intake().check_form_json(&json))
         .await
 }
 
@@ -107,7 +108,7 @@ pub async fn add_application(
 ) -> Result<Filed, CommandError> {
     let json = form.to_string();
     state
-        .with_install(move |app| app.add_application_json(&json))
+        .with_install(move |app| app.intake().add_application_json(&json))
         .await
 }
 
@@ -120,7 +121,7 @@ pub async fn print_receipt(
 ) -> Result<String, CommandError> {
     let out = path_arg(&out, "out")?;
     let written = state
-        .with_install(move |app| app.print_receipt(&application_code, &out))
+        .with_install(move |app| app.documents().receipt(&application_code, &out))
         .await
         .map_err(|err| err.on_field("out"))?;
     let shown = written.display().to_string();

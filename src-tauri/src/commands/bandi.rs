@@ -19,14 +19,14 @@ pub async fn import_bando(
         .with_install(move |app| {
             let text = std::fs::read_to_string(&path).map_err(|err| {
                 sportello_app::AppError::new(
-                    "file_unreadable",
+                    sportello_app::ErrorCode::FileUnreadable,
                     format!(
                         "impossibile leggere il file del bando {}: {err}",
                         path.display()
                     ),
                 )
             })?;
-            app.import_bando(&text)
+            app.settings().import_bando(&text)
         })
         .await
         .map_err(|err| err.on_field("path"))

@@ -8,6 +8,7 @@ use tauri::State;
 use super::{blocking, path_arg};
 use crate::error::CommandError;
 use crate::state::DesktopState;
+use sportello_app::ErrorCode;
 
 #[tauri::command]
 pub async fn open_document(
@@ -17,7 +18,7 @@ pub async fn open_document(
     let path: PathBuf = path_arg(&path, "path")?;
     if !state.was_printed(&path) {
         return Err(CommandError::new(
-            "not_printed_here",
+            ErrorCode::NotPrintedHere,
             format!(
                 "Si possono aprire solo i documenti stampati in questa sessione: {} non lo è.",
                 path.display()
@@ -27,7 +28,7 @@ pub async fn open_document(
     blocking(move || {
         open::that_detached(&path).map_err(|err| {
             CommandError::new(
-                "open_failed",
+                ErrorCode::OpenFailed,
                 format!(
                     "Il PDF è stato salvato in {}, ma non è stato possibile aprirlo ({err}): \
                      aprirlo dalla cartella.",

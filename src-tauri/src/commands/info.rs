@@ -2,7 +2,7 @@
 //! operator's attention (the Home screen).
 
 use serde::Serialize;
-use sportello_app::{InstallInfo, Overview};
+use sportello_app::{ErrorCode, InstallInfo, Overview};
 use tauri::State;
 
 use super::blocking;
@@ -33,7 +33,7 @@ pub async fn app_info(state: State<'_, DesktopState>) -> Result<AppInfo, Command
     let db_exists = blocking(move || {
         db_path.try_exists().map_err(|err| {
             CommandError::new(
-                "db_unreadable",
+                ErrorCode::DbUnreadable,
                 format!(
                     "Impossibile verificare l'archivio {}: {err}. Controllare i permessi della \
                      cartella.",

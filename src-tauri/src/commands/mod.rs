@@ -15,6 +15,7 @@ pub mod trust;
 use std::path::PathBuf;
 
 use crate::error::CommandError;
+use sportello_app::ErrorCode;
 
 /// Runs `work` on Tauri's blocking thread pool and waits for it without holding the main thread.
 pub(crate) async fn blocking<T, F>(work: F) -> Result<T, CommandError>
@@ -26,7 +27,7 @@ where
         .await
         .map_err(|err| {
             CommandError::new(
-                "internal",
+                ErrorCode::Internal,
                 format!(
                     "Errore interno: l'operazione si è interrotta ({err}). Riprovare; se si \
                      ripete, riavviare l'applicazione."
@@ -41,7 +42,7 @@ pub(crate) fn path_arg(text: &str, field: &str) -> Result<PathBuf, CommandError>
     let text = text.trim();
     if text.is_empty() {
         return Err(CommandError::new(
-            "path_missing",
+            ErrorCode::PathMissing,
             "Indicare il percorso: scriverlo o sceglierlo con «Sfoglia…».",
         )
         .on_field(field));
@@ -49,7 +50,7 @@ pub(crate) fn path_arg(text: &str, field: &str) -> Result<PathBuf, CommandError>
     let path = PathBuf::from(text);
     if !path.is_absolute() {
         return Err(CommandError::new(
-            "path_relative",
+            ErrorCode::PathRelative,
             format!(
                 "Il percorso «{text}» è incompleto: indicare il percorso intero (ad esempio \
                  scegliendolo con «Sfoglia…»)."

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 use sportello_app::{
-    ApplicationFilter, CrossComuneExclusion, DuplicateGroup, FactorLabel, PublishedRanking,
-    PublishedRow, RankingPaper, Sportello, Stage,
+    ApplicationFilter, CrossComuneExclusion, DuplicateGroup, ErrorCode, FactorLabel,
+    PublishedRanking, PublishedRow, RankingPaper, Sportello, Stage,
 };
 use tauri::State;
 
@@ -37,7 +37,7 @@ pub struct RankingTable {
 
 /// Puts the applicant's name and the comune's name on each row.
 fn named(
-    app: &Sportello,
+    app: &mut Sportello,
     bando: &str,
     rows: Vec<PublishedRow>,
 ) -> sportello_app::Result<Vec<NamedRow>> {
@@ -46,6 +46,7 @@ fn named(
         ..ApplicationFilter::default()
     };
     let people: HashMap<String, String> = app
+        .intake()
         .search_applications(&filter, "")?
         .into_iter()
         .map(|a| {
@@ -57,7 +58,8 @@ fn named(
         })
         .collect();
     let comuni: HashMap<&str, &str> = app
-        .district()
+        .install()
+        .district
         .comuni
         .iter()
         .map(|c| (c.istat.as_str(), c.name.as_str()))
@@ -75,11 +77,11 @@ fn named(
 }
 
 fn published_table(
-    app: &Sportello,
+    app: &mut Sportello,
     published: PublishedRanking,
 ) -> sportello_app::Result<RankingTable> {
     Ok(RankingTable {
-        factors: app.factor_labels(&published.bando)?,
+        factors: app.ranking().factor_labels(&published.bando)?,
         rows: named(app, &published.bando, published.rows)?,
         bando: published.bando,
         number: Some(published.number),
@@ -97,12 +99,13 @@ pub async fn compute_ranking(
     state
         .with_install(move |app| {
             let rows = app
-                .compute_ranking(&bando)?
+                .ranking()
+                .compute(&bando)?
                 .iter()
                 .map(PublishedRow::from)
                 .collect();
             Ok(RankingTable {
-                factors: app.factor_labels(&bando)?,
+                factors: app.ranking().factor_labels(&bando)?,
                 rows: named(app, &bando, rows)?,
                 bando,
                 number: None,
@@ -121,7 +124,8 @@ pub async fn latest_ranking(
 ) -> Result<Option<RankingTable>, CommandError> {
     state
         .with_install(move |app| {
-            app.latest_ranking(&bando)?
+            app.ranking()
+                .latest(&bando)?
                 .map(|published| published_table(app, published))
                 .transpose()
         })
@@ -135,7 +139,7 @@ pub async fn cross_comune_exclusions(
     bando: String,
 ) -> Result<Vec<CrossComuneExclusion>, CommandError> {
     state
-        .with_install(move |app| app.cross_comune_exclusions(&bando))
+        .with_install(move |app| app.ranking().cross_comune_exclusions(&bando))
         .await
 }
 
@@ -149,7 +153,7 @@ pub async fn publish_ranking(
 ) -> Result<RankingTable, CommandError> {
     state
         .with_install(move |app| {
-            let published = app.publish_ranking(&bando, stage, confirm_cross_comune)?;
+            let published = app.ranking().publish(&bando, stage, confirm_cross_comune)?;
             published_table(app, published)
         })
         .await
@@ -160,7 +164,7 @@ fn paper_arg(paper: &str) -> Result<RankingPaper, CommandError> {
         "public" => Ok(RankingPaper::Public),
         "internal" => Ok(RankingPaper::Internal),
         other => Err(CommandError::new(
-            "paper_unknown",
+            ErrorCode::PaperUnknown,
             format!("Tipo di graduatoria «{other}» sconosciuto: scegliere pubblica o riservata."),
         )
         .on_field("paper")),
@@ -178,7 +182,7 @@ pub async fn print_ranking(
     let paper = paper_arg(&paper)?;
     let out = path_arg(&out, "out")?;
     let written = state
-        .with_install(move |app| app.print_ranking(&bando, paper, &out))
+        .with_install(move |app| app.documents().ranking(&bando, paper, &out))
         .await
         .map_err(|err| err.on_field("out"))?;
     let shown = written.display().to_string();
@@ -191,7 +195,7 @@ pub async fn print_ranking(
 pub async fn duplicates(
     state: State<'_, DesktopState>,
 ) -> Result<Vec<DuplicateGroup>, CommandError> {
-    state.with_install(|app| app.duplicates()).await
+    state.with_install(|app| app.intake().duplicates()).await
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! install's key fingerprint.
 
 use serde::Serialize;
-use sportello_app::{InstallInfo, Sportello, read_district_file};
+use sportello_app::{ErrorCode, InstallInfo, Sportello, read_district_file};
 use tauri::State;
 
 use super::{blocking, path_arg};
@@ -69,7 +69,7 @@ pub async fn setup(
     let path = path_arg(&district_path, "district_path")?;
     if comune.trim().is_empty() {
         return Err(CommandError::new(
-            "comune_missing",
+            ErrorCode::ComuneMissing,
             "Scegliere il comune di questa installazione.",
         )
         .on_field("comune"));
@@ -83,7 +83,7 @@ pub async fn setup(
             |app| {
                 Ok(SetupDone {
                     install: app.install_info(),
-                    fingerprint: app.key_fingerprint()?,
+                    fingerprint: app.trust().fingerprint()?,
                 })
             },
         )

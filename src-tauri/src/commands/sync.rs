@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use sportello_app::{BundleOut, ImportLogEntry, ImportReport};
+use sportello_app::{BundleOut, ErrorCode, ImportLogEntry, ImportReport};
 use tauri::State;
 
 use super::path_arg;
@@ -17,7 +17,7 @@ const HISTORY: usize = 50;
 fn files_arg(files: &[String]) -> Result<Vec<PathBuf>, CommandError> {
     if files.is_empty() {
         return Err(CommandError::new(
-            "files_missing",
+            ErrorCode::FilesMissing,
             "Aggiungere almeno un pacchetto da importare.",
         )
         .on_field("files"));
@@ -35,7 +35,8 @@ pub async fn bundle_export(
     state
         .with_install(move |app| {
             Ok(app
-                .bundle_export(&out)?
+                .exchange()
+                .export(&out)?
                 .iter()
                 .map(|p| p.display().to_string())
                 .collect())
@@ -53,7 +54,7 @@ pub async fn bundle_preview(
 ) -> Result<Vec<ImportReport>, CommandError> {
     let files = files_arg(&files)?;
     state
-        .with_install(move |app| Ok(app.bundle_preview(&files)))
+        .with_install(move |app| Ok(app.exchange().preview(&files)))
         .await
 }
 
@@ -65,7 +66,7 @@ pub async fn bundle_import(
 ) -> Result<Vec<ImportReport>, CommandError> {
     let files = files_arg(&files)?;
     state
-        .with_install(move |app| Ok(app.bundle_import(&files)))
+        .with_install(move |app| Ok(app.exchange().import(&files)))
         .await
 }
 
@@ -82,8 +83,8 @@ pub async fn sync_history(state: State<'_, DesktopState>) -> Result<SyncHistory,
     state
         .with_install(|app| {
             Ok(SyncHistory {
-                exports: app.exports(HISTORY)?,
-                imports: app.imports(HISTORY)?,
+                exports: app.exchange().exports(HISTORY)?,
+                imports: app.exchange().imports(HISTORY)?,
             })
         })
         .await

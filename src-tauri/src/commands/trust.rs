@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use sportello_app::{Accepted, AppError, KeysView, ReplacedKey, Rotated, Sportello};
+use sportello_app::{Accepted, AppError, ErrorCode, KeysView, ReplacedKey, Rotated, Sportello};
 use tauri::State;
 
 use super::path_arg;
@@ -13,7 +13,7 @@ use crate::state::DesktopState;
 /// The form field a refusal concerns: a wrong fingerprint is the typed text's fault,
 /// anything else the file's.
 fn on_its_field(err: CommandError) -> CommandError {
-    if err.code == "fingerprint_mismatch" {
+    if err.code == ErrorCode::FingerprintMismatch {
         err.on_field("fingerprint")
     } else {
         err.on_field("file")
@@ -23,7 +23,7 @@ fn on_its_field(err: CommandError) -> CommandError {
 fn fingerprint_arg(text: &str) -> Result<String, CommandError> {
     if text.trim().is_empty() {
         return Err(CommandError::new(
-            "fingerprint_missing",
+            ErrorCode::FingerprintMissing,
             "Scrivere l'impronta della chiave dettata per telefono dall'altro ufficio.",
         )
         .on_field("fingerprint"));
@@ -40,7 +40,7 @@ fn shown(path: &Path) -> String {
 fn folder(out: &Path) -> sportello_app::Result<()> {
     std::fs::create_dir_all(out).map_err(|err| {
         AppError::new(
-            "file_write",
+            ErrorCode::FileWrite,
             format!("impossibile creare la cartella {}: {err}", out.display()),
         )
     })
@@ -72,7 +72,7 @@ pub async fn enrol_export(
     state: State<'_, DesktopState>,
     out: String,
 ) -> Result<String, CommandError> {
-    export_into(state, out, |app, out| app.enrol_export(out)).await
+    export_into(state, out, |app, out| app.trust().enrol_export(out)).await
 }
 
 /// Reads the file `file` and accepts it with `accept` once the typed fingerprint is given.
@@ -101,7 +101,7 @@ pub async fn enrol_accept(
     fingerprint: String,
 ) -> Result<Accepted, CommandError> {
     accept_with(state, file, fingerprint, |app, file, fp| {
-        app.enrol_accept(file, fp)
+        app.trust().enrol_accept(file, fp)
     })
     .await
 }
@@ -112,7 +112,7 @@ pub async fn district_export(
     state: State<'_, DesktopState>,
     out: String,
 ) -> Result<String, CommandError> {
-    export_into(state, out, |app, out| app.district_export(out)).await
+    export_into(state, out, |app, out| app.trust().district_export(out)).await
 }
 
 /// Comune: trusts the capofila's district file `file` and takes its bandi; `replace`: the
@@ -125,7 +125,7 @@ pub async fn district_accept(
     replace: bool,
 ) -> Result<Accepted, CommandError> {
     accept_with(state, file, fingerprint, move |app, file, fp| {
-        app.district_accept(file, fp, replace)
+        app.trust().district_accept(file, fp, replace)
     })
     .await
 }
@@ -136,9 +136,9 @@ mod tests {
 
     #[test]
     fn a_wrong_fingerprint_is_shown_next_to_the_fingerprint() {
-        let err = on_its_field(CommandError::new("fingerprint_mismatch", "diversa"));
+        let err = on_its_field(CommandError::new(ErrorCode::FingerprintMismatch, "diversa"));
         assert_eq!(err.field.as_deref(), Some("fingerprint"));
-        let err = on_its_field(CommandError::new("bad_signature", "firma"));
+        let err = on_its_field(CommandError::new(ErrorCode::BadSignature, "firma"));
         assert_eq!(err.field.as_deref(), Some("file"));
     }
 
@@ -154,13 +154,13 @@ mod tests {
 /// This install's key and the keys it trusts (Impostazioni → Chiavi).
 #[tauri::command]
 pub async fn keys_view(state: State<'_, DesktopState>) -> Result<KeysView, CommandError> {
-    state.with_install(|app| app.keys_view()).await
+    state.with_install(|app| app.trust().keys_view()).await
 }
 
 /// Comune: new keys, carried to the capofila by the next uploads.
 #[tauri::command]
 pub async fn rotate_keys(state: State<'_, DesktopState>) -> Result<Rotated, CommandError> {
-    state.with_install(|app| app.rotate_keys()).await
+    state.with_install(|app| app.trust().rotate_keys()).await
 }
 
 /// Capofila: a comune's key signs nothing from its next bundle on.
@@ -170,6 +170,6 @@ pub async fn revoke_comune_key(
     comune: String,
 ) -> Result<ReplacedKey, CommandError> {
     state
-        .with_install(move |app| app.revoke_comune_key(&comune, None))
+        .with_install(move |app| app.trust().revoke_comune_key(&comune, None))
         .await
 }

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 use sportello_store::ApplicationFilter;
 
-use crate::{Result, Sportello};
+use super::Intake;
+use crate::Result;
 
 /// Applications linked by shared codici fiscali (applicant or household member).
 #[derive(Debug, Clone, Serialize)]
@@ -30,7 +31,7 @@ pub struct DuplicateApplication {
     pub applicant_codice_fiscale: String,
 }
 
-impl Sportello {
+impl Intake<'_> {
     /// Groups of applications of the same bando that share a person, across the district.
     pub fn duplicates(&self) -> Result<Vec<DuplicateGroup>> {
         let apps = self

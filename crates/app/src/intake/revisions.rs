@@ -8,9 +8,10 @@ use serde_json::Value;
 use sportello_domain::ApplicationForm;
 use sportello_store::{Correction, Revision};
 
-use crate::intake::{parse_one_form, refused};
-use crate::views::ApplicationView;
-use crate::{AppError, Problem, Result, Sportello, now};
+use super::Intake;
+use super::forms::{parse_one_form, refused};
+use super::listing::ApplicationView;
+use crate::{AppError, ErrorCode, Problem, Result, now};
 
 /// One application as it stands, with every revision (`application show`).
 #[derive(Debug, Clone, Serialize)]
@@ -54,7 +55,7 @@ pub struct Corrected {
     pub warnings: Vec<Problem>,
 }
 
-impl Sportello {
+impl Intake<'_> {
     /// The application `code` with its revisions and what each changed.
     pub fn application_detail(&self, code: &str) -> Result<ApplicationDetail> {
         let stored = self
@@ -109,7 +110,7 @@ impl Sportello {
             .ok_or_else(|| unknown(code))?;
         if stored.owner != self.install.comune {
             return Err(AppError::new(
-                "not_owner",
+                ErrorCode::NotOwner,
                 format!(
                     "la domanda {code} è stata presentata al comune {}: solo quel comune può \
                      correggerla",
@@ -119,14 +120,14 @@ impl Sportello {
         }
         if reason.trim().is_empty() {
             return Err(AppError::new(
-                "reason_missing",
+                ErrorCode::ReasonMissing,
                 "manca il motivo della correzione: è obbligatorio e resta nello storico della \
                  domanda",
             ));
         }
         if let Some(p) = sportello_domain::intake::check_text("reason", reason, true) {
             return Err(AppError::new(
-                p.code,
+                p.code.parse().unwrap_or(ErrorCode::InputRefused),
                 format!("motivo della correzione: {}", p.message),
             ));
         }
@@ -153,7 +154,7 @@ impl Sportello {
             return Err(refused(check.problems));
         }
         let form = parsed.form;
-        let revision = self.store.correct_application(
+        let revision = self.0.store.correct_application(
             code,
             &Correction {
                 // Without a date, the correction keeps the filing date: it is not a new filing.
@@ -164,7 +165,7 @@ impl Sportello {
                 reason: reason.trim().to_string(),
             },
             at,
-            &self.actor,
+            &self.0.actor,
         )?;
         Ok(Corrected {
             application_code: code.to_string(),
@@ -177,7 +178,7 @@ impl Sportello {
 
 fn unknown(code: &str) -> AppError {
     AppError::new(
-        "unknown_application",
+        ErrorCode::UnknownApplication,
         format!("la domanda {code} non esiste in questa installazione: controllare il codice"),
     )
 }

@@ -18,9 +18,10 @@ use sportello_sync::{
     KeyRotation, Receiver, Role, inspect, open, seal, verify,
 };
 
-use crate::enrolment::{refused, target};
+use super::Exchange;
 use crate::files::{read_file, write_atomically};
-use crate::{AppError, Result, Sportello, now};
+use crate::trust::{refused, target};
+use crate::{AppError, ErrorCode, Result, now};
 
 /// Bundle numbers and versions are stored as SQLite integers: a file claiming more is refused
 /// (2^53, also exact in the window's JavaScript numbers).
@@ -50,10 +51,10 @@ pub struct Inspection {
     pub addressed_to_us: bool,
 }
 
-impl Sportello {
+impl Exchange<'_> {
     /// Writes the bundles this install owes: at a comune one upload for the capofila, at the
     /// capofila one publish bundle per enrolled comune. Returns the files written.
-    pub fn bundle_export(&mut self, out_dir: &Path) -> Result<Vec<PathBuf>> {
+    pub fn export(&mut self, out_dir: &Path) -> Result<Vec<PathBuf>> {
         crate::files::create_private_dir(out_dir)
             .map_err(|e| crate::files::write_error(out_dir, &e))?;
         let trust = self.trust_list()?;
@@ -67,7 +68,7 @@ impl Sportello {
                 .collect();
             if comuni.is_empty() {
                 return Err(AppError::new(
-                    "no_recipients",
+                    ErrorCode::NoRecipients,
                     "nessun comune ha ancora aderito: accettare prima le adesioni dei comuni \
                      (Impostazioni, o `enrol accept` da riga di comando)",
                 ));
@@ -87,7 +88,7 @@ impl Sportello {
         } else {
             let capofila = trust.capofila().map(|e| e.addressee()).ok_or_else(|| {
                 AppError::new(
-                    "no_capofila_key",
+                    ErrorCode::NoCapofilaKey,
                     "la chiave del capofila non è ancora registrata: accettare prima il file del \
                      distretto (Impostazioni, o `district accept` da riga di comando)",
                 )
@@ -154,9 +155,9 @@ impl Sportello {
             created_at: now().to_rfc3339(),
         };
         let sealed = seal(&fields, &values, &keys, std::slice::from_ref(&to))
-            .map_err(|e| AppError::new(e.code(), e.to_string()))?;
+            .map_err(|e| AppError::from(&e))?;
         // The bytes are kept before the file is written: one number, one content.
-        self.store.save_bundle_out(
+        self.0.store.save_bundle_out(
             &BundleOut {
                 recipient: to.comune,
                 seq,
@@ -173,7 +174,7 @@ impl Sportello {
             },
             &sealed.bytes,
             now(),
-            &self.actor,
+            &self.0.actor,
         )?;
         let path = target(out_dir, &sealed.file_name);
         write_atomically(&path, &sealed.bytes, false)?;
@@ -181,12 +182,12 @@ impl Sportello {
     }
 
     /// Imports each file on its own: a refused file does not stop the others.
-    pub fn bundle_import(&mut self, files: &[PathBuf]) -> Vec<ImportReport> {
+    pub fn import(&mut self, files: &[PathBuf]) -> Vec<ImportReport> {
         files.iter().map(|f| self.import_one(f, false)).collect()
     }
 
     /// What importing would do, without changing anything (the summary shown before applying).
-    pub fn bundle_preview(&mut self, files: &[PathBuf]) -> Vec<ImportReport> {
+    pub fn preview(&mut self, files: &[PathBuf]) -> Vec<ImportReport> {
         files.iter().map(|f| self.import_one(f, true)).collect()
     }
 
@@ -222,11 +223,14 @@ impl Sportello {
         if let (false, Some(e)) = (dry_run, &report.error) {
             let sender = report.sender.as_deref().zip(report.seq);
             // The log outlives the refusal: codes and tables only, never a record's values.
-            let logged = BundleError::log_message_for(&e.code, &e.message);
-            if let Err(log_error) =
-                self.store
-                    .log_refused_import(now(), &self.actor, &name, sender, (&e.code, &logged))
-            {
+            let logged = BundleError::log_message_for(e.code.as_str(), &e.message);
+            if let Err(log_error) = self.store.log_refused_import(
+                now(),
+                &self.actor,
+                &name,
+                sender,
+                (e.code.as_str(), &logged),
+            ) {
                 report.error = Some(log_error.into());
             }
         }
@@ -260,7 +264,7 @@ impl Sportello {
                     && *sender == self.install.district.capofila =>
             {
                 AppError::new(
-                e.code(),
+                    ErrorCode::from(&e),
                 "Il pacchetto è firmato con una chiave del capofila che questa installazione non \
                  conosce ancora: accettare prima l'ultimo file del distretto ricevuto dal \
                  capofila, poi importare di nuovo il pacchetto.",
@@ -354,8 +358,9 @@ impl Sportello {
             Direction::Publish
         };
         let summary = self
+            .0
             .store
-            .apply_bundle(&incoming, direction, dry_run, now(), &self.actor)
+            .apply_bundle(&incoming, direction, dry_run, now(), &self.0.actor)
             .map_err(apply_refusal)?;
         if !dry_run && !summary.already_imported {
             if !rotations.is_empty() {
@@ -378,13 +383,13 @@ impl Sportello {
             .unwrap_or(Path::new("."))
             .join("quarantena");
         let stamp = now().format("%Y%m%d-%H%M%S-%9f").to_string();
-        let logged = BundleError::log_message_for(&e.code, &e.message);
+        let logged = BundleError::log_message_for(e.code.as_str(), &e.message);
         let reason = format!("{}\n{logged}\n", e.code);
         crate::files::quarantine(&dir, file, name, &stamp, &reason);
     }
 
     /// Framing and signature, header shown, nothing decrypted.
-    pub fn bundle_inspect(&self, file: &Path) -> Result<Inspection> {
+    pub fn inspect(&self, file: &Path) -> Result<Inspection> {
         let bytes = read_file(file)?;
         let inspected = inspect(&bytes).map_err(|e| refused(&e))?;
         let trust = self.trust_list()?;
@@ -407,6 +412,22 @@ impl Sportello {
             signature,
             addressed_to_us,
         })
+    }
+
+    /// Capofila: sets aside a stored row that cannot be read (`table/id`, as listings name it)
+    /// and the rows that refer to it, with the reason; returns how many rows.
+    pub fn quarantine_record(&mut self, record: &str, reason: &str) -> Result<usize> {
+        self.require_capofila("mettere in quarantena un dato")?;
+        if reason.trim().is_empty() {
+            return Err(AppError::new(
+                ErrorCode::ReasonMissing,
+                "manca il motivo della quarantena: è obbligatorio e resta nel registro",
+            ));
+        }
+        Ok(self
+            .0
+            .store
+            .quarantine_record(record, reason.trim(), now(), &self.0.actor)?)
     }
 
     /// Bundles written, newest first.

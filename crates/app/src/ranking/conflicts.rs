@@ -9,6 +9,7 @@ use serde::Serialize;
 use sportello_domain::{RankedApplication, Reason};
 use sportello_store::StoredApplication;
 
+use super::Ranking;
 use crate::{Result, Sportello};
 
 /// One application excluded because of another comune's.
@@ -48,7 +49,7 @@ impl fmt::Display for CrossComuneExclusion {
     }
 }
 
-impl Sportello {
+impl Ranking<'_> {
     /// Capofila: the exclusions of a bando's ranking caused by another comune's application.
     pub fn cross_comune_exclusions(&self, bando: &str) -> Result<Vec<CrossComuneExclusion>> {
         let (ranked, held) = self.rank_held(bando)?;

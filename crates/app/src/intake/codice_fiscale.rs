@@ -4,7 +4,8 @@ use serde::Serialize;
 use sportello_domain::Sex;
 use sportello_domain::codice_fiscale::CodiceFiscale;
 
-use crate::{Sportello, now};
+use super::Intake;
+use crate::now;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CodiceFiscaleInfo {
@@ -18,7 +19,7 @@ pub struct CodiceFiscaleInfo {
     pub birth_place_name: Option<String>,
 }
 
-impl Sportello {
+impl Intake<'_> {
     pub fn codice_fiscale_info(&self, text: &str) -> CodiceFiscaleInfo {
         match CodiceFiscale::parse(text) {
             Err(e) => CodiceFiscaleInfo {

@@ -3,12 +3,13 @@
 use sportello_domain::{FactorLabel, RankedApplication, rank};
 use sportello_store::{ApplicationFilter, StoredApplication};
 
-use crate::{AppError, Result, Sportello};
+use super::Ranking;
+use crate::{AppError, ErrorCode, Result};
 
-impl Sportello {
+impl Ranking<'_> {
     /// Ranks every application of the bando held by this install: at the capofila, the whole
     /// district; at a comune, a preview of its own applications.
-    pub fn compute_ranking(&self, bando_id: &str) -> Result<Vec<RankedApplication>> {
+    pub fn compute(&self, bando_id: &str) -> Result<Vec<RankedApplication>> {
         Ok(self.rank_held(bando_id)?.0)
     }
 
@@ -35,7 +36,7 @@ impl Sportello {
                 .map(|u| format!("{} ({})", u.record, u.problem))
                 .collect();
             return Err(AppError::new(
-                "unreadable_records",
+                ErrorCode::UnreadableRecords,
                 format!(
                     "la graduatoria del bando {} non si può calcolare: {} non si {} leggere: {}. \
                      Il capofila può metterle in quarantena; una nuova versione inviata dal \

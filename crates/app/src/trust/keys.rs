@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 
 use sportello_sync::{InstallKeys, Role, TrustEntry, TrustList};
 
+use super::Trust;
 use crate::files::write_atomically;
-use crate::{AppError, Result, Sportello};
+use crate::{AppError, ErrorCode, Result, Sportello};
 
 pub(crate) const TRUST_LIST: &str = "trust_list";
 
@@ -48,7 +49,7 @@ fn load_from(path: &Path) -> Result<InstallKeys> {
     let path = path.to_path_buf();
     let text = zeroize::Zeroizing::new(std::fs::read_to_string(&path).map_err(|e| {
         AppError::new(
-            "keys_missing",
+            ErrorCode::KeysMissing,
             format!(
                 "impossibile leggere le chiavi dell'installazione ({}): {e}. Senza di esse non \
                  si possono firmare né leggere i pacchetti; ripristinare il file dal backup.",
@@ -58,7 +59,7 @@ fn load_from(path: &Path) -> Result<InstallKeys> {
     })?);
     InstallKeys::from_secret_text(&text).map_err(|e| {
         AppError::new(
-            "keys_invalid",
+            ErrorCode::KeysInvalid,
             format!("chiavi dell'installazione illeggibili: {e}"),
         )
     })
@@ -96,20 +97,10 @@ pub struct Rotated {
     pub new_fingerprint: String,
 }
 
-impl Sportello {
-    /// The install's secret keys, read for one use; dropping them zeroizes them.
-    pub(crate) fn keys(&self) -> Result<InstallKeys> {
-        load(&self.db_path)
-    }
-
-    /// The keys before the last rotation, while they are still needed.
-    fn previous_keys(&self) -> Result<Option<InstallKeys>> {
-        let path = previous_path(&self.db_path);
-        if path.exists() {
-            load_from(&path).map(Some)
-        } else {
-            Ok(None)
-        }
+impl Trust<'_> {
+    /// This install's key fingerprint, to read to the other side over the phone.
+    pub fn fingerprint(&self) -> Result<String> {
+        self.key_fingerprint()
     }
 
     /// Comune: moves to new keys without enrolling again. The new public key travels to the
@@ -123,7 +114,7 @@ impl Sportello {
     pub fn rotate_keys(&mut self) -> Result<Rotated> {
         if self.store.setting(ROTATION_PENDING)?.is_some() {
             return Err(AppError::new(
-                "rotation_pending",
+                ErrorCode::RotationPending,
                 "una sostituzione delle chiavi è già in corso: esportare e inviare un pacchetto \
                  al capofila e importarne la risposta prima di cambiarle di nuovo",
             ));
@@ -154,7 +145,7 @@ impl Sportello {
             let mut trust = self.trust_list()?;
             trust
                 .apply_rotation(&rotation)
-                .map_err(|e| AppError::new("trust_invalid", e.to_string()))?;
+                .map_err(|e| AppError::new(ErrorCode::TrustInvalid, e.to_string()))?;
             self.save_trust_list(&trust)?;
             self.store.set_setting(
                 CAPOFILA_ROTATION,
@@ -175,6 +166,54 @@ impl Sportello {
             old_fingerprint: old.fingerprint().to_string(),
             new_fingerprint: new.fingerprint().to_string(),
         })
+    }
+
+    /// This install's keys and the keys it trusts, for the Chiavi screen.
+    pub fn keys_view(&self) -> Result<KeysView> {
+        let own = self.keys()?;
+        // Until the capofila confirms a rotation, the trusted entry is still the previous key.
+        let mine: Vec<sportello_sync::KeyId> = std::iter::once(own.key_id())
+            .chain(self.previous_keys()?.map(|k| k.key_id()))
+            .collect();
+        let trusted = self
+            .trust_list()?
+            .entries()
+            .iter()
+            .map(|e| TrustedKey {
+                comune_name: self.comune_name(&e.comune),
+                comune: e.comune.clone(),
+                role: match e.role {
+                    Role::Capofila => "capofila",
+                    Role::Comune => "comune",
+                },
+                fingerprint: e.fingerprint().to_string(),
+                revoked_from_seq: e.revoked_from_seq,
+                replaced: e.replaced_by.is_some(),
+                own: mine.contains(&e.key_id),
+            })
+            .collect();
+        Ok(KeysView {
+            fingerprint: own.fingerprint().to_string(),
+            rotation_pending: self.store.setting(ROTATION_PENDING)?.is_some(),
+            trusted,
+        })
+    }
+}
+
+impl Sportello {
+    /// The install's secret keys, read for one use; dropping them zeroizes them.
+    pub(crate) fn keys(&self) -> Result<InstallKeys> {
+        load(&self.db_path)
+    }
+
+    /// The keys before the last rotation, while they are still needed.
+    fn previous_keys(&self) -> Result<Option<InstallKeys>> {
+        let path = previous_path(&self.db_path);
+        if path.exists() {
+            load_from(&path).map(Some)
+        } else {
+            Ok(None)
+        }
     }
 
     /// The keys that sign a bundle numbered `seq`, and the rotation record it carries while
@@ -211,8 +250,12 @@ impl Sportello {
         let Some(text) = self.store.setting(CAPOFILA_ROTATION)? else {
             return Ok((self.keys()?, Vec::new()));
         };
-        let rotation: sportello_sync::KeyRotation = serde_json::from_str(&text)
-            .map_err(|e| AppError::new("keys_invalid", format!("rotazione illeggibile: {e}")))?;
+        let rotation: sportello_sync::KeyRotation = serde_json::from_str(&text).map_err(|e| {
+            AppError::new(
+                ErrorCode::KeysInvalid,
+                format!("rotazione illeggibile: {e}"),
+            )
+        })?;
         let signer = match self.previous_keys()? {
             Some(old) if old.key_id() == rotation.old_key_id => old,
             _ => self.keys()?,
@@ -248,39 +291,8 @@ impl Sportello {
         Ok(self.previous_keys()?.filter(ours).unwrap_or(current))
     }
 
-    /// This install's keys and the keys it trusts, for the Chiavi screen.
-    pub fn keys_view(&self) -> Result<KeysView> {
-        let own = self.keys()?;
-        // Until the capofila confirms a rotation, the trusted entry is still the previous key.
-        let mine: Vec<sportello_sync::KeyId> = std::iter::once(own.key_id())
-            .chain(self.previous_keys()?.map(|k| k.key_id()))
-            .collect();
-        let trusted = self
-            .trust_list()?
-            .entries()
-            .iter()
-            .map(|e| TrustedKey {
-                comune_name: self.comune_name(&e.comune),
-                comune: e.comune.clone(),
-                role: match e.role {
-                    Role::Capofila => "capofila",
-                    Role::Comune => "comune",
-                },
-                fingerprint: e.fingerprint().to_string(),
-                revoked_from_seq: e.revoked_from_seq,
-                replaced: e.replaced_by.is_some(),
-                own: mine.contains(&e.key_id),
-            })
-            .collect();
-        Ok(KeysView {
-            fingerprint: own.fingerprint().to_string(),
-            rotation_pending: self.store.setting(ROTATION_PENDING)?.is_some(),
-            trusted,
-        })
-    }
-
     /// The short text an operator reads over the phone to confirm this install's keys.
-    pub fn key_fingerprint(&self) -> Result<String> {
+    pub(crate) fn key_fingerprint(&self) -> Result<String> {
         Ok(self.keys()?.fingerprint().to_string())
     }
 
@@ -289,7 +301,7 @@ impl Sportello {
             None => Ok(TrustList::new()),
             Some(text) => TrustList::from_json(&text).map_err(|e| {
                 AppError::new(
-                    "trust_invalid",
+                    ErrorCode::TrustInvalid,
                     format!("elenco delle chiavi fidate illeggibile: {e}"),
                 )
             }),
@@ -309,10 +321,10 @@ impl Sportello {
         };
         let mut trust = self.trust_list()?;
         let entry = TrustEntry::new(&self.install.comune, role, &keys.public())
-            .map_err(|e| AppError::new("trust_invalid", e.to_string()))?;
+            .map_err(|e| AppError::new(ErrorCode::TrustInvalid, e.to_string()))?;
         trust
             .add(entry)
-            .map_err(|e| AppError::new("trust_invalid", e.to_string()))?;
+            .map_err(|e| AppError::new(ErrorCode::TrustInvalid, e.to_string()))?;
         self.save_trust_list(&trust)
     }
 }

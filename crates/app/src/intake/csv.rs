@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::fields::{self, APPLICANT, Field, ISEE, MEMBER, MEMBER_PREFIX, TOP};
-use crate::intake::{Batch, Filed, Naming, Parsed, Written, form_from_value, refused};
-use crate::{AppError, Problem, Result, Sportello};
+use super::Intake;
+use super::fields::{self, APPLICANT, Field, ISEE, MEMBER, MEMBER_PREFIX, TOP};
+use super::forms::{Batch, Filed, Naming, Parsed, Written, form_from_value, refused};
+use crate::{AppError, ErrorCode, Problem, Result};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Column {
@@ -65,7 +66,7 @@ pub fn parse_csv(text: &str) -> Result<Batch> {
         .headers()
         .map_err(|e| {
             AppError::new(
-                "csv_invalid",
+                ErrorCode::CsvInvalid,
                 format!("intestazione del file CSV non leggibile: {e}"),
             )
         })?
@@ -184,7 +185,7 @@ fn row_to_json(columns: &[Column], row: &csv::StringRecord) -> Value {
     Value::Object(top)
 }
 
-impl Sportello {
+impl Intake<'_> {
     /// Files every row of a CSV file, or none.
     pub fn import_csv(&mut self, text: &str) -> Result<Vec<Filed>> {
         self.add_applications(&parse_csv(text)?)

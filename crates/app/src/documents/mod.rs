@@ -8,8 +8,8 @@ use sportello_domain::{Housing, IseeKind, Outcome};
 use sportello_print as print;
 
 use crate::files::write_atomically;
-use crate::publish::{PublishedRanking, Stage};
-use crate::{AppError, Result, Sportello, TIME_ZONE};
+use crate::ranking::{PublishedRanking, Stage};
+use crate::{AppError, ErrorCode, Result, TIME_ZONE};
 
 /// Which ranking document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,10 +21,16 @@ pub enum RankingPaper {
 }
 
 fn print_error(e: print::PrintError) -> AppError {
-    AppError::new(e.code(), e.to_string())
+    AppError::new(ErrorCode::PrintFailed, e.to_string())
 }
 
-impl Sportello {
+crate::area!(
+    /// The documents printed as PDF: receipts and rankings.
+    Documents,
+    documents
+);
+
+impl Documents<'_> {
     /// The install's letterhead; a `crest.png` next to the database is printed in it.
     fn letterhead(&self, first: String) -> print::Letterhead {
         let crest = self.db_path.with_file_name("crest.png");
@@ -35,14 +41,14 @@ impl Sportello {
     }
 
     /// Writes the receipt (*ricevuta di presentazione*) of one of this comune's applications.
-    pub fn print_receipt(&self, application_code: &str, out: &Path) -> Result<PathBuf> {
+    pub fn receipt(&self, application_code: &str, out: &Path) -> Result<PathBuf> {
         let stored = self
             .store
             .application_by_code(application_code)?
             .filter(|s| s.application.comune == self.install.comune)
             .ok_or_else(|| {
                 AppError::new(
-                    "unknown_application",
+                    ErrorCode::UnknownApplication,
                     format!(
                         "la domanda {application_code} non è tra quelle presentate in questo comune"
                     ),
@@ -126,17 +132,12 @@ impl Sportello {
     }
 
     /// Writes the latest published ranking of a bando (capofila only).
-    pub fn print_ranking(
-        &self,
-        bando_id: &str,
-        paper: RankingPaper,
-        out: &Path,
-    ) -> Result<PathBuf> {
+    pub fn ranking(&self, bando_id: &str, paper: RankingPaper, out: &Path) -> Result<PathBuf> {
         self.require_capofila("stampare la graduatoria")?;
         let bando = self.bando(bando_id)?;
-        let published = self.latest_ranking(bando_id)?.ok_or_else(|| {
+        let published = self.latest_published(bando_id)?.ok_or_else(|| {
             AppError::new(
-                "ranking_not_published",
+                ErrorCode::RankingNotPublished,
                 format!(
                     "la graduatoria del bando {bando_id} non è ancora stata pubblicata: \
                      pubblicarla prima (provvisoria o definitiva)"
@@ -216,7 +217,7 @@ impl Sportello {
                     .application_by_code(&r.application_code)?
                     .ok_or_else(|| {
                         AppError::new(
-                            "unknown_application",
+                            ErrorCode::UnknownApplication,
                             format!(
                                 "la domanda {} della graduatoria non è nel registro",
                                 r.application_code

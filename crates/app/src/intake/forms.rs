@@ -9,8 +9,9 @@ use serde_json::Value;
 use sportello_domain::{ApplicationForm, intake};
 use sportello_store::{ApplicationFilter, FiledApplication, NewApplication};
 
-use crate::fields::{self, ShapeProblem, WrittenNumbers};
-use crate::{AppError, Problem, Result, Sportello, now};
+use super::Intake;
+use super::fields::{self, ShapeProblem, WrittenNumbers};
+use crate::{AppError, ErrorCode, Problem, Result, now};
 
 /// A form read from the user's input, with how the user names it.
 #[derive(Debug, Clone)]
@@ -73,7 +74,7 @@ pub fn parse_json_forms(text: &str) -> Result<Batch> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let value: Value = serde_json::from_str(text).map_err(|e| {
         AppError::new(
-            "json_invalid",
+            ErrorCode::JsonInvalid,
             format!(
                 "il file non è JSON valido (riga {}, colonna {}): controllarne la sintassi",
                 e.line(),
@@ -86,7 +87,7 @@ pub fn parse_json_forms(text: &str) -> Result<Batch> {
         Value::Object(_) => (vec![value], false),
         _ => {
             return Err(AppError::new(
-                "json_invalid",
+                ErrorCode::JsonInvalid,
                 "il file deve contenere una domanda (oggetto JSON) o un elenco di domande",
             ));
         }
@@ -116,7 +117,7 @@ pub(crate) fn parse_one_form(json: &str) -> Result<std::result::Result<Parsed, V
     match (batch.is_array, batch.entries.as_slice()) {
         (false, [entry]) => Ok(entry.clone()),
         _ => Err(AppError::new(
-            "json_invalid",
+            ErrorCode::JsonInvalid,
             "serve una sola domanda (un oggetto JSON), non un elenco",
         )),
     }
@@ -338,7 +339,7 @@ pub(crate) fn refused(problems: Vec<Problem>) -> AppError {
     )
 }
 
-impl Sportello {
+impl Intake<'_> {
     /// Checks a form as the operator types it: nothing is stored.
     pub fn check_form(&self, form: &ApplicationForm) -> FormCheck {
         let mut form = form.clone();
@@ -406,9 +407,11 @@ impl Sportello {
                 None
             }
             Err(e) => {
-                check
-                    .problems
-                    .push(to_problem("bando", e.code(), &e.to_string()));
+                check.problems.push(to_problem(
+                    "bando",
+                    ErrorCode::from(&e).as_str(),
+                    &e.to_string(),
+                ));
                 None
             }
         };
@@ -461,7 +464,7 @@ impl Sportello {
         }
         if accepted.is_empty() && problems.is_empty() {
             return Err(AppError::new(
-                "input_empty",
+                ErrorCode::InputEmpty,
                 "nessuna domanda da registrare nel file",
             ));
         }
@@ -482,7 +485,7 @@ impl Sportello {
                 protocol_number: p.form.protocol_number.clone(),
             })
             .collect();
-        let filed = self.store.file_applications(&news, at, &self.actor)?;
+        let filed = self.0.store.file_applications(&news, at, &self.0.actor)?;
         Ok(filed
             .into_iter()
             .zip(accepted)
@@ -491,7 +494,7 @@ impl Sportello {
     }
 }
 
-impl Sportello {
+impl Intake<'_> {
     /// One application per applicant per bando at a comune: a second one (already filed here,
     /// or earlier in the same input) is refused, naming the first. To change what was declared
     /// the operator corrects that application. There is no withdrawal yet, so a withdrawn

@@ -4,6 +4,7 @@ use serde::Serialize;
 use sportello_domain::{Declaration, Outcome};
 use sportello_store::{ApplicationFilter, StoredApplication, Unreadable};
 
+use super::Intake;
 use crate::{Result, Sportello};
 
 /// An application as listed (`application list --json`, the Domande screen).
@@ -25,39 +26,7 @@ pub struct ApplicationView {
     pub outcome: Option<Outcome>,
 }
 
-/// Who and where this install is.
-#[derive(Debug, Clone, Serialize)]
-pub struct InstallInfo {
-    pub comune: String,
-    pub comune_name: String,
-    pub district_id: String,
-    pub district_name: String,
-    pub capofila: String,
-    pub is_capofila: bool,
-    pub db_path: String,
-}
-
-impl Sportello {
-    pub fn install_info(&self) -> InstallInfo {
-        let district = &self.install.district;
-        InstallInfo {
-            comune: self.install.comune.clone(),
-            comune_name: self.comune_name(&self.install.comune),
-            district_id: district.id.clone(),
-            district_name: district.name.clone(),
-            capofila: district.capofila.clone(),
-            is_capofila: self.install.is_capofila(),
-            db_path: self.db_path.display().to_string(),
-        }
-    }
-
-    pub(crate) fn comune_name(&self, istat: &str) -> String {
-        self.install
-            .district
-            .comune(istat)
-            .map_or_else(|| istat.to_string(), |c| c.name.clone())
-    }
-
+impl Intake<'_> {
     /// Applications whose applicant's name, codice fiscale, application code or case number
     /// contains `text` (any case), within the filter.
     pub fn search_applications(
@@ -105,6 +74,15 @@ impl Sportello {
             })
             .collect();
         Ok((views, listing.unreadable))
+    }
+}
+
+impl Sportello {
+    pub(crate) fn comune_name(&self, istat: &str) -> String {
+        self.install
+            .district
+            .comune(istat)
+            .map_or_else(|| istat.to_string(), |c| c.name.clone())
     }
 
     pub(crate) fn view(

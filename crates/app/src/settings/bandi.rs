@@ -4,7 +4,8 @@ use serde::Serialize;
 use sportello_domain::Bando;
 use sportello_store::BandoSaved;
 
-use crate::{AppError, Result, Sportello, now};
+use super::Settings;
+use crate::{AppError, ErrorCode, Result, Sportello, now};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct BandoImported {
@@ -14,18 +15,21 @@ pub struct BandoImported {
     pub outcome: &'static str,
 }
 
-impl Sportello {
+impl Settings<'_> {
     /// Capofila: reads a bando from its TOML text, checks it against the district, stores it.
     /// Bandi are the capofila's: the comuni receive them with the district file and the
     /// capofila's bundles, never import or change them themselves.
     pub fn import_bando(&mut self, toml: &str) -> Result<BandoImported> {
         self.require_capofila("importare un bando (i comuni lo ricevono dal capofila)")?;
-        let bando =
-            Bando::from_toml(toml).map_err(|e| AppError::new("bando_invalid", e.to_string()))?;
+        let bando = Bando::from_toml(toml)
+            .map_err(|e| AppError::new(ErrorCode::BandoInvalid, e.to_string()))?;
         bando
             .validate(&self.install.district)
-            .map_err(|e| AppError::new("bando_invalid", e.to_string()))?;
-        let saved = self.store.save_bando(&bando, toml, now(), &self.actor)?;
+            .map_err(|e| AppError::new(ErrorCode::BandoInvalid, e.to_string()))?;
+        let saved = self
+            .0
+            .store
+            .save_bando(&bando, toml, now(), &self.0.actor)?;
         Ok(BandoImported {
             id: bando.id,
             title: bando.title,
@@ -37,14 +41,21 @@ impl Sportello {
         })
     }
 
+    /// A bando held here, by its code.
+    pub fn bando(&self, id: &str) -> Result<Bando> {
+        self.0.bando(id)
+    }
+
     pub fn bandi(&self) -> Result<Vec<Bando>> {
         Ok(self.store.bandi()?)
     }
+}
 
-    pub fn bando(&self, id: &str) -> Result<Bando> {
+impl Sportello {
+    pub(crate) fn bando(&self, id: &str) -> Result<Bando> {
         self.store.bando(id)?.ok_or_else(|| {
             AppError::new(
-                "unknown_bando",
+                ErrorCode::UnknownBando,
                 format!(
                     "il bando {id} non esiste in questa installazione: il capofila lo importa e \
                      lo invia con il file del distretto"

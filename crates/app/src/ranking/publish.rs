@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use sportello_domain::{Breakdown, Outcome, RankedApplication};
 use sportello_store::{NewRanking, StoredRanking};
 
-use crate::{AppError, Result, Sportello, now};
+use super::Ranking;
+use crate::{AppError, ErrorCode, Result, Sportello, now};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -81,7 +82,7 @@ impl PublishedRanking {
     pub(crate) fn from_stored(s: StoredRanking) -> Result<Self> {
         let corrupt = || {
             AppError::new(
-                "db_corrupt",
+                ErrorCode::DbCorrupt,
                 "graduatoria pubblicata illeggibile nel database",
             )
         };
@@ -95,11 +96,11 @@ impl PublishedRanking {
     }
 }
 
-impl Sportello {
+impl Ranking<'_> {
     /// Computes the ranking and freezes it as the next numbered version (capofila only).
     /// Exclusions caused by another comune's application must be confirmed (`confirmed`)
-    /// after the coordinator looked at them ([`Sportello::cross_comune_exclusions`]).
-    pub fn publish_ranking(
+    /// after the coordinator looked at them ([`Ranking::cross_comune_exclusions`]).
+    pub fn publish(
         &mut self,
         bando_id: &str,
         stage: Stage,
@@ -108,11 +109,11 @@ impl Sportello {
         self.require_capofila("pubblicare la graduatoria")?;
         if stage == Stage::Provisional
             && self
-                .latest_ranking(bando_id)?
+                .latest_published(bando_id)?
                 .is_some_and(|r| r.stage == Stage::Definitive)
         {
             return Err(AppError::new(
-                "ranking_already_definitive",
+                ErrorCode::RankingAlreadyDefinitive,
                 format!(
                     "la graduatoria del bando {bando_id} è già definitiva: si può pubblicare solo \
                      una nuova versione definitiva"
@@ -120,11 +121,11 @@ impl Sportello {
             ));
         }
         let (ranked, applications) = self.rank_held(bando_id)?;
-        let exclusions = crate::conflicts::across_comuni(self, &ranked, &applications);
+        let exclusions = super::conflicts::across_comuni(self, &ranked, &applications);
         if !exclusions.is_empty() && !confirmed {
             let listed: Vec<String> = exclusions.iter().map(|e| e.to_string()).collect();
             return Err(AppError::new(
-                "cross_comune_unconfirmed",
+                ErrorCode::CrossComuneUnconfirmed,
                 format!(
                     "prima di pubblicare, verificare {} tra comuni diversi e confermarle: {}",
                     if listed.len() == 1 {
@@ -153,7 +154,7 @@ impl Sportello {
             .collect();
         let bando_toml = self.store.bando_toml(bando_id)?.unwrap_or_default();
         let rows_json = serde_json::to_value(&rows).expect("rows serialise");
-        self.store.publish_ranking(
+        self.0.store.publish_ranking(
             &NewRanking {
                 bando: bando_id,
                 stage: stage.as_str(),
@@ -163,34 +164,37 @@ impl Sportello {
                 confirmed_exclusions: &confirmed_exclusions,
             },
             now(),
-            &self.actor,
+            &self.0.actor,
         )?;
-        self.latest_ranking(bando_id)?
-            .ok_or_else(|| AppError::new("db_error", "graduatoria appena pubblicata non trovata"))
+        self.latest_published(bando_id)?.ok_or_else(|| {
+            AppError::new(
+                ErrorCode::DbError,
+                "graduatoria appena pubblicata non trovata",
+            )
+        })
     }
 
     /// The latest published version of a bando's ranking held here (at a comune: its own rows).
-    pub fn latest_ranking(&self, bando_id: &str) -> Result<Option<PublishedRanking>> {
-        self.store
-            .latest_ranking(bando_id)?
-            .map(PublishedRanking::from_stored)
-            .transpose()
+    pub fn latest(&self, bando_id: &str) -> Result<Option<PublishedRanking>> {
+        self.latest_published(bando_id)
     }
 
     /// Every published version held here, newest first.
-    pub fn published_rankings(&self) -> Result<Vec<PublishedRanking>> {
+    pub fn published(&self) -> Result<Vec<PublishedRanking>> {
         self.store
             .rankings(None)?
             .into_iter()
             .map(PublishedRanking::from_stored)
             .collect()
     }
+}
 
+impl Sportello {
     /// Position and outcome of each application in the latest published ranking of its bando.
     pub(crate) fn published_outcomes(&self) -> Result<HashMap<String, (Option<u32>, Outcome)>> {
         let mut outcomes = HashMap::new();
         for bando in self.store.bandi()? {
-            if let Some(latest) = self.latest_ranking(&bando.id)? {
+            if let Some(latest) = self.latest_published(&bando.id)? {
                 outcomes.extend(
                     latest
                         .rows
@@ -200,5 +204,15 @@ impl Sportello {
             }
         }
         Ok(outcomes)
+    }
+}
+
+impl Sportello {
+    /// The latest published version of a bando's ranking held here (at a comune: its own rows).
+    pub(crate) fn latest_published(&self, bando_id: &str) -> Result<Option<PublishedRanking>> {
+        self.store
+            .latest_ranking(bando_id)?
+            .map(PublishedRanking::from_stored)
+            .transpose()
     }
 }

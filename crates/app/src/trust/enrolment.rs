@@ -9,8 +9,9 @@ use sportello_domain::{Bando, District};
 use sportello_store::AcceptedDistrict;
 use sportello_sync::{BundleError, KeyRevocation, district, enrolment};
 
+use super::Trust;
 use crate::files::{read_file, write_atomically};
-use crate::{AppError, Result, Sportello, now};
+use crate::{AppError, ErrorCode, Result, Sportello, now};
 
 const DISTRICT_SEQ: &str = "district_seq";
 
@@ -38,7 +39,7 @@ pub struct ReplacedKey {
 }
 
 pub(crate) fn refused(e: &BundleError) -> AppError {
-    AppError::new(e.code(), e.message())
+    AppError::from(e)
 }
 
 /// `out` may be a folder (the standard file name is used) or a file path.
@@ -50,7 +51,7 @@ pub(crate) fn target(out: &Path, name: &str) -> PathBuf {
     }
 }
 
-impl Sportello {
+impl Trust<'_> {
     /// Writes this comune's enrolment file (its public keys, signed).
     pub fn enrol_export(&self, out: &Path) -> Result<PathBuf> {
         let keys = self.keys()?;
@@ -76,7 +77,7 @@ impl Sportello {
         let enrolled = enrolment::verify(&bytes, fingerprint, &d.id).map_err(|e| refused(&e))?;
         if d.comune(&enrolled.comune).is_none() || enrolled.comune == self.install.comune {
             return Err(AppError::new(
-                "unknown_comune",
+                ErrorCode::UnknownComune,
                 format!(
                     "l'adesione è del comune {}, che non è un altro comune del distretto {}",
                     enrolled.comune, d.id
@@ -86,7 +87,7 @@ impl Sportello {
         let mut trust = self.trust_list()?;
         let entry = enrolled
             .trust_entry()
-            .map_err(|e| AppError::new("trust_invalid", e.to_string()))?;
+            .map_err(|e| AppError::new(ErrorCode::TrustInvalid, e.to_string()))?;
         // Another key of the same comune: its install was replaced (a new PC after a dead
         // disk, or a stolen one). The old key is revoked from the next bundle number, so its
         // later files are refused, and the new install gets the comune's records back.
@@ -106,18 +107,18 @@ impl Sportello {
                 };
                 trust
                     .apply_revocation(&revocation)
-                    .map_err(|e| AppError::new("trust_invalid", e.to_string()))?;
+                    .map_err(|e| AppError::new(ErrorCode::TrustInvalid, e.to_string()))?;
                 Some(replaced)
             }
             _ => None,
         };
         let added = trust
             .add(entry)
-            .map_err(|e| AppError::new("trust_conflict", e.to_string()))?;
+            .map_err(|e| AppError::new(ErrorCode::TrustConflict, e.to_string()))?;
         match &replaced {
             Some(_) => self.store.replace_peer(
                 &enrolled.comune,
-                crate::keys::TRUST_LIST,
+                super::keys::TRUST_LIST,
                 &trust.to_json(),
             )?,
             None => self.save_trust_list(&trust)?,
@@ -157,7 +158,7 @@ impl Sportello {
             .cloned()
             .ok_or_else(|| {
                 AppError::new(
-                    "unknown_key",
+                    ErrorCode::UnknownKey,
                     format!(
                         "il comune {comune} non ha una chiave registrata da revocare: controllare \
                          il codice ISTAT"
@@ -167,7 +168,7 @@ impl Sportello {
         let from_seq = match from_seq {
             Some(0) => {
                 return Err(AppError::new(
-                    "seq_out_of_range",
+                    ErrorCode::SeqOutOfRange,
                     "i pacchetti sono numerati da 1: indicare da quale numero la chiave non vale più",
                 ));
             }
@@ -183,7 +184,7 @@ impl Sportello {
         );
         trust
             .apply_revocation(&revocation)
-            .map_err(|e| AppError::new("trust_invalid", e.to_string()))?;
+            .map_err(|e| AppError::new(ErrorCode::TrustInvalid, e.to_string()))?;
         self.save_trust_list(&trust)?;
         self.store.audit(
             now(),
@@ -210,6 +211,7 @@ impl Sportello {
             .unwrap_or(0)
             + 1;
         let bandi = self
+            .store
             .bandi()?
             .iter()
             .filter_map(|b| self.store.bando_toml(&b.id).transpose())
@@ -252,7 +254,7 @@ impl Sportello {
         let contents = &received.contents;
         if contents.capofila != d.capofila {
             return Err(AppError::new(
-                "wrong_capofila",
+                ErrorCode::WrongCapofila,
                 format!(
                     "il file è firmato dal comune {}, ma il capofila del distretto è {}",
                     contents.capofila, d.capofila
@@ -260,10 +262,10 @@ impl Sportello {
             ));
         }
         let district = District::from_toml(&contents.district_toml)
-            .map_err(|e| AppError::new("district_invalid", e.to_string()))?;
+            .map_err(|e| AppError::new(ErrorCode::DistrictInvalid, e.to_string()))?;
         if district.id != d.id || district.comune(&self.install.comune).is_none() {
             return Err(AppError::new(
-                "district_invalid",
+                ErrorCode::DistrictInvalid,
                 format!(
                     "la configurazione del file non comprende questo comune ({}) nel distretto {}",
                     self.install.comune, d.id
@@ -273,16 +275,16 @@ impl Sportello {
         let mut bandi = Vec::new();
         for text in &contents.bandi {
             let bando = Bando::from_toml(text)
-                .map_err(|e| AppError::new("bando_invalid", e.to_string()))?;
+                .map_err(|e| AppError::new(ErrorCode::BandoInvalid, e.to_string()))?;
             bando
                 .validate(&district)
-                .map_err(|e| AppError::new("bando_invalid", e.to_string()))?;
+                .map_err(|e| AppError::new(ErrorCode::BandoInvalid, e.to_string()))?;
             bandi.push((bando, text.clone()));
         }
         let mut trust = self.trust_list()?;
         let entry = received
             .capofila_entry()
-            .map_err(|e| AppError::new("trust_invalid", e.to_string()))?;
+            .map_err(|e| AppError::new(ErrorCode::TrustInvalid, e.to_string()))?;
         // The capofila's move to new keys, vouched for by the key that signed this file.
         for rotation in contents
             .rotations
@@ -292,11 +294,11 @@ impl Sportello {
             if trust.get(&entry.key_id).is_none() {
                 trust
                     .add(entry.clone())
-                    .map_err(|e| AppError::new("trust_conflict", e.to_string()))?;
+                    .map_err(|e| AppError::new(ErrorCode::TrustConflict, e.to_string()))?;
             }
             trust
                 .apply_rotation(rotation)
-                .map_err(|e| AppError::new("trust_invalid", e.to_string()))?;
+                .map_err(|e| AppError::new(ErrorCode::TrustInvalid, e.to_string()))?;
         }
         let rotated = trust
             .capofila()
@@ -306,7 +308,7 @@ impl Sportello {
             _ if rotated => None,
             Some(old) if old.key_id != entry.key_id && !replace => {
                 return Err(AppError::new(
-                    "capofila_key_changed",
+                    ErrorCode::CapofilaKeyChanged,
                     format!(
                         "il file è firmato con una chiave del capofila ({}) diversa da quella \
                          registrata il giorno dell'adesione (impronta {}). Se il capofila ha \
@@ -320,19 +322,19 @@ impl Sportello {
             }
             _ => trust
                 .replace_capofila(entry.clone())
-                .map_err(|e| AppError::new("trust_conflict", e.to_string()))?,
+                .map_err(|e| AppError::new(ErrorCode::TrustConflict, e.to_string()))?,
         };
-        self.install = self.store.accept_district(
+        self.0.install = self.0.store.accept_district(
             &AcceptedDistrict {
                 seq: contents.seq,
                 capofila: &contents.capofila,
                 district_toml: &contents.district_toml,
                 bandi: &bandi,
-                trust_key: crate::keys::TRUST_LIST,
+                trust_key: super::keys::TRUST_LIST,
                 trust_json: &trust.to_json(),
             },
             now(),
-            &self.actor,
+            &self.0.actor,
         )?;
         Ok(Accepted {
             comune_name: self.comune_name(&contents.capofila),
@@ -346,7 +348,9 @@ impl Sportello {
             }),
         })
     }
+}
 
+impl Sportello {
     pub(crate) fn audit(&self, action: &str, file: &Path, detail: serde_json::Value) -> Result<()> {
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
         Ok(self

@@ -1,0 +1,24 @@
+//! Intake: filing applications (JSON, CSV, one form from the window), their history and
+//! corrections, the listings and the review of duplicates.
+
+mod codice_fiscale;
+mod csv;
+mod duplicates;
+mod fields;
+mod forms;
+mod listing;
+mod one_form;
+mod revisions;
+
+pub use codice_fiscale::CodiceFiscaleInfo;
+pub use csv::parse_csv;
+pub use duplicates::{DuplicateApplication, DuplicateGroup};
+pub use forms::{Batch, Filed, FormCheck, Parsed, parse_json_forms};
+pub use listing::ApplicationView;
+pub use revisions::{ApplicationDetail, Corrected, FieldChange, RevisionView};
+
+crate::area!(
+    /// Intake: applications filed, read, corrected.
+    Intake,
+    intake
+);

@@ -1,0 +1,15 @@
+//! The district ranking (graduatoria): computing it, the exclusions across comuni, publishing
+//! numbered versions.
+
+mod compute;
+mod conflicts;
+mod publish;
+
+pub use conflicts::{ConflictSide, CrossComuneExclusion};
+pub use publish::{PublishedRanking, PublishedRow, Stage};
+
+crate::area!(
+    /// The district ranking: computed, checked, published.
+    Ranking,
+    ranking
+);
