@@ -382,8 +382,15 @@ fn craft_upload_of_schema(p: &Pair, seq: u64, records: &[Value], schema: u32) ->
     })
 }
 
-/// An upload whose header fields `edit` changes (signed with Floridia's own keys).
+/// An upload whose header fields `edit` changes (signed with Floridia's own keys), each
+/// record with the content hash of its fields.
 fn craft_upload_with(p: &Pair, records: &[Value], edit: impl FnOnce(&mut HeaderFields)) -> PathBuf {
+    let records: Vec<Value> = records.iter().cloned().map(with_content_hash).collect();
+    seal_upload(p, &records, edit)
+}
+
+/// An upload of `records` exactly as given.
+fn seal_upload(p: &Pair, records: &[Value], edit: impl FnOnce(&mut HeaderFields)) -> PathBuf {
     let keys_text = std::fs::read_to_string(p.floridia.path("sportello.db.keys")).unwrap();
     let keys = InstallKeys::from_secret_text(&keys_text).expect("Floridia's keys");
     let trust = read_setting(&p.floridia.db, "trust_list");
@@ -409,6 +416,20 @@ fn craft_upload_with(p: &Pair, records: &[Value], edit: impl FnOnce(&mut HeaderF
     let path = p.floridia.path(&format!("craft-{}", sealed.file_name));
     std::fs::write(&path, &sealed.bytes).unwrap();
     path
+}
+
+/// A record with the content hash of its fields, as docs/bundle-format.md defines it (SHA-256
+/// of the fields as JSON with sorted keys), so that a crafted record is refused for what the
+/// test changed and nothing else. A record without a body is left as it is.
+fn with_content_hash(mut record: Value) -> Value {
+    use sha2::{Digest, Sha256};
+    let Some(body) = record.get("body").and_then(Value::as_object) else {
+        return record;
+    };
+    let sorted: std::collections::BTreeMap<&String, &Value> = body.iter().collect();
+    let hash = hex::encode(Sha256::digest(serde_json::to_vec(&sorted).unwrap()));
+    record["content_hash"] = Value::String(hash);
+    record
 }
 
 fn read_setting(db: &Path, key: &str) -> String {
@@ -560,6 +581,29 @@ fn impossible_numbers_are_refused() {
     assert_refused(&p.capofila, &backwards, "change_range_invalid", "da 9 a 3");
     let real = p.floridia.export().remove(0);
     p.capofila.ok(&["bundle", "import", arg(&real)]);
+}
+
+#[test]
+fn a_record_whose_content_differs_from_its_hash_is_refused() {
+    let p = pair();
+    p.floridia.add(&fixture_applications()[0..1]);
+    let mut own = floridia_records(&p);
+    let revision = own
+        .iter_mut()
+        .find(|r| r["table"] == "application_revisions")
+        .unwrap();
+    // Signed by the sender, but not what the sender hashed: changed on the way or by a
+    // faulty writer.
+    revision["body"]["operator"] = "qualcun altro".into();
+    let file = seal_upload(&p, &own, |fields| fields.seq = 1);
+    let said = assert_refused(&p.capofila, &file, "invalid_record", "dato non valido");
+    assert!(
+        said.contains("impronta del contenuto diversa dal contenuto ricevuto"),
+        "{said}"
+    );
+    // The same records as the sender wrote them are accepted.
+    let fine = seal_upload(&p, &floridia_records(&p), |fields| fields.seq = 1);
+    p.capofila.ok(&["bundle", "import", arg(&fine)]);
 }
 
 #[test]

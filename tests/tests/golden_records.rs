@@ -1,8 +1,9 @@
-//! A golden upload of the current record layout (schema 4: applications with their declared
-//! revisions), made once by a real install with the TEST-ONLY keys of `fixtures/keys/`: every
-//! later build's capofila must import it and read back what was declared, or refuse it by
-//! name (`sender_outdated`) once the layout moves on. Regenerate only with a deliberate layout
-//! change:
+//! Golden uploads of the readable record layouts (applications with their declared
+//! revisions), made once by a real install with the TEST-ONLY keys of `fixtures/keys/`: schema
+//! 4 (each table hashed its own way: the capofila recomputes the hashes) and schema 5 (one
+//! content hash, verified). Every later build's capofila must import them and read back what
+//! was declared, or refuse them by name (`sender_outdated`) once the layout moves on.
+//! Regenerate the current one only with a deliberate layout change:
 //!
 //! ```text
 //! cargo test -p sportello-tests --test golden_records -- --ignored regenerate_golden_records
@@ -13,7 +14,11 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 use sportello_tests::{Install, arg, fixture};
 
-const UPLOAD: &str = "bundles/golden-schema4-D99-999002-up-000001.sportello";
+/// The golden uploads, oldest first; the last is the current schema's.
+const UPLOADS: [&str; 2] = [
+    "bundles/golden-schema4-D99-999002-up-000001.sportello",
+    "bundles/golden-schema5-D99-999002-up-000001.sportello",
+];
 const CAPOFILA_KEY: &str = "keys/TEST-ONLY-999001-fontebianca-capofila.key";
 const ROCCAVERDE_KEY: &str = "keys/TEST-ONLY-999002-roccaverde.key";
 const ROCCAVERDE_FINGERPRINT: &str = "N63R-FVXU-7W73-UCA6-YP6Y";
@@ -57,7 +62,13 @@ fn declared() -> Value {
 }
 
 #[test]
-fn the_golden_upload_of_the_current_layout_imports_and_reads_back() {
+fn the_golden_uploads_of_readable_layouts_import_and_read_back() {
+    for upload in UPLOADS {
+        imports_and_reads_back(upload);
+    }
+}
+
+fn imports_and_reads_back(upload: &str) {
     let capofila = install_with_test_keys("999001", CAPOFILA_KEY);
     capofila.ok(&["bando", "import", arg(&capofila.write("bando.toml", BANDO))]);
     capofila.ok(&[
@@ -67,8 +78,8 @@ fn the_golden_upload_of_the_current_layout_imports_and_reads_back() {
         "--fingerprint",
         ROCCAVERDE_FINGERPRINT,
     ]);
-    let (run, reports) = capofila.import(&[fixture(UPLOAD).as_path()]);
-    assert_eq!(run.code, 0, "{reports}");
+    let (run, reports) = capofila.import(&[fixture(upload).as_path()]);
+    assert_eq!(run.code, 0, "{upload}: {reports}");
     let list = capofila.json(&["application", "list"]);
     let a = &list[0];
     assert_eq!(a["revision"], 2);
@@ -89,7 +100,7 @@ fn the_golden_upload_of_the_current_layout_imports_and_reads_back() {
 }
 
 #[test]
-#[ignore = "regenerates fixtures/bundles/golden-schema4-*: only on a deliberate layout change"]
+#[ignore = "regenerates the current golden upload: only on a deliberate layout change"]
 fn regenerate_golden_records() {
     let capofila = install_with_test_keys("999001", CAPOFILA_KEY);
     let comune = install_with_test_keys("999002", ROCCAVERDE_KEY);
@@ -121,5 +132,6 @@ fn regenerate_golden_records() {
         "ISEE aggiornato dall'attestazione",
     ]);
     let upload = comune.export().remove(0);
-    std::fs::copy(&upload, fixture(UPLOAD)).expect("write the golden upload");
+    let current = UPLOADS[UPLOADS.len() - 1];
+    std::fs::copy(&upload, fixture(current)).expect("write the golden upload");
 }

@@ -13,7 +13,7 @@ use sportello_domain::{Application, Declaration};
 use uuid::Uuid;
 
 use crate::audit::{self, Actor};
-use crate::record::{content_hash, new_id, next_version};
+use crate::record::{new_id, next_version};
 use crate::{Result, Store, StoreError};
 
 /// An application checked by the domain rules, ready to be filed at this install's comune.
@@ -550,28 +550,20 @@ fn insert_identity(tx: &Transaction, row: &IdentityRow, version: Option<i64>) ->
         Some(v) => v,
         None => next_version(tx)?,
     };
-    let hash = identity_hash(row.owner, row.bando, row.year, row.case_seq, row.code);
     tx.execute(
         "INSERT INTO applications (id, owner, version, content_hash, comune, bando, year,
-         case_seq, application_code) VALUES (?1, ?2, ?3, ?4, ?2, ?5, ?6, ?7, ?8)",
+         case_seq, application_code) VALUES (?1, ?2, ?3, '', ?2, ?4, ?5, ?6, ?7)",
         params![
             row.id,
             row.owner,
             version,
-            hash,
             row.bando,
             row.year,
             row.case_seq,
             row.code
         ],
     )?;
-    Ok(())
-}
-
-/// The content hash of an application's identity row. The comune where it is filed is the
-/// owner: the same value, hashed once.
-fn identity_hash(owner: &str, bando: &str, year: i32, case_seq: i64, code: &str) -> String {
-    content_hash(&(owner, bando, year, case_seq, code))
+    crate::tables::stamp(tx, "applications", row.id)
 }
 
 /// One revision as written (the `application_revisions` row).
@@ -602,26 +594,14 @@ fn insert_revision(
     let filed_at = row.filed_at.to_rfc3339();
     let recorded_at = row.recorded_at.to_rfc3339();
     let declaration = declaration_json(row.declaration);
-    let hash = content_hash(&(
-        row.application_id,
-        row.revision,
-        &filed_at,
-        row.protocol_number,
-        row.override_note,
-        &declaration,
-        row.reason,
-        row.operator,
-        &recorded_at,
-    ));
     tx.execute(
         "INSERT INTO application_revisions (id, owner, version, content_hash, application_id,
          revision, filed_at, protocol_number, override_note, declaration, reason, operator,
-         recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+         recorded_at) VALUES (?1, ?2, ?3, '', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             id,
             owner,
             version,
-            hash,
             row.application_id,
             row.revision,
             filed_at,
@@ -633,7 +613,7 @@ fn insert_revision(
             recorded_at
         ],
     )?;
-    Ok(())
+    crate::tables::stamp(tx, "application_revisions", &id)
 }
 
 /// Before the capofila returns one of this install's applications (a new or restored
@@ -658,15 +638,15 @@ pub(crate) fn make_room_for(
         // Left to the record's own checks.
         return Ok(Vec::new());
     };
-    let local: Option<(String, String, String, String)> = tx
+    let local: Option<String> = tx
         .query_row(
-            "SELECT id, owner, bando, application_code FROM applications
+            "SELECT id FROM applications
              WHERE comune = ?1 AND year = ?2 AND case_seq = ?3 AND id <> ?4",
             params![comune, year, case_seq, record.meta.id.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            |r| r.get(0),
         )
         .optional()?;
-    let Some((id, owner, bando, code)) = local else {
+    let Some(id) = local else {
         return Ok(Vec::new());
     };
     let returned = returned_max.get(&year).copied().unwrap_or(case_seq);
@@ -678,14 +658,10 @@ pub(crate) fn make_room_for(
     let version = next_version(tx)?;
     let year = year as i32;
     tx.execute(
-        "UPDATE applications SET case_seq = ?1, version = ?2, content_hash = ?3 WHERE id = ?4",
-        params![
-            next,
-            version,
-            identity_hash(&owner, &bando, year, next, &code),
-            id
-        ],
+        "UPDATE applications SET case_seq = ?1, version = ?2 WHERE id = ?3",
+        params![next, version, id],
     )?;
+    crate::tables::stamp(tx, "applications", &id)?;
     Ok(vec![format!(
         "{} → {}",
         case_number(year, case_seq),

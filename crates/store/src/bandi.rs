@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use sportello_domain::Bando;
 
 use crate::audit::{self, Actor};
-use crate::record::{content_hash, new_id, next_version};
+use crate::record::{new_id, next_version};
 use crate::{Result, Store, StoreError};
 
 /// What saving a bando did.
@@ -124,43 +124,42 @@ fn save(
     at: DateTime<FixedOffset>,
     actor: &Actor,
 ) -> Result<BandoSaved> {
-    let hash = content_hash(&toml);
     let existing: Option<(String, String)> = tx
         .query_row(
-            "SELECT id, content_hash FROM bandi WHERE code = ?1",
+            "SELECT id, toml FROM bandi WHERE code = ?1",
             [&bando.id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
     let outcome = match existing {
-        Some((_, old_hash)) if old_hash == hash => BandoSaved::Unchanged,
+        Some((_, held)) if held == toml => BandoSaved::Unchanged,
         Some((id, _)) => {
             let version = if own { next_version(tx)? } else { 0 };
             tx.execute(
-                "UPDATE bandi SET version = ?2, content_hash = ?3, title = ?4, opens = ?5,
-                 closes = ?6, toml = ?7 WHERE id = ?1",
+                "UPDATE bandi SET version = ?2, title = ?3, opens = ?4, closes = ?5, toml = ?6
+                 WHERE id = ?1",
                 params![
                     id,
                     version,
-                    hash,
                     bando.title,
                     bando.opens.to_string(),
                     bando.closes.to_string(),
                     toml
                 ],
             )?;
+            crate::tables::stamp(tx, "bandi", &id)?;
             BandoSaved::Updated
         }
         None => {
             let version = if own { next_version(tx)? } else { 0 };
+            let id = new_id().to_string();
             tx.execute(
                 "INSERT INTO bandi (id, owner, version, content_hash, code, title, opens,
-                 closes, toml) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 closes, toml) VALUES (?1, ?2, ?3, '', ?4, ?5, ?6, ?7, ?8)",
                 params![
-                    new_id().to_string(),
+                    id,
                     owner,
                     version,
-                    hash,
                     bando.id,
                     bando.title,
                     bando.opens.to_string(),
@@ -168,6 +167,7 @@ fn save(
                     toml
                 ],
             )?;
+            crate::tables::stamp(tx, "bandi", &id)?;
             BandoSaved::Created
         }
     };

@@ -61,24 +61,15 @@ impl Store {
         )?;
         let version = next_version(&tx)?;
         let published_at = at.to_rfc3339();
-        let hash = content_hash(&(
-            bando,
-            number,
-            stage,
-            &published_at,
-            bando_toml,
-            inputs,
-            rows,
-        ));
+        let id = new_id().to_string();
         tx.execute(
             "INSERT INTO rankings (id, owner, version, content_hash, bando, number, stage,
              published_at, bando_toml, inputs, rows)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             VALUES (?1, ?2, ?3, '', ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
-                new_id().to_string(),
+                id,
                 owner,
                 version,
-                hash,
                 bando,
                 number,
                 stage,
@@ -88,6 +79,7 @@ impl Store {
                 rows.to_string()
             ],
         )?;
+        crate::tables::stamp(&tx, "rankings", &id)?;
         audit::log(
             &tx,
             at,
@@ -240,7 +232,9 @@ pub(crate) fn latest_for_comune(
                     .collect();
                 r.body[key] = Value::String(Value::Array(own).to_string());
             }
-            r.meta.content_hash = crate::record::content_hash(&r.body);
+            if let Value::Object(body) = &r.body {
+                r.meta.content_hash = content_hash(body);
+            }
             r
         })
         .collect()

@@ -1,7 +1,10 @@
 //! What every synchronised row carries (ARCHITECTURE.md, "Data ownership").
 
+use std::collections::BTreeMap;
+
 use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -15,7 +18,7 @@ pub struct SyncMeta {
     pub owner: String,
     /// The owner's change counter when the row last changed.
     pub version: i64,
-    /// SHA-256 (hex) of the row's content.
+    /// SHA-256 (hex) of the row's content: [`content_hash`] of its wire fields.
     pub content_hash: String,
     /// Tombstone: the row was erased; its body is purged.
     pub deleted: bool,
@@ -30,10 +33,20 @@ pub struct Record {
     pub body: serde_json::Value,
 }
 
-pub(crate) fn content_hash(body: &impl Serialize) -> String {
-    let bytes = serde_json::to_vec(body).expect("row content always serialises");
+/// The one content hash of every synchronised row: SHA-256 (hex) of its wire fields (the
+/// fields its table's descriptor declares, as a bundle carries them) written as JSON with the
+/// keys in sorted order. The owner computes it when writing; a receiver recomputes it.
+pub(crate) fn content_hash(body: &Map<String, Value>) -> String {
+    // Sorted explicitly: a `serde_json::Map` keeps insertion order when any crate of the
+    // build enables `preserve_order`.
+    let sorted: BTreeMap<&String, &Value> = body.iter().collect();
+    let bytes = serde_json::to_vec(&sorted).expect("row content always serialises");
     hex::encode(Sha256::digest(bytes))
 }
+
+/// The first schema whose bundles carry [`content_hash`] (before, each table hashed its own
+/// tuple); a receiver verifies the hashes of these and recomputes those of older ones.
+pub(crate) const HASHED_SINCE_SCHEMA: i64 = 5;
 
 /// Takes the next value of the owner's change counter.
 pub(crate) fn next_version(tx: &Transaction) -> Result<i64> {

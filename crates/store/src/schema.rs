@@ -19,6 +19,8 @@ const MIGRATIONS: &[&[Step]] = &[
         Step::Sql(include_str!("migrations/0003_declared_cleanup.sql")),
     ],
     &[Step::Sql(include_str!("migrations/0004_recovery.sql"))],
+    // One content hash for every synchronised table (`record::content_hash`).
+    &[Step::Rust(crate::tables::stamp_all)],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

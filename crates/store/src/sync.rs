@@ -10,10 +10,10 @@ use rusqlite::{
     OptionalExtension, Statement, Transaction, TransactionBehavior, params, params_from_iter,
 };
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::audit::{self, Actor};
-use crate::record::{Record, SyncMeta};
+use crate::record::{HASHED_SINCE_SCHEMA, Record, SyncMeta, content_hash};
 use crate::tables::{self, SyncTable};
 use crate::{Result, Store, StoreError};
 
@@ -82,6 +82,8 @@ pub struct Incoming {
     /// of the last of our bundles it imported.
     pub ack: i64,
     pub ack_seq: u64,
+    /// The schema that wrote the records (the bundle header's).
+    pub schema_version: i64,
     pub records: Vec<Record>,
 }
 
@@ -243,18 +245,14 @@ impl Store {
                 crate::failpoint::hit("export-between-tables");
             }
             let table = tables::table(name).expect("tables in apply order are declared");
-            let fields: Vec<&str> = table.columns.iter().map(|c| c.name).collect();
             let mut stmt = self.conn.prepare(&format!(
                 "SELECT {}, {} FROM {name} WHERE owner = ?1 AND version > ?2 ORDER BY version",
                 META.join(", "),
-                fields.join(", ")
+                table.field_list()
             ))?;
             let mut rows = stmt.query(params![owner, after])?;
             while let Some(row) = rows.next()? {
-                let mut body = Map::new();
-                for (i, field) in fields.iter().enumerate() {
-                    body.insert(field.to_string(), to_json(row.get_ref(META.len() + i)?));
-                }
+                let body = table.body_of(row, META.len())?;
                 let id: String = row.get("id")?;
                 out.push(Record {
                     table: name.to_string(),
@@ -496,6 +494,7 @@ impl Store {
         let returned_max = crate::applications::highest_case_numbers(
             incoming.records.iter().filter(|r| r.meta.owner == own),
         );
+        let hashed = incoming.schema_version >= HASHED_SINCE_SCHEMA;
         for record in &incoming.records {
             let counts = summary.tables.entry(record.table.clone()).or_default();
             let recovering = direction == Direction::Publish
@@ -506,7 +505,15 @@ impl Store {
                 recovered_version = recovered_version.max(record.meta.version);
                 let renumbered = crate::applications::make_room_for(&tx, record, &returned_max)?;
                 summary.renumbered.extend(renumbered);
-                apply_record(&tx, &mut statements, record, &own, Direction::Upload, at)?
+                apply_record(
+                    &tx,
+                    &mut statements,
+                    record,
+                    &own,
+                    Direction::Upload,
+                    hashed,
+                    at,
+                )?
             } else {
                 apply_record(
                     &tx,
@@ -514,6 +521,7 @@ impl Store {
                     record,
                     &incoming.sender,
                     direction,
+                    hashed,
                     at,
                 )?
             };
@@ -809,6 +817,7 @@ fn apply_record<'t>(
     record: &Record,
     sender: &str,
     direction: Direction,
+    hashed: bool,
     at: DateTime<FixedOffset>,
 ) -> std::result::Result<Applied, ApplyError> {
     let id = record.meta.id.to_string();
@@ -844,6 +853,14 @@ fn apply_record<'t>(
     // What SQL would accept must also read back as the domain's types, or the registry
     // would hold rows that break every later listing and ranking.
     table.validate(body, sender).map_err(&invalid)?;
+    // The hash the sender signed must be of what arrived; older senders hashed otherwise,
+    // and theirs is recomputed.
+    let hash = content_hash(body);
+    if hashed && hash != record.meta.content_hash {
+        return Err(invalid(
+            "impronta del contenuto diversa dal contenuto ricevuto".into(),
+        ));
+    }
     let statements = statements.table(tx, table)?;
     let held: Option<(String, i64, String)> = statements
         .held
@@ -859,7 +876,7 @@ fn apply_record<'t>(
         }
         None => Applied::New,
         Some((_, v, _)) if v < record.meta.version => Applied::Updated,
-        Some((_, v, h)) if v == record.meta.version && h != record.meta.content_hash => {
+        Some((_, v, h)) if v == record.meta.version && h != hash => {
             return Err(invalid(format!(
                 "stessa versione {v} con contenuto diverso da quello già ricevuto"
             )));
@@ -879,7 +896,7 @@ fn apply_record<'t>(
         ToSqlOutput::Borrowed(ValueRef::Text(id.as_bytes())),
         ToSqlOutput::Borrowed(ValueRef::Text(record.meta.owner.as_bytes())),
         ToSqlOutput::Owned(SqlValue::Integer(record.meta.version)),
-        ToSqlOutput::Borrowed(ValueRef::Text(record.meta.content_hash.as_bytes())),
+        ToSqlOutput::Borrowed(ValueRef::Text(hash.as_bytes())),
         ToSqlOutput::Owned(SqlValue::Integer(i64::from(record.meta.deleted))),
     ];
     let mut values: Vec<ToSqlOutput> = meta.into_iter().collect();

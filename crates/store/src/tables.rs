@@ -10,10 +10,10 @@ use chrono::{DateTime, NaiveDate};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use rusqlite::Transaction;
+use rusqlite::{Row, Transaction};
 
-use crate::record::Record;
-use crate::sync::{ApplyError, Direction};
+use crate::record::{Record, content_hash};
+use crate::sync::{ApplyError, Direction, to_json};
 
 /// One synchronised table.
 pub(crate) struct SyncTable {
@@ -223,7 +223,54 @@ pub(crate) fn in_apply_order(direction: Direction) -> Vec<&'static str> {
     ordered
 }
 
+/// Computes and stores the content hash of row `id` of `table` from its wire fields, as
+/// they read back from the database: every local write of a synchronised row ends here, so
+/// the hash is of exactly what travels.
+pub(crate) fn stamp(tx: &Transaction, table: &str, id: &str) -> crate::Result<()> {
+    let t = self::table(table).expect("stamped tables are declared");
+    let body = tx.query_row(
+        &format!("SELECT {} FROM {table} WHERE id = ?1", t.field_list()),
+        [id],
+        |row| t.body_of(row, 0),
+    )?;
+    tx.execute(
+        &format!("UPDATE {table} SET content_hash = ?1 WHERE id = ?2"),
+        [content_hash(&body), id.to_string()],
+    )?;
+    Ok(())
+}
+
+/// Stamps every row of every synchronised table again (the migration to one hash scheme).
+pub(crate) fn stamp_all(tx: &Transaction) -> crate::Result<()> {
+    for t in TABLES {
+        let ids: Vec<String> = tx
+            .prepare(&format!("SELECT id FROM {}", t.name))?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for id in ids {
+            stamp(tx, t.name, &id)?;
+        }
+    }
+    Ok(())
+}
+
 impl SyncTable {
+    /// The wire fields, as an SQL select list.
+    pub(crate) fn field_list(&self) -> String {
+        let names: Vec<&str> = self.columns.iter().map(|c| c.name).collect();
+        names.join(", ")
+    }
+
+    /// A row's wire fields, read from `row` from column `first` on (in [`Self::field_list`]
+    /// order).
+    pub(crate) fn body_of(&self, row: &Row, first: usize) -> rusqlite::Result<Map<String, Value>> {
+        let mut body = Map::new();
+        for (i, column) in self.columns.iter().enumerate() {
+            body.insert(column.name.to_string(), to_json(row.get_ref(first + i)?));
+        }
+        Ok(body)
+    }
+
     /// Every way `body` is not a row of this table, first problem first: a missing or unknown
     /// field, a value of the wrong type or outside its domain, then the table's own check.
     pub fn validate(&self, body: &Map<String, Value>, owner: &str) -> Result<(), String> {

@@ -350,6 +350,7 @@ impl Exchange<'_> {
             to_version: header.changes.to_version as i64,
             ack: header.ack.version as i64,
             ack_seq: header.ack.seq,
+            schema_version: schema,
             records,
         };
         let direction = if expected == BundleKind::Upload {
