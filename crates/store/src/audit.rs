@@ -66,17 +66,23 @@ impl Store {
              FROM audit_log ORDER BY seq DESC LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit as i64], |r| {
-            let detail: String = r.get(6)?;
-            Ok(AuditEntry {
-                seq: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                entity: r.get(4)?,
-                entity_id: r.get(5)?,
-                detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::Null),
-            })
+            let entry = AuditEntry {
+                seq: r.get("seq")?,
+                at: r.get("at")?,
+                actor: r.get("actor")?,
+                action: r.get("action")?,
+                entity: r.get("entity")?,
+                entity_id: r.get("entity_id")?,
+                detail: serde_json::Value::Null,
+            };
+            Ok((entry, r.get::<_, String>("detail")?))
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.map(|row| {
+            let (mut entry, detail) = row?;
+            let key = entry.seq.to_string();
+            entry.detail = crate::record::json_text(&detail, "audit_log", &key, "detail")?;
+            Ok(entry)
+        })
+        .collect()
     }
 }

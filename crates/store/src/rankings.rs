@@ -123,21 +123,29 @@ impl Store {
             if latest_only { " LIMIT 1" } else { "" }
         ))?;
         let rows = stmt.query_map([bando], |r| {
-            let json = |i: usize| -> rusqlite::Result<serde_json::Value> {
-                let text: String = r.get(i)?;
-                Ok(serde_json::from_str(&text).unwrap_or(serde_json::Value::Null))
+            let ranking = StoredRanking {
+                bando: r.get("bando")?,
+                number: r.get("number")?,
+                stage: r.get("stage")?,
+                published_at: r.get("published_at")?,
+                bando_toml: r.get("bando_toml")?,
+                inputs: serde_json::Value::Null,
+                rows: serde_json::Value::Null,
             };
-            Ok(StoredRanking {
-                bando: r.get(0)?,
-                number: r.get(1)?,
-                stage: r.get(2)?,
-                published_at: r.get(3)?,
-                bando_toml: r.get(4)?,
-                inputs: json(5)?,
-                rows: json(6)?,
-            })
+            Ok((
+                ranking,
+                r.get::<_, String>("inputs")?,
+                r.get::<_, String>("rows")?,
+            ))
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.map(|row| {
+            let (mut ranking, inputs, rows) = row?;
+            let key = format!("{}#{}", ranking.bando, ranking.number);
+            ranking.inputs = crate::record::json_text(&inputs, "rankings", &key, "inputs")?;
+            ranking.rows = crate::record::json_text(&rows, "rankings", &key, "rows")?;
+            Ok(ranking)
+        })
+        .collect()
     }
 }
 

@@ -48,6 +48,14 @@ pub(crate) fn content_hash(body: &Map<String, Value>) -> String {
 /// tuple); a receiver verifies the hashes of these and recomputes those of older ones.
 pub(crate) const HASHED_SINCE_SCHEMA: i64 = 5;
 
+/// A column holding JSON text, read back: what cannot be read is an error naming the table,
+/// the row and the column, never a silent default.
+pub(crate) fn json_text(text: &str, table: &str, row: &str, column: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|_| {
+        crate::StoreError::Corrupt(format!("{table}/{row}, colonna {column}: JSON illeggibile"))
+    })
+}
+
 /// Takes the next value of the owner's change counter.
 pub(crate) fn next_version(tx: &Transaction) -> Result<i64> {
     Ok(tx.query_row(

@@ -380,14 +380,14 @@ impl Store {
         )?;
         let rows = stmt.query_map([limit as i64], |r| {
             Ok(BundleOut {
-                recipient: r.get(0)?,
-                seq: r.get::<_, i64>(1)? as u64,
-                kind: r.get(2)?,
-                file_name: r.get(3)?,
-                header_hash: r.get(4)?,
-                records: r.get::<_, i64>(5)? as usize,
-                created_at: r.get(6)?,
-                ack_version: r.get(7)?,
+                recipient: r.get("recipient")?,
+                seq: r.get::<_, i64>("seq")? as u64,
+                kind: r.get("kind")?,
+                file_name: r.get("file_name")?,
+                header_hash: r.get("header_hash")?,
+                records: r.get::<_, i64>("records")? as usize,
+                created_at: r.get("created_at")?,
+                ack_version: r.get("ack_version")?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -408,24 +408,41 @@ impl Store {
 
     pub fn import_log(&self, limit: usize) -> Result<Vec<ImportLogEntry>> {
         let mut stmt = self.conn.prepare(
-            "SELECT at, actor, file_name, sender, bundle_seq, outcome, code, message, summary
+            "SELECT seq, at, actor, file_name, sender, bundle_seq, outcome, code, message, summary
              FROM import_log ORDER BY seq DESC LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit as i64], |r| {
-            let summary: Option<String> = r.get(8)?;
-            Ok(ImportLogEntry {
-                at: r.get(0)?,
-                actor: r.get(1)?,
-                file_name: r.get(2)?,
-                sender: r.get(3)?,
-                bundle_seq: r.get(4)?,
-                outcome: r.get(5)?,
-                code: r.get(6)?,
-                message: r.get(7)?,
-                summary: summary.and_then(|s| serde_json::from_str(&s).ok()),
-            })
+            let entry = ImportLogEntry {
+                at: r.get("at")?,
+                actor: r.get("actor")?,
+                file_name: r.get("file_name")?,
+                sender: r.get("sender")?,
+                bundle_seq: r.get("bundle_seq")?,
+                outcome: r.get("outcome")?,
+                code: r.get("code")?,
+                message: r.get("message")?,
+                summary: None,
+            };
+            Ok((
+                entry,
+                r.get::<_, i64>("seq")?,
+                r.get::<_, Option<String>>("summary")?,
+            ))
         })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        rows.map(|row| {
+            let (mut entry, seq, summary) = row?;
+            if let Some(text) = summary {
+                let key = seq.to_string();
+                entry.summary = Some(crate::record::json_text(
+                    &text,
+                    "import_log",
+                    &key,
+                    "summary",
+                )?);
+            }
+            Ok(entry)
+        })
+        .collect()
     }
 
     /// Applies a verified bundle in one transaction: all its records or none. With `dry_run`

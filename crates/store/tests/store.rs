@@ -487,3 +487,38 @@ fn an_export_is_one_snapshot_whatever_commits_meanwhile() {
         .collect();
     assert_eq!(carried, ["applications", "application_revisions"]);
 }
+
+#[test]
+fn a_stored_value_that_cannot_be_read_is_named_never_defaulted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("capofila.db");
+    let mut store = Store::open(&path).unwrap();
+    ready(&mut store);
+    let rows = serde_json::json!([]);
+    store
+        .publish_ranking(
+            &sportello_store::NewRanking {
+                bando: "SC-1",
+                stage: "provisional",
+                bando_toml: BANDO,
+                inputs: &rows,
+                rows: &rows,
+                confirmed_exclusions: &[],
+            },
+            at("2026-04-01T09:00:00+02:00"),
+            &actor(),
+        )
+        .unwrap();
+    assert_eq!(store.rankings(None).unwrap().len(), 1);
+    // A damaged file or a faulty writer: the JSON of one column no longer reads.
+    store
+        .connection()
+        .execute("UPDATE rankings SET inputs = '[{' WHERE bando = 'SC-1'", [])
+        .unwrap();
+    let err = store.rankings(None).unwrap_err();
+    assert!(matches!(err, StoreError::Corrupt(_)), "{err:?}");
+    assert!(
+        err.to_string().contains("rankings/SC-1#1, colonna inputs"),
+        "{err}"
+    );
+}
