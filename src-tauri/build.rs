@@ -14,6 +14,7 @@ const COMMANDS: &[&str] = &[
     "rotate_keys",
     "revoke_comune_key",
     "import_bando",
+    "case_kinds",
     "district_comuni",
     "search_applications",
     "application_detail",

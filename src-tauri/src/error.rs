@@ -7,6 +7,7 @@ use sportello_app::{AppError, ErrorCode, Problem};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{message}")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CommandError {
     /// Stable, machine-readable: the UI never matches on the message.
     pub code: ErrorCode,
@@ -14,9 +15,11 @@ pub struct CommandError {
     pub message: String,
     /// The form field the error concerns, in the UI's naming.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub field: Option<String>,
     /// For refused input: every problem found, each with its record and field.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, ts(as = "Option<_>", optional))]
     pub problems: Vec<Problem>,
 }
 

@@ -1,6 +1,8 @@
 //! The desktop shell: Tauri commands, state and dialogs over `sportello-app`. No business logic
 //! lives here; every command hands its work to the use-case layer off the main thread.
 
+#[cfg(test)]
+mod bindings;
 mod commands;
 mod db_location;
 mod error;
@@ -46,6 +48,7 @@ pub fn run() -> ExitCode {
             commands::trust::rotate_keys,
             commands::trust::revoke_comune_key,
             commands::bandi::import_bando,
+            commands::settings::case_kinds,
             commands::applications::district_comuni,
             commands::applications::search_applications,
             commands::applications::application_detail,

@@ -572,6 +572,9 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
             w.click("[data-testid='scrivi-file']").await?;
             w.wait_text("[data-testid='file-scritto']", "adesione")
                 .await?;
+            // The district's kinds of case come with the capofila's bundles: none yet here.
+            w.wait_text("[data-testid='tipo-generica']", "30 di calendario")
+                .await?;
             w.screenshot("impostazioni").await?;
 
             // A new application: a wrong codice fiscale is reported as typed, then corrected.
@@ -749,6 +752,21 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
         .await?;
 
         w.go("impostazioni").await?;
+        // The capofila's kinds of case, from its district file, shown read-only.
+        w.wait_text("[data-testid='tipo-contributo']", "10 di calendario")
+            .await?;
+        w.wait_text(
+            "[data-testid='tipo-assistenza-domiciliare']",
+            "20 lavorativi",
+        )
+        .await?;
+        w.client()
+            .execute(
+                "document.querySelector(\"[data-testid='tipi-istruttoria']\").scrollIntoView();",
+                vec![],
+            )
+            .await?;
+        w.screenshot("impostazioni-istruttorie").await?;
         w.type_into("[data-testid='file-fiducia']", &enrolment_text)
             .await?;
         w.type_into(

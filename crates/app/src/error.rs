@@ -21,6 +21,7 @@ use sportello_sync::{BundleError, SealError};
     strum::EnumString,
 )]
 #[strum(serialize_all = "snake_case")]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS), ts(rename_all = "snake_case"))]
 pub enum ErrorCode {
     // The install and its database.
     DbMissing,
@@ -51,6 +52,7 @@ pub enum ErrorCode {
     UnknownComune,
     BandoInvalid,
     UnknownBando,
+    CaseKindsInvalid,
     // Intake.
     UnknownApplication,
     UnknownRecord,
@@ -149,6 +151,7 @@ impl ErrorCode {
             UnknownComune => "comune sconosciuto",
             BandoInvalid => "bando non valido",
             UnknownBando => "bando sconosciuto",
+            CaseKindsInvalid => "tipi di istruttoria non validi",
             UnknownApplication => "domanda sconosciuta",
             UnknownRecord => "dato sconosciuto",
             NotOwner => "dato di un altro comune",
@@ -287,6 +290,7 @@ impl From<&BundleError> for ErrorCode {
 
 /// One problem with one field of one record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct Problem {
     /// The record as the user knows it: "domanda 2", "riga 7".
     pub record: String,
@@ -307,11 +311,13 @@ impl std::fmt::Display for Problem {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct AppError {
     pub code: ErrorCode,
     pub message: String,
     /// For refused input: every problem found, so the user fixes them all at once.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "bindings", ts(as = "Option<_>", optional))]
     pub problems: Vec<Problem>,
 }
 

@@ -33,7 +33,10 @@ pub use overview::{BandoStatus, Overview};
 pub use ranking::{
     ConflictSide, CrossComuneExclusion, PublishedRanking, PublishedRow, Ranking, Stage,
 };
-pub use settings::{BandoImported, DistrictFile, InstallInfo, Settings, read_district_file};
+pub use settings::{
+    BandoImported, CaseKinds, CaseKindsSaved, DistrictFile, InstallInfo, Settings, StoredCaseKind,
+    read_district_file,
+};
 pub use sportello_domain::FactorLabel;
 pub use sportello_store::{Actor, ApplicationFilter, FiledApplication, Unreadable};
 pub use trust::{Accepted, KeysView, ReplacedKey, Rotated, Trust, TrustedKey};
@@ -100,13 +103,17 @@ impl Sportello {
         // Keys first: an install never exists without them.
         let keys = trust::keys::create(db)?;
         let install = store.initialize(&district, district_toml, comune, now(), &actor)?;
-        let app = Self {
+        let mut app = Self {
             store,
             install,
             actor,
             db_path: db.to_path_buf(),
         };
         app.trust_own_keys(&keys)?;
+        // The district's settings of each area are the capofila's records from the start.
+        if app.install.is_capofila() && !district.case_kinds.is_empty() {
+            app.save_case_kinds(&district.case_kinds)?;
+        }
         Ok(app)
     }
 

@@ -8,6 +8,7 @@ use crate::ranking::Stage;
 use crate::{Result, Sportello};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct Overview {
     pub install: crate::InstallInfo,
     pub fingerprint: String,
@@ -24,6 +25,7 @@ pub struct Overview {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct BandoStatus {
     pub id: String,
     pub title: String,

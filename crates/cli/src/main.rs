@@ -71,6 +71,24 @@ enum Command {
     /// Dati del registro
     #[command(subcommand)]
     Record(RecordCommand),
+    /// Impostazioni dell'installazione e del distretto
+    #[command(subcommand)]
+    Settings(SettingsCommand),
+}
+
+#[derive(Subcommand)]
+enum SettingsCommand {
+    /// Mostra comune, distretto e tipi di istruttoria in vigore
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Capofila: stabilisce i tipi di istruttoria da un file TOML con voci [[case_kinds]]
+    CaseKinds {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -394,6 +412,15 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Bando(BandoCommand::Import { file, json }) => {
             let mut app = Sportello::open(&db, actor)?;
             output::bando_imported(&app.settings().import_bando(&read(&file)?)?, json);
+        }
+        Command::Settings(SettingsCommand::Show { json }) => {
+            let mut app = Sportello::open(&db, actor)?;
+            let info = app.install_info();
+            output::settings(&info, &app.settings().case_kinds()?, json);
+        }
+        Command::Settings(SettingsCommand::CaseKinds { file, json }) => {
+            let mut app = Sportello::open(&db, actor)?;
+            output::case_kinds_saved(&app.settings().set_case_kinds(&read(&file)?)?, json);
         }
         Command::Bando(BandoCommand::List { json }) => {
             let mut app = Sportello::open(&db, actor)?;

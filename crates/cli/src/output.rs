@@ -10,8 +10,9 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 use sportello_app::{
-    Accepted, AppError, ApplicationDetail, ApplicationView, BandoImported, Corrected,
-    DuplicateGroup, Filed, ImportReport, Inspection, InstallInfo, PublishedRanking,
+    Accepted, AppError, ApplicationDetail, ApplicationView, BandoImported, CaseKinds,
+    CaseKindsSaved, Corrected, DuplicateGroup, Filed, ImportReport, Inspection, InstallInfo,
+    PublishedRanking,
 };
 use sportello_domain::intake::hidden_char;
 use sportello_domain::{Bando, RankedApplication};
@@ -68,15 +69,69 @@ pub fn install(info: &InstallInfo, as_json: bool) {
     if as_json {
         return json(info);
     }
-    show!(
-        "Installazione creata: comune {} {}{} del distretto {} ({})",
+    show!("Installazione creata: {}", where_is(info));
+    show!("Database: {}", info.db_path);
+}
+
+/// `comune 089009 Floridia del distretto D48 (…)`.
+fn where_is(info: &InstallInfo) -> String {
+    format!(
+        "comune {} {}{} del distretto {} ({})",
         info.comune,
         info.comune_name,
         if info.is_capofila { " (capofila)" } else { "" },
         info.district_id,
         info.district_name
-    );
+    )
+}
+
+pub fn settings(info: &InstallInfo, case_kinds: &CaseKinds, as_json: bool) {
+    if as_json {
+        return json(&serde_json::json!({ "install": info, "case_kinds": case_kinds }));
+    }
+    show!("Installazione del {}", where_is(info));
     show!("Database: {}", info.db_path);
+    show!(
+        "Tipi di istruttoria{}:",
+        if case_kinds.default {
+            " (nessuno stabilito dal distretto: vale quello generico)"
+        } else {
+            ""
+        }
+    );
+    for k in &case_kinds.kinds {
+        show!(
+            "  {}  {}  {} giorni {}{}",
+            k.kind.id,
+            k.kind.name,
+            k.kind.target_days,
+            if k.kind.working_days {
+                "lavorativi"
+            } else {
+                "di calendario"
+            },
+            if k.active { "" } else { "  (non più in uso)" }
+        );
+    }
+}
+
+pub fn case_kinds_saved(saved: &CaseKindsSaved, as_json: bool) {
+    if as_json {
+        return json(saved);
+    }
+    for (what, codes) in [
+        ("nuovi", &saved.created),
+        ("modificati", &saved.updated),
+        ("non più in uso", &saved.retired),
+        ("invariati", &saved.unchanged),
+    ] {
+        if !codes.is_empty() {
+            show!("Tipi di istruttoria {what}: {}", codes.join(", "));
+        }
+    }
+    if saved.created.len() + saved.updated.len() + saved.retired.len() > 0 {
+        show!("I comuni li ricevono con i prossimi pacchetti (bundle export).");
+    }
 }
 
 pub fn bando_imported(b: &BandoImported, as_json: bool) {

@@ -7,6 +7,7 @@ use crate::calendar::age_on;
 use crate::isee::IseeDeclaration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub enum Sex {
     M,
     F,
@@ -14,6 +15,7 @@ pub enum Sex {
 
 /// Identity data of one person, as written on their documents.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct Person {
     pub codice_fiscale: String,
     pub surname: String,
@@ -26,6 +28,7 @@ pub struct Person {
 
 /// The person who files the application, with how to reach them (all optional).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct Applicant {
     #[serde(flatten)]
     pub person: Person,
@@ -39,6 +42,7 @@ pub struct Applicant {
 
 /// Another member of the applicant's household (*nucleo familiare*).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct HouseholdMember {
     #[serde(flatten)]
     pub person: Person,
@@ -55,6 +59,7 @@ pub struct HouseholdMember {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub enum Housing {
     /// Neither a registered lease nor an eviction.
     #[default]
@@ -67,6 +72,7 @@ pub enum Housing {
 
 /// Everything the applicant declares: the facts the regulation scores.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct Declaration {
     pub applicant: Applicant,
     /// The other members of the household; the applicant is not listed here.
@@ -151,6 +157,7 @@ impl Declaration {
 /// An application as the operator submits it (the documented JSON shape of
 /// `sportello application add`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct ApplicationForm {
     pub bando: String,
     /// Defaults to the moment of saving.

@@ -4,6 +4,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::front_office::{CaseKind, check_case_kinds};
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct District {
@@ -14,6 +16,9 @@ pub struct District {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<String>,
     pub comuni: Vec<Comune>,
+    /// Kinds of back-office case at the front office; none: `generica`, 30 calendar days.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub case_kinds: Vec<CaseKind>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -83,6 +88,7 @@ impl District {
                 return invalid(format!("il codice ISTAT {} è ripetuto", c.istat));
             }
         }
+        check_case_kinds(&self.case_kinds).map_err(DistrictError::Invalid)?;
         if self.comune(&self.capofila).is_none() {
             return invalid(format!(
                 "il capofila {} non è tra i comuni del distretto",
@@ -167,6 +173,7 @@ pub(crate) fn test_district() -> District {
                 ..comune("089021", "Priolo Gargallo", "M279")
             },
         ],
+        case_kinds: Vec::new(),
     }
 }
 

@@ -7,11 +7,14 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{Datelike, Months, NaiveDate};
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
+
+use crate::money::{self, group_thousands};
 
 /// An ISEE value in euros: non-negative, cents at most, kept with exactly two decimals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS), ts(type = "string"))]
 pub struct Isee(Decimal);
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -116,9 +119,9 @@ impl Isee {
         self.0
     }
 
-    /// `€ 1.234,56`, as Italian readers expect.
+    /// `€ 1.234,56`, as Italian readers expect ([`money::euro`]).
     pub fn to_euro(&self) -> String {
-        format_euro(self.0)
+        money::euro(self.0)
     }
 }
 
@@ -130,8 +133,9 @@ impl fmt::Display for Isee {
 }
 
 /// Reads what operators type: "3500", "3500.00", "3500,5", "3.500,00", "€ 3.500,00",
-/// "3.500,00 €". The window's `parseEuro` (ui/src/lib/format.ts) reads exactly the same; the
-/// shared cases are in fixtures/euro-amounts.json.
+/// "3.500,00 €", and so every amount [`money::euro`] writes. The window's `parseEuro`
+/// (ui/src/lib/format.ts) reads exactly the same; the shared cases are the `cases` list of
+/// fixtures/euro-amounts.json.
 ///
 /// A comma is always the decimal separator, and dots before it group thousands. Without a
 /// comma, one dot followed by one or two digits is a decimal point ("3500.5", the JSON form
@@ -259,31 +263,6 @@ fn ungroup(s: &str) -> Option<String> {
     (first_ok && rest_ok).then(|| std::iter::once(first).chain(rest).collect())
 }
 
-/// "1234567" → "1.234.567".
-fn group_thousands(digits: &str) -> String {
-    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        // A dot before each digit with a multiple of three digits after it.
-        if i > 0 && i % 3 == digits.len() % 3 {
-            grouped.push('.');
-        }
-        grouped.push(c);
-    }
-    grouped
-}
-
-/// An amount as Italians read it: `€ 1.234,56` (rounded to the cent, half away from zero).
-pub fn format_euro(d: Decimal) -> String {
-    let mut cents = d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-    cents.rescale(2);
-    let negative = cents < Decimal::ZERO;
-    let text = cents.abs().to_string();
-    let (integer, fraction) = text.split_once('.').unwrap_or((&text, "00"));
-    let grouped = group_thousands(integer);
-    let sign = if negative { "-" } else { "" };
-    format!("€ {sign}{grouped},{fraction}")
-}
-
 impl Serialize for Isee {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(&self.0)
@@ -331,6 +310,7 @@ impl de::Visitor<'_> for IseeVisitor {
 /// Which kind of ISEE a DSU gives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub enum IseeKind {
     /// Valid until 31 December of the year the DSU was filed.
     #[default]
@@ -341,6 +321,7 @@ pub enum IseeKind {
 
 /// An ISEE value as declared, with the DSU it comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct IseeDeclaration {
     pub value: Isee,
     /// INPS protocol of the DSU, kept as typed even when it is not well formed.
@@ -412,11 +393,9 @@ mod tests {
     /// The cases the window's `parseEuro` is tested with too: both read amounts alike.
     #[test]
     fn reads_amounts_as_the_shared_fixture_says() {
-        let fixture: serde_json::Value =
-            serde_json::from_str(include_str!("../../../fixtures/euro-amounts.json")).unwrap();
-        let cases = fixture["cases"].as_array().unwrap();
+        let cases = money::shared_cases("cases");
         assert!(cases.len() > 50);
-        for case in cases {
+        for case in &cases {
             let input = case["input"].as_str().unwrap();
             match (case["value"].as_str(), case["refused"].as_str()) {
                 (Some(value), None) => assert_eq!(isee(input).to_string(), value, "{input:?}"),
@@ -569,24 +548,9 @@ mod tests {
     }
 
     #[test]
-    fn formats_euro_the_italian_way() {
-        let cases = [
-            ("0", "€ 0,00"),
-            ("5.16", "€ 5,16"),
-            ("999.99", "€ 999,99"),
-            ("1000", "€ 1.000,00"),
-            ("1234.56", "€ 1.234,56"),
-            ("123456.7", "€ 123.456,70"),
-            ("1234567.891", "€ 1.234.567,89"),
-            ("0.005", "€ 0,01"),
-            ("2.345", "€ 2,35"),
-            ("-1234.5", "€ -1.234,50"),
-            ("-0.001", "€ 0,00"),
-        ];
-        for (value, text) in cases {
-            assert_eq!(format_euro(dec(value)), text, "{value}");
-        }
+    fn to_euro_writes_the_value_as_documents_do() {
         assert_eq!(isee("3.500,5").to_euro(), "€ 3.500,50");
+        assert_eq!(Isee::ZERO.to_euro(), "€ 0,00");
     }
 
     fn declaration(dsu: NaiveDate, kind: IseeKind) -> IseeDeclaration {
@@ -689,7 +653,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// What `format_euro` writes, and the JSON form, read back to the same cents.
+        /// What `money::euro` writes, and the JSON form, read back to the same cents.
         #[test]
         fn formatted_amounts_read_back(cents in 0i64..1_000_000_000_000) {
             let value = Isee::new(Decimal::new(cents, 2)).unwrap();

@@ -8,8 +8,10 @@ pub mod bando;
 pub mod calendar;
 pub mod codice_fiscale;
 pub mod district;
+pub mod front_office;
 pub mod intake;
 pub mod isee;
+pub mod money;
 pub mod partita_iva;
 pub mod ranking;
 pub mod rules;
@@ -19,6 +21,7 @@ pub use application::{
 };
 pub use bando::Bando;
 pub use district::{Comune, District};
+pub use front_office::CaseKind;
 pub use isee::{Isee, IseeDeclaration, IseeKind};
 pub use ranking::{Breakdown, Outcome, RankedApplication, Reason, rank};
 pub use rules::{FactorLabel, Rules};

@@ -12,6 +12,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::application::Housing;
+use crate::money;
 
 /// Largest number of points (in absolute value) a single key may give: it keeps every score
 /// far from integer overflow whatever a bando says.
@@ -81,6 +82,7 @@ pub struct Rules {
 /// One factor of the breakdown as the window and the documents name it, from the rules of the
 /// bando (a bando that changes the age for the older applicant's points changes its label).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct FactorLabel {
     /// The field of the breakdown (`older_applicant` …).
     pub key: &'static str,
@@ -162,13 +164,13 @@ pub enum RulesError {
     AgeRange { min_age: u32, max_age: u32 },
     #[error("{key}: {value} anni non è un'età ammessa (al massimo {MAX_AGE})")]
     ImplausibleAge { key: &'static str, value: u32 },
-    #[error("isee_ceiling: la soglia ISEE non può essere negativa ({})", euro(.0))]
+    #[error("isee_ceiling: la soglia ISEE non può essere negativa ({})", money::euro(*.0))]
     NegativeCeiling(Decimal),
     #[error("{0}: l'elenco non può essere vuoto")]
     Empty(&'static str),
     #[error(
         "isee_bands: la fascia {index} arriva a {}, non oltre la fascia precedente ({})",
-        euro(.up_to), euro(.previous)
+        money::euro(*.up_to), money::euro(*.previous)
     )]
     IseeBandsNotIncreasing {
         /// 1-based, as a person counts the bands.
@@ -178,7 +180,7 @@ pub enum RulesError {
     },
     #[error(
         "isee_bands: l'ultima fascia arriva a {}, sotto la soglia ISEE di {}",
-        euro(.last), euro(.ceiling)
+        money::euro(*.last), money::euro(*.ceiling)
     )]
     IseeBandsBelowCeiling { last: Decimal, ceiling: Decimal },
     #[error("unemployment_bands: la prima fascia deve partire da 0 mesi, non da {0}")]
@@ -524,10 +526,6 @@ fn capped(count: usize, each: i32, max: i32) -> i32 {
         .unwrap_or(i64::MAX)
         .saturating_mul(i64::from(each));
     i32::try_from(total.min(i64::from(max))).unwrap_or(max)
-}
-
-fn euro(amount: &Decimal) -> String {
-    crate::isee::format_euro(*amount)
 }
 
 /// Amounts travel as strings (`"8000.00"`): a TOML float would be refused, not rounded.

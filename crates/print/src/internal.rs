@@ -3,45 +3,13 @@
 
 use std::collections::HashMap;
 
+use sportello_domain::Breakdown;
+
 use crate::PrintError;
 use crate::canvas::{Align, Colour, Style};
 use crate::flow::{Column, Flow, Table};
 use crate::frame::{FrameSpec, Orientation, render};
 use crate::ranking::{Outcome, RankingDocument, position_text};
-
-/// Points per factor of the regulation, as the ranking computed them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Breakdown {
-    pub isee: i32,
-    pub household_size: i32,
-    pub dependent_minors: i32,
-    pub disability: i32,
-    pub single_parent: i32,
-    pub unemployment: i32,
-    pub housing: i32,
-    pub older_applicant: i32,
-    pub previous_participation: i32,
-}
-
-impl Breakdown {
-    pub fn total(&self) -> i32 {
-        self.factors().iter().sum()
-    }
-
-    fn factors(&self) -> [i32; 9] {
-        [
-            self.isee,
-            self.household_size,
-            self.dependent_minors,
-            self.disability,
-            self.single_parent,
-            self.unemployment,
-            self.housing,
-            self.older_applicant,
-            self.previous_participation,
-        ]
-    }
-}
 
 /// The personal side of one ranked application, for the reserved document only.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +21,8 @@ pub struct ReservedDetails {
     pub codice_fiscale: String,
     /// Name of the comune where the application was filed.
     pub comune: String,
+    /// The points per factor as the ranking computed them; their sum ([`Breakdown::score`])
+    /// must be the row's score.
     pub breakdown: Breakdown,
     /// Why the application was excluded, in Italian; empty for eligible applications.
     pub exclusion_reasons: Vec<String>,
@@ -114,11 +84,11 @@ fn match_details<'d>(
         let Some(d) = by_code.get(row.application_code.as_str()) else {
             return Err(PrintError::MissingDetails(row.application_code.clone()));
         };
-        if row.outcome != Outcome::Excluded && d.breakdown.total() != row.score {
+        if row.outcome != Outcome::Excluded && d.breakdown.score() != row.score {
             return Err(PrintError::InconsistentScore {
                 code: row.application_code.clone(),
                 score: row.score,
-                sum: d.breakdown.total(),
+                sum: d.breakdown.score(),
             });
         }
     }

@@ -3,7 +3,9 @@
 //!
 //! The API takes its own plain view models (strings, numbers, dates), filled in by the app from
 //! the domain: printing never depends on how a rule is computed, and the public ranking's input
-//! type has no field for personal data at all. Documents are A4 PDFs with DejaVu Sans embedded
+//! type has no field for personal data at all. Two things it takes from `sportello-domain`
+//! rather than saying them again: the points per factor ([`Breakdown`]) and how an amount is
+//! written ([`format::euro`], the window's way too). Documents are A4 PDFs with DejaVu Sans embedded
 //! and subset, so accents print and extract correctly and files stay small.
 
 mod canvas;
@@ -16,11 +18,13 @@ mod ranking;
 mod receipt;
 
 pub use frame::Letterhead;
-pub use internal::{Breakdown, ReservedDetails, internal_ranking};
+pub use internal::{ReservedDetails, internal_ranking};
 pub use ranking::{ObjectionsWindow, Outcome, RankingDocument, RankingRow, Stage, public_ranking};
 pub use receipt::{
     Housing, IseeKind, Receipt, ReceiptApplicant, ReceiptIsee, ReceiptMember, receipt,
 };
+/// The points per factor, as the domain computes them (printed in the reserved ranking).
+pub use sportello_domain::Breakdown;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PrintError {

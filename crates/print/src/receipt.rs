@@ -4,6 +4,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
+pub use sportello_domain::{Housing, IseeKind};
 
 use crate::PrintError;
 use crate::canvas::{Align, Colour, Style};
@@ -69,12 +70,6 @@ pub struct ReceiptMember {
     pub disabled: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IseeKind {
-    Ordinario,
-    Corrente,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReceiptIsee {
     pub value: Decimal,
@@ -83,23 +78,12 @@ pub struct ReceiptIsee {
     pub dsu_date: NaiveDate,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Housing {
-    #[default]
-    None,
-    /// Rent with a registered lease.
-    Rent,
-    /// An eviction order being executed.
-    Eviction,
-}
-
-impl Housing {
-    pub fn label_it(self) -> &'static str {
-        match self {
-            Housing::None => "né locazione registrata né sfratto",
-            Housing::Rent => "in locazione con contratto registrato",
-            Housing::Eviction => "sfratto esecutivo in corso",
-        }
+/// How the receipt says a housing situation.
+fn housing_label(housing: Housing) -> &'static str {
+    match housing {
+        Housing::None => "né locazione registrata né sfratto",
+        Housing::Rent => "in locazione con contratto registrato",
+        Housing::Eviction => "sfratto esecutivo in corso",
     }
 }
 
@@ -281,7 +265,7 @@ fn declarations_section(flow: &mut Flow<'_>, r: &Receipt) {
             "Altre misure di sostegno al reddito",
             format::yes_no(r.other_income_support).into(),
         ),
-        ("Situazione abitativa", r.housing.label_it().into()),
+        ("Situazione abitativa", housing_label(r.housing).into()),
         (
             "Genitore solo con figli minori a carico",
             format::yes_no(r.single_parent).into(),

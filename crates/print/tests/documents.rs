@@ -457,7 +457,7 @@ fn internal_ranking_is_reserved_on_every_page_and_carries_names_breakdown_and_re
                 b.housing,
                 b.older_applicant,
                 b.previous_participation,
-                b.total(),
+                b.score(),
             ]
             .map(|p| p.to_string())
             .join(" ");

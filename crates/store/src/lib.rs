@@ -6,6 +6,7 @@ mod audit;
 mod bandi;
 mod error;
 pub mod failpoint;
+mod front_office;
 mod install;
 mod quarantine;
 mod rankings;
@@ -25,6 +26,7 @@ pub use applications::{
 pub use audit::{Actor, AuditEntry};
 pub use bandi::BandoSaved;
 pub use error::StoreError;
+pub use front_office::{CaseKindsSaved, StoredCaseKind};
 pub use install::{AcceptedDistrict, Install};
 pub use rankings::{NewRanking, StoredRanking};
 pub use record::{Record, SyncMeta};

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(include_str!("migrations/0004_recovery.sql"))],
     // One content hash for every synchronised table (`record::content_hash`).
     &[Step::Rust(crate::tables::stamp_all)],
+    &[Step::Sql(include_str!("migrations/0006_case_kinds.sql"))],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

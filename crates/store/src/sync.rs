@@ -89,6 +89,7 @@ pub struct Incoming {
 
 /// How many records of a table were new, newer than ours, or already held.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct TableCounts {
     pub new: u32,
     pub updated: u32,
@@ -96,16 +97,19 @@ pub struct TableCounts {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct ApplySummary {
     /// The same file (same sender, number and header) was imported before: nothing changed.
     pub already_imported: bool,
     pub tables: BTreeMap<String, TableCounts>,
     /// Own records the capofila returned to this install (a new or restored one).
     #[serde(skip_serializing_if = "is_zero")]
+    #[cfg_attr(feature = "bindings", ts(as = "Option<_>", optional))]
     pub recovered: u32,
     /// Case numbers this install had given again after losing data, moved past the ones the
     /// capofila returned: `2026/0000003 → 2026/0000017`. The receipts must be printed again.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "bindings", ts(as = "Option<_>", optional))]
     pub renumbered: Vec<String>,
 }
 
@@ -148,6 +152,7 @@ pub struct Peer {
 
 /// A bundle this install wrote.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct BundleOut {
     pub recipient: String,
     pub seq: u64,
@@ -162,6 +167,7 @@ pub struct BundleOut {
 
 /// One line of the import history.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct ImportLogEntry {
     pub at: String,
     pub actor: String,
@@ -171,6 +177,7 @@ pub struct ImportLogEntry {
     pub outcome: String,
     pub code: Option<String>,
     pub message: Option<String>,
+    #[cfg_attr(feature = "bindings", ts(as = "Option<ApplySummary>"))]
     pub summary: Option<Value>,
 }
 

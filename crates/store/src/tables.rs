@@ -184,6 +184,22 @@ pub(crate) const TABLES: &[SyncTable] = &[
         before_write: Some(crate::rankings::only_forward),
         for_recipient: Some(crate::rankings::latest_for_comune),
     },
+    SyncTable {
+        name: "case_kinds",
+        refers_to: &[],
+        direction: Direction::Publish,
+        columns: &[
+            col("code", Kind::Text(40)),
+            col("name", Kind::Text(200)),
+            col("target_days", Kind::Integer { min: 2, max: 30 }),
+            col("working_days", Kind::Integer { min: 0, max: 1 }),
+            col("active", Kind::Integer { min: 0, max: 1 }),
+        ],
+        owner_column: None,
+        check: crate::front_office::check_received,
+        before_write: None,
+        for_recipient: None,
+    },
 ];
 
 pub(crate) fn table(name: &str) -> Option<&'static SyncTable> {
@@ -240,9 +256,18 @@ pub(crate) fn stamp(tx: &Transaction, table: &str, id: &str) -> crate::Result<()
     Ok(())
 }
 
-/// Stamps every row of every synchronised table again (the migration to one hash scheme).
+/// Stamps every row of every synchronised table again (the migration to one hash scheme):
+/// the tables that exist at that step, later migrations adding more.
 pub(crate) fn stamp_all(tx: &Transaction) -> crate::Result<()> {
     for t in TABLES {
+        let exists: bool = tx.query_row(
+            "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [t.name],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            continue;
+        }
         let ids: Vec<String> = tx
             .prepare(&format!("SELECT id FROM {}", t.name))?
             .query_map([], |r| r.get(0))?
@@ -394,7 +419,10 @@ mod tests {
             in_apply_order(Direction::Upload),
             ["applications", "application_revisions"]
         );
-        assert_eq!(in_apply_order(Direction::Publish), ["bandi", "rankings"]);
+        assert_eq!(
+            in_apply_order(Direction::Publish),
+            ["bandi", "rankings", "case_kinds"]
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ use crate::state::DesktopState;
 
 /// A comune of the install's district, for filters and the birth-place hint.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct DistrictComune {
     pub istat: String,
     pub name: String,

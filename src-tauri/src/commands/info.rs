@@ -10,6 +10,7 @@ use crate::error::CommandError;
 use crate::state::DesktopState;
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct AppInfo {
     /// Version of the desktop app (the workspace version).
     pub version: &'static str,

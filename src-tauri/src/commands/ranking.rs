@@ -15,6 +15,7 @@ use crate::state::DesktopState;
 
 /// A ranking row with who it is, for authorised staff at the capofila.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct NamedRow {
     #[serde(flatten)]
     pub row: PublishedRow,
@@ -25,6 +26,7 @@ pub struct NamedRow {
 
 /// A ranking as the screen shows it: computed now (`number` and `stage` absent) or published.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct RankingTable {
     pub bando: String,
     pub number: Option<i64>,

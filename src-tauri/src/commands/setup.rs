@@ -11,6 +11,7 @@ use crate::state::DesktopState;
 
 /// The district file as the first-run screen shows it.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct DistrictChoice {
     pub id: String,
     pub name: String,
@@ -20,6 +21,7 @@ pub struct DistrictChoice {
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ComuneChoice {
     pub istat: String,
     pub name: String,
@@ -28,6 +30,7 @@ pub struct ComuneChoice {
 
 /// The install just created: who it is and the fingerprint to read to the other side.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SetupDone {
     pub install: InstallInfo,
     pub fingerprint: String,

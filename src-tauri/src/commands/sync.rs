@@ -71,6 +71,7 @@ pub async fn bundle_import(
 }
 
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SyncHistory {
     /// Bundles written, newest first.
     pub exports: Vec<BundleOut>,

@@ -1,28 +1,45 @@
-// Typed wrappers of the desktop commands: the only place the window calls `invoke`. Every
-// rejection is normalised to `CommandError`, the `{code, message, field?, problems?}` shape
-// src-tauri sends. Payloads keep the field names sportello-app serialises (snake_case); command
-// arguments are camelCase, as Tauri expects them.
+// Typed wrappers of the desktop commands: the only place the window calls `invoke`. The types
+// the commands take and return are generated from the Rust types into ./bindings/
+// (src-tauri/src/bindings.rs; ARCHITECTURE.md says how to regenerate them); this file keeps the
+// wrappers and what the window adds. Every rejection is normalised to `CommandError`, the
+// `{code, message, field?, problems?}` shape src-tauri sends. Payloads keep the field names
+// sportello-app serialises (snake_case); command arguments are camelCase, as Tauri expects them.
 import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
+import type {
+  Accepted,
+  AppInfo,
+  ApplicationDetail,
+  ApplicationView,
+  BandoImported,
+  CaseKinds,
+  CodiceFiscaleInfo,
+  CommandError as SentError,
+  CrossComuneExclusion,
+  DistrictChoice,
+  DistrictComune,
+  DuplicateGroup,
+  ErrorCode,
+  Filed,
+  FormCheck,
+  ImportReport,
+  KeysView,
+  Overview,
+  RankingTable,
+  ReplacedKey,
+  Rotated,
+  SetupDone,
+  Stage,
+  SyncHistory,
+} from './bindings';
 
-/** One refused value: which record, which field, and why. */
-export interface Problem {
-  record: string;
-  field: string;
-  code: string;
-  message: string;
-}
+// Every generated type, under its Rust name; `CommandError` below stands for the generated one.
+export type * from './bindings';
 
-export interface CommandError {
-  /** Stable code to branch on; never match on the message. */
-  code: string;
-  /** Italian text for the operator. */
-  message: string;
-  /** The form field the error concerns, when there is one. */
-  field?: string;
-  /** For refused input: every problem, to show next to its own field. */
-  problems?: Problem[];
-}
+/** An error as the window handles it: one a command sent, or `ipc` when the window could not
+ * reach the app at all. */
+export type CommandError = Omit<SentError, 'code'> & { code: ErrorCode | 'ipc' };
 
+/** The shape of `CommandError` (codes are not checked one by one: the app sends only its own). */
 export function isCommandError(value: unknown): value is CommandError {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Record<string, unknown>;
@@ -54,92 +71,8 @@ async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
 
 // ---- Installation ----
 
-/** Who and where this install is. */
-export interface InstallInfo {
-  comune: string;
-  comune_name: string;
-  district_id: string;
-  district_name: string;
-  capofila: string;
-  is_capofila: boolean;
-  db_path: string;
-}
-
-export interface AppInfo {
-  version: string;
-  /** Absolute path of the database file this window works on. */
-  db_path: string;
-  /** False before the first setup has created it. */
-  db_exists: boolean;
-  /** Null until the install's database exists. */
-  install: InstallInfo | null;
-  /** Where documents and bundles are proposed to be saved. */
-  documents_dir: string | null;
-  path_separator: string;
-}
-
 export function appInfo(): Promise<AppInfo> {
   return call<AppInfo>('app_info');
-}
-
-export type Stage = 'provisional' | 'definitive';
-export type Outcome = 'AMMESSO' | 'IDONEO_NON_AMMESSO' | 'ESCLUSO';
-
-export interface BundleOut {
-  recipient: string;
-  seq: number;
-  kind: string;
-  file_name: string;
-  header_hash: string;
-  records: number;
-  created_at: string;
-}
-
-export interface TableCounts {
-  new: number;
-  updated: number;
-  unchanged: number;
-}
-
-export interface ApplySummary {
-  already_imported: boolean;
-  tables: Record<string, TableCounts>;
-}
-
-export interface ImportLogEntry {
-  at: string;
-  actor: string;
-  file_name: string;
-  sender: string | null;
-  bundle_seq: number | null;
-  outcome: string;
-  code: string | null;
-  message: string | null;
-  summary: ApplySummary | null;
-}
-
-export interface BandoStatus {
-  id: string;
-  title: string;
-  opens: string;
-  closes: string;
-  ranking_number: number | null;
-  ranking_stage: Stage | null;
-  ranking_published_at: string | null;
-}
-
-/** What the Home screen shows. */
-export interface Overview {
-  install: InstallInfo;
-  fingerprint: string;
-  applications: number;
-  /** Own applications the capofila has not acknowledged yet. */
-  unsent_applications: number;
-  enrolled_comuni: string[];
-  capofila_trusted: boolean;
-  last_export: BundleOut | null;
-  last_import: ImportLogEntry | null;
-  bandi: BandoStatus[];
 }
 
 export function overview(): Promise<Overview> {
@@ -147,18 +80,6 @@ export function overview(): Promise<Overview> {
 }
 
 // ---- First run ----
-
-export interface DistrictChoice {
-  id: string;
-  name: string;
-  capofila: string;
-  comuni: { istat: string; name: string; is_capofila: boolean }[];
-}
-
-export interface SetupDone {
-  install: InstallInfo;
-  fingerprint: string;
-}
 
 export function readDistrict(path: string): Promise<DistrictChoice> {
   return call<DistrictChoice>('read_district', { path });
@@ -169,17 +90,6 @@ export function setup(districtPath: string, comune: string): Promise<SetupDone> 
 }
 
 // ---- Trust ----
-
-export interface Accepted {
-  comune: string;
-  comune_name: string;
-  fingerprint: string;
-  /** False when the same key was already trusted. */
-  added: boolean;
-  bandi: string[];
-  /** The key this one replaced, when it did. */
-  replaced?: { fingerprint: string; revoked_from_seq: number };
-}
 
 export function enrolExport(out: string): Promise<string> {
   return call<string>('enrol_export', { out });
@@ -198,91 +108,31 @@ export function districtAccept(file: string, fingerprint: string, replace = fals
   return call<Accepted>('district_accept', { file, fingerprint, replace });
 }
 
-export interface TrustedKey {
-  comune: string;
-  comune_name: string;
-  role: 'capofila' | 'comune';
-  fingerprint: string;
-  /** Bundles it signs from this number on are refused; null while trusted. */
-  revoked_from_seq: number | null;
-  replaced: boolean;
-  own: boolean;
-}
-
-export interface KeysView {
-  fingerprint: string;
-  rotation_pending: boolean;
-  trusted: TrustedKey[];
-}
-
 export function keysView(): Promise<KeysView> {
   return call<KeysView>('keys_view');
-}
-
-export interface Rotated {
-  old_fingerprint: string;
-  new_fingerprint: string;
 }
 
 export function rotateKeys(): Promise<Rotated> {
   return call<Rotated>('rotate_keys');
 }
 
-export interface ReplacedKey {
-  fingerprint: string;
-  revoked_from_seq: number;
-}
-
 export function revokeComuneKey(comune: string): Promise<ReplacedKey> {
   return call<ReplacedKey>('revoke_comune_key', { comune });
-}
-
-export interface BandoImported {
-  id: string;
-  title: string;
-  outcome: 'created' | 'updated' | 'unchanged';
 }
 
 export function importBando(path: string): Promise<BandoImported> {
   return call<BandoImported>('import_bando', { path });
 }
 
-// ---- Applications ----
-
-export interface DistrictComune {
-  istat: string;
-  name: string;
-  belfiore: string;
+/** The front office's kinds of back-office case in force here (district data, read-only). */
+export function caseKinds(): Promise<CaseKinds> {
+  return call<CaseKinds>('case_kinds');
 }
+
+// ---- Applications ----
 
 export function districtComuni(): Promise<DistrictComune[]> {
   return call<DistrictComune[]>('district_comuni');
-}
-
-export interface Person {
-  codice_fiscale: string;
-  surname: string;
-  name: string;
-  birth_date: string;
-  sex: 'M' | 'F';
-  birth_place: string;
-}
-
-export interface ApplicationView {
-  application_code: string;
-  case_number: string;
-  comune: string;
-  comune_name: string;
-  bando: string;
-  filed_at: string;
-  protocol_number: string | null;
-  /** 1 as filed, one more for each correction. */
-  revision: number;
-  applicant: Person & { address?: string; phone?: string; email?: string };
-  household: (Person & { relation: string; dependent_minor: boolean; disabled: boolean })[];
-  isee: { value: string; dsu_protocol: string; dsu_date: string; kind: string } | null;
-  position: number | null;
-  outcome: Outcome | null;
 }
 
 export function searchApplications(
@@ -293,63 +143,17 @@ export function searchApplications(
   return call<ApplicationView[]>('search_applications', { text, bando, comune });
 }
 
-/** A field whose value differs between two revisions, by its path in the form's JSON shape. */
-export interface FieldChange {
-  field: string;
-  before: string | number | boolean | null;
-  after: string | number | boolean | null;
-}
-
-export interface RevisionView {
-  revision: number;
-  recorded_at: string;
-  operator: string;
-  /** Null for the application as filed. */
-  reason: string | null;
-  changes: FieldChange[];
-}
-
-export interface ApplicationDetail {
-  application: ApplicationView;
-  /** The current revision in the JSON shape of `application add`. */
-  form: object;
-  revisions: RevisionView[];
-}
-
 export function applicationDetail(code: string): Promise<ApplicationDetail> {
   return call<ApplicationDetail>('application_detail', { code });
-}
-
-export interface CodiceFiscaleInfo {
-  valid: boolean;
-  error: string | null;
-  birth_date: string | null;
-  sex: 'M' | 'F' | null;
-  birth_place: string | null;
-  birth_place_name: string | null;
 }
 
 export function codiceFiscaleInfo(text: string): Promise<CodiceFiscaleInfo> {
   return call<CodiceFiscaleInfo>('codice_fiscale_info', { text });
 }
 
-export interface FormCheck {
-  problems: Problem[];
-  warnings: Problem[];
-}
-
 /** `form` is the JSON shape of `sportello application add` (docs/formats.md). */
 export function checkApplication(form: object): Promise<FormCheck> {
   return call<FormCheck>('check_application', { form });
-}
-
-export interface Filed {
-  case_number: string;
-  application_code: string;
-  codice_fiscale: string;
-  surname: string;
-  name: string;
-  warnings: Problem[];
 }
 
 export function addApplication(form: object): Promise<Filed> {
@@ -367,15 +171,6 @@ export function openDocument(path: string): Promise<void> {
 
 // ---- Sync ----
 
-export interface ImportReport {
-  file: string;
-  outcome: 'applied' | 'already_imported' | 'refused';
-  sender: string | null;
-  seq: number | null;
-  summary: ApplySummary | null;
-  error: CommandError | null;
-}
-
 export function bundleExport(out: string): Promise<string[]> {
   return call<string[]>('bundle_export', { out });
 }
@@ -388,59 +183,11 @@ export function bundleImport(files: string[]): Promise<ImportReport[]> {
   return call<ImportReport[]>('bundle_import', { files });
 }
 
-export interface SyncHistory {
-  exports: BundleOut[];
-  imports: ImportLogEntry[];
-}
-
 export function syncHistory(): Promise<SyncHistory> {
   return call<SyncHistory>('sync_history');
 }
 
 // ---- Ranking ----
-
-export interface Breakdown {
-  isee: number;
-  household_size: number;
-  dependent_minors: number;
-  disability: number;
-  single_parent: number;
-  unemployment: number;
-  housing: number;
-  older_applicant: number;
-  previous_participation: number;
-}
-
-export interface RankingRow {
-  position: number | null;
-  application_code: string;
-  comune: string;
-  comune_name: string;
-  applicant: string | null;
-  score: number;
-  outcome: Outcome;
-  breakdown: Breakdown;
-  reasons: string[];
-  reason_codes: string[];
-}
-
-/** A factor of the breakdown as the bando's rules name it. */
-export interface FactorLabel {
-  key: string;
-  short: string;
-  label: string;
-  legend: string;
-}
-
-/** Computed now (`number` null) or a published version. */
-export interface RankingTable {
-  bando: string;
-  number: number | null;
-  stage: Stage | null;
-  published_at: string | null;
-  rows: RankingRow[];
-  factors: FactorLabel[];
-}
 
 export function computeRanking(bando: string): Promise<RankingTable> {
   return call<RankingTable>('compute_ranking', { bando });
@@ -459,47 +206,15 @@ export function publishRanking(
   return call<RankingTable>('publish_ranking', { bando, stage, confirmCrossComune });
 }
 
-export interface ConflictSide {
-  application_code: string;
-  case_number: string;
-  comune: string;
-  comune_name: string;
-  /** `gg/mm/aaaa hh:mm`, Italian time. */
-  filed_at: string;
-}
-
-/** An application excluded because one filed earlier at another comune names one of its people. */
-export interface CrossComuneExclusion {
-  excluded: ConflictSide;
-  standing: ConflictSide;
-  shared_codici_fiscali: string[];
-}
-
 export function crossComuneExclusions(bando: string): Promise<CrossComuneExclusion[]> {
   return call<CrossComuneExclusion[]>('cross_comune_exclusions', { bando });
 }
 
+/** Which ranking to print: `print_ranking` takes it as text and refuses any other. */
 export type Paper = 'public' | 'internal';
 
 export function printRanking(bando: string, paper: Paper, out: string): Promise<string> {
   return call<string>('print_ranking', { bando, paper, out });
-}
-
-export interface DuplicateApplication {
-  application_code: string;
-  case_number: string;
-  comune: string;
-  comune_name: string;
-  bando: string;
-  filed_at: string;
-  applicant: string;
-  applicant_codice_fiscale: string;
-}
-
-export interface DuplicateGroup {
-  shared_codici_fiscali: string[];
-  across_comuni: boolean;
-  applications: DuplicateApplication[];
 }
 
 export function duplicates(): Promise<DuplicateGroup[]> {

@@ -4,6 +4,7 @@ import { euroFieldText, formatDate, formatDateTime, formatEuro, parseDate, parse
 import type { EuroRefusal } from './format';
 
 type EuroCase = { input: string; value: string } | { input: string; refused: EuroRefusal };
+type FormattedCase = { value: string; text: string };
 
 describe('formatDate', () => {
   it('shows an ISO date as gg/mm/aaaa', () => {
@@ -41,6 +42,14 @@ describe('parseDate', () => {
 });
 
 describe('formatEuro', () => {
+  // The app's cases (crates/domain/src/money.rs reads the same file): the window writes every
+  // amount as the app and the printed documents do.
+  for (const c of euroAmounts.formatted as FormattedCase[]) {
+    it(`writes ${c.value} as the app does`, () => {
+      expect(formatEuro(c.value)).toBe(c.text);
+    });
+  }
+
   it('writes € 1.234,56 with dot thousands and comma decimals', () => {
     expect(formatEuro('1234.56')).toBe('€ 1.234,56');
     expect(formatEuro('1234567.8')).toBe('€ 1.234.567,80');
@@ -53,7 +62,7 @@ describe('formatEuro', () => {
     expect(formatEuro('1.005')).toBe('€ 1,01');
     expect(formatEuro('1.004')).toBe('€ 1,00');
     expect(formatEuro('999.995')).toBe('€ 1.000,00');
-    expect(formatEuro('-2.345')).toBe('-€ 2,35');
+    expect(formatEuro('-2.345')).toBe('€ -2,35');
   });
 
   it('never writes a negative zero', () => {
@@ -121,5 +130,6 @@ describe('euroFieldText', () => {
   it('writes the amount without the euro sign, Italian style', () => {
     expect(euroFieldText('3500.5')).toBe('3.500,50');
     expect(euroFieldText('0')).toBe('0,00');
+    expect(euroFieldText('-12.5')).toBe('-12,50');
   });
 });

@@ -50,8 +50,11 @@ function incrementDigits(digits: string): string {
 }
 
 /**
- * `1234.5` → `€ 1.234,50`, rounded half away from zero to the cent. Accepts a decimal string or
- * a number; anything else is returned as it is.
+ * `1234.5` → `€ 1.234,50`, rounded half away from zero to the cent; a negative amount keeps its
+ * sign after the euro sign (`€ -12,50`), one that rounds to zero is `€ 0,00`. The same text as the
+ * app and the printed documents (crates/domain/src/money.rs, `euro`; the shared cases are the
+ * `formatted` list of fixtures/euro-amounts.json). Accepts a decimal string or a number; anything
+ * else is returned as it is.
  */
 export function formatEuro(amount: string | number): string {
   const text = typeof amount === 'number' ? String(amount) : amount.trim();
@@ -63,7 +66,7 @@ export function formatEuro(amount: string | number): string {
   cents = cents.replace(/^0+(?=\d{3})/, '').padStart(3, '0');
   const euros = cents.slice(0, -2);
   const isZero = /^0+$/.test(cents);
-  return `${sign && !isZero ? '-' : ''}€ ${groupThousands(euros)},${cents.slice(-2)}`;
+  return `€ ${sign && !isZero ? '-' : ''}${groupThousands(euros)},${cents.slice(-2)}`;
 }
 
 /** Why a typed amount is refused: the same words as the app's `IseeError::reason`. */
@@ -164,5 +167,5 @@ export function formatDateTime(moment: string): string {
 
 /** A decimal amount as the ISEE field shows it once typed: `3500.5` → `3.500,50`. */
 export function euroFieldText(amount: string): string {
-  return formatEuro(amount).replace(/^(-?)€ /, '$1');
+  return formatEuro(amount).replace(/^€ /, '');
 }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, NaiveDate};
-use sportello_domain::{Housing, IseeKind, Outcome};
+use sportello_domain::Outcome;
 use sportello_print as print;
 
 use crate::files::write_atomically;
@@ -101,10 +101,7 @@ impl Documents<'_> {
                 .collect(),
             isee: d.isee.as_ref().map(|i| print::ReceiptIsee {
                 value: i.value.value(),
-                kind: match i.kind {
-                    IseeKind::Ordinario => print::IseeKind::Ordinario,
-                    IseeKind::Corrente => print::IseeKind::Corrente,
-                },
+                kind: i.kind,
                 dsu_protocol: i.dsu_protocol.clone(),
                 dsu_date: i.dsu_date,
             }),
@@ -112,11 +109,7 @@ impl Documents<'_> {
             unemployed: d.unemployed,
             unemployed_since: d.unemployed_since,
             other_income_support: d.other_income_support,
-            housing: match d.housing {
-                Housing::None => print::Housing::None,
-                Housing::Rent => print::Housing::Rent,
-                Housing::Eviction => print::Housing::Eviction,
-            },
+            housing: d.housing,
             single_parent: d.single_parent,
             applicant_disabled: d.applicant_disabled,
             previous_participation: d.previous_participation,
@@ -225,24 +218,13 @@ impl Documents<'_> {
                         )
                     })?;
                 let p = &stored.application.declaration.applicant.person;
-                let b = r.breakdown;
                 Ok(print::ReservedDetails {
                     application_code: r.application_code.clone(),
                     surname: p.surname.clone(),
                     name: p.name.clone(),
                     codice_fiscale: p.codice_fiscale.clone(),
                     comune: self.comune_name(&r.comune),
-                    breakdown: print::Breakdown {
-                        isee: b.isee,
-                        household_size: b.household_size,
-                        dependent_minors: b.dependent_minors,
-                        disability: b.disability,
-                        single_parent: b.single_parent,
-                        unemployment: b.unemployment,
-                        housing: b.housing,
-                        older_applicant: b.older_applicant,
-                        previous_participation: b.previous_participation,
-                    },
+                    breakdown: r.breakdown,
                     exclusion_reasons: r.reasons.clone(),
                 })
             })

@@ -29,9 +29,14 @@ const MAX_SEQ: u64 = 1 << 53;
 
 /// What importing one file did (or would do, for a preview).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct ImportReport {
     pub file: String,
     /// `applied`, `already_imported` or `refused`.
+    #[cfg_attr(
+        feature = "bindings",
+        ts(type = "\"applied\" | \"already_imported\" | \"refused\"")
+    )]
     pub outcome: &'static str,
     pub sender: Option<String>,
     pub seq: Option<u64>,

@@ -8,6 +8,7 @@ use super::Intake;
 use crate::now;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct CodiceFiscaleInfo {
     pub valid: bool,
     /// Why it is not valid, in Italian.

@@ -11,6 +11,7 @@ use crate::Result;
 
 /// Applications linked by shared codici fiscali (applicant or household member).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct DuplicateGroup {
     /// The codici fiscali that appear in more than one application of the group.
     pub shared_codici_fiscali: Vec<String>,
@@ -20,6 +21,7 @@ pub struct DuplicateGroup {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct DuplicateApplication {
     pub application_code: String,
     pub case_number: String,

@@ -43,6 +43,7 @@ impl Naming {
 
 /// The outcome of checking one form: problems refuse it, warnings do not.
 #[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct FormCheck {
     pub problems: Vec<Problem>,
     pub warnings: Vec<Problem>,
@@ -50,6 +51,7 @@ pub struct FormCheck {
 
 /// A filed application with the warnings it was accepted with.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct Filed {
     pub case_number: String,
     pub application_code: String,

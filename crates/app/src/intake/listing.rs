@@ -9,6 +9,7 @@ use crate::{Result, Sportello};
 
 /// An application as listed (`application list --json`, the Domande screen).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct ApplicationView {
     pub application_code: String,
     pub case_number: String,

@@ -15,6 +15,7 @@ use crate::{AppError, ErrorCode, Problem, Result, now};
 
 /// One application as it stands, with every revision (`application show`).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct ApplicationDetail {
     pub application: ApplicationView,
     /// The current revision as a form: the JSON shape `application add` and
@@ -26,6 +27,7 @@ pub struct ApplicationDetail {
 
 /// One revision: who recorded it, when, why, and what it changed from the one before.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct RevisionView {
     pub revision: i64,
     pub recorded_at: String,
@@ -40,6 +42,7 @@ pub struct RevisionView {
 /// (`applicant.birth_date`, `household[1].dependent_minor`, `isee.value`) and both values
 /// (`null` where the field was absent).
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct FieldChange {
     pub field: String,
     pub before: Value,

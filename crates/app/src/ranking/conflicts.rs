@@ -14,6 +14,7 @@ use crate::{Result, Sportello};
 
 /// One application excluded because of another comune's.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct CrossComuneExclusion {
     pub excluded: ConflictSide,
     /// The application that stands, filed earlier at another comune.
@@ -23,6 +24,7 @@ pub struct CrossComuneExclusion {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct ConflictSide {
     pub application_code: String,
     pub case_number: String,

@@ -11,6 +11,7 @@ use crate::{AppError, ErrorCode, Result, Sportello, now};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub enum Stage {
     Provisional,
     Definitive,
@@ -42,6 +43,7 @@ impl Stage {
 
 /// One row of a published ranking, as frozen (the same JSON as `ranking compute --json`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct PublishedRow {
     pub position: Option<u32>,
     pub application_code: String,

@@ -8,10 +8,15 @@ use super::Settings;
 use crate::{AppError, ErrorCode, Result, Sportello, now};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct BandoImported {
     pub id: String,
     pub title: String,
     /// created, updated or unchanged.
+    #[cfg_attr(
+        feature = "bindings",
+        ts(type = "\"created\" | \"updated\" | \"unchanged\"")
+    )]
     pub outcome: &'static str,
 }
 

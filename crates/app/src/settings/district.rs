@@ -12,6 +12,7 @@ use crate::{AppError, ErrorCode, Result, Sportello};
 
 /// Who and where this install is.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct InstallInfo {
     pub comune: String,
     pub comune_name: String,

@@ -17,6 +17,7 @@ const DISTRICT_SEQ: &str = "district_seq";
 
 /// A key this install now trusts.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct Accepted {
     pub comune: String,
     pub comune_name: String,
@@ -27,11 +28,13 @@ pub struct Accepted {
     /// The key this one replaces (the comune's install was replaced): revoked from a bundle
     /// number on, and the comune's records go back to the new install.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "bindings", ts(optional))]
     pub replaced: Option<ReplacedKey>,
 }
 
 /// A key no longer trusted because another replaced it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct ReplacedKey {
     pub fingerprint: String,
     /// Bundles it signs from this number on are refused.

@@ -67,10 +67,12 @@ fn load_from(path: &Path) -> Result<InstallKeys> {
 
 /// A key this install trusts, as the Chiavi screen lists it.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct TrustedKey {
     pub comune: String,
     pub comune_name: String,
     /// `capofila` or `comune`.
+    #[cfg_attr(feature = "bindings", ts(type = "\"capofila\" | \"comune\""))]
     pub role: &'static str,
     pub fingerprint: String,
     /// Bundles it signs from this number on are refused; `None` while it is trusted.
@@ -83,6 +85,7 @@ pub struct TrustedKey {
 
 /// What the Chiavi screen shows.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct KeysView {
     pub fingerprint: String,
     /// A rotation of this comune's keys the capofila has not confirmed yet.
@@ -92,6 +95,7 @@ pub struct KeysView {
 
 /// What `key rotate` did: the keys it replaced and the new ones, by fingerprint.
 #[derive(Debug, Clone, serde::Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct Rotated {
     pub old_fingerprint: String,
     pub new_fingerprint: String,

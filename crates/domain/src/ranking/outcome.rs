@@ -9,11 +9,13 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use super::points::Breakdown;
 use crate::application::Application;
-use crate::isee::{IseeKind, format_euro};
+use crate::isee::IseeKind;
+use crate::money;
 
 /// The outcome of an application in the ranking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub enum Outcome {
     /// Eligible, with a place in their comune.
     Ammesso,
@@ -124,8 +126,8 @@ impl Reason {
             Reason::IseeMissing => "ISEE non dichiarato".into(),
             Reason::IseeOverCeiling { isee, ceiling } => format!(
                 "ISEE di {} superiore alla soglia di {}",
-                format_euro(*isee),
-                format_euro(*ceiling)
+                money::euro(*isee),
+                money::euro(*ceiling)
             ),
             Reason::DsuNotValid {
                 kind: IseeKind::Ordinario,

@@ -11,6 +11,7 @@ use crate::rules::Rules;
 /// factor is for authorised staff only: never publish it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct Breakdown {
     pub isee: i32,
     pub household_size: i32,
@@ -26,15 +27,22 @@ pub struct Breakdown {
 impl Breakdown {
     /// The score: the sum of every factor.
     pub fn score(&self) -> i32 {
-        self.isee
-            + self.household_size
-            + self.dependent_minors
-            + self.disability
-            + self.single_parent
-            + self.unemployment
-            + self.housing
-            + self.older_applicant
-            + self.previous_participation
+        self.factors().iter().sum()
+    }
+
+    /// The points of every factor, in the order of [`Rules::factor_labels`].
+    pub fn factors(&self) -> [i32; 9] {
+        [
+            self.isee,
+            self.household_size,
+            self.dependent_minors,
+            self.disability,
+            self.single_parent,
+            self.unemployment,
+            self.housing,
+            self.older_applicant,
+            self.previous_participation,
+        ]
     }
 }
 

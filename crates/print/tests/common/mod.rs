@@ -309,8 +309,8 @@ pub fn ranking(n: usize, stage: Stage) -> (RankingDocument, Vec<ReservedDetails>
         entries.push((person, breakdown, excluded, reasons));
     }
     entries.sort_by(|a, b| {
-        b.1.total()
-            .cmp(&a.1.total())
+        b.1.score()
+            .cmp(&a.1.score())
             .then(a.0.isee.cmp(&b.0.isee))
             .then(a.0.code.cmp(&b.0.code))
     });
@@ -335,7 +335,7 @@ pub fn ranking(n: usize, stage: Stage) -> (RankingDocument, Vec<ReservedDetails>
         rows.push(RankingRow {
             position,
             application_code: person.code.clone(),
-            score: breakdown.total(),
+            score: breakdown.score(),
             outcome,
         });
         details.push(ReservedDetails {
