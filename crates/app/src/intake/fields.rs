@@ -434,6 +434,109 @@ fn local_date_time(s: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// A value of each kind that passes the shape check.
+    fn sample(kind: Kind) -> Value {
+        match kind {
+            Text => "A".into(),
+            Date => "2020-01-01".into(),
+            DateTime => "2026-01-02T10:00:00+01:00".into(),
+            Bool => true.into(),
+            Sex => "F".into(),
+            Housing => "rent".into(),
+            Amount => "10.00".into(),
+            IseeType => "corrente".into(),
+        }
+    }
+
+    fn paths(prefix: &str, value: &Value, out: &mut std::collections::BTreeSet<String>) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    let path = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    paths(&path, v, out);
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    paths(&format!("{prefix}[{i}]"), v, out);
+                }
+            }
+            _ => {
+                out.insert(prefix.to_string());
+            }
+        }
+    }
+
+    /// The field table is the form's one declaration: a form with every field of the table
+    /// reads into the domain's `ApplicationForm` and writes back the same fields, no more, no
+    /// fewer (so the JSON input, the CSV headers, the domain type and the window's generated
+    /// type cannot drift apart).
+    #[test]
+    fn the_field_table_is_exactly_the_domain_form() {
+        let mut form = Map::new();
+        let mut applicant = Map::new();
+        let mut isee = Map::new();
+        let mut member = Map::new();
+        for (table, into) in [
+            (TOP, &mut form),
+            (APPLICANT, &mut applicant),
+            (ISEE, &mut isee),
+            (MEMBER, &mut member),
+        ] {
+            for f in table {
+                into.insert(f.json.into(), sample(f.kind));
+            }
+        }
+        form.insert("applicant".into(), Value::Object(applicant));
+        form.insert("isee".into(), Value::Object(isee));
+        form.insert(
+            "household".into(),
+            Value::Array(vec![Value::Object(member)]),
+        );
+        let text = Value::Object(form).to_string();
+        let batch = crate::intake::parse_json_forms(&text).unwrap();
+        let parsed = match &batch.entries[0] {
+            Ok(parsed) => parsed,
+            Err(problems) => panic!("the table's own form is refused: {problems:?}"),
+        };
+        assert!(parsed.missing.is_empty(), "{:?}", parsed.missing);
+        let mut declared = std::collections::BTreeSet::new();
+        paths("", &serde_json::from_str(&text).unwrap(), &mut declared);
+        let mut written = std::collections::BTreeSet::new();
+        paths(
+            "",
+            &serde_json::to_value(&parsed.form).unwrap(),
+            &mut written,
+        );
+        assert_eq!(written, declared);
+    }
+
+    /// docs/formats.md documents every field of the table, by JSON name and CSV header.
+    #[test]
+    fn the_documented_formats_name_every_field() {
+        let docs = include_str!("../../../../docs/formats.md");
+        for f in TOP.iter().chain(APPLICANT).chain(ISEE).chain(MEMBER) {
+            assert!(
+                docs.contains(f.json),
+                "docs/formats.md lacks the field {}",
+                f.json
+            );
+            let header = if MEMBER.contains(f) {
+                format!("`{MEMBER_PREFIX}N_{}`", f.csv)
+            } else {
+                format!("`{}`", f.csv)
+            };
+            assert!(
+                docs.contains(&header),
+                "docs/formats.md lacks the header {header}"
+            );
+        }
+    }
+
     #[test]
     fn csv_headers_follow_the_json_paths() {
         assert_eq!(csv_header("applicant.codice_fiscale"), "codice_fiscale");
