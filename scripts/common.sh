@@ -42,6 +42,6 @@ rust_ensure() {
 }
 
 base_ensure() {
-  apt_ensure build-essential pkg-config poppler-utils fonts-dejavu-core strace
+  apt_ensure build-essential pkg-config poppler-utils fonts-dejavu-core strace faketime
   rust_ensure
 }

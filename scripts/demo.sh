@@ -9,7 +9,13 @@ DIR="$2"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 F="$ROOT/fixtures"
 COMUNI=(089009 089021 089015)
+# Demo operators (README, "Demo"): `demo` is the first operator of every install (the
+# capofila's coordinatore, each comune's responsabile); `sportello` is a front-office
+# operatore at each comune. Their passwords are public: a demo holds no real data.
 export SPORTELLO_OPERATOR="${SPORTELLO_OPERATOR:-demo}"
+export SPORTELLO_PASSWORD="${SPORTELLO_PASSWORD:-demo-sportello}"
+export SPORTELLO_NEW_PASSWORD="$SPORTELLO_PASSWORD"
+DESK_PASSWORD="sportello-demo"
 
 mkdir -p "$DIR/comuni" "$DIR/posta"
 cap() { "$BIN" --db "$DIR/capofila.db" "$@"; }
@@ -19,6 +25,8 @@ cap init --district "$F/district-d48.toml" --comune 089017 >/dev/null
 cap bando import "$F/bando-sc-2026-1.toml" >/dev/null
 for c in "${COMUNI[@]}"; do
   com "$c" init --district "$F/district-d48.toml" --comune "$c" >/dev/null
+  SPORTELLO_NEW_PASSWORD="$DESK_PASSWORD" com "$c" operator add sportello --role operatore \
+    --name "Sportello (demo)" >/dev/null
   enrolment=$(com "$c" enrol export --out "$DIR/posta")
   cap enrol accept "$enrolment" --fingerprint "$(com "$c" key fingerprint)" >/dev/null
 done

@@ -7,6 +7,39 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 /// The repository's `fixtures/` folder.
+/// The username and password of every install's first operator in these tests (a
+/// responsabile, or the capofila's coordinatore).
+pub const OPERATOR: &str = "test";
+pub const PASSWORD: &str = "password-di-prova";
+
+/// The first operator, as `init` creates it in these tests.
+pub fn first_operator() -> sportello_app::NewOperator {
+    sportello_app::NewOperator {
+        username: OPERATOR.into(),
+        name: None,
+        role: sportello_app::Role::Responsabile,
+        password: PASSWORD.into(),
+    }
+}
+
+/// The first operator logging in.
+pub fn credentials() -> sportello_app::Credentials {
+    sportello_app::Credentials {
+        username: OPERATOR.into(),
+        password: PASSWORD.into(),
+    }
+}
+
+/// `command` run by the first operator: the username and password (and the password `init`
+/// gives the first operator) in its environment, as a user's script would pass them.
+pub fn logged_in(mut command: Command) -> Command {
+    command
+        .env("SPORTELLO_OPERATOR", OPERATOR)
+        .env("SPORTELLO_PASSWORD", PASSWORD)
+        .env("SPORTELLO_NEW_PASSWORD", PASSWORD);
+    command
+}
+
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../fixtures")
@@ -85,17 +118,41 @@ impl Install {
         i
     }
 
-    /// Runs `sportello --db <this db> ARGS`.
+    /// Runs `sportello --db <this db> ARGS` as the install's first operator.
     pub fn run(&self, args: &[&str]) -> Run {
-        let out = Command::new(binary("sportello"))
+        self.run_as(OPERATOR, args)
+    }
+
+    /// Runs `sportello --db <this db> ARGS` as `operator` (whose password is [`PASSWORD`]).
+    pub fn run_as(&self, operator: &str, args: &[&str]) -> Run {
+        let out = logged_in(Command::new(binary("sportello")))
+            .env("SPORTELLO_OPERATOR", operator)
             .arg("--db")
             .arg(&self.db)
             .args(args)
-            .env("SPORTELLO_OPERATOR", "test")
             .env_remove("SPORTELLO_DB")
             .output()
             .expect("run sportello");
         Run::from(out)
+    }
+
+    /// Every table of the install's database, dumped (see [`dump_tables`]).
+    pub fn everything(&self) -> std::collections::BTreeMap<String, Vec<String>> {
+        let conn = rusqlite::Connection::open_with_flags(
+            &self.db,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .expect("open database read-only");
+        let tables: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .expect("list tables")
+            .query_map([], |r| r.get(0))
+            .expect("tables")
+            .collect::<rusqlite::Result<_>>()
+            .expect("table names");
+        drop(conn);
+        let names: Vec<&str> = tables.iter().map(String::as_str).collect();
+        dump_tables(&self.db, &names)
     }
 
     /// Runs and asserts success; returns stdout.

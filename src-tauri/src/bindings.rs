@@ -18,6 +18,7 @@ use ts_rs::{Config, TS, TypeVisitor};
 use crate::commands::applications::DistrictComune;
 use crate::commands::info::AppInfo;
 use crate::commands::ranking::RankingTable;
+use crate::commands::session::Session;
 use crate::commands::setup::{DistrictChoice, SetupDone};
 use crate::commands::sync::SyncHistory;
 use crate::error::CommandError;
@@ -40,6 +41,7 @@ fn visit_commands(files: &mut Files) {
     files.visit::<Overview>();
     files.visit::<DistrictChoice>();
     files.visit::<SetupDone>();
+    files.visit::<Session>();
     files.visit::<Accepted>();
     files.visit::<KeysView>();
     files.visit::<Rotated>();

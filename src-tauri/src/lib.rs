@@ -31,15 +31,15 @@ pub fn run() -> ExitCode {
 
     let outcome = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(DesktopState::new(
-            db_path,
-            sportello_app::operator_from_env(),
-        ))
+        .manage(DesktopState::new(db_path))
         .invoke_handler(tauri::generate_handler![
             commands::info::app_info,
             commands::info::overview,
             commands::setup::read_district,
             commands::setup::setup,
+            commands::session::login,
+            commands::session::logout,
+            commands::session::session,
             commands::trust::enrol_export,
             commands::trust::enrol_accept,
             commands::trust::district_export,

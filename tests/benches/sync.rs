@@ -225,12 +225,24 @@ fn now() -> DateTime<FixedOffset> {
 fn setup(work: &Path) {
     let district = district_toml();
     let db = |name: &str| work.join(name).join("sportello.db");
-    let mut capofila = Sportello::init(&db("capofila"), &district, CAPOFILA, actor()).unwrap();
+    let mut capofila = Sportello::init(
+        &db("capofila"),
+        &district,
+        CAPOFILA,
+        &sportello_tests::first_operator(),
+    )
+    .unwrap();
     capofila.settings().import_bando(&bando_toml()).unwrap();
     let files = work.join("files");
     let comuni: Vec<String> = (1..=COMUNI).map(comune_code).collect();
     for code in &comuni {
-        let mut comune = Sportello::init(&db(code), &district, code, actor()).unwrap();
+        let mut comune = Sportello::init(
+            &db(code),
+            &district,
+            code,
+            &sportello_tests::first_operator(),
+        )
+        .unwrap();
         let file = comune.trust().enrol_export(&files).unwrap();
         capofila
             .trust()
@@ -244,7 +256,7 @@ fn setup(work: &Path) {
     let bundles = work.join("bundles");
     let mut codes = std::collections::HashSet::new();
     for (c, code) in comuni.iter().enumerate() {
-        let mut comune = Sportello::open(&db(code), actor()).unwrap();
+        let mut comune = Sportello::open(&db(code), &sportello_tests::credentials()).unwrap();
         comune
             .trust()
             .district_accept(&district_file, &fingerprint, false)
@@ -275,7 +287,7 @@ fn setup(work: &Path) {
             }
         }
         drop(store);
-        let written = Sportello::open(&db(code), actor())
+        let written = Sportello::open(&db(code), &sportello_tests::credentials())
             .unwrap()
             .exchange()
             .export(&bundles)
@@ -285,7 +297,13 @@ fn setup(work: &Path) {
 
     // The exporting comune: the first comune's twin, with 10,000 applications never sent.
     let exporting = db("export");
-    let mut comune = Sportello::init(&exporting, &district, &comuni[0], actor()).unwrap();
+    let mut comune = Sportello::init(
+        &exporting,
+        &district,
+        &comuni[0],
+        &sportello_tests::first_operator(),
+    )
+    .unwrap();
     comune
         .trust()
         .district_accept(&district_file, &fingerprint, false)
@@ -444,9 +462,9 @@ fn import(work: &Path) -> Value {
     let db = fresh_copy(work, "capofila", "import");
     let files = bundle_files(work);
     let rss_before = peak_rss_mb();
-    let mut capofila = Sportello::open(&db, actor()).unwrap();
+    let mut capofila = Sportello::open(&db, &sportello_tests::credentials()).unwrap();
     let started = Instant::now();
-    let reports = capofila.exchange().import(&files);
+    let reports = capofila.exchange().import(&files).expect("import allowed");
     let seconds = started.elapsed().as_secs_f64();
     let peak = peak_rss_mb();
     drop(capofila);
@@ -471,7 +489,7 @@ fn import(work: &Path) -> Value {
 fn export(work: &Path) -> Value {
     let db = fresh_copy(work, "export", "exporting");
     let out = work.join("exporting").join("out");
-    let mut comune = Sportello::open(&db, actor()).unwrap();
+    let mut comune = Sportello::open(&db, &sportello_tests::credentials()).unwrap();
     let started = Instant::now();
     let files = comune.exchange().export(&out).unwrap();
     let seconds = started.elapsed().as_secs_f64();

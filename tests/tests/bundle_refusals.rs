@@ -868,7 +868,8 @@ fn import_under_strace(install: &Install, file: &Path, trace: &Path, options: &[
         .arg(&install.db)
         .args(["bundle", "import"])
         .arg(file)
-        .env("SPORTELLO_OPERATOR", "test")
+        .env("SPORTELLO_OPERATOR", sportello_tests::OPERATOR)
+        .env("SPORTELLO_PASSWORD", sportello_tests::PASSWORD)
         .output()
         .expect("run strace")
         .status
@@ -914,7 +915,8 @@ fn a_crash_before_the_commit_leaves_the_database_as_it_was() {
             arg(&upload),
         ])
         .env("SPORTELLO_FAILPOINT", "import-before-commit")
-        .env("SPORTELLO_OPERATOR", "test")
+        .env("SPORTELLO_OPERATOR", sportello_tests::OPERATOR)
+        .env("SPORTELLO_PASSWORD", sportello_tests::PASSWORD)
         .output()
         .unwrap();
     assert!(

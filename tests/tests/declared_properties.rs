@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use chrono::{Days, NaiveDate};
 use proptest::prelude::*;
 use serde_json::{Value, json};
-use sportello_app::{Actor, Sportello, parse_json_forms};
+use sportello_app::{Sportello, parse_json_forms};
 use sportello_domain::codice_fiscale::encode;
 use sportello_domain::{Breakdown, Sex};
 use sportello_tests::fixture;
@@ -152,8 +152,7 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let district = std::fs::read_to_string(fixture("district-d48.toml")).unwrap();
         let mut app = Sportello::init(
-            &dir.path().join("sportello.db"), &district, "089017", Actor("test".into()),
-        ).unwrap();
+            &dir.path().join("sportello.db"), &district, "089017", &sportello_tests::first_operator()).unwrap();
         app.settings().import_bando(&std::fs::read_to_string(fixture("bando-sc-2026-1.toml")).unwrap())
             .unwrap();
         let mut first_seen: BTreeMap<String, Own> = BTreeMap::new();

@@ -29,6 +29,12 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
+/// The password of the first operator created on the first-run screen.
+const FIRST_PASSWORD: &str = "una password lunga";
+/// The demo's operators (scripts/demo.sh): its first operator, and a front-office operatore.
+const DEMO: (&str, &str) = ("demo", "demo-sportello");
+const DEMO_DESK: (&str, &str) = ("sportello", "sportello-demo");
+
 /// How long a step waits for the window before it fails.
 const WAIT: Duration = Duration::from_secs(20);
 /// The virtual screen: the window (1200×780) fits whole, so screenshots show all of it.
@@ -218,6 +224,25 @@ impl Window {
             .await
             .map_err(|e| format!("value of {css}: {e}"))?
             .unwrap_or_default())
+    }
+
+    /// Logs in on the login screen, submitting with Enter as an operator would.
+    pub async fn log_in(&self, username: &str, password: &str) -> Outcome {
+        self.type_into("[data-testid='accesso-utente']", username)
+            .await?;
+        self.type_into(
+            "[data-testid='accesso-password']",
+            &format!("{password}\u{e007}"),
+        )
+        .await
+    }
+
+    /// Logs in and waits for the sidebar to name the operator.
+    pub async fn log_in_as(&self, username: &str, password: &str) -> Outcome {
+        self.log_in(username, password).await?;
+        self.wait_text("[data-testid='operatore']", username)
+            .await?;
+        Ok(())
     }
 
     /// Goes to a screen through the sidebar link to `#/path`.
@@ -444,7 +469,8 @@ fn text(path: &Path) -> String {
     path.to_str().expect("UTF-8 path").to_string()
 }
 
-/// The refusal the page gets for a command the capability does not grant.
+/// The refusal the page gets when it calls `command` with no arguments: the code of the app's
+/// error, Tauri's text for a command the capability does not grant, or `"allowed"`.
 async fn refusal_of(
     window: &Window,
     command: &str,
@@ -454,7 +480,7 @@ async fn refusal_of(
         .execute_async(
             "const [command, done] = arguments;
              window.__TAURI_INTERNALS__.invoke(command)
-               .then(() => done('allowed'), (err) => done(String(err)));",
+               .then(() => done('allowed'), (err) => done(err?.code ?? String(err)));",
             vec![json!(command)],
         )
         .await?;
@@ -534,9 +560,43 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
             )
             .await?;
             w.choose("[data-testid='comune-select']", "089009").await?;
+            // The first operator: the password is checked as it is typed, with the app's words,
+            // and nothing is created until it and its repetition are right.
+            w.type_into("[data-testid='primo-utente']", "m.rossi")
+                .await?;
+            w.type_into("[data-testid='primo-nome']", "Maria Rossi")
+                .await?;
+            w.type_into("[data-testid='primo-password']", "corta")
+                .await?;
+            w.wait_text(
+                "#first-password-note",
+                "la password deve avere almeno 10 caratteri",
+            )
+            .await?;
+            w.type_into("[data-testid='primo-password']", FIRST_PASSWORD)
+                .await?;
+            w.type_into(
+                "[data-testid='primo-password-ripetuta']",
+                "un'altra password",
+            )
+            .await?;
+            w.wait_text("#first-password-again-note", "le due password sono diverse")
+                .await?;
+            if w.find("[data-testid='setup-create']")
+                .await?
+                .is_enabled()
+                .await?
+            {
+                return Err("the install must wait for the password's repetition".into());
+            }
+            w.type_into("[data-testid='primo-password-ripetuta']", FIRST_PASSWORD)
+                .await?;
+            w.absent("#first-password-note.error").await?;
             w.screenshot("primo-avvio").await?;
             w.click("[data-testid='setup-create']").await?;
             w.wait_text("[data-testid='setup-comune']", "Floridia")
+                .await?;
+            w.wait_text("[data-testid='setup-operatore']", "m.rossi, responsabile")
                 .await?;
             let fingerprint = w.text_of("[data-testid='setup-fingerprint']").await?;
             if fingerprint.len() < 20 {
@@ -547,6 +607,11 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
             }
             w.click("[data-testid='setup-continue']").await?;
             w.wait_text("[data-testid='attenzione']", "chiave del capofila")
+                .await?;
+            // Its first operator is logged in.
+            w.wait_text("[data-testid='operatore-nome']", "Maria Rossi")
+                .await?;
+            w.wait_text("[data-testid='operatore-ruolo']", "Responsabile · m.rossi")
                 .await?;
 
             // Impostazioni: a wrong fingerprint is refused next to its field, then the right one.
@@ -559,7 +624,17 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
             )
             .await?;
             w.click("[data-testid='accetta']").await?;
-            w.wait_text("#impronta-dettata-error", "").await?;
+            // It says what to do, never the right fingerprint, which could be copied instead of
+            // calling the capofila.
+            let said = w
+                .wait_text("#impronta-dettata-error", "Telefonare al capofila")
+                .await?;
+            if capofila_fingerprint
+                .split('-')
+                .any(|group| said.contains(group))
+            {
+                return Err(format!("the refusal shows the capofila's fingerprint: {said}").into());
+            }
             w.type_into("[data-testid='impronta-dettata']", &capofila_fingerprint)
                 .await?;
             w.click("[data-testid='accetta']").await?;
@@ -745,6 +820,34 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
     let code = application_code.clone();
     let args = [OsString::from("--db"), capofila.db.clone().into_os_string()];
     in_window(&args, move |w| async move {
+        // The install exists, nobody is logged in: the login screen, and the app refuses.
+        w.wait_text("main h1", "Accesso").await?;
+        check_eq(
+            &refusal_of(&w, "overview").await?,
+            "login_required",
+            "a command before login",
+        )?;
+        w.screenshot("accesso").await?;
+        // A wrong password: the app's refusal, which does not say which of the two was wrong.
+        w.log_in(sportello_tests::OPERATOR, "password-sbagliata")
+            .await?;
+        let said = w
+            .wait_text("[data-testid='accesso-errore']", "accesso negato")
+            .await?;
+        if !said.contains("nome utente o password") {
+            return Err(format!("the refusal should not say which was wrong: {said:?}").into());
+        }
+        check_eq(
+            &w.value_of("[data-testid='accesso-password']").await?,
+            "",
+            "the password typed is cleared",
+        )?;
+        w.screenshot("accesso-negato").await?;
+        w.log_in_as(sportello_tests::OPERATOR, sportello_tests::PASSWORD)
+            .await?;
+        w.absent("[data-testid='accesso-errore']").await?;
+        w.wait_text("[data-testid='operatore-ruolo']", "Coordinatore")
+            .await?;
         w.wait_text(
             "[data-testid='attenzione']",
             "Nessun comune ha ancora aderito",
@@ -862,10 +965,14 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
 fn the_demo_district_opens_on_a_useful_home_and_shows_outcomes_at_the_comuni() {
     let demo = tempfile::tempdir().expect("demo folder");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/demo.sh");
+    // The demo's own operators and passwords, whatever the environment says.
     let status = Command::new("bash")
         .arg(script)
         .arg(sportello_tests::binary("sportello"))
         .arg(demo.path())
+        .env_remove("SPORTELLO_OPERATOR")
+        .env_remove("SPORTELLO_PASSWORD")
+        .env_remove("SPORTELLO_NEW_PASSWORD")
         .stdout(Stdio::null())
         .status()
         .expect("run scripts/demo.sh");
@@ -876,11 +983,12 @@ fn the_demo_district_opens_on_a_useful_home_and_shows_outcomes_at_the_comuni() {
         demo.path().join("capofila.db").into_os_string(),
     ];
     in_window(&args, |w| async move {
+        w.log_in(DEMO.0, DEMO.1).await?;
         w.wait_text("[data-testid='attenzione']", "graduatoria provvisoria n. 1")
             .await?;
         let usable = w.since_launch();
         eprintln!(
-            "cold start to a usable Home on the demo database: {} ms",
+            "cold start to a usable Home on the demo database, login included: {} ms",
             usable.as_millis()
         );
         check_eq(
@@ -963,8 +1071,36 @@ fn the_demo_district_opens_on_a_useful_home_and_shows_outcomes_at_the_comuni() {
     let corrected = correct_first_isee(&floridia);
     let args = [OsString::from("--db"), floridia.into_os_string()];
     in_window(&args, |w| async move {
+        // The front office's operatore: Home and the applications, nothing to exchange or set.
+        w.log_in_as(DEMO_DESK.0, DEMO_DESK.1).await?;
+        w.wait_text("[data-testid='operatore-ruolo']", "Operatore")
+            .await?;
         w.wait_text("[data-testid='attenzione']", "graduatoria provvisoria n. 1")
             .await?;
+        w.find("nav a[href='#/domande']").await?;
+        for hidden in ["sincronizzazione", "impostazioni", "graduatoria"] {
+            w.absent(&format!("nav a[href='#/{hidden}']")).await?;
+        }
+        w.screenshot("home-operatore").await?;
+        // «Esci»: back to the login screen, the username proposed; the responsabile enters.
+        w.click("[data-testid='esci']").await?;
+        w.wait_text("main h1", "Accesso").await?;
+        check_eq(
+            &w.value_of("[data-testid='accesso-utente']").await?,
+            DEMO_DESK.0,
+            "username proposed after logging out",
+        )?;
+        check_eq(
+            &refusal_of(&w, "overview").await?,
+            "login_required",
+            "a command after logging out",
+        )?;
+        w.log_in_as(DEMO.0, DEMO.1).await?;
+        w.wait_text("[data-testid='operatore-ruolo']", "Responsabile")
+            .await?;
+        w.wait_text("[data-testid='attenzione']", "graduatoria provvisoria n. 1")
+            .await?;
+        w.find("nav a[href='#/sincronizzazione']").await?;
         w.absent("nav a[href='#/graduatoria']").await?;
         w.go("domande").await?;
         w.wait_text("[data-testid='conteggio']", "15 domande")
@@ -1025,7 +1161,8 @@ fn correct_first_isee(db: &Path) -> String {
             .arg("--db")
             .arg(db)
             .args(args)
-            .env("SPORTELLO_OPERATOR", "demo")
+            .env("SPORTELLO_OPERATOR", DEMO.0)
+            .env("SPORTELLO_PASSWORD", DEMO.1)
             .output()
             .expect("run sportello");
         assert!(
@@ -1064,9 +1201,14 @@ fn a_file_that_is_not_a_database_is_reported_in_italian() {
     let args = [OsString::from("--db"), db.into_os_string()];
 
     in_window(&args, |window| async move {
-        let alert = window.find("[role='alert']").await?;
+        // The file is opened when someone logs in: what is wrong with it is said there.
+        window.log_in("test", "una password qualsiasi").await?;
+        let alert = window.find("[data-testid='accesso-errore']").await?;
         let message = alert.text().await?;
-        if message.is_empty() || message.starts_with("Comunicazione con l'applicazione") {
+        if message.is_empty()
+            || message.starts_with("Comunicazione con l'applicazione")
+            || message.starts_with("accesso negato")
+        {
             return Err(format!("expected the app's own error, found {message:?}").into());
         }
         eprintln!("error shown: {message}");

@@ -60,19 +60,6 @@ fn district() -> District {
     let priolo = Install::init(DISTRICT, PRIOLO);
     let palazzolo = Install::init(DISTRICT, PALAZZOLO);
 
-    // A fingerprint read wrong over the phone trusts nothing.
-    let file = floridia.path("adesione.sportello");
-    floridia.ok(&["enrol", "export", "--out", arg(&file)]);
-    let wrong = capofila.run(&[
-        "enrol",
-        "accept",
-        arg(&file),
-        "--fingerprint",
-        &priolo.fingerprint(),
-    ]);
-    assert_eq!(wrong.code, 1, "{}", wrong.stderr);
-    assert!(wrong.stderr.contains("impronta"), "{}", wrong.stderr);
-
     for comune in [&floridia, &priolo, &palazzolo] {
         enrol(&capofila, comune);
     }
@@ -666,6 +653,85 @@ fn upload_of(d: &District, comune: &str) -> PathBuf {
         .collect();
     assert_eq!(found.len(), 1);
     found.pop().unwrap()
+}
+
+/// A fingerprint read wrong over the phone trusts nothing, and the refusal never tells the
+/// right one, which a clerk could copy instead of making the call: it says what was typed, that
+/// the file was not accepted and whom to call, in text and with `--json` alike. The same for the
+/// comune's enrolment file at the capofila and the capofila's district file at a comune.
+#[test]
+fn a_wrong_fingerprint_is_refused_without_telling_the_right_one() {
+    let capofila = Install::of(DISTRICT, CAPOFILA, &["bando-sc-2026-1.toml"]);
+    let floridia = Install::init(DISTRICT, FLORIDIA);
+    // Priolo's fingerprint, read by mistake, typed as a clerk might.
+    let typed = Install::init(DISTRICT, PRIOLO).fingerprint();
+
+    let enrolment = floridia.path("adesione.sportello");
+    floridia.ok(&["enrol", "export", "--out", arg(&enrolment)]);
+    refused_without_the_right_fingerprint(
+        &capofila,
+        &["enrol", "accept", arg(&enrolment)],
+        &typed,
+        &floridia.fingerprint(),
+        "Telefonare al comune che ha inviato il file",
+    );
+
+    let district_file = PathBuf::from(
+        capofila
+            .ok(&["district", "export", "--out", arg(capofila.dir.path())])
+            .trim(),
+    );
+    refused_without_the_right_fingerprint(
+        &floridia,
+        &["district", "accept", arg(&district_file)],
+        &typed,
+        &capofila.fingerprint(),
+        "Telefonare al capofila",
+    );
+
+    // Read back right, both files are accepted.
+    enrol(&capofila, &floridia);
+    distribute(&capofila, &[&floridia]);
+}
+
+/// Runs `accept` with the fingerprint `typed` (lowercase, spaced), in text and with `--json`:
+/// refused, with `typed` echoed and `call` to do, nothing of `right` beyond what `typed` shares
+/// with it, and nothing changed in `install`.
+fn refused_without_the_right_fingerprint(
+    install: &Install,
+    accept: &[&str],
+    typed: &str,
+    right: &str,
+    call: &str,
+) {
+    let state = [SYNC_STATE, &["install"]].concat();
+    let before = install.tables(&state);
+    let as_typed = typed.to_lowercase().replace('-', " ");
+    for json in [false, true] {
+        let mut args = accept.to_vec();
+        args.extend(["--fingerprint", &as_typed]);
+        if json {
+            args.push("--json");
+        }
+        let run = install.run(&args);
+        let said = format!("{}\n{}", run.stdout, run.stderr);
+        assert_eq!(run.code, 1, "{said}");
+        assert!(!said.contains(right), "{said}");
+        for group in right.split('-').filter(|g| !typed.contains(g)) {
+            assert!(!said.contains(group), "{group} of {right}: {said}");
+        }
+        for told in [
+            typed,
+            "non corrisponde",
+            "non è stato accettato",
+            call,
+            "Impostazioni",
+            "sportello key fingerprint",
+        ] {
+            assert!(run.stderr.contains(told), "{told:?} missing: {said}");
+        }
+    }
+    assert_eq!(install.tables(&state), before, "a refusal changes nothing");
 }
 
 /// The district file applies whole or not at all, and the capofila's key cannot be swapped by

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::Value;
-use sportello_app::{Actor, ApplicationFilter, Sportello, parse_json_forms};
+use sportello_app::{ApplicationFilter, Sportello, parse_json_forms};
 use sportello_tests::{fixture, fixture_applications};
 
 const CAPOFILA: &str = "089017";
@@ -35,10 +35,6 @@ fn step() -> impl Strategy<Value = Step> {
     ]
 }
 
-fn actor() -> Actor {
-    Actor("test".into())
-}
-
 struct District {
     _dir: tempfile::TempDir,
     capofila: PathBuf,
@@ -50,8 +46,20 @@ fn district() -> District {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(fixture("district-d48.toml")).unwrap();
     let db = |name: &str| dir.path().join(name).join("sportello.db");
-    let mut capofila = Sportello::init(&db(CAPOFILA), &text, CAPOFILA, actor()).unwrap();
-    let mut comune = Sportello::init(&db(FLORIDIA), &text, FLORIDIA, actor()).unwrap();
+    let mut capofila = Sportello::init(
+        &db(CAPOFILA),
+        &text,
+        CAPOFILA,
+        &sportello_tests::first_operator(),
+    )
+    .unwrap();
+    let mut comune = Sportello::init(
+        &db(FLORIDIA),
+        &text,
+        FLORIDIA,
+        &sportello_tests::first_operator(),
+    )
+    .unwrap();
     capofila
         .settings()
         .import_bando(&std::fs::read_to_string(fixture("bando-sc-2026-1.toml")).unwrap())
@@ -86,7 +94,7 @@ fn file(db: &Path, next: &mut usize, n: usize) {
     if items.is_empty() {
         return;
     }
-    let mut app = Sportello::open(db, actor()).unwrap();
+    let mut app = Sportello::open(db, &sportello_tests::credentials()).unwrap();
     let text = serde_json::to_string(&items).unwrap();
     app.intake()
         .add_applications(&parse_json_forms(&text).unwrap())
@@ -94,7 +102,7 @@ fn file(db: &Path, next: &mut usize, n: usize) {
 }
 
 fn codes(db: &Path, comune: &str) -> Vec<String> {
-    let mut app = Sportello::open(db, actor()).unwrap();
+    let mut app = Sportello::open(db, &sportello_tests::credentials()).unwrap();
     let mut codes: Vec<String> = app
         .intake()
         .list_applications(&ApplicationFilter {
@@ -130,27 +138,34 @@ fn run(steps: &[Step]) -> Result<(), TestCaseError> {
                             file(&writer, &mut at, racing);
                         }
                     });
-                    let mut comune = Sportello::open(&d.comune, actor()).unwrap();
+                    let mut comune =
+                        Sportello::open(&d.comune, &sportello_tests::credentials()).unwrap();
                     let files = comune.exchange().export(&d.mail).unwrap();
                     sportello_store::failpoint::clear();
                     exported.extend(files);
                 }
                 Step::Import { back } => {
                     if let Some(f) = exported.iter().rev().nth(*back) {
-                        let mut capofila = Sportello::open(&d.capofila, actor()).unwrap();
-                        let report = capofila.exchange().import(std::slice::from_ref(f));
+                        let mut capofila =
+                            Sportello::open(&d.capofila, &sportello_tests::credentials()).unwrap();
+                        let report = capofila
+                            .exchange()
+                            .import(std::slice::from_ref(f))
+                            .expect("import allowed");
                         assert!(report[0].error.is_none(), "{:?}", report[0].error);
                     }
                 }
                 Step::Answer { lost } => {
-                    let mut capofila = Sportello::open(&d.capofila, actor()).unwrap();
+                    let mut capofila =
+                        Sportello::open(&d.capofila, &sportello_tests::credentials()).unwrap();
                     let answers = capofila
                         .exchange()
                         .export(&d.mail.join("risposte"))
                         .unwrap();
                     if !lost {
-                        let mut comune = Sportello::open(&d.comune, actor()).unwrap();
-                        let report = comune.exchange().import(&answers);
+                        let mut comune =
+                            Sportello::open(&d.comune, &sportello_tests::credentials()).unwrap();
+                        let report = comune.exchange().import(&answers).expect("import allowed");
                         assert!(report[0].error.is_none(), "{:?}", report[0].error);
                     }
                 }

@@ -268,12 +268,14 @@ fn another_program_s_database_is_refused_and_left_as_it_was() {
             "089017",
         ],
     ] {
-        let r = std::process::Command::new(sportello_tests::binary("sportello"))
-            .arg("--db")
-            .arg(&db)
-            .args(&args)
-            .output()
-            .unwrap();
+        let r = sportello_tests::logged_in(std::process::Command::new(sportello_tests::binary(
+            "sportello",
+        )))
+        .arg("--db")
+        .arg(&db)
+        .args(&args)
+        .output()
+        .unwrap();
         let stderr = String::from_utf8_lossy(&r.stderr);
         assert_eq!(r.status.code(), Some(1), "{args:?}: {stderr}");
         assert!(

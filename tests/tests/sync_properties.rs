@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::Value;
-use sportello_app::{Actor, Sportello, Stage, parse_json_forms};
+use sportello_app::{Sportello, Stage, parse_json_forms};
 use sportello_tests::{REGISTRY, SYNC_STATE, dump_tables, fixture, fixture_applications};
 
 const CAPOFILA: &str = "089017";
@@ -29,12 +29,8 @@ struct Setup {
     bundles: Vec<PathBuf>,
 }
 
-fn actor() -> Actor {
-    Actor("test".into())
-}
-
 fn open(db: &Path) -> Sportello {
-    Sportello::open(db, actor()).expect("open install")
+    Sportello::open(db, &sportello_tests::credentials()).expect("open install")
 }
 
 fn add(install: &mut Sportello, items: &[Value]) {
@@ -73,8 +69,15 @@ fn setup() -> &'static Setup {
         let dir = tempfile::tempdir().unwrap();
         let district = std::fs::read_to_string(fixture("district-d48.toml")).unwrap();
         let db = |name: &str| dir.path().join(name).join("sportello.db");
-        let init =
-            |comune: &str| Sportello::init(&db(comune), &district, comune, actor()).expect("init");
+        let init = |comune: &str| {
+            Sportello::init(
+                &db(comune),
+                &district,
+                comune,
+                &sportello_tests::first_operator(),
+            )
+            .expect("init")
+        };
         let mut capofila = init(CAPOFILA);
         let mut comuni = [init(FLORIDIA), init(PRIOLO), init(PALAZZOLO)];
         capofila
@@ -113,7 +116,10 @@ fn setup() -> &'static Setup {
         let p1 = export(&mut priolo, &out);
         let acking = copy_install(&db(CAPOFILA), &dir.path().join("acking"));
         let mut acking = open(&acking);
-        acking.exchange().import(std::slice::from_ref(&p1));
+        acking
+            .exchange()
+            .import(std::slice::from_ref(&p1))
+            .expect("import allowed");
         let answers = acking
             .exchange()
             .export(&dir.path().join("answers"))
@@ -122,7 +128,10 @@ fn setup() -> &'static Setup {
             .iter()
             .find(|f| f.to_string_lossy().contains(&format!("-pub-{PRIOLO}-")))
             .unwrap();
-        let report = priolo.exchange().import(std::slice::from_ref(to_priolo));
+        let report = priolo
+            .exchange()
+            .import(std::slice::from_ref(to_priolo))
+            .expect("import allowed");
         assert!(report[0].error.is_none(), "{report:?}");
         add(&mut priolo, &[items[29].clone(), items[11].clone()]);
         let p2 = export(&mut priolo, &out);
@@ -162,7 +171,8 @@ fn replay(order: &[usize]) -> (Vec<&'static str>, BTreeMap<String, Vec<String>>)
         .map(|&i| {
             let report = capofila
                 .exchange()
-                .import(std::slice::from_ref(&setup().bundles[i]));
+                .import(std::slice::from_ref(&setup().bundles[i]))
+                .expect("import allowed");
             assert!(
                 report[0].error.is_none(),
                 "bundle {i}: {:?}",
@@ -256,6 +266,7 @@ fn target() -> Target {
     for report in capofila
         .exchange()
         .import(&[b[0].clone(), b[2].clone(), b[4].clone()])
+        .expect("import allowed")
     {
         assert!(report.error.is_none(), "{report:?}");
     }
@@ -277,7 +288,11 @@ impl Target {
         let before = dump_tables(&self.db, SYNC_STATE);
         let file = self._dir.path().join("D48-089021-up-000002.sportello");
         std::fs::write(&file, bytes).unwrap();
-        let report = self.capofila.exchange().import(&[file]);
+        let report = self
+            .capofila
+            .exchange()
+            .import(&[file])
+            .expect("import allowed");
         prop_assert_eq!(report[0].outcome, "refused", "{}", what);
         prop_assert!(report[0].error.is_some(), "{}", what);
         prop_assert_eq!(&dump_tables(&self.db, SYNC_STATE), &before, "{}", what);
@@ -306,7 +321,8 @@ fn any_changed_byte_of_an_upload_is_refused_and_changes_nothing() {
         .borrow_mut()
         .capofila
         .exchange()
-        .import(&[setup().bundles[3].clone()]);
+        .import(&[setup().bundles[3].clone()])
+        .expect("import allowed");
     assert_eq!(report[0].outcome, "applied", "{:?}", report[0].error);
 }
 
@@ -325,6 +341,7 @@ fn an_upload_truncated_anywhere_is_refused_and_changes_nothing() {
         .borrow_mut()
         .capofila
         .exchange()
-        .import(&[setup().bundles[3].clone()]);
+        .import(&[setup().bundles[3].clone()])
+        .expect("import allowed");
     assert_eq!(report[0].outcome, "applied", "{:?}", report[0].error);
 }

@@ -5,11 +5,13 @@
 //! with its own handle; what several areas share (the bando, the audit trail, the keys) is
 //! crate-private on `Sportello`.
 
+mod audit;
 mod documents;
 mod error;
 mod exchange;
 mod files;
 mod intake;
+mod operators;
 mod overview;
 mod ranking;
 mod settings;
@@ -21,14 +23,16 @@ use chrono::{DateTime, FixedOffset, Utc};
 use sportello_domain::District;
 use sportello_store::{Install, Store};
 
+pub use audit::{Audit, AuditEntryView, AuditQuery, ChainIntact, parse_date};
 pub use documents::{Documents, RankingPaper};
 pub use error::{AppError, ErrorCode, Problem, Result};
 pub use exchange::{BundleOut, Exchange, ImportLogEntry, ImportReport, Inspection};
 pub use intake::{
     ApplicationDetail, ApplicationView, Batch, CodiceFiscaleInfo, Corrected, DuplicateApplication,
-    DuplicateGroup, FieldChange, Filed, FormCheck, Intake, Parsed, RevisionView, parse_csv,
-    parse_json_forms,
+    DuplicateGroup, FieldChange, Filed, FormCheck, Intake, OutcomeView, Parsed, RevisionView,
+    parse_csv, parse_json_forms,
 };
+pub use operators::{Credentials, NewOperator, Operator, Operators};
 pub use overview::{BandoStatus, Overview};
 pub use ranking::{
     ConflictSide, CrossComuneExclusion, PublishedRanking, PublishedRow, Ranking, Stage,
@@ -37,7 +41,7 @@ pub use settings::{
     BandoImported, CaseKinds, CaseKindsSaved, DistrictFile, InstallInfo, Settings, StoredCaseKind,
     read_district_file,
 };
-pub use sportello_domain::FactorLabel;
+pub use sportello_domain::{Action, FactorLabel, Role};
 pub use sportello_store::{Actor, ApplicationFilter, FiledApplication, Unreadable};
 pub use trust::{Accepted, KeysView, ReplacedKey, Rotated, Trust, TrustedKey};
 
@@ -55,27 +59,22 @@ pub fn default_db_path() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("sportello").join("sportello.db"))
 }
 
-/// The operator at the keyboard, for the audit trail: `SPORTELLO_OPERATOR`, else the
-/// system user.
-pub fn operator_from_env() -> Actor {
-    let name = ["SPORTELLO_OPERATOR", "USER", "USERNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.trim().is_empty()))
-        .unwrap_or_else(|| "operatore".into());
-    Actor(name)
-}
-
-/// An open install: its database, its comune, and the operator at the keyboard.
+/// An open install: its database, its comune, and the operator logged in.
 pub struct Sportello {
     store: Store,
     install: Install,
+    operator: Operator,
+    /// The operator's username, as the audit trail names them.
     actor: Actor,
     db_path: PathBuf,
 }
 
 impl Sportello {
-    /// Creates the install's database for `comune` of the district described by `district_toml`.
-    pub fn init(db: &Path, district_toml: &str, comune: &str, actor: Actor) -> Result<Self> {
+    /// Creates the install's database for `comune` of the district described by `district_toml`,
+    /// with its first operator: a responsabile, or at the capofila its coordinatore (whatever
+    /// role `first` names).
+    pub fn init(db: &Path, district_toml: &str, comune: &str, first: &NewOperator) -> Result<Self> {
+        operators::check_new(first)?;
         let district = District::from_toml(district_toml)
             .map_err(|e| AppError::new(ErrorCode::DistrictInvalid, e.to_string()))?;
         if district.comune(comune).is_none() {
@@ -102,10 +101,29 @@ impl Sportello {
         }
         // Keys first: an install never exists without them.
         let keys = trust::keys::create(db)?;
-        let install = store.initialize(&district, district_toml, comune, now(), &actor)?;
+        let at = now();
+        let actor = Actor(first.username.clone());
+        let install = store.initialize(&district, district_toml, comune, at, &actor)?;
+        let operator = Operator {
+            username: first.username.clone(),
+            name: first.name.clone().filter(|n| !n.trim().is_empty()),
+            role: if install.is_capofila() {
+                Role::Coordinatore
+            } else {
+                Role::Responsabile
+            },
+            disabled: false,
+        };
+        store.add_operator(
+            &operator,
+            &operators::password::hash(&first.password),
+            at,
+            &actor,
+        )?;
         let mut app = Self {
             store,
             install,
+            operator,
             actor,
             db_path: db.to_path_buf(),
         };
@@ -118,7 +136,7 @@ impl Sportello {
     }
 
     /// Opens an initialised install.
-    pub fn open(db: &Path, actor: Actor) -> Result<Self> {
+    pub fn open(db: &Path, credentials: &Credentials) -> Result<Self> {
         if !db.exists() {
             return Err(AppError::new(
                 ErrorCode::DbMissing,
@@ -129,14 +147,21 @@ impl Sportello {
                 ),
             ));
         }
-        let store = Store::open(db)?;
+        let mut store = Store::open(db)?;
         let install = store.require_install()?;
+        let operator = operators::authenticate(&mut store, credentials, now())?;
         Ok(Self {
             store,
             install,
-            actor,
+            actor: Actor(operator.username.clone()),
+            operator,
             db_path: db.to_path_buf(),
         })
+    }
+
+    /// The operator logged in.
+    pub fn operator(&self) -> &Operator {
+        &self.operator
     }
 
     pub fn install(&self) -> &Install {

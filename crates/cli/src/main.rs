@@ -11,13 +11,17 @@ macro_rules! say {
     }};
 }
 
+mod login;
 mod output;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use sportello_app::{AppError, ApplicationFilter, ErrorCode, RankingPaper, Sportello, Stage};
+use sportello_app::{
+    Action, AppError, ApplicationFilter, ErrorCode, NewOperator, RankingPaper, Role, Sportello,
+    Stage,
+};
 
 #[derive(Parser)]
 #[command(
@@ -29,6 +33,10 @@ struct Cli {
     /// File del database (predefinito: cartella dati dell'utente)
     #[arg(long, global = true, env = "SPORTELLO_DB", value_name = "FILE")]
     db: Option<PathBuf>,
+    /// Nome utente dell'operatore (la password da SPORTELLO_PASSWORD o digitata); prima del
+    /// comando: dopo `audit list` lo stesso nome filtra le voci
+    #[arg(long, env = "SPORTELLO_OPERATOR", value_name = "NOME")]
+    operator: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -41,6 +49,9 @@ enum Command {
         district: PathBuf,
         #[arg(long, value_name = "ISTAT")]
         comune: String,
+        /// Nome utente del primo operatore (la password da SPORTELLO_NEW_PASSWORD o digitata)
+        #[arg(long, env = "SPORTELLO_OPERATOR", value_name = "NOME")]
+        operator: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -74,6 +85,60 @@ enum Command {
     /// Impostazioni dell'installazione e del distretto
     #[command(subcommand)]
     Settings(SettingsCommand),
+    /// Operatori dell'installazione e loro ruoli
+    #[command(subcommand)]
+    Operator(OperatorCommand),
+    /// Registro delle attività (chi, quando, cosa), a catena di impronte
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Elenca le voci del registro, dalla più vecchia
+    List {
+        /// Dal giorno (aaaa-mm-gg oppure gg/mm/aaaa), compreso
+        #[arg(long, value_name = "DATA")]
+        from: Option<String>,
+        /// Al giorno (aaaa-mm-gg oppure gg/mm/aaaa), compreso
+        #[arg(long, value_name = "DATA")]
+        to: Option<String>,
+        /// Solo le voci di questo operatore (nome utente)
+        #[arg(long = "operator", value_name = "NOME")]
+        by: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Controlla la catena del registro: nessuna voce alterata, tolta o aggiunta
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum OperatorCommand {
+    /// Aggiunge un operatore (la sua password da SPORTELLO_NEW_PASSWORD o digitata due volte)
+    Add {
+        username: String,
+        #[arg(long, value_name = "operatore|responsabile|coordinatore|revisore")]
+        role: String,
+        #[arg(long, value_name = "TESTO")]
+        name: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Elenca gli operatori
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Disattiva un operatore: non potrà più accedere
+    Disable { username: String },
+    /// Cambia la propria password
+    Password,
+    /// Imposta una nuova password per un altro operatore (e lo riattiva)
+    Reset { username: String },
 }
 
 #[derive(Subcommand)]
@@ -398,37 +463,62 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 "cartella dati dell'utente non trovata: indicare il database con --db FILE",
             )
         })?;
-    let actor = sportello_app::operator_from_env();
+    let who = cli.operator.as_deref();
     match cli.command {
         Command::Init {
             district,
             comune,
+            operator,
             json,
         } => {
             let text = read(&district)?;
-            let app = Sportello::init(&db, &text, &comune, actor)?;
-            output::install(&app.install_info(), json);
+            let username = login::username(operator.as_deref().or(who))?;
+            let password = login::new_password(&username)?;
+            let first = NewOperator {
+                username,
+                name: None,
+                role: Role::Responsabile,
+                password,
+            };
+            let mut app = Sportello::init(&db, &text, &comune, &first)?;
+            let fingerprint = app.trust().fingerprint()?;
+            output::install(&app.install_info(), app.operator(), &fingerprint, json);
         }
         Command::Bando(BandoCommand::Import { file, json }) => {
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             output::bando_imported(&app.settings().import_bando(&read(&file)?)?, json);
         }
+        Command::Operator(command) => operator(&db, who, command)?,
+        Command::Audit(AuditCommand::List { from, to, by, json }) => {
+            let day = |d: Option<String>| d.as_deref().map(sportello_app::parse_date).transpose();
+            let query = sportello_app::AuditQuery {
+                from: day(from)?,
+                to: day(to)?,
+                operator: by,
+            };
+            let mut app = login::open(&db, who)?;
+            output::audit_entries(&app.audit().list(&query)?, json);
+        }
+        Command::Audit(AuditCommand::Verify { json }) => {
+            let mut app = login::open(&db, who)?;
+            output::chain_intact(&app.audit().verify()?, json);
+        }
         Command::Settings(SettingsCommand::Show { json }) => {
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             let info = app.install_info();
             output::settings(&info, &app.settings().case_kinds()?, json);
         }
         Command::Settings(SettingsCommand::CaseKinds { file, json }) => {
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             output::case_kinds_saved(&app.settings().set_case_kinds(&read(&file)?)?, json);
         }
         Command::Bando(BandoCommand::List { json }) => {
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             output::bandi(&app.settings().bandi()?, json);
         }
         Command::Application(ApplicationCommand::Add { file, json }) => {
             let batch = sportello_app::parse_json_forms(&read(&file)?)?;
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             output::filed(
                 &app.intake().add_applications(&batch)?,
                 batch.is_array,
@@ -437,7 +527,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
         }
         Command::Application(ApplicationCommand::Import { file, json }) => {
             let batch = sportello_app::parse_csv(&read(&file)?)?;
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             output::filed(&app.intake().add_applications(&batch)?, true, json);
         }
         Command::Application(ApplicationCommand::List {
@@ -446,12 +536,16 @@ fn run(cli: Cli) -> Result<(), AppError> {
             person,
             json,
         }) => {
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             let filter = ApplicationFilter {
                 bando,
                 comune,
                 person,
             };
+            if !app.operator().role.allows(Action::ReadApplications) {
+                output::outcomes(&app.intake().outcomes(&filter)?, json);
+                return Ok(());
+            }
             let (list, unreadable) = app.intake().applications_listing(&filter)?;
             for u in &unreadable {
                 eprintln!(
@@ -463,7 +557,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             output::applications(&list, json);
         }
         Command::Application(ApplicationCommand::Show { code, json }) => {
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             output::application_detail(&app.intake().application_detail(&code)?, json);
         }
         Command::Application(ApplicationCommand::Correct {
@@ -473,18 +567,18 @@ fn run(cli: Cli) -> Result<(), AppError> {
             json,
         }) => {
             let text = read(&file)?;
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             output::corrected(
                 &app.intake().correct_application(&code, &text, &reason)?,
                 json,
             );
         }
         Command::Application(ApplicationCommand::Duplicates { json }) => {
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             output::duplicates(&app.intake().duplicates()?, json);
         }
         Command::Key(KeyCommand::Rotate { json }) => {
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             let rotated = app.trust().rotate_keys()?;
             if json {
                 say!(
@@ -502,19 +596,19 @@ fn run(cli: Cli) -> Result<(), AppError> {
             }
         }
         Command::Key(KeyCommand::Fingerprint { json }) => {
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             output::fingerprint(&app.trust().fingerprint()?, json);
         }
         Command::Enrol(EnrolCommand::Export(Out { out })) => {
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             say!("{}", app.trust().enrol_export(&out)?.display());
         }
         Command::Enrol(EnrolCommand::Accept(a)) => {
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             output::accepted(&app.trust().enrol_accept(&a.file, &a.fingerprint)?, a.json);
         }
         Command::Enrol(EnrolCommand::Revoke { comune, from_seq }) => {
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             let revoked = app.trust().revoke_comune_key(&comune, from_seq)?;
             say!(
                 "Chiave del comune {comune} (impronta {}) revocata dal pacchetto n. {}: il comune \
@@ -524,11 +618,11 @@ fn run(cli: Cli) -> Result<(), AppError> {
             );
         }
         Command::District(DistrictCommand::Export(Out { out })) => {
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             say!("{}", app.trust().district_export(&out)?.display());
         }
         Command::District(DistrictCommand::AcceptFile { accept: a, replace }) => {
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             let accepted = app
                 .trust()
                 .district_accept(&a.file, &a.fingerprint, replace)
@@ -545,14 +639,14 @@ fn run(cli: Cli) -> Result<(), AppError> {
             output::accepted(&accepted, a.json);
         }
         Command::Bundle(BundleCommand::Export { out }) => {
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             for path in app.exchange().export(&out)? {
                 say!("{}", path.display());
             }
         }
         Command::Bundle(BundleCommand::Import { files, json }) => {
-            let mut app = Sportello::open(&db, actor)?;
-            let reports = app.exchange().import(&files);
+            let mut app = login::open(&db, who)?;
+            let reports = app.exchange().import(&files)?;
             output::imports(&reports, json);
             let refused = reports.iter().filter(|r| r.error.is_some()).count();
             if refused > 0 {
@@ -566,7 +660,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             }
         }
         Command::Bundle(BundleCommand::Inspect { file, json }) => {
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             let inspection = app.exchange().inspect(&file)?;
             output::inspection(&inspection, json);
             if inspection.signature != "valid" {
@@ -577,7 +671,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             }
         }
         Command::Print(PrintCommand::Receipt { application, out }) => {
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             say!("{}", app.documents().receipt(&application, &out)?.display());
         }
         Command::Print(PrintCommand::Ranking {
@@ -586,7 +680,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             internal: _,
             out,
         }) => {
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             let paper = if public {
                 RankingPaper::Public
             } else {
@@ -598,12 +692,12 @@ fn run(cli: Cli) -> Result<(), AppError> {
             );
         }
         Command::Record(RecordCommand::Quarantine { record, reason }) => {
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             let moved = app.exchange().quarantine_record(&record, &reason)?;
             say!("Messi in quarantena: {moved} dati ({record} e quelli che vi fanno riferimento)");
         }
         Command::Ranking(RankingCommand::Compute { bando, json }) => {
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             output::ranking(&app.ranking().compute(&bando)?, json);
         }
         Command::Ranking(RankingCommand::Publish {
@@ -613,7 +707,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             json,
         }) => {
             let stage = Stage::parse(&stage).expect("clap allows only known stages");
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             let published = app
                 .ranking()
                 .publish(&bando, stage, confirm_cross_comune)
@@ -631,7 +725,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             output::published(&published, json);
         }
         Command::Ranking(RankingCommand::Conflicts { bando, json }) => {
-            let mut app = Sportello::open(&db, actor)?;
+            let mut app = login::open(&db, who)?;
             let found = app.ranking().cross_comune_exclusions(&bando)?;
             if json {
                 say!(
@@ -644,6 +738,53 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 }
                 say!("Esclusioni tra comuni: {}", found.len());
             }
+        }
+    }
+    Ok(())
+}
+
+fn operator(db: &Path, who: Option<&str>, command: OperatorCommand) -> Result<(), AppError> {
+    let mut app = login::open(db, who)?;
+    match command {
+        OperatorCommand::Add {
+            username,
+            role,
+            name,
+            json,
+        } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::OperatorInvalid,
+                    format!(
+                        "ruolo sconosciuto «{role}»: operatore, responsabile, coordinatore o \
+                         revisore"
+                    ),
+                )
+            })?;
+            let password = login::new_password(&username)?;
+            let added = app.operators().add(&NewOperator {
+                username,
+                name,
+                role,
+                password,
+            })?;
+            output::operator_added(&added, json);
+        }
+        OperatorCommand::List { json } => output::operators(&app.operators().list()?, json),
+        OperatorCommand::Disable { username } => {
+            app.operators().disable(&username)?;
+            say!("Operatore {username} disattivato.");
+        }
+        OperatorCommand::Password => {
+            let username = app.operator().username.clone();
+            app.operators()
+                .change_password(&login::new_password(&username)?)?;
+            say!("Password di {username} cambiata.");
+        }
+        OperatorCommand::Reset { username } => {
+            app.operators()
+                .reset_password(&username, &login::new_password(&username)?)?;
+            say!("Nuova password impostata per {username}.");
         }
     }
     Ok(())

@@ -12,7 +12,7 @@ use serde::Serialize;
 use sportello_app::{
     Accepted, AppError, ApplicationDetail, ApplicationView, BandoImported, CaseKinds,
     CaseKindsSaved, Corrected, DuplicateGroup, Filed, ImportReport, Inspection, InstallInfo,
-    PublishedRanking,
+    Operator, OutcomeView, PublishedRanking,
 };
 use sportello_domain::intake::hidden_char;
 use sportello_domain::{Bando, RankedApplication};
@@ -65,12 +65,21 @@ fn json(value: &impl Serialize) {
     );
 }
 
-pub fn install(info: &InstallInfo, as_json: bool) {
+pub fn install(info: &InstallInfo, first: &Operator, fingerprint: &str, as_json: bool) {
     if as_json {
-        return json(info);
+        let mut value = serde_json::to_value(info).expect("install info serialises");
+        value["operator"] = first.username.clone().into();
+        value["role"] = first.role.as_str().into();
+        value["fingerprint"] = fingerprint.into();
+        return json(&value);
     }
     show!("Installazione creata: {}", where_is(info));
     show!("Database: {}", info.db_path);
+    show!(
+        "Primo operatore: {} ({}). Impronta della chiave: {fingerprint}",
+        first.username,
+        first.role.as_str()
+    );
 }
 
 /// `comune 089009 Floridia del distretto D48 (…)`.
@@ -83,6 +92,52 @@ fn where_is(info: &InstallInfo) -> String {
         info.district_id,
         info.district_name
     )
+}
+
+pub fn outcomes(list: &[OutcomeView], as_json: bool) {
+    if as_json {
+        return json(&list);
+    }
+    for a in list {
+        show!(
+            "{}  {}  {}  {}  {}",
+            a.case_number,
+            a.application_code,
+            a.comune_name,
+            a.bando,
+            match (a.position, a.outcome) {
+                (Some(p), Some(o)) => format!("{p}. {}", o.label_it()),
+                (None, Some(o)) => o.label_it().to_string(),
+                _ => "esito non ancora pubblicato".into(),
+            }
+        );
+    }
+}
+
+pub fn operator_added(operator: &Operator, as_json: bool) {
+    if as_json {
+        return json(operator);
+    }
+    show!(
+        "Operatore {} aggiunto con il ruolo {}.",
+        operator.username,
+        operator.role.as_str()
+    );
+}
+
+pub fn operators(list: &[Operator], as_json: bool) {
+    if as_json {
+        return json(&list);
+    }
+    for o in list {
+        show!(
+            "{}  {}  {}{}",
+            o.username,
+            o.role.as_str(),
+            o.name.as_deref().unwrap_or("-"),
+            if o.disabled { "  (disattivato)" } else { "" }
+        );
+    }
 }
 
 pub fn settings(info: &InstallInfo, case_kinds: &CaseKinds, as_json: bool) {
@@ -445,6 +500,37 @@ pub fn duplicates(groups: &[DuplicateGroup], as_json: bool) {
         }
     }
     show!("Gruppi: {}", groups.len());
+}
+
+/// `audit list`: one line per entry, its number, Italian time, operator, action and record.
+pub fn audit_entries(entries: &[sportello_app::AuditEntryView], as_json: bool) {
+    if as_json {
+        return json(&entries);
+    }
+    for e in entries {
+        show!(
+            "{:>6}  {}  {}  {}  {}{}",
+            e.seq,
+            e.italian_time,
+            e.operator,
+            e.action,
+            e.entity,
+            e.entity_id
+                .as_deref()
+                .map(|id| format!("/{id}"))
+                .unwrap_or_default()
+        );
+    }
+    show!("Voci: {}", entries.len());
+}
+
+/// `audit verify`, when the chain is intact.
+pub fn chain_intact(c: &sportello_app::ChainIntact, as_json: bool) {
+    if as_json {
+        return json(c);
+    }
+    let noun = if c.entries == 1 { "voce" } else { "voci" };
+    show!("catena integra: {} {noun}", c.entries);
 }
 
 #[cfg(test)]

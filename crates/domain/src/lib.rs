@@ -14,6 +14,7 @@ pub mod isee;
 pub mod money;
 pub mod partita_iva;
 pub mod ranking;
+pub mod roles;
 pub mod rules;
 
 pub use application::{
@@ -24,4 +25,5 @@ pub use district::{Comune, District};
 pub use front_office::CaseKind;
 pub use isee::{Isee, IseeDeclaration, IseeKind};
 pub use ranking::{Breakdown, Outcome, RankedApplication, Reason, rank};
+pub use roles::{Action, Role};
 pub use rules::{FactorLabel, Rules};

@@ -8,6 +8,7 @@ mod error;
 pub mod failpoint;
 mod front_office;
 mod install;
+mod operators;
 mod quarantine;
 mod rankings;
 mod record;
@@ -23,11 +24,12 @@ pub use applications::{
     ApplicationFilter, Correction, FiledApplication, Listing, NewApplication, Revision,
     StoredApplication, Unreadable,
 };
-pub use audit::{Actor, AuditEntry};
+pub use audit::{Actor, AuditEntry, AuditFilter, ChainBreak, ChainCheck, GENESIS_HASH};
 pub use bandi::BandoSaved;
 pub use error::StoreError;
 pub use front_office::{CaseKindsSaved, StoredCaseKind};
 pub use install::{AcceptedDistrict, Install};
+pub use operators::{Login, Operator};
 pub use rankings::{NewRanking, StoredRanking};
 pub use record::{Record, SyncMeta};
 pub use schema::{OLDEST_READABLE_SCHEMA, SCHEMA_VERSION};

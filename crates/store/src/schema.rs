@@ -22,6 +22,11 @@ const MIGRATIONS: &[&[Step]] = &[
     // One content hash for every synchronised table (`record::content_hash`).
     &[Step::Rust(crate::tables::stamp_all)],
     &[Step::Sql(include_str!("migrations/0006_case_kinds.sql"))],
+    &[
+        Step::Rust(crate::audit::chain),
+        Step::Sql(include_str!("migrations/0007_audit_chain.sql")),
+    ],
+    &[Step::Sql(include_str!("migrations/0008_operators.sql"))],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

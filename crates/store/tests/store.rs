@@ -5,7 +5,8 @@ use sportello_domain::{
     Applicant, Bando, Declaration, District, Housing, Isee, IseeDeclaration, IseeKind, Person, Sex,
 };
 use sportello_store::{
-    Actor, ApplicationFilter, Correction, NewApplication, SCHEMA_VERSION, Store, StoreError,
+    Actor, ApplicationFilter, AuditFilter, ChainCheck, Correction, GENESIS_HASH, NewApplication,
+    SCHEMA_VERSION, Store, StoreError,
 };
 
 const DISTRICT: &str = r#"
@@ -386,6 +387,54 @@ fn a_schema_2_database_converts_on_opening() {
             .unwrap();
         assert!(!exists, "{old} should be gone");
     }
+}
+
+/// The audit trail written before it was chained is chained in order, unchanged, and the
+/// next entry follows it.
+#[test]
+fn an_older_audit_trail_is_chained_on_opening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/schema-2/089009.db");
+    std::fs::copy(fixture, &path).unwrap();
+    let rows = |conn: &rusqlite::Connection| -> Vec<(i64, String, String, String)> {
+        conn.prepare("SELECT seq, at, action, detail FROM audit_log ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let before = rows(&rusqlite::Connection::open(&path).unwrap());
+    assert_eq!(before.len(), 22);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(rows(store.connection()), before);
+    assert_eq!(
+        store.audit_verify().unwrap(),
+        ChainCheck::Intact { entries: 22 }
+    );
+    let oldest = store.audit_list(&AuditFilter::default()).unwrap();
+    assert_eq!(oldest[0].prev_hash, GENESIS_HASH);
+    store
+        .audit(
+            at("2026-04-01T09:00:00+02:00"),
+            &actor(),
+            "application_show",
+            "application",
+            None,
+            serde_json::json!({}),
+        )
+        .unwrap();
+    let newest = &store.audit_entries(1).unwrap()[0];
+    assert_eq!(
+        (newest.seq, newest.prev_hash.as_str()),
+        (23, oldest[21].hash.as_str())
+    );
+    assert_eq!(
+        store.audit_verify().unwrap(),
+        ChainCheck::Intact { entries: 23 }
+    );
 }
 
 #[test]

@@ -239,10 +239,20 @@ mod tests {
         assert_eq!(file.contents, c);
         assert_eq!(file.capofila_entry().unwrap().key_id, capofila.key_id());
         let wrong = InstallKeys::generate().fingerprint().to_string();
-        assert!(matches!(
-            verify(&bytes, &wrong, None),
-            Err(BundleError::FingerprintMismatch { .. })
-        ));
+        let err = verify(&bytes, &wrong, None).unwrap_err();
+        assert_eq!(
+            err,
+            BundleError::FingerprintMismatch {
+                file: FileKind::District,
+                typed: wrong.clone()
+            }
+        );
+        let told = err.message();
+        let right = capofila.fingerprint().to_string();
+        for group in right.split('-').filter(|g| !wrong.contains(g)) {
+            assert!(!told.contains(group), "{group} of {right} in {told}");
+        }
+        assert!(told.contains("Telefonare al capofila"), "{told}");
         assert!(matches!(
             verify(&bytes, &capofila.fingerprint().to_string(), Some("D48")),
             Err(BundleError::WrongDistrict { .. })

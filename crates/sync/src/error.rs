@@ -173,11 +173,15 @@ pub enum BundleError {
     )]
     BadSignature,
 
-    #[error(
-        "L'impronta della chiave nel file ({found}) non corrisponde a quella comunicata \
-         ({expected}). Non accettare il file: verificare l'impronta per telefono con il mittente."
-    )]
-    FingerprintMismatch { expected: String, found: String },
+    /// Says what was typed, never the fingerprint the file carries: an operator could copy it
+    /// and skip the phone call the check exists for.
+    #[error("{}", fingerprint_refusal(*.file, .typed))]
+    FingerprintMismatch {
+        /// An enrolment file (at the capofila) or the district file (at a comune).
+        file: FileKind,
+        /// What the operator typed, as it is read (`fingerprint::as_typed`).
+        typed: String,
+    },
 
     #[error(
         "Il file è destinato a {recipients}, non a questa installazione ({us}). Verificare che \
@@ -394,6 +398,24 @@ fn is_istat(code: &str) -> bool {
     code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// A wrong fingerprint: the file is refused, and the operator calls the other office and has
+/// its fingerprint read from its own screen.
+fn fingerprint_refusal(file: FileKind, typed: &str) -> String {
+    let (which, who) = match file {
+        FileKind::District => ("nel file del distretto", "al capofila"),
+        FileKind::Enrolment | FileKind::Bundle => {
+            ("nel file di adesione", "al comune che ha inviato il file")
+        }
+    };
+    let typed = if typed.is_empty() { "vuota" } else { typed };
+    format!(
+        "L'impronta scritta ({typed}) non corrisponde a quella della chiave {which}: il file non \
+         è stato accettato. Telefonare {who}, a un numero già noto, e farsi leggere ad alta voce \
+         l'impronta che compare sul suo schermo (Impostazioni, oppure `sportello key \
+         fingerprint`); poi scriverla di nuovo."
+    )
+}
+
 /// Whole megabytes (MiB, as file managers count them), rounded up so a size just over a limit
 /// never reads as equal to it.
 fn megabytes(bytes: u64) -> u64 {
@@ -441,8 +463,8 @@ mod tests {
             },
             BundleError::BadSignature,
             BundleError::FingerprintMismatch {
-                expected: "A".into(),
-                found: "B".into(),
+                file: FileKind::Enrolment,
+                typed: "AAAA".into(),
             },
             BundleError::NotAddressedToUs {
                 recipients: "089017".into(),

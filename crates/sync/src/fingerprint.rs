@@ -57,6 +57,26 @@ fn normalize(typed: &str) -> String {
         .collect()
 }
 
+/// What an operator typed, as a refusal echoes it back to help spot a slip: read as
+/// [`Fingerprint::matches`] reads it, in groups of four; any character but visible ASCII (a
+/// control or direction mark, an accented letter) as `?`; at most twice a fingerprint's length.
+pub(crate) fn as_typed(typed: &str) -> String {
+    let chars: Vec<char> = normalize(typed)
+        .chars()
+        .map(|c| if c.is_ascii_graphic() { c } else { '?' })
+        .collect();
+    let mut shown = chars
+        .chunks(GROUP)
+        .take(2 * LENGTH / GROUP)
+        .map(|group| group.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-");
+    if chars.len() > 2 * LENGTH {
+        shown.push('…');
+    }
+    shown
+}
+
 impl fmt::Display for Fingerprint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, group) in self.0.as_bytes().chunks(GROUP).enumerate() {
@@ -115,6 +135,19 @@ mod tests {
         let mut typed = fp.to_string().into_bytes();
         typed[0] = if typed[0] == b'A' { b'C' } else { b'A' };
         assert!(!fp.matches(std::str::from_utf8(&typed).unwrap()));
+    }
+
+    #[test]
+    fn what_was_typed_is_echoed_as_it_is_read() {
+        assert_eq!(
+            as_typed(" aaaa bbbb-cccc dddd-eee "),
+            "AAAA-BBBB-CCCC-DDDD-EEE"
+        );
+        assert_eq!(as_typed("ab\u{1b}[2Jcd\u{202e}é"), "AB?[-2JCD-??");
+        assert_eq!(as_typed(" - "), "");
+        let long = as_typed(&"A".repeat(100));
+        assert!(long.starts_with("AAAA-") && long.ends_with('…'), "{long}");
+        assert_eq!(long.chars().filter(|c| *c == 'A').count(), 2 * LENGTH);
     }
 
     #[test]

@@ -208,7 +208,8 @@ pub(crate) fn parse_header<'a, T: Deserialize<'a>>(frame: &Frame<'a>) -> Result<
 
 /// For files that introduce their own keys (enrolment, district): the keys must be usable and
 /// match the declared key id, the signature must verify with them, and the operator's typed
-/// fingerprint must be theirs. Only the last step makes the keys trusted.
+/// fingerprint must be theirs. Only the last step makes the keys trusted; its refusal echoes
+/// what was typed and never the file's fingerprint, which would make the phone call skippable.
 pub(crate) fn check_self_signed(
     domain: Domain,
     frame: &Frame<'_>,
@@ -222,11 +223,14 @@ pub(crate) fn check_self_signed(
     if !domain.verifies(keys, frame.header, &frame.signature) {
         return Err(BundleError::BadSignature);
     }
-    let found = keys.fingerprint();
-    if !found.matches(expected_fingerprint) {
+    if !keys.fingerprint().matches(expected_fingerprint) {
         return Err(BundleError::FingerprintMismatch {
-            expected: expected_fingerprint.trim().to_string(),
-            found: found.to_string(),
+            file: if domain == Domain::District {
+                FileKind::District
+            } else {
+                FileKind::Enrolment
+            },
+            typed: crate::fingerprint::as_typed(expected_fingerprint),
         });
     }
     Ok(())

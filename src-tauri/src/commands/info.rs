@@ -18,7 +18,8 @@ pub struct AppInfo {
     pub db_path: String,
     /// Whether that file exists yet (it does not before the first setup).
     pub db_exists: bool,
-    /// Who and where this install is, once its database exists.
+    /// Who and where this install is, once an operator is logged in (the database is opened
+    /// only by logging in).
     pub install: Option<InstallInfo>,
     /// Where documents and bundles are proposed to be saved: `Sportello` in the user's
     /// documents folder (or home folder).
@@ -44,10 +45,10 @@ pub async fn app_info(state: State<'_, DesktopState>) -> Result<AppInfo, Command
         })
     })
     .await?;
-    let install = if db_exists {
-        Some(state.with_install(|app| Ok(app.install_info())).await?)
-    } else {
-        None
+    let install = match state.with_install(|app| Ok(app.install_info())).await {
+        Ok(install) => Some(install),
+        Err(err) if matches!(err.code, ErrorCode::LoginRequired) => None,
+        Err(err) => return Err(err),
     };
     let documents_dir = dirs::document_dir()
         .or_else(dirs::home_dir)

@@ -8,6 +8,7 @@ pub mod bandi;
 pub mod documents;
 pub mod info;
 pub mod ranking;
+pub mod session;
 pub mod settings;
 pub mod setup;
 pub mod sync;

@@ -1,10 +1,11 @@
-//! First run: the district file the operator picks, the comune chosen from it, the new
-//! install's key fingerprint.
+//! First run: the district file the operator picks, the comune chosen from it, the first
+//! operator (logged in once the install exists), the new install's key fingerprint.
 
 use serde::Serialize;
-use sportello_app::{ErrorCode, InstallInfo, Sportello, read_district_file};
+use sportello_app::{ErrorCode, InstallInfo, NewOperator, Role, Sportello, read_district_file};
 use tauri::State;
 
+use super::session::Session;
 use super::{blocking, path_arg};
 use crate::error::CommandError;
 use crate::state::DesktopState;
@@ -28,12 +29,14 @@ pub struct ComuneChoice {
     pub is_capofila: bool,
 }
 
-/// The install just created: who it is and the fingerprint to read to the other side.
+/// The install just created: who it is, the fingerprint to read to the other side, and its
+/// first operator, logged in.
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SetupDone {
     pub install: InstallInfo,
     pub fingerprint: String,
+    pub session: Session,
 }
 
 /// Reads the district file at `path` and lists its comuni.
@@ -62,12 +65,17 @@ pub async fn read_district(path: String) -> Result<DistrictChoice, CommandError>
     .await
 }
 
-/// Creates this window's database for `comune` of the district file at `district_path`.
+/// Creates this window's database for `comune` of the district file at `district_path`, with
+/// its first operator `username` (a responsabile, at the capofila its coordinatore), who is
+/// then logged in.
 #[tauri::command]
 pub async fn setup(
     state: State<'_, DesktopState>,
     district_path: String,
     comune: String,
+    username: String,
+    name: Option<String>,
+    password: String,
 ) -> Result<SetupDone, CommandError> {
     let path = path_arg(&district_path, "district_path")?;
     if comune.trim().is_empty() {
@@ -77,18 +85,91 @@ pub async fn setup(
         )
         .on_field("comune"));
     }
+    let first = NewOperator {
+        username: username.trim().to_string(),
+        name: name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+        // The app gives the first operator the install's role (coordinatore at the capofila).
+        role: Role::Responsabile,
+        password,
+    };
     state
         .create_install(
-            move |db, operator| {
+            move |db| {
                 let file = read_district_file(&path)?;
-                Sportello::init(db, &file.toml, comune.trim(), operator)
+                Sportello::init(db, &file.toml, comune.trim(), &first)
             },
             |app| {
                 Ok(SetupDone {
                     install: app.install_info(),
                     fingerprint: app.trust().fingerprint()?,
+                    session: Session::of(app.operator().clone()),
                 })
             },
         )
         .await
+        .map_err(on_operator_field)
+}
+
+/// The first operator's refusals, next to the field they concern.
+fn on_operator_field(err: CommandError) -> CommandError {
+    match err.code {
+        ErrorCode::OperatorInvalid => err.on_field("username"),
+        ErrorCode::PasswordWeak => err.on_field("password"),
+        _ => err,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn first(username: &str, password: &str) -> NewOperator {
+        NewOperator {
+            username: username.into(),
+            name: None,
+            role: Role::Responsabile,
+            password: password.into(),
+        }
+    }
+
+    fn init_refusal(first: &NewOperator) -> CommandError {
+        let dir = tempfile::tempdir().unwrap();
+        let toml = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/district-d48.toml"),
+        )
+        .unwrap();
+        let refused = Sportello::init(&dir.path().join("comune.db"), &toml, "089009", first);
+        on_operator_field(refused.err().expect("refused").into())
+    }
+
+    /// The first-run screen checks the password as it is typed (ui/src/lib/password.ts) with
+    /// the app's words: a change of rule or wording in the app fails here.
+    #[test]
+    fn the_window_checks_passwords_with_the_apps_words() {
+        let window = include_str!("../../../ui/src/lib/password.ts");
+        for weak in [
+            "123456789",
+            " spazio davanti",
+            "spazio dietro ",
+            "èèèèèèèèè",
+        ] {
+            let err = init_refusal(&first("m.rossi", weak));
+            assert_eq!(err.code, "password_weak", "{weak:?}");
+            assert_eq!(err.field.as_deref(), Some("password"));
+            assert!(
+                window.contains(&format!("'{}'", err.message)),
+                "ui/src/lib/password.ts does not say {:?}",
+                err.message
+            );
+        }
+    }
+
+    #[test]
+    fn a_wrong_username_is_shown_next_to_its_field() {
+        let err = init_refusal(&first("M.Rossi", "una password lunga"));
+        assert_eq!(err.code, "operator_invalid");
+        assert_eq!(err.field.as_deref(), Some("username"));
+        let other = on_operator_field(CommandError::new(ErrorCode::ComuneMissing, "comune"));
+        assert_eq!(other.field, None);
+    }
 }

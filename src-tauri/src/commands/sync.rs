@@ -54,7 +54,7 @@ pub async fn bundle_preview(
 ) -> Result<Vec<ImportReport>, CommandError> {
     let files = files_arg(&files)?;
     state
-        .with_install(move |app| Ok(app.exchange().preview(&files)))
+        .with_install(move |app| app.exchange().preview(&files))
         .await
 }
 
@@ -66,7 +66,7 @@ pub async fn bundle_import(
 ) -> Result<Vec<ImportReport>, CommandError> {
     let files = files_arg(&files)?;
     state
-        .with_install(move |app| Ok(app.exchange().import(&files)))
+        .with_install(move |app| app.exchange().import(&files))
         .await
 }
 

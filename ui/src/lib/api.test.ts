@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 const invoke = vi.fn();
 vi.mock('@tauri-apps/api/core', () => ({ invoke }));
 
-const { appInfo, isCommandError, toCommandError } = await import('./api');
+const { appInfo, isCommandError, onLoginRequired, overview, setup, toCommandError } = await import('./api');
 
 describe('toCommandError', () => {
   it('keeps an error sent by a command, field included', () => {
@@ -54,6 +54,39 @@ describe('appInfo', () => {
     await expect(appInfo()).rejects.toEqual({
       code: 'ipc',
       message: "Comunicazione con l'applicazione non riuscita: finestra chiusa",
+    });
+  });
+});
+
+describe('a command answering that nobody is logged in', () => {
+  beforeEach(() => invoke.mockReset());
+
+  it('calls the login handler and still rejects with the error', async () => {
+    const handler = vi.fn();
+    onLoginRequired(handler);
+    const sent = { code: 'login_required', message: 'accesso richiesto' };
+    invoke.mockRejectedValueOnce(sent);
+    await expect(overview()).rejects.toEqual(sent);
+    expect(handler).toHaveBeenCalledOnce();
+
+    invoke.mockRejectedValueOnce({ code: 'role_refused', message: 'ruolo' });
+    await expect(overview()).rejects.toMatchObject({ code: 'role_refused' });
+    expect(handler).toHaveBeenCalledOnce();
+  });
+});
+
+describe('setup', () => {
+  beforeEach(() => invoke.mockReset());
+
+  it('sends the first operator, no full name when none was typed', async () => {
+    invoke.mockResolvedValueOnce({});
+    await setup('/d.toml', '089009', { username: 'm.rossi', name: '  ', password: 'una password' });
+    expect(invoke).toHaveBeenCalledWith('setup', {
+      districtPath: '/d.toml',
+      comune: '089009',
+      username: 'm.rossi',
+      name: null,
+      password: 'una password',
     });
   });
 });

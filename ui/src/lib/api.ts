@@ -27,6 +27,7 @@ import type {
   RankingTable,
   ReplacedKey,
   Rotated,
+  Session,
   SetupDone,
   Stage,
   SyncHistory,
@@ -61,11 +62,21 @@ export function toCommandError(raw: unknown): CommandError {
   };
 }
 
+let loginRequired: () => void = () => {};
+
+/** `handler` runs whenever a command answers that nobody is logged in (the window then shows
+ * the login screen, whatever screen sent the command). */
+export function onLoginRequired(handler: () => void): void {
+  loginRequired = handler;
+}
+
 async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
   try {
     return await invoke<T>(command, args);
   } catch (raw) {
-    throw toCommandError(raw);
+    const error = toCommandError(raw);
+    if (error.code === 'login_required') loginRequired();
+    throw error;
   }
 }
 
@@ -79,14 +90,44 @@ export function overview(): Promise<Overview> {
   return call<Overview>('overview');
 }
 
+// ---- Operator at the keyboard ----
+
+/** A wrong username or password is refused with one message (`login_failed`). */
+export function login(username: string, password: string): Promise<Session> {
+  return call<Session>('login', { username, password });
+}
+
+export function logout(): Promise<void> {
+  return call<void>('logout');
+}
+
+/** The operator logged in, or `null`. */
+export function currentSession(): Promise<Session | null> {
+  return call<Session | null>('session');
+}
+
 // ---- First run ----
 
 export function readDistrict(path: string): Promise<DistrictChoice> {
   return call<DistrictChoice>('read_district', { path });
 }
 
-export function setup(districtPath: string, comune: string): Promise<SetupDone> {
-  return call<SetupDone>('setup', { districtPath, comune });
+/** The first operator of the new install; they are logged in once it exists. */
+export interface FirstOperator {
+  username: string;
+  /** Full name; empty for none. */
+  name: string;
+  password: string;
+}
+
+export function setup(districtPath: string, comune: string, first: FirstOperator): Promise<SetupDone> {
+  return call<SetupDone>('setup', {
+    districtPath,
+    comune,
+    username: first.username,
+    name: first.name.trim() === '' ? null : first.name,
+    password: first.password,
+  });
 }
 
 // ---- Trust ----

@@ -7,6 +7,7 @@ import {
   importOutcomeLabel,
   outcomeLabel,
   reportHeadline,
+  roleLabel,
   summaryLines,
   tableSummary,
 } from './labels';
@@ -127,5 +128,12 @@ describe('changedValue', () => {
     expect(changedValue('housing', 'rent')).toBe('affitto con contratto registrato');
     expect(changedValue('protocol_number', null)).toBe('—');
     expect(changedValue('applicant.surname', 'Rossi')).toBe('Rossi');
+  });
+});
+
+describe('roleLabel', () => {
+  it('names every role in Italian, capitalised', () => {
+    expect(roleLabel('operatore')).toBe('Operatore');
+    expect(roleLabel('revisore')).toBe('Revisore');
   });
 });

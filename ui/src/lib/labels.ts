@@ -7,6 +7,7 @@ import type {
   FieldChange,
   ImportReport,
   Outcome,
+  Role,
   Stage,
   TableCounts,
 } from './api';
@@ -20,6 +21,17 @@ export const OUTCOMES: readonly { value: Outcome; label: string }[] = [
 
 export function outcomeLabel(outcome: Outcome | null): string {
   return OUTCOMES.find((o) => o.value === outcome)?.label ?? 'Non ancora in graduatoria';
+}
+
+const ROLES: Record<Role, string> = {
+  operatore: 'Operatore',
+  responsabile: 'Responsabile',
+  coordinatore: 'Coordinatore',
+  revisore: 'Revisore',
+};
+
+export function roleLabel(role: Role): string {
+  return ROLES[role];
 }
 
 export function stageLabel(stage: Stage): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashOf, screenFromHash, screens, sidebarCurrent, sidebarScreens } from './routes';
+import { hashOf, screenFromHash, screenShown, screens, sidebarCurrent, sidebarScreens } from './routes';
 
 describe('screenFromHash', () => {
   it('opens the home screen on an empty or root hash', () => {
@@ -35,10 +35,23 @@ describe('screens', () => {
 
 describe('sidebarScreens', () => {
   it('offers the ranking only at the capofila', () => {
-    const comune = sidebarScreens(false).map((s) => s.id);
-    const capofila = sidebarScreens(true).map((s) => s.id);
+    const comune = sidebarScreens(false, 'responsabile').map((s) => s.id);
+    const capofila = sidebarScreens(true, 'coordinatore').map((s) => s.id);
     expect(comune).toEqual(['home', 'domande', 'sincronizzazione', 'impostazioni']);
     expect(capofila).toEqual(['home', 'domande', 'sincronizzazione', 'graduatoria', 'impostazioni']);
+  });
+
+  it("offers each role the screens of its work", () => {
+    expect(sidebarScreens(false, 'operatore').map((s) => s.id)).toEqual(['home', 'domande']);
+    expect(sidebarScreens(true, 'operatore').map((s) => s.id)).toEqual(['home', 'domande']);
+    expect(sidebarScreens(false, 'revisore').map((s) => s.id)).toEqual(['home']);
+    expect(sidebarScreens(true, 'revisore').map((s) => s.id)).toEqual(['home', 'graduatoria']);
+  });
+
+  it('knows the sub-screens a role may reach', () => {
+    expect(screenShown('nuova-domanda', false, 'operatore')).toBe(true);
+    expect(screenShown('nuova-domanda', false, 'revisore')).toBe(false);
+    expect(screenShown('graduatoria', false, 'coordinatore')).toBe(false);
   });
 
   it('marks the parent of a sub-screen as current', () => {

@@ -1,4 +1,5 @@
 // The screens of the window, in sidebar order, and how a location hash maps to one of them.
+import type { Role } from './bindings';
 
 export type ScreenId =
   | 'home'
@@ -18,15 +19,35 @@ export interface Screen {
   parent?: ScreenId;
   /** Shown only at the capofila. */
   capofilaOnly?: boolean;
+  /** Shown only to these roles (to every role when absent). The app decides what each role may
+   * do (`sportello_domain::roles`); this only spares an operator screens it would refuse. */
+  roles?: readonly Role[];
 }
+
+/** Who files and reads applications with their personal data. */
+const FRONT_OFFICE: readonly Role[] = ['operatore', 'responsabile', 'coordinatore'];
+/** Who exchanges bundles and manages the install's keys. */
+const MANAGERS: readonly Role[] = ['responsabile', 'coordinatore'];
 
 export const screens: readonly Screen[] = [
   { id: 'home', path: '', label: 'Home' },
-  { id: 'domande', path: 'domande', label: 'Domande' },
-  { id: 'nuova-domanda', path: 'domande/nuova', label: 'Nuova domanda', parent: 'domande' },
-  { id: 'sincronizzazione', path: 'sincronizzazione', label: 'Sincronizzazione' },
-  { id: 'graduatoria', path: 'graduatoria', label: 'Graduatoria', capofilaOnly: true },
-  { id: 'impostazioni', path: 'impostazioni', label: 'Impostazioni' },
+  { id: 'domande', path: 'domande', label: 'Domande', roles: FRONT_OFFICE },
+  {
+    id: 'nuova-domanda',
+    path: 'domande/nuova',
+    label: 'Nuova domanda',
+    parent: 'domande',
+    roles: FRONT_OFFICE,
+  },
+  { id: 'sincronizzazione', path: 'sincronizzazione', label: 'Sincronizzazione', roles: MANAGERS },
+  {
+    id: 'graduatoria',
+    path: 'graduatoria',
+    label: 'Graduatoria',
+    capofilaOnly: true,
+    roles: ['responsabile', 'coordinatore', 'revisore'],
+  },
+  { id: 'impostazioni', path: 'impostazioni', label: 'Impostazioni', roles: MANAGERS },
 ];
 
 export const defaultScreen: ScreenId = 'home';
@@ -42,9 +63,20 @@ export function hashOf(id: ScreenId): string {
   return `#/${screen?.path ?? ''}`;
 }
 
-/** The sidebar's entries for this install: no sub-screens, capofila screens at the capofila. */
-export function sidebarScreens(isCapofila: boolean): Screen[] {
-  return screens.filter((s) => s.parent === undefined && (isCapofila || !s.capofilaOnly));
+/** Whether the screen `id` is offered at this install to an operator with `role`. */
+export function screenShown(id: ScreenId, isCapofila: boolean, role: Role): boolean {
+  const screen = screens.find((s) => s.id === id);
+  return (
+    screen !== undefined &&
+    (isCapofila || !screen.capofilaOnly) &&
+    (screen.roles === undefined || screen.roles.includes(role))
+  );
+}
+
+/** The sidebar's entries for this install and role: no sub-screens, capofila screens at the
+ * capofila, each role's own. */
+export function sidebarScreens(isCapofila: boolean, role: Role): Screen[] {
+  return screens.filter((s) => s.parent === undefined && screenShown(s.id, isCapofila, role));
 }
 
 /** The sidebar entry to mark as current while `id` is shown. */

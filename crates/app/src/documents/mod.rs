@@ -42,6 +42,7 @@ impl Documents<'_> {
 
     /// Writes the receipt (*ricevuta di presentazione*) of one of this comune's applications.
     pub fn receipt(&self, application_code: &str, out: &Path) -> Result<PathBuf> {
+        self.require(crate::Action::PrintReceipts)?;
         let stored = self
             .store
             .application_by_code(application_code)?
@@ -116,9 +117,11 @@ impl Documents<'_> {
         };
         let bytes = print::receipt(&receipt).map_err(print_error)?;
         write_atomically(out, &bytes, false)?;
-        self.audit(
+        // The file's name is the operator's choice and may name the applicant: not recorded.
+        self.audit_read(
             "print_receipt",
-            out,
+            "application",
+            Some(&stored.id.to_string()),
             serde_json::json!({ "application_code": a.code }),
         )?;
         Ok(out.to_path_buf())
@@ -126,6 +129,10 @@ impl Documents<'_> {
 
     /// Writes the latest published ranking of a bando (capofila only).
     pub fn ranking(&self, bando_id: &str, paper: RankingPaper, out: &Path) -> Result<PathBuf> {
+        self.require(match paper {
+            RankingPaper::Public => crate::Action::ReadOutcomes,
+            RankingPaper::Internal => crate::Action::ReadInternal,
+        })?;
         self.require_capofila("stampare la graduatoria")?;
         let bando = self.bando(bando_id)?;
         let published = self.latest_published(bando_id)?.ok_or_else(|| {
@@ -186,12 +193,13 @@ impl Documents<'_> {
         }
         .map_err(print_error)?;
         write_atomically(out, &bytes, false)?;
-        self.audit(
+        self.audit_read(
             match paper {
                 RankingPaper::Public => "print_ranking_public",
                 RankingPaper::Internal => "print_ranking_internal",
             },
-            out,
+            "ranking",
+            Some(&format!("{bando_id}/{}", published.number)),
             serde_json::json!({ "bando": bando_id, "number": published.number }),
         )?;
         Ok(out.to_path_buf())

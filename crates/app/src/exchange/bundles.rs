@@ -60,6 +60,7 @@ impl Exchange<'_> {
     /// Writes the bundles this install owes: at a comune one upload for the capofila, at the
     /// capofila one publish bundle per enrolled comune. Returns the files written.
     pub fn export(&mut self, out_dir: &Path) -> Result<Vec<PathBuf>> {
+        self.require(crate::Action::ExchangeBundles)?;
         crate::files::create_private_dir(out_dir)
             .map_err(|e| crate::files::write_error(out_dir, &e))?;
         let trust = self.trust_list()?;
@@ -187,13 +188,15 @@ impl Exchange<'_> {
     }
 
     /// Imports each file on its own: a refused file does not stop the others.
-    pub fn import(&mut self, files: &[PathBuf]) -> Vec<ImportReport> {
-        files.iter().map(|f| self.import_one(f, false)).collect()
+    pub fn import(&mut self, files: &[PathBuf]) -> Result<Vec<ImportReport>> {
+        self.require(crate::Action::ExchangeBundles)?;
+        Ok(files.iter().map(|f| self.import_one(f, false)).collect())
     }
 
     /// What importing would do, without changing anything (the summary shown before applying).
-    pub fn preview(&mut self, files: &[PathBuf]) -> Vec<ImportReport> {
-        files.iter().map(|f| self.import_one(f, true)).collect()
+    pub fn preview(&mut self, files: &[PathBuf]) -> Result<Vec<ImportReport>> {
+        self.require(crate::Action::ExchangeBundles)?;
+        Ok(files.iter().map(|f| self.import_one(f, true)).collect())
     }
 
     fn import_one(&mut self, file: &Path, dry_run: bool) -> ImportReport {
@@ -396,6 +399,7 @@ impl Exchange<'_> {
 
     /// Framing and signature, header shown, nothing decrypted.
     pub fn inspect(&self, file: &Path) -> Result<Inspection> {
+        self.require(crate::Action::ExchangeBundles)?;
         let bytes = read_file(file)?;
         let inspected = inspect(&bytes).map_err(|e| refused(&e))?;
         let trust = self.trust_list()?;
@@ -423,6 +427,7 @@ impl Exchange<'_> {
     /// Capofila: sets aside a stored row that cannot be read (`table/id`, as listings name it)
     /// and the rows that refer to it, with the reason; returns how many rows.
     pub fn quarantine_record(&mut self, record: &str, reason: &str) -> Result<usize> {
+        self.require(crate::Action::Quarantine)?;
         self.require_capofila("mettere in quarantena un dato")?;
         if reason.trim().is_empty() {
             return Err(AppError::new(
@@ -438,11 +443,13 @@ impl Exchange<'_> {
 
     /// Bundles written, newest first.
     pub fn exports(&self, limit: usize) -> Result<Vec<BundleOut>> {
+        self.require(crate::Action::ExchangeBundles)?;
         Ok(self.store.bundles_out(limit)?)
     }
 
     /// Every import attempt, newest first.
     pub fn imports(&self, limit: usize) -> Result<Vec<sportello_store::ImportLogEntry>> {
+        self.require(crate::Action::ExchangeBundles)?;
         Ok(self.store.import_log(limit)?)
     }
 }

@@ -188,6 +188,7 @@ fn row_to_json(columns: &[Column], row: &csv::StringRecord) -> Value {
 impl Intake<'_> {
     /// Files every row of a CSV file, or none.
     pub fn import_csv(&mut self, text: &str) -> Result<Vec<Filed>> {
+        self.require(crate::Action::FileApplications)?;
         self.add_applications(&parse_csv(text)?)
     }
 }

@@ -36,6 +36,7 @@ pub struct DuplicateApplication {
 impl Intake<'_> {
     /// Groups of applications of the same bando that share a person, across the district.
     pub fn duplicates(&self) -> Result<Vec<DuplicateGroup>> {
+        self.require(crate::Action::ReadInternal)?;
         let apps = self
             .store
             .applications(&ApplicationFilter::default())?
@@ -104,6 +105,15 @@ impl Intake<'_> {
                     .collect(),
             });
         }
+        self.audit_read(
+            "application_duplicates",
+            "application",
+            None,
+            serde_json::json!({
+                "groups": out.len(),
+                "rows": out.iter().map(|g| g.applications.len()).sum::<usize>(),
+            }),
+        )?;
         Ok(out)
     }
 }

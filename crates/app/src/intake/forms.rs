@@ -441,6 +441,7 @@ impl Intake<'_> {
 
     /// Files every form or none, and says what each got.
     pub fn add_applications(&mut self, batch: &Batch) -> Result<Vec<Filed>> {
+        self.require(crate::Action::FileApplications)?;
         let at = now();
         let mut problems = Vec::new();
         let mut accepted = Vec::new();

@@ -7,6 +7,21 @@ use sportello_store::{ApplicationFilter, StoredApplication, Unreadable};
 use super::Intake;
 use crate::{Result, Sportello};
 
+/// An application as a role without access to personal data lists it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct OutcomeView {
+    pub application_code: String,
+    pub case_number: String,
+    pub comune: String,
+    pub comune_name: String,
+    pub bando: String,
+    pub filed_at: String,
+    pub revision: i64,
+    pub position: Option<u32>,
+    pub outcome: Option<Outcome>,
+}
+
 /// An application as listed (`application list --json`, the Domande screen).
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
@@ -35,8 +50,9 @@ impl Intake<'_> {
         filter: &ApplicationFilter,
         text: &str,
     ) -> Result<Vec<ApplicationView>> {
+        self.require(crate::Action::ReadApplications)?;
         let needle = text.trim().to_lowercase();
-        let mut list = self.list_applications(filter)?;
+        let mut list = self.listing(filter)?.0;
         if !needle.is_empty() {
             list.retain(|a| {
                 let p = &a.declaration.applicant.person;
@@ -51,16 +67,75 @@ impl Intake<'_> {
                 .any(|field| field.to_lowercase().contains(&needle))
             });
         }
+        // The text searched may be a name or a codice fiscale: the trail says only that there
+        // was one.
+        self.audit_read(
+            "application_search",
+            "application",
+            None,
+            serde_json::json!({
+                "filter": audited(filter), "text": !needle.is_empty(), "rows": list.len(),
+            }),
+        )?;
         Ok(list)
     }
 
     pub fn list_applications(&self, filter: &ApplicationFilter) -> Result<Vec<ApplicationView>> {
+        self.require(crate::Action::ReadApplications)?;
         Ok(self.applications_listing(filter)?.0)
     }
 
     /// The applications as listed, and the stored rows that cannot be read (named, so the
     /// capofila can set them aside): one bad row never hides the others.
     pub fn applications_listing(
+        &self,
+        filter: &ApplicationFilter,
+    ) -> Result<(Vec<ApplicationView>, Vec<Unreadable>)> {
+        self.require(crate::Action::ReadApplications)?;
+        let listing = self.listing(filter)?;
+        self.audit_read(
+            "application_list",
+            "application",
+            None,
+            serde_json::json!({ "filter": audited(filter), "rows": listing.0.len() }),
+        )?;
+        Ok(listing)
+    }
+
+    /// The applications as a revisore sees them: codes, numbers and outcomes, no one's
+    /// personal data (a search by codice fiscale needs a role that reads them).
+    pub fn outcomes(&self, filter: &ApplicationFilter) -> Result<Vec<OutcomeView>> {
+        if filter.person.is_some() {
+            self.require(crate::Action::ReadApplications)?;
+        }
+        self.require(crate::Action::ReadOutcomes)?;
+        let list: Vec<OutcomeView> = self
+            .listing(filter)?
+            .0
+            .into_iter()
+            .map(|a| OutcomeView {
+                application_code: a.application_code,
+                case_number: a.case_number,
+                comune: a.comune,
+                comune_name: a.comune_name,
+                bando: a.bando,
+                filed_at: a.filed_at,
+                revision: a.revision,
+                position: a.position,
+                outcome: a.outcome,
+            })
+            .collect();
+        self.audit_read(
+            "application_outcomes",
+            "application",
+            None,
+            serde_json::json!({ "filter": audited(filter), "rows": list.len() }),
+        )?;
+        Ok(list)
+    }
+
+    /// The listing, not audited: each caller records its own read.
+    fn listing(
         &self,
         filter: &ApplicationFilter,
     ) -> Result<(Vec<ApplicationView>, Vec<Unreadable>)> {
@@ -76,6 +151,14 @@ impl Intake<'_> {
             .collect();
         Ok((views, listing.unreadable))
     }
+}
+
+/// A listing's filter as the audit trail records it: the bando and the comune; of a person's
+/// codice fiscale, only that there was one.
+fn audited(filter: &ApplicationFilter) -> serde_json::Value {
+    serde_json::json!({
+        "bando": filter.bando, "comune": filter.comune, "person": filter.person.is_some(),
+    })
 }
 
 impl Sportello {

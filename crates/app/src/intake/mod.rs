@@ -14,7 +14,7 @@ pub use codice_fiscale::CodiceFiscaleInfo;
 pub use csv::parse_csv;
 pub use duplicates::{DuplicateApplication, DuplicateGroup};
 pub use forms::{Batch, Filed, FormCheck, Parsed, parse_json_forms};
-pub use listing::ApplicationView;
+pub use listing::{ApplicationView, OutcomeView};
 pub use revisions::{ApplicationDetail, Corrected, FieldChange, RevisionView};
 
 crate::area!(

@@ -10,6 +10,7 @@ impl Intake<'_> {
     /// malformed fields, missing ones, and the district's rules on everything present.
     /// Nothing is stored.
     pub fn check_form_json(&self, json: &str) -> Result<FormCheck> {
+        self.require(crate::Action::FileApplications)?;
         match parse_one_form(json)? {
             Ok(p) => Ok(self.check_parsed(&p.form, &p.record, p.naming, &p.missing, now())),
             Err(problems) => Ok(FormCheck {
@@ -22,6 +23,7 @@ impl Intake<'_> {
     /// Files one form (the JSON shape of `application add`); refused with every problem, each
     /// naming its field, when anything is wrong.
     pub fn add_application_json(&mut self, json: &str) -> Result<Filed> {
+        self.require(crate::Action::FileApplications)?;
         let parsed = parse_one_form(json)?;
         let batch = Batch {
             entries: vec![parsed],
@@ -40,7 +42,7 @@ mod tests {
 
     use serde_json::{Value, json};
 
-    use crate::{Actor, Sportello, read_district_file};
+    use crate::{Sportello, read_district_file};
 
     fn fixture(name: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -54,7 +56,7 @@ mod tests {
             &dir.join("comune.db"),
             &district.toml,
             "089017",
-            Actor("prova".into()),
+            &crate::operators::tests::first(),
         )
         .unwrap();
         let bando = std::fs::read_to_string(fixture("bando-sc-2026-1.toml")).unwrap();

@@ -61,6 +61,7 @@ pub struct Corrected {
 impl Intake<'_> {
     /// The application `code` with its revisions and what each changed.
     pub fn application_detail(&self, code: &str) -> Result<ApplicationDetail> {
+        self.require(crate::Action::ReadApplications)?;
         let stored = self
             .store
             .application_by_code(code)?
@@ -68,7 +69,7 @@ impl Intake<'_> {
         let bando = stored.application.bando.clone();
         let revisions = self.store.revisions(code)?;
         let forms: Vec<Value> = revisions.iter().map(|r| form_json(&bando, r)).collect();
-        let views = revisions
+        let views: Vec<RevisionView> = revisions
             .iter()
             .enumerate()
             .map(|(i, r)| RevisionView {
@@ -90,6 +91,14 @@ impl Intake<'_> {
             protocol_number: stored.protocol_number.clone(),
         };
         let published = self.published_outcomes()?.get(code).copied();
+        self.audit_read(
+            "application_show",
+            "application",
+            Some(&stored.id.to_string()),
+            serde_json::json!({
+                "application_code": stored.application.code, "revisions": views.len(),
+            }),
+        )?;
         Ok(ApplicationDetail {
             application: self.view(stored, published),
             form,
@@ -106,6 +115,7 @@ impl Intake<'_> {
         json: &str,
         reason: &str,
     ) -> Result<Corrected> {
+        self.require(crate::Action::CorrectApplications)?;
         let at = now();
         let stored = self
             .store

@@ -10,11 +10,13 @@ impl Ranking<'_> {
     /// Ranks every application of the bando held by this install: at the capofila, the whole
     /// district; at a comune, a preview of its own applications.
     pub fn compute(&self, bando_id: &str) -> Result<Vec<RankedApplication>> {
+        self.require(crate::Action::ComputeRanking)?;
         Ok(self.rank_held(bando_id)?.0)
     }
 
     /// The breakdown's factors as the bando's rules name them (the window's labels).
     pub fn factor_labels(&self, bando_id: &str) -> Result<Vec<FactorLabel>> {
+        self.require(crate::Action::ReadOutcomes)?;
         Ok(self.bando(bando_id)?.rules.factor_labels())
     }
 

@@ -54,6 +54,7 @@ impl fmt::Display for CrossComuneExclusion {
 impl Ranking<'_> {
     /// Capofila: the exclusions of a bando's ranking caused by another comune's application.
     pub fn cross_comune_exclusions(&self, bando: &str) -> Result<Vec<CrossComuneExclusion>> {
+        self.require(crate::Action::ComputeRanking)?;
         let (ranked, held) = self.rank_held(bando)?;
         Ok(across_comuni(self, &ranked, &held))
     }

@@ -108,6 +108,7 @@ impl Ranking<'_> {
         stage: Stage,
         confirmed: bool,
     ) -> Result<PublishedRanking> {
+        self.require(crate::Action::PublishRanking)?;
         self.require_capofila("pubblicare la graduatoria")?;
         if stage == Stage::Provisional
             && self
@@ -178,11 +179,13 @@ impl Ranking<'_> {
 
     /// The latest published version of a bando's ranking held here (at a comune: its own rows).
     pub fn latest(&self, bando_id: &str) -> Result<Option<PublishedRanking>> {
+        self.require(crate::Action::ReadOutcomes)?;
         self.latest_published(bando_id)
     }
 
     /// Every published version held here, newest first.
     pub fn published(&self) -> Result<Vec<PublishedRanking>> {
+        self.require(crate::Action::ReadOutcomes)?;
         self.store
             .rankings(None)?
             .into_iter()

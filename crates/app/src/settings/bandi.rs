@@ -25,6 +25,7 @@ impl Settings<'_> {
     /// Bandi are the capofila's: the comuni receive them with the district file and the
     /// capofila's bundles, never import or change them themselves.
     pub fn import_bando(&mut self, toml: &str) -> Result<BandoImported> {
+        self.require(crate::Action::DistrictSettings)?;
         self.require_capofila("importare un bando (i comuni lo ricevono dal capofila)")?;
         let bando = Bando::from_toml(toml)
             .map_err(|e| AppError::new(ErrorCode::BandoInvalid, e.to_string()))?;

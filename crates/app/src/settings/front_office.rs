@@ -42,6 +42,7 @@ impl Settings<'_> {
     /// (the district file's keys); a kind left out stays, inactive. They reach the comuni
     /// with the next publish bundles.
     pub fn set_case_kinds(&mut self, toml: &str) -> Result<CaseKindsSaved> {
+        self.require(crate::Action::DistrictSettings)?;
         self.require_capofila("stabilire i tipi di istruttoria")?;
         let kinds = case_kinds_from_toml(toml).map_err(|e| {
             AppError::new(

@@ -57,6 +57,7 @@ pub(crate) fn target(out: &Path, name: &str) -> PathBuf {
 impl Trust<'_> {
     /// Writes this comune's enrolment file (its public keys, signed).
     pub fn enrol_export(&self, out: &Path) -> Result<PathBuf> {
+        self.require(crate::Action::ManageKeys)?;
         let keys = self.keys()?;
         let d = &self.install.district;
         let bytes = enrolment::create(
@@ -68,12 +69,13 @@ impl Trust<'_> {
         );
         let path = target(out, &enrolment::file_name(&d.id, &self.install.comune));
         write_atomically(&path, &bytes, false)?;
-        self.audit("enrol_export", &path, serde_json::json!({}))?;
+        self.audit_file("enrol_export", &path, serde_json::json!({}))?;
         Ok(path)
     }
 
     /// Capofila: trusts a comune's keys once the fingerprint read by phone matches.
     pub fn enrol_accept(&mut self, file: &Path, fingerprint: &str) -> Result<Accepted> {
+        self.require(crate::Action::ManageDistrict)?;
         self.require_capofila("accettare l'adesione di un comune")?;
         let bytes = read_file(file)?;
         let d = &self.install.district;
@@ -126,7 +128,7 @@ impl Trust<'_> {
             )?,
             None => self.save_trust_list(&trust)?,
         }
-        self.audit(
+        self.audit_file(
             "enrol_accept",
             file,
             serde_json::json!({
@@ -153,6 +155,7 @@ impl Trust<'_> {
         comune: &str,
         from_seq: Option<u64>,
     ) -> Result<ReplacedKey> {
+        self.require(crate::Action::ManageDistrict)?;
         self.require_capofila("revocare la chiave di un comune")?;
         let mut trust = self.trust_list()?;
         let current = trust
@@ -205,6 +208,7 @@ impl Trust<'_> {
 
     /// Capofila: writes the signed district file (configuration, bandi, trusted keys).
     pub fn district_export(&mut self, out: &Path) -> Result<PathBuf> {
+        self.require(crate::Action::ManageDistrict)?;
         self.require_capofila("esportare il file del distretto")?;
         let (keys, rotations) = self.district_signing_keys()?;
         let seq = self
@@ -235,7 +239,7 @@ impl Trust<'_> {
         let path = target(out, &district::file_name(&d.id, seq));
         write_atomically(&path, &bytes, false)?;
         self.store.set_setting(DISTRICT_SEQ, &seq.to_string())?;
-        self.audit("district_export", &path, serde_json::json!({ "seq": seq }))?;
+        self.audit_file("district_export", &path, serde_json::json!({ "seq": seq }))?;
         Ok(path)
     }
 
@@ -250,6 +254,7 @@ impl Trust<'_> {
         fingerprint: &str,
         replace: bool,
     ) -> Result<Accepted> {
+        self.require(crate::Action::ManageKeys)?;
         let bytes = read_file(file)?;
         let d = self.install.district.clone();
         let received =
@@ -354,7 +359,13 @@ impl Trust<'_> {
 }
 
 impl Sportello {
-    pub(crate) fn audit(&self, action: &str, file: &Path, detail: serde_json::Value) -> Result<()> {
+    /// Records an action on a file the operator named (its name only).
+    pub(crate) fn audit_file(
+        &self,
+        action: &str,
+        file: &Path,
+        detail: serde_json::Value,
+    ) -> Result<()> {
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
         Ok(self
             .store

@@ -116,6 +116,7 @@ impl Trust<'_> {
     /// comuni trust: each comune takes the new key when it accepts the next one, and from then
     /// on the capofila's bundles are signed by the new key.
     pub fn rotate_keys(&mut self) -> Result<Rotated> {
+        self.require(crate::Action::ManageKeys)?;
         if self.store.setting(ROTATION_PENDING)?.is_some() {
             return Err(AppError::new(
                 ErrorCode::RotationPending,
@@ -174,6 +175,7 @@ impl Trust<'_> {
 
     /// This install's keys and the keys it trusts, for the Chiavi screen.
     pub fn keys_view(&self) -> Result<KeysView> {
+        self.require(crate::Action::ManageKeys)?;
         let own = self.keys()?;
         // Until the capofila confirms a rotation, the trusted entry is still the previous key.
         let mine: Vec<sportello_sync::KeyId> = std::iter::once(own.key_id())

@@ -15,7 +15,8 @@ db_path: string,
  */
 db_exists: boolean, 
 /**
- * Who and where this install is, once its database exists.
+ * Who and where this install is, once an operator is logged in (the database is opened
+ * only by logging in).
  */
 install: InstallInfo | null, 
 /**
