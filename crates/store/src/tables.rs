@@ -444,6 +444,31 @@ mod tests {
         }
     }
 
+    /// A kind of case received from the capofila is refused when its target, its code or its
+    /// flags fall outside the district's rules (apply then changes nothing: one transaction).
+    #[test]
+    fn a_hostile_kind_of_case_is_refused() {
+        let kinds = table("case_kinds").unwrap();
+        let good = json!({"code": "contributo", "name": "Contributo economico",
+                          "target_days": 10, "working_days": 0, "active": 1});
+        let with = |key: &str, value: Value| {
+            let mut b = good.as_object().unwrap().clone();
+            b.insert(key.into(), value);
+            b
+        };
+        assert_eq!(kinds.validate(good.as_object().unwrap(), "089017"), Ok(()));
+        for (key, value, says) in [
+            ("target_days", json!(31), "target_days: numero fuori"),
+            ("target_days", json!(1), "target_days: numero fuori"),
+            ("working_days", json!(2), "working_days: numero fuori"),
+            ("code", json!("Con Spazi"), "lettere minuscole"),
+            ("name", json!(""), "name: testo vuoto"),
+        ] {
+            let err = kinds.validate(&with(key, value), "089017").unwrap_err();
+            assert!(err.contains(says), "{key}: {err}");
+        }
+    }
+
     #[test]
     fn values_of_the_wrong_type_or_domain_are_named() {
         let applications = table("applications").unwrap();
