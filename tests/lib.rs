@@ -22,6 +22,35 @@ pub fn first_operator() -> sportello_app::NewOperator {
     }
 }
 
+/// The database key of the install at `db`, unwrapped with the first operator's password.
+pub fn db_key(db: &Path) -> sportello_app::inspection::DbKey {
+    sportello_app::inspection::database_key(db, &credentials()).expect("the first operator's key")
+}
+
+/// A connection to the install's database at `db`, keyed: to read or damage stored rows.
+pub fn connect(db: &Path) -> rusqlite::Result<rusqlite::Connection> {
+    keyed(rusqlite::Connection::open(db)?, db)
+}
+
+/// The same, read-only.
+pub fn connect_read_only(db: &Path) -> rusqlite::Result<rusqlite::Connection> {
+    keyed(
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?,
+        db,
+    )
+}
+
+fn keyed(conn: rusqlite::Connection, db: &Path) -> rusqlite::Result<rusqlite::Connection> {
+    let key = hex::encode(db_key(db).as_bytes());
+    conn.execute_batch(&format!("PRAGMA key = \"x'{key}'\""))?;
+    Ok(conn)
+}
+
+/// The install's store at `db`, opened with its key.
+pub fn store(db: &Path) -> sportello_store::Store {
+    sportello_store::Store::open(db, &db_key(db)).expect("open the install's database")
+}
+
 /// The first operator logging in.
 pub fn credentials() -> sportello_app::Credentials {
     sportello_app::Credentials {
@@ -138,11 +167,7 @@ impl Install {
 
     /// Every table of the install's database, dumped (see [`dump_tables`]).
     pub fn everything(&self) -> std::collections::BTreeMap<String, Vec<String>> {
-        let conn = rusqlite::Connection::open_with_flags(
-            &self.db,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-        )
-        .expect("open database read-only");
+        let conn = connect_read_only(&self.db).expect("open database read-only");
         let tables: Vec<String> = conn
             .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             .expect("list tables")
@@ -305,9 +330,7 @@ pub const SYNC_STATE: &[&str] = &[
 /// Every row of each of `tables` in the database at `db`, as sorted JSON arrays.
 pub fn dump_tables(db: &Path, tables: &[&str]) -> std::collections::BTreeMap<String, Vec<String>> {
     use rusqlite::types::ValueRef;
-    let conn =
-        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .expect("open database read-only");
+    let conn = connect_read_only(db).expect("open database read-only");
     let mut dump = std::collections::BTreeMap::new();
     for table in tables {
         let mut stmt = conn
@@ -372,7 +395,8 @@ pub fn distribute(capofila: &Install, comuni: &[&Install]) {
 
 /// The files that make an install's database: the file itself, its write-ahead log and shared
 /// memory index (the keys are not part of it).
-const DB_SUFFIXES: &[&str] = &["", "-wal", "-shm"];
+/// The database's files, and the key slots that open it (saved and restored with it).
+const DB_SUFFIXES: &[&str] = &["", "-wal", "-shm", ".slots"];
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
@@ -411,7 +435,7 @@ impl Install {
     /// The same install (database and keys) in a new folder, as it is now.
     pub fn copy(&self) -> Install {
         let to = Install::new();
-        for suffix in DB_SUFFIXES.iter().chain(&[".keys"]) {
+        for suffix in DB_SUFFIXES.iter().chain(&[".keys", ".keys.previous"]) {
             let from = with_suffix(&self.db, suffix);
             if from.exists() {
                 std::fs::copy(&from, with_suffix(&to.db, suffix)).expect("copy install file");

@@ -26,7 +26,7 @@ use sportello_app::{Actor, Sportello};
 use sportello_domain::ApplicationForm;
 use sportello_domain::codice_fiscale::encode;
 use sportello_store::{NewApplication, Record, Store};
-use sportello_sync::{InstallKeys, Receiver, TrustList, inspect, open, verify};
+use sportello_sync::{Receiver, TrustList, inspect, open, verify};
 
 const COMUNI: usize = 100;
 const PER_COMUNE: usize = 1_000;
@@ -262,7 +262,7 @@ fn setup(work: &Path) {
             .district_accept(&district_file, &fingerprint, false)
             .unwrap();
         drop(comune);
-        let mut store = Store::open(&db(code)).unwrap();
+        let mut store = sportello_tests::store(&db(code));
         let filed = store
             .file_applications(&applications(c, PER_COMUNE), now(), &actor())
             .unwrap();
@@ -309,8 +309,7 @@ fn setup(work: &Path) {
         .district_accept(&district_file, &fingerprint, false)
         .unwrap();
     drop(comune);
-    Store::open(&exporting)
-        .unwrap()
+    sportello_tests::store(&exporting)
         .file_applications(&applications(COMUNI, EXPORTED), now(), &actor())
         .unwrap();
 }
@@ -362,8 +361,7 @@ fn peak_rss_mb() -> f64 {
 }
 
 fn count(db: &Path, table: &str) -> i64 {
-    Store::open(db)
-        .unwrap()
+    sportello_tests::store(db)
         .connection()
         .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
         .unwrap()
@@ -377,11 +375,9 @@ fn count(db: &Path, table: &str) -> i64 {
 fn floor(work: &Path) -> Value {
     let db = fresh_copy(work, "capofila", "floor");
     let files = bundle_files(work);
-    let keys = InstallKeys::from_secret_text(
-        &std::fs::read_to_string(format!("{}.keys", db.display())).unwrap(),
-    )
-    .unwrap();
-    let mut store = Store::open(&db).unwrap();
+    let key = sportello_tests::db_key(&db);
+    let keys = sportello_app::inspection::install_keys(&db, &key).unwrap();
+    let mut store = Store::open(&db, &key).unwrap();
     let trust = TrustList::from_json(&store.setting("trust_list").unwrap().unwrap()).unwrap();
     let receiver = Receiver::new("B01", CAPOFILA, &keys);
     let mut inserting = Duration::ZERO;

@@ -39,7 +39,7 @@ fn of<'a>(entries: &'a [Value], action: &str) -> Vec<&'a Value> {
 /// `sql` run on the audit trail as someone with the file would: the triggers that refuse edits
 /// dropped, the change made, the triggers put back.
 fn tamper(i: &Install, sql: &str) {
-    let conn = rusqlite::Connection::open(&i.db).unwrap();
+    let conn = sportello_tests::connect(&i.db).unwrap();
     conn.execute_batch(&format!(
         "DROP TRIGGER audit_log_no_update;
          DROP TRIGGER audit_log_no_delete;

@@ -51,11 +51,7 @@ fn upload_fields() -> HeaderFields {
 fn floridia_keys(floridia: &Install) -> (InstallKeys, sportello_sync::Addressee) {
     let text = std::fs::read_to_string(floridia.path("sportello.db.keys")).unwrap();
     let keys = InstallKeys::from_secret_text(&text).unwrap();
-    let conn = rusqlite::Connection::open_with_flags(
-        &floridia.db,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap();
+    let conn = sportello_tests::connect_read_only(&floridia.db).unwrap();
     let trust: String = conn
         .query_row(
             "SELECT value FROM settings WHERE key = 'trust_list'",
@@ -129,11 +125,7 @@ fn run_measured(install: &Install, args: &[&str]) -> (i32, String, Option<u64>) 
 
 /// The newest line of the import log: (outcome, code, message).
 fn last_logged(install: &Install) -> (String, Option<String>, Option<String>) {
-    let conn = rusqlite::Connection::open_with_flags(
-        &install.db,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap();
+    let conn = sportello_tests::connect_read_only(&install.db).unwrap();
     conn.query_row(
         "SELECT outcome, code, message FROM import_log ORDER BY seq DESC LIMIT 1",
         [],
@@ -276,7 +268,7 @@ fn the_install_s_files_are_readable_by_their_owner_only() {
     distribute(&capofila, &[&floridia]);
     // SQLite deletes the write-ahead log and its index when the last connection closes: one
     // held open keeps them while the CLI writes.
-    let held = rusqlite::Connection::open(&floridia.db).unwrap();
+    let held = sportello_tests::connect(&floridia.db).unwrap();
     held.query_row("SELECT count(*) FROM audit_log", [], |r| r.get::<_, i64>(0))
         .unwrap();
     floridia.add(&fixture_applications()[0..2]);
@@ -334,7 +326,7 @@ fn the_install_s_files_are_readable_by_their_owner_only() {
 fn a_refused_record_s_values_stay_out_of_the_log_and_the_quarantine() {
     let (capofila, floridia) = pair();
     floridia.add(&fixture_applications()[0..1]);
-    let store = sportello_store::Store::open(&floridia.db).unwrap();
+    let store = sportello_tests::store(&floridia.db);
     let own: Vec<Value> = store
         .records_since(sportello_store::Direction::Upload, FLORIDIA, 0)
         .unwrap()
@@ -384,11 +376,7 @@ fn a_refused_record_s_values_stay_out_of_the_log_and_the_quarantine() {
         assert!(!message.contains(CF), "{what}: {message}");
     }
 
-    let conn = rusqlite::Connection::open_with_flags(
-        &capofila.db,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap();
+    let conn = sportello_tests::connect_read_only(&capofila.db).unwrap();
     for table in ["import_log", "audit_log"] {
         let rows: Vec<String> = conn
             .prepare(&format!("SELECT * FROM {table}"))

@@ -72,11 +72,7 @@ fn before(install: &Install) -> Before {
 
 /// The newest line of the import log: (file name, outcome, code).
 fn last_logged(install: &Install) -> (String, String, Option<String>) {
-    let conn = rusqlite::Connection::open_with_flags(
-        &install.db,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .expect("open read-only");
+    let conn = sportello_tests::connect_read_only(&install.db).expect("open read-only");
     conn.query_row(
         "SELECT file_name, outcome, code FROM import_log ORDER BY seq DESC LIMIT 1",
         [],
@@ -357,7 +353,7 @@ fn two_different_bundles_with_one_number_are_a_fork() {
         run.stderr
     );
     assert_eq!(dump_tables(&p.capofila.db, REGISTRY), registry);
-    let conn = rusqlite::Connection::open(&p.capofila.db).unwrap();
+    let conn = sportello_tests::connect(&p.capofila.db).unwrap();
     let recovery: Option<i64> = conn
         .query_row(
             "SELECT recovery_from FROM peers WHERE comune = ?1",
@@ -433,9 +429,7 @@ fn with_content_hash(mut record: Value) -> Value {
 }
 
 fn read_setting(db: &Path, key: &str) -> String {
-    let conn =
-        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap();
+    let conn = sportello_tests::connect_read_only(db).unwrap();
     conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
         r.get(0)
     })
@@ -444,7 +438,7 @@ fn read_setting(db: &Path, key: &str) -> String {
 
 /// Floridia's own records, as its next upload would carry them.
 fn floridia_records(p: &Pair) -> Vec<Value> {
-    let store = sportello_store::Store::open(&p.floridia.db).unwrap();
+    let store = sportello_tests::store(&p.floridia.db);
     store
         .records_since(sportello_store::Direction::Upload, FLORIDIA, 0)
         .unwrap()
@@ -680,7 +674,7 @@ fn a_record_held_for_another_comune_cannot_be_taken_over() {
     p.capofila.ok(&["bundle", "import", arg(&priolo_upload)]);
     p.floridia.add(&items[0..1]);
 
-    let store = sportello_store::Store::open(&p.priolo.db).unwrap();
+    let store = sportello_tests::store(&p.priolo.db);
     let priolo_records = store
         .records_since(sportello_store::Direction::Upload, PRIOLO, 0)
         .unwrap()

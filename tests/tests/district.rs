@@ -212,9 +212,7 @@ fn held_ranking_rows(install: &Install) -> Vec<Value> {
 
 /// One text column of a query over the database at `db`.
 fn rusqlite_rows(db: &Path, sql: &str) -> Vec<String> {
-    let conn =
-        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .expect("open read-only");
+    let conn = sportello_tests::connect_read_only(db).expect("open read-only");
     let mut stmt = conn.prepare(sql).expect("query");
     stmt.query_map([], |r| r.get::<_, String>(0))
         .expect("rows")
@@ -808,7 +806,7 @@ fn the_signed_district_configuration_is_applied() {
         &std::fs::read_to_string(capofila.path("sportello.db.keys")).unwrap(),
     )
     .unwrap();
-    let trust: String = rusqlite::Connection::open(&capofila.db)
+    let trust: String = sportello_tests::connect(&capofila.db)
         .unwrap()
         .query_row(
             "SELECT value FROM settings WHERE key = 'trust_list'",

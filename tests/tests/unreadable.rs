@@ -5,7 +5,7 @@
 use sportello_tests::{Install, arg, distribute, enrol, fixture_applications};
 
 fn poison(db: &std::path::Path, sql: &str, id: &str) {
-    let conn = rusqlite::Connection::open(db).unwrap();
+    let conn = sportello_tests::connect(db).unwrap();
     assert_eq!(conn.execute(sql, [id]).unwrap(), 1, "{sql}");
 }
 
@@ -21,7 +21,7 @@ fn an_unreadable_row_is_named_and_set_aside() {
     // Two rows as an older version could have written them: a year with a letter, a flag
     // that is a word.
     let id_of = |code: &str| -> String {
-        let conn = rusqlite::Connection::open(&capofila.db).unwrap();
+        let conn = sportello_tests::connect(&capofila.db).unwrap();
         conn.query_row(
             "SELECT id FROM applications WHERE application_code = ?1",
             [code],

@@ -6,24 +6,29 @@
 //! crate-private on `Sportello`.
 
 mod audit;
+mod backup;
 mod documents;
 mod error;
 mod exchange;
 mod files;
+#[cfg(feature = "inspection")]
+pub mod inspection;
 mod intake;
 mod operators;
 mod overview;
 mod ranking;
 mod settings;
 mod trust;
+mod vault;
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, FixedOffset, Utc};
 use sportello_domain::District;
-use sportello_store::{Install, Store};
+use sportello_store::{DbKey, Install, Store};
 
 pub use audit::{Audit, AuditEntryView, AuditQuery, ChainIntact, parse_date};
+pub use backup::{BackupChecked, BackupMade, Backups, REMINDER_DAYS, Restored, restore};
 pub use documents::{Documents, RankingPaper};
 pub use error::{AppError, ErrorCode, Problem, Result};
 pub use exchange::{BundleOut, Exchange, ImportLogEntry, ImportReport, Inspection};
@@ -44,6 +49,7 @@ pub use settings::{
 pub use sportello_domain::{Action, FactorLabel, Role};
 pub use sportello_store::{Actor, ApplicationFilter, FiledApplication, Unreadable};
 pub use trust::{Accepted, KeysView, ReplacedKey, Rotated, Trust, TrustedKey};
+pub use vault::RecoveryKey;
 
 /// The district's time zone: case numbers, receipts and deadlines are in Italian time.
 pub const TIME_ZONE: chrono_tz::Tz = chrono_tz::Europe::Rome;
@@ -59,9 +65,36 @@ pub fn default_db_path() -> Option<PathBuf> {
     dirs::data_dir().map(|d| d.join("sportello").join("sportello.db"))
 }
 
+fn missing(db: &Path) -> AppError {
+    AppError::new(
+        ErrorCode::DbMissing,
+        format!(
+            "il database {} non esiste: va prima creato con la configurazione iniziale (file \
+             del distretto e comune; da riga di comando `init`)",
+            db.display()
+        ),
+    )
+}
+
+/// The files of the install at `db`: the database, its journal, its key slots and its keys.
+pub(crate) fn install_files(db: &Path) -> Vec<PathBuf> {
+    ["", "-wal", "-shm", ".slots", ".keys", ".keys.previous"]
+        .iter()
+        .map(|suffix| {
+            let mut name = db.as_os_str().to_owned();
+            name.push(suffix);
+            PathBuf::from(name)
+        })
+        .collect()
+}
+
 /// An open install: its database, its comune, and the operator logged in.
 pub struct Sportello {
     store: Store,
+    /// The database key, unwrapped at login; it also seals the install's keys file.
+    db_key: DbKey,
+    /// The recovery key `init` made, until the front end takes it to show it once.
+    new_recovery_key: Option<RecoveryKey>,
     install: Install,
     operator: Operator,
     /// The operator's username, as the audit trail names them.
@@ -92,18 +125,46 @@ impl Sportello {
                 ),
             ));
         }
-        let mut store = Store::open(db)?;
-        if let Some(existing) = store.install()? {
-            return Err(sportello_store::StoreError::AlreadyInitialized {
-                comune: existing.comune,
-            }
-            .into());
+        let occupied = std::fs::metadata(db).is_ok_and(|m| m.len() > 0);
+        if occupied {
+            return Err(AppError::new(
+                ErrorCode::DbAlreadyInitialized,
+                format!(
+                    "il database {} esiste già: l'installazione è già configurata (per crearne \
+                     una nuova scegliere un altro file)",
+                    db.display()
+                ),
+            ));
         }
-        // Keys first: an install never exists without them.
-        let keys = trust::keys::create(db)?;
+        let created = Self::create(db, &district, district_toml, comune, first);
+        if created.is_err() {
+            // Nothing half-made stays behind: the same init can be run again.
+            for file in install_files(db) {
+                let _ = std::fs::remove_file(file);
+            }
+        }
+        created
+    }
+
+    fn create(
+        db: &Path,
+        district: &District,
+        district_toml: &str,
+        comune: &str,
+        first: &NewOperator,
+    ) -> Result<Self> {
+        let db_key = DbKey::generate();
+        let recovery = RecoveryKey::generate();
+        // The slots first: a database never exists that no password opens.
+        let mut slots = vault::Slots::new(db, &db_key, &recovery);
+        let slot = slots.set_operator(&first.username, &first.password, &db_key);
+        slots.save()?;
+        let mut store = Store::open(db, &db_key)?;
+        // Keys next: an install never exists without them.
+        let keys = trust::keys::create(db, &db_key)?;
         let at = now();
         let actor = Actor(first.username.clone());
-        let install = store.initialize(&district, district_toml, comune, at, &actor)?;
+        let install = store.initialize(district, district_toml, comune, at, &actor)?;
         let operator = Operator {
             username: first.username.clone(),
             name: first.name.clone().filter(|n| !n.trim().is_empty()),
@@ -114,14 +175,12 @@ impl Sportello {
             },
             disabled: false,
         };
-        store.add_operator(
-            &operator,
-            &operators::password::hash(&first.password),
-            at,
-            &actor,
-        )?;
+        store.add_operator(&operator, &slot, at, &actor)?;
+        backup::remember_recipient(&store, &recovery)?;
         let mut app = Self {
             store,
+            db_key,
+            new_recovery_key: Some(recovery),
             install,
             operator,
             actor,
@@ -138,25 +197,67 @@ impl Sportello {
     /// Opens an initialised install.
     pub fn open(db: &Path, credentials: &Credentials) -> Result<Self> {
         if !db.exists() {
-            return Err(AppError::new(
-                ErrorCode::DbMissing,
-                format!(
-                    "il database {} non esiste: va prima creato con la configurazione iniziale \
-                     (file del distretto e comune; da riga di comando `init`)",
-                    db.display()
-                ),
-            ));
+            return Err(missing(db));
         }
-        let mut store = Store::open(db)?;
+        let (store, db_key, operator) = operators::log_in(db, credentials, now())?;
         let install = store.require_install()?;
-        let operator = operators::authenticate(&mut store, credentials, now())?;
         Ok(Self {
             store,
+            db_key,
+            new_recovery_key: None,
             install,
             actor: Actor(operator.username.clone()),
             operator,
             db_path: db.to_path_buf(),
         })
+    }
+
+    /// Sets a new password for `username`, a responsabile or coordinatore who lost theirs,
+    /// with the install's recovery key; opens the install as them.
+    pub fn recover(
+        db: &Path,
+        username: &str,
+        recovery: &RecoveryKey,
+        new_password: &str,
+    ) -> Result<Self> {
+        if !db.exists() {
+            return Err(missing(db));
+        }
+        let db_key = vault::Slots::load(db)?.unlock_with_recovery(recovery)?;
+        let store = Store::open(db, &db_key)?;
+        let install = store.require_install()?;
+        let operator = store
+            .login_of(username)?
+            .map(|l| l.operator)
+            .filter(|o| o.role.allows(Action::ManageOperators))
+            .ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::OperatorInvalid,
+                    format!(
+                        "nessun responsabile o coordinatore {username} in questa installazione: \
+                         la chiave di recupero ridà l'accesso a chi gestisce gli operatori, che \
+                         poi reimposta le password degli altri"
+                    ),
+                )
+            })?;
+        let mut app = Self {
+            store,
+            db_key,
+            new_recovery_key: None,
+            install,
+            actor: Actor(operator.username.clone()),
+            operator,
+            db_path: db.to_path_buf(),
+        };
+        app.set_own_password(new_password, ("password_recover", true))?;
+        app.operator.disabled = false;
+        Ok(app)
+    }
+
+    /// The recovery key made by `init`, handed out once: to show to the operator and print on
+    /// the foglio di recupero, never stored in clear.
+    pub fn take_recovery_key(&mut self) -> Option<RecoveryKey> {
+        self.new_recovery_key.take()
     }
 
     /// The operator logged in.

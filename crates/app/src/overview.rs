@@ -22,6 +22,11 @@ pub struct Overview {
     pub last_export: Option<BundleOut>,
     pub last_import: Option<ImportLogEntry>,
     pub bandi: Vec<BandoStatus>,
+    /// When the last backup was made (RFC 3339), if ever.
+    pub last_backup_at: Option<String>,
+    /// A backup is due (none yet, or the last older than `REMINDER_DAYS`) and this operator
+    /// may make it.
+    pub backup_due: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -39,6 +44,10 @@ pub struct BandoStatus {
 
 impl Sportello {
     pub fn overview(&self) -> Result<Overview> {
+        let last_backup = self.last_backup_at()?;
+        let backup_due = self.operator.role.allows(crate::Action::MakeBackups)
+            && last_backup
+                .is_none_or(|at| crate::now() - at > chrono::Duration::days(crate::REMINDER_DAYS));
         let trust = self.trust_list()?;
         let capofila = &self.install.district.capofila;
         let acked = self.store.peer(capofila)?.acked_version;
@@ -75,6 +84,8 @@ impl Sportello {
             last_export: self.store.bundles_out(1)?.into_iter().next(),
             last_import: self.store.import_log(1)?.into_iter().next(),
             bandi,
+            last_backup_at: last_backup.map(|t| t.to_rfc3339()),
+            backup_due,
         })
     }
 }

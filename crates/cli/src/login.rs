@@ -1,12 +1,12 @@
 //! Who runs the command: the operator's username from `--operator` or `SPORTELLO_OPERATOR`,
 //! the password from `SPORTELLO_PASSWORD` or, at a terminal, a prompt that does not echo.
-//! A new password (init, operator add, password, reset) from `SPORTELLO_NEW_PASSWORD`, or
-//! typed twice.
+//! A new password (init, operator add, password, reset, recover) from `SPORTELLO_NEW_PASSWORD`,
+//! or typed twice; the recovery key from `SPORTELLO_RECOVERY_KEY`, or typed.
 
 use std::io::IsTerminal;
 use std::path::Path;
 
-use sportello_app::{AppError, Credentials, ErrorCode, Sportello};
+use sportello_app::{AppError, Credentials, ErrorCode, RecoveryKey, Sportello};
 
 fn required(what: &str) -> AppError {
     AppError::new(
@@ -69,4 +69,17 @@ pub fn new_password(whose: &str) -> Result<String, AppError> {
         ));
     }
     Ok(first)
+}
+
+/// The install's recovery key: from `SPORTELLO_RECOVERY_KEY`, or typed at a terminal.
+pub fn recovery_key() -> Result<RecoveryKey, AppError> {
+    let text = from_env("SPORTELLO_RECOVERY_KEY")
+        .or_else(|| prompt("Chiave di recupero (dal foglio di recupero): "))
+        .ok_or_else(|| {
+            AppError::new(
+                ErrorCode::RecoveryKeyInvalid,
+                "manca la chiave di recupero: SPORTELLO_RECOVERY_KEY, o digitarla al terminale",
+            )
+        })?;
+    RecoveryKey::parse(&text)
 }

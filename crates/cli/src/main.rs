@@ -52,9 +52,21 @@ enum Command {
         /// Nome utente del primo operatore (la password da SPORTELLO_NEW_PASSWORD o digitata)
         #[arg(long, env = "SPORTELLO_OPERATOR", value_name = "NOME")]
         operator: Option<String>,
+        /// Scrive anche il foglio di recupero (PDF con la chiave di recupero) da stampare
+        #[arg(long, value_name = "FILE.pdf")]
+        recovery_sheet: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
+    /// Nuova password per un responsabile (o coordinatore) con la chiave di recupero (da
+    /// SPORTELLO_RECOVERY_KEY o digitata; la nuova password da SPORTELLO_NEW_PASSWORD o digitata)
+    Recover {
+        #[arg(long, value_name = "NOME")]
+        operator: String,
+    },
+    /// Backup dell'installazione, cifrati per la chiave di recupero
+    #[command(subcommand)]
+    Backup(BackupCommand),
     /// Bandi
     #[command(subcommand)]
     Bando(BandoCommand),
@@ -91,6 +103,30 @@ enum Command {
     /// Registro delle attività (chi, quando, cosa), a catena di impronte
     #[command(subcommand)]
     Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum BackupCommand {
+    /// Scrive un backup (anche con l'installazione in uso) e ne stampa il percorso
+    Create {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Controlla che un backup di questa installazione si apra e sia integro (non cambia nulla)
+    Verify {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Ripristina un backup in un nuovo database (--db), con la chiave di recupero (da
+    /// SPORTELLO_RECOVERY_KEY o digitata)
+    Restore {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -189,6 +225,11 @@ enum PrintCommand {
         /// Graduatoria riservata: nomi, codici fiscali, punteggi per criterio
         #[arg(long)]
         internal: bool,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
+    /// Foglio di recupero con la chiave di recupero (da SPORTELLO_RECOVERY_KEY o digitata)
+    RecoverySheet {
         #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
     },
@@ -469,6 +510,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             district,
             comune,
             operator,
+            recovery_sheet,
             json,
         } => {
             let text = read(&district)?;
@@ -482,7 +524,44 @@ fn run(cli: Cli) -> Result<(), AppError> {
             };
             let mut app = Sportello::init(&db, &text, &comune, &first)?;
             let fingerprint = app.trust().fingerprint()?;
-            output::install(&app.install_info(), app.operator(), &fingerprint, json);
+            let recovery = app
+                .take_recovery_key()
+                .expect("a new install has its recovery key");
+            let sheet = recovery_sheet
+                .map(|out| app.documents().recovery_sheet(&recovery, &out))
+                .transpose()?;
+            output::install(
+                &app.install_info(),
+                app.operator(),
+                &fingerprint,
+                &recovery,
+                sheet.as_deref(),
+                json,
+            );
+        }
+        Command::Recover { operator } => {
+            let recovery = login::recovery_key()?;
+            let password = login::new_password(&operator)?;
+            Sportello::recover(&db, &operator, &recovery, &password)?;
+            say!("Nuova password impostata per {operator} con la chiave di recupero.");
+        }
+        Command::Backup(BackupCommand::Create { out, json }) => {
+            let mut app = login::open(&db, who)?;
+            output::backup_made(&app.backups().create(&out)?, json);
+        }
+        Command::Backup(BackupCommand::Verify { file, json }) => {
+            let mut app = login::open(&db, who)?;
+            output::backup_checked(&app.backups().verify(&file)?, json);
+        }
+        Command::Backup(BackupCommand::Restore { file, json }) => {
+            let recovery = login::recovery_key()?;
+            output::restored(&sportello_app::restore(&file, &db, &recovery)?, json);
+        }
+        Command::Print(PrintCommand::RecoverySheet { out }) => {
+            let mut app = login::open(&db, who)?;
+            let recovery = login::recovery_key()?;
+            let path = app.documents().recovery_sheet(&recovery, &out)?;
+            say!("{}", path.display());
         }
         Command::Bando(BandoCommand::Import { file, json }) => {
             let mut app = login::open(&db, who)?;

@@ -7,12 +7,13 @@
 //! through [`visible`]. JSON escapes control characters itself and is for programs.
 
 use std::borrow::Cow;
+use std::path::Path;
 
 use serde::Serialize;
 use sportello_app::{
-    Accepted, AppError, ApplicationDetail, ApplicationView, BandoImported, CaseKinds,
-    CaseKindsSaved, Corrected, DuplicateGroup, Filed, ImportReport, Inspection, InstallInfo,
-    Operator, OutcomeView, PublishedRanking,
+    Accepted, AppError, ApplicationDetail, ApplicationView, BackupChecked, BackupMade,
+    BandoImported, CaseKinds, CaseKindsSaved, Corrected, DuplicateGroup, Filed, ImportReport,
+    Inspection, InstallInfo, Operator, OutcomeView, PublishedRanking, RecoveryKey, Restored,
 };
 use sportello_domain::intake::hidden_char;
 use sportello_domain::{Bando, RankedApplication};
@@ -65,12 +66,24 @@ fn json(value: &impl Serialize) {
     );
 }
 
-pub fn install(info: &InstallInfo, first: &Operator, fingerprint: &str, as_json: bool) {
+pub fn install(
+    info: &InstallInfo,
+    first: &Operator,
+    fingerprint: &str,
+    recovery: &RecoveryKey,
+    sheet: Option<&Path>,
+    as_json: bool,
+) {
+    let key = recovery.display();
     if as_json {
         let mut value = serde_json::to_value(info).expect("install info serialises");
         value["operator"] = first.username.clone().into();
         value["role"] = first.role.as_str().into();
         value["fingerprint"] = fingerprint.into();
+        value["recovery_key"] = key.as_str().into();
+        if let Some(sheet) = sheet {
+            value["recovery_sheet"] = sheet.display().to_string().into();
+        }
         return json(&value);
     }
     show!("Installazione creata: {}", where_is(info));
@@ -79,6 +92,65 @@ pub fn install(info: &InstallInfo, first: &Operator, fingerprint: &str, as_json:
         "Primo operatore: {} ({}). Impronta della chiave: {fingerprint}",
         first.username,
         first.role.as_str()
+    );
+    show!("");
+    show!("CHIAVE DI RECUPERO (mostrata solo ora):");
+    show!("");
+    show!("    {}", key.as_str());
+    show!("");
+    show!(
+        "I dati sono cifrati: senza la password di un operatore e senza questa chiave nessuno \
+         può leggerli, nemmeno l'assistenza. Scriverla o stamparla e conservarla in un luogo \
+         chiuso, lontano dal computer e dai backup."
+    );
+    match sheet {
+        Some(sheet) => show!(
+            "Foglio di recupero da stampare: {} (cancellare il file dopo la stampa)",
+            sheet.display()
+        ),
+        None => show!(
+            "Per il foglio da stampare: sportello print recovery-sheet --out FILE.pdf (con la \
+             chiave in SPORTELLO_RECOVERY_KEY)"
+        ),
+    }
+}
+
+pub fn backup_made(made: &BackupMade, as_json: bool) {
+    if as_json {
+        return json(made);
+    }
+    show!("{}", made.path);
+}
+
+pub fn backup_checked(checked: &BackupChecked, as_json: bool) {
+    if as_json {
+        return json(checked);
+    }
+    show!(
+        "Backup integro: comune {} {}, fatto il {} da {}; {} domande, registro delle attività \
+         di {} voci",
+        checked.comune,
+        checked.comune_name,
+        checked.created_at,
+        checked.created_by,
+        checked.applications,
+        checked.audit_entries
+    );
+}
+
+pub fn restored(restored: &Restored, as_json: bool) {
+    if as_json {
+        return json(restored);
+    }
+    show!(
+        "Installazione ripristinata in {}: comune {} {}, backup del {} ({} domande). Gli \
+         operatori entrano con le loro password di allora; la prossima sincronizzazione con il \
+         capofila recupera quanto fatto dopo il backup.",
+        restored.db,
+        restored.backup.comune,
+        restored.backup.comune_name,
+        restored.backup.created_at,
+        restored.backup.applications
     );
 }
 

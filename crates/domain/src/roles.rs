@@ -49,6 +49,8 @@ pub enum Action {
     /// Capofila: setting aside rows that cannot be read.
     Quarantine,
     ReadAudit,
+    /// Backups of the install: making and checking them.
+    MakeBackups,
 }
 
 use Action::*;
@@ -77,6 +79,7 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             ManageOperators,
             ManageKeys,
             ReadAudit,
+            MakeBackups,
         ],
     ),
     (
@@ -92,6 +95,7 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             ManageOperators,
             ManageKeys,
             ReadAudit,
+            MakeBackups,
             ManageDistrict,
             DistrictSettings,
             ComputeRanking,
@@ -124,6 +128,7 @@ impl Action {
             PublishRanking => "pubblicare la graduatoria",
             Quarantine => "mettere in quarantena dati illeggibili",
             ReadAudit => "consultare il registro delle attività",
+            MakeBackups => "fare e verificare i backup",
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Printed documents in the shape of Italian public-administration papers: the receipt handed
-//! to an applicant, the public ranking for the notice boards and the reserved ranking for staff.
+//! to an applicant, the public ranking for the notice boards, the reserved ranking for staff
+//! and the install's foglio di recupero.
 //!
 //! The API takes its own plain view models (strings, numbers, dates), filled in by the app from
 //! the domain: printing never depends on how a rule is computed, and the public ranking's input
@@ -16,6 +17,7 @@ mod frame;
 mod internal;
 mod ranking;
 mod receipt;
+mod recovery;
 
 pub use frame::Letterhead;
 pub use internal::{ReservedDetails, internal_ranking};
@@ -23,6 +25,7 @@ pub use ranking::{ObjectionsWindow, Outcome, RankingDocument, RankingRow, Stage,
 pub use receipt::{
     Housing, IseeKind, Receipt, ReceiptApplicant, ReceiptIsee, ReceiptMember, receipt,
 };
+pub use recovery::{RecoverySheet, recovery_sheet};
 /// The points per factor, as the domain computes them (printed in the reserved ranking).
 pub use sportello_domain::Breakdown;
 

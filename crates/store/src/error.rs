@@ -9,11 +9,23 @@ pub enum StoreError {
     )]
     NewerSchema { found: i64, supported: i64 },
     #[error(
-        "il file non è un database di Sportello: è un database SQLite di un altro programma \
-         ({objects} tabelle o indici) e non è stato modificato; scegliere il database di \
-         Sportello, o un file nuovo per crearne uno"
+        "il file non è un database di Sportello: è un database SQLite non cifrato (di un altro \
+         programma, o di una versione di Sportello precedente alla cifratura, che non si apre) \
+         e non è stato modificato; scegliere il database di Sportello, o un file nuovo per \
+         crearne uno"
     )]
-    ForeignDatabase { objects: i64 },
+    ForeignDatabase,
+    #[error(
+        "il database non si apre con la chiave di questa installazione: il file non è un \
+         database di Sportello, oppure il file delle chiavi d'accesso (.slots) accanto ad esso \
+         è di un'altra installazione; ripristinare entrambi dallo stesso backup"
+    )]
+    WrongKey,
+    #[error(
+        "questa versione di Sportello è stata compilata senza SQLCipher e non può cifrare il \
+         database: nessun dato è stato scritto; ricompilare con le dipendenze del workspace"
+    )]
+    NoEncryption,
     #[error(
         "il database non è ancora inizializzato: eseguire prima la configurazione iniziale \
          (da riga di comando `init`)"
@@ -47,7 +59,9 @@ impl StoreError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::NewerSchema { .. } => "db_newer_schema",
-            Self::ForeignDatabase { .. } => "db_foreign",
+            Self::ForeignDatabase => "db_foreign",
+            Self::WrongKey => "db_wrong_key",
+            Self::NoEncryption => "db_not_encrypted",
             Self::NotInitialized => "db_not_initialized",
             Self::AlreadyInitialized { .. } => "db_already_initialized",
             Self::UnknownBando(_) => "unknown_bando",

@@ -4,6 +4,7 @@
 mod applications;
 mod audit;
 mod bandi;
+mod encryption;
 mod error;
 pub mod failpoint;
 mod front_office;
@@ -13,6 +14,7 @@ mod quarantine;
 mod rankings;
 mod record;
 mod schema;
+mod snapshot;
 mod sync;
 mod tables;
 
@@ -26,6 +28,7 @@ pub use applications::{
 };
 pub use audit::{Actor, AuditEntry, AuditFilter, ChainBreak, ChainCheck, GENESIS_HASH};
 pub use bandi::BandoSaved;
+pub use encryption::DbKey;
 pub use error::StoreError;
 pub use front_office::{CaseKindsSaved, StoredCaseKind};
 pub use install::{AcceptedDistrict, Install};
@@ -46,16 +49,30 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if missing) the database at `path` and brings its schema up to date.
-    /// The database holds personal data: it is created readable by its owner only (0600, in a
-    /// new folder 0700), and SQLite gives its `-wal` and `-shm` files the database's mode.
-    pub fn open(path: &Path) -> Result<Self> {
+    /// Opens (creating if missing) the database at `path`, encrypted under `key`, and brings
+    /// its schema up to date. The database holds personal data: every page of it, of its
+    /// `-wal` and of its `-shm` is encrypted, and the files are readable by their owner only
+    /// (0600, in a new folder 0700). A database in clear is refused untouched.
+    pub fn open(path: &Path, key: &DbKey) -> Result<Self> {
+        encryption::refuse_plain(path)?;
+        let conn = Self::create_private(path)?;
+        encryption::unlock(&conn, key)?;
+        Self::with_connection(conn)
+    }
+
+    /// A database file in clear, for the benchmark that measures what encryption costs
+    /// (docs/benchmarks.md). No install is ever opened this way.
+    #[doc(hidden)]
+    pub fn open_in_clear_for_benchmarks(path: &Path) -> Result<Self> {
+        Self::with_connection(Self::create_private(path)?)
+    }
+
+    fn create_private(path: &Path) -> Result<Connection> {
         private::prepare(path).map_err(|(at, e)| StoreError::Io {
             path: at.display().to_string(),
             message: e.to_string(),
         })?;
-        let conn = Connection::open(path)?;
-        Self::with_connection(conn)
+        Ok(Connection::open(path)?)
     }
 
     /// A private database in memory, for tests and benchmarks.
@@ -152,7 +169,8 @@ mod tests {
     fn the_database_and_its_journal_are_the_owner_s_only() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("dati/comune/sportello.db");
-        let store = Store::open(&db).unwrap();
+        let key = super::DbKey::generate();
+        let store = Store::open(&db, &key).unwrap();
         store
             .connection()
             .execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
@@ -166,7 +184,7 @@ mod tests {
 
         // A database an older release left readable by others is narrowed when opened.
         std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
-        drop(Store::open(&db).unwrap());
+        drop(Store::open(&db, &key).unwrap());
         assert_eq!(mode(&db), 0o600);
     }
 }

@@ -1,5 +1,5 @@
-//! The install's operators: who may log in, with which role. Passwords arrive already hashed
-//! (the app hashes them); this module never sees one in clear.
+//! The install's operators: who may log in, with which role, and which key slot is theirs.
+//! Passwords never reach this module: they wrap the database key in the app's key slots.
 
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{OptionalExtension, params};
@@ -23,10 +23,8 @@ pub struct Operator {
 #[derive(Debug, Clone)]
 pub struct Login {
     pub operator: Operator,
-    pub password_hash: String,
-    /// Failed attempts since the last good one, and when the last failed.
-    pub failures: u32,
-    pub last_failure_at: Option<DateTime<FixedOffset>>,
+    /// The id of the key slot that logs this operator in; none once disabled.
+    pub key_slot: Option<String>,
 }
 
 fn role_of(text: &str, username: &str) -> Result<Role> {
@@ -35,23 +33,23 @@ fn role_of(text: &str, username: &str) -> Result<Role> {
 }
 
 impl Store {
-    /// Adds an operator; `Ok(false)` when the username is taken.
+    /// Adds an operator with its key slot; `Ok(false)` when the username is taken.
     pub fn add_operator(
         &mut self,
         operator: &Operator,
-        password_hash: &str,
+        key_slot: &str,
         at: DateTime<FixedOffset>,
         actor: &Actor,
     ) -> Result<bool> {
         let tx = self.conn.transaction()?;
         let added = tx.execute(
-            "INSERT INTO operators (username, name, role, password_hash, created_at, created_by)
+            "INSERT INTO operators (username, name, role, key_slot, created_at, created_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (username) DO NOTHING",
             params![
                 operator.username,
                 operator.name,
                 operator.role.as_str(),
-                password_hash,
+                key_slot,
                 at.to_rfc3339(),
                 actor.0
             ],
@@ -100,8 +98,8 @@ impl Store {
         let row = self
             .conn
             .query_row(
-                "SELECT username, name, role, disabled, password_hash, failures, last_failure_at
-                 FROM operators WHERE username = ?1",
+                "SELECT username, name, role, disabled, key_slot FROM operators
+                 WHERE username = ?1",
                 [username],
                 |r| {
                     Ok((
@@ -109,25 +107,14 @@ impl Store {
                         r.get::<_, Option<String>>("name")?,
                         r.get::<_, String>("role")?,
                         r.get::<_, bool>("disabled")?,
-                        r.get::<_, String>("password_hash")?,
-                        r.get::<_, u32>("failures")?,
-                        r.get::<_, Option<String>>("last_failure_at")?,
+                        r.get::<_, Option<String>>("key_slot")?,
                     ))
                 },
             )
             .optional()?;
-        let Some((username, name, role, disabled, password_hash, failures, last)) = row else {
+        let Some((username, name, role, disabled, key_slot)) = row else {
             return Ok(None);
         };
-        let last_failure_at = last
-            .map(|t| {
-                DateTime::parse_from_rfc3339(&t).map_err(|_| {
-                    StoreError::Corrupt(format!(
-                        "operators/{username}, colonna last_failure_at: «{t}»"
-                    ))
-                })
-            })
-            .transpose()?;
         Ok(Some(Login {
             operator: Operator {
                 role: role_of(&role, &username)?,
@@ -135,60 +122,26 @@ impl Store {
                 name,
                 disabled,
             },
-            password_hash,
-            failures,
-            last_failure_at,
+            key_slot,
         }))
     }
 
-    /// Records the outcome of a login: a failure counts (and is audited), a success resets.
-    pub fn record_login(
+    /// Names an operator's new key slot (a new password), audited as `action`; `enable` also
+    /// lets a disabled operator in again (a reset by a responsabile).
+    pub fn set_key_slot(
         &mut self,
         username: &str,
-        succeeded: bool,
-        at: DateTime<FixedOffset>,
-    ) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        if succeeded {
-            tx.execute(
-                "UPDATE operators SET failures = 0, last_failure_at = NULL WHERE username = ?1",
-                [username],
-            )?;
-        } else {
-            tx.execute(
-                "UPDATE operators SET failures = failures + 1, last_failure_at = ?2
-                 WHERE username = ?1",
-                params![username, at.to_rfc3339()],
-            )?;
-            audit::log(
-                &tx,
-                at,
-                &Actor(username.to_string()),
-                "login_failed",
-                "operator",
-                Some(username),
-                serde_json::json!({}),
-            )?;
-        }
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// Sets an operator's password hash, audited as `action`; `enable` also lets a disabled
-    /// operator in again (a reset by a responsabile).
-    pub fn set_password(
-        &mut self,
-        username: &str,
-        password_hash: &str,
+        key_slot: &str,
         (action, enable): (&str, bool),
         at: DateTime<FixedOffset>,
         actor: &Actor,
     ) -> Result<bool> {
         let tx = self.conn.transaction()?;
         let changed = tx.execute(
-            "UPDATE operators SET password_hash = ?2, failures = 0, last_failure_at = NULL,
-             disabled = CASE WHEN ?3 THEN 0 ELSE disabled END WHERE username = ?1",
-            params![username, password_hash, enable],
+            "UPDATE operators SET key_slot = ?2,
+             disabled = CASE WHEN ?3 THEN 0 ELSE disabled END
+             WHERE username = ?1 AND (?3 OR disabled = 0)",
+            params![username, key_slot, enable],
         )? == 1;
         if changed {
             audit::log(
@@ -214,7 +167,8 @@ impl Store {
     ) -> Result<bool> {
         let tx = self.conn.transaction()?;
         let changed = tx.execute(
-            "UPDATE operators SET disabled = 1 WHERE username = ?1 AND disabled = 0",
+            "UPDATE operators SET disabled = 1, key_slot = NULL
+             WHERE username = ?1 AND disabled = 0",
             [username],
         )? == 1;
         if changed {

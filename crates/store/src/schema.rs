@@ -27,6 +27,7 @@ const MIGRATIONS: &[&[Step]] = &[
         Step::Sql(include_str!("migrations/0007_audit_chain.sql")),
     ],
     &[Step::Sql(include_str!("migrations/0008_operators.sql"))],
+    &[Step::Sql(include_str!("migrations/0009_key_slots.sql"))],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).
@@ -46,7 +47,7 @@ pub(crate) fn refuse_foreign(conn: &Connection) -> Result<()> {
     }
     let objects: i64 = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))?;
     if objects > 0 {
-        return Err(StoreError::ForeignDatabase { objects });
+        return Err(StoreError::ForeignDatabase);
     }
     Ok(())
 }
@@ -112,10 +113,7 @@ mod tests {
         let before = std::fs::read(&path).unwrap();
         let mut conn = Connection::open(&path).unwrap();
         let err = migrate(&mut conn).unwrap_err();
-        assert!(
-            matches!(err, StoreError::ForeignDatabase { objects: 1 }),
-            "{err}"
-        );
+        assert!(matches!(err, StoreError::ForeignDatabase), "{err}");
         assert_eq!(err.code(), "db_foreign");
         assert!(err.to_string().contains("non è un database di Sportello"));
         drop(conn);

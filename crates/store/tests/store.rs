@@ -28,6 +28,19 @@ closes = 2026-03-31
 "999001" = 2
 "#;
 
+/// The key every database of these tests is encrypted under.
+fn key() -> sportello_store::DbKey {
+    sportello_store::DbKey::from_bytes([42; 32])
+}
+
+/// A raw connection to an encrypted test database.
+fn keyed(path: &std::path::Path) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\"", "2a".repeat(32)))
+        .unwrap();
+    conn
+}
+
 fn at(s: &str) -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(s).unwrap()
 }
@@ -96,7 +109,7 @@ fn application(cf: &str, filed: &str) -> NewApplication {
 fn applications_round_trip_with_case_numbers_per_year() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.db");
-    let mut store = Store::open(&path).unwrap();
+    let mut store = Store::open(&path, &key()).unwrap();
     ready(&mut store);
     let filed = store
         .file_applications(
@@ -114,7 +127,7 @@ fn applications_round_trip_with_case_numbers_per_year() {
     assert_ne!(filed[0].application_code, filed[1].application_code);
     drop(store);
 
-    let store = Store::open(&path).unwrap();
+    let store = Store::open(&path, &key()).unwrap();
     let list = store
         .applications(&ApplicationFilter::default())
         .unwrap()
@@ -221,12 +234,12 @@ fn filing_is_all_or_nothing() {
 fn a_database_from_a_newer_version_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.db");
-    drop(Store::open(&path).unwrap());
-    let conn = rusqlite::Connection::open(&path).unwrap();
+    drop(Store::open(&path, &key()).unwrap());
+    let conn = keyed(&path);
     conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
         .unwrap();
     drop(conn);
-    match Store::open(&path) {
+    match Store::open(&path, &key()) {
         Err(e @ StoreError::NewerSchema { .. }) => assert!(e.to_string().contains("aggiornare")),
         other => panic!("expected NewerSchema, got {:?}", other.err()),
     }
@@ -349,7 +362,7 @@ fn a_schema_2_database_converts_on_opening() {
     let fixture =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/schema-2/089009.db");
     std::fs::copy(fixture, &path).unwrap();
-    let store = Store::open(&path).unwrap();
+    let store = Store::open(&path, &key()).unwrap();
     let version: i64 = store
         .connection()
         .pragma_query_value(None, "user_version", |r| r.get(0))
@@ -406,9 +419,9 @@ fn an_older_audit_trail_is_chained_on_opening() {
             .collect::<Result<_, _>>()
             .unwrap()
     };
-    let before = rows(&rusqlite::Connection::open(&path).unwrap());
+    let before = rows(&keyed(&path));
     assert_eq!(before.len(), 22);
-    let store = Store::open(&path).unwrap();
+    let store = Store::open(&path, &key()).unwrap();
     assert_eq!(rows(store.connection()), before);
     assert_eq!(
         store.audit_verify().unwrap(),
@@ -484,7 +497,7 @@ fn a_full_disk_is_reported_and_loses_nothing() {
 fn an_export_is_one_snapshot_whatever_commits_meanwhile() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.db");
-    let mut store = Store::open(&path).unwrap();
+    let mut store = Store::open(&path, &key()).unwrap();
     ready(&mut store);
     store
         .file_applications(
@@ -498,7 +511,7 @@ fn an_export_is_one_snapshot_whatever_commits_meanwhile() {
     let seen = filed.clone();
     sportello_store::failpoint::set(move |point| {
         if point == "export-between-tables" && seen.lock().unwrap().is_none() {
-            let mut other = Store::open(&writer).unwrap();
+            let mut other = Store::open(&writer, &key()).unwrap();
             let mut f = other
                 .file_applications(
                     &[application("BBBBBB80A01Y001B", "2026-02-02T10:00:00+01:00")],
@@ -541,7 +554,7 @@ fn an_export_is_one_snapshot_whatever_commits_meanwhile() {
 fn a_stored_value_that_cannot_be_read_is_named_never_defaulted() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("capofila.db");
-    let mut store = Store::open(&path).unwrap();
+    let mut store = Store::open(&path, &key()).unwrap();
     ready(&mut store);
     let rows = serde_json::json!([]);
     store

@@ -205,6 +205,38 @@ impl Documents<'_> {
         Ok(out.to_path_buf())
     }
 
+    /// Writes the foglio di recupero with `key`, checked first to be this install's.
+    pub fn recovery_sheet(&self, key: &crate::RecoveryKey, out: &Path) -> Result<PathBuf> {
+        self.require(crate::Action::ManageOperators)?;
+        crate::vault::Slots::load(&self.db_path)?.unlock_with_recovery(key)?;
+        let created_at =
+            DateTime::parse_from_rfc3339(&self.install.created_at).unwrap_or_else(|_| crate::now());
+        let sheet = print::RecoverySheet {
+            letterhead: self.letterhead(format!(
+                "Comune di {}",
+                self.comune_name(&self.install.comune)
+            )),
+            comune: format!(
+                "{} ({})",
+                self.comune_name(&self.install.comune),
+                self.install.comune
+            ),
+            district: self.install.district.name.clone(),
+            created_at: created_at.with_timezone(&TIME_ZONE).naive_local(),
+            fingerprint: self.key_fingerprint()?,
+            key: key.display().to_string(),
+        };
+        let bytes = print::recovery_sheet(&sheet).map_err(print_error)?;
+        write_atomically(out, &bytes, false)?;
+        self.audit_read(
+            "print_recovery_sheet",
+            "install",
+            Some(&self.install.comune),
+            serde_json::json!({}),
+        )?;
+        Ok(out.to_path_buf())
+    }
+
     fn reserved_details(
         &self,
         published: &PublishedRanking,

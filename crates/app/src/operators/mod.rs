@@ -2,14 +2,16 @@
 //! responsabile (or the capofila's coordinatore). Every use case checks the role through
 //! [`Sportello::require`], against the permission table of `sportello_domain::roles`.
 
-pub(crate) mod password;
-
 use std::time::Duration;
+
+use std::path::Path;
 
 use chrono::{DateTime, FixedOffset};
 use sportello_domain::roles::{Action, Role, check_new_password, check_username, roles_allowed};
 pub use sportello_store::Operator;
+use sportello_store::{Actor, DbKey, Store};
 
+use crate::vault::{Slots, Unlocked};
 use crate::{AppError, ErrorCode, Result, Sportello, now};
 
 crate::area!(
@@ -56,88 +58,75 @@ fn refused_login() -> AppError {
     )
 }
 
-/// Checks `credentials` against the install's operators: the operator, or why not.
-pub(crate) fn authenticate(
-    store: &mut sportello_store::Store,
+/// Opens the install at `db` as the operator `credentials` name: their password unwraps the
+/// database key from their slot, and the database confirms the slot is theirs and current.
+pub(crate) fn log_in(
+    db: &Path,
     credentials: &Credentials,
     at: DateTime<FixedOffset>,
-) -> Result<Operator> {
-    if store.operators()?.is_empty() {
-        return claim(store, credentials, at);
-    }
-    let Some(login) = store.login_of(&credentials.username)? else {
-        // The same answer, after the same work, as a wrong password: whether a username
-        // exists is not told.
-        password::verify(&password::hash("-"), &credentials.password);
-        return Err(refused_login());
-    };
-    let wait = wait_after(login.failures);
-    if let Some(last) = login.last_failure_at {
+) -> Result<(Store, DbKey, Operator)> {
+    let username = credentials.username.as_str();
+    let mut slots = Slots::load(db)?;
+    let attempts = slots.attempts(username);
+    let wait = wait_after(attempts.failures);
+    if let Some(last) = attempts.last_failure_at {
         let since = (at - last).to_std().unwrap_or_default();
         if since < wait {
             let seconds = (wait - since).as_secs().max(1);
             return Err(AppError::new(
                 ErrorCode::LoginThrottled,
                 format!(
-                    "troppi tentativi di accesso errati per {}: riprovare tra {seconds} secondi",
-                    credentials.username
+                    "troppi tentativi di accesso errati per {username}: riprovare tra {seconds} \
+                     secondi"
                 ),
             ));
         }
     }
-    if !password::verify(&login.password_hash, &credentials.password) {
-        store.record_login(&credentials.username, false, at)?;
+    let (key, slot) = match slots.unlock(username, &credentials.password) {
+        Unlocked::Key(key, slot) => (key, slot),
+        Unlocked::NoSuchOperator => return Err(refused_login()),
+        Unlocked::Disabled => return Err(disabled(username)),
+        Unlocked::WrongPassword => {
+            slots.record_failure(username, at)?;
+            return Err(refused_login());
+        }
+    };
+    let store = Store::open(db, &key)?;
+    store.require_install()?;
+    let login = store.login_of(username)?.ok_or_else(refused_login)?;
+    if login.operator.disabled {
+        return Err(disabled(username));
+    }
+    if login.key_slot.as_deref() != Some(slot.as_str()) {
+        // A slot from before this operator's last password change: it opens the file, but
+        // the password it was made with is no longer theirs.
         return Err(refused_login());
     }
-    if login.operator.disabled {
-        return Err(AppError::new(
-            ErrorCode::OperatorDisabled,
-            format!(
-                "l'operatore {} è disattivato: un responsabile può riattivarlo con una nuova \
-                 password",
-                credentials.username
-            ),
-        ));
+    let failed = slots.clear_failures(username)?;
+    if failed.failures > 0 {
+        store.audit(
+            at,
+            &Actor(username.to_string()),
+            "login_failed",
+            "operator",
+            Some(username),
+            serde_json::json!({
+                "failures": failed.failures,
+                "last_failure_at": failed.last_failure_at.map(|t| t.to_rfc3339()),
+            }),
+        )?;
     }
-    if login.failures > 0 {
-        store.record_login(&credentials.username, true, at)?;
-    }
-    Ok(login.operator)
+    Ok((store, key, login.operator))
 }
 
-/// A database made before operators existed has none: its first login claims it, as its
-/// responsabile (the coordinatore at the capofila). Such a database was never protected (it
-/// is not encrypted either), so claiming it reveals nothing its file did not.
-fn claim(
-    store: &mut sportello_store::Store,
-    credentials: &Credentials,
-    at: DateTime<FixedOffset>,
-) -> Result<Operator> {
-    let install = store.require_install()?;
-    let operator = Operator {
-        username: credentials.username.clone(),
-        name: None,
-        role: if install.is_capofila() {
-            Role::Coordinatore
-        } else {
-            Role::Responsabile
-        },
-        disabled: false,
-    };
-    check_new(&NewOperator {
-        username: operator.username.clone(),
-        name: None,
-        role: operator.role,
-        password: credentials.password.clone(),
-    })?;
-    let actor = crate::Actor(operator.username.clone());
-    store.add_operator(
-        &operator,
-        &password::hash(&credentials.password),
-        at,
-        &actor,
-    )?;
-    Ok(operator)
+fn disabled(username: &str) -> AppError {
+    AppError::new(
+        ErrorCode::OperatorDisabled,
+        format!(
+            "l'operatore {username} è disattivato: un responsabile può riattivarlo con una nuova \
+             password"
+        ),
+    )
 }
 
 /// Checks a new operator's username and password.
@@ -147,6 +136,31 @@ pub(crate) fn check_new(new: &NewOperator) -> Result<()> {
 }
 
 impl Sportello {
+    /// Gives `username` a slot for `password`, written before the database names it: a crash
+    /// between the two leaves a password that opens nothing, which a reset (or the recovery
+    /// key) mends; never a password that opens what it should not.
+    fn write_slot(&self, username: &str, password: &str) -> Result<String> {
+        let mut slots = Slots::load(&self.db_path)?;
+        let id = slots.set_operator(username, password, &self.db_key);
+        slots.save()?;
+        Ok(id)
+    }
+
+    /// The logged-in operator's new password, audited as `action` (`enable`: a recovery also
+    /// lets a disabled responsabile in again).
+    pub(crate) fn set_own_password(
+        &mut self,
+        new_password: &str,
+        action: (&str, bool),
+    ) -> Result<()> {
+        check_new_password(new_password).map_err(|e| AppError::new(ErrorCode::PasswordWeak, e))?;
+        let username = self.operator.username.clone();
+        let slot = self.write_slot(&username, new_password)?;
+        self.store
+            .set_key_slot(&username, &slot, action, now(), &self.actor)?;
+        Ok(())
+    }
+
     /// Refuses, naming the roles that may, unless the operator's role allows `action`.
     pub(crate) fn require(&self, action: Action) -> Result<()> {
         if self.operator.role.allows(action) {
@@ -200,17 +214,16 @@ impl Operators<'_> {
             role: new.role,
             disabled: false,
         };
-        let hash = password::hash(&new.password);
-        if !self
-            .0
-            .store
-            .add_operator(&operator, &hash, now(), &self.0.actor)?
-        {
+        if self.store.login_of(&new.username)?.is_some() {
             return Err(AppError::new(
                 ErrorCode::OperatorInvalid,
                 format!("esiste già un operatore {}", new.username),
             ));
         }
+        let slot = self.0.write_slot(&new.username, &new.password)?;
+        self.0
+            .store
+            .add_operator(&operator, &slot, now(), &self.0.actor)?;
         Ok(operator)
     }
 
@@ -235,22 +248,16 @@ impl Operators<'_> {
         {
             return Err(unknown_or_disabled(username));
         }
-        Ok(())
+        // Their password no longer opens the database either.
+        let mut slots = Slots::load(&self.db_path)?;
+        slots.disable_operator(username);
+        slots.save()
     }
 
     /// The logged-in operator sets a new password.
     pub fn change_password(&mut self, new_password: &str) -> Result<()> {
-        check_new_password(new_password).map_err(|e| AppError::new(ErrorCode::PasswordWeak, e))?;
-        let username = self.operator.username.clone();
-        let hash = password::hash(new_password);
-        self.0.store.set_password(
-            &username,
-            &hash,
-            ("password_change", false),
-            now(),
-            &self.0.actor,
-        )?;
-        Ok(())
+        self.0
+            .set_own_password(new_password, ("password_change", false))
     }
 
     /// A responsabile sets a new password for another operator (who had forgotten theirs, or
@@ -258,16 +265,17 @@ impl Operators<'_> {
     pub fn reset_password(&mut self, username: &str, new_password: &str) -> Result<()> {
         self.require(Action::ManageOperators)?;
         check_new_password(new_password).map_err(|e| AppError::new(ErrorCode::PasswordWeak, e))?;
-        let hash = password::hash(new_password);
-        if !self.0.store.set_password(
+        if self.store.login_of(username)?.is_none() {
+            return Err(unknown_or_disabled(username));
+        }
+        let slot = self.0.write_slot(username, new_password)?;
+        self.0.store.set_key_slot(
             username,
-            &hash,
+            &slot,
             ("password_reset", true),
             now(),
             &self.0.actor,
-        )? {
-            return Err(unknown_or_disabled(username));
-        }
+        )?;
         Ok(())
     }
 }

@@ -1,9 +1,12 @@
-//! The install's secret keys live in a file next to the database (`<db>.keys`, readable by the
-//! owner only), never inside it: a copy of the database carries no secret key.
+//! The install's secret keys (signing, and age for what is sent to it) live in a file next to
+//! the database (`<db>.keys`, readable by the owner only), sealed under the database key: a
+//! copy of the file without a password or the recovery key reveals nothing.
 
 use std::path::{Path, PathBuf};
 
+use sportello_store::DbKey;
 use sportello_sync::{InstallKeys, Role, TrustEntry, TrustList};
+use zeroize::Zeroizing;
 
 use super::Trust;
 use crate::files::write_atomically;
@@ -17,12 +20,36 @@ pub(crate) fn key_path(db: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Makes the install's keys at set-up and trusts them as this comune's own.
-pub(crate) fn create(db: &Path) -> Result<InstallKeys> {
-    let keys = InstallKeys::generate();
-    let path = key_path(db);
+/// What a sealed keys file starts with.
+const MAGIC: &[u8] = b"sportello-keys/1\n";
+
+/// Which file a sealed text belongs to: a file moved over the other does not open.
+fn label(path: &Path) -> String {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let kind = if name.ends_with(".previous") {
+        "previous"
+    } else {
+        "current"
+    };
+    format!("sportello-keys/1 {kind}")
+}
+
+/// Writes `keys` at `path`, sealed under the database key.
+fn store(path: &Path, keys: &InstallKeys, db_key: &DbKey) -> Result<()> {
     let secret = keys.to_secret_text();
-    write_atomically(&path, secret.as_bytes(), true)?;
+    let sealed = crate::vault::seal::seal(db_key.as_bytes(), &label(path), secret.as_bytes());
+    write_atomically(path, &[MAGIC, &sealed].concat(), true)
+}
+
+/// The current keys of the install at `db`.
+pub(crate) fn load_current(db: &Path, db_key: &DbKey) -> Result<InstallKeys> {
+    load_from(&key_path(db), db_key)
+}
+
+/// Makes the install's keys at set-up.
+pub(crate) fn create(db: &Path, db_key: &DbKey) -> Result<InstallKeys> {
+    let keys = InstallKeys::generate();
+    store(&key_path(db), &keys, db_key)?;
     Ok(keys)
 }
 
@@ -41,13 +68,9 @@ const ROTATION_PENDING: &str = "key_rotation_pending";
 /// Capofila: its latest move to new keys, carried by every district file it writes.
 const CAPOFILA_ROTATION: &str = "capofila_key_rotation";
 
-fn load(db: &Path) -> Result<InstallKeys> {
-    load_from(&key_path(db))
-}
-
-fn load_from(path: &Path) -> Result<InstallKeys> {
+fn load_from(path: &Path, db_key: &DbKey) -> Result<InstallKeys> {
     let path = path.to_path_buf();
-    let text = zeroize::Zeroizing::new(std::fs::read_to_string(&path).map_err(|e| {
+    let bytes = Zeroizing::new(std::fs::read(&path).map_err(|e| {
         AppError::new(
             ErrorCode::KeysMissing,
             format!(
@@ -57,7 +80,21 @@ fn load_from(path: &Path) -> Result<InstallKeys> {
             ),
         )
     })?);
-    InstallKeys::from_secret_text(&text).map_err(|e| {
+    let unreadable = || {
+        AppError::new(
+            ErrorCode::KeysInvalid,
+            format!(
+                "chiavi dell'installazione illeggibili ({}): il file è danneggiato o è di \
+                 un'altra installazione; ripristinarlo dallo stesso backup del database",
+                path.display()
+            ),
+        )
+    };
+    let sealed = bytes.strip_prefix(MAGIC).ok_or_else(unreadable)?;
+    let plain = crate::vault::seal::open(db_key.as_bytes(), &label(&path), sealed)
+        .ok_or_else(unreadable)?;
+    let text = std::str::from_utf8(&plain).map_err(|_| unreadable())?;
+    InstallKeys::from_secret_text(text).map_err(|e| {
         AppError::new(
             ErrorCode::KeysInvalid,
             format!("chiavi dell'installazione illeggibili: {e}"),
@@ -127,16 +164,8 @@ impl Trust<'_> {
         let old = self.keys()?;
         let new = InstallKeys::generate();
         // The old keys are kept first: a crash between the two writes leaves both readable.
-        write_atomically(
-            &previous_path(&self.db_path),
-            old.to_secret_text().as_bytes(),
-            true,
-        )?;
-        write_atomically(
-            &key_path(&self.db_path),
-            new.to_secret_text().as_bytes(),
-            true,
-        )?;
+        store(&previous_path(&self.db_path), &old, &self.db_key)?;
+        store(&key_path(&self.db_path), &new, &self.db_key)?;
         if self.install.is_capofila() {
             // Every district file from now on carries it; the capofila's own trust list names
             // the new key at once.
@@ -209,14 +238,14 @@ impl Trust<'_> {
 impl Sportello {
     /// The install's secret keys, read for one use; dropping them zeroizes them.
     pub(crate) fn keys(&self) -> Result<InstallKeys> {
-        load(&self.db_path)
+        load_current(&self.db_path, &self.db_key)
     }
 
     /// The keys before the last rotation, while they are still needed.
     fn previous_keys(&self) -> Result<Option<InstallKeys>> {
         let path = previous_path(&self.db_path);
         if path.exists() {
-            load_from(&path).map(Some)
+            load_from(&path, &self.db_key).map(Some)
         } else {
             Ok(None)
         }

@@ -16,4 +16,13 @@ unsent_applications: number,
 /**
  * Comuni whose keys the capofila trusts; at a comune, whether the capofila's key is known.
  */
-enrolled_comuni: Array<string>, capofila_trusted: boolean, last_export: BundleOut | null, last_import: ImportLogEntry | null, bandi: Array<BandoStatus>, };
+enrolled_comuni: Array<string>, capofila_trusted: boolean, last_export: BundleOut | null, last_import: ImportLogEntry | null, bandi: Array<BandoStatus>, 
+/**
+ * When the last backup was made (RFC 3339), if ever.
+ */
+last_backup_at: string | null, 
+/**
+ * A backup is due (none yet, or the last older than `REMINDER_DAYS`) and this operator
+ * may make it.
+ */
+backup_due: boolean, };

@@ -1,0 +1,25 @@
+//! For the end-to-end tests and the benchmarks only (feature `inspection`, which no front end
+//! enables): the database key and the install's keys, unwrapped with an operator's password,
+//! so a test can read or damage the stored rows directly. It grants nothing an operator could
+//! not do with their password and a SQLCipher shell; the front ends never call it.
+
+use std::path::Path;
+
+pub use sportello_store::DbKey;
+use sportello_sync::InstallKeys;
+
+use crate::vault::{Slots, Unlocked};
+use crate::{AppError, Credentials, ErrorCode, Result};
+
+/// The database key of the install at `db`, with `credentials`.
+pub fn database_key(db: &Path, credentials: &Credentials) -> Result<DbKey> {
+    match Slots::load(db)?.unlock(&credentials.username, &credentials.password) {
+        Unlocked::Key(key, _) => Ok(key),
+        _ => Err(AppError::new(ErrorCode::LoginFailed, "accesso negato")),
+    }
+}
+
+/// The install's current keys.
+pub fn install_keys(db: &Path, key: &DbKey) -> Result<InstallKeys> {
+    crate::trust::keys::load_current(db, key)
+}
