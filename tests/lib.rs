@@ -46,6 +46,18 @@ fn keyed(conn: rusqlite::Connection, db: &Path) -> rusqlite::Result<rusqlite::Co
     Ok(conn)
 }
 
+/// The install's secret keys (signing and age), as its bundles are made with.
+pub fn install_keys(db: &Path) -> sportello_sync::InstallKeys {
+    sportello_app::inspection::install_keys(db, &db_key(db)).expect("the install's keys")
+}
+
+/// Gives the install at `db` the keys written in `secret_text` (fixed test keys).
+pub fn replace_install_keys(db: &Path, secret_text: &str) {
+    let keys = sportello_sync::InstallKeys::from_secret_text(secret_text).expect("test keys");
+    sportello_app::inspection::replace_install_keys(db, &db_key(db), &keys)
+        .expect("write the install's keys");
+}
+
 /// The install's store at `db`, opened with its key.
 pub fn store(db: &Path) -> sportello_store::Store {
     sportello_store::Store::open(db, &db_key(db)).expect("open the install's database")

@@ -49,8 +49,7 @@ fn upload_fields() -> HeaderFields {
 /// Floridia's keys and the capofila as Floridia trusts it: what an enrolled comune (or a thief
 /// of its keys) can sign and encrypt with.
 fn floridia_keys(floridia: &Install) -> (InstallKeys, sportello_sync::Addressee) {
-    let text = std::fs::read_to_string(floridia.path("sportello.db.keys")).unwrap();
-    let keys = InstallKeys::from_secret_text(&text).unwrap();
+    let keys = sportello_tests::install_keys(&floridia.db);
     let conn = sportello_tests::connect_read_only(&floridia.db).unwrap();
     let trust: String = conn
         .query_row(
@@ -278,12 +277,12 @@ fn the_install_s_files_are_readable_by_their_owner_only() {
         name.push(suffix);
         PathBuf::from(name)
     };
-    for suffix in ["", "-wal", "-shm", ".keys"] {
+    for suffix in ["", "-wal", "-shm", ".keys", ".slots"] {
         let file = with(&floridia.db, suffix);
         assert_eq!(mode(&file), 0o600, "{}", file.display());
     }
     drop(held);
-    for suffix in ["", ".keys"] {
+    for suffix in ["", ".keys", ".slots"] {
         assert_eq!(mode(&with(&capofila.db, suffix)), 0o600);
     }
     assert_eq!(mode(&capofila.path("dati")), 0o700);

@@ -8,7 +8,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 use sportello_store::SCHEMA_VERSION;
-use sportello_sync::{Ack, BundleKind, ChangeRange, HeaderFields, InstallKeys, TrustList, seal};
+use sportello_sync::{Ack, BundleKind, ChangeRange, HeaderFields, TrustList, seal};
 use sportello_tests::{
     Install, REGISTRY, SYNC_STATE, arg, binary, distribute, dump_tables, enrol, fixture,
     fixture_applications,
@@ -387,8 +387,7 @@ fn craft_upload_with(p: &Pair, records: &[Value], edit: impl FnOnce(&mut HeaderF
 
 /// An upload of `records` exactly as given.
 fn seal_upload(p: &Pair, records: &[Value], edit: impl FnOnce(&mut HeaderFields)) -> PathBuf {
-    let keys_text = std::fs::read_to_string(p.floridia.path("sportello.db.keys")).unwrap();
-    let keys = InstallKeys::from_secret_text(&keys_text).expect("Floridia's keys");
+    let keys = sportello_tests::install_keys(&p.floridia.db);
     let trust = read_setting(&p.floridia.db, "trust_list");
     let trust = TrustList::from_json(&trust).expect("Floridia's trust list");
     let capofila = trust.capofila().expect("capofila trusted").addressee();

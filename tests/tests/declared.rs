@@ -317,73 +317,18 @@ fn applications_are_listed_by_instant_whatever_the_offset_written() {
     assert_eq!(codes, [earlier.as_str(), first_typed.as_str()]);
 }
 
-// ---- Databases made before applications kept their declarations (schema 2). ----
+// ---- Databases made before encryption at rest. ----
 
-/// An install copied from `fixtures/schema-2/` (made by the previous release through the demo
-/// flow), with its keys.
-fn schema_2(name: &str) -> Install {
-    let i = Install::new();
-    std::fs::copy(fixture(&format!("schema-2/{name}.db")), &i.db).unwrap();
-    std::fs::copy(
-        fixture(&format!("schema-2/{name}.db.keys")),
-        i.path("sportello.db.keys"),
-    )
-    .unwrap();
-    i
-}
-
-/// `application list --json` as the previous release printed it, with the revision every
-/// migrated application now has.
-fn listed_before(name: &str) -> Value {
-    let text = std::fs::read_to_string(fixture(&format!("schema-2/{name}-list.json"))).unwrap();
-    let mut list: Value = serde_json::from_str(&text).unwrap();
-    for a in list.as_array_mut().unwrap() {
-        a["revision"] = 1.into();
-    }
-    list
-}
-
+/// A database of an earlier release (`fixtures/schema-2/`, in clear) is refused untouched,
+/// saying why: no install was in use before encryption, so none is converted.
 #[test]
-fn databases_of_the_previous_layout_migrate_without_loss_and_keep_syncing() {
-    let capofila = schema_2("capofila");
-    let floridia = schema_2("089009");
-    assert_eq!(
-        capofila.json(&["application", "list"]),
-        listed_before("capofila")
-    );
-    assert_eq!(
-        floridia.json(&["application", "list"]),
-        listed_before("089009")
-    );
-
-    // Floridia's application filed after its last upload reaches the capofila, and only it.
-    let upload = floridia.export().remove(0);
-    let (run, reports) = capofila.import(&[upload.as_path()]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(
-        reports[0]["summary"]["tables"],
-        json!({
-            "applications": { "new": 1, "updated": 0, "unchanged": 0 },
-            "application_revisions": { "new": 1, "updated": 0, "unchanged": 0 },
-        })
-    );
-    let all = capofila.json(&["application", "list"]);
-    assert_eq!(all.as_array().unwrap().len(), 61);
-    let verdi = capofila.json(&["application", "list", "--person", "VRDSVT87T20M279N"]);
-    assert_eq!(verdi[0]["case_number"], "2026/0000016");
-    assert_eq!(verdi[0]["household"][0]["surname"], "Costa");
-    capofila.ok(&[
-        "ranking",
-        "publish",
-        "--bando",
-        "SC-2026-1",
-        "--stage",
-        "provisional",
-        "--confirm-cross-comune",
-    ]);
-    for file in capofila.export() {
-        if file.to_string_lossy().contains("-pub-089009-") {
-            floridia.ok(&["bundle", "import", arg(&file)]);
-        }
-    }
+fn a_database_made_before_encryption_is_refused_untouched() {
+    let i = Install::new();
+    std::fs::copy(fixture("schema-2/capofila.db"), &i.db).unwrap();
+    let before = std::fs::read(&i.db).unwrap();
+    let run = i.run(&["application", "list"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("non cifrato"), "{}", run.stderr);
+    assert_eq!(std::fs::read(&i.db).unwrap(), before);
+    assert!(!i.path("sportello.db.slots").exists());
 }

@@ -221,14 +221,19 @@ fn rusqlite_rows(db: &Path, sql: &str) -> Vec<String> {
 }
 
 /// The bytes of an install's database (and its write-ahead log, if any).
+/// The install's database decrypted: a copy in clear (`sqlcipher_export`), read whole.
 fn database_bytes(db: &Path) -> Vec<u8> {
-    let mut bytes = std::fs::read(db).expect("database file");
-    let mut wal = db.as_os_str().to_owned();
-    wal.push("-wal");
-    if let Ok(more) = std::fs::read(PathBuf::from(wal)) {
-        bytes.extend(more);
-    }
-    bytes
+    let dir = tempfile::tempdir().expect("temp dir");
+    let clear = dir.path().join("in-chiaro.db");
+    sportello_tests::connect(db)
+        .expect("open the install's database")
+        .execute_batch(&format!(
+            "ATTACH DATABASE '{}' AS clear KEY ''; SELECT sqlcipher_export('clear'); \
+             DETACH DATABASE clear;",
+            clear.display()
+        ))
+        .expect("export in clear");
+    std::fs::read(clear).expect("the copy in clear")
 }
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
@@ -792,8 +797,8 @@ fn a_district_file_applies_atomically_and_an_impostor_capofila_is_refused() {
 /// to the comuni that accept the new district file (and its bandi can give it places).
 #[test]
 fn the_signed_district_configuration_is_applied() {
+    use sportello_sync::TrustList;
     use sportello_sync::district::{self, DistrictContents};
-    use sportello_sync::{InstallKeys, TrustList};
     use sportello_tests::{Install, arg, fixture};
     let capofila = Install::of("district-d48.toml", "089017", &["bando-sc-2026-1.toml"]);
     let comune = Install::init("district-d48.toml", "089009");
@@ -802,10 +807,7 @@ fn the_signed_district_configuration_is_applied() {
     // The capofila's configuration gains a comune (a district redrawn), signed with its key.
     let toml = std::fs::read_to_string(fixture("district-d48.toml")).unwrap()
         + "\n[[comuni]]\nistat = \"089099\"\nname = \"Nuovo Comune\"\nbelfiore = \"Z999\"\n";
-    let keys = InstallKeys::from_secret_text(
-        &std::fs::read_to_string(capofila.path("sportello.db.keys")).unwrap(),
-    )
-    .unwrap();
+    let keys = sportello_tests::install_keys(&capofila.db);
     let trust: String = sportello_tests::connect(&capofila.db)
         .unwrap()
         .query_row(

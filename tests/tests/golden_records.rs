@@ -37,7 +37,8 @@ closes = 2026-03-31
 /// An install of `comune` in D99 whose keys are the TEST-ONLY ones in `key`.
 fn install_with_test_keys(comune: &str, key: &str) -> Install {
     let i = Install::init("district-d99.toml", comune);
-    std::fs::copy(fixture(key), i.path("sportello.db.keys")).expect("test key");
+    let text = std::fs::read_to_string(fixture(key)).expect("test key");
+    sportello_tests::replace_install_keys(&i.db, &text);
     i
 }
 

@@ -253,7 +253,7 @@ fn a_second_application_of_one_applicant_to_one_bando_is_refused_naming_the_firs
 fn another_program_s_database_is_refused_and_left_as_it_was() {
     let i = Install::new();
     let db = i.path("contabilita.db");
-    sportello_tests::connect(&db)
+    rusqlite::Connection::open(&db)
         .unwrap()
         .execute_batch("CREATE TABLE fatture (numero INTEGER, importo TEXT);")
         .unwrap();

@@ -51,7 +51,7 @@ fn export(install: &mut Sportello, out: &Path) -> PathBuf {
 fn copy_install(db: &Path, to: &Path) -> PathBuf {
     std::fs::create_dir_all(to).unwrap();
     let copy = to.join("sportello.db");
-    for suffix in ["", "-wal", ".keys"] {
+    for suffix in ["", "-wal", ".slots", ".keys"] {
         let mut from = db.as_os_str().to_owned();
         from.push(suffix);
         let mut into = copy.as_os_str().to_owned();

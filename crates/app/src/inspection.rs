@@ -23,3 +23,8 @@ pub fn database_key(db: &Path, credentials: &Credentials) -> Result<DbKey> {
 pub fn install_keys(db: &Path, key: &DbKey) -> Result<InstallKeys> {
     crate::trust::keys::load_current(db, key)
 }
+
+/// Replaces the install's current keys with `keys` (tests that sign with fixed test keys).
+pub fn replace_install_keys(db: &Path, key: &DbKey, keys: &InstallKeys) -> Result<()> {
+    crate::trust::keys::store_current(db, key, keys)
+}

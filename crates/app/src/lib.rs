@@ -127,11 +127,12 @@ impl Sportello {
         }
         let occupied = std::fs::metadata(db).is_ok_and(|m| m.len() > 0);
         if occupied {
+            Store::refuse_plain(db)?;
             return Err(AppError::new(
                 ErrorCode::DbAlreadyInitialized,
                 format!(
-                    "il database {} esiste già: l'installazione è già configurata (per crearne \
-                     una nuova scegliere un altro file)",
+                    "il database {} è già inizializzato: per creare una nuova installazione \
+                     scegliere un altro file",
                     db.display()
                 ),
             ));
@@ -199,6 +200,7 @@ impl Sportello {
         if !db.exists() {
             return Err(missing(db));
         }
+        Store::refuse_plain(db)?;
         let (store, db_key, operator) = operators::log_in(db, credentials, now())?;
         let install = store.require_install()?;
         Ok(Self {
@@ -223,6 +225,7 @@ impl Sportello {
         if !db.exists() {
             return Err(missing(db));
         }
+        Store::refuse_plain(db)?;
         let db_key = vault::Slots::load(db)?.unlock_with_recovery(recovery)?;
         let store = Store::open(db, &db_key)?;
         let install = store.require_install()?;

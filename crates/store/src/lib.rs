@@ -60,6 +60,12 @@ impl Store {
         Self::with_connection(conn)
     }
 
+    /// Refuses the file at `path` if it is a database in clear (another program's, or one
+    /// made before encryption), reading only its first bytes.
+    pub fn refuse_plain(path: &Path) -> Result<()> {
+        encryption::refuse_plain(path)
+    }
+
     /// A database file in clear, for the benchmark that measures what encryption costs
     /// (docs/benchmarks.md). No install is ever opened this way.
     #[doc(hidden)]

@@ -33,6 +33,26 @@ fn key() -> sportello_store::DbKey {
     sportello_store::DbKey::from_bytes([42; 32])
 }
 
+/// An encrypted copy, at `to`, of a database in clear made by an earlier release.
+fn encrypted_copy(fixture: &str, to: &std::path::Path) {
+    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures")
+        .join(fixture);
+    let conn = rusqlite::Connection::open(from).unwrap();
+    // sqlcipher_export copies the rows, not the schema version.
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    conn.execute_batch(&format!(
+        "ATTACH DATABASE '{}' AS encrypted KEY \"x'{}'\"; \
+         SELECT sqlcipher_export('encrypted'); PRAGMA encrypted.user_version = {version}; \
+         DETACH DATABASE encrypted;",
+        to.display(),
+        "2a".repeat(32)
+    ))
+    .unwrap();
+}
+
 /// A raw connection to an encrypted test database.
 fn keyed(path: &std::path::Path) -> rusqlite::Connection {
     let conn = rusqlite::Connection::open(path).unwrap();
@@ -359,9 +379,7 @@ fn a_correction_adds_a_revision_and_keeps_the_earlier_one() {
 fn a_schema_2_database_converts_on_opening() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.db");
-    let fixture =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/schema-2/089009.db");
-    std::fs::copy(fixture, &path).unwrap();
+    encrypted_copy("schema-2/089009.db", &path);
     let store = Store::open(&path, &key()).unwrap();
     let version: i64 = store
         .connection()
@@ -408,9 +426,7 @@ fn a_schema_2_database_converts_on_opening() {
 fn an_older_audit_trail_is_chained_on_opening() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("s.db");
-    let fixture =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/schema-2/089009.db");
-    std::fs::copy(fixture, &path).unwrap();
+    encrypted_copy("schema-2/089009.db", &path);
     let rows = |conn: &rusqlite::Connection| -> Vec<(i64, String, String, String)> {
         conn.prepare("SELECT seq, at, action, detail FROM audit_log ORDER BY seq")
             .unwrap()

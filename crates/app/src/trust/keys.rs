@@ -46,10 +46,15 @@ pub(crate) fn load_current(db: &Path, db_key: &DbKey) -> Result<InstallKeys> {
     load_from(&key_path(db), db_key)
 }
 
+/// Writes the current keys of the install at `db`.
+pub(crate) fn store_current(db: &Path, db_key: &DbKey, keys: &InstallKeys) -> Result<()> {
+    store(&key_path(db), keys, db_key)
+}
+
 /// Makes the install's keys at set-up.
 pub(crate) fn create(db: &Path, db_key: &DbKey) -> Result<InstallKeys> {
     let keys = InstallKeys::generate();
-    store(&key_path(db), &keys, db_key)?;
+    store_current(db, db_key, &keys)?;
     Ok(keys)
 }
 
