@@ -36,6 +36,8 @@ const COMMANDS: &[&str] = &[
     "cross_comune_exclusions",
     "print_ranking",
     "duplicates",
+    "audit_list",
+    "audit_verify",
 ];
 
 fn main() {

@@ -9,9 +9,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use sportello_app::{
-    Accepted, ApplicationDetail, ApplicationView, CodiceFiscaleInfo, CrossComuneExclusion,
-    DuplicateGroup, ErrorCode, Filed, FormCheck, ImportReport, KeysView, Overview, ReplacedKey,
-    Rotated, Stage,
+    Accepted, ApplicationDetail, ApplicationView, AuditEntryView, AuditQuery, ChainIntact,
+    CodiceFiscaleInfo, CrossComuneExclusion, DuplicateGroup, ErrorCode, Filed, FormCheck,
+    ImportReport, KeysView, Overview, ReplacedKey, Rotated, Stage,
 };
 use ts_rs::{Config, TS, TypeVisitor};
 
@@ -60,6 +60,9 @@ fn visit_commands(files: &mut Files) {
     files.visit::<Stage>();
     files.visit::<CrossComuneExclusion>();
     files.visit::<DuplicateGroup>();
+    files.visit::<AuditQuery>();
+    files.visit::<AuditEntryView>();
+    files.visit::<ChainIntact>();
     files.visit::<CommandError>();
 }
 

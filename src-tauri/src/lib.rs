@@ -67,6 +67,8 @@ pub fn run() -> ExitCode {
             commands::ranking::cross_comune_exclusions,
             commands::ranking::print_ranking,
             commands::ranking::duplicates,
+            commands::audit::audit_list,
+            commands::audit::audit_verify,
         ])
         .run(tauri::generate_context!());
     match outcome {

@@ -34,6 +34,8 @@ const FIRST_PASSWORD: &str = "una password lunga";
 /// The demo's operators (scripts/demo.sh): its first operator, and a front-office operatore.
 const DEMO: (&str, &str) = ("demo", "demo-sportello");
 const DEMO_DESK: (&str, &str) = ("sportello", "sportello-demo");
+/// A revisore the demo test adds at the capofila, to read the audit trail.
+const REVISORE: (&str, &str) = ("revisore", "revisore-di-prova");
 
 /// How long a step waits for the window before it fails.
 const WAIT: Duration = Duration::from_secs(20);
@@ -978,10 +980,9 @@ fn the_demo_district_opens_on_a_useful_home_and_shows_outcomes_at_the_comuni() {
         .expect("run scripts/demo.sh");
     assert!(status.success(), "scripts/demo.sh failed");
 
-    let args = [
-        OsString::from("--db"),
-        demo.path().join("capofila.db").into_os_string(),
-    ];
+    let capofila_db = demo.path().join("capofila.db");
+    add_revisore(&capofila_db);
+    let args = [OsString::from("--db"), capofila_db.into_os_string()];
     in_window(&args, |w| async move {
         w.log_in(DEMO.0, DEMO.1).await?;
         w.wait_text("[data-testid='attenzione']", "graduatoria provvisoria n. 1")
@@ -1062,6 +1063,109 @@ fn the_demo_district_opens_on_a_useful_home_and_shows_outcomes_at_the_comuni() {
         w.click("[data-testid='conferma-pubblica']").await?;
         w.wait_text("[data-testid='pubblicata']", "provvisoria n. 2")
             .await?;
+
+        // Attività: the audit trail, newest first — the publication just made, the bundles
+        // received, the applications filed at the capofila — filtered, and its chain checked.
+        w.go("attivita").await?;
+        for action in [
+            "Graduatoria pubblicata",
+            "Pacchetto ricevuto",
+            "Domanda registrata",
+            "Adesione di un comune accettata",
+        ] {
+            w.wait_text("[data-testid='registro']", action).await?;
+        }
+        let column = |n: usize| {
+            format!(
+                "return [...document.querySelectorAll(\"[data-testid='registro'] tbody tr\")]
+                   .map((tr) => tr.children[{n}].innerText);"
+            )
+        };
+        let numbers = w.client().execute(&column(0), vec![]).await?;
+        let numbers: Vec<u64> = numbers
+            .as_array()
+            .map(|c| c.iter().filter_map(|n| n.as_str()?.parse().ok()).collect())
+            .unwrap_or_default();
+        if numbers.len() < 2 || numbers.windows(2).any(|p| p[0] <= p[1]) {
+            return Err(format!("the trail should list the newest first: {numbers:?}").into());
+        }
+        w.choose("[data-testid='filtro-operatore']", DEMO.0).await?;
+        w.click("[data-testid='aggiorna']").await?;
+        w.wait_text("[data-testid='registro']", "Graduatoria pubblicata")
+            .await?;
+        let operators = w.client().execute(&column(2), vec![]).await?;
+        let operators: Vec<&str> = operators
+            .as_array()
+            .map(|c| c.iter().filter_map(|o| o.as_str()).collect())
+            .unwrap_or_default();
+        if operators.is_empty() || operators.iter().any(|o| *o != DEMO.0) {
+            return Err(format!("filter by operator shows {operators:?}").into());
+        }
+        // Days, typed as gg/mm/aaaa: none in the future; a day that does not exist is refused
+        // at its field; a first day after the last is refused with the app's words.
+        w.type_into("[data-testid='filtro-dal']", "01/01/2099")
+            .await?;
+        w.click("[data-testid='aggiorna']").await?;
+        w.wait_text(
+            "[data-testid='nessuna-voce']",
+            "Nessuna voce corrisponde ai filtri",
+        )
+        .await?;
+        w.type_into("[data-testid='filtro-al']", "31/02/2026")
+            .await?;
+        w.click("[data-testid='aggiorna']").await?;
+        w.wait_text("#attivita-al-errore", "data non valida «31/02/2026»")
+            .await?;
+        w.type_into("[data-testid='filtro-al']", "01/01/2026")
+            .await?;
+        w.click("[data-testid='aggiorna']").await?;
+        w.wait_text(
+            "[data-testid='errore-registro']",
+            "è successiva a quella finale",
+        )
+        .await?;
+        // Emptied as an operator does (WebDriver's clear fires no `input` event): select all,
+        // then delete.
+        for day in ["filtro-dal", "filtro-al"] {
+            w.find(&format!("[data-testid='{day}']"))
+                .await?
+                .send_keys("\u{e009}a\u{e000}\u{e003}")
+                .await?;
+        }
+        w.choose("[data-testid='filtro-operatore']", "").await?;
+        w.click("[data-testid='aggiorna']").await?;
+        w.wait_text("[data-testid='registro']", "Graduatoria pubblicata")
+            .await?;
+        w.click("[data-testid='verifica-catena']").await?;
+        w.wait_text("[data-testid='esito-catena']", "Catena integra: ")
+            .await?;
+        w.screenshot("attivita").await?;
+
+        // The revisore reads the trail too: its failed login is an entry under its name, and
+        // filtering by it shows that entry alone.
+        w.click("[data-testid='esci']").await?;
+        w.wait_text("main h1", "Accesso").await?;
+        w.log_in(REVISORE.0, "password-sbagliata").await?;
+        w.wait_text("[data-testid='accesso-errore']", "accesso negato")
+            .await?;
+        w.log_in_as(REVISORE.0, REVISORE.1).await?;
+        w.wait_text("[data-testid='operatore-ruolo']", "Revisore")
+            .await?;
+        w.absent("nav a[href='#/domande']").await?;
+        w.go("attivita").await?;
+        w.wait_text("[data-testid='registro']", "Accesso non riuscito")
+            .await?;
+        w.choose("[data-testid='filtro-operatore']", REVISORE.0)
+            .await?;
+        w.click("[data-testid='aggiorna']").await?;
+        w.wait_text("[data-testid='conteggio-voci']", "1 voce")
+            .await?;
+        let operators = w.client().execute(&column(2), vec![]).await?;
+        check_eq(
+            &operators.to_string(),
+            &json!([REVISORE.0]).to_string(),
+            "the entries of the revisore",
+        )?;
         Ok(())
     });
 
@@ -1078,7 +1182,12 @@ fn the_demo_district_opens_on_a_useful_home_and_shows_outcomes_at_the_comuni() {
         w.wait_text("[data-testid='attenzione']", "graduatoria provvisoria n. 1")
             .await?;
         w.find("nav a[href='#/domande']").await?;
-        for hidden in ["sincronizzazione", "impostazioni", "graduatoria"] {
+        for hidden in [
+            "sincronizzazione",
+            "impostazioni",
+            "graduatoria",
+            "attivita",
+        ] {
             w.absent(&format!("nav a[href='#/{hidden}']")).await?;
         }
         w.screenshot("home-operatore").await?;
@@ -1101,6 +1210,7 @@ fn the_demo_district_opens_on_a_useful_home_and_shows_outcomes_at_the_comuni() {
         w.wait_text("[data-testid='attenzione']", "graduatoria provvisoria n. 1")
             .await?;
         w.find("nav a[href='#/sincronizzazione']").await?;
+        w.find("nav a[href='#/attivita']").await?;
         w.absent("nav a[href='#/graduatoria']").await?;
         w.go("domande").await?;
         w.wait_text("[data-testid='conteggio']", "15 domande")
@@ -1151,6 +1261,24 @@ fn the_demo_district_opens_on_a_useful_home_and_shows_outcomes_at_the_comuni() {
         w.screenshot("impostazioni-chiavi").await?;
         Ok(())
     });
+}
+
+/// Adds the operator [`REVISORE`] at `db` through the CLI, as the demo's first operator.
+fn add_revisore(db: &Path) {
+    let out = Command::new(sportello_tests::binary("sportello"))
+        .arg("--db")
+        .arg(db)
+        .args(["operator", "add", REVISORE.0, "--role", "revisore"])
+        .env("SPORTELLO_OPERATOR", DEMO.0)
+        .env("SPORTELLO_PASSWORD", DEMO.1)
+        .env("SPORTELLO_NEW_PASSWORD", REVISORE.1)
+        .output()
+        .expect("run sportello");
+    assert!(
+        out.status.success(),
+        "operator add: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Corrects the ISEE of the first application listed at `db` through the CLI, as an operator

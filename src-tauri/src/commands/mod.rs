@@ -4,6 +4,7 @@
 //! run only in the window, and the window's tests pass paths of their own.
 
 pub mod applications;
+pub mod audit;
 pub mod bandi;
 pub mod documents;
 pub mod info;

@@ -3,7 +3,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 const invoke = vi.fn();
 vi.mock('@tauri-apps/api/core', () => ({ invoke }));
 
-const { appInfo, isCommandError, onLoginRequired, overview, setup, toCommandError } = await import('./api');
+const { appInfo, auditList, auditVerify, isCommandError, onLoginRequired, overview, setup, toCommandError } =
+  await import('./api');
 
 describe('toCommandError', () => {
   it('keeps an error sent by a command, field included', () => {
@@ -88,5 +89,26 @@ describe('setup', () => {
       name: null,
       password: 'una password',
     });
+  });
+});
+
+describe('the audit trail', () => {
+  beforeEach(() => invoke.mockReset());
+
+  it('sends the query as one argument, and asks the chain with none', async () => {
+    invoke.mockResolvedValueOnce([]);
+    await auditList({ from: '2026-03-01', to: null, operator: 'demo' });
+    expect(invoke).toHaveBeenCalledWith('audit_list', {
+      query: { from: '2026-03-01', to: null, operator: 'demo' },
+    });
+    invoke.mockResolvedValueOnce({ entries: 3 });
+    await expect(auditVerify()).resolves.toEqual({ entries: 3 });
+    expect(invoke).toHaveBeenLastCalledWith('audit_verify', undefined);
+  });
+
+  it('rejects with the message naming the first broken entry', async () => {
+    const sent = { code: 'audit_broken', message: 'registro delle attività non integro: voce n. 7 alterata' };
+    invoke.mockRejectedValueOnce(sent);
+    await expect(auditVerify()).rejects.toEqual(sent);
   });
 });

@@ -10,8 +10,11 @@ import type {
   AppInfo,
   ApplicationDetail,
   ApplicationView,
+  AuditEntryView,
+  AuditQuery,
   BandoImported,
   CaseKinds,
+  ChainIntact,
   CodiceFiscaleInfo,
   CommandError as SentError,
   CrossComuneExclusion,
@@ -260,4 +263,18 @@ export function printRanking(bando: string, paper: Paper, out: string): Promise<
 
 export function duplicates(): Promise<DuplicateGroup[]> {
   return call<DuplicateGroup[]>('duplicates');
+}
+
+// ---- Audit trail ----
+
+/** The entries of the days (`aaaa-mm-gg`, both included) and operator asked, oldest first;
+ * `null` for no limit. */
+export function auditList(query: AuditQuery): Promise<AuditEntryView[]> {
+  return call<AuditEntryView[]>('audit_list', { query });
+}
+
+/** The chain checked from the first entry to the last; refused (`audit_broken`) with a
+ * message naming the first broken entry. */
+export function auditVerify(): Promise<ChainIntact> {
+  return call<ChainIntact>('audit_verify');
 }

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Breakdown, ImportReport } from './api';
 import {
+  auditActionLabel,
+  auditDetails,
+  auditRecord,
   breakdownParts,
   changedValue,
   fieldLabel,
@@ -135,5 +138,77 @@ describe('roleLabel', () => {
   it('names every role in Italian, capitalised', () => {
     expect(roleLabel('operatore')).toBe('Operatore');
     expect(roleLabel('revisore')).toBe('Revisore');
+  });
+});
+
+describe('the audit trail', () => {
+  it('names the common actions in Italian and shows an unknown one as its code', () => {
+    expect(auditActionLabel('application_create')).toBe('Domanda registrata');
+    expect(auditActionLabel('login_failed')).toBe('Accesso non riuscito');
+    expect(auditActionLabel('ranking_publish')).toBe('Graduatoria pubblicata');
+    expect(auditActionLabel('bundle_import')).toBe('Pacchetto ricevuto');
+    expect(auditActionLabel('something_new')).toBe('something_new');
+  });
+
+  it('names the record and cuts a UUID to its start', () => {
+    const uuid = '0190f3a2-7c1d-7a2b-9c3d-4e5f60718293';
+    expect(auditRecord({ entity: 'application', entity_id: uuid })).toEqual({
+      kind: 'Domanda',
+      id: '0190f3a2…',
+      full: uuid,
+    });
+    expect(auditRecord({ entity: 'ranking', entity_id: 'SC-2026-1/2' })).toEqual({
+      kind: 'Graduatoria',
+      id: 'SC-2026-1/2',
+      full: 'SC-2026-1/2',
+    });
+    expect(auditRecord({ entity: 'application', entity_id: null })).toEqual({
+      kind: 'Domande',
+      id: null,
+      full: null,
+    });
+    expect(auditRecord({ entity: 'applications', entity_id: 'x' }).kind).toBe('Domanda');
+    expect(auditRecord({ entity: 'objections', entity_id: null }).kind).toBe('objections');
+  });
+
+  it('writes the details compactly: comuni by name, stages and outcomes in Italian', () => {
+    const names: Record<string, string> = { '089009': 'Floridia' };
+    const name = (istat: string) => names[istat] ?? istat;
+    expect(
+      auditDetails({ case_number: '2026/0000001', application_code: 'ABCD-1234', bando: 'SC-2026-1' }, name),
+    ).toEqual([
+      { label: 'pratica', value: '2026/0000001' },
+      { label: 'domanda', value: 'ABCD-1234' },
+      { label: 'bando', value: 'SC-2026-1' },
+    ]);
+    expect(auditDetails({ recipient: '089009', seq: 3, records: 15 }, name)).toEqual([
+      { label: 'destinatario', value: 'Floridia' },
+      { label: 'numero', value: '3' },
+      { label: 'record', value: '15' },
+    ]);
+    expect(auditDetails({ stage: 'provisional', confirmed_exclusions: ['A', 'B'] })).toEqual([
+      { label: 'graduatoria', value: 'provvisoria' },
+      { label: 'esclusioni confermate', value: 'A, B' },
+    ]);
+    expect(auditDetails({ outcome: 'refused', code: 'bad_signature' })).toEqual([
+      { label: 'esito', value: 'rifiutato' },
+      { label: 'motivo', value: 'bad_signature' },
+    ]);
+  });
+
+  it('leaves out what is absent, false or empty and flattens a filter', () => {
+    expect(
+      auditDetails({ filter: { bando: 'SC-2026-1', comune: null, person: false }, text: true, rows: 60 }),
+    ).toEqual([
+      { label: 'bando', value: 'SC-2026-1' },
+      { label: 'per testo', value: 'sì' },
+      { label: 'righe', value: '60' },
+    ]);
+    expect(auditDetails({})).toEqual([]);
+    expect(auditDetails(null)).toEqual([]);
+    expect(auditDetails({ confirmed_exclusions: ['A', 'B', 'C', 'D'], extra: 'x' })).toEqual([
+      { label: 'esclusioni confermate', value: '4' },
+      { label: 'extra', value: 'x' },
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 // Italian words for what the commands return as codes: outcomes, ranking stages, import
-// results, score factors.
+// results, score factors, the audit trail's actions and records.
 import type {
   ApplySummary,
+  AuditEntryView,
   Breakdown,
   FactorLabel,
   FieldChange,
@@ -160,4 +161,153 @@ export function changedValue(path: string, value: FieldChange['before']): string
   if (path === 'housing') return HOUSING[text] ?? text;
   if (/(^|\.)(birth_date|dsu_date|unemployed_since)$/.test(path)) return formatDate(text);
   return text;
+}
+
+/** The audit trail's actions (crates/store and crates/app: `audit::log`, `audit_read`,
+ * `audit_file`), as a clerk reads them. */
+const AUDIT_ACTIONS: Record<string, string> = {
+  init: 'Installazione creata',
+  district_accept: 'File del distretto accettato',
+  district_export: 'File del distretto esportato',
+  enrol_export: 'File di adesione esportato',
+  enrol_accept: 'Adesione di un comune accettata',
+  key_rotate: 'Chiavi cambiate',
+  key_revoke: 'Chiave di un comune revocata',
+  operator_add: 'Operatore aggiunto',
+  operator_disable: 'Operatore disattivato',
+  password_change: 'Password cambiata',
+  password_reset: 'Password reimpostata',
+  login_failed: 'Accesso non riuscito',
+  bando_create: 'Bando importato',
+  bando_update: 'Bando aggiornato',
+  case_kinds_set: 'Tipi di istruttoria stabiliti',
+  application_create: 'Domanda registrata',
+  application_correct: 'Domanda corretta',
+  application_show: 'Domanda consultata',
+  application_search: 'Ricerca tra le domande',
+  application_list: 'Elenco delle domande',
+  application_outcomes: 'Elenco degli esiti',
+  application_duplicates: 'Domande che condividono persone',
+  print_receipt: 'Ricevuta stampata',
+  print_ranking_public: 'Graduatoria pubblica stampata',
+  print_ranking_internal: 'Graduatoria interna stampata',
+  ranking_publish: 'Graduatoria pubblicata',
+  bundle_export: 'Pacchetto esportato',
+  bundle_import: 'Pacchetto ricevuto',
+  record_quarantine: 'Record messo da parte',
+};
+
+/** `application_create` → `Domanda registrata`; an action this window does not know is shown
+ * as its code. */
+export function auditActionLabel(action: string): string {
+  return AUDIT_ACTIONS[action] ?? action;
+}
+
+/** The kinds of record an entry concerns. */
+const AUDIT_ENTITIES: Record<string, string> = {
+  application: 'Domanda',
+  ranking: 'Graduatoria',
+  bundle: 'Pacchetto',
+  operator: 'Operatore',
+  install: 'Installazione',
+  file: 'File',
+  key: 'Chiave',
+  bando: 'Bando',
+  case_kinds: 'Tipi di istruttoria',
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** An entry's record: its kind in Italian (a table set aside by its Italian name; `Domande`
+ * for a search or listing) and its id, a record's UUID cut to its first 8 characters (`full`
+ * keeps it whole, for a tooltip). */
+export function auditRecord(entry: Pick<AuditEntryView, 'entity' | 'entity_id'>): {
+  kind: string;
+  id: string | null;
+  full: string | null;
+} {
+  const full = entry.entity_id;
+  // An entry on no one record (a search, a listing) concerns records of that kind.
+  const known = full === null && entry.entity === 'application' ? 'Domande' : AUDIT_ENTITIES[entry.entity];
+  const table = TABLES[entry.entity]?.one;
+  const kind = known ?? (table ? capitalised(table) : entry.entity);
+  const id = full !== null && UUID.test(full) ? `${full.slice(0, 8)}…` : full;
+  return { kind, id, full };
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The names of the details the trail records (ids, numbers and counts). */
+const AUDIT_DETAILS: Record<string, string> = {
+  application_code: 'domanda',
+  case_number: 'pratica',
+  bando: 'bando',
+  bandi: 'bandi',
+  comune: 'comune',
+  district: 'distretto',
+  recipient: 'destinatario',
+  seq: 'numero',
+  number: 'numero',
+  records: 'record',
+  rows: 'righe',
+  revision: 'revisione',
+  revisions: 'revisioni',
+  groups: 'gruppi',
+  outcome: 'esito',
+  code: 'motivo',
+  stage: 'graduatoria',
+  confirmed_exclusions: 'esclusioni confermate',
+  role: 'ruolo',
+  title: 'titolo',
+  fingerprint: 'impronta',
+  replaced: 'sostituisce',
+  from_seq: 'dal pacchetto n.',
+  old: 'chiave precedente',
+  created: 'nuovi',
+  updated: 'aggiornati',
+  retired: 'ritirati',
+  person: 'per persona',
+  text: 'per testo',
+};
+
+type Json = AuditEntryView['detail'];
+
+/** A detail's value in a few words: comuni by name, stages, outcomes and roles in Italian,
+ * lists of more than three by their count. */
+function detailValue(key: string, value: Json, comuneName: (istat: string) => string): string {
+  if (value === true) return 'sì';
+  if (Array.isArray(value)) {
+    return value.length > 3 ? String(value.length) : value.map((v) => detailValue(key, v, comuneName)).join(', ');
+  }
+  if (typeof value === 'object' && value !== null) return JSON.stringify(value);
+  const text = String(value);
+  if (key === 'comune' || key === 'recipient') return comuneName(text);
+  if (key === 'stage' && (text === 'provisional' || text === 'definitive')) return stageLabel(text);
+  if (key === 'outcome') return importOutcomeLabel(text).toLowerCase();
+  if (key === 'role' && text in ROLES) return roleLabel(text as Role).toLowerCase();
+  return text;
+}
+
+/** An entry's details, compact: each `name: value`, nested objects (a listing's filter)
+ * flattened, what is absent, false or empty left out. Unknown names are shown as they are. */
+export function auditDetails(
+  detail: Json,
+  comuneName: (istat: string) => string = (istat) => istat,
+): { label: string; value: string }[] {
+  if (typeof detail !== 'object' || detail === null || Array.isArray(detail)) {
+    return detail === null ? [] : [{ label: '', value: String(detail) }];
+  }
+  const out: { label: string; value: string }[] = [];
+  for (const [key, value] of Object.entries(detail)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (Array.isArray(value) && value.length === 0) continue;
+    if (typeof value === 'object' && !Array.isArray(value)) {
+      out.push(...auditDetails(value, comuneName));
+      continue;
+    }
+    out.push({ label: AUDIT_DETAILS[key] ?? key, value: detailValue(key, value, comuneName) });
+  }
+  return out;
 }

@@ -37,21 +37,32 @@ describe('sidebarScreens', () => {
   it('offers the ranking only at the capofila', () => {
     const comune = sidebarScreens(false, 'responsabile').map((s) => s.id);
     const capofila = sidebarScreens(true, 'coordinatore').map((s) => s.id);
-    expect(comune).toEqual(['home', 'domande', 'sincronizzazione', 'impostazioni']);
-    expect(capofila).toEqual(['home', 'domande', 'sincronizzazione', 'graduatoria', 'impostazioni']);
+    expect(comune).toEqual(['home', 'domande', 'sincronizzazione', 'attivita', 'impostazioni']);
+    expect(capofila).toEqual(['home', 'domande', 'sincronizzazione', 'graduatoria', 'attivita', 'impostazioni']);
   });
 
   it("offers each role the screens of its work", () => {
     expect(sidebarScreens(false, 'operatore').map((s) => s.id)).toEqual(['home', 'domande']);
     expect(sidebarScreens(true, 'operatore').map((s) => s.id)).toEqual(['home', 'domande']);
-    expect(sidebarScreens(false, 'revisore').map((s) => s.id)).toEqual(['home']);
-    expect(sidebarScreens(true, 'revisore').map((s) => s.id)).toEqual(['home', 'graduatoria']);
+    expect(sidebarScreens(false, 'revisore').map((s) => s.id)).toEqual(['home', 'attivita']);
+    expect(sidebarScreens(true, 'revisore').map((s) => s.id)).toEqual(['home', 'graduatoria', 'attivita']);
   });
 
   it('knows the sub-screens a role may reach', () => {
     expect(screenShown('nuova-domanda', false, 'operatore')).toBe(true);
     expect(screenShown('nuova-domanda', false, 'revisore')).toBe(false);
     expect(screenShown('graduatoria', false, 'coordinatore')).toBe(false);
+  });
+
+  it('offers the audit trail to the roles that may read it, at every install', () => {
+    for (const capofila of [false, true]) {
+      expect(screenShown('attivita', capofila, 'responsabile')).toBe(true);
+      expect(screenShown('attivita', capofila, 'revisore')).toBe(true);
+      expect(screenShown('attivita', capofila, 'operatore')).toBe(false);
+    }
+    expect(screenShown('attivita', true, 'coordinatore')).toBe(true);
+    expect(screenFromHash('#/attivita')).toBe('attivita');
+    expect(screens.find((s) => s.id === 'attivita')?.label).toBe('Attività');
   });
 
   it('marks the parent of a sub-screen as current', () => {

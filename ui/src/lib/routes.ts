@@ -7,6 +7,7 @@ export type ScreenId =
   | 'nuova-domanda'
   | 'sincronizzazione'
   | 'graduatoria'
+  | 'attivita'
   | 'impostazioni';
 
 export interface Screen {
@@ -28,6 +29,8 @@ export interface Screen {
 const FRONT_OFFICE: readonly Role[] = ['operatore', 'responsabile', 'coordinatore'];
 /** Who exchanges bundles and manages the install's keys. */
 const MANAGERS: readonly Role[] = ['responsabile', 'coordinatore'];
+/** Who reads the rankings and the audit trail: the managers and the revisore. */
+const REVIEWERS: readonly Role[] = ['responsabile', 'coordinatore', 'revisore'];
 
 export const screens: readonly Screen[] = [
   { id: 'home', path: '', label: 'Home' },
@@ -45,8 +48,9 @@ export const screens: readonly Screen[] = [
     path: 'graduatoria',
     label: 'Graduatoria',
     capofilaOnly: true,
-    roles: ['responsabile', 'coordinatore', 'revisore'],
+    roles: REVIEWERS,
   },
+  { id: 'attivita', path: 'attivita', label: 'Attività', roles: REVIEWERS },
   { id: 'impostazioni', path: 'impostazioni', label: 'Impostazioni', roles: MANAGERS },
 ];
 
