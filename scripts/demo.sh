@@ -11,7 +11,9 @@ F="$ROOT/fixtures"
 COMUNI=(089009 089021 089015)
 # Demo operators (README, "Demo"): `demo` is the first operator of every install (the
 # capofila's coordinatore, each comune's responsabile); `sportello` is a front-office
-# operatore at each comune. Their passwords are public: a demo holds no real data.
+# operatore at each comune. Their passwords are public: a demo holds no real data, so each
+# install's recovery key is kept next to it too (DIR/<install>.init.json, as `init --json`
+# printed it).
 export SPORTELLO_OPERATOR="${SPORTELLO_OPERATOR:-demo}"
 export SPORTELLO_PASSWORD="${SPORTELLO_PASSWORD:-demo-sportello}"
 export SPORTELLO_NEW_PASSWORD="$SPORTELLO_PASSWORD"
@@ -21,10 +23,10 @@ mkdir -p "$DIR/comuni" "$DIR/posta"
 cap() { "$BIN" --db "$DIR/capofila.db" "$@"; }
 com() { local c="$1"; shift; "$BIN" --db "$DIR/comuni/$c.db" "$@"; }
 
-cap init --district "$F/district-d48.toml" --comune 089017 >/dev/null
+cap init --district "$F/district-d48.toml" --comune 089017 --json >"$DIR/capofila.init.json"
 cap bando import "$F/bando-sc-2026-1.toml" >/dev/null
 for c in "${COMUNI[@]}"; do
-  com "$c" init --district "$F/district-d48.toml" --comune "$c" >/dev/null
+  com "$c" init --district "$F/district-d48.toml" --comune "$c" --json >"$DIR/comuni/$c.init.json"
   SPORTELLO_NEW_PASSWORD="$DESK_PASSWORD" com "$c" operator add sportello --role operatore \
     --name "Sportello (demo)" >/dev/null
   enrolment=$(com "$c" enrol export --out "$DIR/posta")

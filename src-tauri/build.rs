@@ -38,6 +38,9 @@ const COMMANDS: &[&str] = &[
     "duplicates",
     "audit_list",
     "audit_verify",
+    "backup_create",
+    "backup_verify",
+    "print_recovery_sheet",
 ];
 
 fn main() {

@@ -63,6 +63,8 @@ fn visit_commands(files: &mut Files) {
     files.visit::<AuditQuery>();
     files.visit::<AuditEntryView>();
     files.visit::<ChainIntact>();
+    files.visit::<sportello_app::BackupMade>();
+    files.visit::<sportello_app::BackupChecked>();
     files.visit::<CommandError>();
 }
 

@@ -69,6 +69,9 @@ pub fn run() -> ExitCode {
             commands::ranking::duplicates,
             commands::audit::audit_list,
             commands::audit::audit_verify,
+            commands::backup::backup_create,
+            commands::backup::backup_verify,
+            commands::backup::print_recovery_sheet,
         ])
         .run(tauri::generate_context!());
     match outcome {

@@ -526,10 +526,14 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
     let comune_db = office.path().join("floridia.db");
     let mail = office.path().join("posta");
     let receipt = office.path().join("stampe").join("ricevuta.pdf");
+    let sheet = office.path().join("stampe").join("foglio-di-recupero.pdf");
+    let backup = office.path().join("chiavetta").join("floridia.backup");
     let args = [OsString::from("--db"), comune_db.clone().into_os_string()];
 
     let district_path = text(&sportello_tests::fixture("district-d48.toml"));
     let (mail_text, receipt_text) = (text(&mail), text(&receipt));
+    let (sheet_text, backup_text) = (text(&sheet), text(&backup));
+    let sheet_for_steps = sheet.clone();
     let district_file_text = text(&district_file);
     let comune_db_for_steps = comune_db.clone();
 
@@ -607,8 +611,35 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
             if !comune_db_for_steps.exists() {
                 return Err("the database was not created".into());
             }
+            // The recovery key, shown once: «Continua» waits until the operator says it is
+            // kept; its sheet is printed with it.
+            let key = w.text_of("[data-testid='setup-recovery-key']").await?;
+            if key.len() != 69 || key.split('-').count() != 14 {
+                return Err(format!("recovery key {key:?} is not 14 groups of four").into());
+            }
+            if w.find("[data-testid='setup-continue']")
+                .await?
+                .is_enabled()
+                .await?
+            {
+                return Err("«Continua» must wait for the recovery key to be kept".into());
+            }
+            w.type_into("[data-testid='foglio-recupero-path']", &sheet_text)
+                .await?;
+            w.click("[data-testid='foglio-recupero-open']").await?;
+            w.click("[data-testid='foglio-recupero-button']").await?;
+            w.wait_text("[data-testid='foglio-recupero-saved']", "PDF salvato")
+                .await?;
+            let printed = pdf_text(&sheet_for_steps);
+            if !printed.contains(key.split('-').next().unwrap_or("?")) {
+                return Err(format!("the sheet does not carry the key: {printed}").into());
+            }
+            w.screenshot("chiave-di-recupero").await?;
+            w.click("[data-testid='setup-key-kept']").await?;
             w.click("[data-testid='setup-continue']").await?;
             w.wait_text("[data-testid='attenzione']", "chiave del capofila")
+                .await?;
+            w.wait_text("[data-testid='attenzione']", "Nessun backup ancora")
                 .await?;
             // Its first operator is logged in.
             w.wait_text("[data-testid='operatore-nome']", "Maria Rossi")
@@ -653,6 +684,26 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
             w.wait_text("[data-testid='tipo-generica']", "30 di calendario")
                 .await?;
             w.screenshot("impostazioni").await?;
+
+            // A backup on the stick, then checked whole; the Home's reminder is gone.
+            w.wait_text("[data-testid='backup-ultimo']", "Nessun backup")
+                .await?;
+            w.type_into("[data-testid='backup-out']", &backup_text)
+                .await?;
+            w.click("[data-testid='backup-crea']").await?;
+            w.wait_text("[data-testid='backup-fatto']", "Backup salvato")
+                .await?;
+            w.wait_text("[data-testid='backup-ultimo']", "Ultimo backup")
+                .await?;
+            w.type_into("[data-testid='backup-file']", &backup_text)
+                .await?;
+            w.click("[data-testid='backup-verifica']").await?;
+            w.wait_text(
+                "[data-testid='backup-integro']",
+                "Backup integro: comune di Floridia",
+            )
+            .await?;
+            w.screenshot("impostazioni-backup").await?;
 
             // A new application: a wrong codice fiscale is reported as typed, then corrected.
             w.go("domande").await?;

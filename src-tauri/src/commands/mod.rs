@@ -5,6 +5,7 @@
 
 pub mod applications;
 pub mod audit;
+pub mod backup;
 pub mod bandi;
 pub mod documents;
 pub mod info;

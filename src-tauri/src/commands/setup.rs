@@ -29,14 +29,16 @@ pub struct ComuneChoice {
     pub is_capofila: bool,
 }
 
-/// The install just created: who it is, the fingerprint to read to the other side, and its
-/// first operator, logged in.
+/// The install just created: who it is, the fingerprint to read to the other side, its first
+/// operator, logged in, and its recovery key, shown this once.
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SetupDone {
     pub install: InstallInfo,
     pub fingerprint: String,
     pub session: Session,
+    /// Groups of four, dash-separated; never stored in clear, never shown again.
+    pub recovery_key: String,
 }
 
 /// Reads the district file at `path` and lists its comuni.
@@ -99,10 +101,15 @@ pub async fn setup(
                 Sportello::init(db, &file.toml, comune.trim(), &first)
             },
             |app| {
+                let recovery_key = app
+                    .take_recovery_key()
+                    .map(|k| k.display().to_string())
+                    .unwrap_or_default();
                 Ok(SetupDone {
                     install: app.install_info(),
                     fingerprint: app.trust().fingerprint()?,
                     session: Session::of(app.operator().clone()),
+                    recovery_key,
                 })
             },
         )

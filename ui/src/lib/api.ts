@@ -6,6 +6,8 @@
 // sportello-app serialises (snake_case); command arguments are camelCase, as Tauri expects them.
 import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import type {
+  BackupChecked,
+  BackupMade,
   Accepted,
   AppInfo,
   ApplicationDetail,
@@ -277,4 +279,21 @@ export function auditList(query: AuditQuery): Promise<AuditEntryView[]> {
  * message naming the first broken entry. */
 export function auditVerify(): Promise<ChainIntact> {
   return call<ChainIntact>('audit_verify');
+}
+
+// ---- Backups and recovery ----
+
+/** Writes a backup of the install at `out` (the install stays in use meanwhile). */
+export function backupCreate(out: string): Promise<BackupMade> {
+  return call<BackupMade>('backup_create', { out });
+}
+
+/** Checks that the backup at `path` is this install's, opens and is whole; changes nothing. */
+export function backupVerify(path: string): Promise<BackupChecked> {
+  return call<BackupChecked>('backup_verify', { path });
+}
+
+/** Writes the foglio di recupero with the recovery key (checked to be this install's). */
+export function printRecoverySheet(recoveryKey: string, out: string): Promise<string> {
+  return call<string>('print_recovery_sheet', { recoveryKey, out });
 }

@@ -31,6 +31,8 @@ function overview(changes: Partial<Overview> = {}, capofila = false): Overview {
         ranking_published_at: null,
       },
     ],
+    last_backup_at: null,
+    backup_due: false,
     ...changes,
   };
 }
@@ -116,5 +118,20 @@ describe('attentionItems at the capofila', () => {
     expect(texts(overview({ bandi: [], enrolled_comuni: ['089009'] }, true))).toEqual([
       'todo: Nessun bando: importare il file del bando.',
     ]);
+  });
+});
+
+describe('the backup reminder', () => {
+  it('asks for a first backup, then for a new one once the last is old', () => {
+    expect(texts(overview({ backup_due: true }))).toContain(
+      'todo: Nessun backup ancora: farne uno su una chiavetta, da conservare lontano dal computer.',
+    );
+    const old = texts(overview({ backup_due: true, last_backup_at: '2026-11-20T10:15:00+01:00' }));
+    expect(old).toContain("todo: L'ultimo backup è del 20/11/2026 10:15: farne uno nuovo su una chiavetta.");
+  });
+
+  it('says nothing while the last backup is recent or the operator may not make one', () => {
+    const recent = texts(overview({ backup_due: false, last_backup_at: '2026-11-30T10:15:00+01:00' }));
+    expect(recent.some((t) => t.includes('backup'))).toBe(false);
   });
 });

@@ -63,6 +63,17 @@ export function attentionItems(o: Overview): AttentionItem[] {
     }
   }
 
+  if (o.backup_due) {
+    items.push({
+      kind: 'todo',
+      text: o.last_backup_at
+        ? `L'ultimo backup è del ${formatDateTime(o.last_backup_at)}: farne uno nuovo su una chiavetta.`
+        : 'Nessun backup ancora: farne uno su una chiavetta, da conservare lontano dal computer.',
+      href: settings,
+      action: 'Fai il backup',
+    });
+  }
+
   if (o.bandi.length === 0) {
     items.push(
       capofila

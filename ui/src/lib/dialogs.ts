@@ -34,3 +34,5 @@ export async function chooseSaveFile(
 ): Promise<string | null> {
   return save({ title, defaultPath: proposed || undefined, filters });
 }
+
+export const BACKUP_FILTER: DialogFilter = { name: 'Backup Sportello', extensions: ['backup'] };

@@ -3,7 +3,11 @@ import type { InstallInfo } from "./InstallInfo";
 import type { Session } from "./Session";
 
 /**
- * The install just created: who it is, the fingerprint to read to the other side, and its
- * first operator, logged in.
+ * The install just created: who it is, the fingerprint to read to the other side, its first
+ * operator, logged in, and its recovery key, shown this once.
  */
-export type SetupDone = { install: InstallInfo, fingerprint: string, session: Session, };
+export type SetupDone = { install: InstallInfo, fingerprint: string, session: Session, 
+/**
+ * Groups of four, dash-separated; never stored in clear, never shown again.
+ */
+recovery_key: string, };

@@ -11,6 +11,8 @@ export type { ApplicationView } from "./ApplicationView";
 export type { ApplySummary } from "./ApplySummary";
 export type { AuditEntryView } from "./AuditEntryView";
 export type { AuditQuery } from "./AuditQuery";
+export type { BackupChecked } from "./BackupChecked";
+export type { BackupMade } from "./BackupMade";
 export type { BandoImported } from "./BandoImported";
 export type { BandoStatus } from "./BandoStatus";
 export type { Breakdown } from "./Breakdown";
