@@ -8,6 +8,7 @@ const COMMANDS: &[&str] = &[
     "setup",
     "login",
     "logout",
+    "recover",
     "session",
     "enrol_export",
     "enrol_accept",

@@ -39,6 +39,7 @@ pub fn run() -> ExitCode {
             commands::setup::setup,
             commands::session::login,
             commands::session::logout,
+            commands::session::recover,
             commands::session::session,
             commands::trust::enrol_export,
             commands::trust::enrol_accept,

@@ -75,6 +75,31 @@ impl DesktopState {
         .await
     }
 
+    /// Sets a new password for `username` with the recovery key and opens the install as them
+    /// (whoever was logged in before is logged out).
+    pub async fn recover(
+        &self,
+        username: String,
+        recovery_key: String,
+        new_password: String,
+    ) -> Result<Operator, CommandError> {
+        self.with_slot(move |db_path, slot| {
+            *slot = None;
+            let field = |e: sportello_app::AppError| {
+                let field = match e.code {
+                    ErrorCode::RecoveryKeyInvalid | ErrorCode::RecoveryKeyWrong => "recovery_key",
+                    ErrorCode::PasswordWeak => "new_password",
+                    _ => "username",
+                };
+                CommandError::from(e).on_field(field)
+            };
+            let key = sportello_app::RecoveryKey::parse(&recovery_key).map_err(field)?;
+            let app = Sportello::recover(db_path, &username, &key, &new_password).map_err(field)?;
+            Ok(slot.insert(app).operator().clone())
+        })
+        .await
+    }
+
     /// Closes the install: nobody is logged in.
     pub async fn logout(&self) -> Result<(), CommandError> {
         self.with_slot(|_, slot| {

@@ -841,6 +841,35 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
             w.go("").await?;
             w.wait_text("[data-testid='ultimo-invio']", "Siracusa")
                 .await?;
+
+            // The responsabile forgot the password: the recovery key sets a new one. A key of
+            // another install is refused next to its field, nothing changes.
+            w.click("[data-testid='esci']").await?;
+            w.wait_text("main h1", "Accesso").await?;
+            w.click("[data-testid='password-dimenticata']").await?;
+            w.type_into("[data-testid='recupero-utente']", "m.rossi")
+                .await?;
+            w.type_into(
+                "[data-testid='recupero-chiave']",
+                "0000-0000-0000-0000-0000-0000-0000-0000-0000-0000-0000-0000-0000-0000",
+            )
+            .await?;
+            w.type_into("[data-testid='recupero-password']", "una password nuova")
+                .await?;
+            w.type_into(
+                "[data-testid='recupero-password-ripetuta']",
+                "una password nuova",
+            )
+            .await?;
+            w.click("[data-testid='recupera']").await?;
+            w.wait_text("#recupero-chiave-note", "chiave di recupero non valida")
+                .await?;
+            w.type_into("[data-testid='recupero-chiave']", &key.to_lowercase())
+                .await?;
+            w.screenshot("recupero-password").await?;
+            w.click("[data-testid='recupera']").await?;
+            w.wait_text("[data-testid='operatore-ruolo']", "Responsabile · m.rossi")
+                .await?;
             eprintln!("first-run screen after {} ms", first_screen.as_millis());
             *out.lock().expect("result slot") = Some((fingerprint, code));
             Ok(())

@@ -34,7 +34,7 @@ pub fn recovery_sheet(sheet: &RecoverySheet) -> Result<Vec<u8>, PrintError> {
         orientation: Orientation::Portrait,
         title: "Foglio di recupero dell'installazione".into(),
         reference: format!("{} · creato il {day}", sheet.comune),
-        footer: format!("Foglio di recupero · {} · RISERVATO", sheet.comune),
+        footer: format!("Foglio di recupero · {}", sheet.comune),
         reserved: true,
     };
     render(spec, |flow| {
@@ -57,10 +57,10 @@ pub fn recovery_sheet(sheet: &RecoverySheet) -> Result<Vec<u8>, PrintError> {
         flow.paragraph(
             "I dati di questa installazione sono cifrati: si leggono solo con la password di un \
              operatore o con questa chiave di recupero. La chiave serve se tutti i responsabili \
-             hanno dimenticato la password (comando `recover`) e per ripristinare un backup su \
-             un altro computer (comando `backup restore`). Chi non ha né una password né questa \
-             chiave non può leggere i dati: nessuno, nemmeno l'assistenza, può recuperarli in \
-             altro modo.",
+             hanno dimenticato la password (nella schermata di accesso: «Password dimenticata?») \
+             e per ripristinare un backup su un altro computer. Chi non ha né una password né \
+             questa chiave non può leggere i dati: nessuno, nemmeno l'assistenza, può recuperarli \
+             in altro modo.",
             BODY,
         );
         flow.heading("Dove conservarlo", 8.0);

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use sportello_app::{Credentials, Operator};
+
 use tauri::State;
 
 use crate::error::CommandError;
@@ -43,6 +44,21 @@ pub async fn login(
         password,
     };
     state.login(credentials).await.map(Session::of)
+}
+
+/// A responsabile (or coordinatore) who lost their password sets a new one with the install's
+/// recovery key, and is logged in.
+#[tauri::command]
+pub async fn recover(
+    state: State<'_, DesktopState>,
+    username: String,
+    recovery_key: String,
+    new_password: String,
+) -> Result<Session, CommandError> {
+    state
+        .recover(username.trim().to_string(), recovery_key, new_password)
+        .await
+        .map(Session::of)
 }
 
 /// Closes the install: the window goes back to the login screen.

@@ -102,6 +102,11 @@ export function login(username: string, password: string): Promise<Session> {
   return call<Session>('login', { username, password });
 }
 
+/** A responsabile's new password set with the recovery key; logs them in. */
+export function recover(username: string, recoveryKey: string, newPassword: string): Promise<Session> {
+  return call<Session>('recover', { username, recoveryKey, newPassword });
+}
+
 export function logout(): Promise<void> {
   return call<void>('logout');
 }

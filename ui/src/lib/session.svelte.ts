@@ -6,6 +6,7 @@ import {
   currentSession,
   districtComuni,
   login,
+  recover,
   logout,
   onLoginRequired,
   overview,
@@ -71,6 +72,11 @@ class Session {
   /** Logs in; rejects with the app's `CommandError` (the login screen shows it). */
   async logIn(username: string, password: string): Promise<void> {
     await this.#enter(await login(username, password));
+  }
+
+  /** Sets a new password with the recovery key and logs in (rejects like `logIn`). */
+  async recover(username: string, recoveryKey: string, newPassword: string): Promise<void> {
+    await this.#enter(await recover(username, recoveryKey, newPassword));
   }
 
   /** After the first-run setup: the database exists, its first operator is logged in. */

@@ -154,12 +154,18 @@ impl Slots {
     pub(crate) fn load(db: &Path) -> Result<Self> {
         let path = slots_path(db);
         let bytes = std::fs::read(&path).map_err(|e| {
+            let what = if e.kind() == std::io::ErrorKind::NotFound {
+                "manca".to_string()
+            } else {
+                format!("non si legge ({e})")
+            };
             AppError::new(
                 ErrorCode::SlotsMissing,
                 format!(
-                    "impossibile leggere il file delle chiavi d'accesso {} ({e}): senza di esso \
-                     il database non si apre. Rimetterlo accanto al database (dallo stesso \
-                     backup), oppure ripristinare un backup con `backup restore`",
+                    "{what} il file delle chiavi d'accesso {}: senza di esso il database non si \
+                     apre. Se il file scelto è un archivio di Sportello, rimettere accanto ad \
+                     esso il file .slots dello stesso backup, oppure ripristinare un backup \
+                     (`backup restore`); altrimenti scegliere l'archivio giusto",
                     path.display()
                 ),
             )
