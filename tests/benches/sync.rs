@@ -35,6 +35,8 @@ const BANDO: &str = "BENCH-1";
 const CAPOFILA: &str = "990000";
 const IMPORT_FACTOR_TARGET: f64 = 2.0;
 const IMPORT_RSS_TARGET_MB: f64 = 300.0;
+/// Encryption at rest may slow the import by this much at most (issue 11).
+const ENCRYPTION_FACTOR_TARGET: f64 = 1.25;
 const EXPORT_TARGET: Duration = Duration::from_secs(1);
 
 fn main() {
@@ -42,7 +44,8 @@ fn main() {
     if let Some(i) = args.iter().position(|a| a == "--phase") {
         let result = match args[i + 1].as_str() {
             "floor" => floor(Path::new(&args[i + 2])),
-            "import" => import(Path::new(&args[i + 2])),
+            "import" => import(Path::new(&args[i + 2]), true),
+            "import-clear" => import(Path::new(&args[i + 2]), false),
             "export" => export(Path::new(&args[i + 2])),
             other => panic!("unknown phase {other}"),
         };
@@ -73,6 +76,7 @@ fn main() {
 
     let floor = median_of(runs, "floor", work);
     let import = median_of(runs, "import", work);
+    let import_clear = median_of(runs, "import-clear", work);
     let export = median_of(runs, "export", work);
 
     let secs = |v: &Value| v["seconds"].as_f64().expect("seconds");
@@ -102,11 +106,19 @@ fn main() {
         export["bundle_mb"],
         EXPORT_TARGET
     );
+    let encryption = secs(&import) / secs(&import_clear);
+    println!(
+        "import + merge in clear (no SQLCipher):  {:>7.2} s  peak RSS {:>6.1} MB  → encryption costs {encryption:.2}× \
+         (target ≤ {ENCRYPTION_FACTOR_TARGET}×)",
+        secs(&import_clear),
+        rss(&import_clear)
+    );
     let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
     println!(
-        "targets: import time {}, import memory {}, export time {}",
+        "targets: import time {}, import memory {}, encryption {}, export time {}",
         verdict(factor <= IMPORT_FACTOR_TARGET),
         verdict(rss(&import) <= IMPORT_RSS_TARGET_MB),
+        verdict(encryption <= ENCRYPTION_FACTOR_TARGET),
         verdict(secs(&export) <= EXPORT_TARGET.as_secs_f64())
     );
 }
@@ -322,7 +334,7 @@ fn fresh_copy(work: &Path, from: &str, name: &str) -> PathBuf {
     }
     std::fs::create_dir_all(&dir).unwrap();
     let to = dir.join("sportello.db");
-    for suffix in ["", "-wal", ".keys"] {
+    for suffix in ["", "-wal", ".slots", ".keys"] {
         let src = PathBuf::from(format!("{}/{from}/sportello.db{suffix}", work.display()));
         if src.exists() {
             std::fs::copy(&src, format!("{}{suffix}", to.display())).unwrap();
@@ -440,6 +452,23 @@ fn floor(work: &Path) -> Value {
     })
 }
 
+/// Replaces the database at `db` by the same rows in clear (its keys and slots stay).
+fn decrypt_in_place(db: &Path) {
+    let clear = db.with_extension("chiaro");
+    let conn = sportello_tests::connect(db).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    conn.execute_batch(&format!(
+        "ATTACH DATABASE '{}' AS clear KEY ''; SELECT sqlcipher_export('clear'); \
+         PRAGMA clear.user_version = {version}; DETACH DATABASE clear;",
+        clear.display()
+    ))
+    .unwrap();
+    drop(conn);
+    std::fs::rename(&clear, db).unwrap();
+}
+
 fn to_sql(v: &Value) -> SqlValue {
     match v {
         Value::Null => SqlValue::Null,
@@ -453,12 +482,21 @@ fn to_sql(v: &Value) -> SqlValue {
 }
 
 /// Import and merge, as `sportello bundle import FILE...` does it: every check, one
-/// transaction per bundle, the import log.
-fn import(work: &Path) -> Value {
+/// transaction per bundle, the import log. `encrypted: false` runs the same use case on a
+/// copy of the database decrypted beforehand: what encryption at rest costs.
+fn import(work: &Path, encrypted: bool) -> Value {
     let db = fresh_copy(work, "capofila", "import");
     let files = bundle_files(work);
+    if !encrypted {
+        decrypt_in_place(&db);
+    }
     let rss_before = peak_rss_mb();
-    let mut capofila = Sportello::open(&db, &sportello_tests::credentials()).unwrap();
+    let credentials = sportello_tests::credentials();
+    let mut capofila = if encrypted {
+        Sportello::open(&db, &credentials).unwrap()
+    } else {
+        sportello_app::inspection::open_in_clear(&db, &credentials).unwrap()
+    };
     let started = Instant::now();
     let reports = capofila.exchange().import(&files).expect("import allowed");
     let seconds = started.elapsed().as_secs_f64();
@@ -470,7 +508,9 @@ fn import(work: &Path) -> Value {
         assert_eq!(r.outcome, "applied");
         records += u64::from(r.summary.as_ref().unwrap().total().new);
     }
-    assert_eq!(count(&db, "applications"), (COMUNI * PER_COMUNE) as i64);
+    if encrypted {
+        assert_eq!(count(&db, "applications"), (COMUNI * PER_COMUNE) as i64);
+    }
     json!({
         "seconds": seconds,
         "bundles": files.len(),

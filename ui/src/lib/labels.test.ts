@@ -145,6 +145,8 @@ describe('the audit trail', () => {
   it('names the common actions in Italian and shows an unknown one as its code', () => {
     expect(auditActionLabel('application_create')).toBe('Domanda registrata');
     expect(auditActionLabel('login_failed')).toBe('Accesso non riuscito');
+    expect(auditActionLabel('backup_create')).toBe('Backup creato');
+    expect(auditActionLabel('password_recover')).toBe('Password reimpostata con la chiave di recupero');
     expect(auditActionLabel('ranking_publish')).toBe('Graduatoria pubblicata');
     expect(auditActionLabel('bundle_import')).toBe('Pacchetto ricevuto');
     expect(auditActionLabel('something_new')).toBe('something_new');
@@ -193,6 +195,10 @@ describe('the audit trail', () => {
     expect(auditDetails({ outcome: 'refused', code: 'bad_signature' })).toEqual([
       { label: 'esito', value: 'rifiutato' },
       { label: 'motivo', value: 'bad_signature' },
+    ]);
+    expect(auditDetails({ failures: 3, last_failure_at: '2026-11-30T09:05:00+01:00' })).toEqual([
+      { label: 'tentativi errati', value: '3' },
+      { label: "l'ultimo il", value: '30/11/2026 09:05' },
     ]);
   });
 

@@ -177,7 +177,12 @@ const AUDIT_ACTIONS: Record<string, string> = {
   operator_disable: 'Operatore disattivato',
   password_change: 'Password cambiata',
   password_reset: 'Password reimpostata',
+  password_recover: 'Password reimpostata con la chiave di recupero',
   login_failed: 'Accesso non riuscito',
+  backup_create: 'Backup creato',
+  backup_verify: 'Backup verificato',
+  backup_restore: 'Installazione ripristinata da un backup',
+  print_recovery_sheet: 'Foglio di recupero stampato',
   bando_create: 'Bando importato',
   bando_update: 'Bando aggiornato',
   case_kinds_set: 'Tipi di istruttoria stabiliti',
@@ -270,6 +275,11 @@ const AUDIT_DETAILS: Record<string, string> = {
   retired: 'ritirati',
   person: 'per persona',
   text: 'per testo',
+  failures: 'tentativi errati',
+  last_failure_at: 'l\'ultimo il',
+  bytes: 'byte',
+  created_at: 'fatto il',
+  backup_created_at: 'backup del',
 };
 
 type Json = AuditEntryView['detail'];
@@ -287,6 +297,7 @@ function detailValue(key: string, value: Json, comuneName: (istat: string) => st
   if (key === 'stage' && (text === 'provisional' || text === 'definitive')) return stageLabel(text);
   if (key === 'outcome') return importOutcomeLabel(text).toLowerCase();
   if (key === 'role' && text in ROLES) return roleLabel(text as Role).toLowerCase();
+  if (key.endsWith('_at')) return formatDateTime(text);
   return text;
 }
 
