@@ -16,6 +16,11 @@ if [ -n "${SPORTELLO_DB:-}" ]; then
 else
   DEMO="${SPORTELLO_DEMO_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/sportello/demo}"
   DB="$DEMO/capofila.db"
+  # A demo made before encryption at rest (a database in clear, no key slots) is made again.
+  if [ -e "$DB" ] && [ ! -e "$DB.slots" ]; then
+    say "Il distretto dimostrativo in $DEMO è di una versione precedente: lo ricreo"
+    rm -rf "$DEMO"
+  fi
   if [ ! -e "$DB" ]; then
     say "Creo il distretto dimostrativo in $DEMO"
     scripts/demo.sh "$BIN/sportello" "$DEMO" >/dev/null

@@ -40,13 +40,5 @@ pub fn open_in_clear(db: &Path, credentials: &Credentials) -> Result<Sportello> 
         .login_of(&credentials.username)?
         .map(|l| l.operator)
         .ok_or_else(|| AppError::new(ErrorCode::LoginFailed, "accesso negato"))?;
-    Ok(Sportello {
-        store,
-        db_key,
-        new_recovery_key: None,
-        install,
-        actor: sportello_store::Actor(operator.username.clone()),
-        operator,
-        db_path: db.to_path_buf(),
-    })
+    Ok(Sportello::opened(store, db_key, install, operator, db))
 }

@@ -178,15 +178,8 @@ impl Sportello {
         };
         store.add_operator(&operator, &slot, at, &actor)?;
         backup::remember_recipient(&store, &recovery)?;
-        let mut app = Self {
-            store,
-            db_key,
-            new_recovery_key: Some(recovery),
-            install,
-            operator,
-            actor,
-            db_path: db.to_path_buf(),
-        };
+        let mut app = Self::opened(store, db_key, install, operator, db);
+        app.new_recovery_key = Some(recovery);
         app.trust_own_keys(&keys)?;
         // The district's settings of each area are the capofila's records from the start.
         if app.install.is_capofila() && !district.case_kinds.is_empty() {
@@ -203,7 +196,18 @@ impl Sportello {
         Store::refuse_plain(db)?;
         let (store, db_key, operator) = operators::log_in(db, credentials, now())?;
         let install = store.require_install()?;
-        Ok(Self {
+        Ok(Self::opened(store, db_key, install, operator, db))
+    }
+
+    /// The install at `db`, opened with its key, `operator` at the keyboard.
+    pub(crate) fn opened(
+        store: Store,
+        db_key: DbKey,
+        install: Install,
+        operator: Operator,
+        db: &Path,
+    ) -> Self {
+        Self {
             store,
             db_key,
             new_recovery_key: None,
@@ -211,7 +215,7 @@ impl Sportello {
             actor: Actor(operator.username.clone()),
             operator,
             db_path: db.to_path_buf(),
-        })
+        }
     }
 
     /// Sets a new password for `username`, a responsabile or coordinatore who lost theirs,
@@ -243,15 +247,7 @@ impl Sportello {
                     ),
                 )
             })?;
-        let mut app = Self {
-            store,
-            db_key,
-            new_recovery_key: None,
-            install,
-            actor: Actor(operator.username.clone()),
-            operator,
-            db_path: db.to_path_buf(),
-        };
+        let mut app = Self::opened(store, db_key, install, operator, db);
         app.set_own_password(new_password, ("password_recover", true))?;
         app.operator.disabled = false;
         Ok(app)

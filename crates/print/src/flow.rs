@@ -162,6 +162,31 @@ impl<'f> Flow<'f> {
         self.y += height;
     }
 
+    /// A framed, tinted box of what the reader must keep (an application code, a recovery
+    /// key): a small title, the `lines` in `style`, a note; centred, never split.
+    pub(crate) fn keep_box(&mut self, title: &str, lines: &[String], style: Style, note: &str) {
+        let line = style.size_mm() * 1.45;
+        let height = 13.5 + line * lines.len() as f32;
+        self.block(height, |page, left, top, width| {
+            page.fill_rect(left, top, width, height, Colour::BOX_FILL);
+            page.stroke_rect(left, top, width, height, Colour::ACCENT, 1.0);
+            let centre = left + width / 2.0;
+            let muted = Style::bold(8.0).coloured(Colour::MUTED);
+            page.text(centre, top + 5.5, Align::Center, muted, title);
+            for (i, text) in lines.iter().enumerate() {
+                let baseline = top + 7.0 + line * (i as f32 + 0.8);
+                page.text(centre, baseline, Align::Center, style, text);
+            }
+            page.text(
+                centre,
+                top + height - 3.0,
+                Align::Center,
+                Style::regular(8.0),
+                note,
+            );
+        });
+    }
+
     /// A table whose rows never split: a row that does not fit goes to the next page, where the
     /// header row is drawn again.
     pub(crate) fn table<R>(&mut self, table: &Table, rows: R)

@@ -134,28 +134,13 @@ pub fn receipt(r: &Receipt) -> Result<Vec<u8>, PrintError> {
 }
 
 fn code_box(flow: &mut Flow<'_>, code: &str) {
-    let height = 24.0;
     flow.space(1.0);
-    flow.block(height, |page, left, top, width| {
-        page.fill_rect(left, top, width, height, Colour::BOX_FILL);
-        page.stroke_rect(left, top, width, height, Colour::ACCENT, 1.0);
-        let centre = left + width / 2.0;
-        page.text(
-            centre,
-            top + 5.5,
-            Align::Center,
-            Style::bold(8.0).coloured(Colour::MUTED),
-            "CODICE DOMANDA",
-        );
-        page.text(centre, top + 15.0, Align::Center, CODE, code);
-        page.text(
-            centre,
-            top + 20.5,
-            Align::Center,
-            Style::regular(8.0),
-            "Conservi questo codice: è l'unico dato con cui la domanda compare nella graduatoria pubblica.",
-        );
-    });
+    flow.keep_box(
+        "CODICE DOMANDA",
+        &[code.to_string()],
+        CODE,
+        "Conservi questo codice: è l'unico dato con cui la domanda compare nella graduatoria pubblica.",
+    );
 }
 
 fn applicant_section(flow: &mut Flow<'_>, a: &ReceiptApplicant) {

@@ -84,32 +84,16 @@ pub fn recovery_sheet(sheet: &RecoverySheet) -> Result<Vec<u8>, PrintError> {
     })
 }
 
+/// The key on two lines of seven groups.
 fn key_box(flow: &mut Flow<'_>, key: &str) {
     let groups: Vec<&str> = key.split('-').collect();
     let half = groups.len().div_ceil(2);
-    let lines = [groups[..half].join("-"), groups[half..].join("-")];
-    let height = 34.0;
     flow.space(4.0);
-    flow.block(height, |page, left, top, width| {
-        page.fill_rect(left, top, width, height, Colour::BOX_FILL);
-        page.stroke_rect(left, top, width, height, Colour::ACCENT, 1.0);
-        let centre = left + width / 2.0;
-        page.text(
-            centre,
-            top + 6.0,
-            Align::Center,
-            Style::bold(8.0).coloured(Colour::MUTED),
-            "CHIAVE DI RECUPERO",
-        );
-        page.text(centre, top + 16.0, Align::Center, KEY, &lines[0]);
-        page.text(centre, top + 25.0, Align::Center, KEY, &lines[1]);
-        page.text(
-            centre,
-            top + 31.0,
-            Align::Center,
-            Style::regular(7.5),
-            "Solo cifre e lettere maiuscole (senza I, L, O, U); i trattini si possono omettere.",
-        );
-    });
+    flow.keep_box(
+        "CHIAVE DI RECUPERO",
+        &[groups[..half].join("-"), groups[half..].join("-")],
+        KEY,
+        "Solo cifre e lettere maiuscole (senza I, L, O, U); i trattini si possono omettere.",
+    );
     flow.space(4.0);
 }

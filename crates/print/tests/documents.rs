@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use sportello_print::{
     Letterhead, Outcome, PrintError, RankingDocument, Stage, internal_ranking, public_ranking,
-    receipt,
+    receipt, recovery_sheet,
 };
 
 /// Text with every run of whitespace made one space, for phrases that may wrap.
@@ -89,6 +89,27 @@ fn receipt_carries_case_code_applicant_and_declarations() {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
     assert_eq!(page_count(&pdf), 1);
+}
+
+#[test]
+fn the_recovery_sheet_carries_the_whole_key_on_two_lines_and_what_it_is_for() {
+    let sheet = recovery_sheet_fixture();
+    let pdf = recovery_sheet(&sheet).unwrap();
+    assert_eq!(page_count(&pdf), 1);
+    let text = text(&pdf);
+    let (first, second) = sheet.key.split_at(34);
+    assert!(text.contains(first), "{text}");
+    assert!(text.contains(&second[1..]), "{text}");
+    for expected in [
+        "Foglio di recupero dell'installazione",
+        "Fontebianca (999001)",
+        "9RAG-HYAU-JGAA-KHJ7-A463",
+        "RISERVATO",
+        "Password dimenticata?",
+        "Dove conservarlo",
+    ] {
+        assert!(flat(&text).contains(expected), "{expected}: {text}");
+    }
 }
 
 #[test]

@@ -44,6 +44,18 @@ pub fn district_letterhead() -> Letterhead {
 pub const BANDO_TITLE: &str = "Servizio civico distrettuale – annualità 2026";
 
 /// Giulia Bianchi (a fictional test person) files at Floridia with two children.
+/// A foglio di recupero with a made-up key (no install has it).
+pub fn recovery_sheet_fixture() -> sportello_print::RecoverySheet {
+    sportello_print::RecoverySheet {
+        letterhead: comune_letterhead(),
+        comune: "Fontebianca (999001)".into(),
+        district: "Distretto di prova".into(),
+        created_at: date(2026, 12, 1).and_hms_opt(9, 30, 0).unwrap(),
+        fingerprint: "9RAG-HYAU-JGAA-KHJ7-A463".into(),
+        key: "MMS2-ZP0V-YNRD-DDMR-8DJE-YQFQ-AJFN-TC87-H3QH-DR34-S8J1-8DXX-R89V-FYKX".into(),
+    }
+}
+
 pub fn receipt_fixture() -> Receipt {
     Receipt {
         letterhead: comune_letterhead(),
