@@ -14,13 +14,17 @@ pub struct Overview {
     pub fingerprint: String,
     /// Applications recorded here.
     pub applications: usize,
-    /// Own applications the capofila has not acknowledged yet (a comune's to-do).
+    /// Own applications in no bundle yet (a comune's to-do: export).
     pub unsent_applications: i64,
+    /// Own applications sent in a bundle the capofila has not acknowledged yet.
+    pub awaiting_applications: i64,
     /// Comuni whose keys the capofila trusts; at a comune, whether the capofila's key is known.
     pub enrolled_comuni: Vec<String>,
     pub capofila_trusted: bool,
     pub last_export: Option<BundleOut>,
     pub last_import: Option<ImportLogEntry>,
+    /// Every file of the last import (one `bundle import` of one or more files).
+    pub last_import_batch: Vec<ImportLogEntry>,
     pub bandi: Vec<BandoStatus>,
     /// When the last backup was made (RFC 3339), if ever.
     pub last_backup_at: Option<String>,
@@ -51,6 +55,15 @@ impl Sportello {
         let trust = self.trust_list()?;
         let capofila = &self.install.district.capofila;
         let acked = self.store.peer(capofila)?.acked_version;
+        let (unsent, awaiting) = if self.install.is_capofila() {
+            (0, 0)
+        } else {
+            let own = &self.install.comune;
+            let sent = self.store.last_sent_version(capofila)?.max(acked);
+            let unsent = self.store.applications_changed_since(own, sent)?;
+            let unacked = self.store.applications_changed_since(own, acked)?;
+            (unsent, unacked - unsent)
+        };
         let mut bandi = Vec::new();
         for b in self.store.bandi()? {
             let latest = self.store.latest_ranking_head(&b.id)?;
@@ -68,12 +81,8 @@ impl Sportello {
             install: self.install_info(),
             fingerprint: self.key_fingerprint()?,
             applications: self.store.count_applications()?,
-            unsent_applications: if self.install.is_capofila() {
-                0
-            } else {
-                self.store
-                    .applications_changed_since(&self.install.comune, acked)?
-            },
+            unsent_applications: unsent,
+            awaiting_applications: awaiting,
             enrolled_comuni: trust
                 .entries()
                 .iter()
@@ -83,6 +92,7 @@ impl Sportello {
             capofila_trusted: trust.capofila().is_some(),
             last_export: self.store.bundles_out(1)?.into_iter().next(),
             last_import: self.store.import_log(1)?.into_iter().next(),
+            last_import_batch: self.store.last_import_batch()?,
             bandi,
             last_backup_at: last_backup.map(|t| t.to_rfc3339()),
             backup_due,

@@ -163,6 +163,8 @@ pub struct BundleOut {
     pub created_at: String,
     /// What the bundle acknowledged of the recipient's records.
     pub ack_version: i64,
+    /// The highest version of this install's own records it carried.
+    pub changes_to: i64,
 }
 
 /// One line of the import history.
@@ -327,6 +329,32 @@ impl Store {
         )? as u64)
     }
 
+    /// The highest version of this install's own records sent to `recipient` (0 when none).
+    pub fn last_sent_version(&self, recipient: &str) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT COALESCE(MAX(changes_to), 0) FROM bundles_out WHERE recipient = ?1",
+            [recipient],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The entries of the last import (one `bundle import` of one or more files: they share
+    /// its time), in the order they were tried.
+    pub fn last_import_batch(&self) -> Result<Vec<ImportLogEntry>> {
+        let last: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT at FROM import_log ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match last {
+            Some(at) => self.import_log_rows("WHERE at = ?1 ORDER BY seq", [at]),
+            None => Ok(Vec::new()),
+        }
+    }
+
     /// The number and header hash of the last bundle written for `recipient`.
     pub fn last_bundle_out(&self, recipient: &str) -> Result<Option<(u64, String)>> {
         Ok(self
@@ -353,7 +381,8 @@ impl Store {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO bundles_out (recipient, seq, kind, file_name, header_hash, records,
-             created_at, bytes, ack_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             created_at, bytes, ack_version, changes_to)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 out.recipient,
                 out.seq as i64,
@@ -363,7 +392,8 @@ impl Store {
                 out.records as i64,
                 out.created_at,
                 bytes,
-                out.ack_version
+                out.ack_version,
+                out.changes_to
             ],
         )?;
         audit::log(
@@ -382,8 +412,8 @@ impl Store {
     /// Bundles written, newest first.
     pub fn bundles_out(&self, limit: usize) -> Result<Vec<BundleOut>> {
         let mut stmt = self.conn.prepare(
-            "SELECT recipient, seq, kind, file_name, header_hash, records, created_at, ack_version
-             FROM bundles_out ORDER BY created_at DESC, seq DESC LIMIT ?1",
+            "SELECT recipient, seq, kind, file_name, header_hash, records, created_at, ack_version,
+             changes_to FROM bundles_out ORDER BY created_at DESC, seq DESC LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit as i64], |r| {
             Ok(BundleOut {
@@ -395,6 +425,7 @@ impl Store {
                 records: r.get::<_, i64>("records")? as usize,
                 created_at: r.get("created_at")?,
                 ack_version: r.get("ack_version")?,
+                changes_to: r.get("changes_to")?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -414,11 +445,23 @@ impl Store {
     }
 
     pub fn import_log(&self, limit: usize) -> Result<Vec<ImportLogEntry>> {
-        let mut stmt = self.conn.prepare(
+        self.import_log_rows(
+            "ORDER BY seq DESC LIMIT ?1",
+            rusqlite::params![limit as i64],
+        )
+    }
+
+    /// The rows of the import log `tail` selects (a `WHERE`/`ORDER BY` clause).
+    fn import_log_rows(
+        &self,
+        tail: &str,
+        params: impl rusqlite::Params,
+    ) -> Result<Vec<ImportLogEntry>> {
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT seq, at, actor, file_name, sender, bundle_seq, outcome, code, message, summary
-             FROM import_log ORDER BY seq DESC LIMIT ?1",
-        )?;
-        let rows = stmt.query_map([limit as i64], |r| {
+             FROM import_log {tail}"
+        ))?;
+        let rows = stmt.query_map(params, |r| {
             let entry = ImportLogEntry {
                 at: r.get("at")?,
                 actor: r.get("actor")?,

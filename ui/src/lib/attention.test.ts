@@ -16,10 +16,12 @@ function overview(changes: Partial<Overview> = {}, capofila = false): Overview {
     fingerprint: 'AAAA-BBBB',
     applications: 0,
     unsent_applications: 0,
+    awaiting_applications: 0,
     enrolled_comuni: [],
     capofila_trusted: true,
     last_export: null,
     last_import: null,
+    last_import_batch: [],
     bandi: [
       {
         id: 'SC-2026-1',
@@ -74,23 +76,20 @@ describe('attentionItems at a comune', () => {
   });
 
   it('reports a refused bundle with its reason', () => {
-    const items = attentionItems(
-      overview({
-        last_import: {
-          at: '2026-04-01T10:00:00+02:00',
-          actor: 'op',
-          file_name: 'D48-pub.sportello',
-          sender: '089017',
-          bundle_seq: 3,
-          outcome: 'refused',
-          code: 'bad_signature',
-          message: 'firma non valida',
-          summary: null,
-        },
-      }),
-    );
+    const refused = {
+      at: '2026-04-01T10:00:00+02:00',
+      actor: 'op',
+      file_name: 'D48-pub.sportello',
+      sender: '089017',
+      bundle_seq: 3,
+      outcome: 'refused',
+      code: 'bad_signature',
+      message: 'firma non valida',
+      summary: null,
+    };
+    const items = attentionItems(overview({ last_import: refused, last_import_batch: [refused] }));
     expect(items[0]?.text).toBe(
-      "L'ultimo pacchetto ricevuto (D48-pub.sportello) è stato rifiutato: firma non valida.",
+      "Il file ricevuto l'ultima volta è stato rifiutato: D48-pub.sportello (firma non valida).",
     );
   });
 });
@@ -133,5 +132,44 @@ describe('the backup reminder', () => {
   it('says nothing while the last backup is recent or the operator may not make one', () => {
     const recent = texts(overview({ backup_due: false, last_backup_at: '2026-11-30T10:15:00+01:00' }));
     expect(recent.some((t) => t.includes('backup'))).toBe(false);
+  });
+});
+
+describe('sent and waiting, not sent, refused files', () => {
+  const entry = (file_name: string, outcome: string, message: string | null = null) => ({
+    at: '2026-11-30T10:00:00+01:00',
+    actor: 'm.rossi',
+    file_name,
+    sender: '089017',
+    bundle_seq: 1,
+    outcome,
+    code: outcome === 'refused' ? 'bad_signature' : null,
+    message,
+    summary: null,
+  });
+
+  it('tells applications sent and waiting from applications not sent', () => {
+    const after = texts(overview({ applications: 2, unsent_applications: 0, awaiting_applications: 2 }));
+    expect(after).toContain(
+      'ok: 2 domande inviate al capofila, in attesa della sua conferma: arriva con il suo prossimo pacchetto.',
+    );
+    expect(after.some((t) => t.includes('non ancora inviate'))).toBe(false);
+    const both = texts(overview({ applications: 3, unsent_applications: 1, awaiting_applications: 2 }));
+    expect(both).toContain('todo: 1 domanda non ancora inviata al capofila.');
+  });
+
+  it('names the one refused file of a batch', () => {
+    const [a, b, c] = [
+      entry('a.sportello', 'applied'),
+      entry('b.sportello', 'refused', 'firma non valida'),
+      entry('c.sportello', 'applied'),
+    ];
+    const said = texts(overview({ last_import_batch: [a, b, c], last_import: c }));
+    expect(said).toContain(
+      'todo: Dei 3 file ricevuti l\'ultima volta, 1 è stato rifiutato: b.sportello (firma non valida).',
+    );
+    const alone = texts(overview({ last_import_batch: [b], last_import: b }));
+    expect(alone).toContain("todo: Il file ricevuto l'ultima volta è stato rifiutato: b.sportello (firma non valida).");
+    expect(texts(overview({ last_import_batch: [a] })).some((t) => t.includes('rifiutat'))).toBe(false);
   });
 });

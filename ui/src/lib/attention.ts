@@ -41,10 +41,16 @@ export function attentionItems(o: Overview): AttentionItem[] {
     });
   }
 
-  if (o.last_import?.outcome === 'refused') {
+  const refused = o.last_import_batch.filter((e) => e.outcome === 'refused');
+  if (refused.length > 0) {
+    const which = refused.map((e) => `${e.file_name} (${e.message ?? 'vedere lo storico'})`).join('; ');
+    const batch = o.last_import_batch.length;
     items.push({
       kind: 'todo',
-      text: `L'ultimo pacchetto ricevuto (${o.last_import.file_name}) è stato rifiutato: ${o.last_import.message ?? 'vedere lo storico'}.`,
+      text:
+        batch === 1
+          ? `Il file ricevuto l'ultima volta è stato rifiutato: ${which}.`
+          : `Dei ${batch} file ricevuti l'ultima volta, ${refused.length === 1 ? '1 è stato rifiutato' : `${refused.length} sono stati rifiutati`}: ${which}.`,
       href: sync,
       action: 'Vedi lo storico',
     });
@@ -58,7 +64,13 @@ export function attentionItems(o: Overview): AttentionItem[] {
         href: sync,
         action: 'Esporta il pacchetto',
       });
-    } else if (o.applications > 0) {
+    }
+    if (o.awaiting_applications > 0) {
+      items.push({
+        kind: 'ok',
+        text: `${plural(o.awaiting_applications, 'domanda inviata', 'domande inviate')} al capofila, in attesa della sua conferma: arriva con il suo prossimo pacchetto.`,
+      });
+    } else if (o.unsent_applications === 0 && o.applications > 0) {
       items.push({ kind: 'ok', text: 'Tutte le domande registrate sono state ricevute dal capofila.' });
     }
   }

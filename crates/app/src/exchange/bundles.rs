@@ -177,6 +177,7 @@ impl Exchange<'_> {
                 records: records.len(),
                 created_at: fields.created_at.clone(),
                 ack_version: peer.applied_version,
+                changes_to: snapshot.to_version,
             },
             &sealed.bytes,
             now(),
@@ -190,16 +191,27 @@ impl Exchange<'_> {
     /// Imports each file on its own: a refused file does not stop the others.
     pub fn import(&mut self, files: &[PathBuf]) -> Result<Vec<ImportReport>> {
         self.require(crate::Action::ExchangeBundles)?;
-        Ok(files.iter().map(|f| self.import_one(f, false)).collect())
+        // One time for the whole batch: the log tells its files apart from the next batch's.
+        let at = now();
+        Ok(files
+            .iter()
+            .map(|f| self.import_one(f, false, at))
+            .collect())
     }
 
     /// What importing would do, without changing anything (the summary shown before applying).
     pub fn preview(&mut self, files: &[PathBuf]) -> Result<Vec<ImportReport>> {
         self.require(crate::Action::ExchangeBundles)?;
-        Ok(files.iter().map(|f| self.import_one(f, true)).collect())
+        let at = now();
+        Ok(files.iter().map(|f| self.import_one(f, true, at)).collect())
     }
 
-    fn import_one(&mut self, file: &Path, dry_run: bool) -> ImportReport {
+    fn import_one(
+        &mut self,
+        file: &Path,
+        dry_run: bool,
+        at: chrono::DateTime<chrono::FixedOffset>,
+    ) -> ImportReport {
         let name = file
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -212,7 +224,7 @@ impl Exchange<'_> {
             summary: None,
             error: None,
         };
-        match self.check_and_apply(file, dry_run, &mut report) {
+        match self.check_and_apply(file, dry_run, at, &mut report) {
             Ok(summary) => {
                 report.outcome = if summary.already_imported {
                     "already_imported"
@@ -233,7 +245,7 @@ impl Exchange<'_> {
             // The log outlives the refusal: codes and tables only, never a record's values.
             let logged = BundleError::log_message_for(e.code.as_str(), &e.message);
             if let Err(log_error) = self.store.log_refused_import(
-                now(),
+                at,
                 &self.actor,
                 &name,
                 sender,
@@ -249,6 +261,7 @@ impl Exchange<'_> {
         &mut self,
         file: &Path,
         dry_run: bool,
+        at: chrono::DateTime<chrono::FixedOffset>,
         report: &mut ImportReport,
     ) -> Result<ApplySummary> {
         // Sized before it is read, and kept without a copy of its payload.
@@ -369,7 +382,7 @@ impl Exchange<'_> {
         let summary = self
             .0
             .store
-            .apply_bundle(&incoming, direction, dry_run, now(), &self.0.actor)
+            .apply_bundle(&incoming, direction, dry_run, at, &self.0.actor)
             .map_err(apply_refusal)?;
         if !dry_run && !summary.already_imported {
             if !rotations.is_empty() {

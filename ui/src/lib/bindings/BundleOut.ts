@@ -7,4 +7,8 @@ export type BundleOut = { recipient: string, seq: number, kind: string, file_nam
 /**
  * What the bundle acknowledged of the recipient's records.
  */
-ack_version: number, };
+ack_version: number, 
+/**
+ * The highest version of this install's own records it carried.
+ */
+changes_to: number, };

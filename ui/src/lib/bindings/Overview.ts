@@ -10,13 +10,21 @@ export type Overview = { install: InstallInfo, fingerprint: string,
  */
 applications: number, 
 /**
- * Own applications the capofila has not acknowledged yet (a comune's to-do).
+ * Own applications in no bundle yet (a comune's to-do: export).
  */
 unsent_applications: number, 
 /**
+ * Own applications sent in a bundle the capofila has not acknowledged yet.
+ */
+awaiting_applications: number, 
+/**
  * Comuni whose keys the capofila trusts; at a comune, whether the capofila's key is known.
  */
-enrolled_comuni: Array<string>, capofila_trusted: boolean, last_export: BundleOut | null, last_import: ImportLogEntry | null, bandi: Array<BandoStatus>, 
+enrolled_comuni: Array<string>, capofila_trusted: boolean, last_export: BundleOut | null, last_import: ImportLogEntry | null, 
+/**
+ * Every file of the last import (one `bundle import` of one or more files).
+ */
+last_import_batch: Array<ImportLogEntry>, bandi: Array<BandoStatus>, 
 /**
  * When the last backup was made (RFC 3339), if ever.
  */
