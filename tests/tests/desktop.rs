@@ -842,8 +842,16 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
             w.wait_text("[data-testid='ultimo-invio']", "Siracusa")
                 .await?;
             // Sent, not yet acknowledged: no longer "to send".
-            check_eq(&w.text_of("[data-testid='da-inviare']").await?, "0", "to send")?;
-            check_eq(&w.text_of("[data-testid='in-attesa']").await?, "1", "waiting")?;
+            check_eq(
+                &w.text_of("[data-testid='da-inviare']").await?,
+                "0",
+                "to send",
+            )?;
+            check_eq(
+                &w.text_of("[data-testid='in-attesa']").await?,
+                "1",
+                "waiting",
+            )?;
 
             // The responsabile forgot the password: the recovery key sets a new one. A key of
             // another install is refused next to its field, nothing changes.

@@ -225,6 +225,55 @@ fn a_codice_fiscale_mismatch_needs_the_operators_note() {
     );
 }
 
+/// The help and the usage errors speak Italian, down to clap's own headings and flags.
+#[test]
+fn help_and_usage_errors_are_in_italian() {
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(sportello_tests::binary("sportello"))
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    for (args, code) in [
+        (&["--help"][..], 0),
+        (&["backup", "restore", "--help"], 0),
+        (&["bundle"], 2),
+        (&["bundle", "export", "--bogus"], 2),
+        (&["comando-inesistente"], 2),
+    ] {
+        let (exit, text) = run(args);
+        assert_eq!(exit, Some(code), "{args:?}: {text}");
+        for english in [
+            "Usage:",
+            "Commands:",
+            "Options:",
+            "Arguments:",
+            "Print help",
+            "Print version",
+            "error:",
+            "For more information",
+            "[env:",
+        ] {
+            assert!(!text.contains(english), "{args:?} says {english:?}: {text}");
+        }
+        assert!(text.contains("Uso: sportello"), "{args:?}: {text}");
+    }
+    let (_, text) = run(&["--help"]);
+    assert!(
+        text.contains("Comandi:") && text.contains("Opzioni:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("-h, --help") && text.contains("Mostra questo aiuto"),
+        "{text}"
+    );
+}
+
 #[test]
 fn usage_errors_exit_2_and_refusals_exit_1() {
     let i = capofila();

@@ -30,11 +30,11 @@ use sportello_app::{
     about = "Sportello: servizi sociali del distretto"
 )]
 struct Cli {
-    /// File del database (predefinito: cartella dati dell'utente)
+    /// File del database (predefinito: SPORTELLO_DB, altrimenti la cartella dati dell'utente)
     #[arg(long, global = true, env = "SPORTELLO_DB", value_name = "FILE")]
     db: Option<PathBuf>,
-    /// Nome utente dell'operatore (la password da SPORTELLO_PASSWORD o digitata); prima del
-    /// comando: dopo `audit list` lo stesso nome filtra le voci
+    /// Nome utente dell'operatore (o SPORTELLO_OPERATOR; la password da SPORTELLO_PASSWORD o
+    /// digitata); prima del comando: dopo `audit list` lo stesso nome filtra le voci
     #[arg(long, env = "SPORTELLO_OPERATOR", value_name = "NOME")]
     operator: Option<String>,
     #[command(subcommand)]
@@ -49,7 +49,8 @@ enum Command {
         district: PathBuf,
         #[arg(long, value_name = "ISTAT")]
         comune: String,
-        /// Nome utente del primo operatore (la password da SPORTELLO_NEW_PASSWORD o digitata)
+        /// Nome utente del primo operatore (o SPORTELLO_OPERATOR; la password da
+        /// SPORTELLO_NEW_PASSWORD o digitata)
         #[arg(long, env = "SPORTELLO_OPERATOR", value_name = "NOME")]
         operator: Option<String>,
         /// Scrive anche il foglio di recupero (PDF con la chiave di recupero) da stampare
@@ -420,7 +421,11 @@ enum RankingCommand {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    use clap::{CommandFactory, FromArgMatches};
+    let parsed = italian(Cli::command(), true)
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => return usage_error(e),
     };
@@ -452,8 +457,52 @@ fn with_command_hint(e: AppError) -> AppError {
     }
 }
 
-/// Help and version go to stdout; a usage error is said in Italian, with clap's detail and the
-/// usage line, and exits 2.
+/// The help in Italian: clap's headings, its help and version flags and its `help` subcommand
+/// are English, so they are replaced here, on every subcommand.
+fn italian(command: clap::Command, root: bool) -> clap::Command {
+    use clap::{Arg, ArgAction};
+    let mut command = command
+        .help_template("{before-help}{about-with-newline}\nUso: {usage}\n\n{all-args}{after-help}")
+        .subcommand_help_heading("Comandi")
+        .subcommand_value_name("COMANDO")
+        .disable_help_subcommand(true)
+        .disable_help_flag(true)
+        .mut_args(|arg| {
+            // The environment variables are named in each option's own help, in Italian.
+            let arg = arg.hide_env(true);
+            let arg = match (arg.get_id().as_str(), arg.get_help()) {
+                ("json", None) => arg.help("Stampa il risultato in JSON (solo JSON su stdout)"),
+                _ => arg,
+            };
+            match arg.get_help_heading() {
+                Some(_) => arg,
+                None if arg.is_positional() => arg.help_heading("Argomenti"),
+                None => arg.help_heading("Opzioni"),
+            }
+        })
+        .arg(
+            Arg::new("help")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("Mostra questo aiuto")
+                .help_heading("Opzioni"),
+        );
+    if root {
+        command = command.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help("Mostra la versione")
+                .help_heading("Opzioni"),
+        );
+    }
+    command.mut_subcommands(|sub| italian(sub, false))
+}
+
+/// Help and version go to stdout; a usage error is said in Italian, with the usage line, and
+/// exits 2 (clap's own English text is not shown; a missing command shows the Italian help).
 fn usage_error(e: clap::Error) -> ExitCode {
     use clap::error::{ContextKind, ErrorKind};
     if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
@@ -489,8 +538,16 @@ fn usage_error(e: clap::Error) -> ExitCode {
         _ => "uso non corretto del comando".to_string(),
     };
     eprintln!("errore: {message}");
-    eprintln!("(sportello --help elenca comandi e opzioni)\n");
-    let _ = e.print();
+    if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        eprintln!();
+        let _ = e.print();
+        return ExitCode::from(2);
+    }
+    if let Some(usage) = e.get(ContextKind::Usage) {
+        let usage = usage.to_string();
+        eprintln!("Uso: {}", usage.trim().trim_start_matches("Usage:").trim());
+    }
+    eprintln!("(sportello --help elenca comandi e opzioni; COMANDO --help le sue)");
     ExitCode::from(2)
 }
 
@@ -900,5 +957,6 @@ mod tests {
     fn the_command_line_is_well_formed() {
         use clap::CommandFactory;
         super::Cli::command().debug_assert();
+        super::italian(super::Cli::command(), true).debug_assert();
     }
 }
