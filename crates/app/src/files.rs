@@ -64,7 +64,11 @@ pub(crate) fn write_error(path: &Path, e: &std::io::Error) -> AppError {
     }
     AppError::new(
         ErrorCode::FileWrite,
-        format!("impossibile scrivere {}: {e}", path.display()),
+        format!(
+            "impossibile scrivere {}: {}",
+            path.display(),
+            sportello_store::io_reason(e)
+        ),
     )
 }
 
@@ -79,7 +83,11 @@ fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
     let unreadable = |e: std::io::Error| {
         AppError::new(
             ErrorCode::FileUnreadable,
-            format!("impossibile leggere il file {}: {e}", path.display()),
+            format!(
+                "impossibile leggere il file {}: {}",
+                path.display(),
+                sportello_store::io_reason(&e)
+            ),
         )
     };
     // Checked before opening: opening a pipe would wait for a writer.

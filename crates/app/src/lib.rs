@@ -47,7 +47,7 @@ pub use settings::{
     read_district_file,
 };
 pub use sportello_domain::{Action, FactorLabel, Role};
-pub use sportello_store::{Actor, ApplicationFilter, FiledApplication, Unreadable};
+pub use sportello_store::{Actor, ApplicationFilter, FiledApplication, Unreadable, io_reason};
 pub use trust::{Accepted, KeysView, ReplacedKey, Rotated, Trust, TrustedKey};
 pub use vault::RecoveryKey;
 

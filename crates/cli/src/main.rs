@@ -936,7 +936,11 @@ fn read(path: &Path) -> Result<String, AppError> {
     .map_err(|e| {
         AppError::new(
             ErrorCode::FileUnreadable,
-            format!("impossibile leggere il file {}: {e}", path.display()),
+            format!(
+                "impossibile leggere il file {}: {}",
+                path.display(),
+                sportello_app::io_reason(&e)
+            ),
         )
     })?;
     String::from_utf8(bytes).map_err(|_| {

@@ -9,6 +9,7 @@ mod error;
 pub mod failpoint;
 mod front_office;
 mod install;
+mod io_reason;
 mod operators;
 mod quarantine;
 mod rankings;
@@ -32,6 +33,7 @@ pub use encryption::DbKey;
 pub use error::StoreError;
 pub use front_office::{CaseKindsSaved, StoredCaseKind};
 pub use install::{AcceptedDistrict, Install};
+pub use io_reason::io_reason;
 pub use operators::{Login, Operator};
 pub use rankings::{NewRanking, StoredRanking};
 pub use record::{Record, SyncMeta};
@@ -76,7 +78,7 @@ impl Store {
     fn create_private(path: &Path) -> Result<Connection> {
         private::prepare(path).map_err(|(at, e)| StoreError::Io {
             path: at.display().to_string(),
-            message: e.to_string(),
+            message: io_reason(&e),
         })?;
         Ok(Connection::open(path)?)
     }

@@ -21,8 +21,9 @@ pub async fn import_bando(
                 sportello_app::AppError::new(
                     sportello_app::ErrorCode::FileUnreadable,
                     format!(
-                        "impossibile leggere il file del bando {}: {err}",
-                        path.display()
+                        "impossibile leggere il file del bando {}: {}",
+                        path.display(),
+                        sportello_app::io_reason(&err)
                     ),
                 )
             })?;

@@ -30,9 +30,10 @@ pub async fn open_document(
             CommandError::new(
                 ErrorCode::OpenFailed,
                 format!(
-                    "Il PDF è stato salvato in {}, ma non è stato possibile aprirlo ({err}): \
+                    "Il PDF è stato salvato in {}, ma non è stato possibile aprirlo ({}): \
                      aprirlo dalla cartella.",
-                    path.display()
+                    path.display(),
+                    sportello_app::io_reason(&err)
                 ),
             )
         })

@@ -37,9 +37,10 @@ pub async fn app_info(state: State<'_, DesktopState>) -> Result<AppInfo, Command
             CommandError::new(
                 ErrorCode::DbUnreadable,
                 format!(
-                    "Impossibile verificare l'archivio {}: {err}. Controllare i permessi della \
+                    "Impossibile verificare l'archivio {}: {}. Controllare i permessi della \
                      cartella.",
-                    db_path.display()
+                    db_path.display(),
+                    sportello_app::io_reason(&err)
                 ),
             )
         })

@@ -41,7 +41,11 @@ fn folder(out: &Path) -> sportello_app::Result<()> {
     std::fs::create_dir_all(out).map_err(|err| {
         AppError::new(
             ErrorCode::FileWrite,
-            format!("impossibile creare la cartella {}: {err}", out.display()),
+            format!(
+                "impossibile creare la cartella {}: {}",
+                out.display(),
+                sportello_app::io_reason(&err)
+            ),
         )
     })
 }

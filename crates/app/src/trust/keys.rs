@@ -79,9 +79,10 @@ fn load_from(path: &Path, db_key: &DbKey) -> Result<InstallKeys> {
         AppError::new(
             ErrorCode::KeysMissing,
             format!(
-                "impossibile leggere le chiavi dell'installazione ({}): {e}. Senza di esse non \
+                "impossibile leggere le chiavi dell'installazione ({}): {}. Senza di esse non \
                  si possono firmare né leggere i pacchetti; ripristinare il file dal backup.",
-                path.display()
+                path.display(),
+                sportello_store::io_reason(&e)
             ),
         )
     })?);

@@ -157,7 +157,7 @@ impl Slots {
             let what = if e.kind() == std::io::ErrorKind::NotFound {
                 "manca".to_string()
             } else {
-                format!("non si legge ({e})")
+                format!("non si legge ({})", sportello_store::io_reason(&e))
             };
             AppError::new(
                 ErrorCode::SlotsMissing,
