@@ -272,6 +272,16 @@ fn help_and_usage_errors_are_in_italian() {
         text.contains("-h, --help") && text.contains("Mostra questo aiuto"),
         "{text}"
     );
+    // A missing file: the system's reason in Italian, never its English text.
+    let i = Install::init("district-d99.toml", "999001");
+    let missing = i.run(&["application", "add", "/non/esiste/domande.json"]);
+    assert_eq!(missing.code, 1);
+    assert!(
+        missing.stderr.contains("il file o la cartella non esiste"),
+        "{}",
+        missing.stderr
+    );
+    assert!(!missing.stderr.contains("os error"), "{}", missing.stderr);
 }
 
 #[test]
