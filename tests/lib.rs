@@ -406,8 +406,7 @@ pub fn distribute(capofila: &Install, comuni: &[&Install]) {
 }
 
 /// The files that make an install's database: the file itself, its write-ahead log and shared
-/// memory index (the keys are not part of it).
-/// The database's files, and the key slots that open it (saved and restored with it).
+/// memory index, and the key slots that open it (the install's keys are not part of it).
 const DB_SUFFIXES: &[&str] = &["", "-wal", "-shm", ".slots"];
 
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {

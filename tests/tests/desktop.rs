@@ -536,6 +536,7 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
     let sheet_for_steps = sheet.clone();
     let district_file_text = text(&district_file);
     let comune_db_for_steps = comune_db.clone();
+    let district_file_for_first_run = district_file_text.clone();
 
     // ---- The comune's window ----
     let (comune_fingerprint, application_code) = {
@@ -556,7 +557,17 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
                 );
             }
 
-            // First run: the district file (typed, as the dialog cannot be driven), the comune.
+            // First run: the capofila's signed district file asks for the fingerprint the
+            // capofila reads out (typed, as the dialog cannot be driven).
+            w.type_into(
+                "[data-testid='district-path']",
+                &district_file_for_first_run,
+            )
+            .await?;
+            w.click("[data-testid='district-read']").await?;
+            w.wait_text("#district-fingerprint-note", "impronta")
+                .await?;
+            // Then the district's .toml, and the comune.
             w.type_into("[data-testid='district-path']", &district_path)
                 .await?;
             w.click("[data-testid='district-read']").await?;

@@ -662,6 +662,40 @@ fn upload_of(d: &District, comune: &str) -> PathBuf {
 /// right one, which a clerk could copy instead of making the call: it says what was typed, that
 /// the file was not accepted and whom to call, in text and with `--json` alike. The same for the
 /// comune's enrolment file at the capofila and the capofila's district file at a comune.
+/// A comune is set up from the file the capofila sends (its signed district file, checked
+/// against the fingerprint read out by phone): it trusts its capofila and has the bandi at once.
+#[test]
+fn a_comune_is_set_up_from_the_capofila_s_signed_district_file() {
+    let capofila = Install::of("district-d48.toml", CAPOFILA, &["bando-sc-2026-1.toml"]);
+    let file = capofila
+        .ok(&["district", "export", "--out", arg(capofila.dir.path())])
+        .trim()
+        .to_string();
+    let fingerprint = capofila.fingerprint();
+    let comune = Install::new();
+    let init = |extra: &[&str]| {
+        let mut args = vec!["init", "--district", &file, "--comune", "089009"];
+        args.extend_from_slice(extra);
+        comune.run(&args)
+    };
+    // Without the fingerprint, or with a wrong one: refused, nothing created.
+    let without = init(&[]);
+    assert_eq!(without.code, 1);
+    assert!(without.stderr.contains("impronta"), "{}", without.stderr);
+    let wrong = init(&["--fingerprint", "AAAA-BBBB-CCCC-DDDD-EEEE"]);
+    assert_eq!(wrong.code, 1, "{}", wrong.stderr);
+    assert!(!comune.db.exists() && !comune.path("sportello.db.slots").exists());
+    let done = init(&["--fingerprint", &fingerprint]);
+    assert_eq!(done.code, 0, "{}", done.stderr);
+    // The capofila is trusted and the bando is there: the comune can file and send at once.
+    let bandi = comune.json(&["bando", "list"]);
+    assert_eq!(bandi[0]["id"], "SC-2026-1", "{bandi}");
+    comune.add(&fixture_applications()[0..1]);
+    let upload = comune.export().remove(0);
+    enrol(&capofila, &comune);
+    capofila.ok(&["bundle", "import", arg(&upload)]);
+}
+
 #[test]
 fn a_wrong_fingerprint_is_refused_without_telling_the_right_one() {
     let capofila = Install::of(DISTRICT, CAPOFILA, &["bando-sc-2026-1.toml"]);

@@ -147,6 +147,31 @@ impl Sportello {
         created
     }
 
+    /// Creates the install from the district file read at first run: when it is the capofila's
+    /// signed file, its signature and fingerprint were checked, and the file is accepted at
+    /// once, so the comune trusts its capofila from the start (bandi included). Nothing is left
+    /// behind when the acceptance fails.
+    pub fn init_from(
+        db: &Path,
+        file: &DistrictFile,
+        comune: &str,
+        first: &NewOperator,
+    ) -> Result<Self> {
+        let mut app = Self::init(db, &file.toml, comune, first)?;
+        if let Some((signed, fingerprint)) = &file.signed
+            && !app.install.is_capofila()
+        {
+            if let Err(e) = app.trust().district_accept(signed, fingerprint, false) {
+                drop(app);
+                for file in install_files(db) {
+                    let _ = std::fs::remove_file(file);
+                }
+                return Err(e);
+            }
+        }
+        Ok(app)
+    }
+
     fn create(
         db: &Path,
         district: &District,

@@ -45,8 +45,13 @@ struct Cli {
 enum Command {
     /// Crea il database dell'installazione per un comune del distretto
     Init {
+        /// Il file del distretto firmato ricevuto dal capofila (con --fingerprint), oppure il
+        /// file .toml del distretto
         #[arg(long, value_name = "FILE")]
         district: PathBuf,
+        /// L'impronta che il capofila detta per telefono (per il file firmato)
+        #[arg(long, value_name = "IMPRONTA")]
+        fingerprint: Option<String>,
         #[arg(long, value_name = "ISTAT")]
         comune: String,
         /// Nome utente del primo operatore (o SPORTELLO_OPERATOR; la password da
@@ -565,12 +570,23 @@ fn run(cli: Cli) -> Result<(), AppError> {
     match cli.command {
         Command::Init {
             district,
+            fingerprint,
             comune,
             operator,
             recovery_sheet,
             json,
         } => {
-            let text = read(&district)?;
+            let file = if district == Path::new("-") {
+                let toml = read(&district)?;
+                sportello_app::DistrictFile {
+                    district: sportello_domain::District::from_toml(&toml)
+                        .map_err(|e| AppError::new(ErrorCode::DistrictInvalid, e.to_string()))?,
+                    toml,
+                    signed: None,
+                }
+            } else {
+                sportello_app::read_district_file(&district, fingerprint.as_deref())?
+            };
             let username = login::username(operator.as_deref().or(who))?;
             let password = login::new_password(&username)?;
             let first = NewOperator {
@@ -579,7 +595,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 role: Role::Responsabile,
                 password,
             };
-            let mut app = Sportello::init(&db, &text, &comune, &first)?;
+            let mut app = Sportello::init_from(&db, &file, &comune, &first)?;
             let fingerprint = app.trust().fingerprint()?;
             let recovery = app
                 .take_recovery_key()

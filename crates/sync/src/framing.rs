@@ -22,6 +22,12 @@ pub const FORMAT_VERSION: u16 = 1;
 /// PNG-style magic: a high byte and CR LF / SUB / LF catch 7-bit and line-ending mangling by
 /// mail or text-mode copies.
 pub(crate) const MAGIC: &[u8; 14] = b"\x89SPORTELLO\r\n\x1a\n";
+
+/// Whether `bytes` start like a Sportello file (a bundle, an enrolment or a district file),
+/// whatever else they hold: what tells a signed district file from a TOML one.
+pub fn is_sportello_file(bytes: &[u8]) -> bool {
+    bytes.starts_with(MAGIC)
+}
 /// Headers are a few hundred bytes; anything near this is damage, not data.
 const MAX_HEADER_LEN: u32 = 1 << 20;
 /// The largest file read: a district's bundles are kilobytes to a few megabytes (10,000

@@ -30,7 +30,7 @@ pub use bundle::{
 };
 pub use error::{BundleError, Damage, FileKind};
 pub use fingerprint::Fingerprint;
-pub use framing::FORMAT_VERSION;
+pub use framing::{FORMAT_VERSION, is_sportello_file};
 pub use keys::{InstallKeys, KeyError, KeyId, PublicKeys};
 pub use trust::{
     KEY_ROTATION_RECORD, KeyRevocation, KeyRotation, Role, TrustEntry, TrustError, TrustList,

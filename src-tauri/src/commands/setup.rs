@@ -41,13 +41,16 @@ pub struct SetupDone {
     pub recovery_key: String,
 }
 
-/// Reads the district file at `path` and lists its comuni.
+/// Reads the district file at `path` (the capofila's signed file, checked against
+/// `fingerprint`, or the district's `.toml`) and lists its comuni.
 #[tauri::command]
-pub async fn read_district(path: String) -> Result<DistrictChoice, CommandError> {
+pub async fn read_district(
+    path: String,
+    fingerprint: Option<String>,
+) -> Result<DistrictChoice, CommandError> {
     let path = path_arg(&path, "district_path")?;
     blocking(move || {
-        let file = read_district_file(&path)
-            .map_err(|err| CommandError::from(err).on_field("district_path"))?;
+        let file = read_district_file(&path, fingerprint.as_deref()).map_err(on_district_field)?;
         let d = file.district;
         Ok(DistrictChoice {
             comuni: d
@@ -74,6 +77,7 @@ pub async fn read_district(path: String) -> Result<DistrictChoice, CommandError>
 pub async fn setup(
     state: State<'_, DesktopState>,
     district_path: String,
+    fingerprint: Option<String>,
     comune: String,
     username: String,
     name: Option<String>,
@@ -97,8 +101,8 @@ pub async fn setup(
     state
         .create_install(
             move |db| {
-                let file = read_district_file(&path)?;
-                Sportello::init(db, &file.toml, comune.trim(), &first)
+                let file = read_district_file(&path, fingerprint.as_deref())?;
+                Sportello::init_from(db, &file, comune.trim(), &first)
             },
             |app| {
                 let recovery_key = app
@@ -117,11 +121,23 @@ pub async fn setup(
         .map_err(on_operator_field)
 }
 
+/// A refusal of the district file next to its field: the fingerprint's, or the file's.
+fn on_district_field(err: sportello_app::AppError) -> CommandError {
+    let field = match err.code {
+        ErrorCode::FingerprintMissing | ErrorCode::FingerprintMismatch => "fingerprint",
+        _ => "district_path",
+    };
+    CommandError::from(err).on_field(field)
+}
+
 /// The first operator's refusals, next to the field they concern.
 fn on_operator_field(err: CommandError) -> CommandError {
     match err.code {
         ErrorCode::OperatorInvalid => err.on_field("username"),
         ErrorCode::PasswordWeak => err.on_field("password"),
+        ErrorCode::FingerprintMissing | ErrorCode::FingerprintMismatch => {
+            err.on_field("fingerprint")
+        }
         _ => err,
     }
 }

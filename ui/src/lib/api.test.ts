@@ -81,9 +81,10 @@ describe('setup', () => {
 
   it('sends the first operator, no full name when none was typed', async () => {
     invoke.mockResolvedValueOnce({});
-    await setup('/d.toml', '089009', { username: 'm.rossi', name: '  ', password: 'una password' });
+    await setup('/d.toml', null, '089009', { username: 'm.rossi', name: '  ', password: 'una password' });
     expect(invoke).toHaveBeenCalledWith('setup', {
       districtPath: '/d.toml',
+      fingerprint: null,
       comune: '089009',
       username: 'm.rossi',
       name: null,

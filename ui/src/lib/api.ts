@@ -118,8 +118,10 @@ export function currentSession(): Promise<Session | null> {
 
 // ---- First run ----
 
-export function readDistrict(path: string): Promise<DistrictChoice> {
-  return call<DistrictChoice>('read_district', { path });
+/** The district file: the capofila's signed file (checked against `fingerprint`, read out by
+ * the capofila by phone) or the district's `.toml` (no fingerprint). */
+export function readDistrict(path: string, fingerprint: string | null = null): Promise<DistrictChoice> {
+  return call<DistrictChoice>('read_district', { path, fingerprint });
 }
 
 /** The first operator of the new install; they are logged in once it exists. */
@@ -130,9 +132,15 @@ export interface FirstOperator {
   password: string;
 }
 
-export function setup(districtPath: string, comune: string, first: FirstOperator): Promise<SetupDone> {
+export function setup(
+  districtPath: string,
+  fingerprint: string | null,
+  comune: string,
+  first: FirstOperator,
+): Promise<SetupDone> {
   return call<SetupDone>('setup', {
     districtPath,
+    fingerprint,
     comune,
     username: first.username,
     name: first.name.trim() === '' ? null : first.name,

@@ -51,7 +51,7 @@ mod tests {
     }
 
     fn comune_with_bando(dir: &Path) -> Sportello {
-        let district = read_district_file(&fixture("district-d48.toml")).unwrap();
+        let district = read_district_file(&fixture("district-d48.toml"), None).unwrap();
         let mut app = Sportello::init(
             &dir.join("comune.db"),
             &district.toml,

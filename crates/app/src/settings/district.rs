@@ -1,7 +1,7 @@
 //! Who and where this install is: its district and comune, and the district file an operator
 //! picks at first run.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use sportello_domain::District;
@@ -23,17 +23,39 @@ pub struct InstallInfo {
     pub db_path: String,
 }
 
-/// A district configuration file read from disk: its text (what `Sportello::init` takes) and
-/// what it says (the comuni to choose from).
+/// A district configuration read from disk: its text (what `Sportello::init` takes), what it
+/// says (the comuni to choose from) and, when it came in the capofila's signed district file,
+/// that file and the fingerprint it was checked against (accepted right after set-up).
 #[derive(Debug, Clone)]
 pub struct DistrictFile {
     pub toml: String,
     pub district: District,
+    pub signed: Option<(PathBuf, String)>,
 }
 
-/// Reads and checks the district file chosen at first run.
-pub fn read_district_file(path: &Path) -> Result<DistrictFile> {
+/// Reads and checks the district file chosen at first run: the capofila's signed district file
+/// (with the fingerprint the capofila reads out by phone), or the district's `.toml`.
+pub fn read_district_file(path: &Path, fingerprint: Option<&str>) -> Result<DistrictFile> {
     let bytes = read_file(path)?;
+    if sportello_sync::is_sportello_file(&bytes) {
+        let Some(fingerprint) = fingerprint.map(str::trim).filter(|f| !f.is_empty()) else {
+            return Err(AppError::new(
+                ErrorCode::FingerprintMissing,
+                "è il file del distretto firmato dal capofila: scrivere l'impronta che il \
+                 capofila detta per telefono, per controllare che il file sia proprio il suo",
+            ));
+        };
+        let received = sportello_sync::district::verify(&bytes, fingerprint, None)
+            .map_err(|e| AppError::from(&e))?;
+        let toml = received.contents.district_toml;
+        let district = District::from_toml(&toml)
+            .map_err(|e| AppError::new(ErrorCode::DistrictInvalid, e.to_string()))?;
+        return Ok(DistrictFile {
+            toml,
+            district,
+            signed: Some((path.to_path_buf(), fingerprint.to_string())),
+        });
+    }
     let toml = String::from_utf8(bytes).map_err(|_| {
         AppError::new(
             ErrorCode::DistrictInvalid,
@@ -46,7 +68,11 @@ pub fn read_district_file(path: &Path) -> Result<DistrictFile> {
     })?;
     let district = District::from_toml(&toml)
         .map_err(|e| AppError::new(ErrorCode::DistrictInvalid, e.to_string()))?;
-    Ok(DistrictFile { toml, district })
+    Ok(DistrictFile {
+        toml,
+        district,
+        signed: None,
+    })
 }
 
 impl Sportello {
@@ -86,7 +112,7 @@ mod tests {
 
     #[test]
     fn a_district_file_lists_its_comuni() {
-        let file = read_district_file(&fixture("district-d48.toml")).unwrap();
+        let file = read_district_file(&fixture("district-d48.toml"), None).unwrap();
         assert_eq!(file.district.id, "D48");
         assert_eq!(file.district.capofila, "089017");
         assert!(file.district.comuni.iter().any(|c| c.name == "Floridia"));
@@ -95,12 +121,12 @@ mod tests {
 
     #[test]
     fn a_missing_or_foreign_district_file_is_refused_in_italian() {
-        let missing = read_district_file(Path::new("/nessuna/cartella/distretto.toml"));
+        let missing = read_district_file(Path::new("/nessuna/cartella/distretto.toml"), None);
         assert_eq!(missing.unwrap_err().code, "file_unreadable");
         let dir = tempfile::tempdir().unwrap();
         let other = dir.path().join("spesa.toml");
         std::fs::write(&other, "pane = 2\n").unwrap();
-        let err = read_district_file(&other).unwrap_err();
+        let err = read_district_file(&other, None).unwrap_err();
         assert_eq!(err.code, "district_invalid");
         assert!(err.message.contains("distretto"), "{}", err.message);
     }
