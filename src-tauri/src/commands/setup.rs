@@ -19,6 +19,8 @@ pub struct DistrictChoice {
     pub capofila: String,
     /// Every comune of the district, capofila included, in the file's order.
     pub comuni: Vec<ComuneChoice>,
+    /// The capofila's signed district file (checked against the fingerprint), not a `.toml`.
+    pub signed: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -53,6 +55,7 @@ pub async fn read_district(
         let file = read_district_file(&path, fingerprint.as_deref()).map_err(on_district_field)?;
         let d = file.district;
         Ok(DistrictChoice {
+            signed: file.signed.is_some(),
             comuni: d
                 .comuni
                 .iter()

@@ -8,4 +8,8 @@ export type DistrictChoice = { id: string, name: string, capofila: string,
 /**
  * Every comune of the district, capofila included, in the file's order.
  */
-comuni: Array<ComuneChoice>, };
+comuni: Array<ComuneChoice>, 
+/**
+ * The capofila's signed district file (checked against the fingerprint), not a `.toml`.
+ */
+signed: boolean, };
