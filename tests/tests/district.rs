@@ -882,3 +882,50 @@ fn the_signed_district_configuration_is_applied() {
         "{install:?}"
     );
 }
+
+/// Before publishing, the coordinatore reads what a new version would change: applications new
+/// since the last one, corrected since, and the positions and outcomes that move.
+#[test]
+fn publishing_shows_what_changes_against_the_last_version() {
+    let capofila = Install::of("district-d48.toml", CAPOFILA, &["bando-sc-2026-1.toml"]);
+    let items = fixture_applications();
+    capofila.add(&items[0..10]);
+    let first = capofila.json(&["ranking", "changes", "--bando", "SC-2026-1"]);
+    assert_eq!(first["against_number"], Value::Null, "{first}");
+    assert_eq!(first["rows"], 10);
+    assert_eq!(first["added"], serde_json::json!([]));
+    capofila.ok(&[
+        "ranking",
+        "publish",
+        "--bando",
+        "SC-2026-1",
+        "--stage",
+        "provisional",
+        "--confirm-cross-comune",
+    ]);
+    let unchanged = capofila.json(&["ranking", "changes", "--bando", "SC-2026-1"]);
+    assert_eq!(unchanged["against_number"], 1);
+    for list in ["added", "removed", "outcome_changed", "moved", "corrected"] {
+        assert_eq!(
+            unchanged[list],
+            serde_json::json!([]),
+            "{list}: {unchanged}"
+        );
+    }
+    let added = capofila.add(&items[10..12]);
+    let after = capofila.json(&["ranking", "changes", "--bando", "SC-2026-1"]);
+    let mut expected = added.clone();
+    expected.sort();
+    let mut got: Vec<String> = after["added"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap().to_string())
+        .collect();
+    got.sort();
+    assert_eq!(got, expected, "{after}");
+    assert_eq!(after["rows"], 12);
+    let text = capofila.ok(&["ranking", "changes", "--bando", "SC-2026-1"]);
+    assert!(text.contains("graduatoria provvisoria n. 1"), "{text}");
+    assert!(text.contains("Domande nuove (2)"), "{text}");
+}

@@ -40,7 +40,8 @@ pub use intake::{
 pub use operators::{Credentials, NewOperator, Operator, Operators};
 pub use overview::{BandoStatus, Overview};
 pub use ranking::{
-    ConflictSide, CrossComuneExclusion, PublishedRanking, PublishedRow, Ranking, Stage,
+    ConflictSide, CrossComuneExclusion, PublishChanges, PublishedRanking, PublishedRow, Ranking,
+    RowChange, Stage,
 };
 pub use settings::{
     BandoImported, CaseKinds, CaseKindsSaved, DistrictFile, InstallInfo, Settings, StoredCaseKind,

@@ -423,6 +423,13 @@ enum RankingCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Capofila: che cosa cambierebbe pubblicando ora, rispetto all'ultima versione pubblicata
+    Changes {
+        #[arg(long)]
+        bando: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -890,6 +897,10 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 }
                 say!("Esclusioni tra comuni: {}", found.len());
             }
+        }
+        Command::Ranking(RankingCommand::Changes { bando, json }) => {
+            let mut app = login::open(&db, who)?;
+            output::publish_changes(&app.ranking().changes(&bando)?, json);
         }
     }
     Ok(())

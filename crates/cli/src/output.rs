@@ -13,7 +13,8 @@ use serde::Serialize;
 use sportello_app::{
     Accepted, AppError, ApplicationDetail, ApplicationView, BackupChecked, BackupMade,
     BandoImported, CaseKinds, CaseKindsSaved, Corrected, DuplicateGroup, Filed, ImportReport,
-    Inspection, InstallInfo, Operator, OutcomeView, PublishedRanking, RecoveryKey, Restored,
+    Inspection, InstallInfo, Operator, OutcomeView, PublishChanges, PublishedRanking, RecoveryKey,
+    Restored,
 };
 use sportello_domain::intake::hidden_char;
 use sportello_domain::{Bando, RankedApplication};
@@ -617,4 +618,47 @@ mod tests {
             r"Scro\u{202e}inaf\u{1b}[2J\u{7}\t\r\n\u{85}\u{2066}"
         );
     }
+}
+
+pub fn publish_changes(c: &PublishChanges, as_json: bool) {
+    if as_json {
+        return json(c);
+    }
+    match (c.against_number, c.against_stage) {
+        (Some(n), Some(stage)) => show!(
+            "Bando {}: rispetto alla graduatoria {} n. {n}, la nuova avrebbe {} righe.",
+            c.bando,
+            stage.label_it(),
+            c.rows
+        ),
+        _ => show!("Bando {}: prima pubblicazione, {} righe.", c.bando, c.rows),
+    }
+    let list = |label: &str, codes: &[String]| {
+        if !codes.is_empty() {
+            show!("{label} ({}): {}", codes.len(), codes.join(", "));
+        }
+    };
+    list("Domande nuove", &c.added);
+    list("Domande non più in graduatoria", &c.removed);
+    for (label, rows) in [
+        ("Esito cambiato", &c.outcome_changed),
+        ("Posizione cambiata", &c.moved),
+    ] {
+        if !rows.is_empty() {
+            show!("{label} ({}):", rows.len());
+        }
+        for r in rows {
+            let place = |p: Option<u32>| p.map_or("—".to_string(), |p| p.to_string());
+            show!(
+                "  {}  {} → {}  {} → {}",
+                r.application_code,
+                place(r.from_position),
+                place(r.to_position),
+                r.from_outcome.label_it(),
+                r.to_outcome.label_it()
+            );
+        }
+    }
+    list("Corrette dopo l'ultima pubblicazione", &c.corrected);
+    list("Presentate dopo la chiusura del bando", &c.late);
 }

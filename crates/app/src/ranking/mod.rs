@@ -1,10 +1,12 @@
 //! The district ranking (graduatoria): computing it, the exclusions across comuni, publishing
 //! numbered versions.
 
+mod changes;
 mod compute;
 mod conflicts;
 mod publish;
 
+pub use changes::{PublishChanges, RowChange};
 pub use conflicts::{ConflictSide, CrossComuneExclusion};
 pub use publish::{PublishedRanking, PublishedRow, Stage};
 
