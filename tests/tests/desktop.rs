@@ -293,6 +293,55 @@ impl Window {
         }
     }
 
+    /// Types `keys` where the focus is, as an operator at the keyboard (WebDriver key codes:
+    /// `\u{e007}` Enter, `\u{e004}` Tab, `\u{e008}` Shift, `\u{e009}` Control, `\u{e00c}`
+    /// Escape, `\u{e031}` F1; a modifier stays down until the end of `keys`: WebKitWebDriver does
+    /// not release it at `\u{e000}`).
+    pub async fn keys(&self, keys: &str) -> Outcome {
+        self.client
+            .active_element()
+            .await
+            .map_err(|e| format!("the focused element: {e}"))?
+            .send_keys(keys)
+            .await
+            .map_err(|e| format!("typing {keys:?} where the focus is: {e}"))?;
+        Ok(())
+    }
+
+    /// Waits until the focused element is `css` (it matches the selector).
+    pub async fn wait_focus(&self, css: &str) -> Outcome {
+        let found = self
+            .client
+            .execute_async(
+                "const [css, ms, done] = arguments;
+                 const until = Date.now() + ms;
+                 const what = (el) => el ? el.outerHTML.slice(0, 160) : 'nothing';
+                 (function poll() {
+                   const el = document.activeElement;
+                   if (el && el.matches(css)) done({ ok: true });
+                   else if (Date.now() > until) done({ ok: false, focused: what(el) });
+                   else setTimeout(poll, 40);
+                 })();",
+                vec![json!(css), json!(WAIT.as_millis() as u64)],
+            )
+            .await?;
+        if found["ok"] == json!(true) {
+            Ok(())
+        } else {
+            Err(format!(
+                "the focus should be on {css} within {WAIT:?}; it is on {}",
+                found["focused"]
+            )
+            .into())
+        }
+    }
+
+    /// Types `keys` where the focus is, then waits for the focus on `css`.
+    pub async fn keys_then_focus(&self, keys: &str, css: &str) -> Outcome {
+        self.keys(keys).await?;
+        self.wait_focus(css).await
+    }
+
     /// Saves the window as `docs/screenshots/<name>.png`, after two animation frames so that
     /// what was just rendered is painted.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf, Box<dyn Error + Send + Sync>> {
@@ -510,6 +559,8 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
     let bando = capofila.write("bando-aperto.toml", &bando);
     capofila.ok(&["bando", "import", sportello_tests::arg(&bando)]);
     let dsu_date = today.format("%d/%m/%Y").to_string();
+    // The same day as the keyboard types it, short.
+    let dsu_compact = today.format("%d%m%Y").to_string();
     let district_file = PathBuf::from(
         capofila
             .ok(&[
@@ -526,12 +577,14 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
     let comune_db = office.path().join("floridia.db");
     let mail = office.path().join("posta");
     let receipt = office.path().join("stampe").join("ricevuta.pdf");
+    let second_receipt = office.path().join("stampe").join("ricevuta-tastiera.pdf");
     let sheet = office.path().join("stampe").join("foglio-di-recupero.pdf");
     let backup = office.path().join("chiavetta").join("floridia.backup");
     let args = [OsString::from("--db"), comune_db.clone().into_os_string()];
 
     let district_path = text(&sportello_tests::fixture("district-d48.toml"));
     let (mail_text, receipt_text) = (text(&mail), text(&receipt));
+    let second_receipt_text = text(&second_receipt);
     let (sheet_text, backup_text) = (text(&sheet), text(&backup));
     let sheet_for_steps = sheet.clone();
     let district_file_text = text(&district_file);
@@ -892,6 +945,106 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
             w.click("[data-testid='recupera']").await?;
             w.wait_text("[data-testid='operatore-ruolo']", "Responsabile · m.rossi")
                 .await?;
+
+            // A second application with the keyboard only: the list of shortcuts (F1, Esc),
+            // Ctrl+N, Enter from field to field, dates typed short, Ctrl+Enter to save, Enter
+            // on «Salva la ricevuta», Ctrl+F to find it.
+            w.keys("\u{e031}").await?;
+            w.wait_text("[data-testid='scorciatoie']", "Ctrl+Invio")
+                .await?;
+            w.wait_focus("[data-testid='scorciatoie-chiudi']").await?;
+            w.screenshot("scorciatoie").await?;
+            w.keys("\u{e00c}").await?;
+            w.absent("[data-testid='scorciatoie']").await?;
+            w.keys_then_focus("\u{e009}n", "#f-applicant-codice_fiscale")
+                .await?;
+            w.keys_then_focus("VRDLGU85E12D636Z\u{e007}", "#f-applicant-surname")
+                .await?;
+            w.keys_then_focus("Verdi\u{e007}", "#f-applicant-name")
+                .await?;
+            // The code fills birth date, sex and place: the date is typed again, short.
+            w.wait_text(
+                "[data-testid='f-applicant-codice_fiscale-info']",
+                "Floridia (D636)",
+            )
+            .await?;
+            w.keys_then_focus("Luigi\u{e007}", "#f-applicant-birth_date")
+                .await?;
+            w.keys("\u{e009}a").await?;
+            w.keys_then_focus("12/05/85\u{e007}", "#f-applicant-sex")
+                .await?;
+            // A select keeps its keys: Tab leaves it.
+            w.keys_then_focus("\u{e004}", "#f-applicant-birth_place")
+                .await?;
+            w.keys_then_focus("\u{e007}", "#f-applicant-address")
+                .await?;
+            w.keys_then_focus("Via Roma 1\u{e007}", "#f-applicant-phone")
+                .await?;
+            w.keys_then_focus("\u{e007}", "#f-applicant-email").await?;
+            // Enter skips «Aggiungi un componente» (a button) to the next field.
+            w.keys_then_focus("\u{e007}", "input[data-path='has_isee']")
+                .await?;
+            w.keys_then_focus("\u{e007}", "#f-isee-value").await?;
+            w.keys_then_focus("4200\u{e007}", "#f-isee-dsu_protocol")
+                .await?;
+            w.keys_then_focus("INPS-ISEE-2026-CD456E012-00\u{e007}", "#f-isee-dsu_date")
+                .await?;
+            w.keys_then_focus(&format!("{dsu_compact}\u{e007}"), "#f-isee-kind")
+                .await?;
+            w.keys_then_focus("\u{e004}", "input[data-path='resident']")
+                .await?;
+            w.keys(" ").await?;
+            check_eq(
+                &w.value_of("#f-applicant-birth_date").await?,
+                "12/05/85",
+                "birth date as typed",
+            )?;
+            w.absent("#f-applicant-birth_date-notes").await?;
+            w.absent("#f-isee-dsu_date-notes").await?;
+            w.keys("\u{e009}\u{e007}").await?;
+            let second_case = match w
+                .wait_text("[data-testid='numero-pratica']", "/0000002")
+                .await
+            {
+                Ok(case) => case,
+                Err(e) => {
+                    let said = w
+                        .text_of("[data-testid='errore-salvataggio']")
+                        .await
+                        .unwrap_or_default();
+                    return Err(format!("{e}; the window says: {said:?}").into());
+                }
+            };
+            let second_code = w.text_of("[data-testid='codice-domanda']").await?;
+            eprintln!("filed {second_case} with the keyboard, code {second_code}");
+            // The focus is on «Salva la ricevuta». Back with Shift+Tab to its path (not to open
+            // it: no viewer under Xvfb), then Tab to the button and Enter.
+            w.wait_focus("[data-testid='ricevuta-button']").await?;
+            w.keys_then_focus("\u{e008}\u{e004}", "[data-testid='ricevuta-open']")
+                .await?;
+            w.keys(" ").await?;
+            w.keys_then_focus("\u{e008}\u{e004}", "button[aria-label^='Sfoglia']")
+                .await?;
+            w.keys_then_focus("\u{e008}\u{e004}", "[data-testid='ricevuta-path']")
+                .await?;
+            w.keys("\u{e009}a").await?;
+            w.keys(&second_receipt_text).await?;
+            w.keys_then_focus(
+                "\u{e004}\u{e004}\u{e004}",
+                "[data-testid='ricevuta-button']",
+            )
+            .await?;
+            w.keys("\u{e007}").await?;
+            w.wait_text("[data-testid='ricevuta-saved']", "ricevuta-tastiera.pdf")
+                .await?;
+            w.keys_then_focus("\u{e009}f", "[data-testid='cerca']")
+                .await?;
+            w.keys(&second_code).await?;
+            w.wait_text(
+                &format!("[data-testid='domanda-{second_code}']"),
+                "Verdi Luigi",
+            )
+            .await?;
             eprintln!("first-run screen after {} ms", first_screen.as_millis());
             *out.lock().expect("result slot") = Some((fingerprint, code));
             Ok(())
@@ -901,6 +1054,11 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
     };
 
     let pdf = pdf_text(&receipt);
+    let second_pdf = pdf_text(&second_receipt);
+    assert!(
+        second_pdf.contains("VERDI") || second_pdf.contains("Verdi"),
+        "the receipt saved with the keyboard without the name:\n{second_pdf}"
+    );
     assert!(
         pdf.contains(&application_code),
         "receipt without the code:\n{pdf}"

@@ -73,6 +73,33 @@ describe('toForm', () => {
     expect((form.isee as Record<string, unknown>).value).toBeUndefined();
   });
 
+  it('reads short dates, the birth in the past, the DSU near today', () => {
+    const d = giulia();
+    d.applicant.birth_date = '15/08/92';
+    d.isee.dsu_date = '15012026';
+    d.unemployed_since = '1.5.24';
+    const { form, problems } = toForm(d);
+    expect(problems).toEqual([]);
+    expect((form.applicant as Record<string, unknown>).birth_date).toBe('1992-08-15');
+    expect((form.isee as Record<string, unknown>).dsu_date).toBe('2026-01-15');
+    expect(form.unemployed_since).toBe('2024-05-01');
+  });
+
+  it('says one thing about a date it cannot read', () => {
+    const d = giulia();
+    d.applicant.birth_date = '01062025x';
+    d.isee.dsu_date = '31/04/2026';
+    const { problems } = toForm(d);
+    expect(problems).toEqual([
+      {
+        field: 'applicant.birth_date',
+        message:
+          'data non leggibile «01062025x»: scriverla come gg/mm/aaaa, ad esempio 15/08/1992 (anche 15081992 o 15/08/92)',
+      },
+      { field: 'isee.dsu_date', message: '«31/04/2026» non è un giorno del calendario: controllare giorno e mese' },
+    ]);
+  });
+
   it('sends no ISEE when there is none, and no unemployment date unless unemployed', () => {
     const d = giulia();
     d.has_isee = false;
@@ -106,6 +133,17 @@ describe('notesByField', () => {
     expect(notes.get('applicant.birth_date')).toEqual({ problems: ['data non valida'], warnings: [] });
     expect(notes.get('applicant.surname')?.problems).toEqual(['il cognome è vuoto']);
     expect(notes.get('isee.dsu_protocol')?.warnings).toEqual(['forma strana']);
+  });
+
+  it('drops the app’s warnings on a field it could not read: one message, not two', () => {
+    const withWarning: FormCheck = {
+      problems: [],
+      warnings: [
+        { record: 'domanda', field: 'isee.dsu_date', code: 'dsu_date_missing', message: 'manca la data della DSU' },
+      ],
+    };
+    const notes = notesByField([{ field: 'isee.dsu_date', message: 'data non leggibile' }], withWarning);
+    expect(notes.get('isee.dsu_date')).toEqual({ problems: ['data non leggibile'], warnings: [] });
   });
 });
 

@@ -3,7 +3,7 @@
 // the app checks and files. Field paths (`applicant.codice_fiscale`, `household[1].sex`,
 // `isee.value`) are the app's: a problem it reports lands next to the field of that path.
 import type { CodiceFiscaleInfo, FormCheck } from './api';
-import { euroFieldText, formatDate, parseDate, parseEuro } from './format';
+import { dateProblem, euroFieldText, formatDate, parseDate, parseEuro, type DateKind } from './format';
 
 export type Sex = '' | 'M' | 'F';
 export type Housing = 'none' | 'rent' | 'eviction';
@@ -80,18 +80,14 @@ export interface LocalProblem {
   message: string;
 }
 
-function isoDate(field: string, typed: string, problems: LocalProblem[]): string | undefined {
-  const text = typed.trim();
-  if (text === '') return undefined;
-  const iso = parseDate(text);
-  if (iso === null) {
-    problems.push({
-      field,
-      message: `data non valida «${text}»: scriverla come gg/mm/aaaa, ad esempio 15/08/1992`,
-    });
+/** A date as typed → ISO, or its one problem (see `readDate` for what is read). */
+function isoDate(field: string, typed: string, kind: DateKind, problems: LocalProblem[]): string | undefined {
+  const problem = dateProblem(typed, kind);
+  if (problem !== null) {
+    problems.push({ field, message: problem });
     return undefined;
   }
-  return iso;
+  return parseDate(typed, kind) ?? undefined;
 }
 
 function optionalText(typed: string): string | undefined {
@@ -104,7 +100,7 @@ function person(prefix: string, p: PersonDraft, problems: LocalProblem[]): Recor
     codice_fiscale: p.codice_fiscale.trim(),
     surname: p.surname,
     name: p.name,
-    birth_date: isoDate(`${prefix}.birth_date`, p.birth_date, problems),
+    birth_date: isoDate(`${prefix}.birth_date`, p.birth_date, 'birth', problems),
     sex: p.sex === '' ? undefined : p.sex,
     birth_place: p.birth_place.trim(),
   };
@@ -141,7 +137,7 @@ export function toForm(d: ApplicationDraft): { form: Record<string, unknown>; pr
     isee = {
       value: value ?? undefined,
       dsu_protocol: d.isee.dsu_protocol.trim(),
-      dsu_date: isoDate('isee.dsu_date', d.isee.dsu_date, problems),
+      dsu_date: isoDate('isee.dsu_date', d.isee.dsu_date, 'recent', problems),
       kind: d.isee.kind,
     };
   }
@@ -153,7 +149,7 @@ export function toForm(d: ApplicationDraft): { form: Record<string, unknown>; pr
     isee,
     resident: d.resident,
     unemployed: d.unemployed,
-    unemployed_since: d.unemployed ? isoDate('unemployed_since', d.unemployed_since, problems) : undefined,
+    unemployed_since: d.unemployed ? isoDate('unemployed_since', d.unemployed_since, 'recent', problems) : undefined,
     other_income_support: d.other_income_support,
     single_parent: d.single_parent,
     applicant_disabled: d.applicant_disabled,
@@ -190,7 +186,7 @@ export interface FieldNotes {
 
 /**
  * Every message by field path. A local problem replaces what the app says about the same field
- * (the app only saw the field missing).
+ * (the app only saw the field missing): one message, never two that contradict each other.
  */
 export function notesByField(local: LocalProblem[], check: FormCheck | null): Map<string, FieldNotes> {
   const notes = new Map<string, FieldNotes>();
@@ -207,7 +203,10 @@ export function notesByField(local: LocalProblem[], check: FormCheck | null): Ma
   for (const p of check?.problems ?? []) {
     if (!localFields.has(p.field)) at(p.field).problems.push(p.message);
   }
-  for (const w of check?.warnings ?? []) at(w.field).warnings.push(w.message);
+  // The app's warnings about a field it could not read would contradict the local problem.
+  for (const w of check?.warnings ?? []) {
+    if (!localFields.has(w.field)) at(w.field).warnings.push(w.message);
+  }
   return notes;
 }
 

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import euroAmounts from '../../../fixtures/euro-amounts.json';
-import { euroFieldText, formatDate, formatDateTime, formatEuro, parseDate, parseEuro, readEuro } from './format';
+import {
+  dateProblem,
+  euroFieldText,
+  formatDate,
+  formatDateTime,
+  formatEuro,
+  parseDate,
+  parseEuro,
+  readDate,
+  readEuro,
+} from './format';
 import type { EuroRefusal } from './format';
 
 type EuroCase = { input: string; value: string } | { input: string; refused: EuroRefusal };
@@ -20,24 +30,60 @@ describe('formatDate', () => {
 });
 
 describe('parseDate', () => {
+  // A fixed «today»: 1 December 2026.
+  const today = new Date(2026, 11, 1);
+
   it('reads gg/mm/aaaa and its common variants', () => {
     expect(parseDate('07/03/2025')).toBe('2025-03-07');
     expect(parseDate(' 7/3/2025 ')).toBe('2025-03-07');
+    expect(parseDate('1/6/2025')).toBe('2025-06-01');
     expect(parseDate('07.03.2025')).toBe('2025-03-07');
     expect(parseDate('07-03-2025')).toBe('2025-03-07');
+    expect(parseDate('01062025')).toBe('2025-06-01');
+  });
+
+  it('reads a two-digit year as a birth: never in the future', () => {
+    expect(parseDate('12/05/85', 'birth', today)).toBe('1985-05-12');
+    expect(parseDate('120585', 'birth', today)).toBe('1985-05-12');
+    expect(parseDate('01/12/26', 'birth', today)).toBe('2026-12-01');
+    expect(parseDate('02/12/26', 'birth', today)).toBe('1926-12-02');
+    expect(parseDate('01/01/27', 'birth', today)).toBe('1927-01-01');
+    expect(parseDate('31/12/00', 'birth', today)).toBe('2000-12-31');
+  });
+
+  it('reads a two-digit year of a recent date as the nearest one', () => {
+    expect(parseDate('1/6/25', 'recent', today)).toBe('2025-06-01');
+    expect(parseDate('01.12.27', 'recent', today)).toBe('2027-12-01');
+    expect(parseDate('01/01/75', 'recent', today)).toBe('2075-01-01');
+    expect(parseDate('01/01/76', 'recent', today)).toBe('1976-01-01');
   });
 
   it('knows leap years', () => {
     expect(parseDate('29/02/2024')).toBe('2024-02-29');
+    expect(parseDate('29022024')).toBe('2024-02-29');
     expect(parseDate('29/02/2025')).toBeNull();
     expect(parseDate('29/02/1900')).toBeNull();
     expect(parseDate('29/02/2000')).toBe('2000-02-29');
+    expect(parseDate('29/02/00', 'birth', today)).toBe('2000-02-29');
+    expect(parseDate('29/02/25', 'recent', today)).toBeNull();
   });
 
   it('refuses dates that do not exist or are not dates', () => {
-    for (const input of ['31/04/2025', '00/01/2025', '01/13/2025', '2025-03-07', '7/3/25', 'ieri', '']) {
+    const inputs = ['31/04/2025', '31042025', '00/01/2025', '01/13/2025', '2025-03-07', '07/03-2025', '0732025', 'ieri', ''];
+    for (const input of inputs) {
       expect(parseDate(input), input).toBeNull();
     }
+  });
+
+  it('says why, in one message', () => {
+    expect(readDate('31/04/2025')).toEqual({ refused: 'no_such_day' });
+    expect(readDate('ieri')).toEqual({ refused: 'unreadable' });
+    expect(dateProblem('31/04/2025')).toBe('«31/04/2025» non è un giorno del calendario: controllare giorno e mese');
+    expect(dateProblem('1-6', 'birth')).toBe(
+      'data non leggibile «1-6»: scriverla come gg/mm/aaaa, ad esempio 15/08/1992 (anche 15081992 o 15/08/92)',
+    );
+    expect(dateProblem(' 01062025 ')).toBeNull();
+    expect(dateProblem('  ')).toBeNull();
   });
 });
 

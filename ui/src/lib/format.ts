@@ -3,7 +3,6 @@
 // them), so no amount ever passes through a binary float here.
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const ITALIAN_DATE = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/;
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
 
 function isCalendarDate(year: number, month: number, day: number): boolean {
@@ -20,16 +19,76 @@ export function formatDate(iso: string): string {
   return `${day}/${month}/${year}`;
 }
 
+/** What kind of date a field holds: it decides the century of a two-digit year. */
+export type DateKind = 'birth' | 'recent';
+
+/** Why a typed date is refused: it cannot be read, or it reads as a day that does not exist. */
+export type DateReading = { iso: string } | { refused: 'unreadable' | 'no_such_day' };
+
+/** Day, month and year with a separator (`/`, `.`, `-`, the same twice) or all run together. */
+const SEPARATED_DATE = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})$/;
+const COMPACT_DATE = /^(\d{2})(\d{2})(\d{4}|\d{2})$/;
+
 /**
- * What an operator typed as `gg/mm/aaaa` (also `7/3/2025`, `07.03.2025`, `07-03-2025`) → ISO
- * `2025-03-07`; `null` when it is not a real calendar date.
+ * The century of a two-digit year, by plausibility (`today` is the operator's day):
+ * - `birth`: the latest year that does not put the birth in the future, so `12/05/85` is 1985
+ *   and, in 2026, `01/01/26` is 2026 but `01/01/27` is 1927 (never more than 100 years ago,
+ *   well inside the 110 a birth date may go back);
+ * - `recent` (a DSU, the start of unemployment, a filter): the year nearest to today, so
+ *   `01/06/25` is 2025 and, in 2026, `01/01/75` is 2075 but `01/01/76` is 1976 (fifty years
+ *   either way: the earlier).
  */
-export function parseDate(input: string): string | null {
-  const match = ITALIAN_DATE.exec(input.trim());
-  if (!match) return null;
-  const [, day = '', month = '', year = ''] = match;
-  if (!isCalendarDate(Number(year), Number(month), Number(day))) return null;
-  return `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
+function fullYear(twoDigits: number, month: number, day: number, kind: DateKind, today: Date): number {
+  const thisYear = today.getFullYear();
+  const century = Math.floor(thisYear / 100) * 100;
+  if (kind === 'birth') {
+    const candidate = century + twoDigits;
+    const todayKey = thisYear * 10000 + (today.getMonth() + 1) * 100 + today.getDate();
+    return candidate * 10000 + month * 100 + day > todayKey ? candidate - 100 : candidate;
+  }
+  const candidates = [century - 100, century, century + 100].map((c) => c + twoDigits);
+  return candidates.reduce((best, y) => (Math.abs(y - thisYear) < Math.abs(best - thisYear) ? y : best));
+}
+
+/**
+ * What an operator typed as a date → ISO `2025-03-07`. Read: `07/03/2025`, `7/3/2025`,
+ * `07.03.2025`, `07-03-2025`, `07032025`, and the same with a two-digit year (`07/03/25`,
+ * `070325`: its century by `kind`, see `fullYear`). Blanks around are ignored.
+ */
+export function readDate(input: string, kind: DateKind = 'recent', today: Date = new Date()): DateReading {
+  const text = input.trim();
+  let day: string, month: string, year: string;
+  const separated = SEPARATED_DATE.exec(text);
+  const compact = separated ? null : COMPACT_DATE.exec(text);
+  if (separated) [, day = '', , month = '', year = ''] = separated;
+  else if (compact) [, day = '', month = '', year = ''] = compact;
+  else return { refused: 'unreadable' };
+  const d = Number(day);
+  const m = Number(month);
+  const y = year.length === 2 ? fullYear(Number(year), m, d, kind, today) : Number(year);
+  if (!isCalendarDate(y, m, d)) return { refused: 'no_such_day' };
+  return { iso: `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}` };
+}
+
+/** `readDate`'s ISO date, or `null` when it refuses what was typed. */
+export function parseDate(input: string, kind: DateKind = 'recent', today: Date = new Date()): string | null {
+  const reading = readDate(input, kind, today);
+  return 'iso' in reading ? reading.iso : null;
+}
+
+/**
+ * The one message for a date that `readDate` refuses, in Italian; `null` when it reads (or is
+ * empty: whether a date is required is the app's to say).
+ */
+export function dateProblem(input: string, kind: DateKind = 'recent', today: Date = new Date()): string | null {
+  const text = input.trim();
+  if (text === '') return null;
+  const reading = readDate(text, kind, today);
+  if ('iso' in reading) return null;
+  const example = kind === 'birth' ? '15/08/1992 (anche 15081992 o 15/08/92)' : '01/06/2025 (anche 01062025 o 1/6/25)';
+  return reading.refused === 'no_such_day'
+    ? `«${text}» non è un giorno del calendario: controllare giorno e mese`
+    : `data non leggibile «${text}»: scriverla come gg/mm/aaaa, ad esempio ${example}`;
 }
 
 function groupThousands(digits: string): string {
