@@ -34,6 +34,7 @@ const COMMANDS: &[&str] = &[
     "compute_ranking",
     "latest_ranking",
     "publish_ranking",
+    "publish_changes",
     "cross_comune_exclusions",
     "print_ranking",
     "duplicates",

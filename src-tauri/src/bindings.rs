@@ -64,6 +64,7 @@ fn visit_commands(files: &mut Files) {
     files.visit::<AuditEntryView>();
     files.visit::<ChainIntact>();
     files.visit::<sportello_app::BackupMade>();
+    files.visit::<sportello_app::PublishChanges>();
     files.visit::<sportello_app::BackupChecked>();
     files.visit::<CommandError>();
 }

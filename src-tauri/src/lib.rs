@@ -65,6 +65,7 @@ pub fn run() -> ExitCode {
             commands::ranking::compute_ranking,
             commands::ranking::latest_ranking,
             commands::ranking::publish_ranking,
+            commands::ranking::publish_changes,
             commands::ranking::cross_comune_exclusions,
             commands::ranking::print_ranking,
             commands::ranking::duplicates,

@@ -1187,6 +1187,11 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
             }
         }
         w.click("[data-testid='pubblica-provvisoria']").await?;
+        w.wait_text(
+            "[data-testid='cambiamenti']",
+            "Prima pubblicazione del bando",
+        )
+        .await?;
         w.click("[data-testid='conferma-pubblica']").await?;
         w.wait_text("[data-testid='pubblicata']", "provvisoria n. 1")
             .await?;
@@ -1310,6 +1315,12 @@ fn the_demo_district_opens_on_a_useful_home_and_shows_outcomes_at_the_comuni() {
         w.click("[data-testid='pubblica-provvisoria']").await?;
         w.wait_text("[data-testid='esclusioni-tra-comuni']", "persone in comune")
             .await?;
+        // What the new version changes against the published one is read before confirming.
+        w.wait_text(
+            "[data-testid='cambiamenti']",
+            "Rispetto alla graduatoria provvisoria n. 1",
+        )
+        .await?;
         let enabled = w
             .find("[data-testid='conferma-pubblica']")
             .await?

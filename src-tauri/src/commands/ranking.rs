@@ -161,6 +161,17 @@ pub async fn publish_ranking(
         .await
 }
 
+/// What publishing the bando's ranking now would change against the last published version.
+#[tauri::command]
+pub async fn publish_changes(
+    state: State<'_, DesktopState>,
+    bando: String,
+) -> Result<sportello_app::PublishChanges, CommandError> {
+    state
+        .with_install(move |app| app.ranking().changes(&bando))
+        .await
+}
+
 fn paper_arg(paper: &str) -> Result<RankingPaper, CommandError> {
     match paper {
         "public" => Ok(RankingPaper::Public),

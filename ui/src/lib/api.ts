@@ -6,6 +6,7 @@
 // sportello-app serialises (snake_case); command arguments are camelCase, as Tauri expects them.
 import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import type {
+  PublishChanges,
   BackupChecked,
   BackupMade,
   Accepted,
@@ -274,6 +275,11 @@ export type Paper = 'public' | 'internal';
 
 export function printRanking(bando: string, paper: Paper, out: string): Promise<string> {
   return call<string>('print_ranking', { bando, paper, out });
+}
+
+/** What publishing the bando's ranking now would change against the last published version. */
+export function publishChanges(bando: string): Promise<PublishChanges> {
+  return call<PublishChanges>('publish_changes', { bando });
 }
 
 export function duplicates(): Promise<DuplicateGroup[]> {

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { PublishChanges } from './api';
+import { changesSummary } from './publishing';
+
+const none: PublishChanges = {
+  bando: 'SC-2026-1',
+  against_number: 1,
+  against_stage: 'provisional',
+  rows: 12,
+  added: [],
+  removed: [],
+  outcome_changed: [],
+  moved: [],
+  corrected: [],
+  late: [],
+};
+
+describe('changesSummary', () => {
+  it('says a first publication as such', () => {
+    expect(changesSummary({ ...none, against_number: null, against_stage: null })).toEqual([
+      'Prima pubblicazione del bando: 12 domande in graduatoria.',
+    ]);
+  });
+
+  it('says when nothing would change', () => {
+    expect(changesSummary(none)).toEqual([
+      'Rispetto alla graduatoria provvisoria n. 1: 12 domande in graduatoria.',
+      'Nessuna differenza: la nuova versione sarebbe uguale.',
+    ]);
+  });
+
+  it('lists each kind of change, long lists cut with their count', () => {
+    const lines = changesSummary({
+      ...none,
+      added: ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'],
+      outcome_changed: [
+        { application_code: 'K', from_position: 3, to_position: null, from_outcome: 'AMMESSO', to_outcome: 'ESCLUSO' },
+      ],
+      moved: [
+        {
+          application_code: 'M',
+          from_position: 4,
+          to_position: 5,
+          from_outcome: 'IDONEO_NON_AMMESSO',
+          to_outcome: 'IDONEO_NON_AMMESSO',
+        },
+      ],
+      corrected: ['K'],
+      late: ['H'],
+    });
+    expect(lines).toContain('Domande nuove (8): A, B, C, D, E, F e altre 2.');
+    expect(lines).toContain('Esito cambiato (1): K (ammesso → escluso).');
+    expect(lines).toContain('Posizione cambiata (1): M (4ª → 5ª).');
+    expect(lines).toContain("Corrette dopo l'ultima pubblicazione (1): K.");
+    expect(lines).toContain('Presentate dopo la chiusura del bando (1): H.');
+  });
+});
