@@ -161,14 +161,13 @@ impl Sportello {
         let mut app = Self::init(db, &file.toml, comune, first)?;
         if let Some((signed, fingerprint)) = &file.signed
             && !app.install.is_capofila()
+            && let Err(e) = app.trust().district_accept(signed, fingerprint, false)
         {
-            if let Err(e) = app.trust().district_accept(signed, fingerprint, false) {
-                drop(app);
-                for file in install_files(db) {
-                    let _ = std::fs::remove_file(file);
-                }
-                return Err(e);
+            drop(app);
+            for file in install_files(db) {
+                let _ = std::fs::remove_file(file);
             }
+            return Err(e);
         }
         Ok(app)
     }
