@@ -606,20 +606,6 @@ pub fn chain_intact(c: &sportello_app::ChainIntact, as_json: bool) {
     show!("catena integra: {} {noun}", c.entries);
 }
 
-#[cfg(test)]
-mod tests {
-    use super::visible;
-
-    #[test]
-    fn hidden_characters_print_as_escapes_the_rest_as_it_is() {
-        assert_eq!(visible("Città d'Àrgento – 東京"), "Città d'Àrgento – 東京");
-        assert_eq!(
-            visible("Scro\u{202e}inaf\u{1b}[2J\u{7}\t\r\n\u{85}\u{2066}"),
-            r"Scro\u{202e}inaf\u{1b}[2J\u{7}\t\r\n\u{85}\u{2066}"
-        );
-    }
-}
-
 pub fn publish_changes(c: &PublishChanges, as_json: bool) {
     if as_json {
         return json(c);
@@ -661,4 +647,18 @@ pub fn publish_changes(c: &PublishChanges, as_json: bool) {
     }
     list("Corrette dopo l'ultima pubblicazione", &c.corrected);
     list("Presentate dopo la chiusura del bando", &c.late);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible;
+
+    #[test]
+    fn hidden_characters_print_as_escapes_the_rest_as_it_is() {
+        assert_eq!(visible("Città d'Àrgento – 東京"), "Città d'Àrgento – 東京");
+        assert_eq!(
+            visible("Scro\u{202e}inaf\u{1b}[2J\u{7}\t\r\n\u{85}\u{2066}"),
+            r"Scro\u{202e}inaf\u{1b}[2J\u{7}\t\r\n\u{85}\u{2066}"
+        );
+    }
 }
