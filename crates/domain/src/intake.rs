@@ -381,15 +381,15 @@ fn check_person(
             findings.warning(
                 field(mismatch.field()),
                 mismatch.code(),
-                format!("{mismatch}: dati confermati dalla nota dell'operatore (override_note)"),
+                format!("{mismatch}: dati confermati dalla nota di conferma dell'operatore"),
             );
         } else {
             findings.problem(
                 field(mismatch.field()),
                 mismatch.code(),
                 format!(
-                    "{mismatch}: controllare il codice o aggiungere una nota in override_note \
-                     per confermare i dati"
+                    "{mismatch}: controllare il codice fiscale o, se i dati sono giusti \
+                     (verificati su un documento), scrivere una nota di conferma"
                 ),
             );
         }
@@ -890,7 +890,8 @@ mod tests {
         assert_eq!(
             found[0].message,
             "il codice fiscale indica la data di nascita 15/08/92, è stata inserita 16/08/1992: \
-             controllare il codice o aggiungere una nota in override_note per confermare i dati"
+             controllare il codice fiscale o, se i dati sono giusti (verificati su un \
+             documento), scrivere una nota di conferma"
         );
         assert!(found[2].message.contains("D636 (Floridia)"));
     }
