@@ -45,10 +45,10 @@ pub enum Query {
 impl Query {
     pub fn parse(text: &str) -> Query {
         let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-        if let Some((a, b)) = compact.split_once('/') {
-            if let (Some(a), Some(b)) = (number(a), number(b)) {
-                return Query::CaseNumber(a, b);
-            }
+        if let Some((a, b)) = compact.split_once('/')
+            && let (Some(a), Some(b)) = (number(a), number(b))
+        {
+            return Query::CaseNumber(a, b);
         }
         let folded = fold(text);
         if folded.is_empty() {
