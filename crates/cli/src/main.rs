@@ -370,6 +370,10 @@ enum ApplicationCommand {
         /// Solo le domande che indicano questa persona (richiedente o componente del nucleo)
         #[arg(long, value_name = "CODICE_FISCALE")]
         person: Option<String>,
+        /// Cerca come la finestra: numero di pratica (2026/16), codice domanda, nome o codice
+        /// fiscale di una persona del nucleo (maiuscole, accenti, spazi e apostrofi ignorati)
+        #[arg(long, value_name = "TESTO")]
+        search: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -693,6 +697,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             bando,
             comune,
             person,
+            search,
             json,
         }) => {
             let mut app = login::open(&db, who)?;
@@ -701,6 +706,10 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 comune,
                 person,
             };
+            if let Some(text) = search {
+                output::applications(&app.intake().search_applications(&filter, &text)?, json);
+                return Ok(());
+            }
             if !app.operator().role.allows(Action::ReadApplications) {
                 output::outcomes(&app.intake().outcomes(&filter)?, json);
                 return Ok(());

@@ -16,6 +16,7 @@ pub mod partita_iva;
 pub mod ranking;
 pub mod roles;
 pub mod rules;
+pub mod search;
 
 pub use application::{
     Applicant, Application, ApplicationForm, Declaration, HouseholdMember, Housing, Person, Sex,

@@ -1,6 +1,7 @@
 //! What the front ends show: plain serialisable views over stored data.
 
 use serde::Serialize;
+use sportello_domain::search::Query;
 use sportello_domain::{Declaration, Outcome};
 use sportello_store::{ApplicationFilter, StoredApplication, Unreadable};
 
@@ -43,29 +44,19 @@ pub struct ApplicationView {
 }
 
 impl Intake<'_> {
-    /// Applications whose applicant's name, codice fiscale, application code or case number
-    /// contains `text` (any case), within the filter.
+    /// Applications found by `text` as a clerk types it (`sportello_domain::search`: a case
+    /// number, an application code, or a part of a name or of any codice fiscale of the
+    /// household; case, accents, spaces and apostrophes ignored), within the filter.
     pub fn search_applications(
         &self,
         filter: &ApplicationFilter,
         text: &str,
     ) -> Result<Vec<ApplicationView>> {
         self.require(crate::Action::ReadApplications)?;
-        let needle = text.trim().to_lowercase();
+        let query = Query::parse(text);
         let mut list = self.listing(filter)?.0;
-        if !needle.is_empty() {
-            list.retain(|a| {
-                let p = &a.declaration.applicant.person;
-                [
-                    format!("{} {}", p.surname, p.name),
-                    format!("{} {}", p.name, p.surname),
-                    p.codice_fiscale.clone(),
-                    a.application_code.clone(),
-                    a.case_number.clone(),
-                ]
-                .iter()
-                .any(|field| field.to_lowercase().contains(&needle))
-            });
+        if query != Query::Everything {
+            list.retain(|a| query.matches(&a.application_code, &a.case_number, &a.declaration));
         }
         // The text searched may be a name or a codice fiscale: the trail says only that there
         // was one.
@@ -74,7 +65,7 @@ impl Intake<'_> {
             "application",
             None,
             serde_json::json!({
-                "filter": audited(filter), "text": !needle.is_empty(), "rows": list.len(),
+                "filter": audited(filter), "text": query != Query::Everything, "rows": list.len(),
             }),
         )?;
         Ok(list)

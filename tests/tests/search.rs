@@ -1,0 +1,147 @@
+//! The Domande search as a clerk types it (issue 12): application codes with or without the
+//! dash, case numbers either way round, any codice fiscale of the household, names ignoring
+//! spaces, apostrophes, accents and case. Each search finds the right applications and only
+//! them; the CLI's `application list --search` finds the same.
+
+use std::collections::BTreeSet;
+
+use chrono::NaiveDate;
+use serde_json::Value;
+use sportello_app::{Sportello, parse_json_forms};
+use sportello_domain::Sex;
+use sportello_domain::codice_fiscale::encode;
+use sportello_store::ApplicationFilter;
+use sportello_tests::{Install, fixture_applications};
+
+const CAPOFILA: &str = "089017";
+/// The fixture application made "D'Amico Nicolò" (synthetic, like every fixture).
+const CRAFTED: usize = 2;
+
+/// The fixture applications, one of them renamed with an apostrophe and an accent (its codice
+/// fiscale made again from the new name).
+fn applications() -> Vec<Value> {
+    let mut items = fixture_applications();
+    let applicant = &mut items[CRAFTED]["applicant"];
+    let born =
+        NaiveDate::parse_from_str(applicant["birth_date"].as_str().unwrap(), "%Y-%m-%d").unwrap();
+    let place = applicant["birth_place"].as_str().unwrap().to_string();
+    applicant["surname"] = "D'Amico".into();
+    applicant["name"] = "Nicolò".into();
+    applicant["codice_fiscale"] = encode("D'Amico", "Nicolò", born, Sex::M, &place).into();
+    items
+}
+
+#[test]
+fn each_way_a_clerk_writes_it_finds_the_application_and_only_it() {
+    let capofila = Install::of("district-d48.toml", CAPOFILA, &["bando-sc-2026-1.toml"]);
+    let items = applications();
+    let mut app = Sportello::open(&capofila.db, &sportello_tests::credentials()).unwrap();
+    let filed = app
+        .intake()
+        .add_applications(&parse_json_forms(&serde_json::to_string(&items).unwrap()).unwrap())
+        .unwrap();
+    let codes_of = |indexes: &[usize]| -> BTreeSet<String> {
+        indexes
+            .iter()
+            .map(|&i| filed[i].application_code.clone())
+            .collect()
+    };
+    let mut found = |text: &str| -> BTreeSet<String> {
+        app.intake()
+            .search_applications(&ApplicationFilter::default(), text)
+            .unwrap()
+            .into_iter()
+            .map(|a| a.application_code)
+            .collect()
+    };
+
+    // An application code, with or without the dash, with spaces, any case.
+    let code = &filed[7].application_code;
+    assert_eq!(code.len(), 11, "{code}");
+    let (left, right) = code.split_at(5);
+    let right = &right[1..];
+    for typed in [
+        code.clone(),
+        code.to_lowercase(),
+        format!("{left}{right}").to_lowercase(),
+        format!("{left} {right}"),
+        format!(" {} - {} ", left.to_lowercase(), right),
+    ] {
+        assert_eq!(found(&typed), codes_of(&[7]), "{typed:?}");
+    }
+
+    // A case number, stored like 2026/0000016.
+    let case_number = &filed[15].case_number;
+    let (year, seq) = case_number.split_once('/').unwrap();
+    let seq = seq.trim_start_matches('0');
+    for typed in [
+        format!("{year}/{seq}"),
+        format!("{seq}/{year}"),
+        case_number.clone(),
+        format!("{year} / {seq}"),
+    ] {
+        assert_eq!(found(&typed), codes_of(&[15]), "{typed:?}");
+    }
+
+    // Any codice fiscale of the household, not just the applicant's, any case.
+    let member = items[19]["household"][1]["codice_fiscale"]
+        .as_str()
+        .unwrap();
+    assert_eq!(found(member), codes_of(&[19]));
+    assert_eq!(found(&member.to_lowercase()), codes_of(&[19]));
+    // A person who applied and is declared in another application: both.
+    assert_eq!(found("LPRLCU90L63I754K"), codes_of(&[28, 29]));
+
+    // Names ignoring spaces, apostrophes, accents and case.
+    assert_eq!(found("dipietro"), codes_of(&[36, 41, 53, 54]));
+    assert_eq!(found("dipietro sebastiano"), codes_of(&[36]));
+    assert_eq!(found("Sebastiano Di Pietro"), codes_of(&[36]));
+    for typed in [
+        "damico",
+        "D'Amico",
+        "d’amico",
+        "nicolo",
+        "Nicolò",
+        "NICOLÒ D'AMICO",
+    ] {
+        assert_eq!(found(typed), codes_of(&[CRAFTED]), "{typed:?}");
+    }
+
+    // Nothing typed: every application.
+    assert_eq!(found("  ").len(), items.len());
+    drop(app);
+
+    // The CLI finds the same.
+    let listed = capofila.json(&["application", "list", "--search", &format!("{seq}/{year}")]);
+    let listed: BTreeSet<String> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["application_code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(listed, codes_of(&[15]));
+    let listed = capofila.json(&["application", "list", "--search", "d amico"]);
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert_eq!(
+        listed[0]["application_code"],
+        filed[CRAFTED].application_code.as_str()
+    );
+
+    // Every search is in the trail, without what was typed.
+    let trail = capofila.json(&["audit", "list"]);
+    let searches: Vec<&Value> = trail
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "application_search")
+        .collect();
+    assert!(searches.len() >= 22, "{}", searches.len());
+    for entry in searches {
+        let detail = entry["detail"].to_string().to_lowercase();
+        assert!(
+            !detail.contains("amico") && !detail.contains("pietro"),
+            "{detail}"
+        );
+        assert!(entry["detail"]["rows"].is_u64(), "{detail}");
+    }
+}
