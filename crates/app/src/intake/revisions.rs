@@ -70,6 +70,7 @@ pub struct FieldChange {
 
 /// What a correction gave the application.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct Corrected {
     pub application_code: String,
     pub case_number: String,
