@@ -435,7 +435,11 @@ mod tests {
     fn tables_apply_after_the_tables_they_refer_to() {
         assert_eq!(
             in_apply_order(Direction::Upload),
-            ["applications", "application_revisions"]
+            [
+                "applications",
+                "application_revisions",
+                "application_withdrawals"
+            ]
         );
         assert_eq!(
             in_apply_order(Direction::Publish),
