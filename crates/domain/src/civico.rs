@@ -148,7 +148,10 @@ pub fn may_follow(state: CallState, next: CallEventKind) -> bool {
         (state, next),
         (S::DaChiamare, E::Called | E::Accepted | E::Renounced)
             | (S::Chiamato, E::Accepted | E::Renounced | E::Lapsed)
-            | (S::Accettato | S::InServizio, E::Ended | E::Completed | E::Renounced)
+            | (
+                S::Accettato | S::InServizio,
+                E::Ended | E::Completed | E::Renounced
+            )
     )
 }
 
@@ -234,9 +237,9 @@ pub fn call_list(
             taken += 1;
         }
         let answer_overdue = state == CallState::Chiamato
-            && own.last().is_some_and(|e| {
-                (today - e.on).num_days() > i64::from(rules.answer_days)
-            });
+            && own
+                .last()
+                .is_some_and(|e| (today - e.on).num_days() > i64::from(rules.answer_days));
         list.push(CallLine {
             application_code: line.application_code.clone(),
             position: line.position,

@@ -213,7 +213,9 @@ pub enum RulesError {
     NoObjectionDays,
     #[error("answer_days: il termine per rispondere alla chiamata deve essere di almeno un giorno")]
     NoAnswerDays,
-    #[error("replacement_divisor: deve essere almeno 1 (1 = per tutto il servizio, 3 = il primo terzo)")]
+    #[error(
+        "replacement_divisor: deve essere almeno 1 (1 = per tutto il servizio, 3 = il primo terzo)"
+    )]
     NoReplacementDivisor,
 }
 

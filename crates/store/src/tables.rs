@@ -163,6 +163,33 @@ pub(crate) const TABLES: &[SyncTable] = &[
         for_recipient: None,
     },
     SyncTable {
+        name: "civico_events",
+        refers_to: &[("applications", "application_id")],
+        direction: Direction::Upload,
+        columns: &[
+            col("application_id", Kind::Uuid),
+            col(
+                "kind",
+                Kind::Word(&[
+                    "called",
+                    "accepted",
+                    "renounced",
+                    "lapsed",
+                    "ended",
+                    "completed",
+                ]),
+            ),
+            col("happened_on", Kind::Date),
+            optional("note", NOTE),
+            col("operator", Kind::Text(128)),
+            col("recorded_at", Kind::Instant),
+        ],
+        owner_column: None,
+        check: crate::civico::check_received,
+        before_write: None,
+        for_recipient: None,
+    },
+    SyncTable {
         name: "bandi",
         refers_to: &[],
         direction: Direction::Publish,
@@ -438,7 +465,8 @@ mod tests {
             [
                 "applications",
                 "application_revisions",
-                "application_withdrawals"
+                "application_withdrawals",
+                "civico_events"
             ]
         );
         assert_eq!(
