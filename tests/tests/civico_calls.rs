@@ -241,6 +241,76 @@ fn rinunce_call_exactly_the_next_idonei_of_the_same_comune() {
         "manca il motivo",
     );
 
+    // The individual project of who accepted: from today, three months, insured.
+    let start = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Rome)
+        .date_naive();
+    let end = start + chrono::Months::new(3);
+    let project = |end: chrono::NaiveDate, rc: Option<&str>| {
+        serde_json::json!({
+            "sector": "ambiente", "site": "Villa comunale", "tutor": "Geom. Verdi",
+            "start": start.to_string(), "end": end.to_string(), "weekly_hours": 12,
+            "inail_position": "INAIL-0001", "rc_policy": rc,
+        })
+        .to_string()
+    };
+    let short = floridia.write(
+        "breve.json",
+        &project(end - chrono::Duration::days(1), Some("RC-9")),
+    );
+    refused(
+        &floridia,
+        &[
+            "civico",
+            "project",
+            "--application",
+            &ammessi[2],
+            arg(&short),
+        ],
+        "meno di 3 mesi",
+    );
+    let uninsured = floridia.write("senza-rc.json", &project(end, None));
+    refused(
+        &floridia,
+        &[
+            "civico",
+            "project",
+            "--application",
+            &ammessi[2],
+            arg(&uninsured),
+        ],
+        "polizza RC",
+    );
+    let good = floridia.write("progetto.json", &project(end, Some("RC-9")));
+    refused(
+        &floridia,
+        &[
+            "civico",
+            "project",
+            "--application",
+            &ammessi[3],
+            arg(&good),
+        ],
+        "chi ha accettato",
+    );
+    let saved = floridia.json(&[
+        "civico",
+        "project",
+        "--application",
+        &ammessi[2],
+        arg(&good),
+    ]);
+    assert_eq!(saved["state"], "IN_SERVIZIO");
+    let line = floridia
+        .json(&["civico", "calls", "--bando", BANDO])
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["application_code"] == ammessi[2].as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(line["start_date"], start.to_string().as_str());
+
     // The capofila follows every comune from the uploads.
     for file in floridia.export() {
         capofila.ok(&["bundle", "import", arg(&file)]);

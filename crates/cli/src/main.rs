@@ -470,6 +470,16 @@ enum CivicoCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Registra il progetto individualizzato di chi ha accettato (JSON: settore, sede, tutor,
+    /// inizio, fine, ore settimanali, assicurazioni)
+    Project {
+        #[arg(long, value_name = "CODICE")]
+        application: String,
+        /// Il progetto in JSON (`-` per lo standard input)
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Registra la fine del servizio: cessazione anticipata, o conclusione con --completed
     End {
         #[arg(long, value_name = "CODICE")]
@@ -885,6 +895,15 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let on = sportello_app::parse_date(&date)?;
             let mut app = login::open(&db, who)?;
             output::call_recorded(&app.civico().record(&application, kind, on, None)?, json);
+        }
+        Command::Civico(CivicoCommand::Project {
+            application,
+            file,
+            json,
+        }) => {
+            let text = read(&file)?;
+            let mut app = login::open(&db, who)?;
+            output::project_saved(&app.civico().set_project(&application, &text)?, json);
         }
         Command::Civico(CivicoCommand::End {
             application,

@@ -16,7 +16,7 @@ use sportello_app::{
     Inspection, InstallInfo, Operator, OutcomeView, PublishChanges, PublishedRanking, RecoveryKey,
     Restored, WithdrawalChanged,
 };
-use sportello_app::{CallRecorded, CallView, ComuneCalls};
+use sportello_app::{CallRecorded, CallView, ComuneCalls, ProjectSaved};
 use sportello_domain::intake::hidden_char;
 use sportello_domain::{Bando, RankedApplication};
 
@@ -488,6 +488,20 @@ pub fn calls_overview(list: &[ComuneCalls], as_json: bool) {
             c.freed
         );
     }
+}
+
+pub fn project_saved(p: &ProjectSaved, as_json: bool) {
+    for w in &p.warnings {
+        tell!("avviso: {w}");
+    }
+    if as_json {
+        return json(p);
+    }
+    show!(
+        "Progetto della domanda {} registrato: {}",
+        p.application_code,
+        p.state.label_it()
+    );
 }
 
 pub fn call_recorded(c: &CallRecorded, as_json: bool) {

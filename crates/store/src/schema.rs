@@ -31,6 +31,9 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(include_str!("migrations/0010_sent_versions.sql"))],
     &[Step::Sql(include_str!("migrations/0013_withdrawals.sql"))],
     &[Step::Sql(include_str!("migrations/0015_civico_calls.sql"))],
+    &[Step::Sql(include_str!(
+        "migrations/0016_civico_projects.sql"
+    ))],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 use sportello_domain::Bando;
+use sportello_domain::civico::project::{self, Project};
 use sportello_domain::civico::{
     self, CallEvent, CallEventKind, CallState, CalledBy, RankedLine, ServicePeriod,
 };
@@ -75,11 +76,22 @@ pub struct CallRecorded {
     pub now_to_call: Vec<String>,
 }
 
-/// The definitive ranking held here, its frozen bando, and the events of the bando.
+/// A project recorded (`civico project --json`).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct ProjectSaved {
+    pub application_code: String,
+    pub state: CallState,
+    /// What to see to before the start (insurance not yet in place).
+    pub warnings: Vec<String>,
+}
+
+/// The definitive ranking held here, its frozen bando, the events and projects of the bando.
 struct Definitive {
     bando: Bando,
     ranking: PublishedRanking,
     events: HashMap<String, Vec<sportello_store::StoredCallEvent>>,
+    projects: HashMap<String, Project>,
 }
 
 impl Civico<'_> {
@@ -230,6 +242,76 @@ impl Civico<'_> {
         })
     }
 
+    /// Records the individual project of this comune's participant `code` (who accepted the
+    /// call), from the JSON shape of `civico project`; checked against the bando's rules.
+    pub fn set_project(&mut self, code: &str, json: &str) -> Result<ProjectSaved> {
+        self.require(crate::Action::RecordCalls)?;
+        let at = now();
+        let today = at.date_naive();
+        let project: Project = serde_json::from_str(json).map_err(|e| {
+            refused(
+                ErrorCode::JsonInvalid,
+                format!("progetto non valido: {}", json_reason(&e)),
+            )
+        })?;
+        let stored = self.store.application_by_code(code)?.ok_or_else(|| {
+            refused(
+                ErrorCode::UnknownApplication,
+                format!("la domanda {code} non esiste in questa installazione"),
+            )
+        })?;
+        let d = self.definitive(&stored.application.bando)?;
+        let calls = self.comune_calls(&d, &self.install.comune, today)?;
+        let state = calls
+            .iter()
+            .find(|c| c.application_code == code)
+            .map(|c| c.state);
+        if !matches!(state, Some(CallState::Accettato | CallState::InServizio)) {
+            return Err(refused(
+                ErrorCode::CallOutOfOrder,
+                format!(
+                    "la domanda {code} {}: il progetto si scrive per chi ha accettato la chiamata",
+                    state.map_or("non è tra quelle chiamate".to_string(), |s| format!(
+                        "risulta «{}»",
+                        s.label_it()
+                    ))
+                ),
+            ));
+        }
+        let check = project::check(&project, &d.bando.rules, today);
+        if !check.problems.is_empty() {
+            let mut e = refused(
+                ErrorCode::InputRefused,
+                format!("progetto della domanda {code} non registrato"),
+            );
+            e.problems = check
+                .problems
+                .iter()
+                .map(|p| crate::Problem {
+                    record: format!("progetto {code}"),
+                    field: p.field.to_string(),
+                    code: "project_invalid".into(),
+                    message: p.message.clone(),
+                })
+                .collect();
+            return Err(e);
+        }
+        self.0
+            .store
+            .save_project(code, &project, at, &self.0.actor)?;
+        let d = self.definitive(&stored.application.bando)?;
+        let state = self
+            .comune_calls(&d, &self.install.comune, today)?
+            .into_iter()
+            .find(|c| c.application_code == code)
+            .map_or(CallState::Accettato, |c| c.state);
+        Ok(ProjectSaved {
+            application_code: code.to_string(),
+            state,
+            warnings: check.warnings.into_iter().map(|w| w.message).collect(),
+        })
+    }
+
     fn definitive(&self, bando: &str) -> Result<Definitive> {
         let stored = self.store.latest_ranking(bando)?;
         let Some(stored) = stored.filter(|s| s.stage == Stage::Definitive.as_str()) else {
@@ -256,6 +338,7 @@ impl Civico<'_> {
             bando: frozen,
             ranking: PublishedRanking::from_stored(stored)?,
             events: self.store.call_events(bando)?,
+            projects: self.store.projects(bando)?,
         })
     }
 
@@ -290,8 +373,17 @@ impl Civico<'_> {
                 (code.clone(), list)
             })
             .collect();
-        // Service periods come with the individual projects; none is recorded yet.
-        let periods: HashMap<String, ServicePeriod> = HashMap::new();
+        let periods: HashMap<String, ServicePeriod> = d
+            .projects
+            .iter()
+            .map(|(code, p)| {
+                let period = ServicePeriod {
+                    start: p.start,
+                    end: p.end,
+                };
+                (code.clone(), period)
+            })
+            .collect();
         let places = d.bando.places.get(comune).copied().unwrap_or(0);
         let filed: HashMap<String, NaiveDate> = self
             .store
@@ -357,6 +449,33 @@ fn event_label(kind: CallEventKind) -> &'static str {
         CallEventKind::Lapsed => "decadenza",
         CallEventKind::Ended => "cessazione",
         CallEventKind::Completed => "conclusione",
+    }
+}
+
+/// What serde says of a JSON text, in the clerk's words.
+fn json_reason(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let quoted = |t: &str| t.split('`').nth(1).unwrap_or_default().to_string();
+    if text.starts_with("missing field") {
+        format!("manca il campo «{}»", quoted(&text))
+    } else if text.starts_with("unknown field") {
+        format!("il campo «{}» non esiste", quoted(&text))
+    } else if let Some((what, _)) = text.split_once(" at line") {
+        if what.contains(':') || what.contains('«') {
+            what.to_string()
+        } else {
+            format!(
+                "testo non leggibile alla riga {}, colonna {}",
+                e.line(),
+                e.column()
+            )
+        }
+    } else {
+        format!(
+            "testo non leggibile alla riga {}, colonna {}",
+            e.line(),
+            e.column()
+        )
     }
 }
 
