@@ -1742,9 +1742,30 @@ impl Window {
         }
     }
 
+    /// Fails unless the element at `css` is in a live region (`role` status or alert, or
+    /// `aria-live`), so that a screen reader says it as it appears.
+    pub async fn announced(&self, css: &str) -> Outcome {
+        let live = self
+            .client
+            .execute(
+                "const [css] = arguments;
+                 const el = document.querySelector(css);
+                 return el && el.closest(
+                   \"[role='status'], [role='alert'], [aria-live]:not([aria-live='off'])\") !== null;",
+                vec![json!(css)],
+            )
+            .await?;
+        if live == json!(true) {
+            Ok(())
+        } else {
+            Err(format!("{css} is not in a live region: a screen reader would not say it").into())
+        }
+    }
+
     /// Scrolls the page to the middle of the table at `table` and fails unless it scrolled, the
     /// sidebar stayed at the top and the table's headers stayed in view; then scrolls back.
     pub async fn headers_stay(&self, screen: &str, table: &str) -> Outcome {
+        self.find(table).await?;
         let seen = self
             .client
             .execute_async(
@@ -1861,10 +1882,20 @@ fn every_screen_fits_small_screens_and_is_accessible() {
                     vec![],
                 )
                 .await?;
+            let district = text(&sportello_tests::fixture("district-d48.toml"));
+            w.type_into("[data-testid='district-path']", &district)
+                .await?;
+            w.click("[data-testid='district-read']").await?;
+            w.wait_text(
+                "[data-testid='district-name']",
+                "Distretto socio-sanitario 48",
+            )
+            .await?;
+            w.announced("[data-testid='district-name']").await?;
             w.on_small_screen(
                 size,
                 "primo avvio",
-                "button[aria-label^='Sfoglia']",
+                "[data-testid='setup-create']",
                 Some("primo-avvio"),
             )
             .await
@@ -1927,6 +1958,9 @@ fn every_screen_fits_small_screens_and_is_accessible() {
                 "carattere di controllo",
             )
             .await?;
+            // What is wrong is said as it appears: the refusal, each field's problem.
+            w.announced("[data-testid='errore-salvataggio']").await?;
+            w.announced("#f-applicant-codice_fiscale-notes").await?;
             w.on_small_screen(
                 size,
                 "nuova domanda con errori",
@@ -1942,6 +1976,8 @@ fn every_screen_fits_small_screens_and_is_accessible() {
                 .await?;
 
             w.go("graduatoria").await?;
+            w.wait_text("[data-testid='tabella-graduatoria'] tbody", "Ammesso")
+                .await?;
             w.wait_text("[data-testid='doppioni']", "tra comuni diversi")
                 .await?;
             w.headers_stay("graduatoria", "[data-testid='tabella-graduatoria']")
