@@ -1635,8 +1635,36 @@ fn a_file_that_is_not_a_database_is_reported_in_italian() {
 // headers in place; and every screen the tests reach checked by axe-core against WCAG 2.1 A and
 // AA (the Italian public administration's accessibility rules).
 
-/// The small screens every screen must work on, as Xvfb takes them.
-const SMALL_SCREENS: [(u32, u32); 2] = [(1024, 700), (1366, 768)];
+/// A screen every screen must work on, and where the window opens on it.
+#[derive(Clone, Copy)]
+struct TestScreen {
+    /// Width and height, as Xvfb takes them.
+    size: (u32, u32),
+    /// The window's x, y, width and height, as WebDriver reads them.
+    window: (u64, u64, u64, u64),
+    /// Whether the screens go to docs/screenshots as `<width>x<height>-<name>.png`.
+    shots: bool,
+}
+
+const SCREENS: [TestScreen; 3] = [
+    // Small screens: the window fills them (maximised, with no window manager to add a frame).
+    TestScreen {
+        size: (1024, 700),
+        window: (0, 0, 1024, 700),
+        shots: true,
+    },
+    TestScreen {
+        size: (1366, 768),
+        window: (0, 0, 1366, 768),
+        shots: true,
+    },
+    // An office screen: the default size, centred (the other tests' screenshots show it).
+    TestScreen {
+        size: (1280, 1024),
+        window: (40, 122, 1200, 780),
+        shots: false,
+    },
+];
 
 /// The rules axe-core checks: WCAG 2.0 and 2.1, levels A and AA.
 const WCAG_TAGS: [&str; 4] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
@@ -1742,6 +1770,29 @@ impl Window {
         }
     }
 
+    /// Waits until the element at `css` exists and is enabled (a button waiting for data).
+    pub async fn wait_enabled(&self, css: &str) -> Outcome {
+        let found = self
+            .client
+            .execute_async(
+                "const [css, ms, done] = arguments;
+                 const until = Date.now() + ms;
+                 (function poll() {
+                   const el = document.querySelector(css);
+                   if (el && !el.disabled) done(true);
+                   else if (Date.now() > until) done(false);
+                   else setTimeout(poll, 40);
+                 })();",
+                vec![json!(css), json!(WAIT.as_millis() as u64)],
+            )
+            .await?;
+        if found == json!(true) {
+            Ok(())
+        } else {
+            Err(format!("{css} should be enabled within {WAIT:?}").into())
+        }
+    }
+
     /// Fails unless the element at `css` is in a live region (`role` status or alert, or
     /// `aria-live`), so that a screen reader says it as it appears.
     pub async fn announced(&self, css: &str) -> Outcome {
@@ -1797,42 +1848,42 @@ impl Window {
         }
     }
 
-    /// Fails unless the window covers the `width`×`height` screen and stays on it (no window
-    /// manager under Xvfb: maximising is the size and place the app sets itself).
-    pub async fn fills_screen(&self, width: u32, height: u32) -> Outcome {
-        let (x, y, w, h) = self.client.get_window_rect().await?;
+    /// Fails unless the window and its page are where and as large as they should open on
+    /// `screen` (no window manager under Xvfb: the size and place are those the app sets).
+    async fn opens_on(&self, screen: TestScreen) -> Outcome {
+        let rect = self.client.get_window_rect().await?;
         let inner = self
             .client
             .execute("return [window.innerWidth, window.innerHeight];", vec![])
             .await?;
-        if (x, y, w, h) != (0, 0, u64::from(width), u64::from(height))
-            || inner != json!([width, height])
-        {
+        let (_, _, width, height) = screen.window;
+        if rect != screen.window || inner != json!([width, height]) {
             return Err(format!(
-                "on a {width}×{height} screen the window should fill it: it is {w}×{h} at \
-                 ({x}, {y}), its page {inner}"
+                "on a {}×{} screen the window (x, y, width, height) should be {:?}: it is \
+                 {rect:?}, its page {inner}",
+                screen.size.0, screen.size.1, screen.window
             )
             .into());
         }
         Ok(())
     }
 
-    /// The checks of every screen on a small screen of `size`: no sideways scrolling, `in_view`
-    /// within the window, axe-core's WCAG rules; with a screenshot `<width>x<height>-<shot>` in
-    /// docs/screenshots when `shot` is given (it runs axe-core itself).
-    async fn on_small_screen(
+    /// The checks of every screen on `on`: no sideways scrolling, `in_view` within the window,
+    /// axe-core's WCAG rules; with a screenshot `<width>x<height>-<shot>` in docs/screenshots
+    /// when `shot` is given and the screen's are kept (the screenshot runs axe-core itself).
+    async fn on_screen(
         &self,
-        size: (u32, u32),
+        on: TestScreen,
         name: &str,
         in_view: &str,
         shot: Option<&str>,
     ) -> Outcome {
-        let screen = format!("{name} at {}×{}", size.0, size.1);
+        let (width, height) = on.size;
+        let screen = format!("{name} at {width}×{height}");
         self.fits(&screen, in_view).await?;
-        match shot {
+        match shot.filter(|_| on.shots) {
             Some(shot) => {
-                self.screenshot(&format!("{}x{}-{shot}", size.0, size.1))
-                    .await?;
+                self.screenshot(&format!("{width}x{height}-{shot}")).await?;
                 Ok(())
             }
             None => self.accessible(&screen).await,
@@ -1840,7 +1891,8 @@ impl Window {
     }
 }
 
-/// On a 1024×700 and a 1366×768 screen the window opens sized to the screen, and every screen —
+/// On a 1024×700 and a 1366×768 screen the window opens sized to the screen (on a 1280×1024 one at
+/// its default size, centred), and every screen —
 /// first run, login, Home, Domande (with a history open), a new application with its errors,
 /// Sincronizzazione, Graduatoria, Attività, Impostazioni, the list of shortcuts — fits it with
 /// no sideways scrolling, keeps its actions in view and passes axe-core's WCAG 2.1 AA rules.
@@ -1859,15 +1911,15 @@ fn every_screen_fits_small_screens_and_is_accessible() {
         .expect("run scripts/demo.sh");
     assert!(status.success(), "scripts/demo.sh failed");
 
-    for size in SMALL_SCREENS {
-        let screen = format!("{}x{}x24", size.0, size.1);
+    for on in SCREENS {
+        let screen = format!("{}x{}x24", on.size.0, on.size.1);
 
         // No database yet: the first-run screen.
         let absent = demo.path().join("nuovo.db");
         let args = [OsString::from("--db"), absent.into_os_string()];
         in_window_on(&screen, &args, move |w| async move {
             w.wait_text("main h1", "Primo avvio").await?;
-            w.fills_screen(size.0, size.1).await?;
+            w.opens_on(on).await?;
             // The check itself finds a violation: a field without a label, added then removed.
             let field = "const f = document.createElement('input');
                          f.id = 'senza-etichetta'; document.querySelector('main').append(f);";
@@ -1892,13 +1944,8 @@ fn every_screen_fits_small_screens_and_is_accessible() {
             )
             .await?;
             w.announced("[data-testid='district-name']").await?;
-            w.on_small_screen(
-                size,
-                "primo avvio",
-                "[data-testid='setup-create']",
-                Some("primo-avvio"),
-            )
-            .await
+            w.on_screen(on, "primo avvio", "[data-testid='setup-create']", None)
+                .await
         });
 
         // The demo's capofila: every screen of its coordinatore.
@@ -1908,13 +1955,13 @@ fn every_screen_fits_small_screens_and_is_accessible() {
         ];
         in_window_on(&screen, &args, move |w| async move {
             w.wait_text("main h1", "Accesso").await?;
-            w.fills_screen(size.0, size.1).await?;
-            w.on_small_screen(size, "accesso", "[data-testid='entra']", None)
+            w.opens_on(on).await?;
+            w.on_screen(on, "accesso", "[data-testid='entra']", None)
                 .await?;
             w.log_in_as(DEMO.0, DEMO.1).await?;
             w.wait_text("[data-testid='attenzione']", "graduatoria provvisoria n. 1")
                 .await?;
-            w.on_small_screen(size, "home", "[data-testid='esci']", Some("home"))
+            w.on_screen(on, "home", "[data-testid='esci']", None)
                 .await?;
 
             w.go("domande").await?;
@@ -1923,8 +1970,8 @@ fn every_screen_fits_small_screens_and_is_accessible() {
             // Every row's Storico and Ricevuta in view; the headers stay while the list scrolls.
             w.headers_stay("domande", "[data-testid='elenco-domande']")
                 .await?;
-            w.on_small_screen(
-                size,
+            w.on_screen(
+                on,
                 "domande",
                 "[data-testid='elenco-domande'] td.actions button",
                 Some("domande"),
@@ -1936,8 +1983,8 @@ fn every_screen_fits_small_screens_and_is_accessible() {
             first.click().await?;
             w.wait_text("[data-testid^='storico-']", "Revisione 1")
                 .await?;
-            w.on_small_screen(
-                size,
+            w.on_screen(
+                on,
                 "storico di una domanda",
                 "[data-testid^='storico-']",
                 None,
@@ -1947,6 +1994,8 @@ fn every_screen_fits_small_screens_and_is_accessible() {
             w.click("[data-testid='nuova-domanda']").await?;
             w.type_into("#f-applicant-codice_fiscale", "BNCGLI92M55D636A")
                 .await?;
+            // «Registra» waits for the bando, read after the screen opens.
+            w.wait_enabled("[data-testid='registra']").await?;
             w.click("[data-testid='registra']").await?;
             w.wait_text(
                 "[data-testid='errore-salvataggio']",
@@ -1961,8 +2010,8 @@ fn every_screen_fits_small_screens_and_is_accessible() {
             // What is wrong is said as it appears: the refusal, each field's problem.
             w.announced("[data-testid='errore-salvataggio']").await?;
             w.announced("#f-applicant-codice_fiscale-notes").await?;
-            w.on_small_screen(
-                size,
+            w.on_screen(
+                on,
                 "nuova domanda con errori",
                 "[data-testid='registra']",
                 Some("nuova-domanda"),
@@ -1972,7 +2021,7 @@ fn every_screen_fits_small_screens_and_is_accessible() {
             w.go("sincronizzazione").await?;
             w.wait_text("[data-testid='storico-ricezioni']", "Floridia")
                 .await?;
-            w.on_small_screen(size, "sincronizzazione", "[data-testid='esporta']", None)
+            w.on_screen(on, "sincronizzazione", "[data-testid='esporta']", None)
                 .await?;
 
             w.go("graduatoria").await?;
@@ -1982,8 +2031,8 @@ fn every_screen_fits_small_screens_and_is_accessible() {
                 .await?;
             w.headers_stay("graduatoria", "[data-testid='tabella-graduatoria']")
                 .await?;
-            w.on_small_screen(
-                size,
+            w.on_screen(
+                on,
                 "graduatoria",
                 "[data-testid='tabella-graduatoria'] tbody td:last-child",
                 Some("graduatoria"),
@@ -1993,8 +2042,8 @@ fn every_screen_fits_small_screens_and_is_accessible() {
             w.go("attivita").await?;
             w.wait_text("[data-testid='registro']", "Graduatoria pubblicata")
                 .await?;
-            w.on_small_screen(
-                size,
+            w.on_screen(
+                on,
                 "attività",
                 "[data-testid='registro'] tbody td:last-child",
                 None,
@@ -2003,8 +2052,8 @@ fn every_screen_fits_small_screens_and_is_accessible() {
 
             w.go("impostazioni").await?;
             w.wait_text("[data-testid='chiavi']", "Floridia").await?;
-            w.on_small_screen(
-                size,
+            w.on_screen(
+                on,
                 "impostazioni",
                 "[data-testid='chiavi'] td:last-child",
                 None,
@@ -2013,8 +2062,8 @@ fn every_screen_fits_small_screens_and_is_accessible() {
 
             w.keys("\u{e031}").await?;
             w.wait_focus("[data-testid='scorciatoie-chiudi']").await?;
-            w.on_small_screen(
-                size,
+            w.on_screen(
+                on,
                 "scorciatoie",
                 "[data-testid='scorciatoie-chiudi']",
                 None,
