@@ -1669,6 +1669,18 @@ const SCREENS: [TestScreen; 3] = [
 /// The rules axe-core checks: WCAG 2.0 and 2.1, levels A and AA.
 const WCAG_TAGS: [&str; 4] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 
+/// axe-core's rules on the order of focus, headings and landmarks, which it files as best
+/// practice rather than under a WCAG level (they serve 1.3.1, 2.4.1 and 2.4.3).
+const ORDER_RULES: [&str; 7] = [
+    "tabindex",
+    "heading-order",
+    "page-has-heading-one",
+    "landmark-one-main",
+    "landmark-unique",
+    "landmark-no-duplicate-main",
+    "region",
+];
+
 /// axe-core's script, from the ui's npm packages (`scripts/desktop.sh deps` installs them).
 fn axe_script() -> &'static str {
     static SCRIPT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -1701,8 +1713,9 @@ impl Window {
         let found = self
             .client
             .execute_async(
-                "const [tags, done] = arguments;
-                 axe.run(document, { runOnly: { type: 'tag', values: tags },
+                "const [tags, extra, done] = arguments;
+                 const rules = Object.fromEntries(extra.map((id) => [id, { enabled: true }]));
+                 axe.run(document, { runOnly: { type: 'tag', values: tags }, rules,
                                      resultTypes: ['violations'] })
                    .then((r) => done({ violations: r.violations.map((v) =>
                            `${v.id} (${v.impact}): ${v.help}\\n    ` +
@@ -1710,7 +1723,7 @@ impl Window {
                              (n.failureSummary ? ` — ${n.failureSummary.replace(/\\s+/g, ' ')}` : ''))
                              .join('\\n    ')) }),
                          (e) => done({ error: String(e) }));",
-                vec![json!(WCAG_TAGS)],
+                vec![json!(WCAG_TAGS), json!(ORDER_RULES)],
             )
             .await?;
         if let Some(error) = found["error"].as_str() {
@@ -1962,6 +1975,16 @@ fn every_screen_fits_small_screens_and_is_accessible() {
             w.wait_text("[data-testid='attenzione']", "graduatoria provvisoria n. 1")
                 .await?;
             w.on_screen(on, "home", "[data-testid='esci']", None)
+                .await?;
+            // Focus order: from the top, the skip link first, and it leads to the content; the
+            // sidebar comes before the content.
+            w.client()
+                .execute("document.activeElement?.blur();", vec![])
+                .await?;
+            w.keys_then_focus("\u{e004}", ".skip-link").await?;
+            w.keys_then_focus("\u{e007}", "#contenuto").await?;
+            w.keys_then_focus("\u{e004}", "#contenuto *").await?;
+            w.keys_then_focus("\u{e008}\u{e004}", "[data-testid='esci']")
                 .await?;
 
             w.go("domande").await?;
