@@ -1806,23 +1806,30 @@ impl Window {
         }
     }
 
-    /// Fails unless the element at `css` is in a live region (`role` status or alert, or
-    /// `aria-live`), so that a screen reader says it as it appears.
+    /// Fails unless the message at `css` is said by a screen reader as it appears: an alert, or
+    /// inside a live region around it (a status region inserted together with its message is
+    /// not reliably announced).
     pub async fn announced(&self, css: &str) -> Outcome {
         let live = self
             .client
             .execute(
                 "const [css] = arguments;
                  const el = document.querySelector(css);
-                 return el && el.closest(
-                   \"[role='status'], [role='alert'], [aria-live]:not([aria-live='off'])\") !== null;",
+                 if (!el) return 'missing';
+                 const region = \"[role='status'], [role='alert'], [aria-live]:not([aria-live='off'])\";
+                 return el.getAttribute('role') === 'alert' || el.parentElement?.closest(region)
+                   ? 'said' : el.outerHTML.slice(0, 160);",
                 vec![json!(css)],
             )
             .await?;
-        if live == json!(true) {
-            Ok(())
-        } else {
-            Err(format!("{css} is not in a live region: a screen reader would not say it").into())
+        match live.as_str() {
+            Some("said") => Ok(()),
+            Some("missing") => Err(format!("{css} is not shown").into()),
+            _ => Err(format!(
+                "{css} is neither an alert nor in a live region around it: a screen reader \
+                 would not say it ({live})"
+            )
+            .into()),
         }
     }
 
@@ -2017,6 +2024,12 @@ fn every_screen_fits_small_screens_and_is_accessible() {
             w.click("[data-testid='nuova-domanda']").await?;
             w.type_into("#f-applicant-codice_fiscale", "BNCGLI92M55D636A")
                 .await?;
+            // The code's problem first (it moves what is below it), then the save refused.
+            w.wait_text(
+                "#f-applicant-codice_fiscale-notes",
+                "carattere di controllo",
+            )
+            .await?;
             // «Registra» waits for the bando, read after the screen opens.
             w.wait_enabled("[data-testid='registra']").await?;
             w.click("[data-testid='registra']").await?;
@@ -2025,11 +2038,8 @@ fn every_screen_fits_small_screens_and_is_accessible() {
                 "nessuna domanda è stata salvata",
             )
             .await?;
-            w.wait_text(
-                "#f-applicant-codice_fiscale-notes",
-                "carattere di controllo",
-            )
-            .await?;
+            w.wait_text("#f-applicant-birth_date-notes", "obbligatorio")
+                .await?;
             // What is wrong is said as it appears: the refusal, each field's problem.
             w.announced("[data-testid='errore-salvataggio']").await?;
             w.announced("#f-applicant-codice_fiscale-notes").await?;
@@ -2065,6 +2075,10 @@ fn every_screen_fits_small_screens_and_is_accessible() {
             w.go("attivita").await?;
             w.wait_text("[data-testid='registro']", "Graduatoria pubblicata")
                 .await?;
+            w.click("[data-testid='verifica-catena']").await?;
+            w.wait_text("[data-testid='esito-catena']", "Catena integra")
+                .await?;
+            w.announced("[data-testid='esito-catena']").await?;
             w.on_screen(
                 on,
                 "attività",
