@@ -1239,10 +1239,9 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
     );
 }
 
-/// The demo district of `scripts/start.sh` (built by scripts/demo.sh through the real sync
-/// flow): the capofila's window is useful at once, and a comune sees its applicants' outcomes.
-#[test]
-fn the_demo_district_opens_on_a_useful_home_and_shows_outcomes_at_the_comuni() {
+/// The demo district of `scripts/start.sh`, built by scripts/demo.sh in a temporary folder:
+/// `capofila.db`, and the comuni's databases in `comuni/`.
+fn demo_district() -> tempfile::TempDir {
     let demo = tempfile::tempdir().expect("demo folder");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/demo.sh");
     // The demo's own operators and passwords, whatever the environment says.
@@ -1257,6 +1256,14 @@ fn the_demo_district_opens_on_a_useful_home_and_shows_outcomes_at_the_comuni() {
         .status()
         .expect("run scripts/demo.sh");
     assert!(status.success(), "scripts/demo.sh failed");
+    demo
+}
+
+/// The demo district of `scripts/start.sh` (built by scripts/demo.sh through the real sync
+/// flow): the capofila's window is useful at once, and a comune sees its applicants' outcomes.
+#[test]
+fn the_demo_district_opens_on_a_useful_home_and_shows_outcomes_at_the_comuni() {
+    let demo = demo_district();
 
     let capofila_db = demo.path().join("capofila.db");
     add_revisore(&capofila_db);
@@ -1918,18 +1925,7 @@ impl Window {
 /// no sideways scrolling, keeps its actions in view and passes axe-core's WCAG 2.1 AA rules.
 #[test]
 fn every_screen_fits_small_screens_and_is_accessible() {
-    let demo = tempfile::tempdir().expect("demo folder");
-    let status = Command::new("bash")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/demo.sh"))
-        .arg(sportello_tests::binary("sportello"))
-        .arg(demo.path())
-        .env_remove("SPORTELLO_OPERATOR")
-        .env_remove("SPORTELLO_PASSWORD")
-        .env_remove("SPORTELLO_NEW_PASSWORD")
-        .stdout(Stdio::null())
-        .status()
-        .expect("run scripts/demo.sh");
-    assert!(status.success(), "scripts/demo.sh failed");
+    let demo = demo_district();
 
     for on in SCREENS {
         let screen = format!("{}x{}x24", on.size.0, on.size.1);
