@@ -1516,8 +1516,16 @@ fn the_demo_district_opens_on_a_useful_home_and_shows_outcomes_at_the_comuni() {
         w.type_into("[data-testid='cerca']", &corrected).await?;
         w.wait_text("[data-testid='conteggio']", "1 domanda")
             .await?;
-        w.click(&format!("[data-testid='apri-storico-{corrected}']"))
+        // The row opens the application's own screen: its line of the published ranking,
+        // its history, and the rinuncia recorded then annulled.
+        w.click(&format!("[data-testid='apri-{corrected}']"))
             .await?;
+        let published = w
+            .wait_text("main", "Esito nella graduatoria provvisoria n. 1")
+            .await?;
+        if !published.contains("Punteggio per criterio") {
+            return Err(format!("the breakdown should be shown: {published:?}").into());
+        }
         let history = w
             .wait_text(
                 &format!("[data-testid='storico-{corrected}']"),
@@ -1536,6 +1544,28 @@ fn the_demo_district_opens_on_a_useful_home_and_shows_outcomes_at_the_comuni() {
             }
         }
         w.screenshot("storico-domanda").await?;
+        w.click("[data-testid='registra-rinuncia']").await?;
+        w.type_into(
+            "[data-testid='rinuncia-nota']",
+            "rinuncia firmata allo sportello",
+        )
+        .await?;
+        w.click("[data-testid='conferma-rinuncia']").await?;
+        w.wait_text("[data-testid='messaggio-domanda']", "Rinuncia registrata")
+            .await?;
+        w.wait_text("[data-testid='stato-domanda']", "Rinuncia del")
+            .await?;
+        w.screenshot("domanda-rinuncia").await?;
+        w.click("[data-testid='annulla-rinuncia']").await?;
+        w.type_into(
+            "[data-testid='annulla-motivo']",
+            "registrata sulla domanda sbagliata",
+        )
+        .await?;
+        w.click("[data-testid='conferma-annullamento']").await?;
+        w.wait_text("[data-testid='messaggio-domanda']", "Rinuncia annullata")
+            .await?;
+        w.wait_text("main", "Annullata il").await?;
 
         // Impostazioni → Chiavi: the keys trusted here, and a change of this comune's keys.
         w.go("impostazioni").await?;
@@ -1920,7 +1950,7 @@ impl Window {
 
 /// On a 1024×700 and a 1366×768 screen the window opens sized to the screen (on a 1280×1024 one at
 /// its default size, centred), and every screen —
-/// first run, login, Home, Domande (with a history open), a new application with its errors,
+/// first run, login, Home, Domande, an application with its history, a new application with its errors,
 /// Sincronizzazione, Graduatoria, Attività, Impostazioni, the list of shortcuts — fits it with
 /// no sideways scrolling, keeps its actions in view and passes axe-core's WCAG 2.1 AA rules.
 #[test]
@@ -1993,7 +2023,7 @@ fn every_screen_fits_small_screens_and_is_accessible() {
             w.go("domande").await?;
             w.wait_text("[data-testid='conteggio']", "60 domande")
                 .await?;
-            // Every row's Storico and Ricevuta in view; the headers stay while the list scrolls.
+            // Every row's Ricevuta in view; the headers stay while the list scrolls.
             w.headers_stay("domande", "[data-testid='elenco-domande']")
                 .await?;
             w.on_screen(
@@ -2003,20 +2033,17 @@ fn every_screen_fits_small_screens_and_is_accessible() {
                 Some("domande"),
             )
             .await?;
+            // An application's own screen, with its history.
             let first = w
-                .find("[data-testid='elenco-domande'] [data-testid^='apri-storico-']")
+                .find("[data-testid='elenco-domande'] a[data-testid^='apri-']")
                 .await?;
             first.click().await?;
             w.wait_text("[data-testid^='storico-']", "Revisione 1")
                 .await?;
-            w.on_screen(
-                on,
-                "storico di una domanda",
-                "[data-testid^='storico-']",
-                None,
-            )
-            .await?;
+            w.on_screen(on, "una domanda", "[data-testid='titolo-domanda']", None)
+                .await?;
 
+            w.go("domande").await?;
             w.click("[data-testid='nuova-domanda']").await?;
             w.type_into("#f-applicant-codice_fiscale", "BNCGLI92M55D636A")
                 .await?;
