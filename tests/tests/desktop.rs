@@ -1949,10 +1949,10 @@ impl Window {
 }
 
 /// On a 1024×700 and a 1366×768 screen the window opens sized to the screen (on a 1280×1024 one at
-/// its default size, centred), and every screen —
-/// first run, login, Home, Domande, an application with its history, a new application with its errors,
-/// Sincronizzazione, Graduatoria, Attività, Impostazioni, the list of shortcuts — fits it with
-/// no sideways scrolling, keeps its actions in view and passes axe-core's WCAG 2.1 AA rules.
+/// its default size, centred), and every screen — first run, login, Home, Domande, an
+/// application with its history, a new application with its errors, Sincronizzazione,
+/// Graduatoria, Attività, Impostazioni, the list of shortcuts — fits it with no sideways
+/// scrolling, keeps its actions in view and passes axe-core's WCAG 2.1 AA rules.
 #[test]
 fn every_screen_fits_small_screens_and_is_accessible() {
     let demo = demo_district();
