@@ -1784,8 +1784,9 @@ impl Window {
         }
     }
 
-    /// Fails when the page scrolls sideways, or when an element matching `in_view` (which must
-    /// be on the page) reaches past the window's left or right edge.
+    /// Fails when the page scrolls sideways, when a sidebar entry is wider than the sidebar, or
+    /// when an element matching `in_view` (which must be on the page) reaches past the window's
+    /// left or right edge.
     pub async fn fits(&self, screen: &str, in_view: &str) -> Outcome {
         let found = self
             .client
@@ -1799,8 +1800,11 @@ impl Window {
                      return r.left < 0 || r.right > page.clientWidth;
                    })
                    .map((el) => el.outerHTML.slice(0, 120));
+                 const narrow = [...document.querySelectorAll('.sidebar a, .sidebar button')]
+                   .filter((el) => el.scrollWidth > el.clientWidth)
+                   .map((el) => el.innerText);
                  return { scroll: page.scrollWidth, client: page.clientWidth,
-                          found: all.length, cut };",
+                          found: all.length, cut, narrow };",
                 vec![json!(in_view)],
             )
             .await?;
@@ -1813,6 +1817,13 @@ impl Window {
         }
         if found["found"] == json!(0) {
             return Err(format!("{screen}: nothing matches {in_view}").into());
+        }
+        if found["narrow"] != json!([]) {
+            return Err(format!(
+                "{screen}: the sidebar is too narrow for {}",
+                found["narrow"]
+            )
+            .into());
         }
         match found["cut"].as_array() {
             Some(cut) if cut.is_empty() => Ok(()),
