@@ -5,6 +5,7 @@
 
 use std::process::Command;
 
+use chrono::Datelike;
 use serde_json::Value;
 use sportello_tests::{Install, arg, binary, distribute, enrol, fixture_applications, logged_in};
 
@@ -241,10 +242,14 @@ fn rinunce_call_exactly_the_next_idonei_of_the_same_comune() {
         "manca il motivo",
     );
 
-    // The individual project of who accepted: from today, three months, insured.
-    let start = chrono::Utc::now()
+    // The individual project of who accepted: from the first of last month, three months,
+    // insured (so a whole month of attendance is behind us).
+    let today_date = chrono::Utc::now()
         .with_timezone(&chrono_tz::Europe::Rome)
         .date_naive();
+    let start = (today_date.with_day(1).unwrap() - chrono::Duration::days(1))
+        .with_day(1)
+        .unwrap();
     let end = start + chrono::Months::new(3);
     let project = |end: chrono::NaiveDate, rc: Option<&str>| {
         serde_json::json!({
@@ -310,6 +315,61 @@ fn rinunce_call_exactly_the_next_idonei_of_the_same_comune() {
         .cloned()
         .unwrap();
     assert_eq!(line["start_date"], start.to_string().as_str());
+
+    // A month of attendance: every row or none, 4 hours a day and 80 a month at most, paid
+    // to the cent.
+    let participant = &ammessi[2];
+    let sheet = |rows: &[(chrono::NaiveDate, &str)]| {
+        let mut text = String::from("codice_domanda;data;ore\n");
+        for (day, hours) in rows {
+            text.push_str(&format!(
+                "{participant};{};{hours}\n",
+                day.format("%d/%m/%Y")
+            ));
+        }
+        text
+    };
+    let days = |n: u32| -> Vec<chrono::NaiveDate> {
+        (0..n)
+            .map(|i| start + chrono::Duration::days(i64::from(i)))
+            .collect()
+    };
+    let mut month: Vec<(chrono::NaiveDate, &str)> =
+        days(20).into_iter().map(|d| (d, "4,00")).collect();
+    for (bad, expected) in [
+        ((days(21)[20], "4,01"), "al massimo 4 ore al giorno"),
+        (
+            (start - chrono::Duration::days(1), "2"),
+            "fuori dal progetto",
+        ),
+        ((today_date + chrono::Duration::days(1), "2"), "futuro"),
+        ((days(21)[20], "0,5"), "le ore sarebbero 80.5"),
+    ] {
+        let mut rows = month.clone();
+        rows.push(bad);
+        let file = floridia.write("presenze.csv", &sheet(&rows));
+        refused(
+            &floridia,
+            &["civico", "attendance", "import", arg(&file)],
+            expected,
+        );
+    }
+    let file = floridia.write("presenze.csv", &sheet(&month));
+    let imported = floridia.json(&["civico", "attendance", "import", arg(&file)]);
+    assert_eq!(imported["rows"], 20);
+    month.truncate(1);
+    let month_text = start.format("%Y-%m").to_string();
+    let payments = floridia.json(&["civico", "payments", "--month", &month_text]);
+    assert_eq!(
+        payments,
+        serde_json::json!([{ "application_code": participant, "hours": "80", "amount": "412.80" }])
+    );
+    // A day imported again takes its new hours: 79.5 hours, € 410.22.
+    let again = floridia.write("correzione.csv", &sheet(&[(start, "3,5")]));
+    floridia.ok(&["civico", "attendance", "import", arg(&again)]);
+    let payments = floridia.json(&["civico", "payments", "--month", &month_text]);
+    assert_eq!(payments[0]["hours"], "79.5");
+    assert_eq!(payments[0]["amount"], "410.22");
 
     // The capofila follows every comune from the uploads.
     for file in floridia.export() {

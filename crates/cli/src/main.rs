@@ -480,6 +480,17 @@ enum CivicoCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Presenze dei partecipanti
+    #[command(subcommand)]
+    Attendance(AttendanceCommand),
+    /// L'elenco di liquidazione del mese: ore e importo di ogni partecipante
+    Payments {
+        /// Il mese, aaaa-mm
+        #[arg(long, value_name = "MESE")]
+        month: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Registra la fine del servizio: cessazione anticipata, o conclusione con --completed
     End {
         #[arg(long, value_name = "CODICE")]
@@ -490,6 +501,16 @@ enum CivicoCommand {
         reason: String,
         #[arg(long)]
         completed: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AttendanceCommand {
+    /// Importa il CSV delle presenze (colonne codice_domanda, data, ore): tutto o niente
+    Import {
+        file: PathBuf,
         #[arg(long)]
         json: bool,
     },
@@ -904,6 +925,15 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let text = read(&file)?;
             let mut app = login::open(&db, who)?;
             output::project_saved(&app.civico().set_project(&application, &text)?, json);
+        }
+        Command::Civico(CivicoCommand::Attendance(AttendanceCommand::Import { file, json })) => {
+            let text = read(&file)?;
+            let mut app = login::open(&db, who)?;
+            output::attendance_imported(&app.civico().import_attendance(&text)?, json);
+        }
+        Command::Civico(CivicoCommand::Payments { month, json }) => {
+            let mut app = login::open(&db, who)?;
+            output::payments(&app.civico().payments(&month)?, json);
         }
         Command::Civico(CivicoCommand::End {
             application,

@@ -16,7 +16,9 @@ use sportello_app::{
     Inspection, InstallInfo, Operator, OutcomeView, PublishChanges, PublishedRanking, RecoveryKey,
     Restored, WithdrawalChanged,
 };
-use sportello_app::{CallRecorded, CallView, ComuneCalls, ProjectSaved};
+use sportello_app::{
+    AttendanceImported, CallRecorded, CallView, ComuneCalls, Payment, ProjectSaved,
+};
 use sportello_domain::intake::hidden_char;
 use sportello_domain::{Bando, RankedApplication};
 
@@ -502,6 +504,34 @@ pub fn project_saved(p: &ProjectSaved, as_json: bool) {
         p.application_code,
         p.state.label_it()
     );
+}
+
+pub fn attendance_imported(a: &AttendanceImported, as_json: bool) {
+    if as_json {
+        return json(a);
+    }
+    show!(
+        "Presenze importate: {} giorni di {} partecipanti",
+        a.rows,
+        a.participants
+    );
+}
+
+pub fn payments(list: &[Payment], as_json: bool) {
+    if as_json {
+        return json(&list);
+    }
+    if list.is_empty() {
+        show!("Nessuna presenza registrata nel mese");
+    }
+    for p in list {
+        show!(
+            "{}  {:>6} ore  € {:>9}",
+            p.application_code,
+            p.hours,
+            p.amount
+        );
+    }
 }
 
 pub fn call_recorded(c: &CallRecorded, as_json: bool) {

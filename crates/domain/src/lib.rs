@@ -29,3 +29,5 @@ pub use isee::{Isee, IseeDeclaration, IseeKind};
 pub use ranking::{Breakdown, Outcome, RankedApplication, Reason, rank};
 pub use roles::{Action, Role};
 pub use rules::{FactorLabel, Rules};
+/// Amounts and hours are exact decimals throughout.
+pub use rust_decimal::Decimal;

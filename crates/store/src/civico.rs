@@ -104,15 +104,17 @@ impl Store {
 }
 
 impl Store {
-    /// The projects of the applications of `bando`, by application code.
-    pub fn projects(&self, bando: &str) -> Result<HashMap<String, Project>> {
+    /// The projects of the applications of `bando` (filed at `comune`, when given), by
+    /// application code.
+    pub fn projects(&self, bando: &str, comune: Option<&str>) -> Result<HashMap<String, Project>> {
         let mut stmt = self.conn.prepare(
             "SELECT a.application_code, p.id, p.sector, p.site, p.office, p.tutor, p.start_on,
                     p.end_on, p.weekly_hours, p.schedule, p.inail_position, p.rc_policy
              FROM civico_projects p JOIN applications a ON a.id = p.application_id
-             WHERE p.deleted = 0 AND a.deleted = 0 AND a.bando = ?1",
+             WHERE p.deleted = 0 AND a.deleted = 0 AND a.bando = ?1
+               AND (?2 IS NULL OR a.comune = ?2)",
         )?;
-        let mut rows = stmt.query([bando])?;
+        let mut rows = stmt.query(params![bando, comune])?;
         let mut map = HashMap::new();
         while let Some(row) = rows.next()? {
             let id: String = row.get(1)?;
@@ -219,6 +221,96 @@ impl Store {
     }
 }
 
+/// One day of attendance to record: the application, the day, the hours (decimal text).
+pub struct AttendanceRow<'a> {
+    pub application_code: &'a str,
+    pub day: NaiveDate,
+    pub hours: String,
+}
+
+impl Store {
+    /// Every day of attendance held, by application code: day → hours (decimal text).
+    pub fn attendance(
+        &self,
+    ) -> Result<HashMap<String, std::collections::BTreeMap<NaiveDate, String>>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.application_code, t.id, t.day, t.hours
+             FROM civico_attendance t JOIN applications a ON a.id = t.application_id
+             WHERE t.deleted = 0 AND a.deleted = 0",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut map: HashMap<String, std::collections::BTreeMap<NaiveDate, String>> =
+            HashMap::new();
+        while let Some(row) = rows.next()? {
+            let day: String = row.get(2)?;
+            let day = day.parse().map_err(|_| {
+                let id: String = row.get(1).unwrap_or_default();
+                StoreError::Corrupt(format!("civico_attendance/{id}, colonna day"))
+            })?;
+            map.entry(row.get(0)?).or_default().insert(day, row.get(3)?);
+        }
+        Ok(map)
+    }
+
+    /// Records every row or none (one transaction): a day already held takes the new hours.
+    /// Audited once, with the number of rows.
+    pub fn save_attendance(
+        &mut self,
+        rows: &[AttendanceRow],
+        at: DateTime<FixedOffset>,
+        actor: &Actor,
+    ) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let comune = crate::install::own_comune(&tx)?;
+        let recorded_at = at.to_rfc3339();
+        let mut ids: HashMap<&str, String> = HashMap::new();
+        for row in rows {
+            let application_id = match ids.get(row.application_code) {
+                Some(id) => id.clone(),
+                None => {
+                    let id = owned_application(&tx, row.application_code)?;
+                    ids.insert(row.application_code, id.clone());
+                    id
+                }
+            };
+            let version = next_version(&tx)?;
+            let id: String = tx.query_row(
+                "INSERT INTO civico_attendance (id, owner, version, content_hash, application_id,
+                 day, hours, operator, recorded_at) VALUES (?1, ?2, ?3, '', ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (application_id, day) DO UPDATE SET version = excluded.version,
+                   hours = excluded.hours, operator = excluded.operator,
+                   recorded_at = excluded.recorded_at
+                 RETURNING id",
+                params![
+                    new_id().to_string(),
+                    comune,
+                    version,
+                    application_id,
+                    row.day.to_string(),
+                    row.hours,
+                    actor.0,
+                    recorded_at
+                ],
+                |r| r.get(0),
+            )?;
+            crate::tables::stamp(&tx, "civico_attendance", &id)?;
+        }
+        audit::log(
+            &tx,
+            at,
+            actor,
+            "civico_attendance_import",
+            "attendance",
+            None,
+            serde_json::json!({ "rows": rows.len(), "applications": ids.len() }),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
 /// The id of this comune's application `code`: unknown or another comune's is refused.
 fn owned_application(tx: &rusqlite::Transaction, code: &str) -> Result<String> {
     let comune = crate::install::own_comune(tx)?;
@@ -264,16 +356,33 @@ pub(crate) fn check_received_project(
     if body["start_on"].as_str() > body["end_on"].as_str() {
         return Err("end_on: precedente a start_on".into());
     }
-    let decimal = |h: &str| {
-        let (whole, cents) = h.split_once('.').unwrap_or((h, "0"));
-        !whole.is_empty()
-            && !cents.is_empty()
-            && (whole.bytes().chain(cents.bytes())).all(|b| b.is_ascii_digit())
-    };
-    if !body["weekly_hours"].as_str().is_some_and(decimal) {
+    if !body["weekly_hours"].as_str().is_some_and(decimal_text) {
         return Err("weekly_hours: non è un numero".into());
     }
     Ok(())
+}
+
+/// A received day of attendance: hours as decimal text.
+pub(crate) fn check_received_attendance(
+    body: &Map<String, Value>,
+    _owner: &str,
+) -> std::result::Result<(), String> {
+    if body["hours"].as_str().is_some_and(decimal_text) {
+        Ok(())
+    } else {
+        Err("hours: non è un numero".into())
+    }
+}
+
+/// `12`, `3.5`: digits with at most one dot between digits.
+fn decimal_text(h: &str) -> bool {
+    let (whole, cents) = h.split_once('.').unwrap_or((h, "0"));
+    !whole.is_empty()
+        && !cents.is_empty()
+        && whole
+            .bytes()
+            .chain(cents.bytes())
+            .all(|b| b.is_ascii_digit())
 }
 
 /// A received event: its note follows the desk's rule for texts.

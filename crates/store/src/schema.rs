@@ -34,6 +34,9 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(include_str!(
         "migrations/0016_civico_projects.sql"
     ))],
+    &[Step::Sql(include_str!(
+        "migrations/0017_civico_attendance.sql"
+    ))],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

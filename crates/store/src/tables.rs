@@ -214,6 +214,22 @@ pub(crate) const TABLES: &[SyncTable] = &[
         for_recipient: None,
     },
     SyncTable {
+        name: "civico_attendance",
+        refers_to: &[("applications", "application_id")],
+        direction: Direction::Upload,
+        columns: &[
+            col("application_id", Kind::Uuid),
+            col("day", Kind::Date),
+            col("hours", Kind::Text(16)),
+            col("operator", Kind::Text(128)),
+            col("recorded_at", Kind::Instant),
+        ],
+        owner_column: None,
+        check: crate::civico::check_received_attendance,
+        before_write: None,
+        for_recipient: None,
+    },
+    SyncTable {
         name: "bandi",
         refers_to: &[],
         direction: Direction::Publish,
@@ -491,7 +507,8 @@ mod tests {
                 "application_revisions",
                 "application_withdrawals",
                 "civico_events",
-                "civico_projects"
+                "civico_projects",
+                "civico_attendance"
             ]
         );
         assert_eq!(

@@ -15,6 +15,10 @@ use sportello_domain::civico::{
 use crate::ranking::{PublishedRanking, Stage};
 use crate::{AppError, ErrorCode, Result, TIME_ZONE, now};
 
+mod pay;
+
+pub use pay::{AttendanceImported, Payment};
+
 crate::area!(
     /// Servizio civico after the ranking: calls, answers, scorrimento.
     Civico,
@@ -338,7 +342,7 @@ impl Civico<'_> {
             bando: frozen,
             ranking: PublishedRanking::from_stored(stored)?,
             events: self.store.call_events(bando)?,
-            projects: self.store.projects(bando)?,
+            projects: self.store.projects(bando, None)?,
         })
     }
 

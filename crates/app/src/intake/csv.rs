@@ -48,20 +48,25 @@ fn nearest_header(header: &str) -> Option<String> {
     fields::nearest(&h, known).map(str::to_string)
 }
 
-/// Reads every row; a row that cannot be read carries its problems into the batch.
-pub fn parse_csv(text: &str) -> Result<Batch> {
+/// A reader of a spreadsheet saved as CSV: a byte-order mark skipped, semicolons or commas
+/// (Italian spreadsheets save with semicolons), every row as wide as the header.
+pub(crate) fn spreadsheet(text: &str) -> csv::Reader<&[u8]> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let first_line = text.lines().next().unwrap_or_default();
-    // Italian spreadsheets save with semicolons.
     let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
         b';'
     } else {
         b','
     };
-    let mut reader = csv::ReaderBuilder::new()
+    csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(false)
-        .from_reader(text.as_bytes());
+        .from_reader(text.as_bytes())
+}
+
+/// Reads every row; a row that cannot be read carries its problems into the batch.
+pub fn parse_csv(text: &str) -> Result<Batch> {
+    let mut reader = spreadsheet(text);
     let headers = reader
         .headers()
         .map_err(|e| {

@@ -13,6 +13,7 @@ mod withdrawal;
 
 pub use codice_fiscale::CodiceFiscaleInfo;
 pub use csv::parse_csv;
+pub(crate) use csv::spreadsheet;
 pub use duplicates::{DuplicateApplication, DuplicateGroup};
 pub use forms::{Batch, Filed, FormCheck, Parsed, parse_json_forms};
 pub use listing::{ApplicationView, OutcomeView};
