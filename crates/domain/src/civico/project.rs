@@ -3,7 +3,7 @@
 
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 
 use crate::Rules;
 use crate::calendar::whole_months;
@@ -27,10 +27,7 @@ pub struct Project {
     #[cfg_attr(feature = "bindings", ts(type = "string"))]
     pub end: NaiveDate,
     /// Hours a week, a decimal (`12` or `"12.5"`).
-    #[serde(
-        deserialize_with = "hours",
-        serialize_with = "crate::rules::amount::serialize"
-    )]
+    #[serde(with = "hours")]
     #[cfg_attr(feature = "bindings", ts(type = "string"))]
     pub weekly_hours: Decimal,
     /// The weekly schedule in words (`lun-mer-ven 8-12`).
@@ -163,27 +160,37 @@ fn add_months(day: NaiveDate, months: u32) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
-/// Hours as a number or a string (`12`, `12.5`, `"12,5"`), kept to the hundredth.
-fn hours<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-    use serde::de::Error;
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Written {
-        Whole(u32),
-        Number(f64),
-        Text(String),
+/// Hours written as decimal text; read from a number or a string (`12`, `12.5`, `"12,5"`),
+/// kept to the hundredth.
+mod hours {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&value.normalize())
     }
-    let invalid = |what: &dyn std::fmt::Display| {
-        D::Error::custom(format!(
-            "ore settimanali «{what}» non valide: scrivere ad esempio 12"
-        ))
-    };
-    match Written::deserialize(d)? {
-        Written::Whole(n) => Ok(Decimal::from(n)),
-        Written::Number(x) => Decimal::try_from(x)
-            .map(|h| h.round_dp(2))
-            .map_err(|_| invalid(&x)),
-        Written::Text(t) => t.trim().replace(',', ".").parse().map_err(|_| invalid(&t)),
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        use serde::de::Error;
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Whole(u32),
+            Number(f64),
+            Text(String),
+        }
+        let invalid = |what: &dyn std::fmt::Display| {
+            D::Error::custom(format!(
+                "ore settimanali «{what}» non valide: scrivere ad esempio 12"
+            ))
+        };
+        match Written::deserialize(d)? {
+            Written::Whole(n) => Ok(Decimal::from(n)),
+            Written::Number(x) => Decimal::try_from(x)
+                .map(|h| h.round_dp(2))
+                .map_err(|_| invalid(&x)),
+            Written::Text(t) => t.trim().replace(',', ".").parse().map_err(|_| invalid(&t)),
+        }
     }
 }
 
