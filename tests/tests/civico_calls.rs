@@ -35,6 +35,16 @@ fn later(i: &Install, days: i64, args: &[&str]) {
     );
 }
 
+fn pdf_text(pdf: &std::path::Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is missing: scripts/test.sh installs poppler-utils");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 fn codes_with(rows: &Value, outcome: &str) -> Vec<String> {
     let mut lines: Vec<(u64, String)> = rows
         .as_array()
@@ -370,6 +380,61 @@ fn rinunce_call_exactly_the_next_idonei_of_the_same_comune() {
     let payments = floridia.json(&["civico", "payments", "--month", &month_text]);
     assert_eq!(payments[0]["hours"], "79.5");
     assert_eq!(payments[0]["amount"], "410.22");
+
+    // The month's payment list, printed and frozen: a later change goes into a supplementary
+    // list with the difference only.
+    let pdf = floridia.path("liquidazione.pdf");
+    let printed = floridia.json(&[
+        "print",
+        "payments",
+        "--month",
+        &month_text,
+        "--out",
+        arg(&pdf),
+    ]);
+    assert_eq!(printed["number"], 1);
+    assert_eq!(printed["total"], "410.22");
+    let text = pdf_text(&pdf);
+    for needed in [
+        "Elenco di liquidazione",
+        participant.as_str(),
+        "79,5",
+        "€ 410,22",
+        "RISERVATO",
+    ] {
+        assert!(text.contains(needed), "{needed:?} not in the list: {text}");
+    }
+    let csv = std::fs::read_to_string(floridia.path("liquidazione.csv")).unwrap();
+    assert!(
+        csv.contains(&format!("{participant};")) && csv.contains(";79,5;410,22"),
+        "{csv}"
+    );
+    refused(
+        &floridia,
+        &[
+            "print",
+            "payments",
+            "--month",
+            &month_text,
+            "--out",
+            arg(&pdf),
+        ],
+        "nessuna variazione",
+    );
+    let back = floridia.write("correzione.csv", &sheet(&[(start, "4")]));
+    floridia.ok(&["civico", "attendance", "import", arg(&back)]);
+    let pdf2 = floridia.path("integrativo.pdf");
+    let second = floridia.json(&[
+        "print",
+        "payments",
+        "--month",
+        &month_text,
+        "--out",
+        arg(&pdf2),
+    ]);
+    assert_eq!(second["number"], 2);
+    assert_eq!(second["total"], "2.58");
+    assert!(pdf_text(&pdf2).contains("integrativo"));
 
     // The capofila follows every comune from the uploads.
     for file in floridia.export() {

@@ -238,6 +238,17 @@ enum PrintCommand {
         #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
     },
+    /// Elenco di liquidazione del servizio civico del mese (PDF, e CSV accanto per la
+    /// ragioneria): una volta stampato resta fisso, le variazioni vanno in un elenco integrativo
+    Payments {
+        /// Il mese, aaaa-mm
+        #[arg(long, value_name = "MESE")]
+        month: String,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Foglio di recupero con la chiave di recupero (da SPORTELLO_RECOVERY_KEY o digitata)
     RecoverySheet {
         #[arg(long, value_name = "FILE.pdf")]
@@ -1048,6 +1059,10 @@ fn run(cli: Cli) -> Result<(), AppError> {
                     "la firma del pacchetto non è verificabile con le chiavi fidate di questa installazione",
                 ));
             }
+        }
+        Command::Print(PrintCommand::Payments { month, out, json }) => {
+            let mut app = login::open(&db, who)?;
+            output::payments_printed(&app.civico().print_payments(&month, &out)?, json);
         }
         Command::Print(PrintCommand::Receipt { application, out }) => {
             let mut app = login::open(&db, who)?;

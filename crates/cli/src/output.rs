@@ -17,7 +17,7 @@ use sportello_app::{
     Restored, WithdrawalChanged,
 };
 use sportello_app::{
-    AttendanceImported, CallRecorded, CallView, ComuneCalls, Payment, ProjectSaved,
+    AttendanceImported, CallRecorded, CallView, ComuneCalls, Payment, PaymentsPrinted, ProjectSaved,
 };
 use sportello_domain::intake::hidden_char;
 use sportello_domain::{Bando, RankedApplication};
@@ -532,6 +532,14 @@ pub fn payments(list: &[Payment], as_json: bool) {
             p.amount
         );
     }
+}
+
+pub fn payments_printed(p: &PaymentsPrinted, as_json: bool) {
+    if as_json {
+        return json(p);
+    }
+    say!("{}", p.pdf);
+    say!("{}", p.csv);
 }
 
 pub fn call_recorded(c: &CallRecorded, as_json: bool) {

@@ -15,12 +15,14 @@ mod fonts;
 pub mod format;
 mod frame;
 mod internal;
+mod payments;
 mod ranking;
 mod receipt;
 mod recovery;
 
 pub use frame::Letterhead;
 pub use internal::{ReservedDetails, internal_ranking};
+pub use payments::{PaymentLine, PaymentList, payment_list};
 pub use ranking::{ObjectionsWindow, Outcome, RankingDocument, RankingRow, Stage, public_ranking};
 pub use receipt::{
     Housing, IseeKind, Receipt, ReceiptApplicant, ReceiptIsee, ReceiptMember, receipt,

@@ -553,3 +553,23 @@ fn internal_ranking_refuses_details_that_do_not_match_the_rows() {
         Err(PrintError::InconsistentScore { code: c, .. }) if c == code
     ));
 }
+
+#[test]
+fn the_payment_list_names_each_participant_with_hours_pay_and_total() {
+    let t = text(&sportello_print::payment_list(&payment_list_fixture(1)).unwrap());
+    for needed in [
+        "Elenco di liquidazione · giugno 2026",
+        "Elenco n. 1 del 02/07/2026",
+        "RSSMRA80A41D636X",
+        "62,5",
+        "€ 322,50",
+        "Totale da liquidare: € 732,72",
+        "RISERVATO",
+    ] {
+        assert!(t.contains(needed), "{needed:?} missing: {t}");
+    }
+    assert!(!t.contains("integrativo"));
+    let t = text(&sportello_print::payment_list(&payment_list_fixture(2)).unwrap());
+    assert!(t.contains("Elenco di liquidazione integrativo"), "{t}");
+    assert!(t.contains("negativo è da recuperare"), "{t}");
+}

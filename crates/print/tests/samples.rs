@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
-use sportello_print::{internal_ranking, public_ranking, receipt, recovery_sheet};
+use sportello_print::{internal_ranking, payment_list, public_ranking, receipt, recovery_sheet};
 
 fn render_page(pdf: &Path, page: usize, dpi: u32, out_prefix: &Path) {
     let status = Command::new("pdftoppm")
@@ -43,6 +43,10 @@ fn write_documentation_pages() {
         (
             "foglio-di-recupero",
             recovery_sheet(&recovery_sheet_fixture()).unwrap(),
+        ),
+        (
+            "elenco-di-liquidazione",
+            payment_list(&payment_list_fixture(1)).unwrap(),
         ),
     ];
     for (name, pdf) in documents {

@@ -311,6 +311,78 @@ impl Store {
     }
 }
 
+/// A line of a frozen payment list.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ListedPayment {
+    pub application_code: String,
+    /// Decimal texts.
+    pub hours: String,
+    pub amount: String,
+}
+
+impl Store {
+    /// The payment lists already printed for `month` (`aaaa-mm`), first to last.
+    pub fn payment_lists(&self, month: &str) -> Result<Vec<(i64, Vec<ListedPayment>)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT number, lines FROM civico_payment_lists WHERE month = ?1 ORDER BY number",
+        )?;
+        let rows = stmt.query_map([month], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut lists = Vec::new();
+        for row in rows {
+            let (number, lines) = row?;
+            let lines = serde_json::from_str(&lines).map_err(|_| {
+                StoreError::Corrupt(format!(
+                    "civico_payment_lists/{month}-{number}, colonna lines"
+                ))
+            })?;
+            lists.push((number, lines));
+        }
+        Ok(lists)
+    }
+
+    /// Freezes the next payment list of `month`; returns its number. Audited.
+    pub fn save_payment_list(
+        &mut self,
+        month: &str,
+        lines: &[ListedPayment],
+        at: DateTime<FixedOffset>,
+        actor: &Actor,
+    ) -> Result<i64> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let number: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(number), 0) + 1 FROM civico_payment_lists WHERE month = ?1",
+            [month],
+            |r| r.get(0),
+        )?;
+        tx.execute(
+            "INSERT INTO civico_payment_lists (month, number, listed_at, operator, lines)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                month,
+                number,
+                at.to_rfc3339(),
+                actor.0,
+                serde_json::to_string(lines).expect("payment lines serialise")
+            ],
+        )?;
+        audit::log(
+            &tx,
+            at,
+            actor,
+            "print_payments",
+            "payment_list",
+            Some(&format!("{month}/{number}")),
+            serde_json::json!({ "lines": lines.len() }),
+        )?;
+        tx.commit()?;
+        Ok(number)
+    }
+}
+
 /// The id of this comune's application `code`: unknown or another comune's is refused.
 fn owned_application(tx: &rusqlite::Transaction, code: &str) -> Result<String> {
     let comune = crate::install::own_comune(tx)?;

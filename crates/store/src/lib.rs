@@ -31,7 +31,7 @@ pub use applications::{
 };
 pub use audit::{Actor, AuditEntry, AuditFilter, ChainBreak, ChainCheck, GENESIS_HASH};
 pub use bandi::BandoSaved;
-pub use civico::{AttendanceRow, StoredCallEvent};
+pub use civico::{AttendanceRow, ListedPayment, StoredCallEvent};
 pub use encryption::DbKey;
 pub use error::StoreError;
 pub use front_office::{CaseKindsSaved, StoredCaseKind};

@@ -37,6 +37,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(include_str!(
         "migrations/0017_civico_attendance.sql"
     ))],
+    &[Step::Sql(include_str!("migrations/0018_payment_lists.sql"))],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

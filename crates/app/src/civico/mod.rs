@@ -17,7 +17,7 @@ use crate::{AppError, ErrorCode, Result, TIME_ZONE, now};
 
 mod pay;
 
-pub use pay::{AttendanceImported, Payment};
+pub use pay::{AttendanceImported, Payment, PaymentsPrinted};
 
 crate::area!(
     /// Servizio civico after the ranking: calls, answers, scorrimento.

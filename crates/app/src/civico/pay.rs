@@ -263,3 +263,167 @@ impl Civico<'_> {
         Ok(map)
     }
 }
+
+/// A payment list printed (`print payments --json`).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct PaymentsPrinted {
+    pub month: String,
+    /// 1 for the month's list, then the supplementary ones.
+    pub number: i64,
+    pub pdf: String,
+    /// The same lines for the ragioneria's spreadsheet, next to the PDF.
+    pub csv: String,
+    pub lines: usize,
+    /// Euros, two decimals.
+    pub total: String,
+}
+
+impl Civico<'_> {
+    /// Prints the month's payment list (PDF, and CSV next to it) and freezes it: later
+    /// attendance for the month goes into a supplementary list with the differences only.
+    pub fn print_payments(
+        &mut self,
+        month: &str,
+        out: &std::path::Path,
+    ) -> Result<PaymentsPrinted> {
+        self.require(crate::Action::ReadInternal)?;
+        let at = now();
+        let current = self.payments(month)?;
+        let listed = self.store.payment_lists(month)?;
+        let mut before: BTreeMap<String, (Decimal, Decimal)> = BTreeMap::new();
+        for (_, lines) in &listed {
+            for l in lines {
+                let entry = before.entry(l.application_code.clone()).or_default();
+                entry.0 += l.hours.parse::<Decimal>().unwrap_or_default();
+                entry.1 += l.amount.parse::<Decimal>().unwrap_or_default();
+            }
+        }
+        let mut now_due: BTreeMap<String, (Decimal, Decimal)> = BTreeMap::new();
+        for p in &current {
+            now_due.insert(
+                p.application_code.clone(),
+                (
+                    p.hours.parse().unwrap_or_default(),
+                    p.amount.parse().unwrap_or_default(),
+                ),
+            );
+        }
+        let codes: std::collections::BTreeSet<&String> =
+            before.keys().chain(now_due.keys()).collect();
+        let mut lines = Vec::new();
+        for code in codes {
+            let (h1, a1) = now_due.get(code).copied().unwrap_or_default();
+            let (h0, a0) = before.get(code).copied().unwrap_or_default();
+            if h1 == h0 && a1 == a0 {
+                continue;
+            }
+            lines.push(sportello_store::ListedPayment {
+                application_code: code.clone(),
+                hours: (h1 - h0).normalize().to_string(),
+                amount: (a1 - a0).to_string(),
+            });
+        }
+        let number = listed.last().map_or(1, |(n, _)| n + 1);
+        if lines.is_empty() {
+            return Err(refused(
+                ErrorCode::InputEmpty,
+                if listed.is_empty() {
+                    format!("nessuna presenza registrata nel mese {month}: nulla da liquidare")
+                } else {
+                    format!(
+                        "nessuna variazione da liquidare: l'elenco n. {} del mese {month} \
+                         comprende già tutte le presenze registrate",
+                        number - 1
+                    )
+                },
+            ));
+        }
+        let mut printed = Vec::new();
+        let mut csv = String::from("codice_domanda;cognome;nome;codice_fiscale;ore;importo\n");
+        for l in &lines {
+            let stored = self.store.application_by_code(&l.application_code)?;
+            let (surname, name, cf) = stored
+                .map(|s| {
+                    let p = s.application.declaration.applicant.person;
+                    (p.surname, p.name, p.codice_fiscale)
+                })
+                .unwrap_or_default();
+            csv.push_str(&format!(
+                "{};{};{};{};{};{}\n",
+                l.application_code,
+                surname,
+                name,
+                cf,
+                l.hours.replace('.', ","),
+                l.amount.replace('.', ",")
+            ));
+            printed.push(sportello_print::PaymentLine {
+                application_code: l.application_code.clone(),
+                surname,
+                name,
+                codice_fiscale: cf,
+                hours: l.hours.clone(),
+                amount: l.amount.parse().unwrap_or_default(),
+            });
+        }
+        let total: Decimal = printed.iter().map(|l| l.amount).sum();
+        let parsed = Month::parse(month).expect("payments checked the month");
+        let comune = self.comune_name(&self.install.comune);
+        let letterhead = self.0.documents().letterhead(format!("Comune di {comune}"));
+        let hourly_pay = self
+            .participants()?
+            .values()
+            .next()
+            .map_or_else(|| Rules::default().hourly_pay, |p| p.rules.hourly_pay);
+        let bytes = sportello_print::payment_list(&sportello_print::PaymentList {
+            letterhead,
+            comune,
+            month: month_name(parsed),
+            number,
+            listed_on: at.date_naive(),
+            hourly_pay,
+            lines: printed,
+        })
+        .map_err(|e| refused(ErrorCode::PrintFailed, e.to_string()))?;
+        let csv_path = out.with_extension("csv");
+        // The documents first: a list frozen without its papers would never be paid.
+        crate::files::write_atomically(out, &bytes, true)?;
+        crate::files::write_atomically(&csv_path, csv.as_bytes(), true)?;
+        let number = self
+            .0
+            .store
+            .save_payment_list(month, &lines, at, &self.0.actor)?;
+        Ok(PaymentsPrinted {
+            month: month.to_string(),
+            number,
+            pdf: out.display().to_string(),
+            csv: csv_path.display().to_string(),
+            lines: lines.len(),
+            total: total.to_string(),
+        })
+    }
+}
+
+/// `giugno 2026`.
+fn month_name(m: Month) -> String {
+    const NAMES: [&str; 12] = [
+        "gennaio",
+        "febbraio",
+        "marzo",
+        "aprile",
+        "maggio",
+        "giugno",
+        "luglio",
+        "agosto",
+        "settembre",
+        "ottobre",
+        "novembre",
+        "dicembre",
+    ];
+    format!(
+        "{} {}",
+        NAMES[(m.month as usize).saturating_sub(1) % 12],
+        m.year
+    )
+}

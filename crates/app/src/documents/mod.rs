@@ -32,7 +32,7 @@ crate::area!(
 
 impl Documents<'_> {
     /// The install's letterhead; a `crest.png` next to the database is printed in it.
-    fn letterhead(&self, first: String) -> print::Letterhead {
+    pub(crate) fn letterhead(&self, first: String) -> print::Letterhead {
         let crest = self.db_path.with_file_name("crest.png");
         print::Letterhead {
             title_lines: vec![first, self.install.district.name.clone()],

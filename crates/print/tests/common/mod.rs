@@ -56,6 +56,54 @@ pub fn recovery_sheet_fixture() -> sportello_print::RecoverySheet {
     }
 }
 
+/// Three participants' pay for June 2026, one hour figure with a half.
+pub fn payment_list_fixture(number: i64) -> sportello_print::PaymentList {
+    let line = |code: &str, surname: &str, name: &str, cf: &str, hours: &str, amount: &str| {
+        sportello_print::PaymentLine {
+            application_code: code.into(),
+            surname: surname.into(),
+            name: name.into(),
+            codice_fiscale: cf.into(),
+            hours: hours.into(),
+            amount: amount.parse().unwrap(),
+        }
+    };
+    sportello_print::PaymentList {
+        letterhead: comune_letterhead(),
+        comune: "Floridia".into(),
+        month: "giugno 2026".into(),
+        number,
+        listed_on: date(2026, 7, 2),
+        hourly_pay: "5.16".parse().unwrap(),
+        lines: vec![
+            line(
+                "2345A-BCDEF",
+                "Rossi",
+                "Maria",
+                "RSSMRA80A41D636X",
+                "80",
+                "412.80",
+            ),
+            line(
+                "3456B-CDEFG",
+                "Bianchi",
+                "Luca",
+                "BNCLCU85B12D636Y",
+                "62.5",
+                "322.50",
+            ),
+            line(
+                "4567C-DEFGH",
+                "Verdi",
+                "Anna",
+                "VRDNNA90C53D636Z",
+                "-0.5",
+                "-2.58",
+            ),
+        ],
+    }
+}
+
 pub fn receipt_fixture() -> Receipt {
     Receipt {
         letterhead: comune_letterhead(),
