@@ -452,6 +452,53 @@ fn rinunce_call_exactly_the_next_idonei_of_the_same_comune() {
     assert_eq!(at_floridia["freed"], 2);
     assert_eq!(at_floridia["waiting"], 5, "{at_floridia}");
     assert_eq!(at_floridia["calls"].as_array().unwrap().len(), 8);
+    // The attestato, once the service has ended.
+    let attestato = floridia.path("attestato.pdf");
+    refused(
+        &floridia,
+        &[
+            "print",
+            "attestato",
+            "--application",
+            participant,
+            "--out",
+            arg(&attestato),
+        ],
+        "non è ancora finito",
+    );
+    floridia.ok(&[
+        "civico",
+        "end",
+        "--application",
+        participant,
+        "--date",
+        &today,
+        "--reason",
+        "progetto completato",
+        "--completed",
+    ]);
+    floridia.ok(&[
+        "print",
+        "attestato",
+        "--application",
+        participant,
+        "--out",
+        arg(&attestato),
+    ]);
+    let text = pdf_text(&attestato);
+    for needed in [
+        "Attestato di partecipazione al servizio civico",
+        "Ambiente e verde pubblico",
+        "Villa comunale",
+        "80",
+        "portandolo a termine",
+    ] {
+        assert!(
+            text.contains(needed),
+            "{needed:?} not in the attestato: {text}"
+        );
+    }
+
     // A comune sees only its own list; the overview is the capofila's.
     refused(
         &floridia,

@@ -249,6 +249,13 @@ enum PrintCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Attestato di partecipazione al servizio civico, a servizio finito
+    Attestato {
+        #[arg(long, value_name = "CODICE")]
+        application: String,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
     /// Foglio di recupero con la chiave di recupero (da SPORTELLO_RECOVERY_KEY o digitata)
     RecoverySheet {
         #[arg(long, value_name = "FILE.pdf")]
@@ -1063,6 +1070,13 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Print(PrintCommand::Payments { month, out, json }) => {
             let mut app = login::open(&db, who)?;
             output::payments_printed(&app.civico().print_payments(&month, &out)?, json);
+        }
+        Command::Print(PrintCommand::Attestato { application, out }) => {
+            let mut app = login::open(&db, who)?;
+            say!(
+                "{}",
+                app.civico().print_attestato(&application, &out)?.display()
+            );
         }
         Command::Print(PrintCommand::Receipt { application, out }) => {
             let mut app = login::open(&db, who)?;

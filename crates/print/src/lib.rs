@@ -9,6 +9,7 @@
 //! written ([`format::euro`], the window's way too). Documents are A4 PDFs with DejaVu Sans embedded
 //! and subset, so accents print and extract correctly and files stay small.
 
+mod attestato;
 mod canvas;
 mod flow;
 mod fonts;
@@ -20,6 +21,7 @@ mod ranking;
 mod receipt;
 mod recovery;
 
+pub use attestato::{Attestato, attestato};
 pub use frame::Letterhead;
 pub use internal::{ReservedDetails, internal_ranking};
 pub use payments::{PaymentLine, PaymentList, payment_list};

@@ -573,3 +573,20 @@ fn the_payment_list_names_each_participant_with_hours_pay_and_total() {
     assert!(t.contains("Elenco di liquidazione integrativo"), "{t}");
     assert!(t.contains("negativo è da recuperare"), "{t}");
 }
+
+#[test]
+fn the_attestato_states_the_period_sector_site_and_hours() {
+    let t = text(&sportello_print::attestato(&attestato_fixture()).unwrap());
+    for needed in [
+        "Attestato di partecipazione al servizio civico",
+        "Maria Rossi",
+        "RSSMRA80A41D636X",
+        "dal 01/06/2026 al",
+        "30/11/2026, portandolo a termine",
+        "Ambiente e verde pubblico",
+        "470,5",
+    ] {
+        assert!(t.contains(needed), "{needed:?} missing: {t}");
+    }
+    assert!(!t.contains("RISERVATO"));
+}

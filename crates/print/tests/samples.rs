@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
-use sportello_print::{internal_ranking, payment_list, public_ranking, receipt, recovery_sheet};
+use sportello_print::{
+    attestato, internal_ranking, payment_list, public_ranking, receipt, recovery_sheet,
+};
 
 fn render_page(pdf: &Path, page: usize, dpi: u32, out_prefix: &Path) {
     let status = Command::new("pdftoppm")
@@ -44,6 +46,7 @@ fn write_documentation_pages() {
             "foglio-di-recupero",
             recovery_sheet(&recovery_sheet_fixture()).unwrap(),
         ),
+        ("attestato", attestato(&attestato_fixture()).unwrap()),
         (
             "elenco-di-liquidazione",
             payment_list(&payment_list_fixture(1)).unwrap(),

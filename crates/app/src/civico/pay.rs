@@ -427,3 +427,100 @@ fn month_name(m: Month) -> String {
         m.year
     )
 }
+
+impl Civico<'_> {
+    /// Prints the attestato di partecipazione of this comune's participant `code`, once the
+    /// service has ended (completed or ended early): the period, the sector, the site and the
+    /// hours served.
+    pub fn print_attestato(
+        &mut self,
+        code: &str,
+        out: &std::path::Path,
+    ) -> Result<std::path::PathBuf> {
+        self.require(crate::Action::PrintReceipts)?;
+        let at = now();
+        let stored = self
+            .store
+            .application_by_code(code)?
+            .filter(|s| s.owner == self.install.comune)
+            .ok_or_else(|| {
+                refused(
+                    ErrorCode::UnknownApplication,
+                    format!("la domanda {code} non è tra quelle presentate in questo comune"),
+                )
+            })?;
+        let bando_id = stored.application.bando.clone();
+        let participants = self.participants()?;
+        let p = participants.get(code).ok_or_else(|| {
+            refused(
+                ErrorCode::CallOutOfOrder,
+                format!("la domanda {code} non ha un progetto di servizio civico"),
+            )
+        })?;
+        let events = self
+            .store
+            .call_events(&bando_id)?
+            .remove(code)
+            .unwrap_or_default();
+        let last = events.last().filter(|e| {
+            matches!(
+                e.kind,
+                sportello_domain::civico::CallEventKind::Completed
+                    | sportello_domain::civico::CallEventKind::Ended
+            )
+        });
+        let Some(last) = last else {
+            return Err(refused(
+                ErrorCode::CallOutOfOrder,
+                format!(
+                    "il servizio della domanda {code} non è ancora finito: l'attestato si \
+                     rilascia alla conclusione (civico end)"
+                ),
+            ));
+        };
+        let hours: Decimal = self
+            .store
+            .attendance()?
+            .remove(code)
+            .unwrap_or_default()
+            .values()
+            .filter_map(|h| h.parse::<Decimal>().ok())
+            .sum();
+        let bando = self.bando(&bando_id)?;
+        let sector = p
+            .rules
+            .sectors
+            .iter()
+            .find(|s| s.id == p.project.sector)
+            .map_or_else(|| p.project.sector.clone(), |s| s.name.clone());
+        let person = stored.application.declaration.applicant.person.clone();
+        let comune = self.comune_name(&self.install.comune);
+        let letterhead = self.0.documents().letterhead(format!("Comune di {comune}"));
+        let bytes = sportello_print::attestato(&sportello_print::Attestato {
+            letterhead,
+            comune,
+            bando_title: bando.title,
+            application_code: code.to_string(),
+            surname: person.surname,
+            name: person.name,
+            codice_fiscale: person.codice_fiscale,
+            birth_date: person.birth_date,
+            sector,
+            site: p.project.site.clone(),
+            start: p.project.start,
+            end: last.on,
+            hours: hours.normalize().to_string(),
+            completed: last.kind == sportello_domain::civico::CallEventKind::Completed,
+            issued_on: at.date_naive(),
+        })
+        .map_err(|e| refused(ErrorCode::PrintFailed, e.to_string()))?;
+        crate::files::write_atomically(out, &bytes, false)?;
+        self.audit_read(
+            "print_attestato",
+            "application",
+            Some(&stored.id.to_string()),
+            serde_json::json!({ "application_code": code }),
+        )?;
+        Ok(out.to_path_buf())
+    }
+}

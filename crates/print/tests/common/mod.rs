@@ -104,6 +104,26 @@ pub fn payment_list_fixture(number: i64) -> sportello_print::PaymentList {
     }
 }
 
+pub fn attestato_fixture() -> sportello_print::Attestato {
+    sportello_print::Attestato {
+        letterhead: comune_letterhead(),
+        comune: "Floridia".into(),
+        bando_title: "Servizio civico distrettuale 2026".into(),
+        application_code: "2345A-BCDEF".into(),
+        surname: "Rossi".into(),
+        name: "Maria".into(),
+        codice_fiscale: "RSSMRA80A41D636X".into(),
+        birth_date: date(1980, 1, 1),
+        sector: "Ambiente e verde pubblico".into(),
+        site: "Villa comunale".into(),
+        start: date(2026, 6, 1),
+        end: date(2026, 11, 30),
+        hours: "470.5".into(),
+        completed: true,
+        issued_on: date(2026, 12, 1),
+    }
+}
+
 pub fn receipt_fixture() -> Receipt {
     Receipt {
         letterhead: comune_letterhead(),
