@@ -43,7 +43,7 @@ pub use intake::{
     RevisionView, WithdrawalChanged, parse_csv, parse_json_forms,
 };
 pub use operators::{Credentials, NewOperator, Operator, Operators};
-pub use overview::{BandoStatus, Overview};
+pub use overview::{BandoStatus, NEARING_DAYS, Overview, WaitingStart};
 pub use ranking::{
     ConflictSide, CrossComuneExclusion, PublishChanges, PublishedRanking, PublishedRow, Ranking,
     RowChange, Stage,

@@ -31,7 +31,23 @@ pub struct Overview {
     /// A backup is due (none yet, or the last older than `REMINDER_DAYS`) and this operator
     /// may make it.
     pub backup_due: bool,
+    /// Servizio civico: this comune's applicants not yet in service with fewer than
+    /// `NEARING_DAYS` left before the start target (or past it), most urgent first.
+    pub waiting_start: Vec<WaitingStart>,
 }
+
+/// An applicant of the call list still to start the service.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct WaitingStart {
+    pub bando: String,
+    pub application_code: String,
+    pub days_since_filing: i64,
+    pub over_target: bool,
+}
+
+/// How many days before the start target an applicant is listed on the Home.
+pub const NEARING_DAYS: i64 = 10;
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
@@ -64,8 +80,31 @@ impl Sportello {
             let unacked = self.store.applications_changed_since(own, acked)?;
             (unsent, unacked - unsent)
         };
+        let today = crate::now().date_naive();
         let mut bandi = Vec::new();
+        let mut waiting_start = Vec::new();
         for b in self.store.bandi()? {
+            // Only where a definitive ranking has come, and for who reads outcomes.
+            if self.operator.role.allows(crate::Action::ReadOutcomes)
+                && let Ok(calls) = self.comune_calls_of(&b.id, today)
+            {
+                let target = i64::from(b.rules.start_target_days);
+                waiting_start.extend(
+                    calls
+                        .into_iter()
+                        .filter(|c| {
+                            c.start_date.is_none()
+                                && crate::civico::waiting_start(c.state)
+                                && c.days_since_filing >= target - NEARING_DAYS
+                        })
+                        .map(|c| WaitingStart {
+                            bando: b.id.clone(),
+                            application_code: c.application_code,
+                            days_since_filing: c.days_since_filing,
+                            over_target: c.over_target,
+                        }),
+                );
+            }
             let latest = self.store.latest_ranking_head(&b.id)?;
             bandi.push(BandoStatus {
                 opens: b.opens.to_string(),
@@ -96,6 +135,10 @@ impl Sportello {
             bandi,
             last_backup_at: last_backup.map(|t| t.to_rfc3339()),
             backup_due,
+            waiting_start: {
+                waiting_start.sort_by_key(|w| std::cmp::Reverse(w.days_since_filing));
+                waiting_start
+            },
         })
     }
 }

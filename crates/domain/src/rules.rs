@@ -98,6 +98,9 @@ pub struct Rules {
     pub hourly_pay: Decimal,
     /// `sectors`: the sectors a project may be in, each `{id, name}`.
     pub sectors: Vec<Sector>,
+    /// `start_target_days`: the service should start within this many days of the
+    /// application (the plan's target); the comune's Home lists who nears it.
+    pub start_target_days: u32,
 }
 
 /// A sector of servizio civico projects.
@@ -380,6 +383,7 @@ impl Default for Rules {
                 name: name.into(),
             })
             .collect(),
+            start_target_days: 60,
         }
     }
 }

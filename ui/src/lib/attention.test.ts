@@ -35,6 +35,7 @@ function overview(changes: Partial<Overview> = {}, capofila = false): Overview {
     ],
     last_backup_at: null,
     backup_due: false,
+    waiting_start: [],
     ...changes,
   };
 }
@@ -171,5 +172,19 @@ describe('sent and waiting, not sent, refused files', () => {
     const alone = texts(overview({ last_import_batch: [b], last_import: b }));
     expect(alone).toContain("todo: Il file ricevuto l'ultima volta è stato rifiutato: b.sportello (firma non valida).");
     expect(texts(overview({ last_import_batch: [a] })).some((t) => t.includes('rifiutat'))).toBe(false);
+  });
+
+  it('lists who nears the 60 days without starting the servizio civico', () => {
+    const lines = texts(
+      overview({
+        waiting_start: [
+          { bando: 'SC-2026-1', application_code: 'AAAAA-BBBBB', days_since_filing: 63, over_target: true },
+          { bando: 'SC-2026-1', application_code: 'CCCCC-DDDDD', days_since_filing: 52, over_target: false },
+        ],
+      }),
+    );
+    expect(lines).toContain(
+      'todo: Servizio civico: 2 persone non hanno ancora iniziato il servizio e si avvicinano ai 60 giorni dalla domanda (1 già oltre): AAAAA-BBBBB (63 giorni), CCCCC-DDDDD (52 giorni).',
+    );
   });
 });

@@ -75,6 +75,19 @@ export function attentionItems(o: Overview): AttentionItem[] {
     }
   }
 
+  if (o.waiting_start.length > 0) {
+    const over = o.waiting_start.filter((w) => w.over_target).length;
+    const codes = o.waiting_start.slice(0, 5).map((w) => `${w.application_code} (${w.days_since_filing} giorni)`);
+    const more = o.waiting_start.length > 5 ? ` e altre ${o.waiting_start.length - 5}` : '';
+    items.push({
+      kind: 'todo',
+      text:
+        `Servizio civico: ${plural(o.waiting_start.length, 'persona non ha', 'persone non hanno')} ancora iniziato ` +
+        `il servizio e ${o.waiting_start.length === 1 ? 'si avvicina' : 'si avvicinano'} ai 60 giorni dalla domanda` +
+        `${over > 0 ? ` (${over} già oltre)` : ''}: ${codes.join(', ')}${more}.`,
+    });
+  }
+
   if (o.backup_due) {
     items.push({
       kind: 'todo',

@@ -40,6 +40,8 @@ pub struct CallView {
     pub start_date: Option<NaiveDate>,
     /// Called more than the bando's days to answer ago, without an answer.
     pub answer_overdue: bool,
+    /// Not yet in service after the bando's `start_target_days` (60) from filing.
+    pub over_target: bool,
     /// The day of each event so far, first to last.
     pub events: Vec<CallEventView>,
 }
@@ -315,7 +317,9 @@ impl Civico<'_> {
             warnings: check.warnings.into_iter().map(|w| w.message).collect(),
         })
     }
+}
 
+impl crate::Sportello {
     fn definitive(&self, bando: &str) -> Result<Definitive> {
         let stored = self.store.latest_ranking(bando)?;
         let Some(stored) = stored.filter(|s| s.stage == Stage::Definitive.as_str()) else {
@@ -344,6 +348,10 @@ impl Civico<'_> {
             events: self.store.call_events(bando)?,
             projects: self.store.projects(bando, None)?,
         })
+    }
+
+    pub(crate) fn comune_calls_of(&self, bando: &str, today: NaiveDate) -> Result<Vec<CallView>> {
+        self.comune_calls(&self.definitive(bando)?, &self.install.comune, today)
     }
 
     fn comune_calls(
@@ -438,10 +446,21 @@ impl Civico<'_> {
                     days_since_filing,
                     start_date: start,
                     answer_overdue: l.answer_overdue,
+                    over_target: start.is_none()
+                        && waiting_start(l.state)
+                        && days_since_filing > i64::from(d.bando.rules.start_target_days),
                 }
             })
             .collect())
     }
+}
+
+/// Still to start the service: called or to call, or accepted without a start date yet.
+pub(crate) fn waiting_start(state: CallState) -> bool {
+    matches!(
+        state,
+        CallState::DaChiamare | CallState::Chiamato | CallState::Accettato
+    )
 }
 
 /// An event as the clerk names it.

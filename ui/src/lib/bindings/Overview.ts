@@ -3,6 +3,7 @@ import type { BandoStatus } from "./BandoStatus";
 import type { BundleOut } from "./BundleOut";
 import type { ImportLogEntry } from "./ImportLogEntry";
 import type { InstallInfo } from "./InstallInfo";
+import type { WaitingStart } from "./WaitingStart";
 
 export type Overview = { install: InstallInfo, fingerprint: string, 
 /**
@@ -33,4 +34,9 @@ last_backup_at: string | null,
  * A backup is due (none yet, or the last older than `REMINDER_DAYS`) and this operator
  * may make it.
  */
-backup_due: boolean, };
+backup_due: boolean, 
+/**
+ * Servizio civico: this comune's applicants not yet in service with fewer than
+ * `NEARING_DAYS` left before the start target (or past it), most urgent first.
+ */
+waiting_start: Array<WaitingStart>, };

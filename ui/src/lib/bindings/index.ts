@@ -65,6 +65,7 @@ export type { StoredCaseKind } from "./StoredCaseKind";
 export type { SyncHistory } from "./SyncHistory";
 export type { TableCounts } from "./TableCounts";
 export type { TrustedKey } from "./TrustedKey";
+export type { WaitingStart } from "./WaitingStart";
 export type { Withdrawal } from "./Withdrawal";
 export type { WithdrawalChanged } from "./WithdrawalChanged";
 export type { JsonValue } from "./serde_json/JsonValue";
