@@ -36,6 +36,12 @@ pub enum Action {
     WithdrawApplications,
     /// Correct applications, and annul a withdrawal recorded by mistake.
     CorrectApplications,
+    /// Record an applicant's objection (opposizione) to the provisional ranking, in time.
+    RecordObjections,
+    /// Record an objection after its window closed, with the reason it is admitted.
+    RecordLateObjections,
+    /// Capofila: decide objections (accolta or respinta) and print the preavvisi di rigetto.
+    DecideObjections,
     /// The internal ranking and the duplicates review: personal data across applications.
     ReadInternal,
     ExchangeBundles,
@@ -68,6 +74,7 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             ReadOutcomes,
             PrintReceipts,
             WithdrawApplications,
+            RecordObjections,
         ],
     ),
     (
@@ -79,6 +86,8 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             PrintReceipts,
             WithdrawApplications,
             CorrectApplications,
+            RecordObjections,
+            RecordLateObjections,
             ReadInternal,
             ExchangeBundles,
             ManageOperators,
@@ -96,6 +105,8 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             PrintReceipts,
             WithdrawApplications,
             CorrectApplications,
+            RecordObjections,
+            RecordLateObjections,
             ReadInternal,
             ExchangeBundles,
             ManageOperators,
@@ -106,6 +117,7 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             DistrictSettings,
             ComputeRanking,
             PublishRanking,
+            DecideObjections,
             Quarantine,
         ],
     ),
@@ -125,6 +137,9 @@ impl Action {
             PrintReceipts => "stampare ricevute",
             WithdrawApplications => "registrare la rinuncia a una domanda",
             CorrectApplications => "correggere domande",
+            RecordObjections => "registrare opposizioni alla graduatoria",
+            RecordLateObjections => "registrare opposizioni fuori termine",
+            DecideObjections => "decidere le opposizioni",
             ReadInternal => "consultare dati riservati tra più domande",
             ExchangeBundles => "esportare e importare pacchetti",
             ManageOperators => "gestire gli operatori",

@@ -34,6 +34,8 @@ pub struct Correction {
     pub override_note: Option<String>,
     pub protocol_number: Option<String>,
     pub reason: String,
+    /// The accepted objection this correction carries out, marked applied with it.
+    pub objection: Option<String>,
 }
 
 /// What filing gave the application: its references.
@@ -211,6 +213,9 @@ impl Store {
             },
             None,
         )?;
+        if let Some(objection) = &correction.objection {
+            crate::objections::mark_applied(&tx, objection, &id, revision, at)?;
+        }
         // The reason may name people: the audit trail records that it exists, not its text.
         audit::log(
             &tx,
@@ -219,7 +224,10 @@ impl Store {
             "application_correct",
             "application",
             Some(&id),
-            serde_json::json!({ "application_code": code, "revision": revision }),
+            serde_json::json!({
+                "application_code": code, "revision": revision,
+                "objection": correction.objection,
+            }),
         )?;
         tx.commit()?;
         Ok(revision)

@@ -163,6 +163,32 @@ pub(crate) const TABLES: &[SyncTable] = &[
         for_recipient: None,
     },
     SyncTable {
+        name: "objections",
+        refers_to: &[("applications", "application_id")],
+        direction: Direction::Upload,
+        columns: &[
+            col("application_id", Kind::Uuid),
+            col("about", Kind::Text(64)),
+            col("text", NOTE),
+            col("received_on", Kind::Date),
+            optional("late_reason", NOTE),
+            col("operator", Kind::Text(128)),
+            col("recorded_at", Kind::Instant),
+            optional(
+                "applied_revision",
+                Kind::Integer {
+                    min: 1,
+                    max: 1_000_000,
+                },
+            ),
+            optional("applied_at", Kind::Instant),
+        ],
+        owner_column: None,
+        check: crate::objections::check_received,
+        before_write: None,
+        for_recipient: None,
+    },
+    SyncTable {
         name: "bandi",
         refers_to: &[],
         direction: Direction::Publish,
@@ -201,6 +227,23 @@ pub(crate) const TABLES: &[SyncTable] = &[
         check: crate::rankings::check_received,
         before_write: Some(crate::rankings::only_forward),
         for_recipient: Some(crate::rankings::latest_for_comune),
+    },
+    SyncTable {
+        name: "objection_decisions",
+        refers_to: &[("objections", "objection_id")],
+        direction: Direction::Publish,
+        columns: &[
+            col("objection_id", Kind::Uuid),
+            col("comune", Kind::Istat),
+            col("outcome", Kind::Word(&["accolta", "respinta"])),
+            col("reason", NOTE),
+            col("operator", Kind::Text(128)),
+            col("decided_at", Kind::Instant),
+        ],
+        owner_column: None,
+        check: crate::objections::check_received_decision,
+        before_write: None,
+        for_recipient: Some(crate::objections::decisions_for_comune),
     },
     SyncTable {
         name: "case_kinds",
@@ -438,12 +481,13 @@ mod tests {
             [
                 "applications",
                 "application_revisions",
-                "application_withdrawals"
+                "application_withdrawals",
+                "objections"
             ]
         );
         assert_eq!(
             in_apply_order(Direction::Publish),
-            ["bandi", "rankings", "case_kinds"]
+            ["bandi", "rankings", "objection_decisions", "case_kinds"]
         );
     }
 
