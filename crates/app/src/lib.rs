@@ -14,6 +14,7 @@ mod files;
 #[cfg(feature = "inspection")]
 pub mod inspection;
 mod intake;
+mod objections;
 mod operators;
 mod overview;
 mod ranking;
@@ -37,6 +38,7 @@ pub use intake::{
     DuplicateGroup, FieldChange, Filed, FormCheck, Intake, OutcomeView, Parsed, PublishedLine,
     RevisionView, WithdrawalChanged, parse_csv, parse_json_forms,
 };
+pub use objections::{ObjectionView, Objections};
 pub use operators::{Credentials, NewOperator, Operator, Operators};
 pub use overview::{BandoStatus, Overview};
 pub use ranking::{

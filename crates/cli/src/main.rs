@@ -82,6 +82,9 @@ enum Command {
     /// Graduatoria
     #[command(subcommand)]
     Ranking(RankingCommand),
+    /// Opposizioni alla graduatoria provvisoria
+    #[command(subcommand)]
+    Objection(ObjectionCommand),
     /// Chiavi dell'installazione
     #[command(subcommand)]
     Key(KeyCommand),
@@ -232,6 +235,14 @@ enum PrintCommand {
         #[arg(long)]
         internal: bool,
         #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
+    /// Capofila: un preavviso di rigetto per ogni domanda esclusa nella graduatoria
+    /// provvisoria, da consegnare tramite il comune (preavviso-CODICE.pdf)
+    Preavviso {
+        #[arg(long)]
+        bando: String,
+        #[arg(long, value_name = "CARTELLA")]
         out: PathBuf,
     },
     /// Foglio di recupero con la chiave di recupero (da SPORTELLO_RECOVERY_KEY o digitata)
@@ -393,6 +404,9 @@ enum ApplicationCommand {
         /// Perché la domanda viene corretta (resta nello storico)
         #[arg(long, value_name = "TESTO")]
         reason: String,
+        /// L'opposizione accolta che la correzione applica
+        #[arg(long, value_name = "ID")]
+        objection: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -416,6 +430,44 @@ enum ApplicationCommand {
         /// Perché la rinuncia viene annullata (resta nella storia della domanda)
         #[arg(long, value_name = "TESTO")]
         reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ObjectionCommand {
+    /// Registra l'opposizione di un richiedente a una domanda di questo comune; stampa l'id
+    Add {
+        #[arg(long, value_name = "CODICE")]
+        application: String,
+        /// Che cosa contesta: un fattore del punteggio (isee, household_size, …) o exclusion
+        #[arg(long, value_name = "FATTORE|exclusion")]
+        about: String,
+        /// Il testo dell'opposizione
+        #[arg(long, value_name = "TESTO")]
+        text: String,
+        /// Responsabile: perché un'opposizione giunta fuori termine è ammessa
+        #[arg(long, value_name = "TESTO")]
+        late_reason: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Capofila: decide un'opposizione (accolta o respinta) con il motivo
+    Decide {
+        #[arg(value_name = "ID")]
+        id: String,
+        #[arg(long, value_parser = ["accolta", "respinta"])]
+        outcome: String,
+        #[arg(long, value_name = "TESTO")]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Elenca le opposizioni con la decisione e se è stata applicata
+    List {
+        #[arg(long)]
+        bando: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -755,14 +807,49 @@ fn run(cli: Cli) -> Result<(), AppError> {
             code,
             file,
             reason,
+            objection,
             json,
         }) => {
             let text = read(&file)?;
             let mut app = login::open(&db, who)?;
             output::corrected(
-                &app.intake().correct_application(&code, &text, &reason)?,
+                &app.intake()
+                    .correct_for_objection(&code, &text, &reason, objection.as_deref())?,
                 json,
             );
+        }
+        Command::Objection(ObjectionCommand::Add {
+            application,
+            about,
+            text,
+            late_reason,
+            json,
+        }) => {
+            let mut app = login::open(&db, who)?;
+            output::objection(
+                &app.objections()
+                    .add(&application, &about, &text, late_reason.as_deref())?,
+                json,
+            );
+        }
+        Command::Objection(ObjectionCommand::Decide {
+            id,
+            outcome,
+            reason,
+            json,
+        }) => {
+            let mut app = login::open(&db, who)?;
+            output::objection(&app.objections().decide(&id, &outcome, &reason)?, json);
+        }
+        Command::Objection(ObjectionCommand::List { bando, json }) => {
+            let mut app = login::open(&db, who)?;
+            output::objections(&app.objections().list(bando.as_deref())?, json);
+        }
+        Command::Print(PrintCommand::Preavviso { bando, out }) => {
+            let mut app = login::open(&db, who)?;
+            for file in app.documents().preavvisi(&bando, &out)? {
+                say!("{}", file.display());
+            }
         }
         Command::Application(ApplicationCommand::Withdraw {
             code,

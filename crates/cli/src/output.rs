@@ -13,8 +13,8 @@ use serde::Serialize;
 use sportello_app::{
     Accepted, AppError, ApplicationDetail, ApplicationView, BackupChecked, BackupMade,
     BandoImported, CaseKinds, CaseKindsSaved, Corrected, DuplicateGroup, Filed, ImportReport,
-    Inspection, InstallInfo, Operator, OutcomeView, PublishChanges, PublishedRanking, RecoveryKey,
-    Restored, WithdrawalChanged,
+    Inspection, InstallInfo, ObjectionView, Operator, OutcomeView, PublishChanges,
+    PublishedRanking, RecoveryKey, Restored, WithdrawalChanged,
 };
 use sportello_domain::intake::hidden_char;
 use sportello_domain::{Bando, RankedApplication};
@@ -455,6 +455,53 @@ pub fn withdrawal(c: &WithdrawalChanged, as_json: bool) {
             c.case_number
         ),
     }
+}
+
+/// An objection just recorded or decided: its id first, for the next command.
+pub fn objection(o: &ObjectionView, as_json: bool) {
+    if as_json {
+        return json(o);
+    }
+    show!("{}", o.objection.id);
+    tell!("{}", objection_line(o));
+}
+
+pub fn objections(list: &[ObjectionView], as_json: bool) {
+    if as_json {
+        return json(&list);
+    }
+    if list.is_empty() {
+        show!("Nessuna opposizione");
+    }
+    for o in list {
+        show!("{}  {}", o.objection.id, objection_line(o));
+    }
+}
+
+fn objection_line(view: &ObjectionView) -> String {
+    let o = &view.objection;
+    let state = match (&o.decision, view.state) {
+        (None, _) => "da decidere".to_string(),
+        (Some(d), "applied") => format!(
+            "{} ({}), applicata con la revisione {}",
+            d.outcome,
+            d.reason,
+            o.applied_revision.unwrap_or_default()
+        ),
+        (Some(d), "accepted") => format!("{} ({}), da applicare dal comune", d.outcome, d.reason),
+        (Some(d), _) => format!("{} ({})", d.outcome, d.reason),
+    };
+    format!(
+        "domanda {} · {} · ricevuta il {}{} · {state}",
+        o.application_code,
+        o.about,
+        o.received_on.format("%d/%m/%Y"),
+        if o.late_reason.is_some() {
+            " (fuori termine, ammessa)"
+        } else {
+            ""
+        }
+    )
 }
 
 pub fn ranking(rows: &[RankedApplication], as_json: bool) {

@@ -1,5 +1,5 @@
 //! Printed documents in the shape of Italian public-administration papers: the receipt handed
-//! to an applicant, the public ranking for the notice boards, the reserved ranking for staff
+//! to an applicant, the preavviso di rigetto, the public ranking for the notice boards, the reserved ranking for staff
 //! and the install's foglio di recupero.
 //!
 //! The API takes its own plain view models (strings, numbers, dates), filled in by the app from
@@ -15,12 +15,14 @@ mod fonts;
 pub mod format;
 mod frame;
 mod internal;
+mod preavviso;
 mod ranking;
 mod receipt;
 mod recovery;
 
 pub use frame::Letterhead;
 pub use internal::{ReservedDetails, internal_ranking};
+pub use preavviso::{Addressee, Preavviso, preavviso};
 pub use ranking::{ObjectionsWindow, Outcome, RankingDocument, RankingRow, Stage, public_ranking};
 pub use receipt::{
     Housing, IseeKind, Receipt, ReceiptApplicant, ReceiptIsee, ReceiptMember, receipt,

@@ -123,6 +123,11 @@ impl Ranking<'_> {
                 ),
             ));
         }
+        let at = now();
+        if stage == Stage::Definitive {
+            let bando = self.bando(bando_id)?;
+            self.objections_blocking(&bando, sportello_domain::calendar::italian_day(at))?;
+        }
         let (ranked, applications) = self.rank_held(bando_id)?;
         let exclusions = super::conflicts::across_comuni(self, &ranked, &applications);
         if !exclusions.is_empty() && !confirmed {
@@ -166,7 +171,7 @@ impl Ranking<'_> {
                 rows: &rows_json,
                 confirmed_exclusions: &confirmed_exclusions,
             },
-            now(),
+            at,
             &self.0.actor,
         )?;
         self.latest_published(bando_id)?.ok_or_else(|| {
