@@ -1,0 +1,456 @@
+//! Objections to the provisional ranking and the definitive ranking, from outside: recorded at
+//! the comune of filing on the window's last day and refused the day after unless a
+//! responsabile says why (the clock moved with `faketime`), decided by the capofila, an
+//! accepted one carried out by the comune's correction; the definitive ranking refused while
+//! the window is open, while objections are undecided and while accepted ones are not
+//! applied, each refusal naming them; the preavvisi di rigetto, one per ESCLUSO.
+
+use std::path::Path;
+use std::process::Command;
+
+use chrono::{DateTime, Duration, NaiveDate};
+use serde_json::Value;
+use sportello_tests::{Install, Run, arg, distribute, enrol, fixture_applications};
+
+const BANDO: &str = "SC-2026-1";
+
+/// Carries every upload of `comune` to `capofila` and every publish bundle back.
+fn round(capofila: &Install, comune: &Install) {
+    for file in comune.export() {
+        capofila.ok(&["bundle", "import", arg(&file)]);
+    }
+    for file in capofila.export() {
+        if file.to_string_lossy().contains("-pub-089009-") {
+            comune.ok(&["bundle", "import", arg(&file)]);
+        }
+    }
+}
+
+/// Asserts a refusal: exit 1 and the error message containing each of `says`.
+fn refused(run: &Run, says: &[&str]) {
+    assert_eq!(
+        run.code, 1,
+        "stdout: {}\nstderr: {}",
+        run.stdout, run.stderr
+    );
+    for s in says {
+        assert!(run.stderr.contains(s), "{s:?} not in: {}", run.stderr);
+    }
+}
+
+/// Noon (UTC) of `day`, as faketime takes it.
+fn noon(day: NaiveDate) -> String {
+    format!("{day} 12:00:00")
+}
+
+fn json(run: &Run) -> Value {
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
+}
+
+fn pdftotext(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .args(["-layout", arg(pdf), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is missing");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn objections_decide_the_way_to_the_definitive_ranking() {
+    let capofila = Install::of("district-d48.toml", "089017", &["bando-sc-2026-1.toml"]);
+    let floridia = Install::init("district-d48.toml", "089009");
+    enrol(&capofila, &floridia);
+    distribute(&capofila, &[&floridia]);
+    floridia.ok(&["operator", "add", "bruna", "--role", "operatore"]);
+    let items = fixture_applications();
+    let codes = floridia.add(&items[0..12]);
+    round(&capofila, &floridia);
+    let provisional = capofila.json(&[
+        "ranking",
+        "publish",
+        "--bando",
+        BANDO,
+        "--stage",
+        "provisional",
+    ]);
+    round(&capofila, &floridia);
+    let published_on = DateTime::parse_from_rfc3339(provisional["published_at"].as_str().unwrap())
+        .unwrap()
+        .with_timezone(&chrono_tz::Europe::Rome)
+        .date_naive();
+    let last_day = published_on + Duration::days(10);
+    let day_after = last_day + Duration::days(1);
+    // Each line as published, read at the comune of filing.
+    let provisional_rows: Vec<Value> = codes
+        .iter()
+        .map(|c| floridia.json(&["application", "show", c])["published"]["row"].clone())
+        .collect();
+    let excluded: Vec<&Value> = provisional_rows
+        .iter()
+        .filter(|r| r["outcome"] == "ESCLUSO")
+        .collect();
+    assert!(excluded.len() >= 2, "the fixture has exclusions");
+    let contested = codes[1].as_str();
+    let excluded_code = excluded[0]["application_code"].as_str().unwrap();
+
+    // The window is open: the definitive ranking waits, and says until when.
+    refused(
+        &capofila.run(&[
+            "ranking",
+            "publish",
+            "--bando",
+            BANDO,
+            "--stage",
+            "definitive",
+        ]),
+        &[
+            "termine per le opposizioni",
+            &last_day.format("%d/%m/%Y").to_string(),
+        ],
+    );
+
+    // The preavvisi: one per ESCLUSO, each with its reasons and the 10 days to reply, naming
+    // only the person it is addressed to.
+    let dir = capofila.dir.path().join("preavvisi");
+    let printed = capofila.ok(&["print", "preavviso", "--bando", BANDO, "--out", arg(&dir)]);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), excluded.len(), "{printed}");
+    for row in &excluded {
+        let code = row["application_code"].as_str().unwrap();
+        let pdf = dir.join(format!("preavviso-{code}.pdf"));
+        let text = pdftotext(&pdf);
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let index = codes.iter().position(|c| c == code).unwrap();
+        let applicant = &items[index]["applicant"];
+        assert!(flat.contains("Preavviso di rigetto"), "{flat}");
+        assert!(flat.contains(code), "{flat}");
+        assert!(
+            flat.contains(applicant["codice_fiscale"].as_str().unwrap()),
+            "{flat}"
+        );
+        assert!(
+            flat.contains(applicant["surname"].as_str().unwrap()),
+            "{flat}"
+        );
+        assert!(flat.contains("Entro 10 giorni dal ricevimento"), "{flat}");
+        for reason in row["reasons"].as_array().unwrap() {
+            let reason = reason.as_str().unwrap();
+            assert!(flat.contains(reason), "{reason:?} not in {flat}");
+        }
+        // No one else: not another applicant's codice fiscale, nor a member of the household.
+        for (i, other) in items[0..12].iter().enumerate() {
+            let mut people = vec![other["applicant"]["codice_fiscale"].as_str().unwrap()];
+            people.extend(
+                other["household"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|m| m["codice_fiscale"].as_str()),
+            );
+            for cf in people {
+                if i != index || cf != applicant["codice_fiscale"].as_str().unwrap() {
+                    assert!(!flat.contains(cf), "{code}'s preavviso names {cf}");
+                }
+            }
+        }
+    }
+    let png = dir.join("look");
+    let out = Command::new("pdftoppm")
+        .args(["-png", "-r", "60", "-singlefile"])
+        .arg(&files[0])
+        .arg(&png)
+        .output()
+        .expect("pdftoppm (poppler-utils) is missing");
+    assert!(out.status.success());
+    assert!(std::fs::metadata(png.with_extension("png")).unwrap().len() > 1000);
+    if let Ok(keep) = std::env::var("SPORTELLO_KEEP_PREAVVISO") {
+        std::fs::copy(png.with_extension("png"), keep).unwrap();
+    }
+
+    // The last day of the window: an operatore records it.
+    let in_time = json(&floridia.run_at(
+        &noon(last_day),
+        "bruna",
+        &[
+            "objection",
+            "add",
+            "--application",
+            contested,
+            "--about",
+            "isee",
+            "--text",
+            "L'ISEE corretto è zero, allego la nuova attestazione",
+            "--json",
+        ],
+    ));
+    assert_eq!(in_time["state"], "undecided");
+    assert_eq!(in_time["about"], "isee");
+    assert_eq!(in_time["received_on"], last_day.to_string());
+    assert_eq!(in_time["late_reason"], Value::Null);
+    let accepted_id = in_time["id"].as_str().unwrap().to_string();
+
+    // The day after: refused, naming the last day, unless a responsabile says why; an
+    // operatore cannot; nothing changes when refused.
+    let before = floridia.everything();
+    let late = [
+        "objection",
+        "add",
+        "--application",
+        contested,
+        "--about",
+        "household_size",
+        "--text",
+        "Il nucleo è di quattro persone",
+    ];
+    refused(
+        &floridia.run_at(&noon(day_after), "bruna", &late),
+        &[
+            "fuori termine",
+            contested,
+            &last_day.format("%d/%m/%Y").to_string(),
+        ],
+    );
+    let mut with_reason = late.to_vec();
+    with_reason.extend(["--late-reason", "spedita per raccomandata il giorno 9"]);
+    refused(
+        &floridia.run_at(&noon(day_after), "bruna", &with_reason),
+        &["opposizioni fuori termine richiede il ruolo responsabile"],
+    );
+    refused(
+        &floridia.run_at(
+            &noon(last_day),
+            "bruna",
+            &[
+                "objection",
+                "add",
+                "--application",
+                contested,
+                "--about",
+                "reddito",
+                "--text",
+                "x",
+            ],
+        ),
+        &[contested, "about", "reddito", "isee"],
+    );
+    refused(
+        &floridia.run_at(
+            &noon(last_day),
+            "bruna",
+            &[
+                "objection",
+                "add",
+                "--application",
+                contested,
+                "--about",
+                "exclusion",
+                "--text",
+                "x",
+            ],
+        ),
+        &[contested, "about", "non è esclusa"],
+    );
+    assert_eq!(floridia.everything(), before);
+    with_reason.push("--json");
+    let late = json(&floridia.run_at(&noon(day_after), "test", &with_reason));
+    assert_eq!(late["late_reason"], "spedita per raccomandata il giorno 9");
+    assert_eq!(late["received_on"], day_after.to_string());
+    let rejected_id = late["id"].as_str().unwrap().to_string();
+    // The excluded applicant's reply to the preavviso, recorded as an objection.
+    let reply = json(&floridia.run_at(
+        &noon(day_after),
+        "test",
+        &[
+            "objection",
+            "add",
+            "--application",
+            excluded_code,
+            "--about",
+            "exclusion",
+            "--text",
+            "Osservazioni al preavviso di rigetto",
+            "--late-reason",
+            "risposta al preavviso di rigetto nei 10 giorni dal ricevimento",
+            "--json",
+        ],
+    ));
+    let reply_id = reply["id"].as_str().unwrap().to_string();
+
+    // At the capofila: undecided objections hold the definitive ranking, each named.
+    round(&capofila, &floridia);
+    let definitive = [
+        "ranking",
+        "publish",
+        "--bando",
+        BANDO,
+        "--stage",
+        "definitive",
+    ];
+    refused(
+        &capofila.run_at(&noon(day_after), "test", &definitive),
+        &[
+            "da decidere",
+            &accepted_id,
+            &rejected_id,
+            &reply_id,
+            contested,
+        ],
+    );
+    // Only the capofila decides.
+    refused(
+        &floridia.run(&[
+            "objection",
+            "decide",
+            &accepted_id,
+            "--outcome",
+            "accolta",
+            "--reason",
+            "x",
+        ]),
+        &["capofila"],
+    );
+    let decided = capofila.json(&[
+        "objection",
+        "decide",
+        &accepted_id,
+        "--outcome",
+        "accolta",
+        "--reason",
+        "L'attestazione ISEE allegata è valida",
+    ]);
+    assert_eq!(decided["state"], "accepted");
+    for id in [&rejected_id, &reply_id] {
+        capofila.ok(&[
+            "objection",
+            "decide",
+            id,
+            "--outcome",
+            "respinta",
+            "--reason",
+            "Non documentata",
+        ]);
+    }
+    let before = capofila.everything();
+    refused(
+        &capofila.run(&[
+            "objection",
+            "decide",
+            &accepted_id,
+            "--outcome",
+            "respinta",
+            "--reason",
+            "ripensamento",
+        ]),
+        &[&accepted_id, "già stata decisa"],
+    );
+    assert_eq!(capofila.everything(), before);
+
+    // Accepted but not yet applied by the comune: still refused, naming it and the comune.
+    refused(
+        &capofila.run_at(&noon(day_after), "test", &definitive),
+        &["non ancora applicate", &accepted_id, "Floridia"],
+    );
+
+    // The decisions reach the comune; a rejected one cannot be applied; the accepted one is
+    // carried out by a correction that references it.
+    round(&capofila, &floridia);
+    let listed = floridia.json(&["objection", "list", "--bando", BANDO]);
+    let state = |list: &Value, id: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == id)
+            .map(|o| o["state"].clone())
+            .unwrap()
+    };
+    assert_eq!(state(&listed, &accepted_id), "accepted");
+    assert_eq!(state(&listed, &rejected_id), "rejected");
+    let mut form = floridia.json(&["application", "show", contested])["form"].clone();
+    form["isee"]["value"] = Value::String("0.00".into());
+    let form_file = floridia.write("corretta.json", &form.to_string());
+    let before = floridia.everything();
+    refused(
+        &floridia.run(&[
+            "application",
+            "correct",
+            contested,
+            arg(&form_file),
+            "--reason",
+            "opposizione",
+            "--objection",
+            &rejected_id,
+        ]),
+        &[contested, "objection", &rejected_id, "respinta"],
+    );
+    assert_eq!(floridia.everything(), before);
+    let corrected = floridia.json(&[
+        "application",
+        "correct",
+        contested,
+        arg(&form_file),
+        "--reason",
+        "Opposizione accolta: ISEE da nuova attestazione",
+        "--objection",
+        &accepted_id,
+    ]);
+    assert_eq!(corrected["revision"], 2);
+    let listed = floridia.json(&["objection", "list"]);
+    let applied = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["id"] == accepted_id.as_str())
+        .unwrap();
+    assert_eq!(applied["state"], "applied");
+    assert_eq!(applied["applied_revision"], 2);
+    refused(
+        &floridia.run(&[
+            "application",
+            "correct",
+            contested,
+            arg(&form_file),
+            "--reason",
+            "ancora",
+            "--objection",
+            &accepted_id,
+        ]),
+        &["già stata applicata"],
+    );
+
+    // Carried to the capofila, the definitive ranking publishes and shows the correction.
+    round(&capofila, &floridia);
+    let definitive = json(&capofila.run_at(
+        &noon(day_after),
+        "test",
+        &[
+            "ranking",
+            "publish",
+            "--bando",
+            BANDO,
+            "--stage",
+            "definitive",
+            "--json",
+        ],
+    ));
+    assert_eq!(definitive["stage"], "definitive");
+    assert_eq!(definitive["number"], 2);
+    round(&capofila, &floridia);
+    let line = floridia.json(&["application", "show", contested])["published"].clone();
+    assert_eq!(line["stage"], "definitive");
+    assert_eq!(provisional_rows[1]["breakdown"]["isee"], 45, "ISEE 1000.00");
+    assert_eq!(
+        line["row"]["breakdown"]["isee"], 50,
+        "ISEE 0.00, as corrected"
+    );
+    let audit = capofila.json(&["audit", "list"]);
+    assert!(
+        audit.to_string().contains("objection_decide"),
+        "decisions are audited"
+    );
+}
