@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
-use sportello_print::{internal_ranking, public_ranking, receipt, recovery_sheet};
+use sportello_print::{internal_ranking, preavviso, public_ranking, receipt, recovery_sheet};
 
 fn render_page(pdf: &Path, page: usize, dpi: u32, out_prefix: &Path) {
     let status = Command::new("pdftoppm")
@@ -39,6 +39,10 @@ fn write_documentation_pages() {
         (
             "graduatoria-riservata",
             internal_ranking(&doc, &details).unwrap(),
+        ),
+        (
+            "preavviso-di-rigetto",
+            preavviso(&preavviso_fixture()).unwrap(),
         ),
         (
             "foglio-di-recupero",
