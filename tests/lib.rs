@@ -390,6 +390,19 @@ pub fn dump_tables(db: &Path, tables: &[&str]) -> std::collections::BTreeMap<Str
     dump
 }
 
+/// One round trip: every upload of `comune` (ISTAT `istat`) imported at `capofila`, and the
+/// capofila's publish bundle for it imported back.
+pub fn round_trip(capofila: &Install, comune: &Install, istat: &str) {
+    for file in comune.export() {
+        capofila.ok(&["bundle", "import", arg(&file)]);
+    }
+    for file in capofila.export() {
+        if file.to_string_lossy().contains(&format!("-pub-{istat}-")) {
+            comune.ok(&["bundle", "import", arg(&file)]);
+        }
+    }
+}
+
 /// The capofila trusts `comune`'s keys: enrolment file exported, fingerprint typed.
 pub fn enrol(capofila: &Install, comune: &Install) {
     let file = comune.path("adesione.sportello");

@@ -10,20 +10,13 @@ use std::process::Command;
 
 use chrono::{DateTime, Duration, NaiveDate};
 use serde_json::Value;
-use sportello_tests::{Install, Run, arg, distribute, enrol, fixture_applications};
+use sportello_tests::{Install, Run, arg, distribute, enrol, fixture_applications, round_trip};
 
 const BANDO: &str = "SC-2026-1";
 
-/// Carries every upload of `comune` to `capofila` and every publish bundle back.
+/// Carries every upload of Floridia to `capofila` and its publish bundle back.
 fn round(capofila: &Install, comune: &Install) {
-    for file in comune.export() {
-        capofila.ok(&["bundle", "import", arg(&file)]);
-    }
-    for file in capofila.export() {
-        if file.to_string_lossy().contains("-pub-089009-") {
-            comune.ok(&["bundle", "import", arg(&file)]);
-        }
-    }
+    round_trip(capofila, comune, "089009");
 }
 
 /// Asserts a refusal: exit 1 and the error message containing each of `says`.
@@ -36,6 +29,20 @@ fn refused(run: &Run, says: &[&str]) {
     for s in says {
         assert!(run.stderr.contains(s), "{s:?} not in: {}", run.stderr);
     }
+}
+
+/// `objection add` for application `code`, contesting `about` with `text`.
+fn objection<'a>(code: &'a str, about: &'a str, text: &'a str) -> Vec<&'a str> {
+    vec![
+        "objection",
+        "add",
+        "--application",
+        code,
+        "--about",
+        about,
+        "--text",
+        text,
+    ]
 }
 
 /// Noon (UTC) of `day`, as faketime takes it.
@@ -96,15 +103,16 @@ fn objections_decide_the_way_to_the_definitive_ranking() {
     let excluded_code = excluded[0]["application_code"].as_str().unwrap();
 
     // The window is open: the definitive ranking waits, and says until when.
+    let definitive = [
+        "ranking",
+        "publish",
+        "--bando",
+        BANDO,
+        "--stage",
+        "definitive",
+    ];
     refused(
-        &capofila.run(&[
-            "ranking",
-            "publish",
-            "--bando",
-            BANDO,
-            "--stage",
-            "definitive",
-        ]),
+        &capofila.run(&definitive),
         &[
             "termine per le opposizioni",
             &last_day.format("%d/%m/%Y").to_string(),
@@ -174,21 +182,21 @@ fn objections_decide_the_way_to_the_definitive_ranking() {
     }
 
     // The last day of the window: an operatore records it.
-    let in_time = json(&floridia.run_at(
-        &noon(last_day),
-        "bruna",
-        &[
-            "objection",
-            "add",
-            "--application",
-            contested,
-            "--about",
-            "isee",
-            "--text",
-            "L'ISEE corretto è zero, allego la nuova attestazione",
-            "--json",
-        ],
-    ));
+    let in_time = json(
+        &floridia.run_at(
+            &noon(last_day),
+            "bruna",
+            &[
+                objection(
+                    contested,
+                    "isee",
+                    "L'ISEE corretto è zero, allego la nuova attestazione",
+                ),
+                vec!["--json"],
+            ]
+            .concat(),
+        ),
+    );
     assert_eq!(in_time["state"], "undecided");
     assert_eq!(in_time["about"], "isee");
     assert_eq!(in_time["received_on"], last_day.to_string());
@@ -198,16 +206,11 @@ fn objections_decide_the_way_to_the_definitive_ranking() {
     // The day after: refused, naming the last day, unless a responsabile says why; an
     // operatore cannot; nothing changes when refused.
     let before = floridia.everything();
-    let late = [
-        "objection",
-        "add",
-        "--application",
+    let late = objection(
         contested,
-        "--about",
         "household_size",
-        "--text",
         "Il nucleo è di quattro persone",
-    ];
+    );
     refused(
         &floridia.run_at(&noon(day_after), "bruna", &late),
         &[
@@ -216,7 +219,7 @@ fn objections_decide_the_way_to_the_definitive_ranking() {
             &last_day.format("%d/%m/%Y").to_string(),
         ],
     );
-    let mut with_reason = late.to_vec();
+    let mut with_reason = late.clone();
     with_reason.extend(["--late-reason", "spedita per raccomandata il giorno 9"]);
     refused(
         &floridia.run_at(&noon(day_after), "bruna", &with_reason),
@@ -226,16 +229,7 @@ fn objections_decide_the_way_to_the_definitive_ranking() {
         &floridia.run_at(
             &noon(last_day),
             "bruna",
-            &[
-                "objection",
-                "add",
-                "--application",
-                contested,
-                "--about",
-                "reddito",
-                "--text",
-                "x",
-            ],
+            &objection(contested, "reddito", "x"),
         ),
         &[contested, "about", "reddito", "isee"],
     );
@@ -243,16 +237,7 @@ fn objections_decide_the_way_to_the_definitive_ranking() {
         &floridia.run_at(
             &noon(last_day),
             "bruna",
-            &[
-                "objection",
-                "add",
-                "--application",
-                contested,
-                "--about",
-                "exclusion",
-                "--text",
-                "x",
-            ],
+            &objection(contested, "exclusion", "x"),
         ),
         &[contested, "about", "non è esclusa"],
     );
@@ -263,35 +248,29 @@ fn objections_decide_the_way_to_the_definitive_ranking() {
     assert_eq!(late["received_on"], day_after.to_string());
     let rejected_id = late["id"].as_str().unwrap().to_string();
     // The excluded applicant's reply to the preavviso, recorded as an objection.
-    let reply = json(&floridia.run_at(
-        &noon(day_after),
-        "test",
-        &[
-            "objection",
-            "add",
-            "--application",
-            excluded_code,
-            "--about",
-            "exclusion",
-            "--text",
-            "Osservazioni al preavviso di rigetto",
-            "--late-reason",
-            "risposta al preavviso di rigetto nei 10 giorni dal ricevimento",
-            "--json",
-        ],
-    ));
+    let reply = json(
+        &floridia.run_at(
+            &noon(day_after),
+            "test",
+            &[
+                objection(
+                    excluded_code,
+                    "exclusion",
+                    "Osservazioni al preavviso di rigetto",
+                ),
+                vec![
+                    "--late-reason",
+                    "risposta al preavviso di rigetto nei 10 giorni dal ricevimento",
+                    "--json",
+                ],
+            ]
+            .concat(),
+        ),
+    );
     let reply_id = reply["id"].as_str().unwrap().to_string();
 
     // At the capofila: undecided objections hold the definitive ranking, each named.
     round(&capofila, &floridia);
-    let definitive = [
-        "ranking",
-        "publish",
-        "--bando",
-        BANDO,
-        "--stage",
-        "definitive",
-    ];
     refused(
         &capofila.run_at(&noon(day_after), "test", &definitive),
         &[
@@ -375,30 +354,28 @@ fn objections_decide_the_way_to_the_definitive_ranking() {
     form["isee"]["value"] = Value::String("0.00".into());
     let form_file = floridia.write("corretta.json", &form.to_string());
     let before = floridia.everything();
-    refused(
-        &floridia.run(&[
+    let correct = |reason: &str, objection: &str| {
+        floridia.run(&[
             "application",
             "correct",
             contested,
             arg(&form_file),
             "--reason",
-            "opposizione",
+            reason,
             "--objection",
-            &rejected_id,
-        ]),
+            objection,
+            "--json",
+        ])
+    };
+    refused(
+        &correct("opposizione", &rejected_id),
         &[contested, "objection", &rejected_id, "respinta"],
     );
     assert_eq!(floridia.everything(), before);
-    let corrected = floridia.json(&[
-        "application",
-        "correct",
-        contested,
-        arg(&form_file),
-        "--reason",
+    let corrected = json(&correct(
         "Opposizione accolta: ISEE da nuova attestazione",
-        "--objection",
         &accepted_id,
-    ]);
+    ));
     assert_eq!(corrected["revision"], 2);
     let listed = floridia.json(&["objection", "list"]);
     let applied = listed
@@ -409,37 +386,17 @@ fn objections_decide_the_way_to_the_definitive_ranking() {
         .unwrap();
     assert_eq!(applied["state"], "applied");
     assert_eq!(applied["applied_revision"], 2);
-    refused(
-        &floridia.run(&[
-            "application",
-            "correct",
-            contested,
-            arg(&form_file),
-            "--reason",
-            "ancora",
-            "--objection",
-            &accepted_id,
-        ]),
-        &["già stata applicata"],
-    );
+    refused(&correct("ancora", &accepted_id), &["già stata applicata"]);
 
     // Carried to the capofila, the definitive ranking publishes and shows the correction.
     round(&capofila, &floridia);
-    let definitive = json(&capofila.run_at(
+    let published = json(&capofila.run_at(
         &noon(day_after),
         "test",
-        &[
-            "ranking",
-            "publish",
-            "--bando",
-            BANDO,
-            "--stage",
-            "definitive",
-            "--json",
-        ],
+        &[&definitive[..], &["--json"]].concat(),
     ));
-    assert_eq!(definitive["stage"], "definitive");
-    assert_eq!(definitive["number"], 2);
+    assert_eq!(published["stage"], "definitive");
+    assert_eq!(published["number"], 2);
     round(&capofila, &floridia);
     let line = floridia.json(&["application", "show", contested])["published"].clone();
     assert_eq!(line["stage"], "definitive");
