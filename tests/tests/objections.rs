@@ -405,6 +405,49 @@ fn objections_decide_the_way_to_the_definitive_ranking() {
         line["row"]["breakdown"]["isee"], 50,
         "ISEE 0.00, as corrected"
     );
+    // Every published version stays readable and printable, the provisional one too.
+    let isee_points = |install: &Install, number: &str| {
+        let version = install.json(&["ranking", "show", "--bando", BANDO, "--number", number]);
+        let row = version["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["application_code"] == contested)
+            .cloned()
+            .unwrap();
+        (version["stage"].clone(), row["breakdown"]["isee"].clone())
+    };
+    for install in [&capofila, &floridia] {
+        assert_eq!(isee_points(install, "1"), ("provisional".into(), 45.into()));
+        assert_eq!(isee_points(install, "2"), ("definitive".into(), 50.into()));
+    }
+    refused(
+        &capofila.run(&["ranking", "show", "--bando", BANDO, "--number", "7"]),
+        &["versione 7", BANDO, "versioni 1, 2"],
+    );
+    for (number, stage) in [("1", "provvisoria"), ("2", "definitiva")] {
+        let pdf = capofila
+            .dir
+            .path()
+            .join(format!("graduatoria-{number}.pdf"));
+        capofila.ok(&[
+            "print",
+            "ranking",
+            "--bando",
+            BANDO,
+            "--public",
+            "--number",
+            number,
+            "--out",
+            arg(&pdf),
+        ]);
+        let text = pdftotext(&pdf);
+        assert!(
+            text.contains(&format!("Graduatoria pubblica {stage}")),
+            "{text}"
+        );
+    }
+
     let audit = capofila.json(&["audit", "list"]);
     assert!(
         audit.to_string().contains("objection_decide"),

@@ -234,6 +234,9 @@ enum PrintCommand {
         /// Graduatoria riservata: nomi, codici fiscali, punteggi per criterio
         #[arg(long)]
         internal: bool,
+        /// La versione pubblicata da stampare (l'ultima se omessa)
+        #[arg(long, value_name = "N")]
+        number: Option<i64>,
         #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
     },
@@ -492,6 +495,15 @@ enum RankingCommand {
         /// (`ranking conflicts`)
         #[arg(long)]
         confirm_cross_comune: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Una versione pubblicata della graduatoria (l'ultima se omessa), come fu pubblicata
+    Show {
+        #[arg(long)]
+        bando: String,
+        #[arg(long, value_name = "N")]
+        number: Option<i64>,
         #[arg(long)]
         json: bool,
     },
@@ -974,6 +986,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             bando,
             public,
             internal: _,
+            number,
             out,
         }) => {
             let mut app = login::open(&db, who)?;
@@ -984,7 +997,9 @@ fn run(cli: Cli) -> Result<(), AppError> {
             };
             say!(
                 "{}",
-                app.documents().ranking(&bando, paper, &out)?.display()
+                app.documents()
+                    .ranking_version(&bando, number, paper, &out)?
+                    .display()
             );
         }
         Command::Record(RecordCommand::Quarantine { record, reason }) => {
@@ -1019,6 +1034,14 @@ fn run(cli: Cli) -> Result<(), AppError> {
                     _ => e,
                 })?;
             output::published(&published, json);
+        }
+        Command::Ranking(RankingCommand::Show {
+            bando,
+            number,
+            json,
+        }) => {
+            let mut app = login::open(&db, who)?;
+            output::published_version(&app.ranking().version(&bando, number)?, json);
         }
         Command::Ranking(RankingCommand::Conflicts { bando, json }) => {
             let mut app = login::open(&db, who)?;

@@ -550,6 +550,40 @@ pub fn published(r: &PublishedRanking, as_json: bool) {
     );
 }
 
+/// A published version with its rows, as frozen.
+pub fn published_version(r: &PublishedRanking, as_json: bool) {
+    if as_json {
+        return json(r);
+    }
+    show!(
+        "Graduatoria {} del bando {}, versione {} pubblicata il {}",
+        r.stage.label_it(),
+        r.bando,
+        r.number,
+        r.published_at
+    );
+    show!(
+        "{:>5}  {:<12} {:<7} {:>9}  Esito",
+        "Pos.",
+        "Codice",
+        "Comune",
+        "Punteggio"
+    );
+    for row in &r.rows {
+        show!(
+            "{:>5}  {:<12} {:<7} {:>9}  {}",
+            row.position.map_or_else(|| "-".into(), |p| p.to_string()),
+            row.application_code,
+            row.comune,
+            row.score,
+            row.outcome.label_it()
+        );
+        for reason in &row.reasons {
+            show!("{:>7}- {reason}", "");
+        }
+    }
+}
+
 pub fn fingerprint(fp: &str, as_json: bool) {
     if as_json {
         return json(&serde_json::json!({ "fingerprint": fp }));

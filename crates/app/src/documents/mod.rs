@@ -130,21 +130,25 @@ impl Documents<'_> {
 
     /// Writes the latest published ranking of a bando (capofila only).
     pub fn ranking(&self, bando_id: &str, paper: RankingPaper, out: &Path) -> Result<PathBuf> {
+        self.ranking_version(bando_id, None, paper, out)
+    }
+
+    /// Writes published version `number` of a bando's ranking, the latest when `None`
+    /// (capofila only): every version stays printable.
+    pub fn ranking_version(
+        &self,
+        bando_id: &str,
+        number: Option<i64>,
+        paper: RankingPaper,
+        out: &Path,
+    ) -> Result<PathBuf> {
         self.require(match paper {
             RankingPaper::Public => crate::Action::ReadOutcomes,
             RankingPaper::Internal => crate::Action::ReadInternal,
         })?;
         self.require_capofila("stampare la graduatoria")?;
         let bando = self.bando(bando_id)?;
-        let published = self.latest_published(bando_id)?.ok_or_else(|| {
-            AppError::new(
-                ErrorCode::RankingNotPublished,
-                format!(
-                    "la graduatoria del bando {bando_id} non è ancora stata pubblicata: \
-                     pubblicarla prima (provvisoria o definitiva)"
-                ),
-            )
-        })?;
+        let published = self.published_version(bando_id, number)?;
         let date = published_date(&published);
         let doc = print::RankingDocument {
             letterhead: self.letterhead(format!(
