@@ -74,6 +74,18 @@ fn objections_decide_the_way_to_the_definitive_ranking() {
     let items = fixture_applications();
     let codes = floridia.add(&items[0..12]);
     round(&capofila, &floridia);
+    let definitive = [
+        "ranking",
+        "publish",
+        "--bando",
+        BANDO,
+        "--stage",
+        "definitive",
+    ];
+    refused(
+        &capofila.run(&definitive),
+        &["segue la provvisoria", BANDO],
+    );
     let provisional = capofila.json(&[
         "ranking",
         "publish",
@@ -103,14 +115,6 @@ fn objections_decide_the_way_to_the_definitive_ranking() {
     let excluded_code = excluded[0]["application_code"].as_str().unwrap();
 
     // The window is open: the definitive ranking waits, and says until when.
-    let definitive = [
-        "ranking",
-        "publish",
-        "--bando",
-        BANDO,
-        "--stage",
-        "definitive",
-    ];
     refused(
         &capofila.run(&definitive),
         &[

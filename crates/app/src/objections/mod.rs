@@ -216,10 +216,20 @@ impl Sportello {
     }
 
     /// What keeps the definitive ranking of `bando` from being published on `today`, as the
-    /// refusal: the window still open, objections undecided, accepted ones not yet carried out
-    /// by their comune.
+    /// refusal: no provisional ranking yet, its window still open, objections undecided,
+    /// accepted ones not yet carried out by their comune.
     pub(crate) fn objections_blocking(&self, bando: &Bando, today: NaiveDate) -> Result<()> {
-        if let Some(window) = self.window(bando)?.filter(|w| w.open_on(today)) {
+        let window = self.window(bando)?.ok_or_else(|| {
+            AppError::new(
+                ErrorCode::RankingNotPublished,
+                format!(
+                    "la graduatoria definitiva del bando {} segue la provvisoria e il termine per \
+                     le opposizioni: la provvisoria non è ancora stata pubblicata",
+                    bando.id
+                ),
+            )
+        })?;
+        if window.open_on(today) {
             return Err(AppError::new(
                 ErrorCode::ObjectionsWindowOpen,
                 format!(
