@@ -82,10 +82,7 @@ fn objections_decide_the_way_to_the_definitive_ranking() {
         "--stage",
         "definitive",
     ];
-    refused(
-        &capofila.run(&definitive),
-        &["segue la provvisoria", BANDO],
-    );
+    refused(&capofila.run(&definitive), &["segue la provvisoria", BANDO]);
     let provisional = capofila.json(&[
         "ranking",
         "publish",

@@ -552,6 +552,12 @@ fn with_command_hint(e: AppError) -> AppError {
         }
         ErrorCode::NoRecipients => "sportello enrol accept FILE --fingerprint IMPRONTA",
         ErrorCode::NoCapofilaKey => "sportello district accept FILE --fingerprint IMPRONTA",
+        ErrorCode::ObjectionLate => {
+            "un responsabile: sportello objection add … --late-reason TESTO"
+        }
+        ErrorCode::ObjectionsPending | ErrorCode::ObjectionNotAccepted => {
+            "sportello objection list --bando ID"
+        }
         _ => return e,
     };
     AppError {

@@ -242,6 +242,16 @@ mod tests {
             [Role::Coordinatore],
             "publishing is the coordinator's"
         );
+        assert_eq!(
+            roles_allowed(RecordObjections),
+            [Role::Operatore, Role::Responsabile, Role::Coordinatore]
+        );
+        assert_eq!(
+            roles_allowed(RecordLateObjections),
+            [Role::Responsabile, Role::Coordinatore],
+            "admitting a late objection is a responsabile's call"
+        );
+        assert_eq!(roles_allowed(DecideObjections), [Role::Coordinatore]);
     }
 
     #[test]
