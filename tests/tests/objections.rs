@@ -334,7 +334,11 @@ fn objections_decide_the_way_to_the_definitive_ranking() {
     // Accepted but not yet applied by the comune: still refused, naming it and the comune.
     refused(
         &capofila.run_at(&noon(day_after), "test", &definitive),
-        &["non ancora applicate", &accepted_id, "Floridia"],
+        &[
+            "non ancora applicate",
+            &accepted_id,
+            "al Comune di Floridia",
+        ],
     );
 
     // The decisions reach the comune; a rejected one cannot be applied; the accepted one is

@@ -86,9 +86,9 @@ impl Objections<'_> {
                     ErrorCode::ObjectionLate,
                     format!(
                         "opposizione alla domanda {code} fuori termine: il termine per le \
-                         opposizioni alla graduatoria provvisoria del bando {} è scaduto il {}; \
-                         si registra solo con il motivo per cui è ammessa, scritto da un \
-                         responsabile",
+                         opposizioni alla graduatoria provvisoria del bando {} è scaduto \
+                         (ultimo giorno utile {}); si registra solo con il motivo per cui è \
+                         ammessa, scritto da un responsabile",
                         bando.id,
                         window.last_day().format("%d/%m/%Y")
                     ),
@@ -143,7 +143,14 @@ impl Objections<'_> {
                 ErrorCode::ObjectionDecided,
                 format!(
                     "l'opposizione {id} (domanda {}) è già stata decisa: {} il {}",
-                    held.application_code, d.outcome, d.decided_at
+                    held.application_code,
+                    d.outcome,
+                    chrono::DateTime::parse_from_rfc3339(&d.decided_at)
+                        .map(|t| t
+                            .with_timezone(&crate::TIME_ZONE)
+                            .format("%d/%m/%Y alle %H:%M")
+                            .to_string())
+                        .unwrap_or_else(|_| d.decided_at.clone())
                 ),
             ));
         }
@@ -234,7 +241,7 @@ impl Sportello {
                 ErrorCode::ObjectionsWindowOpen,
                 format!(
                     "la graduatoria definitiva del bando {} si pubblica dopo il termine per le \
-                     opposizioni alla provvisoria del {}: il termine scade il {}",
+                     opposizioni alla provvisoria del {}, ancora aperto (ultimo giorno utile {})",
                     bando.id,
                     window.published_on.format("%d/%m/%Y"),
                     window.last_day().format("%d/%m/%Y")
@@ -252,13 +259,7 @@ impl Sportello {
         let unapplied: Vec<String> = held
             .iter()
             .filter(|o| ObjectionView::from((*o).clone()).state == "accepted")
-            .map(|o| {
-                format!(
-                    "{} presso il comune {}",
-                    named(o),
-                    self.comune_name(&o.comune)
-                )
-            })
+            .map(|o| format!("{}, al Comune di {}", named(o), self.comune_name(&o.comune)))
             .collect();
         let mut problems = Vec::new();
         if !undecided.is_empty() {
