@@ -177,6 +177,24 @@ impl Install {
         Run::from(out)
     }
 
+    /// Runs `sportello --db <this db> ARGS` as `operator` with the clock at `utc`
+    /// (`aaaa-mm-gg hh:mm:ss`, UTC) through `faketime`: the product has no clock of its own to
+    /// set.
+    pub fn run_at(&self, utc: &str, operator: &str, args: &[&str]) -> Run {
+        let out = logged_in(Command::new("faketime"))
+            .env("SPORTELLO_OPERATOR", operator)
+            .env("TZ", "UTC")
+            .env_remove("SPORTELLO_DB")
+            .arg(utc)
+            .arg(binary("sportello"))
+            .arg("--db")
+            .arg(&self.db)
+            .args(args)
+            .output()
+            .expect("faketime is missing: scripts/test.sh installs it (apt-get install faketime)");
+        Run::from(out)
+    }
+
     /// Every table of the install's database, dumped (see [`dump_tables`]).
     pub fn everything(&self) -> std::collections::BTreeMap<String, Vec<String>> {
         let conn = connect_read_only(&self.db).expect("open database read-only");
@@ -370,6 +388,19 @@ pub fn dump_tables(db: &Path, tables: &[&str]) -> std::collections::BTreeMap<Str
         dump.insert(table.to_string(), rows);
     }
     dump
+}
+
+/// One round trip: every upload of `comune` (ISTAT `istat`) imported at `capofila`, and the
+/// capofila's publish bundle for it imported back.
+pub fn round_trip(capofila: &Install, comune: &Install, istat: &str) {
+    for file in comune.export() {
+        capofila.ok(&["bundle", "import", arg(&file)]);
+    }
+    for file in capofila.export() {
+        if file.to_string_lossy().contains(&format!("-pub-{istat}-")) {
+            comune.ok(&["bundle", "import", arg(&file)]);
+        }
+    }
 }
 
 /// The capofila trusts `comune`'s keys: enrolment file exported, fingerprint typed.

@@ -3,10 +3,8 @@
 //! operator, and `audit verify` finds an entry edited or removed by someone who went around
 //! the triggers with the database file in hand.
 
-use std::process::Command;
-
 use serde_json::Value;
-use sportello_tests::{Install, Run, arg, binary, fixture_applications, logged_in};
+use sportello_tests::{Install, Run, arg, fixture_applications};
 
 /// The capofila with the demo applications of bando SC-2026-1.
 fn capofila(applications: usize) -> Install {
@@ -283,21 +281,11 @@ fn an_entry_removed_from_the_middle_is_found() {
 
 /// Runs `sportello ARGS` on `i` as `operator` with the clock at `utc` (faketime).
 fn at(i: &Install, utc: &str, operator: &str, args: &[&str]) {
-    let out = logged_in(Command::new("faketime"))
-        .env("SPORTELLO_OPERATOR", operator)
-        .env("TZ", "UTC")
-        .env_remove("SPORTELLO_DB")
-        .arg(utc)
-        .arg(binary("sportello"))
-        .arg("--db")
-        .arg(&i.db)
-        .args(args)
-        .output()
-        .expect("faketime is missing: scripts/test.sh installs it (apt-get install faketime)");
-    assert!(
-        out.status.success(),
+    let run = i.run_at(utc, operator, args);
+    assert_eq!(
+        run.code, 0,
         "faketime {utc} sportello {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
+        run.stderr
     );
 }
 

@@ -570,16 +570,27 @@ fn later_rounds_carry_only_new_records_and_old_publish_bundles_change_nothing() 
         ])
     );
 
-    // The definitive ranking reaches every comune, Palazzolo's new application included.
-    let definitive = d.capofila.json(&[
-        "ranking",
-        "publish",
-        "--bando",
-        BANDO,
-        "--stage",
-        "definitive",
-        "--confirm-cross-comune",
-    ]);
+    // The definitive ranking, once the objections window is over (the clock moved past it),
+    // reaches every comune, Palazzolo's new application included.
+    let after_window = (chrono::Utc::now() + chrono::Duration::days(12))
+        .format("%Y-%m-%d 12:00:00")
+        .to_string();
+    let run = d.capofila.run_at(
+        &after_window,
+        "test",
+        &[
+            "ranking",
+            "publish",
+            "--bando",
+            BANDO,
+            "--stage",
+            "definitive",
+            "--confirm-cross-comune",
+            "--json",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let definitive: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(definitive["number"], 2);
     let at_capofila = listed(&d.capofila);
     let second_pubs = publish_bundles(&d, 2);

@@ -4,7 +4,7 @@
 //! summary; annulled with a reason when recorded by mistake; the applicant may apply again.
 
 use serde_json::Value;
-use sportello_tests::{Install, arg, distribute, enrol, fixture_applications};
+use sportello_tests::{Install, arg, distribute, enrol, fixture_applications, round_trip};
 
 fn ranked_codes(capofila: &Install) -> Vec<String> {
     capofila
@@ -16,16 +16,9 @@ fn ranked_codes(capofila: &Install) -> Vec<String> {
         .collect()
 }
 
-/// Carries every upload of `comune` to `capofila` and every publish bundle back.
+/// Carries every upload of Floridia to `capofila` and its publish bundle back.
 fn round(capofila: &Install, comune: &Install) {
-    for file in comune.export() {
-        capofila.ok(&["bundle", "import", arg(&file)]);
-    }
-    for file in capofila.export() {
-        if file.to_string_lossy().contains("-pub-089009-") {
-            comune.ok(&["bundle", "import", arg(&file)]);
-        }
-    }
+    round_trip(capofila, comune, "089009");
 }
 
 #[test]

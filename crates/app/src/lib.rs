@@ -15,6 +15,7 @@ mod files;
 #[cfg(feature = "inspection")]
 pub mod inspection;
 mod intake;
+mod objections;
 mod operators;
 mod overview;
 mod ranking;
@@ -42,6 +43,7 @@ pub use intake::{
     DuplicateGroup, FieldChange, Filed, FormCheck, Intake, OutcomeView, Parsed, PublishedLine,
     RevisionView, WithdrawalChanged, parse_csv, parse_json_forms,
 };
+pub use objections::{ObjectionView, Objections};
 pub use operators::{Credentials, NewOperator, Operator, Operators};
 pub use overview::{BandoStatus, NEARING_DAYS, Overview, WaitingStart};
 pub use ranking::{

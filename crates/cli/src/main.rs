@@ -86,6 +86,9 @@ enum Command {
     /// Servizio civico dopo la graduatoria definitiva: chiamate, risposte, scorrimento
     #[command(subcommand)]
     Civico(CivicoCommand),
+    /// Opposizioni alla graduatoria provvisoria
+    #[command(subcommand)]
+    Objection(ObjectionCommand),
     /// Chiavi dell'installazione
     #[command(subcommand)]
     Key(KeyCommand),
@@ -235,6 +238,9 @@ enum PrintCommand {
         /// Graduatoria riservata: nomi, codici fiscali, punteggi per criterio
         #[arg(long)]
         internal: bool,
+        /// La versione pubblicata da stampare (l'ultima se omessa)
+        #[arg(long, value_name = "N")]
+        number: Option<i64>,
         #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
     },
@@ -254,6 +260,14 @@ enum PrintCommand {
         #[arg(long, value_name = "CODICE")]
         application: String,
         #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
+    /// Capofila: un preavviso di rigetto per ogni domanda esclusa nella graduatoria
+    /// provvisoria, da consegnare tramite il comune (preavviso-CODICE.pdf)
+    Preavviso {
+        #[arg(long)]
+        bando: String,
+        #[arg(long, value_name = "CARTELLA")]
         out: PathBuf,
     },
     /// Foglio di recupero con la chiave di recupero (da SPORTELLO_RECOVERY_KEY o digitata)
@@ -415,6 +429,9 @@ enum ApplicationCommand {
         /// Perché la domanda viene corretta (resta nello storico)
         #[arg(long, value_name = "TESTO")]
         reason: String,
+        /// L'opposizione accolta che la correzione applica
+        #[arg(long, value_name = "ID")]
+        objection: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -535,6 +552,44 @@ enum AttendanceCommand {
 }
 
 #[derive(Subcommand)]
+enum ObjectionCommand {
+    /// Registra l'opposizione di un richiedente a una domanda di questo comune; stampa l'id
+    Add {
+        #[arg(long, value_name = "CODICE")]
+        application: String,
+        /// Che cosa contesta: un fattore del punteggio (isee, household_size, …) o exclusion
+        #[arg(long, value_name = "FATTORE|exclusion")]
+        about: String,
+        /// Il testo dell'opposizione
+        #[arg(long, value_name = "TESTO")]
+        text: String,
+        /// Responsabile: perché un'opposizione giunta fuori termine è ammessa
+        #[arg(long, value_name = "TESTO")]
+        late_reason: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Capofila: decide un'opposizione (accolta o respinta) con il motivo
+    Decide {
+        #[arg(value_name = "ID")]
+        id: String,
+        #[arg(long, value_parser = ["accolta", "respinta"])]
+        outcome: String,
+        #[arg(long, value_name = "TESTO")]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Elenca le opposizioni con la decisione e se è stata applicata
+    List {
+        #[arg(long)]
+        bando: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum RankingCommand {
     /// Calcola la graduatoria di un bando
     Compute {
@@ -553,6 +608,15 @@ enum RankingCommand {
         /// (`ranking conflicts`)
         #[arg(long)]
         confirm_cross_comune: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Una versione pubblicata della graduatoria (l'ultima se omessa), come fu pubblicata
+    Show {
+        #[arg(long)]
+        bando: String,
+        #[arg(long, value_name = "N")]
+        number: Option<i64>,
         #[arg(long)]
         json: bool,
     },
@@ -601,6 +665,12 @@ fn with_command_hint(e: AppError) -> AppError {
         }
         ErrorCode::NoRecipients => "sportello enrol accept FILE --fingerprint IMPRONTA",
         ErrorCode::NoCapofilaKey => "sportello district accept FILE --fingerprint IMPRONTA",
+        ErrorCode::ObjectionLate => {
+            "un responsabile: sportello objection add … --late-reason TESTO"
+        }
+        ErrorCode::ObjectionsPending | ErrorCode::ObjectionNotAccepted => {
+            "sportello objection list --bando ID"
+        }
         _ => return e,
     };
     AppError {
@@ -868,14 +938,49 @@ fn run(cli: Cli) -> Result<(), AppError> {
             code,
             file,
             reason,
+            objection,
             json,
         }) => {
             let text = read(&file)?;
             let mut app = login::open(&db, who)?;
             output::corrected(
-                &app.intake().correct_application(&code, &text, &reason)?,
+                &app.intake()
+                    .correct_for_objection(&code, &text, &reason, objection.as_deref())?,
                 json,
             );
+        }
+        Command::Objection(ObjectionCommand::Add {
+            application,
+            about,
+            text,
+            late_reason,
+            json,
+        }) => {
+            let mut app = login::open(&db, who)?;
+            output::objection(
+                &app.objections()
+                    .add(&application, &about, &text, late_reason.as_deref())?,
+                json,
+            );
+        }
+        Command::Objection(ObjectionCommand::Decide {
+            id,
+            outcome,
+            reason,
+            json,
+        }) => {
+            let mut app = login::open(&db, who)?;
+            output::objection(&app.objections().decide(&id, &outcome, &reason)?, json);
+        }
+        Command::Objection(ObjectionCommand::List { bando, json }) => {
+            let mut app = login::open(&db, who)?;
+            output::objections(&app.objections().list(bando.as_deref())?, json);
+        }
+        Command::Print(PrintCommand::Preavviso { bando, out }) => {
+            let mut app = login::open(&db, who)?;
+            for file in app.documents().preavvisi(&bando, &out)? {
+                say!("{}", file.display());
+            }
         }
         Command::Application(ApplicationCommand::Withdraw {
             code,
@@ -1086,6 +1191,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             bando,
             public,
             internal: _,
+            number,
             out,
         }) => {
             let mut app = login::open(&db, who)?;
@@ -1096,7 +1202,9 @@ fn run(cli: Cli) -> Result<(), AppError> {
             };
             say!(
                 "{}",
-                app.documents().ranking(&bando, paper, &out)?.display()
+                app.documents()
+                    .ranking_version(&bando, number, paper, &out)?
+                    .display()
             );
         }
         Command::Record(RecordCommand::Quarantine { record, reason }) => {
@@ -1131,6 +1239,14 @@ fn run(cli: Cli) -> Result<(), AppError> {
                     _ => e,
                 })?;
             output::published(&published, json);
+        }
+        Command::Ranking(RankingCommand::Show {
+            bando,
+            number,
+            json,
+        }) => {
+            let mut app = login::open(&db, who)?;
+            output::published_version(&app.ranking().version(&bando, number)?, json);
         }
         Command::Ranking(RankingCommand::Conflicts { bando, json }) => {
             let mut app = login::open(&db, who)?;

@@ -13,8 +13,8 @@ use serde::Serialize;
 use sportello_app::{
     Accepted, AppError, ApplicationDetail, ApplicationView, BackupChecked, BackupMade,
     BandoImported, CaseKinds, CaseKindsSaved, Corrected, DuplicateGroup, Filed, ImportReport,
-    Inspection, InstallInfo, Operator, OutcomeView, PublishChanges, PublishedRanking, RecoveryKey,
-    Restored, WithdrawalChanged,
+    Inspection, InstallInfo, ObjectionView, Operator, OutcomeView, PublishChanges,
+    PublishedRanking, RecoveryKey, Restored, WithdrawalChanged,
 };
 use sportello_app::{
     AttendanceImported, CallRecorded, CallView, ComuneCalls, Payment, PaymentsPrinted, ProjectSaved,
@@ -574,6 +574,53 @@ pub fn withdrawal(c: &WithdrawalChanged, as_json: bool) {
     }
 }
 
+/// An objection just recorded or decided: its id first, for the next command.
+pub fn objection(o: &ObjectionView, as_json: bool) {
+    if as_json {
+        return json(o);
+    }
+    show!("{}", o.objection.id);
+    tell!("{}", objection_line(o));
+}
+
+pub fn objections(list: &[ObjectionView], as_json: bool) {
+    if as_json {
+        return json(&list);
+    }
+    if list.is_empty() {
+        show!("Nessuna opposizione");
+    }
+    for o in list {
+        show!("{}  {}", o.objection.id, objection_line(o));
+    }
+}
+
+fn objection_line(view: &ObjectionView) -> String {
+    let o = &view.objection;
+    let state = match (&o.decision, view.state) {
+        (None, _) => "da decidere".to_string(),
+        (Some(d), "applied") => format!(
+            "{} ({}), applicata con la revisione {}",
+            d.outcome,
+            d.reason,
+            o.applied_revision.unwrap_or_default()
+        ),
+        (Some(d), "accepted") => format!("{} ({}), da applicare dal comune", d.outcome, d.reason),
+        (Some(d), _) => format!("{} ({})", d.outcome, d.reason),
+    };
+    format!(
+        "domanda {} · {} · ricevuta il {}{} · {state}",
+        o.application_code,
+        o.about,
+        o.received_on.format("%d/%m/%Y"),
+        if o.late_reason.is_some() {
+            " (fuori termine, ammessa)"
+        } else {
+            ""
+        }
+    )
+}
+
 pub fn ranking(rows: &[RankedApplication], as_json: bool) {
     if as_json {
         return json(&rows);
@@ -618,6 +665,40 @@ pub fn published(r: &PublishedRanking, as_json: bool) {
         r.number,
         r.rows.len()
     );
+}
+
+/// A published version with its rows, as frozen.
+pub fn published_version(r: &PublishedRanking, as_json: bool) {
+    if as_json {
+        return json(r);
+    }
+    show!(
+        "Graduatoria {} del bando {}, versione {} pubblicata il {}",
+        r.stage.label_it(),
+        r.bando,
+        r.number,
+        r.published_at
+    );
+    show!(
+        "{:>5}  {:<12} {:<7} {:>9}  Esito",
+        "Pos.",
+        "Codice",
+        "Comune",
+        "Punteggio"
+    );
+    for row in &r.rows {
+        show!(
+            "{:>5}  {:<12} {:<7} {:>9}  {}",
+            row.position.map_or_else(|| "-".into(), |p| p.to_string()),
+            row.application_code,
+            row.comune,
+            row.score,
+            row.outcome.label_it()
+        );
+        for reason in &row.reasons {
+            show!("{:>7}- {reason}", "");
+        }
+    }
 }
 
 pub fn fingerprint(fp: &str, as_json: bool) {

@@ -38,6 +38,12 @@ pub enum Action {
     RecordCalls,
     /// Correct applications, and annul a withdrawal recorded by mistake.
     CorrectApplications,
+    /// Record an applicant's objection (opposizione) to the provisional ranking, in time.
+    RecordObjections,
+    /// Record an objection after its window closed, with the reason it is admitted.
+    RecordLateObjections,
+    /// Capofila: decide objections (accolta or respinta) and print the preavvisi di rigetto.
+    DecideObjections,
     /// The internal ranking and the duplicates review: personal data across applications.
     ReadInternal,
     ExchangeBundles,
@@ -71,6 +77,7 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             PrintReceipts,
             WithdrawApplications,
             RecordCalls,
+            RecordObjections,
         ],
     ),
     (
@@ -83,6 +90,8 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             WithdrawApplications,
             RecordCalls,
             CorrectApplications,
+            RecordObjections,
+            RecordLateObjections,
             ReadInternal,
             ExchangeBundles,
             ManageOperators,
@@ -101,6 +110,8 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             WithdrawApplications,
             RecordCalls,
             CorrectApplications,
+            RecordObjections,
+            RecordLateObjections,
             ReadInternal,
             ExchangeBundles,
             ManageOperators,
@@ -111,6 +122,7 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             DistrictSettings,
             ComputeRanking,
             PublishRanking,
+            DecideObjections,
             Quarantine,
         ],
     ),
@@ -131,6 +143,9 @@ impl Action {
             WithdrawApplications => "registrare la rinuncia a una domanda",
             RecordCalls => "registrare chiamate e risposte del servizio civico",
             CorrectApplications => "correggere domande",
+            RecordObjections => "registrare opposizioni alla graduatoria",
+            RecordLateObjections => "registrare opposizioni fuori termine",
+            DecideObjections => "decidere le opposizioni",
             ReadInternal => "consultare dati riservati tra più domande",
             ExchangeBundles => "esportare e importare pacchetti",
             ManageOperators => "gestire gli operatori",
@@ -233,6 +248,16 @@ mod tests {
             [Role::Coordinatore],
             "publishing is the coordinator's"
         );
+        assert_eq!(
+            roles_allowed(RecordObjections),
+            [Role::Operatore, Role::Responsabile, Role::Coordinatore]
+        );
+        assert_eq!(
+            roles_allowed(RecordLateObjections),
+            [Role::Responsabile, Role::Coordinatore],
+            "admitting a late objection is a responsabile's call"
+        );
+        assert_eq!(roles_allowed(DecideObjections), [Role::Coordinatore]);
     }
 
     #[test]

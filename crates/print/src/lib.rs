@@ -1,5 +1,5 @@
 //! Printed documents in the shape of Italian public-administration papers: the receipt handed
-//! to an applicant, the public ranking for the notice boards, the reserved ranking for staff
+//! to an applicant, the preavviso di rigetto, the public ranking for the notice boards, the reserved ranking for staff
 //! and the install's foglio di recupero.
 //!
 //! The API takes its own plain view models (strings, numbers, dates), filled in by the app from
@@ -17,6 +17,7 @@ pub mod format;
 mod frame;
 mod internal;
 mod payments;
+mod preavviso;
 mod ranking;
 mod receipt;
 mod recovery;
@@ -25,6 +26,7 @@ pub use attestato::{Attestato, attestato};
 pub use frame::Letterhead;
 pub use internal::{ReservedDetails, internal_ranking};
 pub use payments::{PaymentLine, PaymentList, payment_list};
+pub use preavviso::{Addressee, Preavviso, preavviso};
 pub use ranking::{ObjectionsWindow, Outcome, RankingDocument, RankingRow, Stage, public_ranking};
 pub use receipt::{
     Housing, IseeKind, Receipt, ReceiptApplicant, ReceiptIsee, ReceiptMember, receipt,

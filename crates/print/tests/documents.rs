@@ -5,8 +5,8 @@ mod common;
 
 use common::*;
 use sportello_print::{
-    Letterhead, Outcome, PrintError, RankingDocument, Stage, internal_ranking, public_ranking,
-    receipt, recovery_sheet,
+    Letterhead, Outcome, PrintError, RankingDocument, Stage, internal_ranking, preavviso,
+    public_ranking, receipt, recovery_sheet,
 };
 
 /// Text with every run of whitespace made one space, for phrases that may wrap.
@@ -401,6 +401,43 @@ fn provisional_ranking_states_the_objections_window() {
     let text = self::text(&public_ranking(&definitive).unwrap());
     assert!(text.contains("Graduatoria pubblica definitiva"));
     assert!(!text.contains("Opposizioni"));
+}
+
+#[test]
+fn the_preavviso_states_the_reasons_and_the_days_to_reply_to_its_addressee() {
+    let p = preavviso_fixture();
+    let pdf = preavviso(&p).unwrap();
+    let text = flat(&self::text(&pdf));
+    assert!(
+        text.contains("Preavviso di rigetto della domanda"),
+        "{text}"
+    );
+    assert!(text.contains("Art. 10-bis L. 241/1990"), "{text}");
+    assert!(
+        text.contains("Al/Alla sig./sig.ra Bianchi Giulia"),
+        "{text}"
+    );
+    assert!(text.contains("BNCGLI92M55D636B"), "{text}");
+    assert!(text.contains("versione n. 1 del 15/04/2026"), "{text}");
+    for reason in &p.reasons {
+        assert!(text.contains(reason.as_str()), "{reason}: {text}");
+    }
+    assert!(
+        text.contains("Entro 10 giorni dal ricevimento di questa comunicazione"),
+        "{text}"
+    );
+    assert!(
+        text.contains("presso l'ufficio del Comune di Floridia"),
+        "{text}"
+    );
+    assert!(text.contains("RISERVATO"), "{text}");
+    assert!(text.contains("Emesso il 20/04/2026"), "{text}");
+    let shorter = preavviso(&sportello_print::Preavviso {
+        reply_days: 15,
+        ..p
+    })
+    .unwrap();
+    assert!(flat(&self::text(&shorter)).contains("Entro 15 giorni dal ricevimento"));
 }
 
 #[test]

@@ -10,7 +10,7 @@ use std::process::Command;
 
 use common::*;
 use sportello_print::{
-    attestato, internal_ranking, payment_list, public_ranking, receipt, recovery_sheet,
+    attestato, internal_ranking, payment_list, preavviso, public_ranking, receipt, recovery_sheet,
 };
 
 fn render_page(pdf: &Path, page: usize, dpi: u32, out_prefix: &Path) {
@@ -41,6 +41,10 @@ fn write_documentation_pages() {
         (
             "graduatoria-riservata",
             internal_ranking(&doc, &details).unwrap(),
+        ),
+        (
+            "preavviso-di-rigetto",
+            preavviso(&preavviso_fixture()).unwrap(),
         ),
         (
             "foglio-di-recupero",

@@ -34,6 +34,8 @@ pub struct Correction {
     pub override_note: Option<String>,
     pub protocol_number: Option<String>,
     pub reason: String,
+    /// The accepted objection this correction carries out, marked applied with it.
+    pub objection: Option<String>,
 }
 
 /// What filing gave the application: its references.
@@ -74,6 +76,27 @@ pub struct Revision {
     pub protocol_number: Option<String>,
     pub override_note: Option<String>,
     pub declaration: Declaration,
+}
+
+/// The id of this comune's application `code`, in `tx`: refused when it is unknown or another
+/// comune's (only the comune of filing changes what belongs to an application).
+pub(crate) fn own_application_id(tx: &rusqlite::Transaction, code: &str) -> Result<String> {
+    let comune = crate::install::own_comune(tx)?;
+    let (id, owner): (String, String) = tx
+        .query_row(
+            "SELECT id, owner FROM applications WHERE application_code = ?1 AND deleted = 0",
+            [code],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::UnknownApplication(code.to_string()))?;
+    if owner != comune {
+        return Err(StoreError::NotOwner {
+            record: format!("domanda {code}"),
+            owner,
+        });
+    }
+    Ok(id)
 }
 
 /// Applications read, and the rows that could not be.
@@ -178,22 +201,12 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let comune = crate::install::own_comune(&tx)?;
-        let (id, owner, revision): (String, String, i64) = tx
-            .query_row(
-                "SELECT a.id, a.owner, MAX(r.revision) FROM applications a
-                 JOIN application_revisions r ON r.application_id = a.id
-                 WHERE a.application_code = ?1 AND a.deleted = 0 GROUP BY a.id",
-                [code],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?
-            .ok_or_else(|| StoreError::UnknownApplication(code.to_string()))?;
-        if owner != comune {
-            return Err(StoreError::NotOwner {
-                record: format!("domanda {code}"),
-                owner,
-            });
-        }
+        let id = own_application_id(&tx, code)?;
+        let revision: i64 = tx.query_row(
+            "SELECT MAX(revision) FROM application_revisions WHERE application_id = ?1",
+            [&id],
+            |r| r.get(0),
+        )?;
         let revision = revision + 1;
         insert_revision(
             &tx,
@@ -211,6 +224,9 @@ impl Store {
             },
             None,
         )?;
+        if let Some(objection) = &correction.objection {
+            crate::objections::mark_applied(&tx, objection, &id, revision, at)?;
+        }
         // The reason may name people: the audit trail records that it exists, not its text.
         audit::log(
             &tx,
@@ -219,7 +235,10 @@ impl Store {
             "application_correct",
             "application",
             Some(&id),
-            serde_json::json!({ "application_code": code, "revision": revision }),
+            serde_json::json!({
+                "application_code": code, "revision": revision,
+                "objection": correction.objection,
+            }),
         )?;
         tx.commit()?;
         Ok(revision)

@@ -163,6 +163,32 @@ pub(crate) const TABLES: &[SyncTable] = &[
         for_recipient: None,
     },
     SyncTable {
+        name: "objections",
+        refers_to: &[("applications", "application_id")],
+        direction: Direction::Upload,
+        columns: &[
+            col("application_id", Kind::Uuid),
+            col("about", Kind::Text(64)),
+            col("text", NOTE),
+            col("received_on", Kind::Date),
+            optional("late_reason", NOTE),
+            col("operator", Kind::Text(128)),
+            col("recorded_at", Kind::Instant),
+            optional(
+                "applied_revision",
+                Kind::Integer {
+                    min: 1,
+                    max: 1_000_000,
+                },
+            ),
+            optional("applied_at", Kind::Instant),
+        ],
+        owner_column: None,
+        check: crate::objections::check_received,
+        before_write: None,
+        for_recipient: None,
+    },
+    SyncTable {
         name: "civico_events",
         refers_to: &[("applications", "application_id")],
         direction: Direction::Upload,
@@ -268,6 +294,23 @@ pub(crate) const TABLES: &[SyncTable] = &[
         check: crate::rankings::check_received,
         before_write: Some(crate::rankings::only_forward),
         for_recipient: Some(crate::rankings::latest_for_comune),
+    },
+    SyncTable {
+        name: "objection_decisions",
+        refers_to: &[("objections", "objection_id")],
+        direction: Direction::Publish,
+        columns: &[
+            col("objection_id", Kind::Uuid),
+            col("comune", Kind::Istat),
+            col("outcome", Kind::Word(&["accolta", "respinta"])),
+            col("reason", NOTE),
+            col("operator", Kind::Text(128)),
+            col("decided_at", Kind::Instant),
+        ],
+        owner_column: None,
+        check: crate::objections::check_received_decision,
+        before_write: None,
+        for_recipient: Some(crate::objections::decisions_for_comune),
     },
     SyncTable {
         name: "case_kinds",
@@ -506,6 +549,7 @@ mod tests {
                 "applications",
                 "application_revisions",
                 "application_withdrawals",
+                "objections",
                 "civico_events",
                 "civico_projects",
                 "civico_attendance"
@@ -513,7 +557,7 @@ mod tests {
         );
         assert_eq!(
             in_apply_order(Direction::Publish),
-            ["bandi", "rankings", "case_kinds"]
+            ["bandi", "rankings", "objection_decisions", "case_kinds"]
         );
     }
 
@@ -559,6 +603,77 @@ mod tests {
             let err = kinds.validate(&with(key, value), "089017").unwrap_err();
             assert!(err.contains(says), "{key}: {err}");
         }
+    }
+
+    /// An objection or a decision received is refused when it could not have been written
+    /// here: half an application, an outcome that is no decision, hidden characters.
+    #[test]
+    fn a_hostile_objection_or_decision_is_refused() {
+        let objections = table("objections").unwrap();
+        let good = json!({"application_id": "0193f2a4-7c1e-7d3a-9b2f-1a2b3c4d5e6f",
+                          "about": "isee", "text": "L'ISEE è sbagliato",
+                          "received_on": "2026-03-11", "late_reason": null, "operator": "bruna",
+                          "recorded_at": "2026-03-11T10:00:00+01:00",
+                          "applied_revision": null, "applied_at": null});
+        let with = |base: &Value, key: &str, value: Value| {
+            let mut b = base.as_object().unwrap().clone();
+            b.insert(key.into(), value);
+            b
+        };
+        assert_eq!(
+            objections.validate(good.as_object().unwrap(), "089009"),
+            Ok(())
+        );
+        for (key, value, says) in [
+            ("applied_revision", json!(2), "applied_at"),
+            (
+                "applied_at",
+                json!("2026-03-12T10:00:00+01:00"),
+                "applied_at",
+            ),
+            ("text", json!("a\u{202e}b"), "text:"),
+            ("received_on", json!("11/03/2026"), "received_on"),
+        ] {
+            let err = objections
+                .validate(&with(&good, key, value), "089009")
+                .unwrap_err();
+            assert!(err.contains(says), "{key}: {err}");
+        }
+
+        let decisions = table("objection_decisions").unwrap();
+        let good = json!({"objection_id": "0193f2a4-7c1e-7d3a-9b2f-1a2b3c4d5e6f",
+                          "comune": "089009", "outcome": "accolta", "reason": "Documentata",
+                          "operator": "coord", "decided_at": "2026-03-13T09:00:00+01:00"});
+        assert_eq!(
+            decisions.validate(good.as_object().unwrap(), "089017"),
+            Ok(())
+        );
+        let err = decisions
+            .validate(&with(&good, "outcome", json!("forse")), "089017")
+            .unwrap_err();
+        assert!(err.contains("outcome"), "{err}");
+    }
+
+    /// Each comune receives the decisions on its own objections only.
+    #[test]
+    fn decisions_are_cut_to_the_objection_s_comune() {
+        let decision = |comune: &str| Record {
+            table: "objection_decisions".into(),
+            meta: crate::record::SyncMeta {
+                id: crate::record::new_id(),
+                owner: "089017".into(),
+                version: 1,
+                content_hash: String::new(),
+                deleted: false,
+            },
+            body: json!({ "comune": comune }),
+        };
+        let kept = crate::objections::decisions_for_comune(
+            vec![decision("089009"), decision("089011"), decision("089009")],
+            "089009",
+        );
+        assert_eq!(kept.len(), 2);
+        assert!(kept.iter().all(|r| r.body["comune"] == "089009"));
     }
 
     #[test]

@@ -88,20 +88,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let comune = crate::install::own_comune(&tx)?;
-        let (application_id, owner): (String, String) = tx
-            .query_row(
-                "SELECT id, owner FROM applications WHERE application_code = ?1 AND deleted = 0",
-                [code],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?
-            .ok_or_else(|| StoreError::UnknownApplication(code.to_string()))?;
-        if owner != comune {
-            return Err(StoreError::NotOwner {
-                record: format!("domanda {code}"),
-                owner,
-            });
-        }
+        let application_id = crate::applications::own_application_id(&tx, code)?;
         let held: Option<(String, bool)> = tx
             .query_row(
                 "SELECT id, annulled_at IS NULL FROM application_withdrawals

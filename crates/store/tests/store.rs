@@ -340,6 +340,7 @@ fn a_correction_adds_a_revision_and_keeps_the_earlier_one() {
         override_note: None,
         protocol_number: Some("0000042".into()),
         reason: "sfratto documentato".into(),
+        objection: None,
     };
     let revision = store
         .correct_application(code, &correction, at("2026-02-05T11:00:00+01:00"), &actor())

@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Duration, NaiveDate};
+use chrono::{DateTime, NaiveDate};
 use sportello_domain::Outcome;
+use sportello_domain::objection::{PREAVVISO_REPLY_DAYS, Window};
 use sportello_print as print;
 
 use crate::files::write_atomically;
@@ -129,21 +130,25 @@ impl Documents<'_> {
 
     /// Writes the latest published ranking of a bando (capofila only).
     pub fn ranking(&self, bando_id: &str, paper: RankingPaper, out: &Path) -> Result<PathBuf> {
+        self.ranking_version(bando_id, None, paper, out)
+    }
+
+    /// Writes published version `number` of a bando's ranking, the latest when `None`
+    /// (capofila only): every version stays printable.
+    pub fn ranking_version(
+        &self,
+        bando_id: &str,
+        number: Option<i64>,
+        paper: RankingPaper,
+        out: &Path,
+    ) -> Result<PathBuf> {
         self.require(match paper {
             RankingPaper::Public => crate::Action::ReadOutcomes,
             RankingPaper::Internal => crate::Action::ReadInternal,
         })?;
         self.require_capofila("stampare la graduatoria")?;
         let bando = self.bando(bando_id)?;
-        let published = self.latest_published(bando_id)?.ok_or_else(|| {
-            AppError::new(
-                ErrorCode::RankingNotPublished,
-                format!(
-                    "la graduatoria del bando {bando_id} non è ancora stata pubblicata: \
-                     pubblicarla prima (provvisoria o definitiva)"
-                ),
-            )
-        })?;
+        let published = self.published_version(bando_id, number)?;
         let date = published_date(&published);
         let doc = print::RankingDocument {
             letterhead: self.letterhead(format!(
@@ -156,7 +161,11 @@ impl Documents<'_> {
                 Stage::Provisional => print::Stage::Provisional {
                     objections: print::ObjectionsWindow {
                         days: bando.rules.objection_days,
-                        ends_on: date + Duration::days(i64::from(bando.rules.objection_days)),
+                        ends_on: Window {
+                            published_on: date,
+                            days: bando.rules.objection_days,
+                        }
+                        .last_day(),
                     },
                 },
                 Stage::Definitive => print::Stage::Definitive,
@@ -203,6 +212,90 @@ impl Documents<'_> {
             serde_json::json!({ "bando": bando_id, "number": published.number }),
         )?;
         Ok(out.to_path_buf())
+    }
+
+    /// Writes one *preavviso di rigetto* per application excluded in the latest provisional
+    /// ranking of `bando_id` into `dir` (`preavviso-<codice>.pdf`), for the comuni of filing
+    /// to hand over (capofila only, before the definitive ranking). Returns the files written.
+    pub fn preavvisi(&self, bando_id: &str, dir: &Path) -> Result<Vec<PathBuf>> {
+        self.require(crate::Action::DecideObjections)?;
+        self.require_capofila("stampare i preavvisi di rigetto")?;
+        let bando = self.bando(bando_id)?;
+        let published = self
+            .latest_published(bando_id)?
+            .filter(|p| p.stage == Stage::Provisional)
+            .ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::RankingNotPublished,
+                    format!(
+                        "i preavvisi di rigetto del bando {bando_id} seguono la graduatoria \
+                         provvisoria e precedono la definitiva: l'ultima versione pubblicata \
+                         non è una provvisoria"
+                    ),
+                )
+            })?;
+        let ranking_date = published_date(&published);
+        let issued_on = crate::now().with_timezone(&TIME_ZONE).date_naive();
+        let letterhead = self.letterhead(format!(
+            "Comune di {} – capofila",
+            self.comune_name(&self.install.comune)
+        ));
+        let mut written = Vec::new();
+        for row in published
+            .rows
+            .iter()
+            .filter(|r| r.outcome == Outcome::Escluso)
+        {
+            let stored = self
+                .store
+                .application_by_code(&row.application_code)?
+                .ok_or_else(|| {
+                    AppError::new(
+                        ErrorCode::UnknownApplication,
+                        format!(
+                            "la domanda {} della graduatoria non è nel registro",
+                            row.application_code
+                        ),
+                    )
+                })?;
+            let applicant = &stored.application.declaration.applicant;
+            let notice = print::Preavviso {
+                letterhead: letterhead.clone(),
+                comune: self.comune_name(&stored.application.comune),
+                bando_id: bando.id.clone(),
+                bando_title: bando.title.clone(),
+                application_code: row.application_code.clone(),
+                case_number: stored.case_number.clone(),
+                addressee: print::Addressee {
+                    surname: applicant.person.surname.clone(),
+                    name: applicant.person.name.clone(),
+                    codice_fiscale: applicant.person.codice_fiscale.clone(),
+                    address: applicant.address.clone().filter(|s| !s.is_empty()),
+                },
+                ranking_version: published.number as u32,
+                ranking_date,
+                reasons: row.reasons.clone(),
+                reply_days: PREAVVISO_REPLY_DAYS,
+                issued_on,
+            };
+            let bytes = print::preavviso(&notice).map_err(print_error)?;
+            let out = dir.join(format!("preavviso-{}.pdf", row.application_code));
+            write_atomically(&out, &bytes, false)?;
+            written.push(out);
+        }
+        let codes: Vec<&str> = published
+            .rows
+            .iter()
+            .filter(|r| r.outcome == Outcome::Escluso)
+            .map(|r| r.application_code.as_str())
+            .collect();
+        self.audit_read(
+            "print_preavvisi",
+            "ranking",
+            Some(&format!("{bando_id}/{}", published.number)),
+            serde_json::json!({ "bando": bando_id, "number": published.number, "applications": codes }),
+        )?;
+        Ok(written)
     }
 
     /// Writes the foglio di recupero with `key`, checked first to be this install's.

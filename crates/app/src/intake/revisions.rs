@@ -140,6 +140,19 @@ impl Intake<'_> {
         json: &str,
         reason: &str,
     ) -> Result<Corrected> {
+        self.correct_for_objection(code, json, reason, None)
+    }
+
+    /// [`Self::correct_application`], carrying out the accepted objection `objection` of the
+    /// application when given: the objection is marked applied with the new revision, in the
+    /// same transaction.
+    pub fn correct_for_objection(
+        &mut self,
+        code: &str,
+        json: &str,
+        reason: &str,
+        objection: Option<&str>,
+    ) -> Result<Corrected> {
         self.require(crate::Action::CorrectApplications)?;
         let at = now();
         let stored = self.owned(code, "correggerla")?;
@@ -152,6 +165,9 @@ impl Intake<'_> {
                     w.withdrawn_on.format("%d/%m/%Y")
                 ),
             ));
+        }
+        if let Some(id) = objection {
+            self.objection_to_apply(code, id)?;
         }
         if reason.trim().is_empty() {
             return Err(AppError::new(
@@ -198,6 +214,7 @@ impl Intake<'_> {
                 override_note: form.override_note.filter(|n| !n.trim().is_empty()),
                 protocol_number: form.protocol_number,
                 reason: reason.trim().to_string(),
+                objection: objection.map(str::to_string),
             },
             at,
             &self.0.actor,

@@ -123,6 +123,11 @@ impl Ranking<'_> {
                 ),
             ));
         }
+        let at = now();
+        if stage == Stage::Definitive {
+            let bando = self.bando(bando_id)?;
+            self.objections_blocking(&bando, sportello_domain::calendar::italian_day(at))?;
+        }
         let (ranked, applications) = self.rank_held(bando_id)?;
         let exclusions = super::conflicts::across_comuni(self, &ranked, &applications);
         if !exclusions.is_empty() && !confirmed {
@@ -166,7 +171,7 @@ impl Ranking<'_> {
                 rows: &rows_json,
                 confirmed_exclusions: &confirmed_exclusions,
             },
-            now(),
+            at,
             &self.0.actor,
         )?;
         self.latest_published(bando_id)?.ok_or_else(|| {
@@ -181,6 +186,13 @@ impl Ranking<'_> {
     pub fn latest(&self, bando_id: &str) -> Result<Option<PublishedRanking>> {
         self.require(crate::Action::ReadOutcomes)?;
         self.latest_published(bando_id)
+    }
+
+    /// Published version `number` of a bando's ranking, or the latest when `None`: every
+    /// version stays readable (at a comune: the versions received, its own rows).
+    pub fn version(&self, bando_id: &str, number: Option<i64>) -> Result<PublishedRanking> {
+        self.require(crate::Action::ReadOutcomes)?;
+        self.published_version(bando_id, number)
     }
 
     /// Every published version held here, newest first.
@@ -213,6 +225,40 @@ impl Sportello {
 }
 
 impl Sportello {
+    /// Version `number` of a bando's ranking held here (the latest when `None`), or the refusal
+    /// that says which versions there are.
+    pub(crate) fn published_version(
+        &self,
+        bando_id: &str,
+        number: Option<i64>,
+    ) -> Result<PublishedRanking> {
+        self.bando(bando_id)?;
+        let held = self.store.rankings(Some(bando_id))?;
+        let numbers: Vec<String> = held.iter().rev().map(|r| r.number.to_string()).collect();
+        let found = match number {
+            None => held.into_iter().next(),
+            Some(n) => held.into_iter().find(|r| r.number == n),
+        };
+        let Some(found) = found else {
+            return Err(AppError::new(
+                ErrorCode::RankingNotPublished,
+                match (number, numbers.is_empty()) {
+                    (_, true) => format!(
+                        "la graduatoria del bando {bando_id} non è ancora stata pubblicata: \
+                         pubblicarla prima (provvisoria o definitiva)"
+                    ),
+                    (Some(n), false) => format!(
+                        "la versione {n} della graduatoria del bando {bando_id} non è tra quelle \
+                         presenti qui: versioni {}",
+                        numbers.join(", ")
+                    ),
+                    (None, false) => unreachable!("a latest version exists when any does"),
+                },
+            ));
+        };
+        PublishedRanking::from_stored(found)
+    }
+
     /// The latest published version of a bando's ranking held here (at a comune: its own rows).
     pub(crate) fn latest_published(&self, bando_id: &str) -> Result<Option<PublishedRanking>> {
         self.store

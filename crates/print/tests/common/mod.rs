@@ -124,6 +124,33 @@ pub fn attestato_fixture() -> sportello_print::Attestato {
     }
 }
 
+/// A preavviso di rigetto to Giulia Bianchi (a fictional test person), excluded for two
+/// reasons in the provisional ranking of 15 April 2026.
+pub fn preavviso_fixture() -> sportello_print::Preavviso {
+    sportello_print::Preavviso {
+        letterhead: district_letterhead(),
+        comune: "Floridia".into(),
+        bando_id: "SC-2026-1".into(),
+        bando_title: BANDO_TITLE.into(),
+        application_code: "K7M2Q-X9P4T".into(),
+        case_number: "2026/0000123".into(),
+        addressee: sportello_print::Addressee {
+            surname: "Bianchi".into(),
+            name: "Giulia".into(),
+            codice_fiscale: "BNCGLI92M55D636B".into(),
+            address: Some("Via delle Prove 7, Floridia".into()),
+        },
+        ranking_version: 1,
+        ranking_date: date(2026, 4, 15),
+        reasons: vec![
+            "ISEE superiore alla soglia del bando (€ 8.000,00)".into(),
+            "altra domanda nel nucleo familiare".into(),
+        ],
+        reply_days: 10,
+        issued_on: date(2026, 4, 20),
+    }
+}
+
 pub fn receipt_fixture() -> Receipt {
     Receipt {
         letterhead: comune_letterhead(),
