@@ -74,6 +74,7 @@ pub enum ErrorCode {
     UnknownRecord,
     NotOwner,
     ReasonMissing,
+    DraftTooLarge,
     // Ranking.
     CapofilaOnly,
     UnreadableRecords,
@@ -189,6 +190,7 @@ impl ErrorCode {
             UnknownRecord => "dato sconosciuto",
             NotOwner => "dato di un altro comune",
             ReasonMissing => "motivo mancante",
+            DraftTooLarge => "bozza troppo grande",
             CapofilaOnly => "compito del capofila",
             UnreadableRecords => "dati illeggibili",
             RankingNotPublished => "graduatoria non pubblicata",

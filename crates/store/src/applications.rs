@@ -131,6 +131,28 @@ impl Store {
         at: DateTime<FixedOffset>,
         actor: &Actor,
     ) -> Result<Vec<FiledApplication>> {
+        self.file(applications, at, actor, false)
+    }
+
+    /// Files the applications typed in `actor`'s draft, as [`Store::file_applications`], and
+    /// deletes that draft in the same transaction: filed, it is no longer a draft; refused,
+    /// the draft stays.
+    pub fn file_applications_from_draft(
+        &mut self,
+        applications: &[NewApplication],
+        at: DateTime<FixedOffset>,
+        actor: &Actor,
+    ) -> Result<Vec<FiledApplication>> {
+        self.file(applications, at, actor, true)
+    }
+
+    fn file(
+        &mut self,
+        applications: &[NewApplication],
+        at: DateTime<FixedOffset>,
+        actor: &Actor,
+        from_draft: bool,
+    ) -> Result<Vec<FiledApplication>> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -160,6 +182,9 @@ impl Store {
                 }),
             )?;
             filed.push(f);
+        }
+        if from_draft {
+            crate::drafts::delete_draft(&tx, actor)?;
         }
         tx.commit()?;
         Ok(filed)

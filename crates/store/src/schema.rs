@@ -29,6 +29,8 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(include_str!("migrations/0008_operators.sql"))],
     &[Step::Sql(include_str!("migrations/0009_key_slots.sql"))],
     &[Step::Sql(include_str!("migrations/0010_sent_versions.sql"))],
+    // Numbered 0012: 0011 was taken by a migration made at the same time on another branch.
+    &[Step::Sql(include_str!("migrations/0012_drafts.sql"))],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).
