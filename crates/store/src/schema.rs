@@ -31,6 +31,10 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(include_str!("migrations/0010_sent_versions.sql"))],
     // Numbered 0012: 0011 was taken by a migration made at the same time on another branch.
     &[Step::Sql(include_str!("migrations/0012_drafts.sql"))],
+    &[
+        Step::Sql(include_str!("migrations/0013_search_text.sql")),
+        Step::Rust(crate::applications::index_every_revision),
+    ],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).
