@@ -1659,7 +1659,8 @@ fn a_draft_survives_closing_the_app_and_is_discarded_on_request() {
             .await?;
         w.screenshot("home-bozza-scarta").await?;
         w.click("[data-testid='conferma-scarta']").await?;
-        w.wait_text("[data-testid='attenzione']", "Da fare").await?;
+        w.wait_text("[data-testid='bozza-scartata']", "Bozza scartata")
+            .await?;
         w.absent("[data-testid='bozza']").await?;
         w.go("domande").await?;
         w.click("[data-testid='nuova-domanda']").await?;
