@@ -66,21 +66,18 @@ fn italian(message: &str) -> String {
     if message.starts_with("duplicate key") || message.starts_with("duplicate field") {
         return format!("{} è scritto due volte", key(first));
     }
-    if let Some(rest) = message.strip_prefix("invalid type: ") {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        return format!(
-            "valore di tipo sbagliato: c'è {}, serve {}",
-            found_it(found),
-            expected_it(expected)
-        );
-    }
-    if let Some(rest) = message.strip_prefix("invalid value: ") {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-        return format!(
-            "valore non ammesso: c'è {}, serve {}",
-            found_it(found),
-            expected_it(expected)
-        );
+    for (prefix, what) in [
+        ("invalid type: ", "valore di tipo sbagliato"),
+        ("invalid value: ", "valore non ammesso"),
+    ] {
+        if let Some(rest) = message.strip_prefix(prefix) {
+            let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+            return format!(
+                "{what}: c'è {}, serve {}",
+                found_it(found),
+                expected_it(expected)
+            );
+        }
     }
     if message.starts_with("invalid length") {
         return "numero di elementi sbagliato".to_string();

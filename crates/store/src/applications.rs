@@ -509,7 +509,7 @@ pub(crate) fn check_received_application(
     if well_formed {
         Ok(())
     } else {
-        Err("application_code: codice domanda non valido".into())
+        Err("codice domanda non valido".into())
     }
 }
 

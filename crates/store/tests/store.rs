@@ -467,13 +467,13 @@ fn the_search_follows_corrections_and_reads_only_what_it_finds() {
     assert_eq!(found(&store, ""), both);
     assert_eq!(
         found(&store, "bbbbbb80"),
-        [filed[1].application_code.clone()]
+        [filed[1].application_code.as_str()]
     );
-    assert_eq!(found(&store, &code.replace('-', " ")), [code.clone()]);
+    assert_eq!(found(&store, &code.replace('-', " ")), [code.as_str()]);
     let (year, seq) = filed[0].case_number.split_once('/').unwrap();
     assert_eq!(
         found(&store, &format!("{}/{year}", seq.trim_start_matches('0'))),
-        [code.clone()]
+        [code.as_str()]
     );
     assert!(found(&store, "99999999999999999999/2026").is_empty());
 
@@ -489,8 +489,8 @@ fn the_search_follows_corrections_and_reads_only_what_it_finds() {
     store
         .correct_application(code, &correction, at("2026-02-05T11:00:00+01:00"), &actor())
         .unwrap();
-    assert_eq!(found(&store, "damico persona"), [code.clone()]);
-    assert_eq!(found(&store, "prova"), [filed[1].application_code.clone()]);
+    assert_eq!(found(&store, "damico persona"), [code.as_str()]);
+    assert_eq!(found(&store, "prova"), [filed[1].application_code.as_str()]);
 }
 
 /// The audit trail written before it was chained is chained in order, unchanged, and the
