@@ -767,7 +767,8 @@ pub(crate) fn index_revision(conn: &Connection, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// Migration 13: the search text of every revision held.
+/// The migration that made the search texts (`0018_search_text.sql`): the search text of every
+/// revision held.
 pub(crate) fn index_every_revision(tx: &Transaction) -> Result<()> {
     let ids: Vec<String> = tx
         .prepare("SELECT id FROM application_revisions")?
