@@ -56,6 +56,7 @@ fn visit_commands(files: &mut Files) {
     files.visit::<CodiceFiscaleInfo>();
     files.visit::<FormCheck>();
     files.visit::<Filed>();
+    files.visit::<sportello_app::DraftView>();
     files.visit::<ImportReport>();
     files.visit::<SyncHistory>();
     files.visit::<RankingTable>();

@@ -1,7 +1,8 @@
 //! The Domande search on 15,000 applications (issue 12): a clerk's searches through
-//! `app.intake().search_applications`, as the window calls it, each timed in full (the listing
-//! read and decoded, the published outcomes, the filter, the audit entry), next to the listing
-//! alone (`list_applications` with its audit entry) to show where the time goes.
+//! `app.intake().search_applications`, as the window calls it, each timed in full (the search
+//! texts matched in SQL, the rows found read and decoded, the published outcomes, the domain's
+//! check, the audit entry), next to the listing alone (`list_applications` with its audit
+//! entry), which is what a search with nothing typed returns.
 //!
 //! Target: ≤ 50 ms per search.
 //!

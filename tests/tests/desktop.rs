@@ -1643,6 +1643,98 @@ fn correct_first_isee(db: &Path) -> String {
 }
 
 #[test]
+fn a_draft_survives_closing_the_app_and_is_discarded_on_request() {
+    let install =
+        sportello_tests::Install::of("district-d48.toml", "089017", &["bando-sc-2026-1.toml"]);
+    let args = [OsString::from("--db"), install.db.clone().into_os_string()];
+    let operator = (sportello_tests::OPERATOR, sportello_tests::PASSWORD);
+
+    // Part of an application typed, then the app closed (the session's end closes it).
+    in_window(&args, move |w| async move {
+        w.log_in_as(operator.0, operator.1).await?;
+        w.absent("[data-testid='bozza']").await?;
+        w.go("domande").await?;
+        w.click("[data-testid='nuova-domanda']").await?;
+        w.type_into("#f-applicant-surname", "Rossi").await?;
+        w.type_into("#f-applicant-name", "Mario").await?;
+        w.type_into("#f-applicant-address", "Via dei Mille 3, Siracusa")
+            .await?;
+        w.click("[data-path='resident']").await?;
+        w.wait_text("[data-testid='bozza-stato']", "Bozza conservata alle")
+            .await?;
+        Ok(())
+    });
+    let kept: i64 = sportello_tests::store(&install.db)
+        .connection()
+        .query_row("SELECT count(*) FROM application_drafts", [], |r| r.get(0))
+        .expect("count drafts");
+    assert_eq!(
+        kept, 1,
+        "the draft is in the database once the app is closed"
+    );
+
+    // Started again: Home offers the draft, the form comes back as it was left; «Scarta» asks,
+    // then empties it.
+    in_window(&args, move |w| async move {
+        w.log_in_as(operator.0, operator.1).await?;
+        w.wait_text(
+            "[data-testid='bozza-descrizione']",
+            "Bozza di domanda di Rossi Mario, modificata alle ",
+        )
+        .await?;
+        w.screenshot("home-bozza").await?;
+        w.click("[data-testid='riprendi-bozza']").await?;
+        w.wait_text("h1", "Nuova domanda").await?;
+        check_eq(
+            &w.value_of("#f-applicant-surname").await?,
+            "Rossi",
+            "surname",
+        )?;
+        check_eq(&w.value_of("#f-applicant-name").await?, "Mario", "name")?;
+        check_eq(
+            &w.value_of("#f-applicant-address").await?,
+            "Via dei Mille 3, Siracusa",
+            "address",
+        )?;
+        let resident = w
+            .find("[data-path='resident']")
+            .await?
+            .prop("checked")
+            .await?;
+        check_eq(resident.as_deref().unwrap_or(""), "true", "resident")?;
+
+        w.go("").await?;
+        w.click("[data-testid='scarta-bozza']").await?;
+        w.wait_text("[data-testid='bozza']", "Scartare la bozza?")
+            .await?;
+        w.screenshot("home-bozza-scarta").await?;
+        w.click("[data-testid='conferma-scarta']").await?;
+        w.wait_text("[data-testid='bozza-scartata']", "Bozza scartata")
+            .await?;
+        w.absent("[data-testid='bozza']").await?;
+        w.go("domande").await?;
+        w.click("[data-testid='nuova-domanda']").await?;
+        check_eq(
+            &w.value_of("#f-applicant-surname").await?,
+            "",
+            "surname after «Scarta»",
+        )?;
+        Ok(())
+    });
+    let store = sportello_tests::store(&install.db);
+    let (drafts, discards): (i64, i64) = store
+        .connection()
+        .query_row(
+            "SELECT (SELECT count(*) FROM application_drafts),
+                    (SELECT count(*) FROM audit_log WHERE action = 'draft_discard')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("count drafts");
+    assert_eq!((drafts, discards), (0, 1));
+}
+
+#[test]
 fn a_file_that_is_not_a_database_is_reported_in_italian() {
     let dir = tempfile::tempdir().expect("temporary folder");
     let db = dir.path().join("appunti.db");

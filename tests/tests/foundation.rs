@@ -250,6 +250,8 @@ fn help_and_usage_errors_are_in_italian() {
         assert_eq!(exit, Some(code), "{args:?}: {text}");
         for english in [
             "Usage:",
+            "[OPTIONS]",
+            "<COMMAND>",
             "Commands:",
             "Options:",
             "Arguments:",
@@ -263,6 +265,12 @@ fn help_and_usage_errors_are_in_italian() {
         }
         assert!(text.contains("Uso: sportello"), "{args:?}: {text}");
     }
+    // A subcommand's usage names the whole command, with the Italian word for its options.
+    let (_, text) = run(&["bundle", "export", "--bogus"]);
+    assert!(
+        text.contains("Uso: sportello bundle export [OPZIONI]"),
+        "{text}"
+    );
     let (_, text) = run(&["--help"]);
     assert!(
         text.contains("Comandi:") && text.contains("Opzioni:"),

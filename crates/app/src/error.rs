@@ -77,6 +77,7 @@ pub enum ErrorCode {
     ChangedMeanwhile,
     ApplicationWithdrawn,
     NotWithdrawn,
+    DraftTooLarge,
     // Servizio civico calls.
     NotInCallList,
     CallOutOfOrder,
@@ -204,6 +205,7 @@ impl ErrorCode {
             ChangedMeanwhile => "dato cambiato nel frattempo",
             ApplicationWithdrawn => "domanda ritirata",
             NotWithdrawn => "nessuna rinuncia in vigore",
+            DraftTooLarge => "bozza troppo grande",
             NotInCallList => "domanda non tra quelle da chiamare",
             CallOutOfOrder => "passo della chiamata non ammesso",
             CapofilaOnly => "compito del capofila",

@@ -39,9 +39,10 @@ pub use documents::{Documents, RankingPaper};
 pub use error::{AppError, ErrorCode, Problem, Result};
 pub use exchange::{BundleOut, Exchange, ImportLogEntry, ImportReport, Inspection};
 pub use intake::{
-    ApplicationDetail, ApplicationView, Batch, CodiceFiscaleInfo, Corrected, DuplicateApplication,
-    DuplicateGroup, FieldChange, Filed, FormCheck, Intake, OutcomeView, Parsed, PublishedLine,
-    RevisionView, WithdrawalChanged, parse_csv, parse_json_forms,
+    ApplicationDetail, ApplicationView, Batch, CodiceFiscaleInfo, Corrected, DRAFT_MAX_BYTES,
+    DraftView, DuplicateApplication, DuplicateGroup, FieldChange, Filed, FormCheck, Intake,
+    OutcomeView, Parsed, PublishedLine, RevisionView, WithdrawalChanged, parse_csv,
+    parse_json_forms,
 };
 pub use objections::{ObjectionView, Objections};
 pub use operators::{Credentials, NewOperator, Operator, Operators};

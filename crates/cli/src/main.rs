@@ -638,7 +638,7 @@ enum RankingCommand {
 
 fn main() -> ExitCode {
     use clap::{CommandFactory, FromArgMatches};
-    let parsed = italian(Cli::command(), true)
+    let parsed = italian_usage(italian(Cli::command(), true))
         .try_get_matches()
         .and_then(|matches| Cli::from_arg_matches(&matches));
     let cli = match parsed {
@@ -721,6 +721,32 @@ fn italian(command: clap::Command, root: bool) -> clap::Command {
         );
     }
     command.mut_subcommands(|sub| italian(sub, false))
+}
+
+/// clap writes `[OPTIONS]` in every usage line, of the help and of a usage error: each
+/// command's usage, rendered once the whole tree is built (so it names `sportello application
+/// list`), with the Italian word.
+fn italian_usage(mut command: clap::Command) -> clap::Command {
+    command.build();
+    localised_usage(command)
+}
+
+fn localised_usage(mut command: clap::Command) -> clap::Command {
+    let rendered = command.render_usage().to_string();
+    let usage = rendered
+        .trim()
+        .trim_start_matches("Usage:")
+        .trim()
+        .replace("[OPTIONS]", "[OPZIONI]");
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_string())
+        .collect();
+    let mut command = command.override_usage(usage);
+    for name in names {
+        command = command.mut_subcommand(name, localised_usage);
+    }
+    command
 }
 
 /// Help and version go to stdout; a usage error is said in Italian, with the usage line, and

@@ -261,7 +261,7 @@ pub fn case_kinds_saved(saved: &CaseKindsSaved, as_json: bool) {
         }
     }
     if saved.created.len() + saved.updated.len() + saved.retired.len() > 0 {
-        show!("I comuni li ricevono con i prossimi pacchetti (bundle export).");
+        show!("I comuni li ricevono con i prossimi pacchetti (`sportello bundle export`).");
     }
 }
 

@@ -59,8 +59,8 @@ impl Bando {
     /// Reads a bando and checks what can be checked without the district: non-empty id and
     /// title, dates in order, valid rules.
     pub fn from_toml(text: &str) -> Result<Self, BandoError> {
-        let bando: Bando =
-            toml::from_str(text).map_err(|e| BandoError::Syntax(e.message().to_string()))?;
+        let bando: Bando = toml::from_str(text)
+            .map_err(|e| BandoError::Syntax(crate::toml_text::reading_error(&e, text)))?;
         bando.validate_alone()?;
         Ok(bando)
     }

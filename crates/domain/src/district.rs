@@ -52,8 +52,8 @@ pub enum DistrictError {
 
 impl District {
     pub fn from_toml(text: &str) -> Result<Self, DistrictError> {
-        let district: District =
-            toml::from_str(text).map_err(|e| DistrictError::Syntax(e.message().to_string()))?;
+        let district: District = toml::from_str(text)
+            .map_err(|e| DistrictError::Syntax(crate::toml_text::reading_error(&e, text)))?;
         district.validate()?;
         Ok(district)
     }

@@ -101,7 +101,7 @@ pub fn case_kinds_from_toml(text: &str) -> Result<Vec<CaseKind>, String> {
         #[serde(default)]
         case_kinds: Vec<CaseKind>,
     }
-    let only: Only = toml::from_str(text).map_err(|e| e.message().to_string())?;
+    let only: Only = toml::from_str(text).map_err(|e| crate::toml_text::reading_error(&e, text))?;
     check_case_kinds(&only.case_kinds)?;
     Ok(only.case_kinds)
 }

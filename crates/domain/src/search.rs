@@ -9,6 +9,9 @@
 //! - anything else is folded and looked for inside the applicant's "surname name" and
 //!   "name surname", the codice fiscale of every person of the household, and the
 //!   application code (a part of a code still finds it).
+//!
+//! What a search looks in is folded once per revision ([`SearchText`]), so the store can keep
+//! it beside each revision and narrow a search before any declaration is decoded.
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -70,6 +73,11 @@ impl Query {
 
     /// Whether the application with this code, case number and declaration is found.
     pub fn matches(&self, code: &str, case_number: &str, declaration: &Declaration) -> bool {
+        self.matches_text(case_number, &SearchText::of(code, declaration))
+    }
+
+    /// [`Query::matches`] on the application's folded [`SearchText`].
+    pub fn matches_text(&self, case_number: &str, text: &SearchText) -> bool {
         match self {
             Query::Everything => true,
             Query::CaseNumber(a, b) => case_number
@@ -79,8 +87,35 @@ impl Query {
             Query::Code {
                 code: q,
                 maybe_name,
-            } => fold(code) == *q || (*maybe_name && in_people(q, declaration)),
-            Query::Text(q) => fold(code).contains(q.as_str()) || in_people(q, declaration),
+            } => text.code == *q || (*maybe_name && text.people.contains(q.as_str())),
+            Query::Text(q) => text.code.contains(q.as_str()) || text.people.contains(q.as_str()),
+        }
+    }
+}
+
+/// What a search looks in, folded: the application code, and the applicant's "surname name"
+/// and "name surname" with the codice fiscale of every person of the household, each a word of
+/// [`SearchText::people`]. Folded text has no spaces, so a folded query found in `people` lies
+/// within one of its words: looking in each word, or in them all at once, finds the same.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchText {
+    pub code: String,
+    pub people: String,
+}
+
+impl SearchText {
+    pub fn of(code: &str, d: &Declaration) -> SearchText {
+        let p = &d.applicant.person;
+        let (surname, name) = (fold(&p.surname), fold(&p.name));
+        let mut people = vec![format!("{surname}{name}"), format!("{name}{surname}")];
+        people.extend(
+            std::iter::once(p)
+                .chain(d.household.iter().map(|m| &m.person))
+                .map(|person| fold(&person.codice_fiscale)),
+        );
+        SearchText {
+            code: fold(code),
+            people: people.join(" "),
         }
     }
 }
@@ -96,17 +131,6 @@ fn number(text: &str) -> Option<u64> {
     } else {
         digits.parse().ok()
     }
-}
-
-/// The applicant's name either way round, or any codice fiscale of the household.
-fn in_people(q: &str, d: &Declaration) -> bool {
-    let p = &d.applicant.person;
-    let (surname, name) = (fold(&p.surname), fold(&p.name));
-    format!("{surname}{name}").contains(q)
-        || format!("{name}{surname}").contains(q)
-        || std::iter::once(p)
-            .chain(d.household.iter().map(|m| &m.person))
-            .any(|person| fold(&person.codice_fiscale).contains(q))
 }
 
 #[cfg(test)]
@@ -200,6 +224,25 @@ mod tests {
         for typed in ["rossi", "amiconicola", "RSSMRA80A01H501U"] {
             assert!(!found(typed), "{typed}");
         }
+    }
+
+    #[test]
+    fn the_search_text_holds_each_word_apart() {
+        let d = declaration(
+            "D'Amico",
+            "Nicolò",
+            "DMCNCL80A01H501X",
+            &["DMCLCU10A41H501Y"],
+        );
+        let text = SearchText::of("5JSGQ-N8QET", &d);
+        assert_eq!(text.code, "5jsgqn8qet");
+        assert_eq!(
+            text.people,
+            "damiconicolo nicolodamico dmcncl80a01h501x dmclcu10a41h501y"
+        );
+        // Across two words is not a match: "surname name" then a codice fiscale.
+        assert!(!Query::parse("nicolodmc").matches_text("2026/0000001", &text));
+        assert!(Query::parse("olodam").matches_text("2026/0000001", &text));
     }
 
     fn declaration(surname: &str, name: &str, cf: &str, household: &[&str]) -> Declaration {

@@ -6,9 +6,10 @@
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use rand::Rng;
-use rusqlite::{OptionalExtension, Row, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 use serde_json::{Map, Value};
+use sportello_domain::search::{Query, SearchText};
 use sportello_domain::{Application, Declaration};
 use uuid::Uuid;
 
@@ -154,6 +155,28 @@ impl Store {
         at: DateTime<FixedOffset>,
         actor: &Actor,
     ) -> Result<Vec<FiledApplication>> {
+        self.file(applications, at, actor, false)
+    }
+
+    /// Files the applications typed in `actor`'s draft, as [`Store::file_applications`], and
+    /// deletes that draft in the same transaction: filed, it is no longer a draft; refused,
+    /// the draft stays.
+    pub fn file_applications_from_draft(
+        &mut self,
+        applications: &[NewApplication],
+        at: DateTime<FixedOffset>,
+        actor: &Actor,
+    ) -> Result<Vec<FiledApplication>> {
+        self.file(applications, at, actor, true)
+    }
+
+    fn file(
+        &mut self,
+        applications: &[NewApplication],
+        at: DateTime<FixedOffset>,
+        actor: &Actor,
+        from_draft: bool,
+    ) -> Result<Vec<FiledApplication>> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -183,6 +206,9 @@ impl Store {
                 }),
             )?;
             filed.push(f);
+        }
+        if from_draft {
+            crate::drafts::delete_draft(&tx, actor)?;
         }
         tx.commit()?;
         Ok(filed)
@@ -255,23 +281,66 @@ impl Store {
              AND (?3 IS NULL OR EXISTS (SELECT 1 FROM application_people p
                                         WHERE p.revision_id = r.id AND p.codice_fiscale = ?3))"
         ))?;
-        let mut rows = stmt.query(params![filter.bando, filter.comune, person])?;
-        let mut listing = Listing::default();
-        while let Some(row) = rows.next()? {
-            match read_application(row) {
-                Ok(a) => listing.applications.push(a),
-                Err(StoreError::Corrupt(problem)) => listing.unreadable.push(Unreadable {
-                    record: format!("applications/{}", row.get::<_, String>("id")?),
-                    problem,
-                }),
-                Err(e) => return Err(e),
+        let rows = stmt.query(params![filter.bando, filter.comune, person])?;
+        read_listing(rows)
+    }
+
+    /// Applications found by `query` within the filter, as [`Store::applications`] lists
+    /// them; narrowed in SQL on the revisions' folded search texts, so only the declarations
+    /// that may match are read and decoded. Whether each one is found is still the domain's
+    /// to say ([`Query::matches`]), which the callers ask.
+    pub fn search_applications(
+        &self,
+        filter: &ApplicationFilter,
+        query: &Query,
+    ) -> Result<Listing> {
+        use rusqlite::types::Value;
+        let (from, narrow, extra): (&str, &str, Vec<Value>) = match query {
+            Query::Everything => return self.applications(filter),
+            Query::CaseNumber(a, b) => {
+                // Beyond an SQL integer no case number is found.
+                let (Ok(a), Ok(b)) = (i64::try_from(*a), i64::try_from(*b)) else {
+                    return Ok(Listing::default());
+                };
+                (
+                    "applications a CROSS JOIN application_revisions r ON r.application_id = a.id",
+                    "((a.year = ?4 AND a.case_seq = ?5) OR (a.year = ?5 AND a.case_seq = ?4))",
+                    vec![a.into(), b.into()],
+                )
             }
-        }
-        listing.applications.sort_by(|a, b| {
-            (a.application.filed_at, &a.application.code)
-                .cmp(&(b.application.filed_at, &b.application.code))
-        });
-        Ok(listing)
+            Query::Code { code, maybe_name } => (
+                SEARCHED,
+                if *maybe_name {
+                    "(s.code = ?4 OR instr(s.people, ?4) > 0)"
+                } else {
+                    "s.code = ?4"
+                },
+                vec![code.clone().into()],
+            ),
+            Query::Text(q) => (
+                SEARCHED,
+                "(instr(s.code, ?4) > 0 OR instr(s.people, ?4) > 0)",
+                vec![q.clone().into()],
+            ),
+        };
+        let person = filter.person.as_ref().map(|cf| cf.trim().to_uppercase());
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {CURRENT_COLUMNS} FROM {from}
+             WHERE {narrow} AND {CURRENT_CONDITIONS}
+             AND (?1 IS NULL OR a.bando = ?1) AND (?2 IS NULL OR a.comune = ?2)
+             AND (?3 IS NULL OR EXISTS (SELECT 1 FROM application_people p
+                                        WHERE p.revision_id = r.id AND p.codice_fiscale = ?3))"
+        ))?;
+        let values: Vec<Value> = [
+            Value::from(filter.bando.clone()),
+            Value::from(filter.comune.clone()),
+            Value::from(person),
+        ]
+        .into_iter()
+        .chain(extra)
+        .collect();
+        let rows = stmt.query(rusqlite::params_from_iter(values))?;
+        read_listing(rows)
     }
 
     /// One application, with its current revision, by its public code.
@@ -311,15 +380,61 @@ impl Store {
     }
 }
 
+/// What a listing reads of an application (`a`) and its revision (`r`).
+macro_rules! current_columns {
+    () => {
+        "a.id, a.owner, a.year, a.case_seq, a.application_code, a.comune, a.bando,
+         r.id AS revision_id, r.revision, r.content_hash AS revision_hash, r.filed_at,
+         r.protocol_number, r.override_note, r.declaration"
+    };
+}
+
+/// A live application (`a`) and its current revision (`r`).
+macro_rules! current_conditions {
+    () => {
+        "a.deleted = 0 AND r.deleted = 0
+         AND r.revision = (SELECT MAX(revision) FROM application_revisions
+                           WHERE application_id = a.id AND deleted = 0)"
+    };
+}
+
+const CURRENT_COLUMNS: &str = current_columns!();
+const CURRENT_CONDITIONS: &str = current_conditions!();
+
 /// The current revision of each live application; callers add `AND …` conditions.
-const SELECT_CURRENT: &str = "
-    SELECT a.id, a.owner, a.year, a.case_seq, a.application_code, a.comune, a.bando,
-           r.id AS revision_id, r.revision, r.content_hash AS revision_hash, r.filed_at,
-           r.protocol_number, r.override_note, r.declaration
-    FROM applications a JOIN application_revisions r ON r.application_id = a.id
-    WHERE a.deleted = 0 AND r.deleted = 0
-      AND r.revision = (SELECT MAX(revision) FROM application_revisions
-                        WHERE application_id = a.id AND deleted = 0)";
+const SELECT_CURRENT: &str = concat!(
+    "SELECT ",
+    current_columns!(),
+    " FROM applications a JOIN application_revisions r ON r.application_id = a.id WHERE ",
+    current_conditions!()
+);
+
+/// Search texts first, in this order (`CROSS JOIN` keeps it): only the revisions whose text
+/// matches are read.
+const SEARCHED: &str = "application_search s
+    CROSS JOIN application_revisions r ON r.id = s.revision_id
+    CROSS JOIN applications a ON a.id = r.application_id";
+
+/// The listing's rows read, the unreadable ones named, in filing order: by instant (whatever
+/// the UTC offset written), then by code.
+fn read_listing(mut rows: rusqlite::Rows) -> Result<Listing> {
+    let mut listing = Listing::default();
+    while let Some(row) = rows.next()? {
+        match read_application(row) {
+            Ok(a) => listing.applications.push(a),
+            Err(StoreError::Corrupt(problem)) => listing.unreadable.push(Unreadable {
+                record: format!("applications/{}", row.get::<_, String>("id")?),
+                problem,
+            }),
+            Err(e) => return Err(e),
+        }
+    }
+    listing.applications.sort_by(|a, b| {
+        (a.application.filed_at, &a.application.code)
+            .cmp(&(b.application.filed_at, &b.application.code))
+    });
+    Ok(listing)
+}
 
 /// Reads a row's columns by name; a value that cannot be read is an error naming the table,
 /// the row and the column, never a silent default.
@@ -413,7 +528,7 @@ pub(crate) fn check_received_application(
     if well_formed {
         Ok(())
     } else {
-        Err("application_code: codice domanda non valido".into())
+        Err("codice domanda non valido".into())
     }
 }
 
@@ -632,7 +747,56 @@ fn insert_revision(
             recorded_at
         ],
     )?;
-    crate::tables::stamp(tx, "application_revisions", &id)
+    crate::tables::stamp(tx, "application_revisions", &id)?;
+    // A revision brought over from an older schema is indexed by the migration that made the
+    // search texts.
+    if brought.is_none() {
+        index_revision(tx, &id)?;
+    }
+    Ok(())
+}
+
+/// Keeps the folded search text of revision `id` (`application_search`) as the row now reads;
+/// a declaration that cannot be read leaves it without one.
+pub(crate) fn index_revision(conn: &Connection, id: &str) -> Result<()> {
+    let row: Option<(String, String)> = conn
+        .query_row(
+            "SELECT a.application_code, r.declaration FROM application_revisions r
+             JOIN applications a ON a.id = r.application_id WHERE r.id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let text = row.and_then(|(code, declaration)| {
+        let declaration: Declaration = serde_json::from_str(&declaration).ok()?;
+        Some(SearchText::of(&code, &declaration))
+    });
+    match text {
+        Some(text) => conn.execute(
+            "INSERT INTO application_search (revision_id, code, people) VALUES (?1, ?2, ?3)
+             ON CONFLICT (revision_id) DO UPDATE SET code = excluded.code,
+             people = excluded.people",
+            params![id, text.code, text.people],
+        )?,
+        None => conn.execute(
+            "DELETE FROM application_search WHERE revision_id = ?1",
+            [id],
+        )?,
+    };
+    Ok(())
+}
+
+/// The migration that made the search texts (`0020_search_text.sql`): the search text of every
+/// revision held.
+pub(crate) fn index_every_revision(tx: &Transaction) -> Result<()> {
+    let ids: Vec<String> = tx
+        .prepare("SELECT id FROM application_revisions")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in ids {
+        index_revision(tx, &id)?;
+    }
+    Ok(())
 }
 
 /// Before the capofila returns one of this install's applications (a new or restored

@@ -5,6 +5,7 @@ mod applications;
 mod audit;
 mod bandi;
 mod civico;
+mod drafts;
 mod encryption;
 mod error;
 pub mod failpoint;
@@ -33,6 +34,7 @@ pub use applications::{
 pub use audit::{Actor, AuditEntry, AuditFilter, ChainBreak, ChainCheck, GENESIS_HASH};
 pub use bandi::BandoSaved;
 pub use civico::{AttendanceRow, ListedPayment, StoredCallEvent};
+pub use drafts::StoredDraft;
 pub use encryption::DbKey;
 pub use error::StoreError;
 pub use front_office::{CaseKindsSaved, StoredCaseKind};

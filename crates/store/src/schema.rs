@@ -39,6 +39,11 @@ const MIGRATIONS: &[&[Step]] = &[
         "migrations/0017_civico_attendance.sql"
     ))],
     &[Step::Sql(include_str!("migrations/0018_payment_lists.sql"))],
+    &[Step::Sql(include_str!("migrations/0019_drafts.sql"))],
+    &[
+        Step::Sql(include_str!("migrations/0020_search_text.sql")),
+        Step::Rust(crate::applications::index_every_revision),
+    ],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

@@ -562,6 +562,8 @@ impl Store {
             incoming.records.iter().filter(|r| r.meta.owner == own),
         );
         let hashed = incoming.schema_version >= HASHED_SINCE_SCHEMA;
+        // The revisions written, whose search texts follow once their applications are in.
+        let mut revisions = Vec::new();
         for record in &incoming.records {
             let counts = summary.tables.entry(record.table.clone()).or_default();
             let recovering = direction == Direction::Publish
@@ -592,6 +594,11 @@ impl Store {
                     at,
                 )?
             };
+            if matches!(applied, Applied::New | Applied::Updated)
+                && record.table == "application_revisions"
+            {
+                revisions.push(record.meta.id.to_string());
+            }
             match applied {
                 Applied::New => counts.new += 1,
                 Applied::Updated => counts.updated += 1,
@@ -609,6 +616,9 @@ impl Store {
             }
         }
         drop(statements);
+        for id in &revisions {
+            crate::applications::index_revision(&tx, id)?;
+        }
         if direction == Direction::Publish {
             // Our counter never falls below what we hold or what the capofila has of ours.
             tx.execute(

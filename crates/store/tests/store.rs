@@ -1,6 +1,7 @@
 //! The store on real SQLite files.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use sportello_domain::search::Query;
 use sportello_domain::{
     Applicant, Bando, Declaration, District, Housing, Isee, IseeDeclaration, IseeKind, Person, Sex,
 };
@@ -419,6 +420,79 @@ fn a_schema_2_database_converts_on_opening() {
             .unwrap();
         assert!(!exists, "{old} should be gone");
     }
+    // Every converted application is found by its applicant's name, through the search texts
+    // the migration wrote.
+    for a in &list {
+        let person = &a.application.declaration.applicant.person;
+        let typed = format!("{} {}", person.name, person.surname);
+        let found = store
+            .search_applications(&ApplicationFilter::default(), &Query::parse(&typed))
+            .unwrap()
+            .applications;
+        assert!(
+            found.iter().any(|f| f.id == a.id),
+            "{typed} should find {}",
+            a.case_number
+        );
+    }
+}
+
+/// The search narrows on each current revision's folded text: a correction's new name is
+/// found, the name it replaced no longer is; case numbers and codes as the domain reads them.
+#[test]
+fn the_search_follows_corrections_and_reads_only_what_it_finds() {
+    let mut store = Store::open_in_memory().unwrap();
+    ready(&mut store);
+    let filed = store
+        .file_applications(
+            &[
+                application("AAAAAA80A01Y001A", "2026-02-01T10:00:00+01:00"),
+                application("BBBBBB80A01Y001B", "2026-02-01T11:00:00+01:00"),
+            ],
+            at("2026-02-01T11:00:00+01:00"),
+            &actor(),
+        )
+        .unwrap();
+    let code = &filed[0].application_code;
+    let found = |store: &Store, typed: &str| -> Vec<String> {
+        store
+            .search_applications(&ApplicationFilter::default(), &Query::parse(typed))
+            .unwrap()
+            .applications
+            .into_iter()
+            .map(|a| a.application.code)
+            .collect()
+    };
+    let both = vec![code.clone(), filed[1].application_code.clone()];
+    assert_eq!(found(&store, "prova"), both);
+    assert_eq!(found(&store, ""), both);
+    assert_eq!(
+        found(&store, "bbbbbb80"),
+        [filed[1].application_code.as_str()]
+    );
+    assert_eq!(found(&store, &code.replace('-', " ")), [code.as_str()]);
+    let (year, seq) = filed[0].case_number.split_once('/').unwrap();
+    assert_eq!(
+        found(&store, &format!("{}/{year}", seq.trim_start_matches('0'))),
+        [code.as_str()]
+    );
+    assert!(found(&store, "99999999999999999999/2026").is_empty());
+
+    let mut declaration = application("AAAAAA80A01Y001A", "2026-02-01T10:00:00+01:00").declaration;
+    declaration.applicant.person.surname = "D'Àmico".into();
+    let correction = Correction {
+        filed_at: at("2026-02-01T10:00:00+01:00"),
+        declaration,
+        override_note: None,
+        protocol_number: None,
+        reason: "cognome ricopiato male".into(),
+        objection: None,
+    };
+    store
+        .correct_application(code, &correction, at("2026-02-05T11:00:00+01:00"), &actor())
+        .unwrap();
+    assert_eq!(found(&store, "damico persona"), [code.as_str()]);
+    assert_eq!(found(&store, "prova"), [filed[1].application_code.as_str()]);
 }
 
 /// The audit trail written before it was chained is chained in order, unchanged, and the

@@ -26,7 +26,8 @@ pub(crate) mod array {
         deserializer: D,
     ) -> Result<[u8; N], D::Error> {
         let text = String::deserialize(deserializer)?;
-        decode_array(&text).ok_or_else(|| D::Error::custom(format!("expected {N} bytes as hex")))
+        decode_array(&text)
+            .ok_or_else(|| D::Error::custom(format!("servono {N} byte scritti in esadecimale")))
     }
 }
 
@@ -48,9 +49,9 @@ pub(crate) mod option_array {
     ) -> Result<Option<[u8; N]>, D::Error> {
         match Option::<String>::deserialize(deserializer)? {
             None => Ok(None),
-            Some(text) => decode_array(&text)
-                .map(Some)
-                .ok_or_else(|| D::Error::custom(format!("expected {N} bytes as hex"))),
+            Some(text) => decode_array(&text).map(Some).ok_or_else(|| {
+                D::Error::custom(format!("servono {N} byte scritti in esadecimale"))
+            }),
         }
     }
 }

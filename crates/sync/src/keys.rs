@@ -76,7 +76,7 @@ impl fmt::Display for KeyId {
 impl TryFrom<String> for KeyId {
     type Error = String;
     fn try_from(text: String) -> Result<Self, String> {
-        KeyId::parse(&text).ok_or_else(|| format!("invalid key id {text:?}"))
+        KeyId::parse(&text).ok_or_else(|| format!("identificativo di chiave non valido: {text:?}"))
     }
 }
 

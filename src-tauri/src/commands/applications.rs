@@ -1,11 +1,11 @@
 //! The Domande screen: the list with search and filters, the new-application form checked as
-//! it is typed, filing, and the receipt.
+//! it is typed and kept as the operator's draft, filing, and the receipt.
 
 use serde::Serialize;
 use serde_json::Value;
 use sportello_app::{
-    ApplicationDetail, ApplicationFilter, ApplicationView, CodiceFiscaleInfo, Corrected, Filed,
-    FormCheck, WithdrawalChanged,
+    ApplicationDetail, ApplicationFilter, ApplicationView, CodiceFiscaleInfo, Corrected, DraftView,
+    Filed, FormCheck, WithdrawalChanged,
 };
 use tauri::State;
 
@@ -150,7 +150,31 @@ pub async fn check_application(
         .await
 }
 
-/// Files the form; refused with every problem by field, the form stays as typed.
+/// The operator's draft of a new application, if they have one.
+#[tauri::command]
+pub async fn draft_read(state: State<'_, DesktopState>) -> Result<Option<DraftView>, CommandError> {
+    state.with_install(|app| app.intake().draft()).await
+}
+
+/// Keeps `draft` (the window's form as JSON) as the operator's draft.
+#[tauri::command]
+pub async fn draft_save(
+    state: State<'_, DesktopState>,
+    draft: String,
+) -> Result<DraftView, CommandError> {
+    state
+        .with_install(move |app| app.intake().save_draft(&draft))
+        .await
+}
+
+/// Discards the operator's draft; `false` when there was none.
+#[tauri::command]
+pub async fn draft_discard(state: State<'_, DesktopState>) -> Result<bool, CommandError> {
+    state.with_install(|app| app.intake().discard_draft()).await
+}
+
+/// Files the form, and deletes the operator's draft it was typed in; refused with every
+/// problem by field, the form stays as typed (and the draft with it).
 #[tauri::command]
 pub async fn add_application(
     state: State<'_, DesktopState>,

@@ -24,6 +24,7 @@ import type {
   CrossComuneExclusion,
   DistrictChoice,
   DistrictComune,
+  DraftView,
   DuplicateGroup,
   ErrorCode,
   Filed,
@@ -230,6 +231,21 @@ export function codiceFiscaleInfo(text: string): Promise<CodiceFiscaleInfo> {
 /** `form` is the JSON shape of `sportello application add` (docs/formats.md). */
 export function checkApplication(form: object): Promise<FormCheck> {
   return call<FormCheck>('check_application', { form });
+}
+
+/** The operator's draft of a new application (the form as JSON, as typed), if any. */
+export function draftRead(): Promise<DraftView | null> {
+  return call<DraftView | null>('draft_read');
+}
+
+/** Keeps `draft` (the form as JSON) as the operator's draft. */
+export function draftSave(draft: string): Promise<DraftView> {
+  return call<DraftView>('draft_save', { draft });
+}
+
+/** Discards the operator's draft; `false` when there was none. */
+export function draftDiscard(): Promise<boolean> {
+  return call<boolean>('draft_discard');
 }
 
 export function addApplication(form: object): Promise<Filed> {

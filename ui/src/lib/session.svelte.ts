@@ -98,7 +98,7 @@ class Session {
 
   async #enter(loggedIn: LoggedIn): Promise<void> {
     const username = loggedIn.operator.username;
-    if (this.#draftOwner !== null && this.#draftOwner !== username) draft.reset('');
+    if (this.#draftOwner !== null && this.#draftOwner !== username) draft.forget();
     this.#draftOwner = username;
     this.lockNotice = null;
     this.lastUsername = username;

@@ -441,6 +441,12 @@ impl Intake<'_> {
 
     /// Files every form or none, and says what each got.
     pub fn add_applications(&mut self, batch: &Batch) -> Result<Vec<Filed>> {
+        self.file_batch(batch, false)
+    }
+
+    /// Files every form or none; `from_draft`: they were typed in the operator's draft, which
+    /// goes in the same transaction.
+    pub(crate) fn file_batch(&mut self, batch: &Batch, from_draft: bool) -> Result<Vec<Filed>> {
         self.require(crate::Action::FileApplications)?;
         let at = now();
         let mut problems = Vec::new();
@@ -488,7 +494,12 @@ impl Intake<'_> {
                 protocol_number: p.form.protocol_number.clone(),
             })
             .collect();
-        let filed = self.0.store.file_applications(&news, at, &self.0.actor)?;
+        let store = &mut self.0.store;
+        let filed = if from_draft {
+            store.file_applications_from_draft(&news, at, &self.0.actor)?
+        } else {
+            store.file_applications(&news, at, &self.0.actor)?
+        };
         Ok(filed
             .into_iter()
             .zip(accepted)

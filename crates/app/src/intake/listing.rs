@@ -57,10 +57,10 @@ impl Intake<'_> {
     ) -> Result<Vec<ApplicationView>> {
         self.require(crate::Action::ReadApplications)?;
         let query = Query::parse(text);
-        let mut list = self.listing(filter)?.0;
-        if query != Query::Everything {
-            list.retain(|a| query.matches(&a.application_code, &a.case_number, &a.declaration));
-        }
+        // The store narrows on the folded search texts; the domain decides on what it read.
+        let found = self.store.search_applications(filter, &query)?;
+        let mut list = self.views(found.applications)?;
+        list.retain(|a| query.matches(&a.application_code, &a.case_number, &a.declaration));
         // The text searched may be a name or a codice fiscale: the trail says only that there
         // was one.
         self.audit_read(
@@ -133,19 +133,22 @@ impl Intake<'_> {
         &self,
         filter: &ApplicationFilter,
     ) -> Result<(Vec<ApplicationView>, Vec<Unreadable>)> {
+        let listing = self.store.applications(filter)?;
+        Ok((self.views(listing.applications)?, listing.unreadable))
+    }
+
+    /// Stored applications as listed, with their published outcomes and withdrawals.
+    fn views(&self, stored: Vec<StoredApplication>) -> Result<Vec<ApplicationView>> {
         let outcomes = self.published_outcomes()?;
         let mut withdrawals = self.store.withdrawals()?;
-        let listing = self.store.applications(filter)?;
-        let views = listing
-            .applications
+        Ok(stored
             .into_iter()
             .map(|s| {
                 let published = outcomes.get(&s.application.code).copied();
                 let withdrawal = withdrawals.remove(&s.application.code);
                 self.view(s, published, withdrawal)
             })
-            .collect();
-        Ok((views, listing.unreadable))
+            .collect())
     }
 }
 

@@ -1,8 +1,9 @@
-//! Intake: filing applications (JSON, CSV, one form from the window), their history and
-//! corrections, the listings and the review of duplicates.
+//! Intake: filing applications (JSON, CSV, one form from the window, its draft kept as it is
+//! typed), their history and corrections, the listings and the review of duplicates.
 
 mod codice_fiscale;
 mod csv;
+mod drafts;
 mod duplicates;
 mod fields;
 mod forms;
@@ -14,6 +15,7 @@ mod withdrawal;
 pub use codice_fiscale::CodiceFiscaleInfo;
 pub use csv::parse_csv;
 pub(crate) use csv::spreadsheet;
+pub use drafts::{DRAFT_MAX_BYTES, DraftView};
 pub use duplicates::{DuplicateApplication, DuplicateGroup};
 pub use forms::{Batch, Filed, FormCheck, Parsed, parse_json_forms};
 pub use listing::{ApplicationView, OutcomeView};

@@ -20,8 +20,9 @@ impl Intake<'_> {
         }
     }
 
-    /// Files one form (the JSON shape of `application add`); refused with every problem, each
-    /// naming its field, when anything is wrong.
+    /// Files one form (the JSON shape of `application add`) typed in the window, where it was
+    /// the operator's draft: filed, the draft is deleted in the same transaction. Refused with
+    /// every problem, each naming its field, when anything is wrong (the draft stays).
     pub fn add_application_json(&mut self, json: &str) -> Result<Filed> {
         self.require(crate::Action::FileApplications)?;
         let parsed = parse_one_form(json)?;
@@ -29,7 +30,7 @@ impl Intake<'_> {
             entries: vec![parsed],
             is_array: false,
         };
-        self.add_applications(&batch)?
+        self.file_batch(&batch, true)?
             .into_iter()
             .next()
             .ok_or_else(|| AppError::new(ErrorCode::InputEmpty, "nessuna domanda da registrare"))
@@ -37,7 +38,7 @@ impl Intake<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::path::{Path, PathBuf};
 
     use serde_json::{Value, json};
@@ -50,7 +51,7 @@ mod tests {
             .join(name)
     }
 
-    fn comune_with_bando(dir: &Path) -> Sportello {
+    pub(crate) fn comune_with_bando(dir: &Path) -> Sportello {
         let district = read_district_file(&fixture("district-d48.toml"), None).unwrap();
         let mut app = Sportello::init(
             &dir.join("comune.db"),
@@ -64,7 +65,7 @@ mod tests {
         app
     }
 
-    fn form() -> Value {
+    pub(crate) fn form() -> Value {
         json!({
             "bando": "SC-2026-1",
             "applicant": {

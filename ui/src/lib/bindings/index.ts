@@ -27,6 +27,7 @@ export type { Corrected } from "./Corrected";
 export type { CrossComuneExclusion } from "./CrossComuneExclusion";
 export type { DistrictChoice } from "./DistrictChoice";
 export type { DistrictComune } from "./DistrictComune";
+export type { DraftView } from "./DraftView";
 export type { DuplicateApplication } from "./DuplicateApplication";
 export type { DuplicateGroup } from "./DuplicateGroup";
 export type { ErrorCode } from "./ErrorCode";
