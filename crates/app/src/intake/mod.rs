@@ -7,6 +7,7 @@ mod duplicates;
 mod fields;
 mod forms;
 mod listing;
+mod named_elsewhere;
 mod one_form;
 mod revisions;
 
