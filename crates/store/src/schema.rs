@@ -29,6 +29,9 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(include_str!("migrations/0008_operators.sql"))],
     &[Step::Sql(include_str!("migrations/0009_key_slots.sql"))],
     &[Step::Sql(include_str!("migrations/0010_sent_versions.sql"))],
+    &[Step::Sql(include_str!(
+        "migrations/0011_named_elsewhere.sql"
+    ))],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).
