@@ -51,6 +51,8 @@ fn visit_commands(files: &mut Files) {
     files.visit::<DistrictComune>();
     files.visit::<ApplicationView>();
     files.visit::<ApplicationDetail>();
+    files.visit::<sportello_app::Corrected>();
+    files.visit::<sportello_app::WithdrawalChanged>();
     files.visit::<CodiceFiscaleInfo>();
     files.visit::<FormCheck>();
     files.visit::<Filed>();

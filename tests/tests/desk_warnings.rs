@@ -192,6 +192,15 @@ fn a_person_in_another_application_of_this_comune_is_named() {
         )),
         "{message}"
     );
+
+    // A withdrawn application no longer competes: no one in it is warned of.
+    let giulia_s = filed["application_code"].as_str().unwrap();
+    i.ok(&["application", "withdraw", giulia_s]);
+    let luca = application(
+        person("Neri", "Luca", (1985, 2, 3), Sex::M),
+        json!([member(giulia(), "sorella")]),
+    );
+    assert_eq!(warnings(&file(&i, &luca)), pairs(&[]));
 }
 
 #[test]

@@ -1530,8 +1530,16 @@ fn the_demo_district_opens_on_a_useful_home_and_shows_outcomes_at_the_comuni() {
         w.type_into("[data-testid='cerca']", &corrected).await?;
         w.wait_text("[data-testid='conteggio']", "1 domanda")
             .await?;
-        w.click(&format!("[data-testid='apri-storico-{corrected}']"))
+        // The row opens the application's own screen: its line of the published ranking,
+        // its history, and the rinuncia recorded then annulled.
+        w.click(&format!("[data-testid='apri-{corrected}']"))
             .await?;
+        let published = w
+            .wait_text("main", "Esito nella graduatoria provvisoria n. 1")
+            .await?;
+        if !published.contains("Punteggio per criterio") {
+            return Err(format!("the breakdown should be shown: {published:?}").into());
+        }
         let history = w
             .wait_text(
                 &format!("[data-testid='storico-{corrected}']"),
@@ -1550,6 +1558,28 @@ fn the_demo_district_opens_on_a_useful_home_and_shows_outcomes_at_the_comuni() {
             }
         }
         w.screenshot("storico-domanda").await?;
+        w.click("[data-testid='registra-rinuncia']").await?;
+        w.type_into(
+            "[data-testid='rinuncia-nota']",
+            "rinuncia firmata allo sportello",
+        )
+        .await?;
+        w.click("[data-testid='conferma-rinuncia']").await?;
+        w.wait_text("[data-testid='messaggio-domanda']", "Rinuncia registrata")
+            .await?;
+        w.wait_text("[data-testid='stato-domanda']", "Rinuncia del")
+            .await?;
+        w.screenshot("domanda-rinuncia").await?;
+        w.click("[data-testid='annulla-rinuncia']").await?;
+        w.type_into(
+            "[data-testid='annulla-motivo']",
+            "registrata sulla domanda sbagliata",
+        )
+        .await?;
+        w.click("[data-testid='conferma-annullamento']").await?;
+        w.wait_text("[data-testid='messaggio-domanda']", "Rinuncia annullata")
+            .await?;
+        w.wait_text("main", "Annullata il").await?;
 
         // Impostazioni → Chiavi: the keys trusted here, and a change of this comune's keys.
         w.go("impostazioni").await?;

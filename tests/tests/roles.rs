@@ -140,6 +140,32 @@ fn every_verb_checks_the_role_at_a_comune() {
         c,
         "responsabile",
         &roles,
+        &[
+            "application",
+            "withdraw",
+            &d.code,
+            "--note",
+            "firmata allo sportello",
+        ],
+        &["operatore", "responsabile"],
+    );
+    check(
+        c,
+        "responsabile",
+        &roles,
+        &[
+            "application",
+            "annul-withdrawal",
+            &d.code,
+            "--reason",
+            "registrata per errore",
+        ],
+        &["responsabile"],
+    );
+    check(
+        c,
+        "responsabile",
+        &roles,
         &["bundle", "export", "--out", out],
         &["responsabile"],
     );

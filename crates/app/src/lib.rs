@@ -34,8 +34,8 @@ pub use error::{AppError, ErrorCode, Problem, Result};
 pub use exchange::{BundleOut, Exchange, ImportLogEntry, ImportReport, Inspection};
 pub use intake::{
     ApplicationDetail, ApplicationView, Batch, CodiceFiscaleInfo, Corrected, DuplicateApplication,
-    DuplicateGroup, FieldChange, Filed, FormCheck, Intake, OutcomeView, Parsed, RevisionView,
-    parse_csv, parse_json_forms,
+    DuplicateGroup, FieldChange, Filed, FormCheck, Intake, OutcomeView, Parsed, PublishedLine,
+    RevisionView, WithdrawalChanged, parse_csv, parse_json_forms,
 };
 pub use operators::{Credentials, NewOperator, Operator, Operators};
 pub use overview::{BandoStatus, Overview};

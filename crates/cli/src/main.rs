@@ -396,6 +396,29 @@ enum ApplicationCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Registra la rinuncia del richiedente alla domanda: esce dalla prossima graduatoria
+    Withdraw {
+        #[arg(value_name = "CODICE")]
+        code: String,
+        /// La data scritta sulla rinuncia firmata (gg/mm/aaaa o aaaa-mm-gg; oggi se omessa)
+        #[arg(long, value_name = "DATA")]
+        on: Option<String>,
+        /// Una nota sulla rinuncia (resta nella storia della domanda)
+        #[arg(long, value_name = "TESTO")]
+        note: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Annulla una rinuncia registrata per errore: la domanda torna in graduatoria
+    AnnulWithdrawal {
+        #[arg(value_name = "CODICE")]
+        code: String,
+        /// Perché la rinuncia viene annullata (resta nella storia della domanda)
+        #[arg(long, value_name = "TESTO")]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -740,6 +763,24 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 &app.intake().correct_application(&code, &text, &reason)?,
                 json,
             );
+        }
+        Command::Application(ApplicationCommand::Withdraw {
+            code,
+            on,
+            note,
+            json,
+        }) => {
+            let on = on.as_deref().map(sportello_app::parse_date).transpose()?;
+            let mut app = login::open(&db, who)?;
+            output::withdrawal(
+                &app.intake()
+                    .withdraw_application(&code, on, note.as_deref())?,
+                json,
+            );
+        }
+        Command::Application(ApplicationCommand::AnnulWithdrawal { code, reason, json }) => {
+            let mut app = login::open(&db, who)?;
+            output::withdrawal(&app.intake().annul_withdrawal(&code, &reason)?, json);
         }
         Command::Application(ApplicationCommand::Duplicates { json }) => {
             let mut app = login::open(&db, who)?;

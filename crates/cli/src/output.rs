@@ -14,7 +14,7 @@ use sportello_app::{
     Accepted, AppError, ApplicationDetail, ApplicationView, BackupChecked, BackupMade,
     BandoImported, CaseKinds, CaseKindsSaved, Corrected, DuplicateGroup, Filed, ImportReport,
     Inspection, InstallInfo, Operator, OutcomeView, PublishChanges, PublishedRanking, RecoveryKey,
-    Restored,
+    Restored, WithdrawalChanged,
 };
 use sportello_domain::intake::hidden_char;
 use sportello_domain::{Bando, RankedApplication};
@@ -364,8 +364,35 @@ pub fn application_detail(d: &ApplicationDetail, as_json: bool) {
         p.name,
         p.codice_fiscale
     );
-    if let Some(outcome) = a.outcome {
-        show!("Esito: {}", outcome.label_it());
+    if let Some(line) = &d.published {
+        let row = &line.row;
+        let position = row
+            .position
+            .map_or_else(String::new, |p| format!(", posizione {p}"));
+        show!(
+            "Esito nella graduatoria {} n. {}: {}{position}, punteggio {}",
+            line.stage.label_it(),
+            line.number,
+            row.outcome.label_it(),
+            row.score
+        );
+        for reason in &row.reasons {
+            show!("  motivo: {reason}");
+        }
+    }
+    if let Some(w) = &d.withdrawal {
+        show!(
+            "Rinuncia del {} registrata da {}{}",
+            w.withdrawn_on.format("%d/%m/%Y"),
+            w.operator,
+            w.note
+                .as_deref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default()
+        );
+        if let Some(reason) = &w.annulled_reason {
+            show!("  annullata: {reason}");
+        }
     }
     for r in &d.revisions {
         let what = r.reason.as_deref().map_or_else(
@@ -406,6 +433,28 @@ pub fn corrected(c: &Corrected, as_json: bool) {
         c.case_number,
         c.revision
     );
+}
+
+pub fn withdrawal(c: &WithdrawalChanged, as_json: bool) {
+    if as_json {
+        return json(c);
+    }
+    let w = &c.withdrawal;
+    match &w.annulled_reason {
+        None => show!(
+            "Rinuncia alla domanda {} (pratica {}) registrata, con data {}: la domanda esce \
+             dalla prossima graduatoria",
+            c.application_code,
+            c.case_number,
+            w.withdrawn_on.format("%d/%m/%Y")
+        ),
+        Some(_) => show!(
+            "Rinuncia alla domanda {} (pratica {}) annullata: la domanda torna nella prossima \
+             graduatoria",
+            c.application_code,
+            c.case_number
+        ),
+    }
 }
 
 pub fn ranking(rows: &[RankedApplication], as_json: bool) {

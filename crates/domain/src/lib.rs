@@ -6,6 +6,7 @@
 pub mod application;
 pub mod bando;
 pub mod calendar;
+pub mod civico;
 pub mod codice_fiscale;
 pub mod district;
 pub mod front_office;

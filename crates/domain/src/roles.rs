@@ -32,6 +32,9 @@ pub enum Action {
     /// Read applications as codes and outcomes only.
     ReadOutcomes,
     PrintReceipts,
+    /// Record an applicant's withdrawal (rinuncia alla domanda), brought to the front office.
+    WithdrawApplications,
+    /// Correct applications, and annul a withdrawal recorded by mistake.
     CorrectApplications,
     /// The internal ranking and the duplicates review: personal data across applications.
     ReadInternal,
@@ -64,6 +67,7 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             ReadApplications,
             ReadOutcomes,
             PrintReceipts,
+            WithdrawApplications,
         ],
     ),
     (
@@ -73,6 +77,7 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             ReadApplications,
             ReadOutcomes,
             PrintReceipts,
+            WithdrawApplications,
             CorrectApplications,
             ReadInternal,
             ExchangeBundles,
@@ -89,6 +94,7 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             ReadApplications,
             ReadOutcomes,
             PrintReceipts,
+            WithdrawApplications,
             CorrectApplications,
             ReadInternal,
             ExchangeBundles,
@@ -117,6 +123,7 @@ impl Action {
             ReadApplications => "consultare le domande con i dati personali",
             ReadOutcomes => "consultare codici ed esiti delle domande",
             PrintReceipts => "stampare ricevute",
+            WithdrawApplications => "registrare la rinuncia a una domanda",
             CorrectApplications => "correggere domande",
             ReadInternal => "consultare dati riservati tra più domande",
             ExchangeBundles => "esportare e importare pacchetti",

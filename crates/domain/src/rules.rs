@@ -77,6 +77,12 @@ pub struct Rules {
     pub tie_break: Vec<TieBreak>,
     /// `objection_days`: days open for objections after the provisional ranking.
     pub objection_days: u32,
+    /// `answer_days`: days a called applicant has to answer; afterwards the comune may record
+    /// them as lapsed (decaduto).
+    pub answer_days: u32,
+    /// `replacement_divisor`: a participant who ends within the first 1/N of the service frees
+    /// the place for the next idoneo of the same comune (3: the first third).
+    pub replacement_divisor: u32,
 }
 
 /// One factor of the breakdown as the window and the documents name it, from the rules of the
@@ -205,6 +211,12 @@ pub enum RulesError {
     TieBreakNotTotal,
     #[error("objection_days: il termine per le opposizioni deve essere di almeno un giorno")]
     NoObjectionDays,
+    #[error("answer_days: il termine per rispondere alla chiamata deve essere di almeno un giorno")]
+    NoAnswerDays,
+    #[error(
+        "replacement_divisor: deve essere almeno 1 (1 = per tutto il servizio, 3 = il primo terzo)"
+    )]
+    NoReplacementDivisor,
 }
 
 impl Rules {
@@ -318,6 +330,8 @@ impl Default for Rules {
                 TieBreak::ApplicationCode,
             ],
             objection_days: 10,
+            answer_days: 10,
+            replacement_divisor: 3,
         }
     }
 }
@@ -333,6 +347,12 @@ impl Rules {
         self.validate_tie_break()?;
         if self.objection_days == 0 {
             return Err(RulesError::NoObjectionDays);
+        }
+        if self.answer_days == 0 {
+            return Err(RulesError::NoAnswerDays);
+        }
+        if self.replacement_divisor == 0 {
+            return Err(RulesError::NoReplacementDivisor);
         }
         Ok(())
     }

@@ -43,6 +43,9 @@ pub enum StoreError {
     UnknownRecord(String),
     #[error("{record} appartiene al comune {owner}: solo quel comune può modificarla")]
     NotOwner { record: String, owner: String },
+    /// The record is no longer as the action found it: someone changed it meanwhile.
+    #[error("{0}: riaprire la domanda e riprovare")]
+    Changed(String),
     #[error("disco pieno: liberare spazio e riprovare; nessun dato è stato modificato")]
     DiskFull,
     #[error("il database è in uso da un altro programma: riprovare tra qualche istante")]
@@ -68,6 +71,7 @@ impl StoreError {
             Self::UnknownApplication(_) => "unknown_application",
             Self::UnknownRecord(_) => "unknown_record",
             Self::NotOwner { .. } => "not_owner",
+            Self::Changed(_) => "changed_meanwhile",
             Self::DiskFull => "disk_full",
             Self::Busy => "db_busy",
             Self::Io { .. } => "io",

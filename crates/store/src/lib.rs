@@ -19,6 +19,7 @@ mod schema;
 mod snapshot;
 mod sync;
 mod tables;
+mod withdrawals;
 
 use std::path::Path;
 
@@ -44,6 +45,7 @@ pub use sync::{
     ApplyError, ApplySummary, BundleOut, Direction, ImportLogEntry, Incoming, Peer, Snapshot,
     TableCounts,
 };
+pub use withdrawals::{Withdrawal, WithdrawalChange};
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 

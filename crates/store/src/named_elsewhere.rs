@@ -53,12 +53,15 @@ impl NamedElsewhere {
 impl Store {
     /// At the capofila, before its publish bundles: for each bando held and each comune of
     /// `recipients`, the digests of every codice fiscale named in the current revision of an
-    /// application of that bando filed at another comune, as of `at`. A row keeps its key.
+    /// application of that bando filed at another comune and not withdrawn, as of `at`. A row
+    /// keeps its key.
     pub fn refresh_named_elsewhere(
         &mut self,
         recipients: &[String],
         at: DateTime<FixedOffset>,
     ) -> Result<()> {
+        // A withdrawn application no longer competes: its people are not in the way.
+        let withdrawals = self.withdrawals()?;
         let mut rows = Vec::new();
         for bando in self.bandi()? {
             let filter = ApplicationFilter {
@@ -70,6 +73,11 @@ impl Store {
                 let codes: BTreeSet<&str> = applications
                     .iter()
                     .filter(|a| a.application.comune != *recipient)
+                    .filter(|a| {
+                        !withdrawals
+                            .get(&a.application.code)
+                            .is_some_and(|w| w.in_force())
+                    })
                     .flat_map(|a| a.application.declaration.household_codici_fiscali())
                     .collect();
                 rows.push((

@@ -29,8 +29,9 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(include_str!("migrations/0008_operators.sql"))],
     &[Step::Sql(include_str!("migrations/0009_key_slots.sql"))],
     &[Step::Sql(include_str!("migrations/0010_sent_versions.sql"))],
+    &[Step::Sql(include_str!("migrations/0013_withdrawals.sql"))],
     &[Step::Sql(include_str!(
-        "migrations/0011_named_elsewhere.sql"
+        "migrations/0014_named_elsewhere.sql"
     ))],
 ];
 

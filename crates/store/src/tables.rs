@@ -145,6 +145,24 @@ pub(crate) const TABLES: &[SyncTable] = &[
         for_recipient: None,
     },
     SyncTable {
+        name: "application_withdrawals",
+        refers_to: &[("applications", "application_id")],
+        direction: Direction::Upload,
+        columns: &[
+            col("application_id", Kind::Uuid),
+            col("withdrawn_on", Kind::Date),
+            optional("note", NOTE),
+            col("operator", Kind::Text(128)),
+            col("recorded_at", Kind::Instant),
+            optional("annulled_reason", NOTE),
+            optional("annulled_at", Kind::Instant),
+        ],
+        owner_column: None,
+        check: crate::withdrawals::check_received,
+        before_write: None,
+        for_recipient: None,
+    },
+    SyncTable {
         name: "bandi",
         refers_to: &[],
         direction: Direction::Publish,
@@ -433,7 +451,11 @@ mod tests {
     fn tables_apply_after_the_tables_they_refer_to() {
         assert_eq!(
             in_apply_order(Direction::Upload),
-            ["applications", "application_revisions"]
+            [
+                "applications",
+                "application_revisions",
+                "application_withdrawals"
+            ]
         );
         assert_eq!(
             in_apply_order(Direction::Publish),

@@ -4,7 +4,8 @@
 use serde::Serialize;
 use serde_json::Value;
 use sportello_app::{
-    ApplicationDetail, ApplicationFilter, ApplicationView, CodiceFiscaleInfo, Filed, FormCheck,
+    ApplicationDetail, ApplicationFilter, ApplicationView, CodiceFiscaleInfo, Corrected, Filed,
+    FormCheck, WithdrawalChanged,
 };
 use tauri::State;
 
@@ -75,6 +76,54 @@ pub async fn application_detail(
 ) -> Result<ApplicationDetail, CommandError> {
     state
         .with_install(move |app| app.intake().application_detail(&code))
+        .await
+}
+
+/// Corrects this comune's application `code` with the whole form as it should now read and
+/// the reason: a new revision, checked like a new application.
+#[tauri::command]
+pub async fn correct_application(
+    state: State<'_, DesktopState>,
+    code: String,
+    form: Value,
+    reason: String,
+) -> Result<Corrected, CommandError> {
+    let json = form.to_string();
+    state
+        .with_install(move |app| app.intake().correct_application(&code, &json, &reason))
+        .await
+}
+
+/// Records the applicant's withdrawal of `code` on `on` (`aaaa-mm-gg`; today when absent).
+#[tauri::command]
+pub async fn withdraw_application(
+    state: State<'_, DesktopState>,
+    code: String,
+    on: Option<String>,
+    note: Option<String>,
+) -> Result<WithdrawalChanged, CommandError> {
+    state
+        .with_install(move |app| {
+            let on = on
+                .as_deref()
+                .filter(|d| !d.trim().is_empty())
+                .map(sportello_app::parse_date)
+                .transpose()?;
+            app.intake()
+                .withdraw_application(&code, on, note.as_deref())
+        })
+        .await
+}
+
+/// Annuls a withdrawal recorded by mistake, with the reason.
+#[tauri::command]
+pub async fn annul_withdrawal(
+    state: State<'_, DesktopState>,
+    code: String,
+    reason: String,
+) -> Result<WithdrawalChanged, CommandError> {
+    state
+        .with_install(move |app| app.intake().annul_withdrawal(&code, &reason))
         .await
 }
 

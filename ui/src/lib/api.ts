@@ -20,6 +20,7 @@ import type {
   ChainIntact,
   CodiceFiscaleInfo,
   CommandError as SentError,
+  Corrected,
   CrossComuneExclusion,
   DistrictChoice,
   DistrictComune,
@@ -37,6 +38,7 @@ import type {
   SetupDone,
   Stage,
   SyncHistory,
+  WithdrawalChanged,
 } from './bindings';
 
 // Every generated type, under its Rust name; `CommandError` below stands for the generated one.
@@ -205,6 +207,20 @@ export function searchApplications(
 
 export function applicationDetail(code: string): Promise<ApplicationDetail> {
   return call<ApplicationDetail>('application_detail', { code });
+}
+
+/** A new revision of this comune's application: the whole form as it should read, and why. */
+export function correctApplication(code: string, form: object, reason: string): Promise<Corrected> {
+  return call<Corrected>('correct_application', { code, form, reason });
+}
+
+/** The applicant's rinuncia, dated `on` (`aaaa-mm-gg`; today when null). */
+export function withdrawApplication(code: string, on: string | null, note: string | null): Promise<WithdrawalChanged> {
+  return call<WithdrawalChanged>('withdraw_application', { code, on, note });
+}
+
+export function annulWithdrawal(code: string, reason: string): Promise<WithdrawalChanged> {
+  return call<WithdrawalChanged>('annul_withdrawal', { code, reason });
 }
 
 export function codiceFiscaleInfo(text: string): Promise<CodiceFiscaleInfo> {

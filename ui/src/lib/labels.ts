@@ -188,6 +188,8 @@ const AUDIT_ACTIONS: Record<string, string> = {
   case_kinds_set: 'Tipi di istruttoria stabiliti',
   application_create: 'Domanda registrata',
   application_correct: 'Domanda corretta',
+  application_withdraw: 'Rinuncia alla domanda registrata',
+  application_withdrawal_annul: 'Rinuncia alla domanda annullata',
   application_show: 'Domanda consultata',
   application_search: 'Ricerca tra le domande',
   application_list: 'Elenco delle domande',

@@ -32,6 +32,7 @@ function app(case_number: string, outcome: Outcome | null, position: number | nu
     previous_participation: false,
     position,
     outcome,
+    withdrawal: null,
   };
 }
 

@@ -9,6 +9,7 @@ const none: PublishChanges = {
   rows: 12,
   added: [],
   removed: [],
+  withdrawn: [],
   outcome_changed: [],
   moved: [],
   corrected: [],
@@ -45,9 +46,13 @@ describe('changesSummary', () => {
           to_outcome: 'IDONEO_NON_AMMESSO',
         },
       ],
+      removed: ['R', 'W'],
+      withdrawn: ['W'],
       corrected: ['K'],
       late: ['H'],
     });
+    expect(lines).toContain('Domande non più in graduatoria (2): R, W.');
+    expect(lines).toContain('Per rinuncia del richiedente (1): W.');
     expect(lines).toContain('Domande nuove (8): A, B, C, D, E, F e altre 2.');
     expect(lines).toContain('Esito cambiato (1): K (ammesso → escluso).');
     expect(lines).toContain('Posizione cambiata (1): M (4ª → 5ª).');

@@ -29,6 +29,7 @@ export function changesSummary(c: PublishChanges): string[] {
   ];
   if (c.added.length > 0) lines.push(`Domande nuove (${c.added.length}): ${codes(c.added)}.`);
   if (c.removed.length > 0) lines.push(`Domande non più in graduatoria (${c.removed.length}): ${codes(c.removed)}.`);
+  if (c.withdrawn.length > 0) lines.push(`Per rinuncia del richiedente (${c.withdrawn.length}): ${codes(c.withdrawn)}.`);
   if (c.outcome_changed.length > 0)
     lines.push(`Esito cambiato (${c.outcome_changed.length}): ${moves(c.outcome_changed, true)}.`);
   if (c.moved.length > 0) lines.push(`Posizione cambiata (${c.moved.length}): ${moves(c.moved, false)}.`);

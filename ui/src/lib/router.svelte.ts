@@ -1,8 +1,10 @@
 // The current screen, kept in step with the location hash so that back/forward and links work.
-import { defaultScreen, hashOf, screenFromHash, type ScreenId } from './routes';
+import { defaultScreen, hashOf, routeFromHash, type ScreenId } from './routes';
 
 class Router {
   current = $state<ScreenId>(defaultScreen);
+  /** The application the `domanda` screen shows. */
+  code = $state<string | null>(null);
   /** Counts navigations after the first screen, so the layout can move focus only then. */
   navigations = $state(0);
 
@@ -15,13 +17,15 @@ class Router {
   }
 
   #follow(hash: string): void {
-    const screen = screenFromHash(hash);
-    if (screen === null) {
+    const route = routeFromHash(hash);
+    if (route === null) {
       // An unknown address leads home rather than to an empty window.
       window.location.replace(hashOf(defaultScreen));
       this.current = defaultScreen;
+      this.code = null;
     } else {
-      this.current = screen;
+      this.current = route.screen;
+      this.code = route.code;
     }
   }
 }

@@ -5,6 +5,7 @@ export type ScreenId =
   | 'home'
   | 'domande'
   | 'nuova-domanda'
+  | 'domanda'
   | 'sincronizzazione'
   | 'graduatoria'
   | 'attivita'
@@ -42,6 +43,14 @@ export const screens: readonly Screen[] = [
     parent: 'domande',
     roles: FRONT_OFFICE,
   },
+  {
+    id: 'domanda',
+    // `domande/<codice domanda>`: the application is the route's parameter.
+    path: 'domande/:codice',
+    label: 'Domanda',
+    parent: 'domande',
+    roles: FRONT_OFFICE,
+  },
   { id: 'sincronizzazione', path: 'sincronizzazione', label: 'Sincronizzazione', roles: MANAGERS },
   {
     id: 'graduatoria',
@@ -56,10 +65,26 @@ export const screens: readonly Screen[] = [
 
 export const defaultScreen: ScreenId = 'home';
 
+/** An application code as the app makes it (`ABCDE-23456`). */
+const APPLICATION_CODE = /^[2-9A-HJ-NP-Z]{5}-[2-9A-HJ-NP-Z]{5}$/;
+
 /** `#/domande/` → the screen at `domande`; an empty hash is the home screen; `null` if unknown. */
 export function screenFromHash(hash: string): ScreenId | null {
+  return routeFromHash(hash)?.screen ?? null;
+}
+
+/** The screen of a hash and its parameter (the application code of `#/domande/<codice>`). */
+export function routeFromHash(hash: string): { screen: ScreenId; code: string | null } | null {
   const path = hash.replace(/^#?\/?/, '').replace(/\/+$/, '');
-  return screens.find((screen) => screen.path === path)?.id ?? null;
+  const found = screens.find((screen) => screen.path === path);
+  if (found) return { screen: found.id, code: null };
+  const code = path.startsWith('domande/') ? decodeURIComponent(path.slice('domande/'.length)) : '';
+  return APPLICATION_CODE.test(code) ? { screen: 'domanda', code } : null;
+}
+
+/** The address of one application's screen. */
+export function hashOfApplication(code: string): string {
+  return `#/domande/${encodeURIComponent(code)}`;
 }
 
 export function hashOf(id: ScreenId): string {

@@ -511,8 +511,7 @@ impl Intake<'_> {
 impl Intake<'_> {
     /// One application per applicant per bando at a comune: a second one (already filed here,
     /// or earlier in the same input) is refused, naming the first. To change what was declared
-    /// the operator corrects that application. There is no withdrawal yet, so a withdrawn
-    /// application would still block a new one.
+    /// the operator corrects that application. A withdrawn application does not count.
     fn applied_before(
         &self,
         p: &Parsed,
@@ -539,11 +538,14 @@ impl Intake<'_> {
             person: Some(code.clone()),
         };
         let listing = self.store.applications(&filter)?;
-        if let Some(first) = listing
-            .applications
-            .iter()
-            .find(|a| a.application.declaration.applicant.person.codice_fiscale == *code)
-        {
+        // A withdrawn application no longer counts: its applicant may apply again.
+        let withdrawals = self.store.withdrawals()?;
+        if let Some(first) = listing.applications.iter().find(|a| {
+            a.application.declaration.applicant.person.codice_fiscale == *code
+                && !withdrawals
+                    .get(&a.application.code)
+                    .is_some_and(|w| w.in_force())
+        }) {
             return Ok(Some(refusal(format!(
                 "{who} ha già presentato domanda per il bando {bando} in questo comune \
                  (pratica {}, domanda {}): si presenta una domanda sola per bando; per cambiare \

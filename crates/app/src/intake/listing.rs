@@ -3,7 +3,7 @@
 use serde::Serialize;
 use sportello_domain::search::Query;
 use sportello_domain::{Declaration, Outcome};
-use sportello_store::{ApplicationFilter, StoredApplication, Unreadable};
+use sportello_store::{ApplicationFilter, StoredApplication, Unreadable, Withdrawal};
 
 use super::Intake;
 use crate::{Result, Sportello};
@@ -41,6 +41,9 @@ pub struct ApplicationView {
     /// Position in the latest published ranking, once known.
     pub position: Option<u32>,
     pub outcome: Option<Outcome>,
+    /// The applicant's withdrawal in force (rinuncia alla domanda): the application is left
+    /// out of the next ranking.
+    pub withdrawal: Option<Withdrawal>,
 }
 
 impl Intake<'_> {
@@ -131,13 +134,15 @@ impl Intake<'_> {
         filter: &ApplicationFilter,
     ) -> Result<(Vec<ApplicationView>, Vec<Unreadable>)> {
         let outcomes = self.published_outcomes()?;
+        let mut withdrawals = self.store.withdrawals()?;
         let listing = self.store.applications(filter)?;
         let views = listing
             .applications
             .into_iter()
             .map(|s| {
                 let published = outcomes.get(&s.application.code).copied();
-                self.view(s, published)
+                let withdrawal = withdrawals.remove(&s.application.code);
+                self.view(s, published, withdrawal)
             })
             .collect();
         Ok((views, listing.unreadable))
@@ -164,6 +169,7 @@ impl Sportello {
         &self,
         s: StoredApplication,
         published: Option<(Option<u32>, Outcome)>,
+        withdrawal: Option<Withdrawal>,
     ) -> ApplicationView {
         let a = s.application;
         ApplicationView {
@@ -178,6 +184,7 @@ impl Sportello {
             declaration: a.declaration,
             position: published.and_then(|p| p.0),
             outcome: published.map(|p| p.1),
+            withdrawal: withdrawal.filter(Withdrawal::in_force),
         }
     }
 }

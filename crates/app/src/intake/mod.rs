@@ -10,13 +10,15 @@ mod listing;
 mod named_elsewhere;
 mod one_form;
 mod revisions;
+mod withdrawal;
 
 pub use codice_fiscale::CodiceFiscaleInfo;
 pub use csv::parse_csv;
 pub use duplicates::{DuplicateApplication, DuplicateGroup};
 pub use forms::{Batch, Filed, FormCheck, Parsed, parse_json_forms};
 pub use listing::{ApplicationView, OutcomeView};
-pub use revisions::{ApplicationDetail, Corrected, FieldChange, RevisionView};
+pub use revisions::{ApplicationDetail, Corrected, FieldChange, PublishedLine, RevisionView};
+pub use withdrawal::WithdrawalChanged;
 
 crate::area!(
     /// Intake: applications filed, read, corrected.

@@ -15,8 +15,8 @@ impl Intake<'_> {
     /// A warning for each person of `form` (applicant or member) named in another application
     /// of its bando held here (this comune's, and at the capofila every comune's), and for each
     /// one the capofila says is named in another comune's. Left out: the applicant's own
-    /// application at this comune (refused as `applicant_already_applied`) and `except`, the
-    /// application being corrected.
+    /// application at this comune (refused as `applicant_already_applied`), `except` (the
+    /// application being corrected) and withdrawn applications.
     pub(crate) fn named_elsewhere(
         &self,
         form: &ApplicationForm,
@@ -43,6 +43,9 @@ impl Intake<'_> {
             code: code.into(),
             message,
         };
+        // A withdrawn application no longer competes: no one in it is in the way.
+        let withdrawals = self.store.withdrawals()?;
+        let withdrawn = |code: &str| withdrawals.get(code).is_some_and(|w| w.in_force());
         let mut warnings = Vec::new();
         for (prefix, person) in &people {
             let code = &person.codice_fiscale;
@@ -55,7 +58,10 @@ impl Intake<'_> {
                 let a = &other.application;
                 let own_comune = a.comune == self.install.comune;
                 let own_applicant = a.declaration.applicant.person.codice_fiscale == *applicant;
-                if Some(a.code.as_str()) == except || (own_comune && own_applicant) {
+                if Some(a.code.as_str()) == except
+                    || (own_comune && own_applicant)
+                    || withdrawn(&a.code)
+                {
                     continue;
                 }
                 let role = if a.declaration.applicant.person.codice_fiscale == *code {

@@ -5,12 +5,13 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 use serde_json::Value;
-use sportello_domain::ApplicationForm;
-use sportello_store::{Correction, Revision};
+use sportello_domain::{ApplicationForm, Bando, FactorLabel};
+use sportello_store::{Correction, Revision, Withdrawal};
 
 use super::Intake;
 use super::forms::{parse_one_form, refused};
 use super::listing::ApplicationView;
+use crate::ranking::{PublishedRanking, PublishedRow, Stage};
 use crate::{AppError, ErrorCode, Problem, Result, now};
 
 /// One application as it stands, with every revision (`application show`).
@@ -23,6 +24,24 @@ pub struct ApplicationDetail {
     pub form: ApplicationForm,
     /// First (as filed) to last.
     pub revisions: Vec<RevisionView>,
+    /// Filed at this install's comune: only there is it corrected, withdrawn, reprinted.
+    pub own: bool,
+    /// The applicant's withdrawal, in force or annulled (with its reason).
+    pub withdrawal: Option<Withdrawal>,
+    /// Its line in the latest published ranking held here (at a comune: the one the capofila
+    /// sent), with the breakdown's factors as that version's bando names them.
+    pub published: Option<PublishedLine>,
+}
+
+/// An application's line in a published ranking.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct PublishedLine {
+    pub number: i64,
+    pub stage: Stage,
+    pub published_at: String,
+    pub row: PublishedRow,
+    pub factors: Vec<FactorLabel>,
 }
 
 /// One revision: who recorded it, when, why, and what it changed from the one before.
@@ -51,6 +70,7 @@ pub struct FieldChange {
 
 /// What a correction gave the application.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct Corrected {
     pub application_code: String,
     pub case_number: String,
@@ -91,6 +111,8 @@ impl Intake<'_> {
             protocol_number: stored.protocol_number.clone(),
         };
         let published = self.published_outcomes()?.get(code).copied();
+        let withdrawal = self.store.withdrawal(code)?;
+        let line = self.published_line(&stored.application.bando, code)?;
         self.audit_read(
             "application_show",
             "application",
@@ -100,9 +122,12 @@ impl Intake<'_> {
             }),
         )?;
         Ok(ApplicationDetail {
-            application: self.view(stored, published),
+            own: stored.owner == self.install.comune,
+            application: self.view(stored, published, withdrawal.clone()),
             form,
             revisions: views,
+            withdrawal,
+            published: line,
         })
     }
 
@@ -117,17 +142,14 @@ impl Intake<'_> {
     ) -> Result<Corrected> {
         self.require(crate::Action::CorrectApplications)?;
         let at = now();
-        let stored = self
-            .store
-            .application_by_code(code)?
-            .ok_or_else(|| unknown(code))?;
-        if stored.owner != self.install.comune {
+        let stored = self.owned(code, "correggerla")?;
+        if let Some(w) = self.store.withdrawal(code)?.filter(|w| w.in_force()) {
             return Err(AppError::new(
-                ErrorCode::NotOwner,
+                ErrorCode::ApplicationWithdrawn,
                 format!(
-                    "la domanda {code} è stata presentata al comune {}: solo quel comune può \
-                     correggerla",
-                    self.comune_name(&stored.owner)
+                    "la domanda {code} è stata ritirata dal richiedente (rinuncia del {}): non \
+                     si corregge; se la rinuncia è stata registrata per errore, annullarla prima",
+                    w.withdrawn_on.format("%d/%m/%Y")
                 ),
             ));
         }
@@ -190,7 +212,32 @@ impl Intake<'_> {
     }
 }
 
-fn unknown(code: &str) -> AppError {
+impl Intake<'_> {
+    /// The application's line in the latest published ranking of its bando, if it has one.
+    fn published_line(&self, bando: &str, code: &str) -> Result<Option<PublishedLine>> {
+        let Some(stored) = self.store.latest_ranking(bando)? else {
+            return Ok(None);
+        };
+        // The labels of the rules the version was computed with, frozen with it.
+        let factors = Bando::from_toml(&stored.bando_toml)
+            .map(|b| b.rules.factor_labels())
+            .unwrap_or_default();
+        let ranking = PublishedRanking::from_stored(stored)?;
+        Ok(ranking
+            .rows
+            .into_iter()
+            .find(|r| r.application_code == code)
+            .map(|row| PublishedLine {
+                number: ranking.number,
+                stage: ranking.stage,
+                published_at: ranking.published_at,
+                row,
+                factors,
+            }))
+    }
+}
+
+pub(super) fn unknown(code: &str) -> AppError {
     AppError::new(
         ErrorCode::UnknownApplication,
         format!("la domanda {code} non esiste in questa installazione: controllare il codice"),

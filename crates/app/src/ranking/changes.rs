@@ -36,6 +36,8 @@ pub struct PublishChanges {
     /// aside).
     pub added: Vec<String>,
     pub removed: Vec<String>,
+    /// Of the removed, those their applicants withdrew (rinuncia alla domanda).
+    pub withdrawn: Vec<String>,
     /// Applications whose outcome changes, then those whose position alone changes.
     pub outcome_changed: Vec<RowChange>,
     pub moved: Vec<RowChange>,
@@ -83,6 +85,7 @@ impl Ranking<'_> {
             rows: rows.len(),
             added: Vec::new(),
             removed: Vec::new(),
+            withdrawn: Vec::new(),
             outcome_changed: Vec::new(),
             moved: Vec::new(),
             corrected: Vec::new(),
@@ -115,6 +118,13 @@ impl Ranking<'_> {
             .iter()
             .filter(|r| !now_codes.contains(r.application_code.as_str()))
             .map(|r| r.application_code.clone())
+            .collect();
+        let withdrawals = self.store.withdrawals()?;
+        changes.withdrawn = changes
+            .removed
+            .iter()
+            .filter(|c| withdrawals.get(*c).is_some_and(|w| w.in_force()))
+            .cloned()
             .collect();
         for a in &applications {
             let code = &a.application.code;

@@ -20,7 +20,8 @@ impl Ranking<'_> {
         Ok(self.bando(bando_id)?.rules.factor_labels())
     }
 
-    /// The ranking and the applications (each at its current revision) it was computed from.
+    /// The ranking and the applications (each at its current revision) it was computed from:
+    /// every application of the bando held here but the withdrawn ones.
     pub(crate) fn rank_held(
         &self,
         bando_id: &str,
@@ -54,7 +55,14 @@ impl Ranking<'_> {
                 ),
             ));
         }
-        let held = listing.applications;
+        // An application its applicant withdrew no longer competes.
+        let withdrawals = self.store.withdrawals()?;
+        let mut held = listing.applications;
+        held.retain(|s| {
+            !withdrawals
+                .get(&s.application.code)
+                .is_some_and(|w| w.in_force())
+        });
         let applications: Vec<_> = held.iter().map(|s| s.application.clone()).collect();
         Ok((rank(&bando, &applications), held))
     }

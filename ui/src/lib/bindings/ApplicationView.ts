@@ -4,6 +4,7 @@ import type { HouseholdMember } from "./HouseholdMember";
 import type { Housing } from "./Housing";
 import type { IseeDeclaration } from "./IseeDeclaration";
 import type { Outcome } from "./Outcome";
+import type { Withdrawal } from "./Withdrawal";
 
 /**
  * An application as listed (`application list --json`, the Domande screen).
@@ -16,7 +17,12 @@ revision: number,
 /**
  * Position in the latest published ranking, once known.
  */
-position: number | null, outcome: Outcome | null, applicant: Applicant, 
+position: number | null, outcome: Outcome | null, 
+/**
+ * The applicant's withdrawal in force (rinuncia alla domanda): the application is left
+ * out of the next ranking.
+ */
+withdrawal: Withdrawal | null, applicant: Applicant, 
 /**
  * The other members of the household; the applicant is not listed here.
  */

@@ -21,6 +21,10 @@ rows: number,
  */
 added: Array<string>, removed: Array<string>, 
 /**
+ * Of the removed, those their applicants withdrew (rinuncia alla domanda).
+ */
+withdrawn: Array<string>, 
+/**
  * Applications whose outcome changes, then those whose position alone changes.
  */
 outcome_changed: Array<RowChange>, moved: Array<RowChange>, 
