@@ -7,12 +7,18 @@ mod commands;
 mod db_location;
 mod error;
 mod state;
+mod window_fit;
 
 use std::process::ExitCode;
+
+use tauri::{LogicalSize, Manager};
 
 pub use db_location::{DB_ENV, DbLocationError, resolve_db_path};
 pub use error::CommandError;
 pub use state::DesktopState;
+
+/// The label of the one window, in tauri.conf.json.
+const MAIN_WINDOW: &str = "main";
 
 /// Starts the window. Returns a failing exit code, after saying why on stderr, when the database
 /// location cannot be resolved or the window cannot be created.
@@ -32,6 +38,23 @@ pub fn run() -> ExitCode {
     let outcome = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(DesktopState::new(db_path))
+        .setup(|app| {
+            // The window of tauri.conf.json, created hidden: sized to the screen, then shown.
+            let default = app
+                .config()
+                .app
+                .windows
+                .iter()
+                .find(|w| w.label == MAIN_WINDOW)
+                .map(|w| LogicalSize::new(w.width, w.height));
+            if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
+                match default {
+                    Some(default) => window_fit::fit_and_show(&window, default)?,
+                    None => window.show()?,
+                }
+            }
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::info::app_info,
             commands::info::overview,

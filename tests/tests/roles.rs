@@ -166,6 +166,21 @@ fn every_verb_checks_the_role_at_a_comune() {
         c,
         "responsabile",
         &roles,
+        &[
+            "civico",
+            "answer",
+            "--application",
+            &d.code,
+            "--accepts",
+            "--date",
+            "01/06/2026",
+        ],
+        &["operatore", "responsabile"],
+    );
+    check(
+        c,
+        "responsabile",
+        &roles,
         &["bundle", "export", "--out", out],
         &["responsabile"],
     );

@@ -77,6 +77,9 @@ pub enum ErrorCode {
     ChangedMeanwhile,
     ApplicationWithdrawn,
     NotWithdrawn,
+    // Servizio civico calls.
+    NotInCallList,
+    CallOutOfOrder,
     // Ranking.
     CapofilaOnly,
     UnreadableRecords,
@@ -195,6 +198,8 @@ impl ErrorCode {
             ChangedMeanwhile => "dato cambiato nel frattempo",
             ApplicationWithdrawn => "domanda ritirata",
             NotWithdrawn => "nessuna rinuncia in vigore",
+            NotInCallList => "domanda non tra quelle da chiamare",
+            CallOutOfOrder => "passo della chiamata non ammesso",
             CapofilaOnly => "compito del capofila",
             UnreadableRecords => "dati illeggibili",
             RankingNotPublished => "graduatoria non pubblicata",

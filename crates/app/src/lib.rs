@@ -7,6 +7,7 @@
 
 mod audit;
 mod backup;
+mod civico;
 mod documents;
 mod error;
 mod exchange;
@@ -29,6 +30,7 @@ use sportello_store::{DbKey, Install, Store};
 
 pub use audit::{Audit, AuditEntryView, AuditQuery, ChainIntact, parse_date};
 pub use backup::{BackupChecked, BackupMade, Backups, REMINDER_DAYS, Restored, restore};
+pub use civico::{CallEventView, CallRecorded, CallView, Civico, ComuneCalls, ProjectSaved};
 pub use documents::{Documents, RankingPaper};
 pub use error::{AppError, ErrorCode, Problem, Result};
 pub use exchange::{BundleOut, Exchange, ImportLogEntry, ImportReport, Inspection};

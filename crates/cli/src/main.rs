@@ -22,6 +22,7 @@ use sportello_app::{
     Action, AppError, ApplicationFilter, ErrorCode, NewOperator, RankingPaper, Role, Sportello,
     Stage,
 };
+use sportello_domain::civico::CallEventKind;
 
 #[derive(Parser)]
 #[command(
@@ -82,6 +83,9 @@ enum Command {
     /// Graduatoria
     #[command(subcommand)]
     Ranking(RankingCommand),
+    /// Servizio civico dopo la graduatoria definitiva: chiamate, risposte, scorrimento
+    #[command(subcommand)]
+    Civico(CivicoCommand),
     /// Chiavi dell'installazione
     #[command(subcommand)]
     Key(KeyCommand),
@@ -416,6 +420,76 @@ enum ApplicationCommand {
         /// Perché la rinuncia viene annullata (resta nella storia della domanda)
         #[arg(long, value_name = "TESTO")]
         reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum CivicoCommand {
+    /// Le domande del comune chiamate e da chiamare, in ordine di graduatoria
+    Calls {
+        #[arg(long)]
+        bando: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Capofila: per ogni comune posti, chiamati, in servizio, in attesa
+    Overview {
+        #[arg(long)]
+        bando: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Registra la chiamata di un richiedente
+    Call {
+        #[arg(long, value_name = "CODICE")]
+        application: String,
+        /// Giorno della chiamata (gg/mm/aaaa o aaaa-mm-gg)
+        #[arg(long, value_name = "DATA")]
+        date: String,
+        /// Come è stato chiamato (telefono, PEC, lettera…)
+        #[arg(long, value_name = "TESTO")]
+        how: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Registra la risposta alla chiamata: accetta, rinuncia o decade (nessuna risposta nei termini)
+    #[command(group(clap::ArgGroup::new("risposta").required(true)))]
+    Answer {
+        #[arg(long, value_name = "CODICE")]
+        application: String,
+        #[arg(long, group = "risposta")]
+        accepts: bool,
+        #[arg(long, group = "risposta")]
+        renounces: bool,
+        #[arg(long, group = "risposta")]
+        lapsed: bool,
+        #[arg(long, value_name = "DATA")]
+        date: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Registra il progetto individualizzato di chi ha accettato (JSON: settore, sede, tutor,
+    /// inizio, fine, ore settimanali, assicurazioni)
+    Project {
+        #[arg(long, value_name = "CODICE")]
+        application: String,
+        /// Il progetto in JSON (`-` per lo standard input)
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Registra la fine del servizio: cessazione anticipata, o conclusione con --completed
+    End {
+        #[arg(long, value_name = "CODICE")]
+        application: String,
+        #[arg(long, value_name = "DATA")]
+        date: String,
+        #[arg(long, value_name = "TESTO")]
+        reason: String,
+        #[arg(long)]
+        completed: bool,
         #[arg(long)]
         json: bool,
     },
@@ -781,6 +855,72 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Application(ApplicationCommand::AnnulWithdrawal { code, reason, json }) => {
             let mut app = login::open(&db, who)?;
             output::withdrawal(&app.intake().annul_withdrawal(&code, &reason)?, json);
+        }
+        Command::Civico(CivicoCommand::Calls { bando, json }) => {
+            let mut app = login::open(&db, who)?;
+            output::calls(&app.civico().calls(&bando)?, json);
+        }
+        Command::Civico(CivicoCommand::Overview { bando, json }) => {
+            let mut app = login::open(&db, who)?;
+            output::calls_overview(&app.civico().overview(&bando)?, json);
+        }
+        Command::Civico(CivicoCommand::Call {
+            application,
+            date,
+            how,
+            json,
+        }) => {
+            let on = sportello_app::parse_date(&date)?;
+            let mut app = login::open(&db, who)?;
+            let done =
+                app.civico()
+                    .record(&application, CallEventKind::Called, on, how.as_deref())?;
+            output::call_recorded(&done, json);
+        }
+        Command::Civico(CivicoCommand::Answer {
+            application,
+            accepts,
+            renounces,
+            lapsed: _,
+            date,
+            json,
+        }) => {
+            let kind = if accepts {
+                CallEventKind::Accepted
+            } else if renounces {
+                CallEventKind::Renounced
+            } else {
+                CallEventKind::Lapsed
+            };
+            let on = sportello_app::parse_date(&date)?;
+            let mut app = login::open(&db, who)?;
+            output::call_recorded(&app.civico().record(&application, kind, on, None)?, json);
+        }
+        Command::Civico(CivicoCommand::Project {
+            application,
+            file,
+            json,
+        }) => {
+            let text = read(&file)?;
+            let mut app = login::open(&db, who)?;
+            output::project_saved(&app.civico().set_project(&application, &text)?, json);
+        }
+        Command::Civico(CivicoCommand::End {
+            application,
+            date,
+            reason,
+            completed,
+            json,
+        }) => {
+            let kind = if completed {
+                CallEventKind::Completed
+            } else {
+                CallEventKind::Ended
+            };
+            let on = sportello_app::parse_date(&date)?;
+            let mut app = login::open(&db, who)?;
+            let done = app.civico().record(&application, kind, on, Some(&reason))?;
+            output::call_recorded(&done, json);
         }
         Command::Application(ApplicationCommand::Duplicates { json }) => {
             let mut app = login::open(&db, who)?;

@@ -16,6 +16,7 @@ use sportello_app::{
     Inspection, InstallInfo, Operator, OutcomeView, PublishChanges, PublishedRanking, RecoveryKey,
     Restored, WithdrawalChanged,
 };
+use sportello_app::{CallRecorded, CallView, ComuneCalls, ProjectSaved};
 use sportello_domain::intake::hidden_char;
 use sportello_domain::{Bando, RankedApplication};
 
@@ -433,6 +434,84 @@ pub fn corrected(c: &Corrected, as_json: bool) {
         c.case_number,
         c.revision
     );
+}
+
+pub fn calls(list: &[CallView], as_json: bool) {
+    if as_json {
+        return json(&list);
+    }
+    if list.is_empty() {
+        show!("Nessuna domanda da chiamare: il comune non ha ammessi in graduatoria");
+    }
+    for c in list {
+        show!(
+            "{:>5}  {}  {:<14} {:<11} {} giorni dalla domanda{}",
+            c.position
+                .map_or_else(|| "—".to_string(), |p| p.to_string()),
+            c.application_code,
+            c.state.label_it(),
+            match c.called_by {
+                sportello_domain::civico::CalledBy::Graduatoria => "graduatoria",
+                sportello_domain::civico::CalledBy::Scorrimento => "scorrimento",
+            },
+            c.days_since_filing,
+            if c.answer_overdue {
+                " · termine per rispondere scaduto"
+            } else {
+                ""
+            }
+        );
+    }
+}
+
+pub fn calls_overview(list: &[ComuneCalls], as_json: bool) {
+    if as_json {
+        return json(&list);
+    }
+    show!(
+        "{:<20} {:>5} {:>9} {:>11} {:>9} {:>8}",
+        "Comune",
+        "Posti",
+        "Chiamati",
+        "In servizio",
+        "In attesa",
+        "Liberati"
+    );
+    for c in list {
+        show!(
+            "{:<20} {:>5} {:>9} {:>11} {:>9} {:>8}",
+            c.comune_name,
+            c.places,
+            c.called,
+            c.started,
+            c.waiting,
+            c.freed
+        );
+    }
+}
+
+pub fn project_saved(p: &ProjectSaved, as_json: bool) {
+    for w in &p.warnings {
+        tell!("avviso: {w}");
+    }
+    if as_json {
+        return json(p);
+    }
+    show!(
+        "Progetto della domanda {} registrato: {}",
+        p.application_code,
+        p.state.label_it()
+    );
+}
+
+pub fn call_recorded(c: &CallRecorded, as_json: bool) {
+    if as_json {
+        return json(c);
+    }
+    show!("Domanda {}: {}", c.application_code, c.state.label_it());
+    for code in &c.now_to_call {
+        show!("Posto liberato: ora si chiama la domanda {code} (scorrimento)");
+    }
 }
 
 pub fn withdrawal(c: &WithdrawalChanged, as_json: bool) {

@@ -34,6 +34,8 @@ pub enum Action {
     PrintReceipts,
     /// Record an applicant's withdrawal (rinuncia alla domanda), brought to the front office.
     WithdrawApplications,
+    /// Servizio civico: record calls, answers and ends of service from the definitive ranking.
+    RecordCalls,
     /// Correct applications, and annul a withdrawal recorded by mistake.
     CorrectApplications,
     /// The internal ranking and the duplicates review: personal data across applications.
@@ -68,6 +70,7 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             ReadOutcomes,
             PrintReceipts,
             WithdrawApplications,
+            RecordCalls,
         ],
     ),
     (
@@ -78,6 +81,7 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             ReadOutcomes,
             PrintReceipts,
             WithdrawApplications,
+            RecordCalls,
             CorrectApplications,
             ReadInternal,
             ExchangeBundles,
@@ -95,6 +99,7 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             ReadOutcomes,
             PrintReceipts,
             WithdrawApplications,
+            RecordCalls,
             CorrectApplications,
             ReadInternal,
             ExchangeBundles,
@@ -124,6 +129,7 @@ impl Action {
             ReadOutcomes => "consultare codici ed esiti delle domande",
             PrintReceipts => "stampare ricevute",
             WithdrawApplications => "registrare la rinuncia a una domanda",
+            RecordCalls => "registrare chiamate e risposte del servizio civico",
             CorrectApplications => "correggere domande",
             ReadInternal => "consultare dati riservati tra più domande",
             ExchangeBundles => "esportare e importare pacchetti",

@@ -83,6 +83,30 @@ pub struct Rules {
     /// `replacement_divisor`: a participant who ends within the first 1/N of the service frees
     /// the place for the next idoneo of the same comune (3: the first third).
     pub replacement_divisor: u32,
+    /// `service_min_months`, `service_max_months`: how long an individual project lasts, in
+    /// whole months from its start (civil code reckoning, as ages).
+    pub service_min_months: u32,
+    pub service_max_months: u32,
+    /// `max_hours_day`: most hours of service in one day (`"4"`).
+    #[serde(with = "amount")]
+    pub max_hours_day: Decimal,
+    /// `max_hours_month`: most hours of service in one calendar month (`"80"`).
+    #[serde(with = "amount")]
+    pub max_hours_month: Decimal,
+    /// `hourly_pay`: euros per hour of service (`"5.16"`).
+    #[serde(with = "amount")]
+    pub hourly_pay: Decimal,
+    /// `sectors`: the sectors a project may be in, each `{id, name}`.
+    pub sectors: Vec<Sector>,
+}
+
+/// A sector of servizio civico projects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct Sector {
+    pub id: String,
+    pub name: String,
 }
 
 /// One factor of the breakdown as the window and the documents name it, from the rules of the
@@ -217,6 +241,14 @@ pub enum RulesError {
         "replacement_divisor: deve essere almeno 1 (1 = per tutto il servizio, 3 = il primo terzo)"
     )]
     NoReplacementDivisor,
+    #[error(
+        "service_min_months, service_max_months: la durata minima deve essere di almeno un mese e non superare la massima"
+    )]
+    ServiceMonths,
+    #[error("{0}: deve essere maggiore di zero")]
+    NotPositive(&'static str),
+    #[error("sectors: serve almeno un settore, ciascuno con id e nome e senza id ripetuti")]
+    Sectors,
 }
 
 impl Rules {
@@ -332,6 +364,22 @@ impl Default for Rules {
             objection_days: 10,
             answer_days: 10,
             replacement_divisor: 3,
+            service_min_months: 3,
+            service_max_months: 6,
+            max_hours_day: Decimal::new(4, 0),
+            max_hours_month: Decimal::new(80, 0),
+            hourly_pay: Decimal::new(516, 2),
+            sectors: [
+                ("manutenzione", "Manutenzione di edifici e spazi pubblici"),
+                ("servizi_sociali", "Servizi sociali ausiliari"),
+                ("ambiente", "Ambiente e verde pubblico"),
+            ]
+            .into_iter()
+            .map(|(id, name)| Sector {
+                id: id.into(),
+                name: name.into(),
+            })
+            .collect(),
         }
     }
 }
@@ -353,6 +401,29 @@ impl Rules {
         }
         if self.replacement_divisor == 0 {
             return Err(RulesError::NoReplacementDivisor);
+        }
+        self.validate_service()
+    }
+
+    fn validate_service(&self) -> Result<(), RulesError> {
+        if self.service_min_months == 0 || self.service_min_months > self.service_max_months {
+            return Err(RulesError::ServiceMonths);
+        }
+        for (key, value) in [
+            ("max_hours_day", self.max_hours_day),
+            ("max_hours_month", self.max_hours_month),
+            ("hourly_pay", self.hourly_pay),
+        ] {
+            if value <= Decimal::ZERO {
+                return Err(RulesError::NotPositive(key));
+            }
+        }
+        let mut ids = std::collections::HashSet::new();
+        let well_formed = self.sectors.iter().all(|s| {
+            !s.id.trim().is_empty() && !s.name.trim().is_empty() && ids.insert(s.id.as_str())
+        });
+        if self.sectors.is_empty() || !well_formed {
+            return Err(RulesError::Sectors);
         }
         Ok(())
     }

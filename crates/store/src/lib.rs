@@ -4,6 +4,7 @@
 mod applications;
 mod audit;
 mod bandi;
+mod civico;
 mod encryption;
 mod error;
 pub mod failpoint;
@@ -31,6 +32,7 @@ pub use applications::{
 };
 pub use audit::{Actor, AuditEntry, AuditFilter, ChainBreak, ChainCheck, GENESIS_HASH};
 pub use bandi::BandoSaved;
+pub use civico::StoredCallEvent;
 pub use encryption::DbKey;
 pub use error::StoreError;
 pub use front_office::{CaseKindsSaved, StoredCaseKind};

@@ -30,8 +30,12 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(include_str!("migrations/0009_key_slots.sql"))],
     &[Step::Sql(include_str!("migrations/0010_sent_versions.sql"))],
     &[Step::Sql(include_str!("migrations/0013_withdrawals.sql"))],
+    &[Step::Sql(include_str!("migrations/0015_civico_calls.sql"))],
     &[Step::Sql(include_str!(
-        "migrations/0014_named_elsewhere.sql"
+        "migrations/0016_civico_projects.sql"
+    ))],
+    &[Step::Sql(include_str!(
+        "migrations/0017_named_elsewhere.sql"
     ))],
 ];
 

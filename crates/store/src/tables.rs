@@ -163,6 +163,57 @@ pub(crate) const TABLES: &[SyncTable] = &[
         for_recipient: None,
     },
     SyncTable {
+        name: "civico_events",
+        refers_to: &[("applications", "application_id")],
+        direction: Direction::Upload,
+        columns: &[
+            col("application_id", Kind::Uuid),
+            col(
+                "kind",
+                Kind::Word(&[
+                    "called",
+                    "accepted",
+                    "renounced",
+                    "lapsed",
+                    "ended",
+                    "completed",
+                ]),
+            ),
+            col("happened_on", Kind::Date),
+            optional("note", NOTE),
+            col("operator", Kind::Text(128)),
+            col("recorded_at", Kind::Instant),
+        ],
+        owner_column: None,
+        check: crate::civico::check_received,
+        before_write: None,
+        for_recipient: None,
+    },
+    SyncTable {
+        name: "civico_projects",
+        refers_to: &[("applications", "application_id")],
+        direction: Direction::Upload,
+        columns: &[
+            col("application_id", Kind::Uuid),
+            col("sector", Kind::Text(64)),
+            col("site", Kind::Text(500)),
+            optional("office", Kind::Text(500)),
+            col("tutor", Kind::Text(200)),
+            col("start_on", Kind::Date),
+            col("end_on", Kind::Date),
+            col("weekly_hours", Kind::Text(16)),
+            optional("schedule", Kind::Text(500)),
+            optional("inail_position", Kind::Text(100)),
+            optional("rc_policy", Kind::Text(100)),
+            col("operator", Kind::Text(128)),
+            col("recorded_at", Kind::Instant),
+        ],
+        owner_column: None,
+        check: crate::civico::check_received_project,
+        before_write: None,
+        for_recipient: None,
+    },
+    SyncTable {
         name: "bandi",
         refers_to: &[],
         direction: Direction::Publish,
@@ -454,7 +505,9 @@ mod tests {
             [
                 "applications",
                 "application_revisions",
-                "application_withdrawals"
+                "application_withdrawals",
+                "civico_events",
+                "civico_projects"
             ]
         );
         assert_eq!(

@@ -8,6 +8,8 @@
 //! in ranking order comes into the list to call. The list is computed from the ranking and
 //! the events recorded, never stored, so it is the same wherever it is computed.
 
+pub mod project;
+
 use std::collections::HashMap;
 
 use chrono::NaiveDate;

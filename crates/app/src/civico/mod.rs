@@ -1,0 +1,484 @@
+//! Servizio civico after the definitive ranking: the comune's call list with the scorrimento
+//! (`sportello_domain::civico`), the answers and ends it records, and the capofila's view of
+//! every comune. Works offline at the comune, from the definitive ranking it received.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sportello_domain::Bando;
+use sportello_domain::civico::project::{self, Project};
+use sportello_domain::civico::{
+    self, CallEvent, CallEventKind, CallState, CalledBy, RankedLine, ServicePeriod,
+};
+
+use crate::ranking::{PublishedRanking, Stage};
+use crate::{AppError, ErrorCode, Result, TIME_ZONE, now};
+
+crate::area!(
+    /// Servizio civico after the ranking: calls, answers, scorrimento.
+    Civico,
+    civico
+);
+
+/// One applicant of a comune's call list (`civico calls --json`).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct CallView {
+    pub application_code: String,
+    pub comune: String,
+    pub position: Option<u32>,
+    pub state: CallState,
+    pub called_by: CalledBy,
+    /// Days from filing to the start of service, or to today while not started.
+    pub days_since_filing: i64,
+    /// The start of service, once a project sets it.
+    pub start_date: Option<NaiveDate>,
+    /// Called more than the bando's days to answer ago, without an answer.
+    pub answer_overdue: bool,
+    /// The day of each event so far, first to last.
+    pub events: Vec<CallEventView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct CallEventView {
+    pub kind: CallEventKind,
+    pub on: NaiveDate,
+    pub note: Option<String>,
+}
+
+/// A comune's calls as the capofila follows them (`civico overview --json`).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct ComuneCalls {
+    pub comune: String,
+    pub comune_name: String,
+    pub places: u32,
+    /// Called and not yet answered.
+    pub called: usize,
+    /// Accepted or in service (the places being used).
+    pub started: usize,
+    /// In the list and not yet called.
+    pub waiting: usize,
+    /// Renounced, lapsed or ended early: places freed and given to the next idoneo.
+    pub freed: usize,
+    pub calls: Vec<CallView>,
+}
+
+/// An answer or an end recorded (`civico call|answer|end --json`).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct CallRecorded {
+    pub application_code: String,
+    pub state: CallState,
+    /// Applicants who came into the list to call with this change (scorrimento).
+    pub now_to_call: Vec<String>,
+}
+
+/// A project recorded (`civico project --json`).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct ProjectSaved {
+    pub application_code: String,
+    pub state: CallState,
+    /// What to see to before the start (insurance not yet in place).
+    pub warnings: Vec<String>,
+}
+
+/// The definitive ranking held here, its frozen bando, the events and projects of the bando.
+struct Definitive {
+    bando: Bando,
+    ranking: PublishedRanking,
+    events: HashMap<String, Vec<sportello_store::StoredCallEvent>>,
+    projects: HashMap<String, Project>,
+}
+
+impl Civico<'_> {
+    /// This comune's call list for `bando` (at the capofila: the capofila's own comune).
+    pub fn calls(&self, bando: &str) -> Result<Vec<CallView>> {
+        self.require(crate::Action::ReadOutcomes)?;
+        let d = self.definitive(bando)?;
+        self.comune_calls(&d, &self.install.comune, now().date_naive())
+    }
+
+    /// Every comune's calls (capofila).
+    pub fn overview(&self, bando: &str) -> Result<Vec<ComuneCalls>> {
+        self.require(crate::Action::ReadOutcomes)?;
+        self.require_capofila("seguire le chiamate di tutti i comuni")?;
+        let d = self.definitive(bando)?;
+        let today = now().date_naive();
+        let mut all = Vec::new();
+        for (comune, &places) in &d.bando.places {
+            let calls = self.comune_calls(&d, comune, today)?;
+            let count =
+                |states: &[CallState]| calls.iter().filter(|c| states.contains(&c.state)).count();
+            all.push(ComuneCalls {
+                comune: comune.clone(),
+                comune_name: self.comune_name(comune),
+                places,
+                called: count(&[CallState::Chiamato]),
+                started: count(&[CallState::Accettato, CallState::InServizio]),
+                waiting: count(&[CallState::DaChiamare]),
+                freed: count(&[
+                    CallState::Rinunciatario,
+                    CallState::Decaduto,
+                    CallState::Cessato,
+                ]),
+                calls,
+            });
+        }
+        Ok(all)
+    }
+
+    /// Records what happened to this comune's applicant `code`: called (with how), accepted,
+    /// renounced, lapsed (only after the days to answer), ended early (with the reason) or
+    /// completed; on `on`, not after today nor before the last event. The applicant must be
+    /// in the call list and the event must follow its state.
+    pub fn record(
+        &mut self,
+        code: &str,
+        kind: CallEventKind,
+        on: NaiveDate,
+        note: Option<&str>,
+    ) -> Result<CallRecorded> {
+        self.require(crate::Action::RecordCalls)?;
+        let at = now();
+        let today = at.date_naive();
+        let stored = self.store.application_by_code(code)?.ok_or_else(|| {
+            refused(
+                ErrorCode::UnknownApplication,
+                format!("la domanda {code} non esiste in questa installazione"),
+            )
+        })?;
+        let d = self.definitive(&stored.application.bando)?;
+        let before = self.comune_calls(&d, &self.install.comune, today)?;
+        let Some(line) = before.iter().find(|c| c.application_code == code) else {
+            return Err(refused(
+                ErrorCode::NotInCallList,
+                format!(
+                    "la domanda {code} non è tra quelle da chiamare del comune: si chiamano, in \
+                     ordine di graduatoria, gli ammessi e, per scorrimento, gli idonei quando un \
+                     posto si libera"
+                ),
+            ));
+        };
+        if !civico::may_follow(line.state, kind) {
+            return Err(refused(
+                ErrorCode::CallOutOfOrder,
+                format!(
+                    "la domanda {code} risulta «{}»: non si può registrare «{}»",
+                    line.state.label_it(),
+                    event_label(kind)
+                ),
+            ));
+        }
+        if on > today {
+            return Err(refused(
+                ErrorCode::DateInvalid,
+                format!("la data ({}) è nel futuro", on.format("%d/%m/%Y")),
+            ));
+        }
+        if let Some(last) = line.events.last().filter(|e| on < e.on) {
+            return Err(refused(
+                ErrorCode::DateInvalid,
+                format!(
+                    "la data ({}) è precedente all'ultimo passo registrato ({} il {})",
+                    on.format("%d/%m/%Y"),
+                    event_label(last.kind),
+                    last.on.format("%d/%m/%Y")
+                ),
+            ));
+        }
+        if kind == CallEventKind::Lapsed {
+            let called = line.events.last().map_or(on, |e| e.on);
+            let ends = called + chrono::Duration::days(i64::from(d.bando.rules.answer_days));
+            if on <= ends {
+                return Err(refused(
+                    ErrorCode::CallOutOfOrder,
+                    format!(
+                        "il termine per rispondere alla chiamata scade il {}: la decadenza si \
+                         registra dal giorno dopo",
+                        ends.format("%d/%m/%Y")
+                    ),
+                ));
+            }
+        }
+        let note = note.map(str::trim).filter(|n| !n.is_empty());
+        if kind == CallEventKind::Ended && note.is_none() {
+            return Err(refused(
+                ErrorCode::ReasonMissing,
+                "manca il motivo della cessazione anticipata del servizio".to_string(),
+            ));
+        }
+        if let Some(p) = note.and_then(|n| sportello_domain::intake::check_text("note", n, true)) {
+            return Err(refused(
+                p.code.parse().unwrap_or(ErrorCode::InputRefused),
+                format!("nota: {}", p.message),
+            ));
+        }
+        self.0
+            .store
+            .record_call_event(code, kind, on, note, at, &self.0.actor)?;
+        let d = self.definitive(&stored.application.bando)?;
+        let after = self.comune_calls(&d, &self.install.comune, today)?;
+        let to_call = |list: &[CallView]| -> Vec<String> {
+            list.iter()
+                .filter(|c| c.state == CallState::DaChiamare)
+                .map(|c| c.application_code.clone())
+                .collect()
+        };
+        let earlier = to_call(&before);
+        Ok(CallRecorded {
+            application_code: code.to_string(),
+            state: after
+                .iter()
+                .find(|c| c.application_code == code)
+                .map_or(CallState::DaChiamare, |c| c.state),
+            now_to_call: to_call(&after)
+                .into_iter()
+                .filter(|c| !earlier.contains(c))
+                .collect(),
+        })
+    }
+
+    /// Records the individual project of this comune's participant `code` (who accepted the
+    /// call), from the JSON shape of `civico project`; checked against the bando's rules.
+    pub fn set_project(&mut self, code: &str, json: &str) -> Result<ProjectSaved> {
+        self.require(crate::Action::RecordCalls)?;
+        let at = now();
+        let today = at.date_naive();
+        let project: Project = serde_json::from_str(json).map_err(|e| {
+            refused(
+                ErrorCode::JsonInvalid,
+                format!("progetto non valido: {}", json_reason(&e)),
+            )
+        })?;
+        let stored = self.store.application_by_code(code)?.ok_or_else(|| {
+            refused(
+                ErrorCode::UnknownApplication,
+                format!("la domanda {code} non esiste in questa installazione"),
+            )
+        })?;
+        let d = self.definitive(&stored.application.bando)?;
+        let calls = self.comune_calls(&d, &self.install.comune, today)?;
+        let state = calls
+            .iter()
+            .find(|c| c.application_code == code)
+            .map(|c| c.state);
+        if !matches!(state, Some(CallState::Accettato | CallState::InServizio)) {
+            return Err(refused(
+                ErrorCode::CallOutOfOrder,
+                format!(
+                    "la domanda {code} {}: il progetto si scrive per chi ha accettato la chiamata",
+                    state.map_or("non è tra quelle chiamate".to_string(), |s| format!(
+                        "risulta «{}»",
+                        s.label_it()
+                    ))
+                ),
+            ));
+        }
+        let check = project::check(&project, &d.bando.rules, today);
+        if !check.problems.is_empty() {
+            let mut e = refused(
+                ErrorCode::InputRefused,
+                format!("progetto della domanda {code} non registrato"),
+            );
+            e.problems = check
+                .problems
+                .iter()
+                .map(|p| crate::Problem {
+                    record: format!("progetto {code}"),
+                    field: p.field.to_string(),
+                    code: "project_invalid".into(),
+                    message: p.message.clone(),
+                })
+                .collect();
+            return Err(e);
+        }
+        self.0
+            .store
+            .save_project(code, &project, at, &self.0.actor)?;
+        let d = self.definitive(&stored.application.bando)?;
+        let state = self
+            .comune_calls(&d, &self.install.comune, today)?
+            .into_iter()
+            .find(|c| c.application_code == code)
+            .map_or(CallState::Accettato, |c| c.state);
+        Ok(ProjectSaved {
+            application_code: code.to_string(),
+            state,
+            warnings: check.warnings.into_iter().map(|w| w.message).collect(),
+        })
+    }
+
+    fn definitive(&self, bando: &str) -> Result<Definitive> {
+        let stored = self.store.latest_ranking(bando)?;
+        let Some(stored) = stored.filter(|s| s.stage == Stage::Definitive.as_str()) else {
+            return Err(refused(
+                ErrorCode::RankingNotPublished,
+                format!(
+                    "la graduatoria definitiva del bando {bando} non è ancora {}: le chiamate \
+                     partono da quella",
+                    if self.install.is_capofila() {
+                        "pubblicata"
+                    } else {
+                        "arrivata dal capofila (importare il suo ultimo pacchetto)"
+                    }
+                ),
+            ));
+        };
+        let frozen = Bando::from_toml(&stored.bando_toml).map_err(|e| {
+            refused(
+                ErrorCode::DbCorrupt,
+                format!("bando della graduatoria illeggibile: {e}"),
+            )
+        })?;
+        Ok(Definitive {
+            bando: frozen,
+            ranking: PublishedRanking::from_stored(stored)?,
+            events: self.store.call_events(bando)?,
+            projects: self.store.projects(bando)?,
+        })
+    }
+
+    fn comune_calls(
+        &self,
+        d: &Definitive,
+        comune: &str,
+        today: NaiveDate,
+    ) -> Result<Vec<CallView>> {
+        let lines: Vec<RankedLine> = d
+            .ranking
+            .rows
+            .iter()
+            .filter(|r| r.comune == comune)
+            .map(|r| RankedLine {
+                application_code: r.application_code.clone(),
+                position: r.position,
+                outcome: r.outcome,
+            })
+            .collect();
+        let events: HashMap<String, Vec<CallEvent>> = d
+            .events
+            .iter()
+            .map(|(code, list)| {
+                let list = list
+                    .iter()
+                    .map(|e| CallEvent {
+                        kind: e.kind,
+                        on: e.on,
+                    })
+                    .collect();
+                (code.clone(), list)
+            })
+            .collect();
+        let periods: HashMap<String, ServicePeriod> = d
+            .projects
+            .iter()
+            .map(|(code, p)| {
+                let period = ServicePeriod {
+                    start: p.start,
+                    end: p.end,
+                };
+                (code.clone(), period)
+            })
+            .collect();
+        let places = d.bando.places.get(comune).copied().unwrap_or(0);
+        let filed: HashMap<String, NaiveDate> = self
+            .store
+            .applications(&sportello_store::ApplicationFilter {
+                bando: Some(d.bando.id.clone()),
+                comune: Some(comune.to_string()),
+                ..Default::default()
+            })?
+            .applications
+            .into_iter()
+            .map(|s| {
+                let day = s
+                    .application
+                    .filed_at
+                    .with_timezone(&TIME_ZONE)
+                    .date_naive();
+                (s.application.code, day)
+            })
+            .collect();
+        let list = civico::call_list(&lines, places, &events, &periods, &d.bando.rules, today);
+        Ok(list
+            .into_iter()
+            .map(|l| {
+                let start = periods.get(&l.application_code).map(|p| p.start);
+                let until = start.unwrap_or(today);
+                let days_since_filing = filed
+                    .get(&l.application_code)
+                    .map_or(0, |f| (until - *f).num_days());
+                CallView {
+                    events: d
+                        .events
+                        .get(&l.application_code)
+                        .map(|list| {
+                            list.iter()
+                                .map(|e| CallEventView {
+                                    kind: e.kind,
+                                    on: e.on,
+                                    note: e.note.clone(),
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    comune: comune.to_string(),
+                    application_code: l.application_code,
+                    position: l.position,
+                    state: l.state,
+                    called_by: l.called_by,
+                    days_since_filing,
+                    start_date: start,
+                    answer_overdue: l.answer_overdue,
+                }
+            })
+            .collect())
+    }
+}
+
+/// An event as the clerk names it.
+fn event_label(kind: CallEventKind) -> &'static str {
+    match kind {
+        CallEventKind::Called => "chiamata",
+        CallEventKind::Accepted => "accettazione",
+        CallEventKind::Renounced => "rinuncia",
+        CallEventKind::Lapsed => "decadenza",
+        CallEventKind::Ended => "cessazione",
+        CallEventKind::Completed => "conclusione",
+    }
+}
+
+/// What serde says of a JSON text, in the clerk's words.
+fn json_reason(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let quoted = |t: &str| t.split('`').nth(1).unwrap_or_default().to_string();
+    if text.starts_with("missing field") {
+        format!("manca il campo «{}»", quoted(&text))
+    } else if text.starts_with("unknown field") {
+        format!("il campo «{}» non esiste", quoted(&text))
+    } else if let Some((what, _)) = text.split_once(" at line") {
+        if what.contains(':') || what.contains('«') {
+            what.to_string()
+        } else {
+            format!(
+                "testo non leggibile alla riga {}, colonna {}",
+                e.line(),
+                e.column()
+            )
+        }
+    } else {
+        format!(
+            "testo non leggibile alla riga {}, colonna {}",
+            e.line(),
+            e.column()
+        )
+    }
+}
+
+fn refused(code: ErrorCode, message: String) -> AppError {
+    AppError::new(code, message)
+}

@@ -1,0 +1,293 @@
+//! Servizio civico calls: the events a comune records for the applicants it calls from the
+//! definitive ranking (`sportello_domain::civico` computes the call list from them). Each
+//! event is a row of its own, written once.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use serde_json::{Map, Value};
+use sportello_domain::civico::CallEventKind;
+use sportello_domain::civico::project::Project;
+
+use crate::audit::{self, Actor};
+use crate::record::{new_id, next_version};
+use crate::{Result, Store, StoreError};
+
+/// One event as recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCallEvent {
+    pub kind: CallEventKind,
+    pub on: NaiveDate,
+    pub note: Option<String>,
+    pub operator: String,
+    pub recorded_at: String,
+}
+
+impl Store {
+    /// The events recorded for the applications of `bando`, by application code, each
+    /// application's in the order they happened.
+    pub fn call_events(&self, bando: &str) -> Result<HashMap<String, Vec<StoredCallEvent>>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.application_code, e.id, e.kind, e.happened_on, e.note, e.operator,
+                    e.recorded_at
+             FROM civico_events e JOIN applications a ON a.id = e.application_id
+             WHERE e.deleted = 0 AND a.deleted = 0 AND a.bando = ?1
+             ORDER BY e.happened_on, e.recorded_at, e.version",
+        )?;
+        let mut rows = stmt.query([bando])?;
+        let mut map: HashMap<String, Vec<StoredCallEvent>> = HashMap::new();
+        while let Some(row) = rows.next()? {
+            let id: String = row.get(1)?;
+            let corrupt =
+                |column: &str| StoreError::Corrupt(format!("civico_events/{id}, colonna {column}"));
+            let kind: String = row.get(2)?;
+            let on: String = row.get(3)?;
+            map.entry(row.get(0)?).or_default().push(StoredCallEvent {
+                kind: CallEventKind::parse(&kind).ok_or_else(|| corrupt("kind"))?,
+                on: on.parse().map_err(|_| corrupt("happened_on"))?,
+                note: row.get(4)?,
+                operator: row.get(5)?,
+                recorded_at: row.get(6)?,
+            });
+        }
+        Ok(map)
+    }
+
+    /// Records an event of this comune's application `code`, audited (the note may name
+    /// people: the trail keeps the kind and the date).
+    pub fn record_call_event(
+        &mut self,
+        code: &str,
+        kind: CallEventKind,
+        on: NaiveDate,
+        note: Option<&str>,
+        at: DateTime<FixedOffset>,
+        actor: &Actor,
+    ) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let application_id = owned_application(&tx, code)?;
+        let comune = crate::install::own_comune(&tx)?;
+        let id = new_id().to_string();
+        let version = next_version(&tx)?;
+        tx.execute(
+            "INSERT INTO civico_events (id, owner, version, content_hash, application_id, kind,
+             happened_on, note, operator, recorded_at)
+             VALUES (?1, ?2, ?3, '', ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                id,
+                comune,
+                version,
+                application_id,
+                kind.as_str(),
+                on.to_string(),
+                note,
+                actor.0,
+                at.to_rfc3339()
+            ],
+        )?;
+        crate::tables::stamp(&tx, "civico_events", &id)?;
+        audit::log(
+            &tx,
+            at,
+            actor,
+            &format!("civico_{}", kind.as_str()),
+            "application",
+            Some(&application_id),
+            serde_json::json!({ "application_code": code, "on": on.to_string() }),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+impl Store {
+    /// The projects of the applications of `bando`, by application code.
+    pub fn projects(&self, bando: &str) -> Result<HashMap<String, Project>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT a.application_code, p.id, p.sector, p.site, p.office, p.tutor, p.start_on,
+                    p.end_on, p.weekly_hours, p.schedule, p.inail_position, p.rc_policy
+             FROM civico_projects p JOIN applications a ON a.id = p.application_id
+             WHERE p.deleted = 0 AND a.deleted = 0 AND a.bando = ?1",
+        )?;
+        let mut rows = stmt.query([bando])?;
+        let mut map = HashMap::new();
+        while let Some(row) = rows.next()? {
+            let id: String = row.get(1)?;
+            let corrupt = |column: &str| {
+                StoreError::Corrupt(format!("civico_projects/{id}, colonna {column}"))
+            };
+            let date = |i: usize, column: &str| -> Result<NaiveDate> {
+                row.get::<_, String>(i)?
+                    .parse()
+                    .map_err(|_| corrupt(column))
+            };
+            let hours: String = row.get(8)?;
+            map.insert(
+                row.get(0)?,
+                Project {
+                    sector: row.get(2)?,
+                    site: row.get(3)?,
+                    office: row.get(4)?,
+                    tutor: row.get(5)?,
+                    start: date(6, "start_on")?,
+                    end: date(7, "end_on")?,
+                    weekly_hours: hours.parse().map_err(|_| corrupt("weekly_hours"))?,
+                    schedule: row.get(9)?,
+                    inail_position: row.get(10)?,
+                    rc_policy: row.get(11)?,
+                },
+            );
+        }
+        Ok(map)
+    }
+
+    /// Writes the project of this comune's application `code` (a new version when it had
+    /// one), audited.
+    pub fn save_project(
+        &mut self,
+        code: &str,
+        project: &Project,
+        at: DateTime<FixedOffset>,
+        actor: &Actor,
+    ) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let application_id = owned_application(&tx, code)?;
+        let comune = crate::install::own_comune(&tx)?;
+        let held: Option<String> = tx
+            .query_row(
+                "SELECT id FROM civico_projects WHERE application_id = ?1",
+                [&application_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        let id = held.clone().unwrap_or_else(|| new_id().to_string());
+        let version = next_version(&tx)?;
+        tx.execute(
+            "INSERT INTO civico_projects (id, owner, version, content_hash, application_id,
+             sector, site, office, tutor, start_on, end_on, weekly_hours, schedule,
+             inail_position, rc_policy, operator, recorded_at)
+             VALUES (?1, ?2, ?3, '', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+             ON CONFLICT (id) DO UPDATE SET version = excluded.version,
+               sector = excluded.sector, site = excluded.site, office = excluded.office,
+               tutor = excluded.tutor, start_on = excluded.start_on, end_on = excluded.end_on,
+               weekly_hours = excluded.weekly_hours, schedule = excluded.schedule,
+               inail_position = excluded.inail_position, rc_policy = excluded.rc_policy,
+               operator = excluded.operator, recorded_at = excluded.recorded_at",
+            params![
+                id,
+                comune,
+                version,
+                application_id,
+                project.sector,
+                project.site,
+                project.office,
+                project.tutor,
+                project.start.to_string(),
+                project.end.to_string(),
+                project.weekly_hours.to_string(),
+                project.schedule,
+                project.inail_position,
+                project.rc_policy,
+                actor.0,
+                at.to_rfc3339()
+            ],
+        )?;
+        crate::tables::stamp(&tx, "civico_projects", &id)?;
+        audit::log(
+            &tx,
+            at,
+            actor,
+            if held.is_some() {
+                "civico_project_update"
+            } else {
+                "civico_project_create"
+            },
+            "application",
+            Some(&application_id),
+            serde_json::json!({
+                "application_code": code, "start": project.start.to_string(),
+                "end": project.end.to_string(),
+            }),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// The id of this comune's application `code`: unknown or another comune's is refused.
+fn owned_application(tx: &rusqlite::Transaction, code: &str) -> Result<String> {
+    let comune = crate::install::own_comune(tx)?;
+    let (application_id, owner): (String, String) = tx
+        .query_row(
+            "SELECT id, owner FROM applications WHERE application_code = ?1 AND deleted = 0",
+            [code],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?
+        .ok_or_else(|| StoreError::UnknownApplication(code.to_string()))?;
+    if owner != comune {
+        return Err(StoreError::NotOwner {
+            record: format!("domanda {code}"),
+            owner,
+        });
+    }
+    Ok(application_id)
+}
+
+/// A received project: its dates in order and its texts as at the desk.
+pub(crate) fn check_received_project(
+    body: &Map<String, Value>,
+    _owner: &str,
+) -> std::result::Result<(), String> {
+    for column in [
+        "sector",
+        "site",
+        "office",
+        "tutor",
+        "schedule",
+        "inail_position",
+        "rc_policy",
+        "operator",
+    ] {
+        if let Some(p) = body[column]
+            .as_str()
+            .and_then(|t| sportello_domain::intake::check_text(column, t, false))
+        {
+            return Err(format!("{column}: {}", p.code));
+        }
+    }
+    if body["start_on"].as_str() > body["end_on"].as_str() {
+        return Err("end_on: precedente a start_on".into());
+    }
+    let decimal = |h: &str| {
+        let (whole, cents) = h.split_once('.').unwrap_or((h, "0"));
+        !whole.is_empty()
+            && !cents.is_empty()
+            && (whole.bytes().chain(cents.bytes())).all(|b| b.is_ascii_digit())
+    };
+    if !body["weekly_hours"].as_str().is_some_and(decimal) {
+        return Err("weekly_hours: non è un numero".into());
+    }
+    Ok(())
+}
+
+/// A received event: its note follows the desk's rule for texts.
+pub(crate) fn check_received(
+    body: &Map<String, Value>,
+    _owner: &str,
+) -> std::result::Result<(), String> {
+    for (column, multiline) in [("note", true), ("operator", false)] {
+        if let Some(p) = body[column]
+            .as_str()
+            .and_then(|t| sportello_domain::intake::check_text(column, t, multiline))
+        {
+            return Err(format!("{column}: {}", p.code));
+        }
+    }
+    Ok(())
+}
