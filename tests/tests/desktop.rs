@@ -2103,10 +2103,12 @@ fn every_screen_fits_small_screens_and_is_accessible() {
             w.click("[data-testid='registra']").await?;
             w.wait_text(
                 "[data-testid='errore-salvataggio']",
-                "nessuna domanda è stata salvata",
+                "la domanda non è stata registrata",
             )
             .await?;
             w.wait_text("#f-applicant-birth_date-notes", "obbligatorio")
+                .await?;
+            w.wait_text("#f-resident-notes", "manca la risposta")
                 .await?;
             // What is wrong is said as it appears: the refusal, each field's problem.
             w.announced("[data-testid='errore-salvataggio']").await?;
