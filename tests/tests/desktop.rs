@@ -797,10 +797,17 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
             w.click("[data-testid='registra']").await?;
             w.wait_text(
                 "[data-testid='errore-salvataggio']",
-                "nessuna domanda è stata salvata",
+                "la domanda non è stata registrata",
             )
             .await?;
             w.wait_text("#f-applicant-birth_date-notes", "obbligatorio")
+                .await?;
+            // The sì/no questions start unanswered, and saving waits for an answer to each.
+            w.wait_text("#f-resident-notes", "manca la risposta")
+                .await?;
+            w.wait_text("#f-unemployed-notes", "scegliere sì o no")
+                .await?;
+            w.wait_text("#f-other_income_support-notes", "manca la risposta")
                 .await?;
             check_eq(
                 &w.value_of("#f-applicant-codice_fiscale").await?,
@@ -842,9 +849,30 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
             w.type_into("#f-isee-dsu_protocol", "INPS-ISEE-2026-AB123C789-00")
                 .await?;
             w.type_into("#f-isee-dsu_date", &dsu_date).await?;
-            w.click("input[data-path='resident']").await?;
-            w.click("input[data-path='unemployed']").await?;
+            // A «no» that excludes is told at once, in the applicant's words, before saving.
+            w.click("#f-resident-no").await?;
+            w.wait_text("#f-resident-notes", "sarà esclusa dalla graduatoria")
+                .await?;
+            w.screenshot("nuova-domanda-avviso").await?;
+            w.click("#f-resident").await?;
+            w.absent("#f-resident-notes").await?;
+            w.click("#f-unemployed").await?;
+            w.click("#f-other_income_support-no").await?;
+            w.absent("#f-other_income_support-notes").await?;
             w.type_into("#f-unemployed_since", "01/05/2024").await?;
+            // The filing date is today's; a day to come is refused as typed.
+            check_eq(
+                &w.value_of("#f-filed_at").await?,
+                &dsu_date,
+                "filing date by default",
+            )?;
+            let tomorrow = (today + chrono::Days::new(1))
+                .format("%d/%m/%Y")
+                .to_string();
+            w.type_into("#f-filed_at", &tomorrow).await?;
+            w.wait_text("#f-filed_at-notes", "è nel futuro").await?;
+            w.type_into("#f-filed_at", &dsu_date).await?;
+            w.absent("#f-filed_at-notes").await?;
             // A household member added, another added and removed.
             w.click("[data-testid='aggiungi-componente']").await?;
             w.type_into("#f-household-0-codice_fiscale", "CSTNNA03H41B603O")
@@ -1004,9 +1032,15 @@ fn a_comune_is_set_up_files_an_application_and_the_capofila_ranks_it() {
                 .await?;
             w.keys_then_focus(&format!("{dsu_compact}\u{e007}"), "#f-isee-kind")
                 .await?;
-            w.keys_then_focus("\u{e004}", "input[data-path='resident']")
-                .await?;
+            w.keys_then_focus("\u{e004}", "#f-resident").await?;
             w.keys(" ").await?;
+            // Tab goes from question to question; an arrow moves to «No» and chooses it.
+            w.keys_then_focus("\u{e004}", "#f-unemployed").await?;
+            w.keys(" ").await?;
+            w.keys_then_focus("\u{e004}", "#f-other_income_support")
+                .await?;
+            w.keys_then_focus("\u{e014}", "#f-other_income_support-no")
+                .await?;
             check_eq(
                 &w.value_of("#f-applicant-birth_date").await?,
                 "12/05/85",
@@ -2161,10 +2195,12 @@ fn every_screen_fits_small_screens_and_is_accessible() {
             w.click("[data-testid='registra']").await?;
             w.wait_text(
                 "[data-testid='errore-salvataggio']",
-                "nessuna domanda è stata salvata",
+                "la domanda non è stata registrata",
             )
             .await?;
             w.wait_text("#f-applicant-birth_date-notes", "obbligatorio")
+                .await?;
+            w.wait_text("#f-resident-notes", "manca la risposta")
                 .await?;
             // What is wrong is said as it appears: the refusal, each field's problem.
             w.announced("[data-testid='errore-salvataggio']").await?;

@@ -11,12 +11,13 @@ use std::fmt;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
 
-use crate::application::{ApplicationForm, Person};
+use crate::application::{Application, ApplicationForm, Person};
 use crate::bando::Bando;
 use crate::calendar::{PLAUSIBLE_AGE_YEARS, age_on, earliest_plausible_birth, italian_day};
 use crate::codice_fiscale::{self, CodiceFiscale};
 use crate::district::District;
 use crate::isee::dsu_protocol_well_formed;
+use crate::ranking::{Reason, personal_reasons};
 
 /// Something that stops the form from being stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -216,21 +217,27 @@ pub fn check(
             ),
         );
     }
-    if let Some(bando) = bando
-        && !bando.accepts_filing_at(filed_at)
-    {
-        findings.warning(
-            "filed_at",
-            "filed_outside_window",
-            format!(
-                "la domanda risulta presentata il {} (ora italiana), fuori dal periodo del bando \
-                 (dal {} al {}): viene registrata, ma sarà esclusa dalla graduatoria; verificare \
-                 la data di presentazione",
-                italian(filed_on),
-                italian(bando.opens),
-                italian(bando.closes)
-            ),
-        );
+    // Everything the ranking would exclude the application for, in the ranking's own words
+    // and rules (one source of truth), told while the applicant is still at the desk.
+    if let Some(bando) = bando {
+        let application = Application {
+            code: String::new(),
+            comune: String::new(),
+            bando: bando.id.clone(),
+            filed_at,
+            declaration: declaration.clone(),
+        };
+        for reason in personal_reasons(bando, &application) {
+            let (field, advice) = at_the_desk(&reason);
+            findings.warning(
+                field,
+                reason.code(),
+                format!(
+                    "{}: la domanda viene registrata, ma sarà esclusa dalla graduatoria; {advice}",
+                    reason.message_it()
+                ),
+            );
+        }
     }
 
     if let Some(note) = &form.override_note {
@@ -238,6 +245,51 @@ pub fn check(
     }
 
     findings.into_result()
+}
+
+/// The field a foreseen exclusion is about, and what the operator can do about it with the
+/// applicant in front of them.
+fn at_the_desk(reason: &Reason) -> (&'static str, &'static str) {
+    match reason {
+        Reason::FiledOutsideWindow { .. } => {
+            ("filed_at", "verificare la data di ricezione della domanda")
+        }
+        Reason::Underage { .. } | Reason::OverAge { .. } => (
+            "applicant.birth_date",
+            "verificare la data di nascita sul documento d'identità",
+        ),
+        Reason::NotResident => (
+            "resident",
+            "chiedere al richiedente se è residente in un comune del distretto: il bando è \
+             riservato ai residenti",
+        ),
+        Reason::NotUnemployed => (
+            "unemployed",
+            "chiedere al richiedente se è disoccupato: il bando è riservato a chi non lavora",
+        ),
+        Reason::OtherIncomeSupport => (
+            "other_income_support",
+            "chiedere al richiedente se riceve davvero un altro sostegno al reddito (ADI o \
+             simili): chi lo riceve non può partecipare",
+        ),
+        Reason::IseeMissing => (
+            "isee",
+            "serve un'attestazione ISEE valida: il richiedente può chiederla a un CAF o \
+             all'INPS prima della chiusura del bando",
+        ),
+        Reason::IseeOverCeiling { .. } => {
+            ("isee.value", "verificare il valore sull'attestazione ISEE")
+        }
+        Reason::DsuNotValid { .. } | Reason::IseeCorrenteExpired { .. } => (
+            "isee.dsu_date",
+            "verificare la data della DSU sull'attestazione ISEE: se non è valida, serve una \
+             nuova DSU presentata entro la chiusura del bando",
+        ),
+        Reason::SameHousehold { .. } => (
+            "household",
+            "verificare con il richiedente chi fa parte del nucleo familiare",
+        ),
+    }
 }
 
 #[derive(Default)]
@@ -930,13 +982,13 @@ mod tests {
 
     #[test]
     fn priolo_gargallo_people_born_before_1980_may_carry_siracusa_code() {
-        let old = codice_fiscale::encode("Verdi", "Salvatore", date(1957, 12, 20), Sex::M, "I754");
+        let old = codice_fiscale::encode("Verdi", "Salvatore", date(1961, 12, 20), Sex::M, "I754");
         let mut f = form();
         f.declaration.applicant.person = person(
             &old,
             "Verdi",
             "Salvatore",
-            date(1957, 12, 20),
+            date(1961, 12, 20),
             Sex::M,
             "M279",
         );
@@ -975,7 +1027,8 @@ mod tests {
         let mut f = form();
         let isee = f.declaration.isee.as_mut().unwrap();
         isee.dsu_date = today();
-        assert_eq!(run(&f), Ok(vec![]));
+        // Today is no error, though after the closing date it excludes.
+        assert_eq!(warnings(&f), [pair("isee.dsu_date", "dsu_not_valid")]);
         f.declaration.isee.as_mut().unwrap().dsu_date = today().succ_opt().unwrap();
         assert_eq!(problems(&f), [pair("isee.dsu_date", "dsu_date_future")]);
     }
@@ -999,10 +1052,119 @@ mod tests {
     }
 
     #[test]
-    fn no_isee_is_not_a_problem_of_intake() {
+    fn no_isee_is_not_a_problem_of_intake_but_a_foreseen_exclusion() {
         let mut f = form();
         f.declaration.isee = None;
+        assert_eq!(warnings(&f), [pair("isee", "isee_missing")]);
+    }
+
+    /// The one warning of `f`, after checking it is on `field` with `code`.
+    fn the_warning(f: &ApplicationForm, field: &str, code: &'static str) -> String {
+        let found = run(f).expect("warnings only");
+        assert_eq!(
+            found
+                .iter()
+                .map(|w| (w.field.as_str(), w.code))
+                .collect::<Vec<_>>(),
+            [(field, code)]
+        );
+        found[0].message.clone()
+    }
+
+    #[test]
+    fn every_foreseen_exclusion_is_a_warning_on_its_field_in_plain_words() {
+        let mut f = form();
+        f.declaration.resident = false;
+        assert_eq!(
+            the_warning(&f, "resident", "not_resident"),
+            "non residente in un comune del distretto: la domanda viene registrata, ma sarà \
+             esclusa dalla graduatoria; chiedere al richiedente se è residente in un comune del \
+             distretto: il bando è riservato ai residenti"
+        );
+
+        let mut f = form();
+        f.declaration.unemployed = false;
+        f.declaration.unemployed_since = None;
+        let says = the_warning(&f, "unemployed", "not_unemployed");
+        assert!(
+            says.starts_with("non in stato di disoccupazione: "),
+            "{says}"
+        );
+
+        let mut f = form();
+        f.declaration.other_income_support = true;
+        let says = the_warning(&f, "other_income_support", "other_income_support");
+        assert!(says.contains("sarà esclusa dalla graduatoria"), "{says}");
+
+        let mut f = form();
+        f.declaration.isee.as_mut().unwrap().value = "8000,01".parse::<Isee>().unwrap();
+        let says = the_warning(&f, "isee.value", "isee_over_ceiling");
+        assert!(
+            says.contains("€ 8.000,01") && says.contains("€ 8.000,00"),
+            "{says}"
+        );
+        // The ceiling itself is eligible.
+        f.declaration.isee.as_mut().unwrap().value = "8000,00".parse::<Isee>().unwrap();
         assert_eq!(run(&f), Ok(vec![]));
+
+        // An ordinario of the year before the closing date.
+        let mut f = form();
+        f.declaration.isee.as_mut().unwrap().dsu_date = date(2025, 12, 30);
+        let says = the_warning(&f, "isee.dsu_date", "dsu_not_valid");
+        assert!(says.contains("DSU del 30/12/2025"), "{says}");
+
+        // A corrente filed in August lasts to 28 February: valid on the closing date; one filed
+        // on 27 August expired the day before.
+        let mut f = form();
+        let isee = f.declaration.isee.as_mut().unwrap();
+        isee.kind = IseeKind::Corrente;
+        isee.dsu_date = date(2025, 8, 28);
+        assert_eq!(run(&f), Ok(vec![]));
+        f.declaration.isee.as_mut().unwrap().dsu_date = date(2025, 8, 27);
+        the_warning(&f, "isee.dsu_date", "isee_corrente_expired");
+    }
+
+    #[test]
+    fn the_age_on_the_closing_date_is_warned_of_on_the_birth_date() {
+        // 18 on 28 February 2026 is eligible, 18 the day after is not; 65 is, 66 is not.
+        for (birth, verdict) in [
+            (date(2008, 2, 28), None),
+            (date(2008, 3, 1), Some("underage")),
+            (date(1960, 3, 1), None),
+            (date(1960, 2, 28), Some("over_age")),
+        ] {
+            let mut f = form();
+            let sex = Sex::M;
+            let code = codice_fiscale::encode("Rossi", "Mario", birth, sex, "I754");
+            f.declaration.applicant.person = person(&code, "Rossi", "Mario", birth, sex, "I754");
+            match verdict {
+                None => assert_eq!(run(&f), Ok(vec![]), "{birth}"),
+                Some(code) => {
+                    let says = the_warning(&f, "applicant.birth_date", code);
+                    assert!(says.contains("alla chiusura del bando"), "{says}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_exclusion_is_warned_of_at_once_in_the_ranking_s_order() {
+        let mut f = form();
+        f.declaration.resident = false;
+        f.declaration.unemployed = false;
+        f.declaration.unemployed_since = None;
+        f.declaration.isee = None;
+        let late = at("2026-03-02T09:00:00+01:00");
+        let found = check(&f, &district(), late, Some(&bando()), today()).unwrap();
+        assert_eq!(
+            found.iter().map(|w| w.code).collect::<Vec<_>>(),
+            [
+                "filed_outside_window",
+                "not_resident",
+                "not_unemployed",
+                "isee_missing"
+            ]
+        );
     }
 
     #[test]
@@ -1045,7 +1207,7 @@ mod tests {
             [pair("unemployed_since", "unemployed_since_missing")]
         );
         f.declaration.unemployed = false;
-        assert_eq!(run(&f), Ok(vec![]));
+        assert_eq!(warnings(&f), [pair("unemployed", "not_unemployed")]);
     }
 
     #[test]
@@ -1078,9 +1240,9 @@ mod tests {
             assert_eq!(
                 found[0].message,
                 format!(
-                    "la domanda risulta presentata il {day} (ora italiana), fuori dal periodo del \
-                     bando (dal 01/02/2026 al 28/02/2026): viene registrata, ma sarà esclusa \
-                     dalla graduatoria; verificare la data di presentazione"
+                    "domanda presentata il {day}, fuori dal periodo del bando (dal 01/02/2026 \
+                     al 28/02/2026): la domanda viene registrata, ma sarà esclusa dalla \
+                     graduatoria; verificare la data di ricezione della domanda"
                 )
             );
         }

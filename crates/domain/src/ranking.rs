@@ -17,6 +17,7 @@ use foldhash::HashMap;
 use crate::application::Application;
 use crate::bando::Bando;
 
+pub(crate) use eligibility::personal_reasons;
 pub use outcome::{Outcome, RankedApplication, Reason};
 pub use points::Breakdown;
 

@@ -44,6 +44,9 @@ const MIGRATIONS: &[&[Step]] = &[
         Step::Sql(include_str!("migrations/0020_search_text.sql")),
         Step::Rust(crate::applications::index_every_revision),
     ],
+    &[Step::Sql(include_str!(
+        "migrations/0021_named_elsewhere.sql"
+    ))],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

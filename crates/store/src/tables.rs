@@ -328,6 +328,22 @@ pub(crate) const TABLES: &[SyncTable] = &[
         before_write: None,
         for_recipient: None,
     },
+    SyncTable {
+        name: "named_elsewhere",
+        refers_to: &[("bandi", "bando")],
+        direction: Direction::Publish,
+        columns: &[
+            col("bando", Kind::Text(64)),
+            col("recipient", Kind::Istat),
+            col("digest_key", Kind::Text(64)),
+            col("as_of", Kind::Instant),
+            col("digests", Kind::JsonText),
+        ],
+        owner_column: None,
+        check: crate::named_elsewhere::check_received,
+        before_write: None,
+        for_recipient: Some(crate::named_elsewhere::for_recipient),
+    },
 ];
 
 pub(crate) fn table(name: &str) -> Option<&'static SyncTable> {
@@ -557,7 +573,13 @@ mod tests {
         );
         assert_eq!(
             in_apply_order(Direction::Publish),
-            ["bandi", "rankings", "objection_decisions", "case_kinds"]
+            [
+                "bandi",
+                "rankings",
+                "objection_decisions",
+                "case_kinds",
+                "named_elsewhere"
+            ]
         );
     }
 

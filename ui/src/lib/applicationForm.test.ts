@@ -7,11 +7,13 @@ import {
   fieldId,
   fillFromCodiceFiscale,
   formFields,
+  italianNoon,
   mismatchFound,
   notesByField,
   stillCurrent,
   tidyEuro,
   toForm,
+  UNANSWERED,
   valueAt,
   type ApplicationDraft,
 } from './applicationForm';
@@ -30,6 +32,7 @@ function giulia(): ApplicationDraft {
   d.resident = true;
   d.unemployed = true;
   d.unemployed_since = '01/05/2024';
+  d.other_income_support = false;
   return d;
 }
 
@@ -109,6 +112,60 @@ describe('toForm', () => {
     expect('unemployed_since' in form).toBe(false);
   });
 
+  it('refuses to save until each sì/no question is answered, and sends a «no» as false', () => {
+    const d = emptyDraft('SC-2026-1');
+    expect([d.resident, d.unemployed, d.other_income_support]).toEqual([null, null, null]);
+    expect(toForm(giulia()).problems).toEqual([]);
+    const g = giulia();
+    g.resident = null;
+    g.other_income_support = null;
+    const { form, problems } = toForm(g);
+    expect(problems).toEqual([
+      { field: 'resident', message: UNANSWERED },
+      { field: 'other_income_support', message: UNANSWERED },
+    ]);
+    expect('resident' in form).toBe(false);
+    expect('other_income_support' in form).toBe(false);
+    g.resident = false;
+    g.other_income_support = false;
+    g.unemployed = null;
+    const answered = toForm(g);
+    expect(answered.problems.map((p) => p.field)).toEqual(['unemployed']);
+    expect(answered.form.resident).toBe(false);
+    expect(answered.form.other_income_support).toBe(false);
+    // Unemployed since when is asked only of one who answered sì.
+    expect('unemployed_since' in answered.form).toBe(false);
+  });
+
+  it('files today at the moment of saving, an earlier day at its noon, never a day to come', () => {
+    const today = new Date(2026, 2, 10, 16, 45);
+    const d = emptyDraft('SC-2026-1', today);
+    expect(d.filed_on).toBe('10/03/2026');
+    const g = { ...giulia(), filed_on: d.filed_on };
+    expect('filed_at' in toForm(g, today).form).toBe(false);
+    g.filed_on = '2/3/26';
+    expect(toForm(g, today).form.filed_at).toBe('2026-03-02T12:00:00+01:00');
+    g.filed_on = '11/03/2026';
+    const future = toForm(g, today);
+    expect(future.problems).toEqual([
+      { field: 'filed_at', message: 'la data di ricezione (11/03/2026) è nel futuro, oggi è 10/03/2026: correggerla' },
+    ]);
+    expect('filed_at' in future.form).toBe(false);
+    g.filed_on = '';
+    expect(toForm(g, today).problems.map((p) => p.field)).toEqual(['filed_at']);
+    g.filed_on = '30/02/2026';
+    expect(toForm(g, today).problems[0]?.message).toContain('non è un giorno del calendario');
+  });
+
+  it('writes noon with the offset Italy has that day', () => {
+    // Summer time in 2026: from Sunday 29 March to Sunday 25 October.
+    expect(italianNoon('2026-03-28')).toBe('2026-03-28T12:00:00+01:00');
+    expect(italianNoon('2026-03-29')).toBe('2026-03-29T12:00:00+02:00');
+    expect(italianNoon('2026-10-24')).toBe('2026-10-24T12:00:00+02:00');
+    expect(italianNoon('2026-10-25')).toBe('2026-10-25T12:00:00+01:00');
+    expect(italianNoon('2025-03-30')).toBe('2025-03-30T12:00:00+02:00');
+  });
+
   it('keeps optional contact fields only when typed', () => {
     const d = giulia();
     d.applicant.phone = ' 0931 000000 ';
@@ -154,10 +211,16 @@ describe('formFields', () => {
     expect(formFields(d).has('household[0].relation')).toBe(true);
     expect(formFields(d).has('household[1].relation')).toBe(false);
     expect(formFields(d).has('unemployed_since')).toBe(true);
+    expect(formFields(d).has('filed_at')).toBe(true);
+    expect(formFields(d).has('isee')).toBe(false);
+    d.unemployed = null;
+    expect(formFields(d).has('unemployed_since')).toBe(false);
     d.unemployed = false;
     d.has_isee = false;
     expect(formFields(d).has('unemployed_since')).toBe(false);
     expect(formFields(d).has('isee.value')).toBe(false);
+    // Without an ISEE, the warning that it excludes is the ISEE's.
+    expect(formFields(d).has('isee')).toBe(true);
   });
 });
 

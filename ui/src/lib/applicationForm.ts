@@ -6,6 +6,11 @@ import type { CodiceFiscaleInfo, FormCheck } from './api';
 import { dateProblem, euroFieldText, formatDate, parseDate, parseEuro, type DateKind } from './format';
 
 export type Sex = '' | 'M' | 'F';
+/** A sì/no the operator must answer: `null` until they do, never a default that excludes. */
+export type Answer = boolean | null;
+/** The declared circumstances that exclude when answered the wrong way: asked, never assumed. */
+export const QUESTIONS = ['resident', 'unemployed', 'other_income_support'] as const;
+export type Question = (typeof QUESTIONS)[number];
 export type Housing = 'none' | 'rent' | 'eviction';
 
 export interface PersonDraft {
@@ -29,16 +34,19 @@ export interface MemberDraft extends PersonDraft {
 
 export interface ApplicationDraft {
   bando: string;
+  /** The day the comune received the application, as typed (`gg/mm/aaaa`): today at the desk,
+   * an earlier day for a paper one. */
+  filed_on: string;
   protocol_number: string;
   applicant: PersonDraft & { address: string; phone: string; email: string };
   household: MemberDraft[];
   has_isee: boolean;
   /** `value` as typed (`3.500,00`); `dsu_date` as `gg/mm/aaaa`. */
   isee: { value: string; dsu_protocol: string; dsu_date: string; kind: 'ordinario' | 'corrente' };
-  resident: boolean;
-  unemployed: boolean;
+  resident: Answer;
+  unemployed: Answer;
   unemployed_since: string;
-  other_income_support: boolean;
+  other_income_support: Answer;
   single_parent: boolean;
   applicant_disabled: boolean;
   housing: Housing;
@@ -54,18 +62,25 @@ export function emptyMember(key: number): MemberDraft {
   return { ...emptyPerson(), key, relation: '', dependent_minor: false, disabled: false };
 }
 
-export function emptyDraft(bando = ''): ApplicationDraft {
+/** `today` as the operator's calendar reads it, ISO. */
+export function isoDay(today: Date): string {
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${today.getFullYear()}-${two(today.getMonth() + 1)}-${two(today.getDate())}`;
+}
+
+export function emptyDraft(bando = '', today: Date = new Date()): ApplicationDraft {
   return {
     bando,
+    filed_on: formatDate(isoDay(today)),
     protocol_number: '',
     applicant: { ...emptyPerson(), address: '', phone: '', email: '' },
     household: [],
     has_isee: true,
     isee: { value: '', dsu_protocol: '', dsu_date: '', kind: 'ordinario' },
-    resident: false,
-    unemployed: false,
+    resident: null,
+    unemployed: null,
     unemployed_since: '',
-    other_income_support: false,
+    other_income_support: null,
     single_parent: false,
     applicant_disabled: false,
     housing: 'none',
@@ -81,13 +96,74 @@ export interface LocalProblem {
 }
 
 /** A date as typed → ISO, or its one problem (see `readDate` for what is read). */
-function isoDate(field: string, typed: string, kind: DateKind, problems: LocalProblem[]): string | undefined {
-  const problem = dateProblem(typed, kind);
+function isoDate(
+  field: string,
+  typed: string,
+  kind: DateKind,
+  problems: LocalProblem[],
+  today: Date = new Date(),
+): string | undefined {
+  const problem = dateProblem(typed, kind, today);
   if (problem !== null) {
     problems.push({ field, message: problem });
     return undefined;
   }
-  return parseDate(typed, kind) ?? undefined;
+  return parseDate(typed, kind, today) ?? undefined;
+}
+
+/** Until answered, what the window says next to a sì/no question (saving is refused). */
+export const UNANSWERED = 'manca la risposta: chiederlo al richiedente e scegliere sì o no';
+
+function answered(field: Question, answer: Answer, problems: LocalProblem[]): boolean | undefined {
+  if (answer === null) {
+    problems.push({ field, message: UNANSWERED });
+    return undefined;
+  }
+  return answer;
+}
+
+/**
+ * Last Sunday of `month` (1-based) in `year`, as a day of the month: Italy's summer time runs
+ * from the last Sunday of March to the last Sunday of October.
+ */
+function lastSunday(year: number, month: number): number {
+  const last = new Date(Date.UTC(year, month, 0));
+  return last.getUTCDate() - last.getUTCDay();
+}
+
+/** Noon of an ISO day in Italian time, as RFC 3339 with the offset Italy has that day. */
+export function italianNoon(iso: string): string {
+  const [year, month, day] = iso.split('-').map(Number) as [number, number, number];
+  const key = month * 100 + day;
+  const summer = key >= 300 + lastSunday(year, 3) && key < 1000 + lastSunday(year, 10);
+  return `${iso}T12:00:00${summer ? '+02:00' : '+01:00'}`;
+}
+
+/**
+ * The filing date as the app takes it: nothing for today (the app records the moment of
+ * saving), noon Italian time of an earlier day (a paper application received then: no hour is
+ * known, and noon is that day whatever the offset). A day after today is refused here as the app
+ * would refuse it.
+ */
+function filedAt(typed: string, today: Date, problems: LocalProblem[]): string | undefined {
+  if (typed.trim() === '') {
+    problems.push({
+      field: 'filed_at',
+      message: 'manca la data di ricezione: scrivere il giorno in cui il comune ha ricevuto la domanda (gg/mm/aaaa)',
+    });
+    return undefined;
+  }
+  const iso = isoDate('filed_at', typed, 'recent', problems, today);
+  if (iso === undefined) return undefined;
+  const todayIso = isoDay(today);
+  if (iso > todayIso) {
+    problems.push({
+      field: 'filed_at',
+      message: `la data di ricezione (${formatDate(iso)}) è nel futuro, oggi è ${formatDate(todayIso)}: correggerla`,
+    });
+    return undefined;
+  }
+  return iso === todayIso ? undefined : italianNoon(iso);
 }
 
 function optionalText(typed: string): string | undefined {
@@ -110,8 +186,12 @@ function person(prefix: string, p: PersonDraft, problems: LocalProblem[]): Recor
  * The form in the app's JSON shape, and what could not be read locally. A field that cannot be
  * read is left out (the app would report it as missing); its local problem says why instead.
  */
-export function toForm(d: ApplicationDraft): { form: Record<string, unknown>; problems: LocalProblem[] } {
+export function toForm(
+  d: ApplicationDraft,
+  today: Date = new Date(),
+): { form: Record<string, unknown>; problems: LocalProblem[] } {
   const problems: LocalProblem[] = [];
+  const filed_at = filedAt(d.filed_on, today, problems);
   const applicant = {
     ...person('applicant', d.applicant, problems),
     address: optionalText(d.applicant.address),
@@ -143,14 +223,16 @@ export function toForm(d: ApplicationDraft): { form: Record<string, unknown>; pr
   }
   const form: Record<string, unknown> = {
     bando: d.bando,
+    filed_at,
     protocol_number: optionalText(d.protocol_number),
     applicant,
     household,
     isee,
-    resident: d.resident,
-    unemployed: d.unemployed,
-    unemployed_since: d.unemployed ? isoDate('unemployed_since', d.unemployed_since, 'recent', problems) : undefined,
-    other_income_support: d.other_income_support,
+    resident: answered('resident', d.resident, problems),
+    unemployed: answered('unemployed', d.unemployed, problems),
+    unemployed_since:
+      d.unemployed === true ? isoDate('unemployed_since', d.unemployed_since, 'recent', problems) : undefined,
+    other_income_support: answered('other_income_support', d.other_income_support, problems),
     single_parent: d.single_parent,
     applicant_disabled: d.applicant_disabled,
     housing: d.housing,
@@ -215,6 +297,7 @@ export function formFields(d: ApplicationDraft): Set<string> {
   const personFields = ['codice_fiscale', 'surname', 'name', 'birth_date', 'sex', 'birth_place'];
   const fields = [
     'bando',
+    'filed_at',
     'protocol_number',
     ...personFields.map((f) => `applicant.${f}`),
     'applicant.address',
@@ -235,7 +318,8 @@ export function formFields(d: ApplicationDraft): Set<string> {
     }
   });
   if (d.has_isee) fields.push('isee.value', 'isee.dsu_protocol', 'isee.dsu_date', 'isee.kind');
-  if (d.unemployed) fields.push('unemployed_since');
+  else fields.push('isee');
+  if (d.unemployed === true) fields.push('unemployed_since');
   return new Set(fields);
 }
 

@@ -79,6 +79,9 @@ impl Exchange<'_> {
                      (Impostazioni, o `enrol accept` da riga di comando)",
                 ));
             }
+            // Who is named where, as each comune's desk will be told (digests only).
+            let recipients: Vec<String> = comuni.iter().map(|a| a.comune.clone()).collect();
+            self.0.store.refresh_named_elsewhere(&recipients, now())?;
             for addressee in comuni {
                 let snapshot = self
                     .store

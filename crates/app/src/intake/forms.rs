@@ -346,11 +346,12 @@ impl Intake<'_> {
     pub fn check_form(&self, form: &ApplicationForm) -> FormCheck {
         let mut form = form.clone();
         form.declaration.normalize();
-        self.check_parsed(&form, "domanda", Naming::Json, &[], now())
+        self.check_parsed(&form, "domanda", Naming::Json, &[], now(), None)
     }
 
     /// Checks a form; `missing` are required fields the input left out, reported as such
-    /// (whatever the rules say of their placeholders is not).
+    /// (whatever the rules say of their placeholders is not). `correcting`: the code of the
+    /// application the form corrects, which names its own people.
     pub(crate) fn check_parsed(
         &self,
         form: &ApplicationForm,
@@ -358,8 +359,18 @@ impl Intake<'_> {
         naming: Naming,
         missing: &[String],
         at: DateTime<FixedOffset>,
+        correcting: Option<&str>,
     ) -> FormCheck {
-        let check = self.check_rules(form, record, naming, at);
+        let mut check = self.check_rules(form, record, naming, at);
+        match self.named_elsewhere(form, record, naming, correcting) {
+            Ok(warnings) => check.warnings.extend(warnings),
+            Err(e) => check.problems.push(Problem {
+                record: record.to_string(),
+                field: naming.field("applicant.codice_fiscale"),
+                code: e.code.as_str().to_string(),
+                message: e.message,
+            }),
+        }
         let placeholder = |p: &Problem| missing.iter().any(|m| naming.field(m) == p.field);
         let mut problems: Vec<Problem> = missing
             .iter()
@@ -461,7 +472,7 @@ impl Intake<'_> {
                     continue;
                 }
             };
-            let mut check = self.check_parsed(&p.form, &p.record, p.naming, &p.missing, at);
+            let mut check = self.check_parsed(&p.form, &p.record, p.naming, &p.missing, at, None);
             check
                 .problems
                 .extend(self.applied_before(p, &mut in_batch)?);

@@ -8,6 +8,7 @@ mod duplicates;
 mod fields;
 mod forms;
 mod listing;
+mod named_elsewhere;
 mod one_form;
 mod revisions;
 mod withdrawal;

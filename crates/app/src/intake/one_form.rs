@@ -12,7 +12,7 @@ impl Intake<'_> {
     pub fn check_form_json(&self, json: &str) -> Result<FormCheck> {
         self.require(crate::Action::FileApplications)?;
         match parse_one_form(json)? {
-            Ok(p) => Ok(self.check_parsed(&p.form, &p.record, p.naming, &p.missing, now())),
+            Ok(p) => Ok(self.check_parsed(&p.form, &p.record, p.naming, &p.missing, now(), None)),
             Err(problems) => Ok(FormCheck {
                 problems,
                 warnings: Vec::new(),
@@ -43,7 +43,7 @@ pub(crate) mod tests {
 
     use serde_json::{Value, json};
 
-    use crate::{Sportello, read_district_file};
+    use crate::{Problem, Sportello, read_district_file};
 
     fn fixture(name: &str) -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -151,6 +151,73 @@ pub(crate) mod tests {
                 .search_applications(&Default::default(), "")
                 .unwrap()
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_person_in_another_application_of_the_bando_is_a_warning_but_not_in_its_correction() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = comune_with_bando(dir.path());
+        let giulia = app
+            .intake()
+            .add_application_json(&form().to_string())
+            .unwrap();
+        let mut mario = form();
+        mario["applicant"] = json!({
+            "codice_fiscale": "RSSMRA80A01I754N", "surname": "Rossi", "name": "Mario",
+            "birth_date": "1980-01-01", "sex": "M", "birth_place": "I754"
+        });
+        mario["household"] = json!([{
+            "codice_fiscale": "BNCGLI92M55D636B", "surname": "Bianchi", "name": "Giulia",
+            "birth_date": "1992-08-15", "sex": "F", "birth_place": "D636", "relation": "coniuge"
+        }]);
+        let check = app.intake().check_form_json(&mario.to_string()).unwrap();
+        let named: Vec<&Problem> = check
+            .warnings
+            .iter()
+            .filter(|w| w.code == "person_in_other_application")
+            .collect();
+        assert_eq!(named.len(), 1, "{:?}", check.warnings);
+        assert_eq!(named[0].field, "household[0].codice_fiscale");
+        assert!(
+            named[0].message.contains(&format!(
+                "Bianchi Giulia (BNCGLI92M55D636B) è già richiedente nella domanda {} (pratica {}) \
+                 presentata in questo comune",
+                giulia.application_code, giulia.case_number
+            )),
+            "{}",
+            named[0].message
+        );
+        let filed = app
+            .intake()
+            .add_application_json(&mario.to_string())
+            .unwrap();
+        assert!(
+            filed
+                .warnings
+                .iter()
+                .any(|w| w.code == "person_in_other_application")
+        );
+        // Giulia's own correction names her in her own application: no warning about it, only
+        // about Mario's, where she is a member.
+        let corrected = app
+            .intake()
+            .correct_application(&giulia.application_code, &form().to_string(), "prova")
+            .unwrap();
+        let about: Vec<&str> = corrected
+            .warnings
+            .iter()
+            .filter(|w| w.code == "person_in_other_application")
+            .map(|w| w.message.as_str())
+            .collect();
+        assert_eq!(about.len(), 1, "{about:?}");
+        assert!(
+            about[0].contains(&format!(
+                "nel nucleo familiare nella domanda {}",
+                filed.application_code
+            )),
+            "{}",
+            about[0]
         );
     }
 }

@@ -189,6 +189,7 @@ impl Intake<'_> {
             parsed.naming,
             &parsed.missing,
             at,
+            Some(code),
         );
         if parsed.form.bando != stored.application.bando {
             check.problems.push(Problem {
