@@ -68,7 +68,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let application_id = owned_application(&tx, code)?;
+        let application_id = crate::applications::own_application_id(&tx, code)?;
         let comune = crate::install::own_comune(&tx)?;
         let id = new_id().to_string();
         let version = next_version(&tx)?;
@@ -158,7 +158,7 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let application_id = owned_application(&tx, code)?;
+        let application_id = crate::applications::own_application_id(&tx, code)?;
         let comune = crate::install::own_comune(&tx)?;
         let held: Option<String> = tx
             .query_row(
@@ -270,7 +270,7 @@ impl Store {
             let application_id = match ids.get(row.application_code) {
                 Some(id) => id.clone(),
                 None => {
-                    let id = owned_application(&tx, row.application_code)?;
+                    let id = crate::applications::own_application_id(&tx, row.application_code)?;
                     ids.insert(row.application_code, id.clone());
                     id
                 }
@@ -383,48 +383,24 @@ impl Store {
     }
 }
 
-/// The id of this comune's application `code`: unknown or another comune's is refused.
-fn owned_application(tx: &rusqlite::Transaction, code: &str) -> Result<String> {
-    let comune = crate::install::own_comune(tx)?;
-    let (application_id, owner): (String, String) = tx
-        .query_row(
-            "SELECT id, owner FROM applications WHERE application_code = ?1 AND deleted = 0",
-            [code],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?
-        .ok_or_else(|| StoreError::UnknownApplication(code.to_string()))?;
-    if owner != comune {
-        return Err(StoreError::NotOwner {
-            record: format!("domanda {code}"),
-            owner,
-        });
-    }
-    Ok(application_id)
-}
-
 /// A received project: its dates in order and its texts as at the desk.
 pub(crate) fn check_received_project(
     body: &Map<String, Value>,
     _owner: &str,
 ) -> std::result::Result<(), String> {
-    for column in [
-        "sector",
-        "site",
-        "office",
-        "tutor",
-        "schedule",
-        "inail_position",
-        "rc_policy",
-        "operator",
-    ] {
-        if let Some(p) = body[column]
-            .as_str()
-            .and_then(|t| sportello_domain::intake::check_text(column, t, false))
-        {
-            return Err(format!("{column}: {}", p.code));
-        }
-    }
+    crate::tables::check_texts(
+        body,
+        &[
+            ("sector", false),
+            ("site", false),
+            ("office", false),
+            ("tutor", false),
+            ("schedule", false),
+            ("inail_position", false),
+            ("rc_policy", false),
+            ("operator", false),
+        ],
+    )?;
     if body["start_on"].as_str() > body["end_on"].as_str() {
         return Err("end_on: precedente a start_on".into());
     }
@@ -462,13 +438,5 @@ pub(crate) fn check_received(
     body: &Map<String, Value>,
     _owner: &str,
 ) -> std::result::Result<(), String> {
-    for (column, multiline) in [("note", true), ("operator", false)] {
-        if let Some(p) = body[column]
-            .as_str()
-            .and_then(|t| sportello_domain::intake::check_text(column, t, multiline))
-        {
-            return Err(format!("{column}: {}", p.code));
-        }
-    }
-    Ok(())
+    crate::tables::check_texts(body, &[("note", true), ("operator", false)])
 }

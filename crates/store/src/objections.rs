@@ -257,29 +257,13 @@ fn read(row: &rusqlite::Row) -> Result<Objection> {
     })
 }
 
-/// Texts follow the desk's rule: no hidden characters, new lines only where typed freely.
-fn check_texts(
-    body: &Map<String, Value>,
-    texts: &[(&str, bool)],
-) -> std::result::Result<(), String> {
-    for (column, multiline) in texts {
-        if let Some(p) = body[*column]
-            .as_str()
-            .and_then(|t| sportello_domain::intake::check_text(column, t, *multiline))
-        {
-            return Err(format!("{column}: {}", p.code));
-        }
-    }
-    Ok(())
-}
-
 /// A received objection: its texts are clean, and a carried-out one names both its revision
 /// and its time.
 pub(crate) fn check_received(
     body: &Map<String, Value>,
     _owner: &str,
 ) -> std::result::Result<(), String> {
-    check_texts(
+    crate::tables::check_texts(
         body,
         &[
             ("about", false),
@@ -299,7 +283,7 @@ pub(crate) fn check_received_decision(
     body: &Map<String, Value>,
     _owner: &str,
 ) -> std::result::Result<(), String> {
-    check_texts(body, &[("reason", true), ("operator", false)])
+    crate::tables::check_texts(body, &[("reason", true), ("operator", false)])
 }
 
 /// A comune receives the decisions on its own objections only.

@@ -551,6 +551,22 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// Texts follow the desk's rule: no hidden characters, new lines only where typed freely.
+pub(crate) fn check_texts(
+    body: &Map<String, Value>,
+    texts: &[(&str, bool)],
+) -> std::result::Result<(), String> {
+    for (column, multiline) in texts {
+        if let Some(p) = body[*column]
+            .as_str()
+            .and_then(|t| sportello_domain::intake::check_text(column, t, *multiline))
+        {
+            return Err(format!("{column}: {}", p.code));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;

@@ -201,18 +201,14 @@ pub(crate) fn check_received(
     body: &Map<String, Value>,
     _owner: &str,
 ) -> std::result::Result<(), String> {
-    for (column, multiline) in [
-        ("note", true),
-        ("operator", false),
-        ("annulled_reason", true),
-    ] {
-        if let Some(p) = body[column]
-            .as_str()
-            .and_then(|t| sportello_domain::intake::check_text(column, t, multiline))
-        {
-            return Err(format!("{column}: {}", p.code));
-        }
-    }
+    crate::tables::check_texts(
+        body,
+        &[
+            ("note", true),
+            ("operator", false),
+            ("annulled_reason", true),
+        ],
+    )?;
     if body["annulled_reason"].is_null() != body["annulled_at"].is_null() {
         return Err("annulled_at: annullamento senza motivo o senza data".into());
     }
