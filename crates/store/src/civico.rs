@@ -39,8 +39,9 @@ impl Store {
         let mut map: HashMap<String, Vec<StoredCallEvent>> = HashMap::new();
         while let Some(row) = rows.next()? {
             let id: String = row.get(1)?;
-            let corrupt =
-                |column: &str| StoreError::Corrupt(format!("civico_events/{id}, colonna {column}"));
+            let corrupt = |column: &str| {
+                StoreError::Corrupt(format!("{}/{id}, colonna {column}", "civico_events"))
+            };
             let kind: String = row.get(2)?;
             let on: String = row.get(3)?;
             map.entry(row.get(0)?).or_default().push(StoredCallEvent {
@@ -119,7 +120,7 @@ impl Store {
         while let Some(row) = rows.next()? {
             let id: String = row.get(1)?;
             let corrupt = |column: &str| {
-                StoreError::Corrupt(format!("civico_projects/{id}, colonna {column}"))
+                StoreError::Corrupt(format!("{}/{id}, colonna {column}", "civico_projects"))
             };
             let date = |i: usize, column: &str| -> Result<NaiveDate> {
                 row.get::<_, String>(i)?
@@ -245,7 +246,7 @@ impl Store {
             let day: String = row.get(2)?;
             let day = day.parse().map_err(|_| {
                 let id: String = row.get(1).unwrap_or_default();
-                StoreError::Corrupt(format!("civico_attendance/{id}, colonna day"))
+                StoreError::Corrupt(format!("{}/{id}, colonna {}", "civico_attendance", "day"))
             })?;
             map.entry(row.get(0)?).or_default().insert(day, row.get(3)?);
         }
@@ -334,7 +335,8 @@ impl Store {
             let (number, lines) = row?;
             let lines = serde_json::from_str(&lines).map_err(|_| {
                 StoreError::Corrupt(format!(
-                    "civico_payment_lists/{month}-{number}, colonna lines"
+                    "{}/{month}-{number}, colonna {}",
+                    "civico_payment_lists", "lines"
                 ))
             })?;
             lists.push((number, lines));
@@ -402,10 +404,10 @@ pub(crate) fn check_received_project(
         ],
     )?;
     if body["start_on"].as_str() > body["end_on"].as_str() {
-        return Err("end_on: precedente a start_on".into());
+        return Err(format!("{}: la fine precede l'inizio", "end_on"));
     }
     if !body["weekly_hours"].as_str().is_some_and(decimal_text) {
-        return Err("weekly_hours: non è un numero".into());
+        return Err(format!("{}: non è un numero", "weekly_hours"));
     }
     Ok(())
 }

@@ -143,7 +143,8 @@ impl Store {
         let digests = crate::record::json_text(&digests, "named_elsewhere", &id, "digests")?;
         let digests = serde_json::from_value(digests).map_err(|_| {
             crate::StoreError::Corrupt(format!(
-                "named_elsewhere/{id}, colonna digests: atteso un elenco di impronte"
+                "{}/{id}, colonna {}: atteso un elenco di impronte",
+                "named_elsewhere", "digests"
             ))
         })?;
         Ok(Some(NamedElsewhere {
@@ -172,7 +173,8 @@ pub(crate) fn check_received(
 ) -> std::result::Result<(), String> {
     if !is_hex(body["digest_key"].as_str().unwrap_or_default(), KEY_HEX) {
         return Err(format!(
-            "digest_key: attese {KEY_HEX} cifre esadecimali minuscole"
+            "{}: attese {KEY_HEX} cifre esadecimali minuscole",
+            "digest_key"
         ));
     }
     let text = body["digests"].as_str().unwrap_or_default();

@@ -231,9 +231,9 @@ fn read(row: &rusqlite::Row) -> Result<Objection> {
     let received: String = row.get(6)?;
     let outcome: Option<String> = row.get(12)?;
     Ok(Objection {
-        received_on: received
-            .parse()
-            .map_err(|_| StoreError::Corrupt(format!("objections/{id}, colonna received_on")))?,
+        received_on: received.parse().map_err(|_| {
+            StoreError::Corrupt(format!("{}/{id}, colonna {}", "objections", "received_on"))
+        })?,
         application_code: row.get(1)?,
         bando: row.get(2)?,
         comune: row.get(3)?,
@@ -273,7 +273,10 @@ pub(crate) fn check_received(
         ],
     )?;
     if body["applied_revision"].is_null() != body["applied_at"].is_null() {
-        return Err("applied_at: applicazione senza revisione o senza data".into());
+        return Err(format!(
+            "{}: applicazione senza revisione o senza data",
+            "applied_at"
+        ));
     }
     Ok(())
 }

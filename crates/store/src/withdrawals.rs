@@ -182,7 +182,10 @@ const SELECT: &str = "
 fn read(row: &rusqlite::Row) -> Result<Withdrawal> {
     let id: String = row.get(1)?;
     let corrupt = |column: &str| {
-        StoreError::Corrupt(format!("application_withdrawals/{id}, colonna {column}"))
+        StoreError::Corrupt(format!(
+            "{}/{id}, colonna {column}",
+            "application_withdrawals"
+        ))
     };
     let on: String = row.get(2)?;
     Ok(Withdrawal {
@@ -210,7 +213,10 @@ pub(crate) fn check_received(
         ],
     )?;
     if body["annulled_reason"].is_null() != body["annulled_at"].is_null() {
-        return Err("annulled_at: annullamento senza motivo o senza data".into());
+        return Err(format!(
+            "{}: annullamento senza motivo o senza data",
+            "annulled_at"
+        ));
     }
     Ok(())
 }

@@ -60,15 +60,18 @@ impl Civico<'_> {
             .iter()
             .map(|h| h.trim().to_lowercase())
             .collect();
+        // The columns as the host office's spreadsheet must name them.
+        const COLUMNS: [&str; 3] = ["codice_domanda", "data", "ore"];
         let index = |name: &str| headers.iter().position(|h| h == name);
         let (Some(code_at), Some(day_at), Some(hours_at)) =
-            (index("codice_domanda"), index("data"), index("ore"))
+            (index(COLUMNS[0]), index(COLUMNS[1]), index(COLUMNS[2]))
         else {
             return Err(refused(
                 ErrorCode::CsvInvalid,
                 format!(
-                    "il file delle presenze ha le colonne {}: servono codice_domanda, data, ore",
-                    headers.join(", ")
+                    "il file delle presenze ha le colonne {}: servono {}",
+                    headers.join(", "),
+                    COLUMNS.join(", ")
                 ),
             ));
         };
@@ -340,7 +343,16 @@ impl Civico<'_> {
             ));
         }
         let mut printed = Vec::new();
-        let mut csv = String::from("codice_domanda;cognome;nome;codice_fiscale;ore;importo\n");
+        let mut csv = [
+            "codice_domanda",
+            "cognome",
+            "nome",
+            "codice_fiscale",
+            "ore",
+            "importo",
+        ]
+        .join(";");
+        csv.push('\n');
         for l in &lines {
             let stored = self.store.application_by_code(&l.application_code)?;
             let (surname, name, cf) = stored
