@@ -1601,6 +1601,33 @@ fn the_demo_district_opens_on_a_useful_home_and_shows_outcomes_at_the_comuni() {
             .await?;
         w.wait_text("main", "Annullata il").await?;
 
+        // «Correggi»: the form as filed, a new telephone number and the reason; the new
+        // revision is in the history with what changed.
+        w.click("[data-testid='correggi-domanda']").await?;
+        w.wait_text("main h1", "Correzione della domanda").await?;
+        w.type_into("#f-applicant-phone", "0931 555123").await?;
+        w.click("[data-testid='salva-correzione']").await?;
+        w.wait_text("[data-testid='errore-salvataggio']", "Manca il motivo")
+            .await?;
+        w.type_into(
+            "[data-testid='motivo-correzione']",
+            "nuovo numero di telefono comunicato dal richiedente",
+        )
+        .await?;
+        w.screenshot("correzione-domanda").await?;
+        w.click("[data-testid='salva-correzione']").await?;
+        let corrected_history = w
+            .wait_text(
+                &format!("[data-testid='storico-{corrected}']"),
+                "nuovo numero di telefono comunicato dal richiedente",
+            )
+            .await?;
+        if !corrected_history.contains("0931 555123") {
+            return Err(
+                format!("the history should show the new number: {corrected_history:?}").into(),
+            );
+        }
+
         // Impostazioni → Chiavi: the keys trusted here, and a change of this comune's keys.
         w.go("impostazioni").await?;
         w.wait_text("[data-testid='chiavi']", "Capofila").await?;

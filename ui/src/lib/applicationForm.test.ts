@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { CodiceFiscaleInfo, FormCheck } from './api';
 import {
+  correctionForm,
   describeCodiceFiscale,
   emptyDraft,
   emptyMember,
   fieldId,
   fillFromCodiceFiscale,
+  fromForm,
   formFields,
   italianNoon,
   mismatchFound,
@@ -35,6 +37,68 @@ function giulia(): ApplicationDraft {
   d.other_income_support = false;
   return d;
 }
+
+describe('fromForm', () => {
+  const filed = {
+    bando: 'SC-2026-1',
+    filed_at: '2026-02-02T09:51:00+01:00',
+    protocol_number: '0042',
+    override_note: null,
+    applicant: {
+      codice_fiscale: 'RSUGPP97R17B287V',
+      surname: 'Urso',
+      name: 'Giuseppe',
+      birth_date: '1997-10-17',
+      sex: 'M' as const,
+      birth_place: 'B287',
+      address: 'Via delle Prove 4',
+      phone: null,
+      email: null,
+    },
+    household: [
+      {
+        codice_fiscale: 'RSSMRA80A41D636X',
+        surname: 'Rossi',
+        name: 'Maria',
+        birth_date: '1980-01-01',
+        sex: 'F' as const,
+        birth_place: 'D636',
+        relation: 'coniuge',
+        dependent_minor: false,
+        disabled: true,
+      },
+    ],
+    isee: { value: '3500.50', dsu_protocol: 'INPS-ISEE-2026-1', dsu_date: '2026-01-05', kind: 'ordinario' as const },
+    resident: true,
+    unemployed: true,
+    unemployed_since: '2024-10-23',
+    other_income_support: false,
+    single_parent: false,
+    applicant_disabled: false,
+    housing: 'rent' as const,
+    previous_participation: false,
+  };
+
+  it('writes what was filed the Italian way, and toForm reads it back the same', () => {
+    const d = fromForm(filed);
+    expect(d.filed_on).toBe('02/02/2026');
+    expect(d.applicant.birth_date).toBe('17/10/1997');
+    expect(d.isee.value).toBe('3.500,50');
+    expect(d.household[0]?.birth_date).toBe('01/01/1980');
+    const { form, problems } = correctionForm(d, filed, new Date(2026, 5, 1));
+    expect(problems).toEqual([]);
+    expect(form.filed_at).toBe(filed.filed_at);
+    expect(form.isee).toEqual(filed.isee);
+    expect(form.applicant).toEqual({ ...filed.applicant, phone: undefined, email: undefined });
+    expect(form.household).toEqual(filed.household);
+    expect(form.housing).toBe('rent');
+  });
+
+  it('sends a changed filing day as that day', () => {
+    const d = { ...fromForm(filed), filed_on: '03/02/2026' };
+    expect(correctionForm(d, filed, new Date(2026, 5, 1)).form.filed_at).toBe('2026-02-03T12:00:00+01:00');
+  });
+});
 
 describe('toForm', () => {
   it('writes the documented JSON shape, dates ISO and the amount as a decimal', () => {

@@ -2,8 +2,8 @@
 // and its conversion into the JSON shape of `sportello application add` (docs/formats.md), which
 // the app checks and files. Field paths (`applicant.codice_fiscale`, `household[1].sex`,
 // `isee.value`) are the app's: a problem it reports lands next to the field of that path.
-import type { CodiceFiscaleInfo, FormCheck } from './api';
-import { dateProblem, euroFieldText, formatDate, parseDate, parseEuro, type DateKind } from './format';
+import type { ApplicationForm, CodiceFiscaleInfo, FormCheck } from './api';
+import { dateProblem, euroFieldText, formatDate, formatDateTime, parseDate, parseEuro, type DateKind } from './format';
 
 export type Sex = '' | 'M' | 'F';
 /** A sì/no the operator must answer: `null` until they do, never a default that excludes. */
@@ -240,6 +240,76 @@ export function toForm(
     override_note: optionalText(d.override_note),
   };
   return { form: withoutUndefined(form), problems };
+}
+
+/**
+ * A filed application's form (`application show`'s `form`) as the operator corrects it: the
+ * inverse of `toForm`, dates and amounts written the Italian way. Its filing moment is kept
+ * apart: `correctionForm` sends it back unchanged unless the day is changed.
+ */
+export function fromForm(f: ApplicationForm): ApplicationDraft {
+  const d = f;
+  const date = (iso: string | null | undefined) => (iso ? formatDate(iso) : '');
+  const person = (p: {
+    codice_fiscale: string;
+    surname: string;
+    name: string;
+    birth_date: string;
+    sex: string;
+    birth_place: string;
+  }): PersonDraft => ({
+    codice_fiscale: p.codice_fiscale,
+    surname: p.surname,
+    name: p.name,
+    birth_date: date(p.birth_date),
+    sex: p.sex as Sex,
+    birth_place: p.birth_place,
+  });
+  return {
+    bando: f.bando,
+    filed_on: f.filed_at ? formatDateTime(f.filed_at).slice(0, 10) : '',
+    protocol_number: f.protocol_number ?? '',
+    applicant: {
+      ...person(d.applicant),
+      address: d.applicant.address ?? '',
+      phone: d.applicant.phone ?? '',
+      email: d.applicant.email ?? '',
+    },
+    household: d.household.map((m, i) => ({
+      ...person(m),
+      key: i + 1,
+      relation: m.relation,
+      dependent_minor: m.dependent_minor,
+      disabled: m.disabled,
+    })),
+    has_isee: d.isee !== null,
+    isee: d.isee
+      ? { value: euroFieldText(d.isee.value), dsu_protocol: d.isee.dsu_protocol, dsu_date: date(d.isee.dsu_date), kind: d.isee.kind }
+      : { value: '', dsu_protocol: '', dsu_date: '', kind: 'ordinario' },
+    resident: d.resident,
+    unemployed: d.unemployed,
+    unemployed_since: date(d.unemployed_since),
+    other_income_support: d.other_income_support,
+    single_parent: d.single_parent,
+    applicant_disabled: d.applicant_disabled,
+    housing: d.housing,
+    previous_participation: d.previous_participation,
+    override_note: f.override_note ?? '',
+  };
+}
+
+/**
+ * The corrected form as the app takes it: as `toForm`, but a filing day left as it was keeps
+ * the filing moment exactly (a correction is not a new filing).
+ */
+export function correctionForm(
+  d: ApplicationDraft,
+  original: ApplicationForm,
+  today: Date = new Date(),
+): { form: Record<string, unknown>; problems: LocalProblem[] } {
+  const out = toForm(d, today);
+  if (original.filed_at && d.filed_on === fromForm(original).filed_on) out.form.filed_at = original.filed_at;
+  return out;
 }
 
 /** Leaves out absent fields, as the JSON the app reads would. */

@@ -6,8 +6,15 @@ import { draftDiscard, draftRead, draftSave } from './api';
 import { emptyDraft, emptyMember, type ApplicationDraft } from './applicationForm';
 import { draftFromJson, isBlankDraft } from './drafts';
 
-class Draft {
+export class Draft {
   value = $state<ApplicationDraft>(emptyDraft());
+  /** Kept in the app as the operator's draft: a new application's is, a correction's is not
+   * (it starts from the application as filed, every time). */
+  readonly #persist: boolean;
+
+  constructor(persist = true) {
+    this.#persist = persist;
+  }
   /** Fields the operator has left at least once: their problems are shown. */
   touched = $state<Record<string, boolean>>({});
   /** After a save attempt every problem is shown. */
@@ -46,6 +53,14 @@ class Draft {
     this.touched = moved;
   }
 
+  /** The form as `start`: a filed application to correct. */
+  load(start: ApplicationDraft): void {
+    this.value = start;
+    this.#nextKey = start.household.length + 1;
+    this.touched = {};
+    this.submitted = false;
+  }
+
   /** A new, empty form: after filing (the app deleted the draft it was typed in). */
   reset(bando: string): void {
     this.value = emptyDraft(bando);
@@ -64,6 +79,7 @@ class Draft {
   /** Reads the operator's draft from the app, once after login; what is typed here already
    * is newer and stays. */
   restore(): Promise<void> {
+    if (!this.#persist) return Promise.resolve();
     this.#restoring ??= draftRead().then(
       (kept) => {
         if (kept === null || !isBlankDraft(this.value)) return;
@@ -86,6 +102,7 @@ class Draft {
   /** Keeps what is typed as the operator's draft, if it changed (a form with nothing typed
    * is not kept, unless it empties a draft kept before). */
   async save(): Promise<void> {
+    if (!this.#persist) return;
     const json = JSON.stringify(this.value);
     if (this.filing || json === this.#kept || (this.#kept === null && isBlankDraft(this.value))) return;
     const before = this.#kept;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashOf, hashOfApplication, routeFromHash, screenFromHash, screenShown, screens, sidebarCurrent, sidebarScreens } from './routes';
+import { hashOf, hashOfApplication, hashOfCorrection, routeFromHash, screenFromHash, screenShown, screens, sidebarCurrent, sidebarScreens } from './routes';
 
 describe('screenFromHash', () => {
   it('opens the home screen on an empty or root hash', () => {
@@ -26,6 +26,8 @@ describe('screenFromHash', () => {
     expect(routeFromHash('#/domande/nuova')).toEqual({ screen: 'nuova-domanda', code: null });
     expect(routeFromHash('#/domande/WD9YV-R9EA0')).toBeNull();
     expect(routeFromHash('#/domande/qualcosa')).toBeNull();
+    expect(routeFromHash(hashOfCorrection('WD9YV-R9EAY'))).toEqual({ screen: 'correggi-domanda', code: 'WD9YV-R9EAY' });
+    expect(routeFromHash('#/domande/WD9YV-R9EAY/altro')).toBeNull();
   });
 
   it('knows no screen at an unknown path', () => {

@@ -6,6 +6,7 @@ export type ScreenId =
   | 'domande'
   | 'nuova-domanda'
   | 'domanda'
+  | 'correggi-domanda'
   | 'sincronizzazione'
   | 'graduatoria'
   | 'attivita'
@@ -51,6 +52,14 @@ export const screens: readonly Screen[] = [
     parent: 'domande',
     roles: FRONT_OFFICE,
   },
+  {
+    id: 'correggi-domanda',
+    // `domande/<codice domanda>/correggi`.
+    path: 'domande/:codice/correggi',
+    label: 'Correzione della domanda',
+    parent: 'domande',
+    roles: MANAGERS,
+  },
   { id: 'sincronizzazione', path: 'sincronizzazione', label: 'Sincronizzazione', roles: MANAGERS },
   {
     id: 'graduatoria',
@@ -78,13 +87,21 @@ export function routeFromHash(hash: string): { screen: ScreenId; code: string | 
   const path = hash.replace(/^#?\/?/, '').replace(/\/+$/, '');
   const found = screens.find((screen) => screen.path === path);
   if (found) return { screen: found.id, code: null };
-  const code = path.startsWith('domande/') ? decodeURIComponent(path.slice('domande/'.length)) : '';
-  return APPLICATION_CODE.test(code) ? { screen: 'domanda', code } : null;
+  const rest = path.startsWith('domande/') ? decodeURIComponent(path.slice('domande/'.length)) : '';
+  const [code = '', action] = rest.split('/');
+  if (!APPLICATION_CODE.test(code)) return null;
+  if (action === undefined) return { screen: 'domanda', code };
+  return action === 'correggi' ? { screen: 'correggi-domanda', code } : null;
 }
 
 /** The address of one application's screen. */
 export function hashOfApplication(code: string): string {
   return `#/domande/${encodeURIComponent(code)}`;
+}
+
+/** The address of the correction of one application. */
+export function hashOfCorrection(code: string): string {
+  return `${hashOfApplication(code)}/correggi`;
 }
 
 export function hashOf(id: ScreenId): string {
