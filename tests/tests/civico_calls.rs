@@ -325,6 +325,60 @@ fn rinunce_call_exactly_the_next_idonei_of_the_same_comune() {
         .cloned()
         .unwrap();
     assert_eq!(line["start_date"], start.to_string().as_str());
+    // The project's papers: the project to sign, and the lettera di avvio.
+    let paper = floridia.path("progetto.pdf");
+    floridia.ok(&[
+        "print",
+        "project",
+        "--application",
+        &ammessi[2],
+        "--out",
+        arg(&paper),
+    ]);
+    let text = pdf_text(&paper);
+    for needed in [
+        "Progetto individualizzato di servizio civico",
+        "Geom. Verdi",
+        "Ambiente e verde pubblico",
+        "INAIL-0001",
+        "Il tutor",
+        "Il partecipante",
+    ] {
+        assert!(
+            text.contains(needed),
+            "{needed:?} not in the project: {text}"
+        );
+    }
+    let letter = floridia.path("avvio.pdf");
+    floridia.ok(&[
+        "print",
+        "avvio",
+        "--application",
+        &ammessi[2],
+        "--out",
+        arg(&letter),
+    ]);
+    let text = pdf_text(&letter);
+    assert!(
+        text.contains("Lettera di avvio al servizio civico"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&start.format("%d/%m/%Y").to_string()),
+        "{text}"
+    );
+    refused(
+        &floridia,
+        &[
+            "print",
+            "project",
+            "--application",
+            &ammessi[3],
+            "--out",
+            arg(&paper),
+        ],
+        "non ha un progetto",
+    );
 
     // A month of attendance: every row or none, 4 hours a day and 80 a month at most, paid
     // to the cent.

@@ -33,7 +33,7 @@ pub use audit::{Audit, AuditEntryView, AuditQuery, ChainIntact, parse_date};
 pub use backup::{BackupChecked, BackupMade, Backups, REMINDER_DAYS, Restored, restore};
 pub use civico::{
     AttendanceImported, CallEventView, CallRecorded, CallView, Civico, ComuneCalls, Payment,
-    PaymentsPrinted, ProjectSaved,
+    PaymentsPrinted, ProjectPaper, ProjectSaved,
 };
 pub use documents::{Documents, RankingPaper};
 pub use error::{AppError, ErrorCode, Problem, Result};

@@ -255,6 +255,21 @@ enum PrintCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Progetto individualizzato di un partecipante, da firmare (partecipante, tutor,
+    /// responsabile)
+    Project {
+        #[arg(long, value_name = "CODICE")]
+        application: String,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
+    /// Lettera di avvio al servizio civico di un partecipante
+    Avvio {
+        #[arg(long, value_name = "CODICE")]
+        application: String,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
     /// Attestato di partecipazione al servizio civico, a servizio finito
     Attestato {
         #[arg(long, value_name = "CODICE")]
@@ -1201,6 +1216,18 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Print(PrintCommand::Payments { month, out, json }) => {
             let mut app = login::open(&db, who)?;
             output::payments_printed(&app.civico().print_payments(&month, &out)?, json);
+        }
+        Command::Print(PrintCommand::Project { application, out }) => {
+            let mut app = login::open(&db, who)?;
+            let paper = sportello_app::ProjectPaper::Project;
+            let written = app.civico().print_project(&application, paper, &out)?;
+            say!("{}", written.display());
+        }
+        Command::Print(PrintCommand::Avvio { application, out }) => {
+            let mut app = login::open(&db, who)?;
+            let paper = sportello_app::ProjectPaper::StartLetter;
+            let written = app.civico().print_project(&application, paper, &out)?;
+            say!("{}", written.display());
         }
         Command::Print(PrintCommand::Attestato { application, out }) => {
             let mut app = login::open(&db, who)?;

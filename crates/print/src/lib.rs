@@ -18,6 +18,7 @@ mod frame;
 mod internal;
 mod payments;
 mod preavviso;
+mod project;
 mod ranking;
 mod receipt;
 mod recovery;
@@ -27,6 +28,7 @@ pub use frame::Letterhead;
 pub use internal::{ReservedDetails, internal_ranking};
 pub use payments::{PaymentLine, PaymentList, payment_list};
 pub use preavviso::{Addressee, Preavviso, preavviso};
+pub use project::{ProjectDocument, project_document, start_letter};
 pub use ranking::{ObjectionsWindow, Outcome, RankingDocument, RankingRow, Stage, public_ranking};
 pub use receipt::{
     Housing, IseeKind, Receipt, ReceiptApplicant, ReceiptIsee, ReceiptMember, receipt,

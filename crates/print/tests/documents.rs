@@ -627,3 +627,23 @@ fn the_attestato_states_the_period_sector_site_and_hours() {
     }
     assert!(!t.contains("RISERVATO"));
 }
+
+#[test]
+fn the_project_has_every_fact_and_three_signatures_and_the_letter_says_when_to_start() {
+    let t = text(&sportello_print::project_document(&project_fixture()).unwrap());
+    for needed in [
+        "Progetto individualizzato di servizio civico",
+        "Maria Rossi (RSSMRA80A41D636X)",
+        "dal 01/06/2026 al 30/11/2026",
+        "20 (lun-ven 8-12)",
+        "da indicare prima dell'avvio",
+        "Il partecipante",
+        "Il tutor",
+        "Il responsabile del servizio",
+    ] {
+        assert!(t.contains(needed), "{needed:?} missing: {t}");
+    }
+    let t = text(&sportello_print::start_letter(&project_fixture()).unwrap());
+    assert!(t.contains("Gentile Maria Rossi"), "{t}");
+    assert!(t.contains("inizia il 01/06/2026"), "{t}");
+}

@@ -10,7 +10,8 @@ use std::process::Command;
 
 use common::*;
 use sportello_print::{
-    attestato, internal_ranking, payment_list, preavviso, public_ranking, receipt, recovery_sheet,
+    attestato, internal_ranking, payment_list, preavviso, project_document, public_ranking,
+    receipt, recovery_sheet, start_letter,
 };
 
 fn render_page(pdf: &Path, page: usize, dpi: u32, out_prefix: &Path) {
@@ -49,6 +50,14 @@ fn write_documentation_pages() {
         (
             "foglio-di-recupero",
             recovery_sheet(&recovery_sheet_fixture()).unwrap(),
+        ),
+        (
+            "progetto-individualizzato",
+            project_document(&project_fixture()).unwrap(),
+        ),
+        (
+            "lettera-di-avvio",
+            start_letter(&project_fixture()).unwrap(),
         ),
         ("attestato", attestato(&attestato_fixture()).unwrap()),
         (

@@ -15,8 +15,10 @@ use sportello_domain::civico::{
 use crate::ranking::{PublishedRanking, Stage};
 use crate::{AppError, ErrorCode, Result, TIME_ZONE, now};
 
+mod papers;
 mod pay;
 
+pub use papers::ProjectPaper;
 pub use pay::{AttendanceImported, Payment, PaymentsPrinted};
 
 crate::area!(

@@ -35,9 +35,9 @@ pub struct Payment {
 }
 
 /// A participant's project and the rules of their bando, as frozen in its definitive ranking.
-struct Participant {
-    project: Project,
-    rules: Rules,
+pub(super) struct Participant {
+    pub(super) project: Project,
+    pub(super) rules: Rules,
 }
 
 impl Civico<'_> {
@@ -245,7 +245,7 @@ impl Civico<'_> {
 
     /// This comune's participants: each one's project and the rules of their bando as frozen
     /// in its latest ranking, by application code.
-    fn participants(&self) -> Result<HashMap<String, Participant>> {
+    pub(super) fn participants(&self) -> Result<HashMap<String, Participant>> {
         let mut map = HashMap::new();
         for bando in self.store.bandi()? {
             let projects = self.store.projects(&bando.id, Some(&self.install.comune))?;

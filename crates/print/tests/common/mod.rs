@@ -104,6 +104,32 @@ pub fn payment_list_fixture(number: i64) -> sportello_print::PaymentList {
     }
 }
 
+pub fn project_fixture() -> sportello_print::ProjectDocument {
+    sportello_print::ProjectDocument {
+        letterhead: comune_letterhead(),
+        comune: "Floridia".into(),
+        bando_title: "Servizio civico distrettuale 2026".into(),
+        application_code: "2345A-BCDEF".into(),
+        surname: "Rossi".into(),
+        name: "Maria".into(),
+        codice_fiscale: "RSSMRA80A41D636X".into(),
+        sector: "Ambiente e verde pubblico".into(),
+        site: "Villa comunale".into(),
+        office: Some("Ufficio tecnico".into()),
+        tutor: "Geom. Verdi".into(),
+        start: date(2026, 6, 1),
+        end: date(2026, 11, 30),
+        weekly_hours: "20".into(),
+        schedule: Some("lun-ven 8-12".into()),
+        inail_position: Some("INAIL-0001".into()),
+        rc_policy: None,
+        hourly_pay: "€ 5,16".into(),
+        max_hours_day: "4".into(),
+        max_hours_month: "80".into(),
+        issued_on: date(2026, 5, 20),
+    }
+}
+
 pub fn attestato_fixture() -> sportello_print::Attestato {
     sportello_print::Attestato {
         letterhead: comune_letterhead(),
