@@ -380,6 +380,59 @@ fn rinunce_call_exactly_the_next_idonei_of_the_same_comune() {
         "non ha un progetto",
     );
 
+    // A complaint from the host office: recorded, listed while open, closed with its outcome.
+    let id = floridia.json(&[
+        "civico",
+        "complaint",
+        "add",
+        "--application",
+        &ammessi[2],
+        "--from",
+        "host",
+        "--text",
+        "ritardi ripetuti all'ingresso",
+    ])["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let open = floridia.json(&["civico", "complaint", "list", "--open"]);
+    assert_eq!(open.as_array().unwrap().len(), 1, "{open}");
+    assert_eq!(open[0]["source"], "host");
+    floridia.ok(&[
+        "civico",
+        "complaint",
+        "close",
+        &id,
+        "--outcome",
+        "colloquio con il tutor, risolto",
+    ]);
+    assert_eq!(
+        floridia.json(&["civico", "complaint", "list", "--open"]),
+        serde_json::json!([])
+    );
+    let all = floridia.json(&["civico", "complaint", "list"]);
+    assert_eq!(all[0]["outcome"], "colloquio con il tutor, risolto");
+    refused(
+        &floridia,
+        &["civico", "complaint", "close", &id, "--outcome", "di nuovo"],
+        "non è tra quelli aperti",
+    );
+    refused(
+        &floridia,
+        &[
+            "civico",
+            "complaint",
+            "add",
+            "--application",
+            &ammessi[3],
+            "--from",
+            "participant",
+            "--text",
+            "x",
+        ],
+        "i reclami riguardano i partecipanti",
+    );
+
     // A month of attendance: every row or none, 4 hours a day and 80 a month at most, paid
     // to the cent.
     let participant = &ammessi[2];

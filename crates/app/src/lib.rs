@@ -56,7 +56,9 @@ pub use settings::{
     read_district_file,
 };
 pub use sportello_domain::{Action, FactorLabel, Role};
-pub use sportello_store::{Actor, ApplicationFilter, FiledApplication, Unreadable, io_reason};
+pub use sportello_store::{
+    Actor, ApplicationFilter, Complaint, FiledApplication, Unreadable, io_reason,
+};
 pub use trust::{Accepted, KeysView, ReplacedKey, Rotated, Trust, TrustedKey};
 pub use vault::RecoveryKey;
 

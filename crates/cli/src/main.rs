@@ -533,6 +533,9 @@ enum CivicoCommand {
     /// Presenze dei partecipanti
     #[command(subcommand)]
     Attendance(AttendanceCommand),
+    /// Reclami della sede ospitante o dei partecipanti
+    #[command(subcommand)]
+    Complaint(ComplaintCommand),
     /// L'elenco di liquidazione del mese: ore e importo di ogni partecipante
     Payments {
         /// Il mese, aaaa-mm
@@ -551,6 +554,40 @@ enum CivicoCommand {
         reason: String,
         #[arg(long)]
         completed: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ComplaintCommand {
+    /// Registra un reclamo su un partecipante; stampa l'identificativo
+    Add {
+        #[arg(long, value_name = "CODICE")]
+        application: String,
+        /// Da chi: host (la sede che ospita) o participant (il partecipante)
+        #[arg(long, value_parser = ["host", "participant"])]
+        from: String,
+        #[arg(long, value_name = "TESTO")]
+        text: String,
+        /// Giorno in cui è arrivato (oggi se omesso)
+        #[arg(long, value_name = "DATA")]
+        date: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Chiude un reclamo con l'esito (come è stato gestito)
+    Close {
+        #[arg(value_name = "ID")]
+        id: String,
+        #[arg(long, value_name = "TESTO")]
+        outcome: String,
+    },
+    /// Elenca i reclami, i più vecchi prima
+    List {
+        /// Solo quelli ancora aperti
+        #[arg(long)]
+        open: bool,
         #[arg(long)]
         json: bool,
     },
@@ -1094,6 +1131,31 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let text = read(&file)?;
             let mut app = login::open(&db, who)?;
             output::attendance_imported(&app.civico().import_attendance(&text)?, json);
+        }
+        Command::Civico(CivicoCommand::Complaint(ComplaintCommand::Add {
+            application,
+            from,
+            text,
+            date,
+            json,
+        })) => {
+            let on = date.as_deref().map(sportello_app::parse_date).transpose()?;
+            let mut app = login::open(&db, who)?;
+            let id = app.civico().add_complaint(&application, &from, &text, on)?;
+            if json {
+                say!("{}", serde_json::json!({ "id": id }));
+            } else {
+                say!("{id}");
+            }
+        }
+        Command::Civico(CivicoCommand::Complaint(ComplaintCommand::Close { id, outcome })) => {
+            let mut app = login::open(&db, who)?;
+            app.civico().close_complaint(&id, &outcome)?;
+            say!("Reclamo {id} chiuso");
+        }
+        Command::Civico(CivicoCommand::Complaint(ComplaintCommand::List { open, json })) => {
+            let mut app = login::open(&db, who)?;
+            output::complaints(&app.civico().complaints(open)?, json);
         }
         Command::Civico(CivicoCommand::Payments { month, json }) => {
             let mut app = login::open(&db, who)?;

@@ -517,6 +517,33 @@ pub fn attendance_imported(a: &AttendanceImported, as_json: bool) {
     );
 }
 
+pub fn complaints(list: &[sportello_app::Complaint], as_json: bool) {
+    if as_json {
+        return json(&list);
+    }
+    if list.is_empty() {
+        show!("Nessun reclamo");
+    }
+    for c in list {
+        let from = if c.source == "host" {
+            "sede ospitante"
+        } else {
+            "partecipante"
+        };
+        let state = c
+            .outcome
+            .as_deref()
+            .map_or_else(|| "aperto".to_string(), |o| format!("chiuso: {o}"));
+        show!(
+            "{}  {}  {}  da {from}: {}  [{state}]",
+            c.id,
+            c.received_on,
+            c.application_code,
+            c.text
+        );
+    }
+}
+
 pub fn payments(list: &[Payment], as_json: bool) {
     if as_json {
         return json(&list);

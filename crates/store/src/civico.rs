@@ -412,6 +412,153 @@ pub(crate) fn check_received_project(
     Ok(())
 }
 
+/// A complaint as recorded (`civico complaint list`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Complaint {
+    pub id: String,
+    pub application_code: String,
+    /// `host` (the host office) or `participant`.
+    pub source: String,
+    pub text: String,
+    pub received_on: String,
+    pub operator: String,
+    pub recorded_at: String,
+    pub outcome: Option<String>,
+    pub closed_at: Option<String>,
+}
+
+impl Store {
+    /// Records a complaint about this comune's participant `code`; returns its id. Audited
+    /// (the text may name people: the trail keeps the source and the day).
+    pub fn add_complaint(
+        &mut self,
+        code: &str,
+        source: &str,
+        text: &str,
+        received_on: NaiveDate,
+        at: DateTime<FixedOffset>,
+        actor: &Actor,
+    ) -> Result<String> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let application_id = crate::applications::own_application_id(&tx, code)?;
+        let comune = crate::install::own_comune(&tx)?;
+        let id = new_id().to_string();
+        let version = next_version(&tx)?;
+        tx.execute(
+            "INSERT INTO civico_complaints (id, owner, version, content_hash, application_id,
+             source, text, received_on, operator, recorded_at)
+             VALUES (?1, ?2, ?3, '', ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                id,
+                comune,
+                version,
+                application_id,
+                source,
+                text,
+                received_on.to_string(),
+                actor.0,
+                at.to_rfc3339()
+            ],
+        )?;
+        crate::tables::stamp(&tx, "civico_complaints", &id)?;
+        audit::log(
+            &tx,
+            at,
+            actor,
+            "civico_complaint_add",
+            "complaint",
+            Some(&id),
+            serde_json::json!({
+                "application_code": code, "source": source, "received_on": received_on.to_string(),
+            }),
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Closes this comune's open complaint `id` with how it was handled. Refused as
+    /// [`StoreError::Changed`] when it is closed already or not this comune's.
+    pub fn close_complaint(
+        &mut self,
+        id: &str,
+        outcome: &str,
+        at: DateTime<FixedOffset>,
+        actor: &Actor,
+    ) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let comune = crate::install::own_comune(&tx)?;
+        let version = next_version(&tx)?;
+        let changed = tx.execute(
+            "UPDATE civico_complaints SET version = ?2, outcome = ?3, closed_at = ?4
+             WHERE id = ?1 AND owner = ?5 AND closed_at IS NULL AND deleted = 0",
+            params![id, version, outcome, at.to_rfc3339(), comune],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::Changed(format!(
+                "il reclamo {id} non è tra quelli aperti di questo comune"
+            )));
+        }
+        crate::tables::stamp(&tx, "civico_complaints", id)?;
+        audit::log(
+            &tx,
+            at,
+            actor,
+            "civico_complaint_close",
+            "complaint",
+            Some(id),
+            serde_json::json!({}),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every complaint held (at the capofila, every comune's), oldest first.
+    pub fn complaints(&self) -> Result<Vec<Complaint>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.id, a.application_code, c.source, c.text, c.received_on, c.operator,
+                    c.recorded_at, c.outcome, c.closed_at
+             FROM civico_complaints c JOIN applications a ON a.id = c.application_id
+             WHERE c.deleted = 0 AND a.deleted = 0 ORDER BY c.received_on, c.recorded_at",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Complaint {
+                id: r.get(0)?,
+                application_code: r.get(1)?,
+                source: r.get(2)?,
+                text: r.get(3)?,
+                received_on: r.get(4)?,
+                operator: r.get(5)?,
+                recorded_at: r.get(6)?,
+                outcome: r.get(7)?,
+                closed_at: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+/// A received complaint: clean texts, closed with both its outcome and its time.
+pub(crate) fn check_received_complaint(
+    body: &Map<String, Value>,
+    _owner: &str,
+) -> std::result::Result<(), String> {
+    crate::tables::check_texts(
+        body,
+        &[("text", true), ("outcome", true), ("operator", false)],
+    )?;
+    if body["outcome"].is_null() != body["closed_at"].is_null() {
+        return Err(format!(
+            "{}: chiusura senza esito o senza data",
+            "closed_at"
+        ));
+    }
+    Ok(())
+}
+
 /// A received day of attendance: hours as decimal text.
 pub(crate) fn check_received_attendance(
     body: &Map<String, Value>,

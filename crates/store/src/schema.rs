@@ -47,6 +47,9 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(include_str!(
         "migrations/0021_named_elsewhere.sql"
     ))],
+    &[Step::Sql(include_str!(
+        "migrations/0022_civico_complaints.sql"
+    ))],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

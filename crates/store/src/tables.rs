@@ -256,6 +256,25 @@ pub(crate) const TABLES: &[SyncTable] = &[
         for_recipient: None,
     },
     SyncTable {
+        name: "civico_complaints",
+        refers_to: &[("applications", "application_id")],
+        direction: Direction::Upload,
+        columns: &[
+            col("application_id", Kind::Uuid),
+            col("source", Kind::Word(&["host", "participant"])),
+            col("text", NOTE),
+            col("received_on", Kind::Date),
+            col("operator", Kind::Text(128)),
+            col("recorded_at", Kind::Instant),
+            optional("outcome", NOTE),
+            optional("closed_at", Kind::Instant),
+        ],
+        owner_column: None,
+        check: crate::civico::check_received_complaint,
+        before_write: None,
+        for_recipient: None,
+    },
+    SyncTable {
         name: "bandi",
         refers_to: &[],
         direction: Direction::Publish,
@@ -584,7 +603,8 @@ mod tests {
                 "objections",
                 "civico_events",
                 "civico_projects",
-                "civico_attendance"
+                "civico_attendance",
+                "civico_complaints"
             ]
         );
         assert_eq!(

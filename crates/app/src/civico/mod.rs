@@ -15,6 +15,7 @@ use sportello_domain::civico::{
 use crate::ranking::{PublishedRanking, Stage};
 use crate::{AppError, ErrorCode, Result, TIME_ZONE, now};
 
+mod complaints;
 mod papers;
 mod pay;
 
