@@ -573,6 +573,40 @@ fn rinunce_call_exactly_the_next_idonei_of_the_same_comune() {
         ],
         "non è ancora finito",
     );
+    // The checks: in itinere during the service; the final one only once it has ended.
+    let check = |stage: &str| {
+        floridia.write(
+            &format!("verifica-{stage}.json"),
+            &serde_json::json!({
+                "stage": stage, "date": today_date.to_string(),
+                "tasks_done": "pulizia e cura delle aiuole della villa",
+                "training": "sicurezza nell'uso degli attrezzi",
+                "skills": "cura del verde, uso in sicurezza degli attrezzi",
+                "employed_after": if stage == "finale" { Some(false) } else { None },
+            })
+            .to_string(),
+        )
+    };
+    let itinere = check("itinere");
+    floridia.ok(&[
+        "civico",
+        "check",
+        "--application",
+        participant,
+        arg(&itinere),
+    ]);
+    let finale = check("finale");
+    refused(
+        &floridia,
+        &[
+            "civico",
+            "check",
+            "--application",
+            participant,
+            arg(&finale),
+        ],
+        "a servizio finito",
+    );
     floridia.ok(&[
         "civico",
         "end",
@@ -583,6 +617,13 @@ fn rinunce_call_exactly_the_next_idonei_of_the_same_comune() {
         "--reason",
         "progetto completato",
         "--completed",
+    ]);
+    floridia.ok(&[
+        "civico",
+        "check",
+        "--application",
+        participant,
+        arg(&finale),
     ]);
     floridia.ok(&[
         "print",
@@ -599,6 +640,7 @@ fn rinunce_call_exactly_the_next_idonei_of_the_same_comune() {
         "Villa comunale",
         "80",
         "portandolo a termine",
+        "Competenze acquisite",
     ] {
         assert!(
             text.contains(needed),

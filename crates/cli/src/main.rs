@@ -536,6 +536,14 @@ enum CivicoCommand {
     /// Reclami della sede ospitante o dei partecipanti
     #[command(subcommand)]
     Complaint(ComplaintCommand),
+    /// Registra la verifica di un partecipante, in itinere o finale (JSON: stage, date,
+    /// tasks_done, training, skills, employed_after)
+    Check {
+        #[arg(long, value_name = "CODICE")]
+        application: String,
+        /// La verifica in JSON (`-` per lo standard input)
+        file: PathBuf,
+    },
     /// L'elenco di liquidazione del mese: ore e importo di ogni partecipante
     Payments {
         /// Il mese, aaaa-mm
@@ -1156,6 +1164,12 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Civico(CivicoCommand::Complaint(ComplaintCommand::List { open, json })) => {
             let mut app = login::open(&db, who)?;
             output::complaints(&app.civico().complaints(open)?, json);
+        }
+        Command::Civico(CivicoCommand::Check { application, file }) => {
+            let text = read(&file)?;
+            let mut app = login::open(&db, who)?;
+            app.civico().record_check(&application, &text)?;
+            say!("Verifica della domanda {application} registrata");
         }
         Command::Civico(CivicoCommand::Payments { month, json }) => {
             let mut app = login::open(&db, who)?;

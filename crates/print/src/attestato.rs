@@ -28,6 +28,8 @@ pub struct Attestato {
     pub hours: String,
     /// Completed as planned, or ended early.
     pub completed: bool,
+    /// The skills acquired, from the final check, when recorded.
+    pub skills: Option<String>,
     pub issued_on: NaiveDate,
 }
 
@@ -79,15 +81,15 @@ pub fn attestato(a: &Attestato) -> Result<Vec<u8>, PrintError> {
             BODY,
         );
         flow.space(3.0);
-        flow.fields(
-            &[
-                ("Settore", a.sector.clone()),
-                ("Sede", a.site.clone()),
-                ("Ore di servizio svolte", a.hours.replace('.', ",")),
-            ],
-            52.0,
-            10.0,
-        );
+        let mut facts = vec![
+            ("Settore", a.sector.clone()),
+            ("Sede", a.site.clone()),
+            ("Ore di servizio svolte", a.hours.replace('.', ",")),
+        ];
+        if let Some(skills) = &a.skills {
+            facts.push(("Competenze acquisite", skills.clone()));
+        }
+        flow.fields(&facts, 52.0, 10.0);
         flow.space(4.0);
         flow.paragraph(
             "Il presente attestato è rilasciato su richiesta dell'interessato per gli usi \

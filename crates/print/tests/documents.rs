@@ -622,6 +622,8 @@ fn the_attestato_states_the_period_sector_site_and_hours() {
         "30/11/2026, portandolo a termine",
         "Ambiente e verde pubblico",
         "470,5",
+        "Competenze acquisite",
+        "cura del verde",
     ] {
         assert!(t.contains(needed), "{needed:?} missing: {t}");
     }

@@ -559,6 +559,132 @@ pub(crate) fn check_received_complaint(
     Ok(())
 }
 
+/// A check of a participant, in itinere or at the end (`civico check`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipantCheck {
+    /// `itinere` or `finale`.
+    pub stage: String,
+    /// `aaaa-mm-gg`.
+    pub date: NaiveDate,
+    pub tasks_done: String,
+    #[serde(default)]
+    pub training: Option<String>,
+    #[serde(default)]
+    pub skills: Option<String>,
+    /// At the end: found work after the service (`null`: not known).
+    #[serde(default)]
+    pub employed_after: Option<bool>,
+}
+
+impl Store {
+    /// Records the check of this comune's participant `code` at its stage (a new version when
+    /// that stage was recorded before). Audited without its texts.
+    pub fn save_check(
+        &mut self,
+        code: &str,
+        check: &ParticipantCheck,
+        at: DateTime<FixedOffset>,
+        actor: &Actor,
+    ) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let application_id = crate::applications::own_application_id(&tx, code)?;
+        let comune = crate::install::own_comune(&tx)?;
+        let version = next_version(&tx)?;
+        let id: String = tx.query_row(
+            "INSERT INTO civico_checks (id, owner, version, content_hash, application_id, stage,
+             done_on, tasks, training, skills, employed_after, operator, recorded_at)
+             VALUES (?1, ?2, ?3, '', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+             ON CONFLICT (application_id, stage) DO UPDATE SET version = excluded.version,
+               done_on = excluded.done_on, tasks = excluded.tasks, training = excluded.training,
+               skills = excluded.skills, employed_after = excluded.employed_after,
+               operator = excluded.operator, recorded_at = excluded.recorded_at
+             RETURNING id",
+            params![
+                new_id().to_string(),
+                comune,
+                version,
+                application_id,
+                check.stage,
+                check.date.to_string(),
+                check.tasks_done,
+                check.training,
+                check.skills,
+                check.employed_after,
+                actor.0,
+                at.to_rfc3339()
+            ],
+            |r| r.get(0),
+        )?;
+        crate::tables::stamp(&tx, "civico_checks", &id)?;
+        audit::log(
+            &tx,
+            at,
+            actor,
+            "civico_check",
+            "application",
+            Some(&application_id),
+            serde_json::json!({ "application_code": code, "stage": check.stage }),
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The checks of application `code`, in itinere first.
+    pub fn checks(&self, code: &str) -> Result<Vec<ParticipantCheck>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.stage, c.done_on, c.tasks, c.training, c.skills, c.employed_after, c.id
+             FROM civico_checks c JOIN applications a ON a.id = c.application_id
+             WHERE a.application_code = ?1 AND c.deleted = 0 ORDER BY c.stage DESC",
+        )?;
+        let rows = stmt.query_map([code], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<bool>>(5)?,
+                r.get::<_, String>(6)?,
+            ))
+        })?;
+        let mut list = Vec::new();
+        for row in rows {
+            let (stage, date, tasks_done, training, skills, employed_after, id) = row?;
+            let date = date.parse().map_err(|_| {
+                StoreError::Corrupt(format!("{}/{id}, colonna {}", "civico_checks", "done_on"))
+            })?;
+            list.push(ParticipantCheck {
+                stage,
+                date,
+                tasks_done,
+                training,
+                skills,
+                employed_after,
+            });
+        }
+        Ok(list)
+    }
+}
+
+/// A received check: clean texts.
+pub(crate) fn check_received_check(
+    body: &Map<String, Value>,
+    _owner: &str,
+) -> std::result::Result<(), String> {
+    crate::tables::check_texts(
+        body,
+        &[
+            ("tasks", true),
+            ("training", true),
+            ("skills", true),
+            ("operator", false),
+        ],
+    )
+}
+
 /// A received day of attendance: hours as decimal text.
 pub(crate) fn check_received_attendance(
     body: &Map<String, Value>,

@@ -34,7 +34,7 @@ pub use applications::{
 };
 pub use audit::{Actor, AuditEntry, AuditFilter, ChainBreak, ChainCheck, GENESIS_HASH};
 pub use bandi::BandoSaved;
-pub use civico::{AttendanceRow, Complaint, ListedPayment, StoredCallEvent};
+pub use civico::{AttendanceRow, Complaint, ListedPayment, ParticipantCheck, StoredCallEvent};
 pub use drafts::StoredDraft;
 pub use encryption::DbKey;
 pub use error::StoreError;

@@ -50,6 +50,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(include_str!(
         "migrations/0022_civico_complaints.sql"
     ))],
+    &[Step::Sql(include_str!("migrations/0023_civico_checks.sql"))],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

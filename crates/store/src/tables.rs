@@ -275,6 +275,26 @@ pub(crate) const TABLES: &[SyncTable] = &[
         for_recipient: None,
     },
     SyncTable {
+        name: "civico_checks",
+        refers_to: &[("applications", "application_id")],
+        direction: Direction::Upload,
+        columns: &[
+            col("application_id", Kind::Uuid),
+            col("stage", Kind::Word(&["itinere", "finale"])),
+            col("done_on", Kind::Date),
+            col("tasks", NOTE),
+            optional("training", NOTE),
+            optional("skills", NOTE),
+            optional("employed_after", Kind::Integer { min: 0, max: 1 }),
+            col("operator", Kind::Text(128)),
+            col("recorded_at", Kind::Instant),
+        ],
+        owner_column: None,
+        check: crate::civico::check_received_check,
+        before_write: None,
+        for_recipient: None,
+    },
+    SyncTable {
         name: "bandi",
         refers_to: &[],
         direction: Direction::Publish,
@@ -604,7 +624,8 @@ mod tests {
                 "civico_events",
                 "civico_projects",
                 "civico_attendance",
-                "civico_complaints"
+                "civico_complaints",
+                "civico_checks"
             ]
         );
         assert_eq!(

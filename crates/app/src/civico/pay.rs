@@ -523,6 +523,13 @@ impl Civico<'_> {
             end: last.on,
             hours: hours.normalize().to_string(),
             completed: last.kind == sportello_domain::civico::CallEventKind::Completed,
+            skills: self
+                .store
+                .checks(code)?
+                .into_iter()
+                .find(|c| c.stage == "finale")
+                .and_then(|c| c.skills)
+                .filter(|s| !s.trim().is_empty()),
             issued_on: at.date_naive(),
         })
         .map_err(|e| refused(ErrorCode::PrintFailed, e.to_string()))?;

@@ -146,6 +146,7 @@ pub fn attestato_fixture() -> sportello_print::Attestato {
         end: date(2026, 11, 30),
         hours: "470.5".into(),
         completed: true,
+        skills: Some("cura del verde, uso in sicurezza degli attrezzi".into()),
         issued_on: date(2026, 12, 1),
     }
 }
