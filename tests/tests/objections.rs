@@ -272,6 +272,20 @@ fn objections_decide_the_way_to_the_definitive_ranking() {
 
     // At the capofila: undecided objections hold the definitive ranking, each named.
     round(&capofila, &floridia);
+    let pending = |capofila: &Install| {
+        let changes = capofila.json(&["ranking", "changes", "--bando", "SC-2026-1"]);
+        let mut ids: Vec<String> = changes["objections_pending"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i.as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let mut all = vec![accepted_id.clone(), rejected_id.clone(), reply_id.clone()];
+    all.sort();
+    assert_eq!(pending(&capofila), all, "the publishing summary names them");
     refused(
         &capofila.run_at(&noon(day_after), "test", &definitive),
         &[
@@ -332,6 +346,7 @@ fn objections_decide_the_way_to_the_definitive_ranking() {
     assert_eq!(capofila.everything(), before);
 
     // Accepted but not yet applied by the comune: still refused, naming it and the comune.
+    assert_eq!(pending(&capofila), [accepted_id.clone()]);
     refused(
         &capofila.run_at(&noon(day_after), "test", &definitive),
         &[

@@ -14,6 +14,7 @@ const none: PublishChanges = {
   moved: [],
   corrected: [],
   late: [],
+  objections_pending: [],
 };
 
 describe('changesSummary', () => {
@@ -53,6 +54,8 @@ describe('changesSummary', () => {
     });
     expect(lines).toContain('Domande non più in graduatoria (2): R, W.');
     expect(lines).toContain('Per rinuncia del richiedente (1): W.');
+    const waiting = changesSummary({ ...none, objections_pending: ['OBJ-1'] });
+    expect(waiting).toContain('Opposizioni da decidere o da applicare (1): OBJ-1; la graduatoria definitiva le attende.');
     expect(lines).toContain('Domande nuove (8): A, B, C, D, E, F e altre 2.');
     expect(lines).toContain('Esito cambiato (1): K (ammesso → escluso).');
     expect(lines).toContain('Posizione cambiata (1): M (4ª → 5ª).');

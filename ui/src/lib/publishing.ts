@@ -36,6 +36,10 @@ export function changesSummary(c: PublishChanges): string[] {
   if (c.corrected.length > 0)
     lines.push(`Corrette dopo l'ultima pubblicazione (${c.corrected.length}): ${codes(c.corrected)}.`);
   if (c.late.length > 0) lines.push(`Presentate dopo la chiusura del bando (${c.late.length}): ${codes(c.late)}.`);
+  if (c.objections_pending.length > 0)
+    lines.push(
+      `Opposizioni da decidere o da applicare (${c.objections_pending.length}): ${codes(c.objections_pending)}; la graduatoria definitiva le attende.`,
+    );
   if (lines.length === 1) lines.push('Nessuna differenza: la nuova versione sarebbe uguale.');
   return lines;
 }

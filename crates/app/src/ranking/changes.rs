@@ -45,6 +45,9 @@ pub struct PublishChanges {
     pub corrected: Vec<String>,
     /// Applications filed after the bando closed (Italian calendar day).
     pub late: Vec<String>,
+    /// Objections (ids) still undecided, or accepted and not yet carried out by their comune:
+    /// the definitive ranking waits for them.
+    pub objections_pending: Vec<String>,
 }
 
 impl Ranking<'_> {
@@ -90,6 +93,7 @@ impl Ranking<'_> {
             moved: Vec::new(),
             corrected: Vec::new(),
             late: Vec::new(),
+            objections_pending: Vec::new(),
         };
         for row in &rows {
             let code = row.application_code.clone();
@@ -142,6 +146,14 @@ impl Ranking<'_> {
         }
         changes.corrected.sort();
         changes.late.sort();
+        changes.objections_pending = self
+            .store
+            .objections(Some(bando_id))?
+            .into_iter()
+            .map(crate::objections::ObjectionView::from)
+            .filter(|o| matches!(o.state, "undecided" | "accepted"))
+            .map(|o| o.objection.id)
+            .collect();
         Ok(changes)
     }
 }

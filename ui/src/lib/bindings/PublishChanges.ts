@@ -35,4 +35,9 @@ corrected: Array<string>,
 /**
  * Applications filed after the bando closed (Italian calendar day).
  */
-late: Array<string>, };
+late: Array<string>, 
+/**
+ * Objections (ids) still undecided, or accepted and not yet carried out by their comune:
+ * the definitive ranking waits for them.
+ */
+objections_pending: Array<string>, };
