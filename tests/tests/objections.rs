@@ -346,7 +346,7 @@ fn objections_decide_the_way_to_the_definitive_ranking() {
     assert_eq!(capofila.everything(), before);
 
     // Accepted but not yet applied by the comune: still refused, naming it and the comune.
-    assert_eq!(pending(&capofila), [accepted_id.clone()]);
+    assert_eq!(pending(&capofila), std::slice::from_ref(&accepted_id));
     refused(
         &capofila.run_at(&noon(day_after), "test", &definitive),
         &[
