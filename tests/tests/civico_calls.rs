@@ -654,4 +654,22 @@ fn rinunce_call_exactly_the_next_idonei_of_the_same_comune() {
         &["civico", "overview", "--bando", BANDO],
         "capofila",
     );
+
+    // A call left unanswered past the days to answer is on the comune's Home.
+    let long_ago = (today_date - chrono::Duration::days(20))
+        .format("%d/%m/%Y")
+        .to_string();
+    floridia.ok(&[
+        "civico",
+        "call",
+        "--application",
+        &ammessi[3],
+        "--date",
+        &long_ago,
+    ]);
+    let home = sportello_app::Sportello::open(&floridia.db, &sportello_tests::credentials())
+        .unwrap()
+        .overview()
+        .unwrap();
+    assert_eq!(home.answers_overdue, std::slice::from_ref(&ammessi[3]));
 }

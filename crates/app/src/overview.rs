@@ -34,6 +34,9 @@ pub struct Overview {
     /// Servizio civico: this comune's applicants not yet in service with fewer than
     /// `NEARING_DAYS` left before the start target (or past it), most urgent first.
     pub waiting_start: Vec<WaitingStart>,
+    /// Servizio civico: applicants called more than the bando's days to answer ago without an
+    /// answer (the comune may record the decadenza, which calls the next idoneo).
+    pub answers_overdue: Vec<String>,
 }
 
 /// An applicant of the call list still to start the service.
@@ -83,12 +86,19 @@ impl Sportello {
         let today = crate::now().date_naive();
         let mut bandi = Vec::new();
         let mut waiting_start = Vec::new();
+        let mut answers_overdue = Vec::new();
         for b in self.store.bandi()? {
             // Only where a definitive ranking has come, and for who reads outcomes.
             if self.operator.role.allows(crate::Action::ReadOutcomes)
                 && let Ok(calls) = self.comune_calls_of(&b.id, today)
             {
                 let target = i64::from(b.rules.start_target_days);
+                answers_overdue.extend(
+                    calls
+                        .iter()
+                        .filter(|c| c.answer_overdue)
+                        .map(|c| c.application_code.clone()),
+                );
                 waiting_start.extend(
                     calls
                         .into_iter()
@@ -139,6 +149,7 @@ impl Sportello {
                 waiting_start.sort_by_key(|w| std::cmp::Reverse(w.days_since_filing));
                 waiting_start
             },
+            answers_overdue,
         })
     }
 }

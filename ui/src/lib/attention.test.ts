@@ -36,6 +36,7 @@ function overview(changes: Partial<Overview> = {}, capofila = false): Overview {
     last_backup_at: null,
     backup_due: false,
     waiting_start: [],
+    answers_overdue: [],
     ...changes,
   };
 }
@@ -185,6 +186,12 @@ describe('sent and waiting, not sent, refused files', () => {
     );
     expect(lines).toContain(
       'todo: Servizio civico: 2 persone non hanno ancora iniziato il servizio e si avvicinano ai 60 giorni dalla domanda (1 già oltre): AAAAA-BBBBB (63 giorni), CCCCC-DDDDD (52 giorni).',
+    );
+  });
+
+  it('asks to record the decadenza of calls left unanswered', () => {
+    expect(texts(overview({ answers_overdue: ['AAAAA-BBBBB'] }))).toContain(
+      'todo: Servizio civico: 1 chiamato non ha risposto nei termini (AAAAA-BBBBB): registrarne la decadenza fa chiamare il successivo idoneo.',
     );
   });
 });

@@ -75,6 +75,15 @@ export function attentionItems(o: Overview): AttentionItem[] {
     }
   }
 
+  if (o.answers_overdue.length > 0) {
+    items.push({
+      kind: 'todo',
+      text:
+        `Servizio civico: ${plural(o.answers_overdue.length, 'chiamato non ha', 'chiamati non hanno')} risposto nei termini ` +
+        `(${o.answers_overdue.join(', ')}): registrarne la decadenza fa chiamare il successivo idoneo.`,
+    });
+  }
+
   if (o.waiting_start.length > 0) {
     const over = o.waiting_start.filter((w) => w.over_target).length;
     const codes = o.waiting_start.slice(0, 5).map((w) => `${w.application_code} (${w.days_since_filing} giorni)`);

@@ -39,4 +39,9 @@ backup_due: boolean,
  * Servizio civico: this comune's applicants not yet in service with fewer than
  * `NEARING_DAYS` left before the start target (or past it), most urgent first.
  */
-waiting_start: Array<WaitingStart>, };
+waiting_start: Array<WaitingStart>, 
+/**
+ * Servizio civico: applicants called more than the bando's days to answer ago without an
+ * answer (the comune may record the decadenza, which calls the next idoneo).
+ */
+answers_overdue: Array<string>, };
