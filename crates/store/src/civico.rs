@@ -550,13 +550,12 @@ pub(crate) fn check_received_complaint(
         body,
         &[("text", true), ("outcome", true), ("operator", false)],
     )?;
-    if body["outcome"].is_null() != body["closed_at"].is_null() {
-        return Err(format!(
-            "{}: chiusura senza esito o senza data",
-            "closed_at"
-        ));
-    }
-    Ok(())
+    crate::tables::both_or_neither(
+        body,
+        "outcome",
+        "closed_at",
+        "chiusura senza esito o senza data",
+    )
 }
 
 /// A check of a participant, in itinere or at the end (`civico check`).

@@ -272,13 +272,12 @@ pub(crate) fn check_received(
             ("operator", false),
         ],
     )?;
-    if body["applied_revision"].is_null() != body["applied_at"].is_null() {
-        return Err(format!(
-            "{}: applicazione senza revisione o senza data",
-            "applied_at"
-        ));
-    }
-    Ok(())
+    crate::tables::both_or_neither(
+        body,
+        "applied_revision",
+        "applied_at",
+        "applicazione senza revisione o senza data",
+    )
 }
 
 /// A received decision: its texts are clean.

@@ -606,6 +606,20 @@ pub(crate) fn check_texts(
     Ok(())
 }
 
+/// Fields set together or not at all (an annulment's reason and time …): `Err` names `second`.
+pub(crate) fn both_or_neither(
+    body: &Map<String, Value>,
+    first: &str,
+    second: &str,
+    what: &str,
+) -> std::result::Result<(), String> {
+    if body[first].is_null() == body[second].is_null() {
+        Ok(())
+    } else {
+        Err(format!("{second}: {what}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -794,5 +808,97 @@ mod tests {
             applications.validate(&missing, "089009"),
             Err("case_seq: campo mancante".into())
         );
+    }
+    /// Servizio civico records and withdrawals received from a comune are refused when they
+    /// could not have been written there: a half annulment or closure, a step or a source
+    /// that does not exist, hours that are no number, dates out of order, hidden characters.
+    #[test]
+    fn hostile_civico_records_and_withdrawals_are_refused() {
+        let id = "0193f2a4-7c1e-7d3a-9b2f-1a2b3c4d5e6f";
+        let at = "2026-06-02T10:00:00+02:00";
+        let with = |base: &Value, key: &str, value: Value| {
+            let mut b = base.as_object().unwrap().clone();
+            b.insert(key.into(), value);
+            b
+        };
+        let cases: [(&str, Value, &[(&str, Value, &str)]); 6] = [
+            (
+                "application_withdrawals",
+                json!({"application_id": id, "withdrawn_on": "2026-06-01", "note": null,
+                       "operator": "bruna", "recorded_at": at, "annulled_reason": null,
+                       "annulled_at": null}),
+                &[
+                    ("annulled_reason", json!("per errore"), "annulled_at"),
+                    ("note", json!("a\u{202e}b"), "note"),
+                    ("withdrawn_on", json!("01/06/2026"), "withdrawn_on"),
+                ],
+            ),
+            (
+                "civico_events",
+                json!({"application_id": id, "kind": "called", "happened_on": "2026-06-01",
+                       "note": null, "operator": "bruna", "recorded_at": at}),
+                &[
+                    ("kind", json!("hired"), "kind"),
+                    ("note", json!("x\u{0007}"), "note"),
+                ],
+            ),
+            (
+                "civico_projects",
+                json!({"application_id": id, "sector": "ambiente", "site": "Villa",
+                       "office": null, "tutor": "Verdi", "start_on": "2026-06-01",
+                       "end_on": "2026-09-01", "weekly_hours": "12", "schedule": null,
+                       "inail_position": null, "rc_policy": null, "operator": "bruna",
+                       "recorded_at": at}),
+                &[
+                    ("end_on", json!("2026-05-01"), "end_on"),
+                    ("weekly_hours", json!("12,5"), "weekly_hours"),
+                    ("weekly_hours", json!("-3"), "weekly_hours"),
+                ],
+            ),
+            (
+                "civico_attendance",
+                json!({"application_id": id, "day": "2026-06-01", "hours": "3.5",
+                       "operator": "bruna", "recorded_at": at}),
+                &[
+                    ("hours", json!("tre"), "hours"),
+                    ("hours", json!("3."), "hours"),
+                ],
+            ),
+            (
+                "civico_complaints",
+                json!({"application_id": id, "source": "host", "text": "ritardi",
+                       "received_on": "2026-06-01", "operator": "bruna", "recorded_at": at,
+                       "outcome": null, "closed_at": null}),
+                &[
+                    ("source", json!("anyone"), "source"),
+                    ("outcome", json!("risolto"), "closed_at"),
+                ],
+            ),
+            (
+                "civico_checks",
+                json!({"application_id": id, "stage": "finale", "done_on": "2026-06-01",
+                       "tasks": "cura del verde", "training": null, "skills": null,
+                       "employed_after": null, "operator": "bruna", "recorded_at": at}),
+                &[
+                    ("stage", json!("dopo"), "stage"),
+                    ("employed_after", json!(2), "employed_after"),
+                    ("skills", json!("a\u{202e}b"), "skills"),
+                ],
+            ),
+        ];
+        for (name, good, bad) in cases {
+            let t = table(name).unwrap();
+            assert_eq!(
+                t.validate(good.as_object().unwrap(), "089009"),
+                Ok(()),
+                "{name}"
+            );
+            for (key, value, says) in bad {
+                let err = t
+                    .validate(&with(&good, key, value.clone()), "089009")
+                    .expect_err(&format!("{name}.{key} = {value}"));
+                assert!(err.contains(says), "{name}.{key}: {err}");
+            }
+        }
     }
 }

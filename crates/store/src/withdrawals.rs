@@ -212,11 +212,10 @@ pub(crate) fn check_received(
             ("annulled_reason", true),
         ],
     )?;
-    if body["annulled_reason"].is_null() != body["annulled_at"].is_null() {
-        return Err(format!(
-            "{}: annullamento senza motivo o senza data",
-            "annulled_at"
-        ));
-    }
-    Ok(())
+    crate::tables::both_or_neither(
+        body,
+        "annulled_reason",
+        "annulled_at",
+        "annullamento senza motivo o senza data",
+    )
 }
