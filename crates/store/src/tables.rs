@@ -821,7 +821,9 @@ mod tests {
             b.insert(key.into(), value);
             b
         };
-        let cases: [(&str, Value, &[(&str, Value, &str)]); 6] = [
+        // Each table: a good record, then (field, bad value, what the refusal names).
+        type Bad<'a> = &'a [(&'a str, Value, &'a str)];
+        let cases: [(&str, Value, Bad); 6] = [
             (
                 "application_withdrawals",
                 json!({"application_id": id, "withdrawn_on": "2026-06-01", "note": null,
