@@ -201,7 +201,7 @@ impl Civico<'_> {
         }
         if kind == CallEventKind::Lapsed {
             let called = line.events.last().map_or(on, |e| e.on);
-            let ends = called + chrono::Duration::days(i64::from(d.bando.rules.answer_days));
+            let ends = civico::answer_term_ends(called, &d.bando.rules);
             if on <= ends {
                 return Err(refused(
                     ErrorCode::CallOutOfOrder,

@@ -143,6 +143,11 @@ pub struct CallLine {
     pub answer_overdue: bool,
 }
 
+/// The last day to answer a call made on `called`: the decadenza is recorded from the day after.
+pub fn answer_term_ends(called: NaiveDate, rules: &crate::Rules) -> NaiveDate {
+    called + chrono::Duration::days(i64::from(rules.answer_days))
+}
+
 /// Whether an event may follow the applicant's state: the order of the procedure.
 pub fn may_follow(state: CallState, next: CallEventKind) -> bool {
     use CallEventKind as E;
@@ -242,7 +247,7 @@ pub fn call_list(
         let answer_overdue = state == CallState::Chiamato
             && own
                 .last()
-                .is_some_and(|e| (today - e.on).num_days() > i64::from(rules.answer_days));
+                .is_some_and(|e| today > answer_term_ends(e.on, rules));
         list.push(CallLine {
             application_code: line.application_code.clone(),
             position: line.position,
