@@ -342,6 +342,33 @@ fn servizio_civico_from_the_objections_to_the_payment_list_in_the_window() {
         "{csv}"
     );
 
+    // On the smallest screen the call list and the grid fit, with their actions in view.
+    let on = SCREENS[0];
+    let screen = format!("{}x{}x24", on.size.0, on.size.1);
+    let participant = ammessi[0].clone();
+    in_window_on(&screen, &floridia_args, move |w| async move {
+        w.log_in_as(DEMO.0, DEMO.1).await?;
+        w.go("civico").await?;
+        w.wait_text("[data-testid='lista-chiamate']", "Scorrimento")
+            .await?;
+        w.on_screen(
+            on,
+            "chiamate",
+            "[data-testid='lista-chiamate'] td.actions > *",
+            Some("civico-chiamate"),
+        )
+        .await?;
+        open_hash(&w, &format!("#/civico/{participant}/presenze")).await?;
+        w.wait_text("[data-testid='totale-ore']", "Totale").await?;
+        w.on_screen(
+            on,
+            "presenze",
+            "[data-testid='griglia-presenze'] input",
+            None,
+        )
+        .await
+    });
+
     // The capofila follows Floridia's calls from its upload.
     carry(&floridia, &capofila, None, &post);
     let second = ammessi[1].clone();
