@@ -218,7 +218,8 @@ impl Civico<'_> {
 
     /// Records the month `month` of participant `code` as typed in the grid: `days` are the
     /// days worked with their hours; a day held before and now absent (or at zero) is cleared.
-    /// Every day checked like an imported row; any problem records nothing.
+    /// Every day checked like an imported row; any problem records nothing. Only the days that
+    /// change are written (`rows` counts them: zero when nothing changed).
     pub fn save_attendance_month(
         &mut self,
         code: &str,
@@ -262,19 +263,26 @@ impl Civico<'_> {
             }
             rows.push((code.to_string(), d.day, hours));
         }
-        // Days held this month and no longer typed are cleared (zero hours, a new version).
+        // Days held this month and no longer typed are cleared (zero hours, a new version);
+        // days typed as they were held are left as they are.
         let held = self.store.attendance()?.remove(code).unwrap_or_default();
-        for (day, hours) in held {
-            let worked = hours.parse::<Decimal>().is_ok_and(|h| !h.is_zero());
-            if Month::of(day) == month_of && worked && !rows.iter().any(|(_, d, _)| *d == day) {
-                rows.push((code.to_string(), day, Decimal::ZERO));
+        let hours_held = |day: &NaiveDate| {
+            held.get(day)
+                .and_then(|h| h.parse::<Decimal>().ok())
+                .unwrap_or_default()
+        };
+        for day in held.keys() {
+            let typed_again = rows.iter().any(|(_, d, _)| d == day);
+            if Month::of(*day) == month_of && !hours_held(day).is_zero() && !typed_again {
+                rows.push((code.to_string(), *day, Decimal::ZERO));
             }
         }
+        rows.retain(|(_, day, hours)| *hours != hours_held(day));
         if rows.is_empty() && problems.is_empty() {
-            return Err(refused(
-                ErrorCode::InputEmpty,
-                format!("nessuna presenza da registrare nel mese {month_of}"),
-            ));
+            return Ok(AttendanceImported {
+                rows: 0,
+                participants: 0,
+            });
         }
         self.save_days(rows, problems, &participants, at)
     }
