@@ -13,8 +13,8 @@ const BANDO: &str = "SC-2026-1";
 const FLORIDIA: &str = "089009";
 
 /// `sportello ARGS` on `db` as the demo's first operator, `days` ahead of the clock when not
-/// zero (faketime: the definitive ranking comes after the objections window); its stdout.
-fn cli(db: &Path, days: i64, args: &[&str]) -> String {
+/// zero (faketime: the definitive ranking comes after the objections window).
+fn run(db: &Path, days: i64, args: &[&str]) -> std::process::Output {
     let when = (chrono::Utc::now() + chrono::Duration::days(days))
         .format("%Y-%m-%d %H:%M:%S")
         .to_string();
@@ -27,7 +27,7 @@ fn cli(db: &Path, days: i64, args: &[&str]) -> String {
             .arg(sportello_tests::binary("sportello"));
         c
     };
-    let out = command
+    command
         .arg("--db")
         .arg(db)
         .args(args)
@@ -35,13 +35,29 @@ fn cli(db: &Path, days: i64, args: &[&str]) -> String {
         .env("SPORTELLO_PASSWORD", DEMO.1)
         .env_remove("SPORTELLO_DB")
         .output()
-        .expect("run sportello (faketime: apt-get install faketime)");
+        .expect("run sportello (faketime: apt-get install faketime)")
+}
+
+/// [`run`], which must succeed: its stdout.
+fn cli(db: &Path, days: i64, args: &[&str]) -> String {
+    let out = run(db, days, args);
     assert!(
         out.status.success(),
         "sportello {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// [`run`], which must be refused (exit 1): its message.
+fn refused_cli(db: &Path, days: i64, args: &[&str]) -> String {
+    let out = run(db, days, args);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "sportello {args:?} should be refused"
+    );
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// Exports `from`'s bundles into `post` and imports into `to` those addressed to it
@@ -98,9 +114,10 @@ fn servizio_civico_from_the_objections_to_the_payment_list_in_the_window() {
 
     // The comune records an objection against an exclusion, from the application's screen.
     let contested = esclusi[0].clone();
+    let recorded = contested.clone();
     in_window(&floridia_args, move |w| async move {
         w.log_in_as(DEMO.0, DEMO.1).await?;
-        open_hash(&w, &format!("#/domande/{contested}")).await?;
+        open_hash(&w, &format!("#/domande/{recorded}")).await?;
         w.click("[data-testid='registra-opposizione']").await?;
         check_eq(
             &w.value_of("[data-testid='opposizione-oggetto']").await?,
@@ -122,21 +139,51 @@ fn servizio_civico_from_the_objections_to_the_payment_list_in_the_window() {
         w.go("opposizioni").await?;
         w.wait_text("[data-testid='opposizioni']", "Da decidere")
             .await?;
-        w.wait_text("[data-testid='opposizioni']", &contested)
+        w.wait_text("[data-testid='opposizioni']", &recorded)
             .await?;
         Ok(())
     });
+    // A second one, brought on paper the same day, recorded with the command line.
+    let accepted = esclusi[1].clone();
+    cli(
+        &floridia,
+        0,
+        &[
+            "objection",
+            "add",
+            "--application",
+            &accepted,
+            "--about",
+            "exclusion",
+            "--text",
+            "Il nucleo familiare indicato nell'altra domanda non è più lo stesso.",
+        ],
+    );
     carry(&floridia, &capofila, None, &post);
 
-    // The capofila decides it and prints the preavvisi di rigetto.
+    // The capofila decides them (one rejected, one accepted) and prints the preavvisi.
     let preavvisi = demo.path().join("preavvisi");
     let folder = text(&preavvisi);
+    let (to_accept, to_reject) = (accepted.clone(), contested.clone());
     in_window(&capofila_args, move |w| async move {
         w.log_in_as(DEMO.0, DEMO.1).await?;
         w.go("opposizioni").await?;
         w.wait_text("[data-testid='opposizioni']", "Da decidere")
             .await?;
-        w.click("[data-testid='decidi']").await?;
+        let row = |code: &str| format!("[data-testid='opposizioni'] tr[data-codice='{code}']");
+        w.click(&format!("{} [data-testid='decidi']", row(&to_accept)))
+            .await?;
+        w.click("[data-testid='esito-accolta']").await?;
+        w.type_into(
+            "[data-testid='motivazione']",
+            "Lo stato di famiglia aggiornato è agli atti del comune.",
+        )
+        .await?;
+        w.click("[data-testid='conferma-decisione']").await?;
+        w.wait_text(&row(&to_accept), "Accolta, da applicare")
+            .await?;
+        w.click(&format!("{} [data-testid='decidi']", row(&to_reject)))
+            .await?;
         w.click("[data-testid='esito-respinta']").await?;
         w.type_into(
             "[data-testid='motivazione']",
@@ -178,21 +225,63 @@ fn servizio_civico_from_the_objections_to_the_payment_list_in_the_window() {
         "{one}"
     );
 
-    // After the objections window, the definitive ranking reaches the comune.
-    cli(
-        &capofila,
-        15,
-        &[
-            "ranking",
-            "publish",
-            "--bando",
-            BANDO,
-            "--stage",
-            "definitive",
-            "--confirm-cross-comune",
-        ],
+    // The definitive ranking waits for the accepted objection to be carried out, naming it.
+    let definitive = [
+        "ranking",
+        "publish",
+        "--bando",
+        BANDO,
+        "--stage",
+        "definitive",
+        "--confirm-cross-comune",
+    ];
+    let waiting = refused_cli(&capofila, 15, &definitive);
+    assert!(
+        waiting.contains("non ancora applicate") && waiting.contains(&accepted),
+        "{waiting}"
     );
     carry(&capofila, &floridia, Some(FLORIDIA), &post);
+
+    // The comune carries it out: the correction form names the objection it applies.
+    let applied = accepted.clone();
+    in_window(&floridia_args, move |w| async move {
+        w.log_in_as(DEMO.0, DEMO.1).await?;
+        w.go("opposizioni").await?;
+        let row = format!("[data-testid='opposizioni'] tr[data-codice='{applied}']");
+        w.wait_text(&row, "Accolta, da applicare").await?;
+        w.click(&format!("{row} [data-testid='applica']")).await?;
+        w.wait_text("main h1", "Correzione della domanda").await?;
+        // The accepted objection is chosen already.
+        if w.value_of("[data-testid='opposizione-applicata']").await?.is_empty() {
+            return Err("the correction should carry out the accepted objection".into());
+        }
+        w.type_into("#f-applicant-phone", "0931 555124").await?;
+        w.type_into(
+            "[data-testid='motivo-correzione']",
+            "opposizione accolta: stato di famiglia aggiornato",
+        )
+        .await?;
+        w.screenshot("correzione-opposizione").await?;
+        w.click("[data-testid='salva-correzione']").await?;
+        w.wait_text("[data-testid='titolo-domanda']", &applied)
+            .await?;
+        w.go("opposizioni").await?;
+        w.wait_text(&row, "Accolta e applicata").await?;
+        Ok(())
+    });
+
+    // After the objections window, the definitive ranking reaches the comune.
+    carry(&floridia, &capofila, None, &post);
+    cli(&capofila, 15, &definitive);
+    carry(&capofila, &floridia, Some(FLORIDIA), &post);
+    let rows: Value = serde_json::from_str(&cli(
+        &capofila,
+        0,
+        &["ranking", "compute", "--bando", BANDO, "--json"],
+    ))
+    .expect("ranking JSON");
+    let ammessi = codes(&rows, FLORIDIA, "AMMESSO");
+    let idonei = codes(&rows, FLORIDIA, "IDONEO_NON_AMMESSO");
 
     // The project starts on the first day of last month and lasts three months.
     let today = chrono::Local::now().date_naive();
