@@ -2,7 +2,8 @@
 //! recorded at a comune and decided at the capofila with the preavvisi printed; then, from the
 //! definitive ranking, a call accepted, its project, a month of attendance typed in the grid,
 //! the payment list checked to the cent, a rinuncia that calls the next idoneo of the same
-//! comune, a complaint, and the capofila's view of every comune.
+//! comune, a complaint, the capofila's view of every comune, and on the smallest screen the
+//! service completed and its attestato printed.
 
 use chrono::{Datelike, Months, NaiveDate};
 use serde_json::Value;
@@ -252,7 +253,10 @@ fn servizio_civico_from_the_objections_to_the_payment_list_in_the_window() {
         w.click(&format!("{row} [data-testid='applica']")).await?;
         w.wait_text("main h1", "Correzione della domanda").await?;
         // The accepted objection is chosen already.
-        if w.value_of("[data-testid='opposizione-applicata']").await?.is_empty() {
+        if w.value_of("[data-testid='opposizione-applicata']")
+            .await?
+            .is_empty()
+        {
             return Err("the correction should carry out the accepted objection".into());
         }
         w.type_into("#f-applicant-phone", "0931 555124").await?;
@@ -431,33 +435,6 @@ fn servizio_civico_from_the_objections_to_the_payment_list_in_the_window() {
         "{csv}"
     );
 
-    // On the smallest screen the call list and the grid fit, with their actions in view.
-    let on = SCREENS[0];
-    let screen = format!("{}x{}x24", on.size.0, on.size.1);
-    let participant = ammessi[0].clone();
-    in_window_on(&screen, &floridia_args, move |w| async move {
-        w.log_in_as(DEMO.0, DEMO.1).await?;
-        w.go("civico").await?;
-        w.wait_text("[data-testid='lista-chiamate']", "Scorrimento")
-            .await?;
-        w.on_screen(
-            on,
-            "chiamate",
-            "[data-testid='lista-chiamate'] td.actions > *",
-            Some("civico-chiamate"),
-        )
-        .await?;
-        open_hash(&w, &format!("#/civico/{participant}/presenze")).await?;
-        w.wait_text("[data-testid='totale-ore']", "Totale").await?;
-        w.on_screen(
-            on,
-            "presenze",
-            "[data-testid='griglia-presenze'] input",
-            None,
-        )
-        .await
-    });
-
     // The capofila follows Floridia's calls from its upload.
     carry(&floridia, &capofila, None, &post);
     let second = ammessi[1].clone();
@@ -482,4 +459,52 @@ fn servizio_civico_from_the_objections_to_the_payment_list_in_the_window() {
         w.screenshot("civico-comuni").await?;
         Ok(())
     });
+    // On the smallest screen the call list and the grid fit, with their actions in view; the
+    // service completes and the attestato is printed.
+    let on = SCREENS[0];
+    let screen = format!("{}x{}x24", on.size.0, on.size.1);
+    let participant = ammessi[0].clone();
+    let attestato = demo.path().join("attestato.pdf");
+    let attestato_out = text(&attestato);
+    in_window_on(&screen, &floridia_args, move |w| async move {
+        w.log_in_as(DEMO.0, DEMO.1).await?;
+        w.go("civico").await?;
+        w.wait_text("[data-testid='lista-chiamate']", "Scorrimento")
+            .await?;
+        w.on_screen(
+            on,
+            "chiamate",
+            "[data-testid='lista-chiamate'] td.actions > *",
+            Some("civico-chiamate"),
+        )
+        .await?;
+        open_hash(&w, &format!("#/civico/{participant}/presenze")).await?;
+        w.wait_text("[data-testid='totale-ore']", "Totale").await?;
+        w.on_screen(
+            on,
+            "presenze",
+            "[data-testid='griglia-presenze'] input",
+            None,
+        )
+        .await?;
+        w.go("civico").await?;
+        let row = format!("[data-testid='lista-chiamate'] tr[data-codice='{participant}']");
+        w.click(&format!("{row} [data-testid='passo-completed']"))
+            .await?;
+        w.click("[data-testid='passo-conferma']").await?;
+        w.wait_text(&row, "Concluso").await?;
+        w.click(&format!("{row} [data-testid='attestato']")).await?;
+        w.type_into("[data-testid='attestato-path']", &attestato_out)
+            .await?;
+        w.click("[data-testid='attestato-open']").await?;
+        w.click("[data-testid='attestato-button']").await?;
+        w.wait_text("[data-testid='attestato-saved']", "attestato.pdf")
+            .await?;
+        Ok(())
+    });
+    let paper = pdf_text(&attestato);
+    assert!(
+        paper.contains("Attestato di partecipazione") && paper.contains("11,5"),
+        "{paper}"
+    );
 }
