@@ -20,6 +20,7 @@ mod operators;
 mod overview;
 mod ranking;
 mod settings;
+mod siuss;
 mod trust;
 mod vault;
 
@@ -55,6 +56,7 @@ pub use settings::{
     BandoImported, CaseKinds, CaseKindsSaved, DistrictFile, InstallInfo, Settings, StoredCaseKind,
     read_district_file,
 };
+pub use siuss::{Siuss, SiussExported};
 pub use sportello_domain::civico::{CallEventKind, CallState, CalledBy};
 pub use sportello_domain::{Action, FactorLabel, Role};
 pub use sportello_store::{
