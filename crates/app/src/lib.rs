@@ -15,6 +15,7 @@ mod files;
 #[cfg(feature = "inspection")]
 pub mod inspection;
 mod intake;
+mod monitoring;
 mod objections;
 mod operators;
 mod overview;
@@ -45,6 +46,7 @@ pub use intake::{
     OutcomeView, Parsed, PublishedLine, RevisionView, WithdrawalChanged, parse_csv,
     parse_json_forms,
 };
+pub use monitoring::{IndicatorValue, Monitoring};
 pub use objections::{ObjectionView, Objections};
 pub use operators::{Credentials, NewOperator, Operator, Operators};
 pub use overview::{BandoStatus, NEARING_DAYS, Overview, WaitingStart};

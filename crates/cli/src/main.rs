@@ -92,6 +92,9 @@ enum Command {
     /// Invio delle prestazioni sociali all'INPS (SIUSS)
     #[command(subcommand)]
     Siuss(SiussCommand),
+    /// Monitoraggio del piano: indicatori per periodo
+    #[command(subcommand)]
+    Monitor(MonitorCommand),
     /// Chiavi dell'installazione
     #[command(subcommand)]
     Key(KeyCommand),
@@ -473,6 +476,22 @@ enum ApplicationCommand {
         /// Perché la rinuncia viene annullata (resta nella storia della domanda)
         #[arg(long, value_name = "TESTO")]
         reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum MonitorCommand {
+    /// Gli indicatori del periodo, con il periodo precedente: al comune i propri, al capofila
+    /// quelli del distretto (o di un comune con --comune)
+    Indicators {
+        #[arg(long, value_name = "DATA")]
+        from: String,
+        #[arg(long, value_name = "DATA")]
+        to: String,
+        #[arg(long, value_name = "ISTAT")]
+        comune: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -1212,6 +1231,20 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 app.siuss()
                     .export(from, to, &out, ente.as_deref(), operatore_cf.as_deref())?;
             output::siuss_exported(&done, json);
+        }
+        Command::Monitor(MonitorCommand::Indicators {
+            from,
+            to,
+            comune,
+            json,
+        }) => {
+            let period = sportello_domain::monitoring::Period {
+                from: sportello_app::parse_date(&from)?,
+                to: sportello_app::parse_date(&to)?,
+            };
+            let mut app = login::open(&db, who)?;
+            let values = app.monitoring().indicators(period, comune.as_deref())?;
+            output::indicators(&values, json);
         }
         Command::Civico(CivicoCommand::Payments { month, json }) => {
             let mut app = login::open(&db, who)?;

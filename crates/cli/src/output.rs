@@ -561,6 +561,27 @@ pub fn payments(list: &[Payment], as_json: bool) {
     }
 }
 
+pub fn indicators(list: &[sportello_app::IndicatorValue], as_json: bool) {
+    if as_json {
+        return json(&list);
+    }
+    let dash = || "—".to_string();
+    for i in list {
+        let flag = if i.misses_target == Some(true) {
+            "  (fuori obiettivo)"
+        } else {
+            ""
+        };
+        show!(
+            "{:<48} {:>10} {:<8} prima: {:>10}{flag}",
+            i.name,
+            i.value.clone().unwrap_or_else(dash),
+            i.unit,
+            i.previous.clone().unwrap_or_else(dash)
+        );
+    }
+}
+
 pub fn siuss_exported(e: &sportello_app::SiussExported, as_json: bool) {
     if as_json {
         return json(e);

@@ -13,6 +13,7 @@ pub mod front_office;
 pub mod intake;
 pub mod isee;
 pub mod money;
+pub mod monitoring;
 pub mod objection;
 pub mod partita_iva;
 pub mod ranking;

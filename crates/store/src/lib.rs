@@ -12,6 +12,7 @@ pub mod failpoint;
 mod front_office;
 mod install;
 mod io_reason;
+mod monitoring;
 mod named_elsewhere;
 mod objections;
 mod operators;

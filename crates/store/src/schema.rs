@@ -52,6 +52,7 @@ const MIGRATIONS: &[&[Step]] = &[
     ))],
     &[Step::Sql(include_str!("migrations/0023_civico_checks.sql"))],
     &[Step::Sql(include_str!("migrations/0029_siuss.sql"))],
+    &[Step::Sql(include_str!("migrations/0030_monitoring.sql"))],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

@@ -295,6 +295,20 @@ pub(crate) const TABLES: &[SyncTable] = &[
         for_recipient: None,
     },
     SyncTable {
+        name: "monitoring_counts",
+        refers_to: &[],
+        direction: Direction::Upload,
+        columns: &[
+            col("period", Kind::Text(8)),
+            col("counts", Kind::JsonText),
+            col("computed_at", Kind::Instant),
+        ],
+        owner_column: None,
+        check: crate::monitoring::check_received_counts,
+        before_write: None,
+        for_recipient: None,
+    },
+    SyncTable {
         name: "bandi",
         refers_to: &[],
         direction: Direction::Publish,
@@ -639,7 +653,8 @@ mod tests {
                 "civico_projects",
                 "civico_attendance",
                 "civico_complaints",
-                "civico_checks"
+                "civico_checks",
+                "monitoring_counts"
             ]
         );
         assert_eq!(

@@ -102,6 +102,8 @@ impl Exchange<'_> {
                      distretto (Impostazioni, o `district accept` da riga di comando)",
                 )
             })?;
+            // The comune's monitoring counts, recomputed, travel with its records.
+            self.0.refresh_monitoring()?;
             let acked = self.store.peer(&capofila.comune)?.acked_version;
             let snapshot =
                 self.store

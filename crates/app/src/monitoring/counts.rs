@@ -1,0 +1,155 @@
+//! This install's own counts over a period, from what it holds: figures, never people.
+//! docs/monitoring.md names each count and what it counts.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use sportello_domain::civico::CallState;
+use sportello_domain::civico::attendance::Month;
+use sportello_domain::monitoring::{Counts, Period};
+use sportello_domain::{Bando, Decimal, Outcome};
+use sportello_store::StoredApplication;
+
+use crate::Result;
+use crate::ranking::PublishedRanking;
+
+impl crate::Sportello {
+    /// The applications filed at this comune.
+    pub(super) fn own_applications(&self) -> Result<Vec<StoredApplication>> {
+        Ok(self
+            .store
+            .applications(&sportello_store::ApplicationFilter {
+                comune: Some(self.install.comune.clone()),
+                ..Default::default()
+            })?
+            .applications)
+    }
+
+    /// This comune's counts over `period`, as held on `today`.
+    pub(super) fn own_counts(&self, period: Period, today: NaiveDate) -> Result<Counts> {
+        let mut counts = Counts::new();
+        let mut add = |name: &str, value: Decimal| {
+            *counts.entry(name.to_string()).or_default() += value;
+        };
+        let one = Decimal::ONE;
+        let applications = self.own_applications()?;
+        let own: HashSet<&str> = applications
+            .iter()
+            .map(|a| a.application.code.as_str())
+            .collect();
+        let filed: HashMap<&str, NaiveDate> = applications
+            .iter()
+            .map(|a| {
+                let day = sportello_domain::calendar::italian_day(a.application.filed_at);
+                (a.application.code.as_str(), day)
+            })
+            .collect();
+
+        // Applications received in the period, and what the latest ranking made of them.
+        let mut outcomes: HashMap<String, Outcome> = HashMap::new();
+        let mut bandi: HashMap<String, Bando> = HashMap::new();
+        for bando in self.store.bandi()? {
+            if let Some(stored) = self.store.latest_ranking(&bando.id)? {
+                if let Ok(frozen) = Bando::from_toml(&stored.bando_toml) {
+                    bandi.insert(bando.id.clone(), frozen);
+                }
+                for row in PublishedRanking::from_stored(stored)?.rows {
+                    outcomes.insert(row.application_code, row.outcome);
+                }
+            }
+            bandi.entry(bando.id.clone()).or_insert(bando);
+        }
+        for a in &applications {
+            let code = a.application.code.as_str();
+            if !period.contains(filed[code]) {
+                continue;
+            }
+            add("civico.applications", one);
+            match outcomes.get(code) {
+                Some(Outcome::Ammesso) => {
+                    add("civico.eligible", one);
+                    add("civico.admitted", one);
+                }
+                Some(Outcome::IdoneoNonAmmesso) => add("civico.eligible", one),
+                _ => {}
+            }
+        }
+
+        // The call lists as held at the period's end (or today): who waits to start.
+        let as_of = period.to.min(today);
+        for (id, bando) in &bandi {
+            let Ok(calls) = self.comune_calls_of(id, as_of) else {
+                continue;
+            };
+            let waiting = calls
+                .iter()
+                .filter(|c| {
+                    matches!(
+                        c.state,
+                        CallState::DaChiamare | CallState::Chiamato | CallState::Accettato
+                    ) && c.start_date.is_none_or(|s| s > as_of)
+                })
+                .count();
+            add("civico.waiting", Decimal::from(waiting));
+            // Starts in the period, and the days from application to start.
+            for (code, project) in self.store.projects(id, Some(&self.install.comune))? {
+                let Some(filed_on) = filed.get(code.as_str()) else {
+                    continue;
+                };
+                if period.contains(project.start) {
+                    let days = (project.start - *filed_on).num_days();
+                    add("civico.started", one);
+                    add("civico.start_days", Decimal::from(days));
+                    if days <= i64::from(bando.rules.start_target_days) {
+                        add("civico.started_within_target", one);
+                    }
+                }
+                if project.start <= period.to.min(today) && project.end >= period.from {
+                    add("civico.in_service", one);
+                }
+            }
+        }
+
+        // Hours served in the period.
+        for (code, days) in self.store.attendance()? {
+            if !own.contains(code.as_str()) {
+                continue;
+            }
+            for (day, hours) in days {
+                if period.contains(day) {
+                    add("civico.hours", hours.parse().unwrap_or_default());
+                }
+            }
+        }
+        // Paid: the payment lists of the months beginning in the period.
+        let mut month = Month::of(period.from);
+        loop {
+            let first = NaiveDate::from_ymd_opt(month.year, month.month, 1).expect("a month");
+            if first > period.to {
+                break;
+            }
+            if period.contains(first) {
+                for (_, lines) in self.store.payment_lists(&month.to_string())? {
+                    for l in lines {
+                        add("civico.paid", l.amount.parse().unwrap_or_default());
+                    }
+                }
+            }
+            month = Month::of(first + chrono::Months::new(1));
+        }
+        // Complaints received in the period, and those of them closed.
+        for c in self.store.complaints()? {
+            let received = c.received_on.parse::<NaiveDate>().ok();
+            if !own.contains(c.application_code.as_str())
+                || !received.is_some_and(|d| period.contains(d))
+            {
+                continue;
+            }
+            add("civico.complaints", one);
+            if c.closed_at.is_some() {
+                add("civico.complaints_closed", one);
+            }
+        }
+        Ok(counts)
+    }
+}

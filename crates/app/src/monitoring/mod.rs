@@ -1,0 +1,184 @@
+//! Monitoring of the plan: each install counts what it holds per half-year
+//! (`sportello_domain::monitoring`), sends its counts to the capofila with every upload, and
+//! computes the indicators from counts — its own at a comune, any comune's or the district's
+//! sums at the capofila.
+
+mod counts;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sportello_domain::Decimal;
+use sportello_domain::monitoring::{self, Counts, INDICATORS, Period};
+
+use crate::{AppError, ErrorCode, Result, now};
+
+crate::area!(
+    /// Monitoring of the plan: counts, indicators.
+    Monitoring,
+    monitoring
+);
+
+/// One indicator for one comune or the district (`monitor indicators --json`).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct IndicatorValue {
+    pub id: String,
+    pub name: String,
+    pub action: String,
+    /// ISTAT code; `null` for the district.
+    pub comune: Option<String>,
+    /// Decimal text; `null` when it cannot be computed (a ratio over nothing).
+    pub value: Option<String>,
+    pub unit: String,
+    /// `"<= 60"` or `">= 100"`, when the indicator has a target.
+    pub target: Option<String>,
+    /// The value over the period before (the half-year before, for a half-year).
+    pub previous: Option<String>,
+    /// Whether the value misses the target.
+    pub misses_target: Option<bool>,
+}
+
+impl Monitoring<'_> {
+    /// The indicators over `period`: at a comune its own (`comune` absent or its own); at the
+    /// capofila the district's (`comune` absent: the sums of every comune's counts) or one
+    /// comune's.
+    pub fn indicators(
+        &mut self,
+        period: Period,
+        comune: Option<&str>,
+    ) -> Result<Vec<IndicatorValue>> {
+        self.require(crate::Action::ReadOutcomes)?;
+        let own = self.install.comune.clone();
+        let scope = match comune {
+            Some(c) if c != own && !self.install.is_capofila() => {
+                return Err(AppError::new(
+                    ErrorCode::InputRefused,
+                    format!(
+                        "gli indicatori del comune {c} li ha il capofila: qui si vedono quelli di \
+                         questo comune"
+                    ),
+                ));
+            }
+            Some(c) => {
+                if !self.install.district.comuni.iter().any(|k| k.istat == c) {
+                    return Err(AppError::new(
+                        ErrorCode::InputRefused,
+                        format!("il comune {c} non è nel distretto"),
+                    ));
+                }
+                Some(c.to_string())
+            }
+            None if self.install.is_capofila() => None,
+            None => Some(own.clone()),
+        };
+        let now_counts = self.counts_of(period, scope.as_deref())?;
+        let before = self.counts_of(period.previous(), scope.as_deref())?;
+        Ok(INDICATORS
+            .iter()
+            .map(|i| {
+                let value = i.formula.value(&now_counts);
+                IndicatorValue {
+                    id: i.id.into(),
+                    name: i.name.into(),
+                    action: i.action.into(),
+                    comune: scope.clone(),
+                    value: value.map(|v| v.to_string()),
+                    unit: i.unit.into(),
+                    target: i.target.map(|(d, t)| match d {
+                        monitoring::Direction::AtLeast => format!(">= {t}"),
+                        monitoring::Direction::AtMost => format!("<= {t}"),
+                    }),
+                    previous: i.formula.value(&before).map(|v| v.to_string()),
+                    misses_target: i.misses(value),
+                }
+            })
+            .collect())
+    }
+
+    /// The counts of `period` for `comune` (`None`: the district's sums). This install's own
+    /// are computed now; another comune's are those it sent for whole half-years.
+    fn counts_of(&self, period: Period, comune: Option<&str>) -> Result<Counts> {
+        let own = self.install.comune.as_str();
+        if comune == Some(own) {
+            return self.own_counts(period, now().date_naive());
+        }
+        let received = self.received(period)?;
+        Ok(match comune {
+            Some(c) => received.get(c).cloned().unwrap_or_default(),
+            None => {
+                let mut district = self.own_counts(period, now().date_naive())?;
+                for (c, counts) in &received {
+                    if c != own {
+                        monitoring::add(&mut district, counts);
+                    }
+                }
+                district
+            }
+        })
+    }
+
+    /// The counts the comuni sent for `period`, by comune: only for a whole half-year.
+    fn received(&self, period: Period) -> Result<BTreeMap<String, Counts>> {
+        let Some(name) = period.half_year_name() else {
+            return Ok(BTreeMap::new());
+        };
+        let mut by_comune = BTreeMap::new();
+        for (comune, text) in self.store.monitoring_counts(&name)? {
+            let raw: BTreeMap<String, String> = serde_json::from_str(&text).map_err(|_| {
+                AppError::new(
+                    ErrorCode::DbCorrupt,
+                    format!(
+                        "{}: conteggi del comune {comune} illeggibili",
+                        "monitoring_counts"
+                    ),
+                )
+            })?;
+            let counts = raw
+                .into_iter()
+                .filter_map(|(k, v)| Some((k, v.parse::<Decimal>().ok()?)))
+                .collect();
+            by_comune.insert(comune, counts);
+        }
+        Ok(by_comune)
+    }
+}
+
+impl crate::Sportello {
+    /// Recomputes this install's counts for every half-year from its first application to
+    /// today's, keeping those that changed so they travel with the next upload.
+    pub(crate) fn refresh_monitoring(&mut self) -> Result<()> {
+        let at = now();
+        let today = sportello_domain::calendar::italian_day(at);
+        let Some(first) = self.first_activity()? else {
+            return Ok(());
+        };
+        let mut period = Period::half_year_of(first);
+        let last = Period::half_year_of(today);
+        loop {
+            let counts = self.own_counts(period, today)?;
+            let text: BTreeMap<&String, String> = counts
+                .iter()
+                .map(|(k, v)| (k, v.normalize().to_string()))
+                .collect();
+            let name = period.half_year_name().expect("half-years are named");
+            let json = serde_json::to_string(&text).expect("counts serialise");
+            self.store.save_monitoring_counts(&name, &json, at)?;
+            match period.to.succ_opt() {
+                Some(next) if period < last => period = Period::half_year_of(next),
+                _ => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// The day of this comune's first application, if any.
+    fn first_activity(&self) -> Result<Option<NaiveDate>> {
+        Ok(self
+            .own_applications()?
+            .iter()
+            .map(|a| sportello_domain::calendar::italian_day(a.application.filed_at))
+            .min())
+    }
+}
