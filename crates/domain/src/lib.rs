@@ -19,6 +19,7 @@ pub mod ranking;
 pub mod roles;
 pub mod rules;
 pub mod search;
+pub mod services;
 pub mod toml_text;
 
 pub use application::{

@@ -19,6 +19,7 @@ mod quarantine;
 mod rankings;
 mod record;
 mod schema;
+mod services;
 mod snapshot;
 mod sync;
 mod tables;
@@ -47,6 +48,7 @@ pub use operators::{Login, Operator};
 pub use rankings::{NewRanking, StoredRanking};
 pub use record::{Record, SyncMeta};
 pub use schema::{OLDEST_READABLE_SCHEMA, SCHEMA_VERSION};
+pub use services::{ServiceQuery, ServiceScope, ServicesSaved, StoredService};
 pub use sync::{
     ApplyError, ApplySummary, BundleOut, Direction, ImportLogEntry, Incoming, Peer, Snapshot,
     TableCounts,

@@ -295,6 +295,16 @@ pub(crate) const TABLES: &[SyncTable] = &[
         for_recipient: None,
     },
     SyncTable {
+        name: "local_services",
+        refers_to: &[],
+        direction: Direction::Upload,
+        columns: SERVICE_COLUMNS,
+        owner_column: None,
+        check: crate::services::check_received,
+        before_write: None,
+        for_recipient: None,
+    },
+    SyncTable {
         name: "bandi",
         refers_to: &[],
         direction: Direction::Publish,
@@ -383,6 +393,34 @@ pub(crate) const TABLES: &[SyncTable] = &[
         before_write: None,
         for_recipient: Some(crate::named_elsewhere::for_recipient),
     },
+    SyncTable {
+        name: "services",
+        refers_to: &[],
+        direction: Direction::Publish,
+        columns: SERVICE_COLUMNS,
+        owner_column: None,
+        check: crate::services::check_received,
+        before_write: None,
+        for_recipient: None,
+    },
+];
+
+/// An entry of the map of services, district or local (`store::services`).
+const SERVICE_COLUMNS: &[Column] = &[
+    col("code", Kind::Text(40)),
+    col("name", Kind::Text(200)),
+    optional("provider", Kind::Text(200)),
+    col("area", Kind::Integer { min: 1, max: 3 }),
+    optional("comuni", Kind::Text(2000)),
+    optional("recipients", Kind::Text(2000)),
+    optional("access", Kind::Text(2000)),
+    optional("documents", Kind::Text(2000)),
+    optional("cost", Kind::Text(2000)),
+    optional("place", Kind::Text(2000)),
+    optional("hours", Kind::Text(2000)),
+    optional("contacts", Kind::Text(2000)),
+    col("reviewed_on", Kind::Date),
+    col("active", Kind::Integer { min: 0, max: 1 }),
 ];
 
 pub(crate) fn table(name: &str) -> Option<&'static SyncTable> {
@@ -639,7 +677,8 @@ mod tests {
                 "civico_projects",
                 "civico_attendance",
                 "civico_complaints",
-                "civico_checks"
+                "civico_checks",
+                "local_services"
             ]
         );
         assert_eq!(
@@ -649,7 +688,8 @@ mod tests {
                 "rankings",
                 "objection_decisions",
                 "case_kinds",
-                "named_elsewhere"
+                "named_elsewhere",
+                "services"
             ]
         );
     }
