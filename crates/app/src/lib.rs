@@ -19,6 +19,7 @@ mod objections;
 mod operators;
 mod overview;
 mod ranking;
+mod services;
 mod settings;
 mod trust;
 mod vault;
@@ -51,13 +52,15 @@ pub use ranking::{
     ConflictSide, CrossComuneExclusion, PublishChanges, PublishedRanking, PublishedRow, Ranking,
     RowChange, Stage,
 };
+pub use services::{SEARCH_LIMIT, Services, ServicesFile, ServicesImported, StaleService};
 pub use settings::{
     BandoImported, CaseKinds, CaseKindsSaved, DistrictFile, InstallInfo, Settings, StoredCaseKind,
     read_district_file,
 };
 pub use sportello_domain::{Action, FactorLabel, Role};
 pub use sportello_store::{
-    Actor, ApplicationFilter, Complaint, FiledApplication, Unreadable, io_reason,
+    Actor, ApplicationFilter, Complaint, FiledApplication, ServiceScope, StoredService, Unreadable,
+    io_reason,
 };
 pub use trust::{Accepted, KeysView, ReplacedKey, Rotated, Trust, TrustedKey};
 pub use vault::RecoveryKey;

@@ -97,10 +97,11 @@ impl District {
             .services_review_months
             .is_some_and(|m| !(1..=60).contains(&m))
         {
-            return invalid(
-                "services_review_months: i mesi dopo cui un servizio va rivisto vanno da 1 a 60"
-                    .into(),
-            );
+            // The key as written in the file, for the coordinator who edits it.
+            let key = "services_review_months";
+            return invalid(format!(
+                "{key}: i mesi dopo cui un servizio della mappa va rivisto vanno da 1 a 60"
+            ));
         }
         if self.comune(&self.capofila).is_none() {
             return invalid(format!(

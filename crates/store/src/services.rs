@@ -83,8 +83,10 @@ pub struct ServiceQuery {
     pub limit: usize,
 }
 
-const COLUMNS: &str = "scope, id, owner, code, name, provider, area, comuni, recipients, access, \
-                       documents, cost, place, hours, contacts, reviewed_on, active";
+/// Every entry, district and local, as read.
+const SELECT: &str = "SELECT scope, id, owner, code, name, provider, area, comuni, recipients, \
+                      access, documents, cost, place, hours, contacts, reviewed_on, active \
+                      FROM service_entries AS s";
 
 impl Store {
     /// Sets this install's entries of `scope` to `services`: each new or changed entry takes
@@ -296,14 +298,14 @@ impl Store {
         let sql = match &expression {
             // The rank of each row found, joined back to its entry.
             Some(_) => format!(
-                "SELECT {COLUMNS} FROM service_entries s JOIN (
+                "{SELECT} JOIN (
                    SELECT k.service_id, bm25(service_search, 10.0, 4.0, 1.0) AS rank
                    FROM service_search f JOIN service_search_keys k ON k.key = f.rowid
                    WHERE service_search MATCH ?1) r ON r.service_id = s.id
-                 WHERE {filters} ORDER BY r.rank, s.name, s.owner LIMIT ?{limit}"
+                 WHERE {filters} ORDER BY r.rank, name, owner LIMIT ?{limit}"
             ),
             None => format!(
-                "SELECT {COLUMNS} FROM service_entries WHERE {filters}
+                "{SELECT} WHERE {filters}
                  ORDER BY name COLLATE NOCASE, owner, code LIMIT ?{limit}"
             ),
         };
@@ -403,10 +405,11 @@ fn into_stored(raw: Raw) -> Result<StoredService> {
             problems[0].field, problems[0].message
         ))
     })?;
+    let column = "reviewed_on";
     let reviewed_on = raw
         .reviewed_on
         .parse()
-        .map_err(|_| corrupt("colonna reviewed_on".into()))?;
+        .map_err(|_| corrupt(format!("colonna {column}")))?;
     Ok(StoredService {
         service,
         scope,
@@ -421,7 +424,7 @@ fn read(
     tail: &str,
     params: impl rusqlite::Params,
 ) -> Result<Vec<StoredService>> {
-    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM service_entries {tail}"))?;
+    let mut stmt = conn.prepare(&format!("{SELECT} {tail}"))?;
     let rows = stmt.query_map(params, row_to_raw)?;
     rows.map(|r| into_stored(r?)).collect()
 }
