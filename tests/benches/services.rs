@@ -54,10 +54,11 @@ const COMUNI: &[&str] = &[
 ];
 
 fn entry(i: usize) -> Service {
-    let comuni = if i % 3 == 0 {
-        String::new()
-    } else {
-        format!("{} {}", COMUNI[i % COMUNI.len()], COMUNI[(i / 7) % COMUNI.len()])
+    let (a, b) = (COMUNI[i % COMUNI.len()], COMUNI[(i / 7) % COMUNI.len()]);
+    let comuni = match i % 3 {
+        0 => String::new(),
+        _ if a == b => a.to_string(),
+        _ => format!("{a} {b}"),
     };
     ServiceInput {
         id: format!("servizio-{i:05}"),
