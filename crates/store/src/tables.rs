@@ -738,6 +738,40 @@ mod tests {
         }
     }
 
+    /// An entry of the map of services received, district or local, is refused when it could
+    /// not have been written there: an area outside SIUSS's three, a code in capitals or with
+    /// spaces, comuni not as six digits in order, hidden characters.
+    #[test]
+    fn a_hostile_service_is_refused() {
+        let good = json!({"code": "sad-anziani", "name": "Assistenza domiciliare",
+                          "provider": null, "area": 2, "comuni": "089009 089017",
+                          "recipients": "Anziani", "access": null, "documents": null,
+                          "cost": null, "place": null, "hours": null, "contacts": null,
+                          "reviewed_on": "2026-03-10", "active": 1});
+        let with = |key: &str, value: Value| {
+            let mut b = good.as_object().unwrap().clone();
+            b.insert(key.into(), value);
+            b
+        };
+        for name in ["services", "local_services"] {
+            let t = table(name).unwrap();
+            assert_eq!(t.validate(good.as_object().unwrap(), "089009"), Ok(()));
+            for (key, value, says) in [
+                ("area", json!(4), "area: numero fuori"),
+                ("code", json!("SAD"), "code"),
+                ("code", json!("sad anziani"), "id"),
+                ("comuni", json!("089017 089009"), "comuni"),
+                ("comuni", json!("89017"), "comuni"),
+                ("comuni", json!(""), "comuni: testo vuoto"),
+                ("recipients", json!("a\u{202e}b"), "destinatari"),
+                ("reviewed_on", json!("10/03/2026"), "reviewed_on"),
+            ] {
+                let err = t.validate(&with(key, value), "089009").unwrap_err();
+                assert!(err.contains(says), "{name}.{key}: {err}");
+            }
+        }
+    }
+
     /// An objection or a decision received is refused when it could not have been written
     /// here: half an application, an outcome that is no decision, hidden characters.
     #[test]
