@@ -156,6 +156,15 @@ fn the_catalogue_travels_down_and_local_entries_travel_up() {
     let stale = capofila.json(&["services", "stale"]);
     assert_eq!(ids(&stale), ["banco-alimentare", "doposcuola"]);
     assert_eq!(stale[0]["reasons"], serde_json::json!(["no_provider"]));
+    // The capofila's Home counts them; a comune's does not.
+    let home = |i: &Install| {
+        sportello_app::Sportello::open(&i.db, &sportello_tests::credentials())
+            .unwrap()
+            .overview()
+            .unwrap()
+            .services_to_review
+    };
+    assert_eq!((home(&capofila), home(&floridia)), (2, 0));
     let later = (chrono::Utc::now() + chrono::Duration::days(366))
         .format("%Y-%m-%d %H:%M:%S")
         .to_string();

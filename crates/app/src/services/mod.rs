@@ -60,6 +60,28 @@ impl ServicesFile {
     }
 }
 
+impl crate::Sportello {
+    /// The entries in use held here that are flagged on `today`, with why.
+    pub(crate) fn stale_services(&self, today: chrono::NaiveDate) -> Result<Vec<StaleService>> {
+        let months = self.install.district.services_review_months();
+        Ok(self
+            .store
+            .services()?
+            .into_iter()
+            .filter(|s| s.active)
+            .filter_map(|entry| {
+                let reasons = services::stale_reasons(
+                    entry.service.provider.as_deref(),
+                    entry.reviewed_on,
+                    today,
+                    months,
+                );
+                (!reasons.is_empty()).then_some(StaleService { entry, reasons })
+            })
+            .collect())
+    }
+}
+
 fn problem(record: &str, p: FieldProblem) -> Problem {
     Problem {
         record: record.to_string(),
@@ -356,23 +378,7 @@ impl Services<'_> {
     pub fn stale(&self) -> Result<Vec<StaleService>> {
         self.require(crate::Action::ManageServices)?;
         self.require_capofila("seguire i servizi da rivedere")?;
-        let today = now().date_naive();
-        let months = self.install.district.services_review_months();
-        Ok(self
-            .store
-            .services()?
-            .into_iter()
-            .filter(|s| s.active)
-            .filter_map(|entry| {
-                let reasons = services::stale_reasons(
-                    entry.service.provider.as_deref(),
-                    entry.reviewed_on,
-                    today,
-                    months,
-                );
-                (!reasons.is_empty()).then_some(StaleService { entry, reasons })
-            })
-            .collect())
+        self.0.stale_services(now().date_naive())
     }
 
     /// Writes the scheda informativa of entry `code` to `out`.
