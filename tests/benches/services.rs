@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use sportello_app::{Actor, ServiceScope, Sportello};
 use sportello_domain::services::{Service, ServiceInput};
+use sportello_tests::bench::{median, ms};
 
 const SERVICES: usize = 5_000;
 const TARGET: Duration = Duration::from_millis(20);
@@ -163,21 +164,4 @@ fn main() {
         TARGET.as_millis(),
         if worst <= TARGET { "met" } else { "MISSED" }
     );
-}
-
-/// Runs `f` `runs` times; the median time and what the last run returned.
-fn median(runs: usize, mut f: impl FnMut() -> usize) -> (Duration, usize) {
-    let mut times = Vec::new();
-    let mut rows = 0;
-    for _ in 0..runs.max(1) {
-        let started = Instant::now();
-        rows = f();
-        times.push(started.elapsed());
-    }
-    times.sort();
-    (times[times.len() / 2], rows)
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }

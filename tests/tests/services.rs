@@ -4,10 +4,8 @@
 //! area and comune; a bad file changes nothing; stale entries are flagged to the capofila;
 //! the scheda informativa prints.
 
-use std::process::Command;
-
 use serde_json::Value;
-use sportello_tests::{Install, OPERATOR, arg, distribute, enrol, fixture, round_trip};
+use sportello_tests::{Install, OPERATOR, arg, distribute, enrol, fixture, pdf_text, round_trip};
 
 const CAPOFILA: &str = "089017";
 const FLORIDIA: &str = "089009";
@@ -35,16 +33,6 @@ fn refused(i: &Install, args: &[&str], expected: &[&str]) {
         assert!(run.stderr.contains(e), "{args:?}: {e:?} in {}", run.stderr);
     }
     assert_eq!(i.everything(), before, "{args:?} changed something");
-}
-
-fn pdf_text(pdf: &std::path::Path) -> String {
-    let out = Command::new("pdftotext")
-        .arg("-layout")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext is missing: scripts/test.sh installs poppler-utils");
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 const LOCAL: &str = "id,nome,ente,area,comuni,destinatari

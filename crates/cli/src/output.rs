@@ -251,6 +251,14 @@ pub fn case_kinds_saved(saved: &CaseKindsSaved, as_json: bool) {
     if as_json {
         return json(saved);
     }
+    entries_saved("Tipi di istruttoria", saved);
+    if saved.changed() {
+        show!("I comuni li ricevono con i prossimi pacchetti (`sportello bundle export`).");
+    }
+}
+
+/// The codes of district data set from a file, by what happened to them.
+fn entries_saved(entries: &str, saved: &CaseKindsSaved) {
     for (what, codes) in [
         ("nuovi", &saved.created),
         ("modificati", &saved.updated),
@@ -258,11 +266,8 @@ pub fn case_kinds_saved(saved: &CaseKindsSaved, as_json: bool) {
         ("invariati", &saved.unchanged),
     ] {
         if !codes.is_empty() {
-            show!("Tipi di istruttoria {what}: {}", codes.join(", "));
+            show!("{entries} {what}: {}", codes.join(", "));
         }
-    }
-    if saved.created.len() + saved.updated.len() + saved.retired.len() > 0 {
-        show!("I comuni li ricevono con i prossimi pacchetti (`sportello bundle export`).");
     }
 }
 
@@ -929,20 +934,11 @@ pub fn services_imported(saved: &ServicesImported, as_json: bool) {
         return json(saved);
     }
     let whose = match saved.scope {
-        ServiceScope::District => "del distretto",
-        ServiceScope::Local => "del comune",
+        ServiceScope::District => "Servizi del distretto",
+        ServiceScope::Local => "Servizi del comune",
     };
-    for (what, codes) in [
-        ("nuovi", &saved.created),
-        ("modificati", &saved.updated),
-        ("non più in uso", &saved.retired),
-        ("invariati", &saved.unchanged),
-    ] {
-        if !codes.is_empty() {
-            show!("Servizi {whose} {what}: {}", codes.join(", "));
-        }
-    }
-    if saved.created.len() + saved.updated.len() + saved.retired.len() > 0 {
+    entries_saved(whose, &saved.saved);
+    if saved.saved.changed() {
         show!("Viaggiano con i prossimi pacchetti (`sportello bundle export`).");
     }
 }

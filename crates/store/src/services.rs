@@ -63,13 +63,22 @@ impl StoredService {
 }
 
 /// What an import changed, by code.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct ServicesSaved {
-    pub created: Vec<String>,
-    pub updated: Vec<String>,
-    /// Held here, absent from the new file: kept, inactive.
-    pub retired: Vec<String>,
-    pub unchanged: Vec<String>,
+pub type ServicesSaved = crate::entries::EntriesSaved;
+
+impl crate::entries::Coded for Service {
+    fn code(&self) -> &str {
+        &self.id
+    }
+}
+
+impl crate::entries::Held for StoredService {
+    type Entry = Service;
+    fn entry(&self) -> &Service {
+        &self.service
+    }
+    fn active(&self) -> bool {
+        self.active
+    }
 }
 
 /// A search of the map: folded words, the last one a prefix unless followed by a space.
@@ -111,23 +120,8 @@ impl Store {
         )?;
         let today = at.date_naive();
         let mut saved = ServicesSaved::default();
-        let wanted = services.iter().map(|s| (s, true));
-        let retired = held
-            .iter()
-            .filter(|h| h.active && !services.iter().any(|s| s.id == h.service.id))
-            .map(|h| (&h.service, false));
-        for (service, active) in wanted.chain(retired) {
-            let before = held.iter().find(|h| h.service.id == service.id);
-            let list = match before {
-                Some(h) if h.service == *service && h.active == active => {
-                    saved.unchanged.push(service.id.clone());
-                    continue;
-                }
-                Some(_) if !active => &mut saved.retired,
-                Some(_) => &mut saved.updated,
-                None => &mut saved.created,
-            };
-            list.push(service.id.clone());
+        for change in crate::entries::changes(&held, services, &mut saved) {
+            let (service, active, before) = (change.entry, change.active, change.before);
             let version = next_version(&tx)?;
             let id: String = tx
                 .query_row(
@@ -180,7 +174,7 @@ impl Store {
             )?;
             crate::tables::stamp(&tx, table, &id)?;
         }
-        if saved.created.len() + saved.updated.len() + saved.retired.len() > 0 {
+        if saved.changed() {
             audit::log(
                 &tx,
                 at,
@@ -188,9 +182,7 @@ impl Store {
                 "services_import",
                 table,
                 None,
-                serde_json::json!({
-                    "created": saved.created, "updated": saved.updated, "retired": saved.retired,
-                }),
+                saved.audit_detail(),
             )?;
         }
         tx.commit()?;

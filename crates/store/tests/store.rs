@@ -771,4 +771,22 @@ fn the_map_of_services_is_searched_by_folded_words_and_kept_in_step() {
     store.connection().execute_batch("VACUUM").unwrap();
     assert_eq!(found(&store, "domicil", None, None), ["sad"]);
     assert_eq!(found(&store, "asilo nido", None, None), ["nido"]);
+
+    // A row tombstoned or removed (set aside) leaves the index with it.
+    let conn = store.connection();
+    conn.execute("UPDATE services SET deleted = 1 WHERE code = 'nido'", [])
+        .unwrap();
+    assert_eq!(found(&store, "asilo", None, None), Vec::<String>::new());
+    conn.execute("DELETE FROM services WHERE code = 'sad'", [])
+        .unwrap();
+    assert_eq!(found(&store, "domicil", None, None), Vec::<String>::new());
+    let counts: (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM service_search_keys),
+                    (SELECT count(*) FROM service_search)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(counts, (1, 1), "only mensa, retired, is still indexed");
 }

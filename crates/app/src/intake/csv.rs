@@ -64,6 +64,21 @@ pub(crate) fn spreadsheet(text: &str) -> csv::Reader<&[u8]> {
         .from_reader(text.as_bytes())
 }
 
+/// The names of a spreadsheet's columns, trimmed and in lower case.
+pub(crate) fn header_names(reader: &mut csv::Reader<&[u8]>) -> Result<Vec<String>> {
+    Ok(reader
+        .headers()
+        .map_err(|e| {
+            AppError::new(
+                ErrorCode::CsvInvalid,
+                format!("intestazione del file CSV non leggibile: {e}"),
+            )
+        })?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect())
+}
+
 /// Reads every row; a row that cannot be read carries its problems into the batch.
 pub fn parse_csv(text: &str) -> Result<Batch> {
     let mut reader = spreadsheet(text);

@@ -15,7 +15,7 @@ mod withdrawal;
 
 pub use codice_fiscale::CodiceFiscaleInfo;
 pub use csv::parse_csv;
-pub(crate) use csv::spreadsheet;
+pub(crate) use csv::{header_names, spreadsheet};
 pub use drafts::{DRAFT_MAX_BYTES, DraftView};
 pub use duplicates::{DuplicateApplication, DuplicateGroup};
 pub(crate) use fields::nearest;

@@ -10,7 +10,7 @@ use serde::Serialize;
 use sportello_domain::services::{
     self, FieldProblem, HEADERS, Service, ServiceInput, StaleReason, services_from_toml,
 };
-use sportello_store::{ServiceQuery, ServiceScope, StoredService};
+use sportello_store::{EntriesSaved, ServiceQuery, ServiceScope, StoredService};
 
 use crate::{AppError, ErrorCode, Problem, Result, now};
 
@@ -28,11 +28,10 @@ pub const SEARCH_LIMIT: usize = 50;
 pub struct ServicesImported {
     /// `district` at the capofila, `local` at a comune.
     pub scope: ServiceScope,
-    pub created: Vec<String>,
-    pub updated: Vec<String>,
-    /// Held here and absent from the file: kept, inactive.
-    pub retired: Vec<String>,
-    pub unchanged: Vec<String>,
+    /// The codes created, updated, retired (held and absent from the file: kept, inactive)
+    /// and unchanged.
+    #[serde(flatten)]
+    pub saved: EntriesSaved,
 }
 
 /// An entry flagged to the capofila (`services stale --json`).
@@ -106,17 +105,7 @@ fn refused(problems: Vec<Problem>) -> AppError {
 /// header); unknown, repeated or missing required columns refuse the file.
 fn csv_entries(text: &str) -> Result<Vec<(String, ServiceInput)>> {
     let mut reader = crate::intake::spreadsheet(text);
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| {
-            AppError::new(
-                ErrorCode::CsvInvalid,
-                format!("intestazione del file CSV non leggibile: {e}"),
-            )
-        })?
-        .iter()
-        .map(|h| h.trim().to_lowercase())
-        .collect();
+    let headers = crate::intake::header_names(&mut reader)?;
     let mut problems = Vec::new();
     let mut header_problem = |field: &str, message: String| {
         problems.push(Problem {
@@ -272,13 +261,7 @@ impl Services<'_> {
             .0
             .store
             .save_services(scope, &checked, at, &self.0.actor)?;
-        Ok(ServicesImported {
-            scope,
-            created: saved.created,
-            updated: saved.updated,
-            retired: saved.retired,
-            unchanged: saved.unchanged,
-        })
+        Ok(ServicesImported { scope, saved })
     }
 
     /// Every entry held here (the district's and the local ones; at the capofila every

@@ -63,9 +63,10 @@ CREATE VIEW service_entries AS
 -- The full-text index of every entry (local, never synchronised; encrypted with the
 -- database): FTS5 with the unicode61 tokenizer folding case and accents (`remove_diacritics
 -- 2`: `Anziàni` is found by `anziani`), three columns weighed by the search (name, provider,
--- everything else), with prefix indexes of 2 and 3 letters for the first keystrokes. Kept by the triggers below on every write, local or received in a
--- bundle. An FTS row's rowid is the entry's `key` in `service_search_keys`, an explicit
--- INTEGER PRIMARY KEY so that VACUUM (and backups made with VACUUM INTO) never renumber it.
+-- everything else), with prefix indexes of 2 and 3 letters for the first keystrokes. Kept by
+-- the triggers below on every write, local or received in a bundle. An FTS row's rowid is the
+-- entry's `key` in `service_search_keys`, an explicit INTEGER PRIMARY KEY so that VACUUM (and
+-- backups made with VACUUM INTO) never renumber it.
 CREATE TABLE service_search_keys (
     key        INTEGER PRIMARY KEY,
     service_id TEXT NOT NULL UNIQUE
@@ -77,54 +78,52 @@ CREATE VIRTUAL TABLE service_search USING fts5(
     prefix = '2 3'
 );
 
-CREATE TRIGGER services_search_insert AFTER INSERT ON services BEGIN
-    INSERT OR IGNORE INTO service_search_keys (service_id) VALUES (new.id);
+-- Indexes one entry again: inserting its id here drops its indexed text and, while the entry
+-- is held and not deleted, writes it anew from `service_entries`. Every trigger of both
+-- tables does only this.
+CREATE VIEW service_search_feed (service_id) AS SELECT NULL WHERE 0;
+
+CREATE TRIGGER service_search_feed_insert INSTEAD OF INSERT ON service_search_feed BEGIN
+    -- Not `OR IGNORE`: the conflict policy of the statement that fired the trigger would
+    -- override it.
+    INSERT INTO service_search_keys (service_id)
+    SELECT new.service_id
+    WHERE NOT EXISTS (SELECT 1 FROM service_search_keys WHERE service_id = new.service_id);
+    DELETE FROM service_search
+    WHERE rowid = (SELECT key FROM service_search_keys WHERE service_id = new.service_id);
     INSERT INTO service_search (rowid, name, provider, body)
-    VALUES ((SELECT key FROM service_search_keys WHERE service_id = new.id), new.name,
-            coalesce(new.provider, ''),
-            concat_ws(' ', new.code, new.recipients, new.access, new.documents, new.cost,
-                      new.place, new.hours, new.contacts));
+    SELECT k.key, e.name, coalesce(e.provider, ''),
+           concat_ws(' ', e.code, e.recipients, e.access, e.documents, e.cost, e.place,
+                     e.hours, e.contacts)
+    FROM service_entries e JOIN service_search_keys k ON k.service_id = e.id
+    WHERE e.id = new.service_id;
+    DELETE FROM service_search_keys
+    WHERE service_id = new.service_id
+      AND NOT EXISTS (SELECT 1 FROM service_entries WHERE id = new.service_id);
 END;
 
-CREATE TRIGGER services_search_update AFTER UPDATE OF code, name, provider, recipients, access, documents, cost, place,
-    hours, contacts ON services BEGIN
-    DELETE FROM service_search
-    WHERE rowid = (SELECT key FROM service_search_keys WHERE service_id = old.id);
-    INSERT INTO service_search (rowid, name, provider, body)
-    VALUES ((SELECT key FROM service_search_keys WHERE service_id = new.id), new.name,
-            coalesce(new.provider, ''),
-            concat_ws(' ', new.code, new.recipients, new.access, new.documents, new.cost,
-                      new.place, new.hours, new.contacts));
+CREATE TRIGGER services_search_insert AFTER INSERT ON services BEGIN
+    INSERT INTO service_search_feed (service_id) VALUES (new.id);
+END;
+
+CREATE TRIGGER services_search_update AFTER UPDATE OF code, name, provider, recipients,
+    access, documents, cost, place, hours, contacts, deleted ON services BEGIN
+    INSERT INTO service_search_feed (service_id) VALUES (new.id);
 END;
 
 CREATE TRIGGER services_search_delete AFTER DELETE ON services BEGIN
-    DELETE FROM service_search
-    WHERE rowid = (SELECT key FROM service_search_keys WHERE service_id = old.id);
-    DELETE FROM service_search_keys WHERE service_id = old.id;
+    INSERT INTO service_search_feed (service_id) VALUES (old.id);
 END;
 
 CREATE TRIGGER local_services_search_insert AFTER INSERT ON local_services BEGIN
-    INSERT OR IGNORE INTO service_search_keys (service_id) VALUES (new.id);
-    INSERT INTO service_search (rowid, name, provider, body)
-    VALUES ((SELECT key FROM service_search_keys WHERE service_id = new.id), new.name,
-            coalesce(new.provider, ''),
-            concat_ws(' ', new.code, new.recipients, new.access, new.documents, new.cost,
-                      new.place, new.hours, new.contacts));
+    INSERT INTO service_search_feed (service_id) VALUES (new.id);
 END;
 
-CREATE TRIGGER local_services_search_update AFTER UPDATE OF code, name, provider, recipients, access, documents, cost,
-    place, hours, contacts ON local_services BEGIN
-    DELETE FROM service_search
-    WHERE rowid = (SELECT key FROM service_search_keys WHERE service_id = old.id);
-    INSERT INTO service_search (rowid, name, provider, body)
-    VALUES ((SELECT key FROM service_search_keys WHERE service_id = new.id), new.name,
-            coalesce(new.provider, ''),
-            concat_ws(' ', new.code, new.recipients, new.access, new.documents, new.cost,
-                      new.place, new.hours, new.contacts));
+CREATE TRIGGER local_services_search_update AFTER UPDATE OF code, name, provider, recipients,
+    access, documents, cost, place, hours, contacts, deleted ON local_services BEGIN
+    INSERT INTO service_search_feed (service_id) VALUES (new.id);
 END;
 
 CREATE TRIGGER local_services_search_delete AFTER DELETE ON local_services BEGIN
-    DELETE FROM service_search
-    WHERE rowid = (SELECT key FROM service_search_keys WHERE service_id = old.id);
-    DELETE FROM service_search_keys WHERE service_id = old.id;
+    INSERT INTO service_search_feed (service_id) VALUES (old.id);
 END;
