@@ -51,6 +51,7 @@ pub fn area_name(area: u8) -> &'static str {
 
 /// An entry of the map, checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct Service {
     /// A short code: lowercase letters, digits, `-` or `_` (`sad-anziani`).
     pub id: String,
@@ -275,6 +276,7 @@ pub fn services_from_toml(text: &str) -> Result<Vec<ServiceInput>, String> {
 
 /// Why an entry is flagged to the capofila.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum StaleReason {
     /// No provider (*ente*) is named.

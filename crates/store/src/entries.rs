@@ -6,6 +6,7 @@ use serde::Serialize;
 
 /// What setting the entries changed, by code.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct EntriesSaved {
     pub created: Vec<String>,
     pub updated: Vec<String>,

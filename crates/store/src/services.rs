@@ -14,6 +14,7 @@ use crate::{Result, Store, StoreError};
 
 /// Whose an entry is: the district catalogue's (the capofila's) or a comune's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceScope {
     District,
@@ -39,6 +40,7 @@ impl ServiceScope {
 
 /// An entry as held here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct StoredService {
     #[serde(flatten)]
     pub service: Service,

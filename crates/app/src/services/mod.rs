@@ -25,6 +25,7 @@ pub const SEARCH_LIMIT: usize = 50;
 
 /// What an import changed (`services import --json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct ServicesImported {
     /// `district` at the capofila, `local` at a comune.
     pub scope: ServiceScope,
@@ -36,6 +37,7 @@ pub struct ServicesImported {
 
 /// An entry flagged to the capofila (`services stale --json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct StaleService {
     #[serde(flatten)]
     pub entry: StoredService,
