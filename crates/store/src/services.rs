@@ -268,52 +268,50 @@ impl Store {
     /// The entries in use found by `query`, best first (bm25: a word in the name weighs most,
     /// then in the provider, then in the rest); with no words, every entry by name.
     pub fn search_services(&self, query: &ServiceQuery) -> Result<Vec<StoredService>> {
+        use rusqlite::types::Value as Sql;
         let mut filters = String::from("active = 1");
-        let mut values: Vec<Value> = Vec::new();
+        let mut values: Vec<Sql> = Vec::new();
         let expression = match_expression(&query.text);
         if let Some(e) = &expression {
-            // ?1, in the ranked join below.
-            values.push(Value::from(e.clone()));
+            // ?1, matched below.
+            values.push(Sql::Text(e.clone()));
         }
         if let Some(area) = query.area {
-            values.push(Value::from(area));
+            values.push(Sql::Integer(area.into()));
             filters.push_str(&format!(" AND area = ?{}", values.len()));
         }
         if let Some(comune) = &query.comune {
-            values.push(Value::from(comune.clone()));
+            values.push(Sql::Text(comune.clone()));
             let n = values.len();
             filters.push_str(&format!(
                 " AND CASE WHEN comuni IS NULL THEN scope = 'district' OR owner = ?{n}
                    ELSE instr(' ' || comuni || ' ', ' ' || ?{n} || ' ') > 0 END"
             ));
         }
-        values.push(Value::from(query.limit as i64));
+        values.push(Sql::Integer(i64::try_from(query.limit).unwrap_or(i64::MAX)));
         let limit = values.len();
-        let sql = match &expression {
-            // The rank of each row found, joined back to its entry.
-            Some(_) => format!(
-                "{SELECT} JOIN (
-                   SELECT k.service_id, bm25(service_search, 10.0, 4.0, 1.0) AS rank
-                   FROM service_search f JOIN service_search_keys k ON k.key = f.rowid
-                   WHERE service_search MATCH ?1) r ON r.service_id = s.id
-                 WHERE {filters} ORDER BY r.rank, name, owner LIMIT ?{limit}"
-            ),
-            None => format!(
-                "{SELECT} WHERE {filters}
-                 ORDER BY name COLLATE NOCASE, owner, code LIMIT ?{limit}"
-            ),
+        let Some(_) = expression else {
+            let sql = format!(
+                "{SELECT} WHERE {filters} ORDER BY name COLLATE NOCASE, owner, code LIMIT ?{limit}"
+            );
+            let mut stmt = self.conn.prepare(&sql)?;
+            let rows = stmt.query_map(params_from_iter(values), row_to_raw)?;
+            return rows.map(|r| into_stored(r?)).collect();
         };
-        let params: Vec<rusqlite::types::Value> = values
-            .into_iter()
-            .map(|v| match v {
-                Value::String(s) => rusqlite::types::Value::Text(s),
-                Value::Number(n) => rusqlite::types::Value::Integer(n.as_i64().unwrap_or(0)),
-                _ => rusqlite::types::Value::Null,
-            })
-            .collect();
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(params_from_iter(params), row_to_raw)?;
-        rows.map(|r| into_stored(r?)).collect()
+        // The index holds what the filters need: only the entries to show are read.
+        let sql = format!(
+            "SELECT service_id FROM service_search WHERE service_search MATCH ?1 AND {filters}
+             ORDER BY bm25(service_search, 10.0, 4.0, 1.0), name, owner LIMIT ?{limit}"
+        );
+        let ids: Vec<String> = self
+            .conn
+            .prepare(&sql)?
+            .query_map(params_from_iter(values), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut entry = self.conn.prepare(&format!("{SELECT} WHERE id = ?1"))?;
+        ids.iter()
+            .map(|id| into_stored(entry.query_row([id], row_to_raw)?))
+            .collect()
     }
 }
 

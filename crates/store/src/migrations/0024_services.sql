@@ -63,10 +63,12 @@ CREATE VIEW service_entries AS
 -- The full-text index of every entry (local, never synchronised; encrypted with the
 -- database): FTS5 with the unicode61 tokenizer folding case and accents (`remove_diacritics
 -- 2`: `Anziàni` is found by `anziani`), three columns weighed by the search (name, provider,
--- everything else), with prefix indexes of 2 and 3 letters for the first keystrokes. Kept by
--- the triggers below on every write, local or received in a bundle. An FTS row's rowid is the
--- entry's `key` in `service_search_keys`, an explicit INTEGER PRIMARY KEY so that VACUUM (and
--- backups made with VACUUM INTO) never renumber it.
+-- everything else), with prefix indexes of 2 and 3 letters for the first keystrokes, and
+-- beside them, not indexed, what a search filters on and the entry's id, so that a search
+-- reads only the index until it has the entries to show. Kept by the triggers below on every
+-- write, local or received in a bundle. An FTS row's rowid is the entry's `key` in
+-- `service_search_keys`, an explicit INTEGER PRIMARY KEY so that VACUUM (and backups made
+-- with VACUUM INTO) never renumber it.
 CREATE TABLE service_search_keys (
     key        INTEGER PRIMARY KEY,
     service_id TEXT NOT NULL UNIQUE
@@ -74,11 +76,13 @@ CREATE TABLE service_search_keys (
 
 CREATE VIRTUAL TABLE service_search USING fts5(
     name, provider, body,
+    service_id UNINDEXED, scope UNINDEXED, owner UNINDEXED, area UNINDEXED,
+    comuni UNINDEXED, active UNINDEXED,
     tokenize = 'unicode61 remove_diacritics 2',
     prefix = '2 3'
 );
 
--- Indexes one entry again: inserting its id here drops its indexed text and, while the entry
+-- Indexes one entry again: inserting its id here drops its indexed row and, while the entry
 -- is held and not deleted, writes it anew from `service_entries`. Every trigger of both
 -- tables does only this.
 CREATE VIEW service_search_feed (service_id) AS SELECT NULL WHERE 0;
@@ -91,10 +95,12 @@ CREATE TRIGGER service_search_feed_insert INSTEAD OF INSERT ON service_search_fe
     WHERE NOT EXISTS (SELECT 1 FROM service_search_keys WHERE service_id = new.service_id);
     DELETE FROM service_search
     WHERE rowid = (SELECT key FROM service_search_keys WHERE service_id = new.service_id);
-    INSERT INTO service_search (rowid, name, provider, body)
+    INSERT INTO service_search (rowid, name, provider, body, service_id, scope, owner, area,
+                                comuni, active)
     SELECT k.key, e.name, coalesce(e.provider, ''),
            concat_ws(' ', e.code, e.recipients, e.access, e.documents, e.cost, e.place,
-                     e.hours, e.contacts)
+                     e.hours, e.contacts),
+           e.id, e.scope, e.owner, e.area, e.comuni, e.active
     FROM service_entries e JOIN service_search_keys k ON k.service_id = e.id
     WHERE e.id = new.service_id;
     DELETE FROM service_search_keys
@@ -102,12 +108,14 @@ CREATE TRIGGER service_search_feed_insert INSTEAD OF INSERT ON service_search_fe
       AND NOT EXISTS (SELECT 1 FROM service_entries WHERE id = new.service_id);
 END;
 
+-- Every change but the content hash's (stamped after each write) and the review's.
 CREATE TRIGGER services_search_insert AFTER INSERT ON services BEGIN
     INSERT INTO service_search_feed (service_id) VALUES (new.id);
 END;
 
-CREATE TRIGGER services_search_update AFTER UPDATE OF code, name, provider, recipients,
-    access, documents, cost, place, hours, contacts, deleted ON services BEGIN
+CREATE TRIGGER services_search_update AFTER UPDATE OF owner, deleted, code, name, provider,
+    area, comuni, recipients, access, documents, cost, place, hours, contacts, active
+    ON services BEGIN
     INSERT INTO service_search_feed (service_id) VALUES (new.id);
 END;
 
@@ -119,8 +127,9 @@ CREATE TRIGGER local_services_search_insert AFTER INSERT ON local_services BEGIN
     INSERT INTO service_search_feed (service_id) VALUES (new.id);
 END;
 
-CREATE TRIGGER local_services_search_update AFTER UPDATE OF code, name, provider, recipients,
-    access, documents, cost, place, hours, contacts, deleted ON local_services BEGIN
+CREATE TRIGGER local_services_search_update AFTER UPDATE OF owner, deleted, code, name,
+    provider, area, comuni, recipients, access, documents, cost, place, hours, contacts, active
+    ON local_services BEGIN
     INSERT INTO service_search_feed (service_id) VALUES (new.id);
 END;
 
