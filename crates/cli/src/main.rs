@@ -232,7 +232,7 @@ enum ServicesCommand {
         text: String,
         /// Area SIUSS: 1 famiglia e minori, 2 disabilità e non autosufficienza, 3 povertà ed
         /// esclusione sociale
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=3))]
+        #[arg(long, value_name = "N")]
         area: Option<u8>,
         /// Solo i servizi per questo comune
         #[arg(long, value_name = "ISTAT")]
