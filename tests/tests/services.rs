@@ -217,7 +217,7 @@ fn a_bad_services_file_changes_nothing_and_names_row_field_and_problem() {
         ),
         (
             "id,nome,area\nsad,Assistenza,2\nsad,Assistenza bis,2\n",
-            vec!["riga 3", "id", "già usato nella riga 2"],
+            vec!["riga 3", "id", "più sopra (riga 2)"],
         ),
         (
             "id,nome,aria\nsad,Assistenza,2\n",

@@ -239,8 +239,8 @@ impl Services<'_> {
                     };
                     if let Some(first) = rows.get(&service.id) {
                         id_problem(format!(
-                            "il codice «{}» è già usato nella {first}: ogni servizio una volta \
-                             sola",
+                            "il codice «{}» compare anche più sopra ({first}): ogni servizio \
+                             una volta sola",
                             service.id
                         ));
                     } else if taken.contains(&service.id) {
@@ -251,7 +251,8 @@ impl Services<'_> {
                             service.id
                         ));
                     }
-                    rows.insert(service.id.clone(), record.clone());
+                    rows.entry(service.id.clone())
+                        .or_insert_with(|| record.clone());
                     checked.push(service);
                 }
             }
