@@ -69,6 +69,18 @@ fn visit_commands(files: &mut Files) {
     files.visit::<sportello_app::BackupMade>();
     files.visit::<sportello_app::PublishChanges>();
     files.visit::<sportello_app::BackupChecked>();
+    files.visit::<crate::commands::civico::NamedCall>();
+    files.visit::<sportello_app::ComuneCalls>();
+    files.visit::<sportello_app::CallEventKind>();
+    files.visit::<sportello_app::CallRecorded>();
+    files.visit::<sportello_app::ProjectForm>();
+    files.visit::<sportello_app::ProjectSaved>();
+    files.visit::<sportello_app::AttendanceMonth>();
+    files.visit::<sportello_app::AttendanceImported>();
+    files.visit::<crate::commands::civico::NamedPayment>();
+    files.visit::<sportello_app::PaymentsPrinted>();
+    files.visit::<sportello_app::Complaint>();
+    files.visit::<sportello_app::ObjectionView>();
     files.visit::<CommandError>();
 }
 

@@ -535,6 +535,52 @@ fn rinunce_call_exactly_the_next_idonei_of_the_same_comune() {
     assert_eq!(second["total"], "2.58");
     assert!(pdf_text(&pdf2).contains("integrativo"));
 
+    // The month typed in the window's grid: the same checks as an imported sheet, every day
+    // or none; only the days that change are written, a day left out is cleared.
+    {
+        let mut app =
+            sportello_app::Sportello::open(&floridia.db, &sportello_tests::credentials()).unwrap();
+        let held = app
+            .civico()
+            .attendance_month(&participant, &month_text)
+            .unwrap();
+        assert_eq!(held.days.len(), 20);
+        assert!(held.listed, "the month is in a payment list already");
+        let unchanged = app
+            .civico()
+            .save_attendance_month(&participant, &month_text, &held.days)
+            .unwrap();
+        assert_eq!(unchanged.rows, 0);
+        let mut typed: Vec<sportello_app::DayHours> = held.days[1..].to_vec();
+        typed[0].hours = "4,5".into();
+        let err = app
+            .civico()
+            .save_attendance_month(&participant, &month_text, &typed)
+            .unwrap_err();
+        assert!(
+            err.problems[0]
+                .message
+                .contains("al massimo 4 ore al giorno"),
+            "{err:?}"
+        );
+        assert_eq!(app.civico().payments(&month_text).unwrap()[0].hours, "80");
+        typed[0].hours = "4".into();
+        let saved = app
+            .civico()
+            .save_attendance_month(&participant, &month_text, &typed)
+            .unwrap();
+        assert_eq!(saved.rows, 1, "only the day left out is written");
+        let pay = &app.civico().payments(&month_text).unwrap()[0];
+        assert_eq!((pay.hours.as_str(), pay.amount.as_str()), ("76", "392.16"));
+        // Typed back as it was: the day returns, the month is 80 hours again.
+        let back = app
+            .civico()
+            .save_attendance_month(&participant, &month_text, &held.days)
+            .unwrap();
+        assert_eq!(back.rows, 1);
+        assert_eq!(app.civico().payments(&month_text).unwrap()[0].hours, "80");
+    }
+
     // The capofila follows every comune from the uploads.
     for file in floridia.export() {
         capofila.ok(&["bundle", "import", arg(&file)]);

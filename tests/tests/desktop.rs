@@ -29,6 +29,9 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
+#[path = "desktop/civico.rs"]
+mod civico;
+
 /// The password of the first operator created on the first-run screen.
 const FIRST_PASSWORD: &str = "una password lunga";
 /// The demo's operators (scripts/demo.sh): its first operator, and a front-office operatore.

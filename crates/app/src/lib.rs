@@ -33,8 +33,8 @@ use sportello_store::{DbKey, Install, Store};
 pub use audit::{Audit, AuditEntryView, AuditQuery, ChainIntact, parse_date};
 pub use backup::{BackupChecked, BackupMade, Backups, REMINDER_DAYS, Restored, restore};
 pub use civico::{
-    AttendanceImported, CallEventView, CallRecorded, CallView, Civico, ComuneCalls, Payment,
-    PaymentsPrinted, ProjectPaper, ProjectSaved,
+    AttendanceImported, AttendanceMonth, CallEventView, CallRecorded, CallView, Civico,
+    ComuneCalls, DayHours, Payment, PaymentsPrinted, ProjectForm, ProjectPaper, ProjectSaved,
 };
 pub use documents::{Documents, RankingPaper};
 pub use error::{AppError, ErrorCode, Problem, Result};
@@ -57,6 +57,7 @@ pub use settings::{
     BandoImported, CaseKinds, CaseKindsSaved, DistrictFile, InstallInfo, Settings, StoredCaseKind,
     read_district_file,
 };
+pub use sportello_domain::civico::{CallEventKind, CallState, CalledBy};
 pub use sportello_domain::{Action, FactorLabel, Role};
 pub use sportello_store::{
     Actor, ApplicationFilter, Complaint, FiledApplication, ServiceScope, StoredService, Unreadable,

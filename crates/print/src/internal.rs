@@ -70,6 +70,9 @@ pub fn internal_ranking(
     })
 }
 
+/// The application code column: the widest code (`WWMWW-WWMWW`) in bold at 7.5 pt on one line.
+const CODE_WIDTH: f32 = 32.0;
+
 fn match_details<'d>(
     doc: &RankingDocument,
     details: &'d [ReservedDetails],
@@ -129,10 +132,10 @@ fn ranked_section(
         return;
     }
     let factor_width = 11.0;
-    let fixed = 10.0 + 27.0 + 33.0 + 24.0 + 9.0 * factor_width + 10.0 + 35.0;
+    let fixed = 10.0 + CODE_WIDTH + 33.0 + 24.0 + 9.0 * factor_width + 10.0 + 35.0;
     let mut columns = vec![
         Column::new("Pos.", 10.0, Align::Right),
-        Column::new("Codice domanda", 27.0, Align::Left).bold(),
+        Column::new("Codice domanda", CODE_WIDTH, Align::Left).bold(),
         Column::new("Cognome e nome", flow.width() - fixed, Align::Left),
         Column::new("Codice fiscale", 33.0, Align::Left),
         Column::new("Comune", 24.0, Align::Left),
@@ -180,10 +183,10 @@ fn excluded_section(
         flow.paragraph("Nessuna domanda esclusa.", BODY);
         return;
     }
-    let fixed = 27.0 + 50.0 + 33.0 + 30.0;
+    let fixed = CODE_WIDTH + 50.0 + 33.0 + 30.0;
     let table = Table {
         columns: vec![
-            Column::new("Codice domanda", 27.0, Align::Left).bold(),
+            Column::new("Codice domanda", CODE_WIDTH, Align::Left).bold(),
             Column::new("Cognome e nome", 50.0, Align::Left),
             Column::new("Codice fiscale", 33.0, Align::Left),
             Column::new("Comune", 30.0, Align::Left),

@@ -75,10 +75,12 @@ pub fn payment_list(list: &PaymentList) -> Result<Vec<u8>, PrintError> {
             Style::regular(9.0),
         );
         flow.space(2.0);
-        let fixed = 27.0 + 40.0 + 18.0 + 26.0;
+        // An application code of the widest letters (`WWMWW-WWMWW`) in bold fits on one line.
+        let code = 38.0;
+        let fixed = code + 40.0 + 18.0 + 26.0;
         let table = Table {
             columns: vec![
-                Column::new("Codice domanda", 27.0, Align::Left).bold(),
+                Column::new("Codice domanda", code, Align::Left).bold(),
                 Column::new("Cognome e nome", flow.width() - fixed, Align::Left),
                 Column::new("Codice fiscale", 40.0, Align::Left),
                 Column::new("Ore", 18.0, Align::Right),

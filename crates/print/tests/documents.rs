@@ -598,6 +598,8 @@ fn the_payment_list_names_each_participant_with_hours_pay_and_total() {
         "Elenco di liquidazione · giugno 2026",
         "Elenco n. 1 del 02/07/2026",
         "RSSMRA80A41D636X",
+        // The widest code on one line.
+        "WWMWW-WWMWW",
         "62,5",
         "€ 322,50",
         "Totale da liquidare: € 732,72",

@@ -414,6 +414,7 @@ pub(crate) fn check_received_project(
 
 /// A complaint as recorded (`civico complaint list`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct Complaint {
     pub id: String,
     pub application_code: String,

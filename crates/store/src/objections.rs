@@ -14,6 +14,7 @@ use crate::{Result, Store, StoreError};
 
 /// An objection as held, with the capofila's decision once it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct Objection {
     pub id: String,
     pub application_code: String,
@@ -25,6 +26,7 @@ pub struct Objection {
     /// The applicant's text.
     pub text: String,
     /// The day the comune received it (`aaaa-mm-gg`).
+    #[cfg_attr(feature = "bindings", ts(type = "string"))]
     pub received_on: NaiveDate,
     /// Why it was admitted after its window closed, when it was.
     pub late_reason: Option<String>,
@@ -38,6 +40,7 @@ pub struct Objection {
 
 /// The capofila's decision on an objection.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct Decision {
     /// `accolta` or `respinta`.
     pub outcome: String,

@@ -87,10 +87,14 @@ pub async fn correct_application(
     code: String,
     form: Value,
     reason: String,
+    objection: Option<String>,
 ) -> Result<Corrected, CommandError> {
     let json = form.to_string();
     state
-        .with_install(move |app| app.intake().correct_application(&code, &json, &reason))
+        .with_install(move |app| {
+            app.intake()
+                .correct_for_objection(&code, &json, &reason, objection.as_deref())
+        })
         .await
 }
 

@@ -40,6 +40,20 @@ import type {
   Stage,
   SyncHistory,
   WithdrawalChanged,
+  AttendanceImported,
+  AttendanceMonth,
+  CallEventKind,
+  CallRecorded,
+  Complaint,
+  ComuneCalls,
+  DayHours,
+  NamedCall,
+  NamedPayment,
+  ObjectionView,
+  PaymentsPrinted,
+  Project,
+  ProjectForm,
+  ProjectSaved,
 } from './bindings';
 
 // Every generated type, under its Rust name; `CommandError` below stands for the generated one.
@@ -210,9 +224,15 @@ export function applicationDetail(code: string): Promise<ApplicationDetail> {
   return call<ApplicationDetail>('application_detail', { code });
 }
 
-/** A new revision of this comune's application: the whole form as it should read, and why. */
-export function correctApplication(code: string, form: object, reason: string): Promise<Corrected> {
-  return call<Corrected>('correct_application', { code, form, reason });
+/** A new revision of this comune's application: the whole form as it should read, and why;
+ * `objection`: the accepted objection it carries out, if any. */
+export function correctApplication(
+  code: string,
+  form: object,
+  reason: string,
+  objection: string | null = null,
+): Promise<Corrected> {
+  return call<Corrected>('correct_application', { code, form, reason, objection });
 }
 
 /** The applicant's rinuncia, dated `on` (`aaaa-mm-gg`; today when null). */
@@ -347,4 +367,90 @@ export function backupVerify(path: string): Promise<BackupChecked> {
 /** Writes the foglio di recupero with the recovery key (checked to be this install's). */
 export function printRecoverySheet(recoveryKey: string, out: string): Promise<string> {
   return call<string>('print_recovery_sheet', { recoveryKey, out });
+}
+
+// ---- Servizio civico after the ranking ----
+
+/** This comune's call list for `bando`, in ranking order (from its definitive ranking). */
+export function civicoCalls(bando: string): Promise<NamedCall[]> {
+  return call<NamedCall[]>('civico_calls', { bando });
+}
+
+/** Every comune's calls (capofila). */
+export function civicoOverview(bando: string): Promise<ComuneCalls[]> {
+  return call<ComuneCalls[]>('civico_overview', { bando });
+}
+
+/** A step of a call on `on` (`aaaa-mm-gg`); `note` says how it was called or why it ended. */
+export function civicoRecord(code: string, kind: CallEventKind, on: string, note: string | null): Promise<CallRecorded> {
+  return call<CallRecorded>('civico_record', { code, kind, on, note });
+}
+
+export function civicoProjectForm(code: string): Promise<ProjectForm> {
+  return call<ProjectForm>('civico_project_form', { code });
+}
+
+export function civicoSetProject(code: string, project: Project): Promise<ProjectSaved> {
+  return call<ProjectSaved>('civico_set_project', { code, project });
+}
+
+/** The project (`project`) or the lettera di avvio (`avvio`). */
+export function civicoPrintProject(code: string, paper: 'project' | 'avvio', out: string): Promise<string> {
+  return call<string>('civico_print_project', { code, paper, out });
+}
+
+/** One participant's month (`aaaa-mm`) of attendance. */
+export function civicoAttendanceMonth(code: string, month: string): Promise<AttendanceMonth> {
+  return call<AttendanceMonth>('civico_attendance_month', { code, month });
+}
+
+/** The month as typed: every day worked; a day held and left out is cleared. */
+export function civicoSaveAttendance(code: string, month: string, days: DayHours[]): Promise<AttendanceImported> {
+  return call<AttendanceImported>('civico_save_attendance', { code, month, days });
+}
+
+export function civicoPayments(month: string): Promise<NamedPayment[]> {
+  return call<NamedPayment[]>('civico_payments', { month });
+}
+
+/** Prints and freezes the month's payment list (the CSV is written next to the PDF). */
+export function civicoPrintPayments(month: string, out: string): Promise<PaymentsPrinted> {
+  return call<PaymentsPrinted>('civico_print_payments', { month, out });
+}
+
+export function civicoPrintAttestato(code: string, out: string): Promise<string> {
+  return call<string>('civico_print_attestato', { code, out });
+}
+
+export function civicoComplaints(openOnly: boolean): Promise<Complaint[]> {
+  return call<Complaint[]>('civico_complaints', { openOnly });
+}
+
+/** `source`: `host` (the host office) or `participant`; `on` empty for today. Its id. */
+export function civicoAddComplaint(code: string, source: 'host' | 'participant', text: string, on: string | null): Promise<string> {
+  return call<string>('civico_add_complaint', { code, source, text, on });
+}
+
+export function civicoCloseComplaint(id: string, outcome: string): Promise<void> {
+  return call<void>('civico_close_complaint', { id, outcome });
+}
+
+// ---- Objections to the provisional ranking ----
+
+export function objectionsList(bando: string | null): Promise<ObjectionView[]> {
+  return call<ObjectionView[]>('objections_list', { bando });
+}
+
+/** `about`: a factor's key or `exclusion`; `lateReason` only after the window closed. */
+export function objectionAdd(code: string, about: string, text: string, lateReason: string | null): Promise<ObjectionView> {
+  return call<ObjectionView>('objection_add', { code, about, text, lateReason });
+}
+
+export function objectionDecide(id: string, outcome: 'accolta' | 'respinta', reason: string): Promise<ObjectionView> {
+  return call<ObjectionView>('objection_decide', { id, outcome, reason });
+}
+
+/** One preavviso di rigetto per excluded application, written into the folder `dir`. */
+export function printPreavvisi(bando: string, dir: string): Promise<string[]> {
+  return call<string[]>('print_preavvisi', { bando, dir });
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashOf, hashOfApplication, hashOfCorrection, routeFromHash, screenFromHash, screenShown, screens, sidebarCurrent, sidebarScreens } from './routes';
+import { hashOf, hashOfApplication, hashOfCorrection, hashWithCode, routeFromHash, screenFromHash, screenShown, screens, sidebarCurrent, sidebarScreens } from './routes';
 
 describe('screenFromHash', () => {
   it('opens the home screen on an empty or root hash', () => {
@@ -30,6 +30,18 @@ describe('screenFromHash', () => {
     expect(routeFromHash('#/domande/WD9YV-R9EAY/altro')).toBeNull();
   });
 
+  it("opens a participant's project and attendance from the application code", () => {
+    expect(routeFromHash(hashWithCode('civico-progetto', 'WD9YV-R9EAY'))).toEqual({
+      screen: 'civico-progetto',
+      code: 'WD9YV-R9EAY',
+    });
+    expect(routeFromHash('#/civico/WD9YV-R9EAY/presenze/')).toEqual({ screen: 'civico-presenze', code: 'WD9YV-R9EAY' });
+    expect(routeFromHash('#/civico/pagamenti')).toEqual({ screen: 'civico-pagamenti', code: null });
+    expect(routeFromHash('#/civico/WD9YV-R9EA0/progetto')).toBeNull();
+    expect(routeFromHash('#/civico/WD9YV-R9EAY')).toBeNull();
+    expect(routeFromHash('#/domande/%E0%A4%A/progetto')).toBeNull();
+  });
+
   it('knows no screen at an unknown path', () => {
     expect(screenFromHash('#/non-esiste')).toBeNull();
     expect(screenFromHash('#contenuto')).toBeNull();
@@ -47,13 +59,22 @@ describe('sidebarScreens', () => {
   it('offers the ranking only at the capofila', () => {
     const comune = sidebarScreens(false, 'responsabile').map((s) => s.id);
     const capofila = sidebarScreens(true, 'coordinatore').map((s) => s.id);
-    expect(comune).toEqual(['home', 'domande', 'sincronizzazione', 'attivita', 'impostazioni']);
-    expect(capofila).toEqual(['home', 'domande', 'sincronizzazione', 'graduatoria', 'attivita', 'impostazioni']);
+    expect(comune).toEqual(['home', 'domande', 'opposizioni', 'civico', 'sincronizzazione', 'attivita', 'impostazioni']);
+    expect(capofila).toEqual([
+      'home',
+      'domande',
+      'opposizioni',
+      'civico',
+      'sincronizzazione',
+      'graduatoria',
+      'attivita',
+      'impostazioni',
+    ]);
   });
 
   it("offers each role the screens of its work", () => {
-    expect(sidebarScreens(false, 'operatore').map((s) => s.id)).toEqual(['home', 'domande']);
-    expect(sidebarScreens(true, 'operatore').map((s) => s.id)).toEqual(['home', 'domande']);
+    expect(sidebarScreens(false, 'operatore').map((s) => s.id)).toEqual(['home', 'domande', 'opposizioni', 'civico']);
+    expect(sidebarScreens(true, 'operatore').map((s) => s.id)).toEqual(['home', 'domande', 'opposizioni', 'civico']);
     expect(sidebarScreens(false, 'revisore').map((s) => s.id)).toEqual(['home', 'attivita']);
     expect(sidebarScreens(true, 'revisore').map((s) => s.id)).toEqual(['home', 'graduatoria', 'attivita']);
   });

@@ -7,6 +7,13 @@ export type ScreenId =
   | 'nuova-domanda'
   | 'domanda'
   | 'correggi-domanda'
+  | 'opposizioni'
+  | 'civico'
+  | 'civico-progetto'
+  | 'civico-presenze'
+  | 'civico-pagamenti'
+  | 'civico-reclami'
+  | 'civico-comuni'
   | 'sincronizzazione'
   | 'graduatoria'
   | 'attivita'
@@ -60,6 +67,34 @@ export const screens: readonly Screen[] = [
     parent: 'domande',
     roles: MANAGERS,
   },
+  { id: 'opposizioni', path: 'opposizioni', label: 'Opposizioni', roles: FRONT_OFFICE },
+  { id: 'civico', path: 'civico', label: 'Servizio civico', roles: FRONT_OFFICE },
+  {
+    id: 'civico-progetto',
+    // `civico/<codice domanda>/progetto`.
+    path: 'civico/:codice/progetto',
+    label: 'Progetto individualizzato',
+    parent: 'civico',
+    roles: FRONT_OFFICE,
+  },
+  {
+    id: 'civico-presenze',
+    // `civico/<codice domanda>/presenze`.
+    path: 'civico/:codice/presenze',
+    label: 'Presenze',
+    parent: 'civico',
+    roles: FRONT_OFFICE,
+  },
+  { id: 'civico-pagamenti', path: 'civico/pagamenti', label: 'Pagamenti', parent: 'civico', roles: FRONT_OFFICE },
+  { id: 'civico-reclami', path: 'civico/reclami', label: 'Reclami', parent: 'civico', roles: FRONT_OFFICE },
+  {
+    id: 'civico-comuni',
+    path: 'civico/comuni',
+    label: 'Chiamate dei comuni',
+    parent: 'civico',
+    capofilaOnly: true,
+    roles: FRONT_OFFICE,
+  },
   { id: 'sincronizzazione', path: 'sincronizzazione', label: 'Sincronizzazione', roles: MANAGERS },
   {
     id: 'graduatoria',
@@ -87,21 +122,42 @@ export function routeFromHash(hash: string): { screen: ScreenId; code: string | 
   const path = hash.replace(/^#?\/?/, '').replace(/\/+$/, '');
   const found = screens.find((screen) => screen.path === path);
   if (found) return { screen: found.id, code: null };
-  const rest = path.startsWith('domande/') ? decodeURIComponent(path.slice('domande/'.length)) : '';
-  const [code = '', action] = rest.split('/');
-  if (!APPLICATION_CODE.test(code)) return null;
-  if (action === undefined) return { screen: 'domanda', code };
-  return action === 'correggi' ? { screen: 'correggi-domanda', code } : null;
+  const parts = path.split('/').map((part) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return '';
+    }
+  });
+  for (const screen of screens) {
+    const pattern = screen.path.split('/');
+    if (!pattern.includes(':codice') || pattern.length !== parts.length) continue;
+    let code: string | null = null;
+    const matches = pattern.every((segment, i) => {
+      if (segment !== ':codice') return segment === parts[i];
+      code = parts[i] ?? '';
+      return APPLICATION_CODE.test(code);
+    });
+    if (matches) return { screen: screen.id, code };
+  }
+  return null;
+}
+
+/** The address of a screen about one application (`domanda`, `correggi-domanda`, the project
+ * and attendance of a participant). */
+export function hashWithCode(id: ScreenId, code: string): string {
+  const screen = screens.find((candidate) => candidate.id === id);
+  return `#/${(screen?.path ?? '').replace(':codice', encodeURIComponent(code))}`;
 }
 
 /** The address of one application's screen. */
 export function hashOfApplication(code: string): string {
-  return `#/domande/${encodeURIComponent(code)}`;
+  return hashWithCode('domanda', code);
 }
 
 /** The address of the correction of one application. */
 export function hashOfCorrection(code: string): string {
-  return `${hashOfApplication(code)}/correggi`;
+  return hashWithCode('correggi-domanda', code);
 }
 
 export function hashOf(id: ScreenId): string {

@@ -20,7 +20,7 @@ mod papers;
 mod pay;
 
 pub use papers::ProjectPaper;
-pub use pay::{AttendanceImported, Payment, PaymentsPrinted};
+pub use pay::{AttendanceImported, AttendanceMonth, DayHours, Payment, PaymentsPrinted};
 
 crate::area!(
     /// Servizio civico after the ranking: calls, answers, scorrimento.
@@ -47,6 +47,9 @@ pub struct CallView {
     pub over_target: bool,
     /// The day of each event so far, first to last.
     pub events: Vec<CallEventView>,
+    /// What may be recorded next, in the procedure's order (the decadenza only once the days
+    /// to answer have gone by).
+    pub next_steps: Vec<CallEventKind>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -93,6 +96,21 @@ pub struct ProjectSaved {
     pub state: CallState,
     /// What to see to before the start (insurance not yet in place).
     pub warnings: Vec<String>,
+}
+
+/// What the project form needs (`project_form`): the project held, if any, and the bando's
+/// sectors and limits it is checked against.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct ProjectForm {
+    pub application_code: String,
+    pub state: CallState,
+    pub project: Option<Project>,
+    pub sectors: Vec<sportello_domain::rules::Sector>,
+    pub service_min_months: u32,
+    pub service_max_months: u32,
+    /// Decimal text.
+    pub max_hours_day: String,
 }
 
 /// The definitive ranking held here, its frozen bando, the events and projects of the bando.
@@ -248,6 +266,40 @@ impl Civico<'_> {
                 .into_iter()
                 .filter(|c| !earlier.contains(c))
                 .collect(),
+        })
+    }
+
+    /// The project of this comune's applicant `code` as held, with the sectors and limits of
+    /// the bando of its definitive ranking.
+    pub fn project_form(&self, code: &str) -> Result<ProjectForm> {
+        self.require(crate::Action::ReadOutcomes)?;
+        let stored = self.store.application_by_code(code)?.ok_or_else(|| {
+            refused(
+                ErrorCode::UnknownApplication,
+                format!("la domanda {code} non esiste in questa installazione"),
+            )
+        })?;
+        let mut d = self.definitive(&stored.application.bando)?;
+        let state = self
+            .comune_calls(&d, &self.install.comune, now().date_naive())?
+            .into_iter()
+            .find(|c| c.application_code == code)
+            .map(|c| c.state)
+            .ok_or_else(|| {
+                refused(
+                    ErrorCode::NotInCallList,
+                    format!("la domanda {code} non è tra quelle da chiamare del comune"),
+                )
+            })?;
+        let rules = &d.bando.rules;
+        Ok(ProjectForm {
+            application_code: code.to_string(),
+            state,
+            project: d.projects.remove(code),
+            sectors: rules.sectors.clone(),
+            service_min_months: rules.service_min_months,
+            service_max_months: rules.service_max_months,
+            max_hours_day: rules.max_hours_day.normalize().to_string(),
         })
     }
 
@@ -427,7 +479,13 @@ impl crate::Sportello {
                 let days_since_filing = filed
                     .get(&l.application_code)
                     .map_or(0, |f| (until - *f).num_days());
+                let next_steps = CallEventKind::ALL
+                    .into_iter()
+                    .filter(|k| civico::may_follow(l.state, *k))
+                    .filter(|k| *k != CallEventKind::Lapsed || l.answer_overdue)
+                    .collect();
                 CallView {
+                    next_steps,
                     events: d
                         .events
                         .get(&l.application_code)

@@ -23,6 +23,36 @@ pub struct AttendanceImported {
     pub participants: usize,
 }
 
+/// One participant's month of attendance as the grid shows it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct AttendanceMonth {
+    pub application_code: String,
+    /// `aaaa-mm`.
+    pub month: String,
+    #[cfg_attr(feature = "bindings", ts(type = "string"))]
+    pub project_start: NaiveDate,
+    #[cfg_attr(feature = "bindings", ts(type = "string"))]
+    pub project_end: NaiveDate,
+    /// The bando's limits and pay, decimal text.
+    pub max_hours_day: String,
+    pub max_hours_month: String,
+    pub hourly_pay: String,
+    /// The days worked, first to last.
+    pub days: Vec<DayHours>,
+    /// Already in a payment list of the month: a change goes into a supplementary list.
+    pub listed: bool,
+}
+
+/// A day worked and its hours (decimal text, `3.5`; `3,5` is read too).
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct DayHours {
+    #[cfg_attr(feature = "bindings", ts(type = "string"))]
+    pub day: NaiveDate,
+    pub hours: String,
+}
+
 /// One participant's pay for a month (`civico payments --json`).
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
@@ -66,7 +96,6 @@ impl Civico<'_> {
             ));
         };
         let participants = self.participants()?;
-        let mut held = self.store.attendance()?;
         let mut problems = Vec::new();
         let mut rows = Vec::new();
         // The days of this file, to refuse a day given twice.
@@ -100,15 +129,10 @@ impl Civico<'_> {
                     continue;
                 }
             };
-            let hours_text = record
-                .get(hours_at)
-                .unwrap_or_default()
-                .trim()
-                .replace(',', ".");
-            let Ok(hours) = hours_text.parse::<Decimal>() else {
+            let Some(hours) = parse_hours(record.get(hours_at).unwrap_or_default()) else {
                 problem(
                     "ore",
-                    format!("ore «{hours_text}» non valide: scrivere ad esempio 3,5"),
+                    hours_invalid(record.get(hours_at).unwrap_or_default()),
                 );
                 continue;
             };
@@ -135,17 +159,144 @@ impl Civico<'_> {
                 );
                 continue;
             }
-            held.entry(code.clone())
-                .or_default()
-                .insert(day, hours.normalize().to_string());
             rows.push((code, day, hours));
         }
-        // The month's cap, with what was held and what this file brings together.
+        if rows.is_empty() && problems.is_empty() {
+            return Err(refused(
+                ErrorCode::InputEmpty,
+                "nessuna presenza nel file".to_string(),
+            ));
+        }
+        self.save_days(rows, problems, &participants, at)
+    }
+
+    /// One participant's month of attendance, for the grid where the host office's sheet is
+    /// typed: the days held, the project's period and the bando's limits.
+    pub fn attendance_month(&self, code: &str, month: &str) -> Result<AttendanceMonth> {
+        self.require(crate::Action::ReadOutcomes)?;
+        let month_of = parse_month(month)?;
+        let participants = self.participants()?;
+        let p = participant(&participants, code)?;
+        let days = self
+            .store
+            .attendance()?
+            .remove(code)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(d, h)| {
+                Month::of(*d) == month_of && h.parse::<Decimal>().is_ok_and(|h| !h.is_zero())
+            })
+            .map(|(day, hours)| DayHours { day, hours })
+            .collect();
+        let listed = self
+            .store
+            .payment_lists(&month_of.to_string())?
+            .iter()
+            .any(|(_, lines)| lines.iter().any(|l| l.application_code == code));
+        Ok(AttendanceMonth {
+            application_code: code.to_string(),
+            month: month_of.to_string(),
+            project_start: p.project.start,
+            project_end: p.project.end,
+            max_hours_day: p.rules.max_hours_day.normalize().to_string(),
+            max_hours_month: p.rules.max_hours_month.normalize().to_string(),
+            hourly_pay: p.rules.hourly_pay.to_string(),
+            days,
+            listed,
+        })
+    }
+
+    /// Records the month `month` of participant `code` as typed in the grid: `days` are the
+    /// days worked with their hours; a day held before and now absent (or at zero) is cleared.
+    /// Every day checked like an imported row; any problem records nothing. Only the days that
+    /// change are written (`rows` counts them: zero when nothing changed).
+    pub fn save_attendance_month(
+        &mut self,
+        code: &str,
+        month: &str,
+        days: &[DayHours],
+    ) -> Result<AttendanceImported> {
+        self.require(crate::Action::RecordCalls)?;
+        let at = now();
+        let today = at.date_naive();
+        let month_of = parse_month(month)?;
+        let participants = self.participants()?;
+        let p = participant(&participants, code)?;
+        let mut problems = Vec::new();
+        let mut rows = Vec::new();
+        let mut typed = std::collections::BTreeSet::new();
+        for d in days {
+            let record = format!("giorno {}", d.day.format("%d/%m/%Y"));
+            let mut problem = |message: String| {
+                problems.push(Problem {
+                    record: record.clone(),
+                    field: "ore".into(),
+                    code: "attendance_invalid".into(),
+                    message,
+                });
+            };
+            if Month::of(d.day) != month_of || !typed.insert(d.day) {
+                problem(format!("il giorno non è del mese {month_of} o è ripetuto"));
+                continue;
+            }
+            let Some(hours) = parse_hours(&d.hours) else {
+                problem(hours_invalid(&d.hours));
+                continue;
+            };
+            if hours.is_zero() {
+                continue;
+            }
+            if let Some(message) = attendance::check_day(d.day, hours, &p.project, &p.rules, today)
+            {
+                problem(message);
+                continue;
+            }
+            rows.push((code.to_string(), d.day, hours));
+        }
+        // Days held this month and no longer typed are cleared (zero hours, a new version);
+        // days typed as they were held are left as they are.
+        let held = self.store.attendance()?.remove(code).unwrap_or_default();
+        let hours_held = |day: &NaiveDate| {
+            held.get(day)
+                .and_then(|h| h.parse::<Decimal>().ok())
+                .unwrap_or_default()
+        };
+        for day in held.keys() {
+            let typed_again = rows.iter().any(|(_, d, _)| d == day);
+            if Month::of(*day) == month_of && !hours_held(day).is_zero() && !typed_again {
+                rows.push((code.to_string(), *day, Decimal::ZERO));
+            }
+        }
+        rows.retain(|(_, day, hours)| *hours != hours_held(day));
+        if rows.is_empty() && problems.is_empty() {
+            return Ok(AttendanceImported {
+                rows: 0,
+                participants: 0,
+            });
+        }
+        self.save_days(rows, problems, &participants, at)
+    }
+
+    /// Checks the month's cap over what is held and what `rows` bring together, then records
+    /// every row, or none when there is any problem.
+    fn save_days(
+        &mut self,
+        rows: Vec<(String, NaiveDate, Decimal)>,
+        mut problems: Vec<Problem>,
+        participants: &HashMap<String, Participant>,
+        at: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Result<AttendanceImported> {
+        let mut held = self.store.attendance()?;
+        for (code, day, hours) in &rows {
+            held.entry(code.clone())
+                .or_default()
+                .insert(*day, hours.normalize().to_string());
+        }
         let touched: std::collections::BTreeSet<&String> = rows.iter().map(|(c, _, _)| c).collect();
-        for code in touched {
-            let p = &participants[code];
+        for code in &touched {
+            let p = &participants[*code];
             let days: BTreeMap<NaiveDate, Decimal> = held
-                .get(code)
+                .get(*code)
                 .map(|days| {
                     days.iter()
                         .filter_map(|(d, h)| Some((*d, h.parse().ok()?)))
@@ -165,23 +316,18 @@ impl Civico<'_> {
                 });
             }
         }
-        if rows.is_empty() && problems.is_empty() {
-            return Err(refused(
-                ErrorCode::InputEmpty,
-                "nessuna presenza nel file".to_string(),
-            ));
-        }
         if !problems.is_empty() {
             let mut e = refused(
                 ErrorCode::InputRefused,
                 format!(
-                    "presenze non importate: {} problemi, nessuna riga registrata",
+                    "presenze non registrate: {} problemi, nessun giorno registrato",
                     problems.len()
                 ),
             );
             e.problems = problems;
             return Err(e);
         }
+        let participants = touched.len();
         let writes: Vec<AttendanceRow> = rows
             .iter()
             .map(|(code, day, hours)| AttendanceRow {
@@ -191,10 +337,9 @@ impl Civico<'_> {
             })
             .collect();
         self.0.store.save_attendance(&writes, at, &self.0.actor)?;
-        let touched: std::collections::BTreeSet<&String> = rows.iter().map(|(c, _, _)| c).collect();
         Ok(AttendanceImported {
             rows: rows.len(),
-            participants: touched.len(),
+            participants,
         })
     }
 
@@ -202,12 +347,7 @@ impl Civico<'_> {
     /// computed from the attendance at the pay of their bando, rounded to the cent once.
     pub fn payments(&self, month: &str) -> Result<Vec<Payment>> {
         self.require(crate::Action::ReadOutcomes)?;
-        let month = Month::parse(month).ok_or_else(|| {
-            refused(
-                ErrorCode::DateInvalid,
-                format!("mese «{month}» non valido: si scrive aaaa-mm, ad esempio 2026-06"),
-            )
-        })?;
+        let month = parse_month(month)?;
         let participants = self.participants()?;
         let mut list = Vec::new();
         let mut held: Vec<_> = self.store.attendance()?.into_iter().collect();
@@ -255,6 +395,44 @@ impl Civico<'_> {
         }
         Ok(map)
     }
+}
+
+/// `aaaa-mm`, or a refusal saying how to write it.
+fn parse_month(month: &str) -> Result<Month> {
+    Month::parse(month).ok_or_else(|| {
+        refused(
+            ErrorCode::DateInvalid,
+            format!("mese «{month}» non valido: si scrive aaaa-mm, ad esempio 2026-06"),
+        )
+    })
+}
+
+/// Hours as typed: `3,5` or `3.5`; empty is zero (a day not worked).
+fn parse_hours(text: &str) -> Option<Decimal> {
+    let text = text.trim().replace(',', ".");
+    if text.is_empty() {
+        return Some(Decimal::ZERO);
+    }
+    text.parse()
+        .ok()
+        .filter(|h: &Decimal| !h.is_sign_negative())
+}
+
+fn hours_invalid(text: &str) -> String {
+    format!("ore «{}» non valide: scrivere ad esempio 3,5", text.trim())
+}
+
+/// This comune's participant `code`, or a refusal naming it.
+fn participant<'p>(
+    participants: &'p HashMap<String, Participant>,
+    code: &str,
+) -> Result<&'p Participant> {
+    participants.get(code).ok_or_else(|| {
+        refused(
+            ErrorCode::CallOutOfOrder,
+            format!("la domanda {code} non ha un progetto di servizio civico in questo comune"),
+        )
+    })
 }
 
 /// A payment list printed (`print payments --json`).

@@ -21,11 +21,15 @@ crate::area!(
 
 /// An objection with where it stands (`objection add --json`, `objection list --json`).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct ObjectionView {
     #[serde(flatten)]
     pub objection: Objection,
     /// `undecided`, `rejected`, `accepted` (to be carried out by the comune) or `applied`.
     pub state: &'static str,
+    /// What is contested as the window and the documents name it (`Esclusione`, the factor's
+    /// label under the bando's rules).
+    pub about_label: String,
 }
 
 impl From<Objection> for ObjectionView {
@@ -36,7 +40,16 @@ impl From<Objection> for ObjectionView {
             (Some(d), None) if d.outcome == Outcome::Accolta.as_str() => "accepted",
             (Some(_), None) => "rejected",
         };
-        Self { objection, state }
+        let about_label = if objection.about == "exclusion" {
+            "Esclusione".to_string()
+        } else {
+            objection.about.clone()
+        };
+        Self {
+            objection,
+            state,
+            about_label,
+        }
     }
 }
 
@@ -181,17 +194,36 @@ impl Objections<'_> {
         if let Some(b) = bando {
             self.bando(b)?;
         }
-        Ok(self
-            .store
+        let mut factors: std::collections::HashMap<String, Vec<sportello_domain::FactorLabel>> =
+            std::collections::HashMap::new();
+        self.store
             .objections(bando)?
             .into_iter()
-            .map(ObjectionView::from)
-            .collect())
+            .map(|o| {
+                if !factors.contains_key(&o.bando) {
+                    let labels = self.bando(&o.bando)?.rules.factor_labels();
+                    factors.insert(o.bando.clone(), labels);
+                }
+                let bando = o.bando.clone();
+                Ok(labelled(o, &factors[&bando]))
+            })
+            .collect()
     }
 
     fn view(&self, id: &str) -> Result<ObjectionView> {
-        self.held(id).map(ObjectionView::from)
+        let held = self.held(id)?;
+        let factors = self.bando(&held.bando)?.rules.factor_labels();
+        Ok(labelled(held, &factors))
     }
+}
+
+/// The view of `objection`, what it contests named by the bando's `factors`.
+fn labelled(objection: Objection, factors: &[sportello_domain::FactorLabel]) -> ObjectionView {
+    let mut view = ObjectionView::from(objection);
+    if let Some(f) = factors.iter().find(|f| f.key == view.objection.about) {
+        view.about_label = f.label.clone();
+    }
+    view
 }
 
 impl Sportello {

@@ -73,17 +73,18 @@ impl CallEventKind {
         }
     }
 
+    /// Every event, in the procedure's order.
+    pub const ALL: [CallEventKind; 6] = [
+        CallEventKind::Called,
+        CallEventKind::Accepted,
+        CallEventKind::Renounced,
+        CallEventKind::Lapsed,
+        CallEventKind::Ended,
+        CallEventKind::Completed,
+    ];
+
     pub fn parse(text: &str) -> Option<Self> {
-        [
-            CallEventKind::Called,
-            CallEventKind::Accepted,
-            CallEventKind::Renounced,
-            CallEventKind::Lapsed,
-            CallEventKind::Ended,
-            CallEventKind::Completed,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == text)
+        Self::ALL.into_iter().find(|k| k.as_str() == text)
     }
 
     /// The state this event leads to.

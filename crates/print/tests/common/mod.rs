@@ -85,7 +85,7 @@ pub fn payment_list_fixture(number: i64) -> sportello_print::PaymentList {
                 "412.80",
             ),
             line(
-                "3456B-CDEFG",
+                "WWMWW-WWMWW",
                 "Bianchi",
                 "Luca",
                 "BNCLCU85B12D636Y",
