@@ -542,20 +542,20 @@ fn rinunce_call_exactly_the_next_idonei_of_the_same_comune() {
             sportello_app::Sportello::open(&floridia.db, &sportello_tests::credentials()).unwrap();
         let held = app
             .civico()
-            .attendance_month(&participant, &month_text)
+            .attendance_month(participant, &month_text)
             .unwrap();
         assert_eq!(held.days.len(), 20);
         assert!(held.listed, "the month is in a payment list already");
         let unchanged = app
             .civico()
-            .save_attendance_month(&participant, &month_text, &held.days)
+            .save_attendance_month(participant, &month_text, &held.days)
             .unwrap();
         assert_eq!(unchanged.rows, 0);
         let mut typed: Vec<sportello_app::DayHours> = held.days[1..].to_vec();
         typed[0].hours = "4,5".into();
         let err = app
             .civico()
-            .save_attendance_month(&participant, &month_text, &typed)
+            .save_attendance_month(participant, &month_text, &typed)
             .unwrap_err();
         assert!(
             err.problems[0]
@@ -567,7 +567,7 @@ fn rinunce_call_exactly_the_next_idonei_of_the_same_comune() {
         typed[0].hours = "4".into();
         let saved = app
             .civico()
-            .save_attendance_month(&participant, &month_text, &typed)
+            .save_attendance_month(participant, &month_text, &typed)
             .unwrap();
         assert_eq!(saved.rows, 1, "only the day left out is written");
         let pay = &app.civico().payments(&month_text).unwrap()[0];
@@ -575,7 +575,7 @@ fn rinunce_call_exactly_the_next_idonei_of_the_same_comune() {
         // Typed back as it was: the day returns, the month is 80 hours again.
         let back = app
             .civico()
-            .save_attendance_month(&participant, &month_text, &held.days)
+            .save_attendance_month(participant, &month_text, &held.days)
             .unwrap();
         assert_eq!(back.rows, 1);
         assert_eq!(app.civico().payments(&month_text).unwrap()[0].hours, "80");

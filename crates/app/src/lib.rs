@@ -21,6 +21,7 @@ mod overview;
 mod ranking;
 mod services;
 mod settings;
+mod siuss;
 mod trust;
 mod vault;
 
@@ -57,6 +58,7 @@ pub use settings::{
     BandoImported, CaseKinds, CaseKindsSaved, DistrictFile, InstallInfo, Settings, StoredCaseKind,
     read_district_file,
 };
+pub use siuss::{Siuss, SiussExported};
 pub use sportello_domain::civico::{CallEventKind, CallState, CalledBy};
 pub use sportello_domain::{Action, FactorLabel, Role};
 pub use sportello_store::{

@@ -89,6 +89,9 @@ enum Command {
     /// Opposizioni alla graduatoria provvisoria
     #[command(subcommand)]
     Objection(ObjectionCommand),
+    /// Invio delle prestazioni sociali all'INPS (SIUSS)
+    #[command(subcommand)]
+    Siuss(SiussCommand),
     /// Mappa dei servizi: catalogo del distretto (capofila) e servizi locali del comune
     #[command(subcommand)]
     Services(ServicesCommand),
@@ -534,6 +537,29 @@ enum ApplicationCommand {
         /// Perché la rinuncia viene annullata (resta nella storia della domanda)
         #[arg(long, value_name = "TESTO")]
         reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum SiussCommand {
+    /// Comune: scrive il flusso SIUSS (XML o CSV) dei compensi del servizio civico liquidati
+    /// nei mesi del periodo; invia solo ciò che è nuovo o cambiato dall'ultimo invio
+    Export {
+        #[arg(long, value_name = "DATA")]
+        from: String,
+        #[arg(long, value_name = "DATA")]
+        to: String,
+        /// Il file da scrivere: .xml o .csv
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Il codice che l'INPS ha assegnato al comune (ricordato per gli invii successivi)
+        #[arg(long, value_name = "CODICE")]
+        ente: Option<String>,
+        /// Il codice fiscale dell'operatore che invia (ricordato per gli invii successivi)
+        #[arg(long = "operatore-cf", value_name = "CF")]
+        operatore_cf: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -1235,6 +1261,22 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let mut app = login::open(&db, who)?;
             app.civico().record_check(&application, &text)?;
             say!("Verifica della domanda {application} registrata");
+        }
+        Command::Siuss(SiussCommand::Export {
+            from,
+            to,
+            out,
+            ente,
+            operatore_cf,
+            json,
+        }) => {
+            let from = sportello_app::parse_date(&from)?;
+            let to = sportello_app::parse_date(&to)?;
+            let mut app = login::open(&db, who)?;
+            let done =
+                app.siuss()
+                    .export(from, to, &out, ente.as_deref(), operatore_cf.as_deref())?;
+            output::siuss_exported(&done, json);
         }
         Command::Civico(CivicoCommand::Payments { month, json }) => {
             let mut app = login::open(&db, who)?;

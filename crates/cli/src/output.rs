@@ -567,6 +567,19 @@ pub fn payments(list: &[Payment], as_json: bool) {
     }
 }
 
+pub fn siuss_exported(e: &sportello_app::SiussExported, as_json: bool) {
+    if as_json {
+        return json(e);
+    }
+    say!("{}", e.path);
+    show!(
+        "Flusso {}: {} prestazioni inserite, {} annullate",
+        e.flow,
+        e.inserted,
+        e.cancelled
+    );
+}
+
 pub fn payments_printed(p: &PaymentsPrinted, as_json: bool) {
     if as_json {
         return json(p);

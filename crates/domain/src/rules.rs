@@ -101,6 +101,10 @@ pub struct Rules {
     /// `start_target_days`: the service should start within this many days of the
     /// application (the plan's target); the comune's Home lists who nears it.
     pub start_target_days: u32,
+    /// `siuss_code`: the code of INPS's table of social benefits the comuni report this
+    /// bando's payments under to SIUSS (no code is specific to servizio civico: the district
+    /// chooses one).
+    pub siuss_code: String,
 }
 
 /// A sector of servizio civico projects.
@@ -252,6 +256,10 @@ pub enum RulesError {
     NotPositive(&'static str),
     #[error("sectors: serve almeno un settore, ciascuno con id e nome e senza id ripetuti")]
     Sectors,
+    #[error(
+        "siuss_code: «{0}» non è un codice della tabella INPS (da 5 a 10 caratteri, ad esempio A1.18)"
+    )]
+    SiussCode(String),
 }
 
 impl Rules {
@@ -384,6 +392,7 @@ impl Default for Rules {
             })
             .collect(),
             start_target_days: 60,
+            siuss_code: "A1.18".into(),
         }
     }
 }
@@ -428,6 +437,9 @@ impl Rules {
         });
         if self.sectors.is_empty() || !well_formed {
             return Err(RulesError::Sectors);
+        }
+        if !(5..=10).contains(&self.siuss_code.chars().count()) {
+            return Err(RulesError::SiussCode(self.siuss_code.clone()));
         }
         Ok(())
     }

@@ -21,6 +21,7 @@ mod rankings;
 mod record;
 mod schema;
 mod services;
+mod siuss;
 mod snapshot;
 mod sync;
 mod tables;
@@ -51,6 +52,7 @@ pub use rankings::{NewRanking, StoredRanking};
 pub use record::{Record, SyncMeta};
 pub use schema::{OLDEST_READABLE_SCHEMA, SCHEMA_VERSION};
 pub use services::{ServiceQuery, ServiceScope, ServicesSaved, StoredService};
+pub use siuss::SiussFlow;
 pub use sync::{
     ApplyError, ApplySummary, BundleOut, Direction, ImportLogEntry, Incoming, Peer, Snapshot,
     TableCounts,
