@@ -25,6 +25,7 @@ com() { local c="$1"; shift; "$BIN" --db "$DIR/comuni/$c.db" "$@"; }
 
 cap init --district "$F/district-d48.toml" --comune 089017 --json >"$DIR/capofila.init.json"
 cap bando import "$F/bando-sc-2026-1.toml" >/dev/null
+cap services import "$F/services-d48.csv" >/dev/null
 for c in "${COMUNI[@]}"; do
   com "$c" init --district "$F/district-d48.toml" --comune "$c" --json >"$DIR/comuni/$c.init.json"
   SPORTELLO_NEW_PASSWORD="$DESK_PASSWORD" com "$c" operator add sportello --role operatore \

@@ -486,3 +486,38 @@ impl Install {
         to
     }
 }
+
+/// The text `pdftotext -layout` extracts from a PDF (poppler-utils, installed by
+/// scripts/test.sh).
+pub fn pdf_text(pdf: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext is missing: scripts/test.sh installs poppler-utils");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Timing for the benchmarks in `benches/`.
+pub mod bench {
+    use std::time::{Duration, Instant};
+
+    /// Runs `f` `runs` times; the median time and what the last run returned.
+    pub fn median(runs: usize, mut f: impl FnMut() -> usize) -> (Duration, usize) {
+        let mut times = Vec::new();
+        let mut rows = 0;
+        for _ in 0..runs.max(1) {
+            let started = Instant::now();
+            rows = f();
+            times.push(started.elapsed());
+        }
+        times.sort();
+        (times[times.len() / 2], rows)
+    }
+
+    /// Milliseconds, for printing.
+    pub fn ms(d: Duration) -> f64 {
+        d.as_secs_f64() * 1000.0
+    }
+}

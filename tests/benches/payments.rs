@@ -21,6 +21,7 @@ use sportello_domain::ApplicationForm;
 use sportello_domain::civico::CallEventKind;
 use sportello_domain::civico::project::Project;
 use sportello_store::{NewApplication, NewRanking};
+use sportello_tests::bench::ms;
 
 const PARTICIPANTS: usize = 500;
 const COMUNE: &str = "089017";
@@ -183,10 +184,6 @@ fn main() {
         PAYMENTS_TARGET.as_millis(),
         verdict(payments <= PAYMENTS_TARGET)
     );
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }
 
 fn verdict(met: bool) -> &'static str {

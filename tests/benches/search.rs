@@ -18,6 +18,7 @@ use serde_json::Value;
 use sportello_app::{Actor, Sportello};
 use sportello_domain::ApplicationForm;
 use sportello_store::{ApplicationFilter, NewApplication};
+use sportello_tests::bench::{median, ms};
 
 const APPLICATIONS: usize = 15_000;
 const COMUNE: &str = "089017";
@@ -149,21 +150,4 @@ fn main() {
         TARGET.as_millis(),
         if worst <= TARGET { "met" } else { "MISSED" }
     );
-}
-
-/// Runs `f` `runs` times; the median time and what the last run returned.
-fn median(runs: usize, mut f: impl FnMut() -> usize) -> (Duration, usize) {
-    let mut times = Vec::new();
-    let mut rows = 0;
-    for _ in 0..runs.max(1) {
-        let started = Instant::now();
-        rows = f();
-        times.push(started.elapsed());
-    }
-    times.sort();
-    (times[times.len() / 2], rows)
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }

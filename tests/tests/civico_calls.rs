@@ -7,7 +7,9 @@ use std::process::Command;
 
 use chrono::Datelike;
 use serde_json::Value;
-use sportello_tests::{Install, arg, binary, distribute, enrol, fixture_applications, logged_in};
+use sportello_tests::{
+    Install, arg, binary, distribute, enrol, fixture_applications, logged_in, pdf_text,
+};
 
 const BANDO: &str = "SC-2026-1";
 const FLORIDIA: &str = "089009";
@@ -33,16 +35,6 @@ fn later(i: &Install, days: i64, args: &[&str]) {
         "faketime {when} sportello {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn pdf_text(pdf: &std::path::Path) -> String {
-    let out = Command::new("pdftotext")
-        .arg("-layout")
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .expect("pdftotext is missing: scripts/test.sh installs poppler-utils");
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn codes_with(rows: &Value, outcome: &str) -> Vec<String> {

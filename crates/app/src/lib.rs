@@ -20,6 +20,7 @@ mod objections;
 mod operators;
 mod overview;
 mod ranking;
+mod services;
 mod settings;
 mod siuss;
 mod trust;
@@ -54,6 +55,7 @@ pub use ranking::{
     ConflictSide, CrossComuneExclusion, PublishChanges, PublishedRanking, PublishedRow, Ranking,
     RowChange, Stage,
 };
+pub use services::{SEARCH_LIMIT, Services, ServicesFile, ServicesImported, StaleService};
 pub use settings::{
     BandoImported, CaseKinds, CaseKindsSaved, DistrictFile, InstallInfo, Settings, StoredCaseKind,
     read_district_file,
@@ -62,7 +64,8 @@ pub use siuss::{Siuss, SiussExported};
 pub use sportello_domain::civico::{CallEventKind, CallState, CalledBy};
 pub use sportello_domain::{Action, FactorLabel, Role};
 pub use sportello_store::{
-    Actor, ApplicationFilter, Complaint, FiledApplication, Unreadable, io_reason,
+    Actor, ApplicationFilter, Complaint, FiledApplication, ServiceScope, StoredService, Unreadable,
+    io_reason,
 };
 pub use trust::{Accepted, KeysView, ReplacedKey, Rotated, Trust, TrustedKey};
 pub use vault::RecoveryKey;

@@ -37,6 +37,11 @@ pub struct Overview {
     /// Servizio civico: applicants called more than the bando's days to answer ago without an
     /// answer (the comune may record the decadenza, which calls the next idoneo).
     pub answers_overdue: Vec<String>,
+    /// Capofila, for who keeps the map of services: its entries in use without a provider or
+    /// not reviewed for the district's months (`services stale` lists them). Not yet in the
+    /// window's generated types.
+    #[cfg_attr(feature = "bindings", ts(skip))]
+    pub services_to_review: usize,
 }
 
 /// An applicant of the call list still to start the service.
@@ -150,6 +155,13 @@ impl Sportello {
                 waiting_start
             },
             answers_overdue,
+            services_to_review: if self.install.is_capofila()
+                && self.operator.role.allows(crate::Action::ManageServices)
+            {
+                self.stale_services(today)?.len()
+            } else {
+                0
+            },
         })
     }
 }

@@ -95,6 +95,9 @@ enum Command {
     /// Monitoraggio del piano: indicatori per periodo
     #[command(subcommand)]
     Monitor(MonitorCommand),
+    /// Mappa dei servizi: catalogo del distretto (capofila) e servizi locali del comune
+    #[command(subcommand)]
+    Services(ServicesCommand),
     /// Chiavi dell'installazione
     #[command(subcommand)]
     Key(KeyCommand),
@@ -212,6 +215,60 @@ enum SettingsCommand {
 }
 
 #[derive(Subcommand)]
+enum ServicesCommand {
+    /// Importa i servizi da un file CSV (colonne id, nome, ente, area, comuni, destinatari,
+    /// accesso, documenti, costo, dove, orari, contatti) o TOML ([[service]]): al capofila il
+    /// catalogo del distretto, in un comune i suoi servizi locali; tutto o niente, i servizi
+    /// assenti dal file restano ma non più in uso
+    Import {
+        #[arg(value_name = "FILE.csv|FILE.toml")]
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Elenca i servizi della mappa, quelli in uso prima
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cerca nella mappa per parole (senza badare ad accenti e maiuscole; l'ultima parola può
+    /// essere l'inizio di una parola), i più pertinenti prima
+    Search {
+        #[arg(value_name = "TESTO")]
+        text: String,
+        /// Area SIUSS: 1 famiglia e minori, 2 disabilità e non autosufficienza, 3 povertà ed
+        /// esclusione sociale
+        #[arg(long, value_name = "N")]
+        area: Option<u8>,
+        /// Solo i servizi per questo comune
+        #[arg(long, value_name = "ISTAT")]
+        comune: Option<String>,
+        /// Quanti servizi al massimo (predefinito 50)
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mostra un servizio
+    Show {
+        #[arg(value_name = "ID")]
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Segna un servizio come rivisto oggi (il capofila quelli del distretto, il comune i suoi)
+    Review {
+        #[arg(value_name = "ID")]
+        id: String,
+    },
+    /// Capofila: i servizi senza ente o non rivisti da 12 mesi (o dai mesi del distretto)
+    Stale {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum RecordCommand {
     /// Capofila: mette da parte un dato illeggibile (tabella/identificativo, come lo nomina
     /// `application list`) e i dati che vi fanno riferimento
@@ -289,6 +346,13 @@ enum PrintCommand {
         #[arg(long)]
         bando: String,
         #[arg(long, value_name = "CARTELLA")]
+        out: PathBuf,
+    },
+    /// Scheda informativa di un servizio della mappa, da consegnare al cittadino
+    Service {
+        #[arg(long, value_name = "ID")]
+        id: String,
+        #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
     },
     /// Foglio di recupero con la chiave di recupero (da SPORTELLO_RECOVERY_KEY o digitata)
@@ -989,6 +1053,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
             output::bando_imported(&app.settings().import_bando(&read(&file)?)?, json);
         }
         Command::Operator(command) => operator(&db, who, command)?,
+        Command::Services(command) => services(&db, who, command)?,
         Command::Audit(AuditCommand::List { from, to, by, json }) => {
             let day = |d: Option<String>| d.as_deref().map(sportello_app::parse_date).transpose();
             let query = sportello_app::AuditQuery {
@@ -1387,6 +1452,10 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 app.civico().print_attestato(&application, &out)?.display()
             );
         }
+        Command::Print(PrintCommand::Service { id, out }) => {
+            let mut app = login::open(&db, who)?;
+            say!("{}", app.services().print(&id, &out)?.display());
+        }
         Command::Print(PrintCommand::Receipt { application, out }) => {
             let mut app = login::open(&db, who)?;
             say!("{}", app.documents().receipt(&application, &out)?.display());
@@ -1518,6 +1587,39 @@ fn operator(db: &Path, who: Option<&str>, command: OperatorCommand) -> Result<()
                 .reset_password(&username, &login::new_password(&username)?)?;
             say!("Nuova password impostata per {username}.");
         }
+    }
+    Ok(())
+}
+
+fn services(db: &Path, who: Option<&str>, command: ServicesCommand) -> Result<(), AppError> {
+    let mut app = login::open(db, who)?;
+    match command {
+        ServicesCommand::Import { file, json } => {
+            let kind = sportello_app::ServicesFile::of(&file);
+            output::services_imported(&app.services().import(&read(&file)?, kind)?, json);
+        }
+        ServicesCommand::List { json } => output::services(&app.services().list()?, json),
+        ServicesCommand::Search {
+            text,
+            area,
+            comune,
+            limit,
+            json,
+        } => output::services(
+            &app.services()
+                .search(&text, area, comune.as_deref(), limit)?,
+            json,
+        ),
+        ServicesCommand::Show { id, json } => output::service(&app.services().show(&id)?, json),
+        ServicesCommand::Review { id } => {
+            let entry = app.services().review(&id)?;
+            say!(
+                "Servizio {} segnato come rivisto il {}.",
+                entry.service.id,
+                entry.reviewed_on.format("%d/%m/%Y")
+            );
+        }
+        ServicesCommand::Stale { json } => output::stale_services(&app.services().stale()?, json),
     }
     Ok(())
 }

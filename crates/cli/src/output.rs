@@ -19,6 +19,7 @@ use sportello_app::{
 use sportello_app::{
     AttendanceImported, CallRecorded, CallView, ComuneCalls, Payment, PaymentsPrinted, ProjectSaved,
 };
+use sportello_app::{ServiceScope, ServicesImported, StaleService, StoredService};
 use sportello_domain::intake::hidden_char;
 use sportello_domain::{Bando, RankedApplication};
 
@@ -250,6 +251,14 @@ pub fn case_kinds_saved(saved: &CaseKindsSaved, as_json: bool) {
     if as_json {
         return json(saved);
     }
+    entries_saved("Tipi di istruttoria", saved);
+    if saved.changed() {
+        show!("I comuni li ricevono con i prossimi pacchetti (`sportello bundle export`).");
+    }
+}
+
+/// The codes of district data set from a file, by what happened to them.
+fn entries_saved(entries: &str, saved: &CaseKindsSaved) {
     for (what, codes) in [
         ("nuovi", &saved.created),
         ("modificati", &saved.updated),
@@ -257,11 +266,8 @@ pub fn case_kinds_saved(saved: &CaseKindsSaved, as_json: bool) {
         ("invariati", &saved.unchanged),
     ] {
         if !codes.is_empty() {
-            show!("Tipi di istruttoria {what}: {}", codes.join(", "));
+            show!("{entries} {what}: {}", codes.join(", "));
         }
-    }
-    if saved.created.len() + saved.updated.len() + saved.retired.len() > 0 {
-        show!("I comuni li ricevono con i prossimi pacchetti (`sportello bundle export`).");
     }
 }
 
@@ -955,6 +961,93 @@ pub fn publish_changes(c: &PublishChanges, as_json: bool) {
     }
     list("Corrette dopo l'ultima pubblicazione", &c.corrected);
     list("Presentate dopo la chiusura del bando", &c.late);
+}
+
+pub fn services_imported(saved: &ServicesImported, as_json: bool) {
+    if as_json {
+        return json(saved);
+    }
+    let whose = match saved.scope {
+        ServiceScope::District => "Servizi del distretto",
+        ServiceScope::Local => "Servizi del comune",
+    };
+    entries_saved(whose, &saved.saved);
+    if saved.saved.changed() {
+        show!("Viaggiano con i prossimi pacchetti (`sportello bundle export`).");
+    }
+}
+
+fn service_line(s: &StoredService) -> String {
+    let whose = match s.scope {
+        ServiceScope::District => "distretto".to_string(),
+        ServiceScope::Local => format!("comune {}", s.owner),
+    };
+    format!(
+        "{:<24} {} · area {} · {}{}{}",
+        s.service.id,
+        s.service.name,
+        s.service.area,
+        whose,
+        s.service
+            .provider
+            .as_deref()
+            .map(|p| format!(" · {p}"))
+            .unwrap_or_default(),
+        if s.active { "" } else { " · non più in uso" }
+    )
+}
+
+pub fn services(list: &[StoredService], as_json: bool) {
+    if as_json {
+        return json(&list);
+    }
+    for s in list {
+        show!("{}", service_line(s));
+    }
+    show!("Servizi: {}", list.len());
+}
+
+pub fn service(s: &StoredService, as_json: bool) {
+    if as_json {
+        return json(s);
+    }
+    show!("{}", service_line(s));
+    let comuni = if s.service.comuni.is_empty() {
+        "tutti".to_string()
+    } else {
+        s.service.comuni.join(" ")
+    };
+    show!("  comuni: {comuni}");
+    for (label, value) in [
+        ("destinatari", &s.service.recipients),
+        ("accesso", &s.service.access),
+        ("documenti", &s.service.documents),
+        ("costo", &s.service.cost),
+        ("dove", &s.service.place),
+        ("orari", &s.service.hours),
+        ("contatti", &s.service.contacts),
+    ] {
+        if let Some(v) = value {
+            show!("  {label}: {v}");
+        }
+    }
+    show!("  rivisto il {}", s.reviewed_on.format("%d/%m/%Y"));
+}
+
+pub fn stale_services(list: &[StaleService], as_json: bool) {
+    if as_json {
+        return json(&list);
+    }
+    for s in list {
+        let reasons: Vec<&str> = s.reasons.iter().map(|r| r.label_it()).collect();
+        show!(
+            "{} ({}; rivisto il {})",
+            service_line(&s.entry),
+            reasons.join(", "),
+            s.entry.reviewed_on.format("%d/%m/%Y")
+        );
+    }
+    show!("Servizi da rivedere: {}", list.len());
 }
 
 #[cfg(test)]

@@ -19,6 +19,10 @@ pub struct District {
     /// Kinds of back-office case at the front office; none: `generica`, 30 calendar days.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub case_kinds: Vec<CaseKind>,
+    /// Months after which an entry of the map of services not reviewed is flagged to the
+    /// capofila; none: 12.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub services_review_months: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +93,16 @@ impl District {
             }
         }
         check_case_kinds(&self.case_kinds).map_err(DistrictError::Invalid)?;
+        if self
+            .services_review_months
+            .is_some_and(|m| !(1..=60).contains(&m))
+        {
+            // The key as written in the file, for the coordinator who edits it.
+            let key = "services_review_months";
+            return invalid(format!(
+                "{key}: i mesi dopo cui un servizio della mappa va rivisto vanno da 1 a 60"
+            ));
+        }
         if self.comune(&self.capofila).is_none() {
             return invalid(format!(
                 "il capofila {} non è tra i comuni del distretto",
@@ -96,6 +110,12 @@ impl District {
             ));
         }
         Ok(())
+    }
+
+    /// Months after which an entry of the map of services not reviewed is flagged.
+    pub fn services_review_months(&self) -> u32 {
+        self.services_review_months
+            .unwrap_or(crate::services::DEFAULT_REVIEW_MONTHS)
     }
 
     pub fn comune(&self, istat: &str) -> Option<&Comune> {
@@ -174,6 +194,7 @@ pub(crate) fn test_district() -> District {
             },
         ],
         case_kinds: Vec::new(),
+        services_review_months: None,
     }
 }
 

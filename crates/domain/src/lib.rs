@@ -20,6 +20,7 @@ pub mod ranking;
 pub mod roles;
 pub mod rules;
 pub mod search;
+pub mod services;
 pub mod siuss;
 pub mod toml_text;
 

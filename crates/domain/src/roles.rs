@@ -62,6 +62,11 @@ pub enum Action {
     ReadAudit,
     /// Backups of the install: making and checking them.
     MakeBackups,
+    /// The map of services: list, search, show, print a scheda informativa.
+    ReadServices,
+    /// The map of services: import entries (the capofila the district catalogue, a comune its
+    /// local entries), mark them reviewed, list those to review.
+    ManageServices,
 }
 
 use Action::*;
@@ -78,6 +83,7 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             WithdrawApplications,
             RecordCalls,
             RecordObjections,
+            ReadServices,
         ],
     ),
     (
@@ -98,6 +104,8 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             ManageKeys,
             ReadAudit,
             MakeBackups,
+            ReadServices,
+            ManageServices,
         ],
     ),
     (
@@ -124,9 +132,11 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             PublishRanking,
             DecideObjections,
             Quarantine,
+            ReadServices,
+            ManageServices,
         ],
     ),
-    (Role::Revisore, &[ReadOutcomes, ReadAudit]),
+    (Role::Revisore, &[ReadOutcomes, ReadAudit, ReadServices]),
 ];
 
 /// The fewest characters of a password.
@@ -157,6 +167,8 @@ impl Action {
             Quarantine => "mettere in quarantena dati illeggibili",
             ReadAudit => "consultare il registro delle attività",
             MakeBackups => "fare e verificare i backup",
+            ReadServices => "consultare la mappa dei servizi",
+            ManageServices => "aggiornare la mappa dei servizi",
         }
     }
 }
@@ -258,6 +270,15 @@ mod tests {
             "admitting a late objection is a responsabile's call"
         );
         assert_eq!(roles_allowed(DecideObjections), [Role::Coordinatore]);
+        assert_eq!(
+            roles_allowed(ReadServices),
+            Role::ALL,
+            "the map is public information"
+        );
+        assert_eq!(
+            roles_allowed(ManageServices),
+            [Role::Responsabile, Role::Coordinatore]
+        );
     }
 
     #[test]

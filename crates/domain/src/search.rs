@@ -28,6 +28,22 @@ pub fn fold(text: &str) -> String {
         .collect()
 }
 
+/// The words of a text, each folded as [`fold`] does (lower case, accents dropped), split at
+/// every character that is neither letter nor digit: `Dell'Anziàni, casa` → `dell`,
+/// `anziani`, `casa`. The map of services searches by these words.
+pub fn fold_words(text: &str) -> Vec<String> {
+    let plain: String = text
+        .nfd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect();
+    plain
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// The symbols of an application code (`store::applications`): no 0/O, no 1/I.
 const CODE_SYMBOLS: &str = "23456789abcdefghjklmnpqrstuvwxyz";
 const CODE_LENGTH: usize = 10;
@@ -149,6 +165,15 @@ mod tests {
         assert_eq!(fold("5JSGQ-N8QET"), "5jsgqn8qet");
         assert_eq!(fold(" - ' "), "");
         assert_eq!(fold(""), "");
+    }
+
+    #[test]
+    fn words_are_folded_one_by_one() {
+        assert_eq!(
+            fold_words("Dell'Anzia\u{0300}ni,  CASA  di riposo"),
+            ["dell", "anziani", "casa", "di", "riposo"]
+        );
+        assert!(fold_words(" - ' ").is_empty());
     }
 
     #[test]

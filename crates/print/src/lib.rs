@@ -1,5 +1,5 @@
 //! Printed documents in the shape of Italian public-administration papers: the receipt handed
-//! to an applicant, the preavviso di rigetto, the public ranking for the notice boards, the reserved ranking for staff
+//! to an applicant, the preavviso di rigetto, the scheda informativa of a service, the public ranking for the notice boards, the reserved ranking for staff
 //! and the install's foglio di recupero.
 //!
 //! The API takes its own plain view models (strings, numbers, dates), filled in by the app from
@@ -22,6 +22,7 @@ mod project;
 mod ranking;
 mod receipt;
 mod recovery;
+mod service;
 
 pub use attestato::{Attestato, attestato};
 pub use frame::Letterhead;
@@ -34,6 +35,7 @@ pub use receipt::{
     Housing, IseeKind, Receipt, ReceiptApplicant, ReceiptIsee, ReceiptMember, receipt,
 };
 pub use recovery::{RecoverySheet, recovery_sheet};
+pub use service::{ServiceSheet, service_sheet};
 /// The points per factor, as the domain computes them (printed in the reserved ranking).
 pub use sportello_domain::Breakdown;
 

@@ -614,6 +614,31 @@ fn the_payment_list_names_each_participant_with_hours_pay_and_total() {
 }
 
 #[test]
+fn the_scheda_informativa_has_each_section_given_and_when_it_was_reviewed() {
+    let t = text(&sportello_print::service_sheet(&service_sheet_fixture()).unwrap());
+    for needed in [
+        "Scheda informativa del servizio",
+        "Assistenza domiciliare anziani (SAD)",
+        "Distretto 48 – Ufficio di Piano",
+        "2 – disabilità e non autosufficienza",
+        "tutti i comuni del distretto",
+        "A chi si rivolge",
+        "Come si accede",
+        "Domanda al comune di residenza.",
+        "Valutazione del servizio sociale professionale.",
+        "Documenti da portare",
+        "certificato del medico curante",
+        "Informazioni aggiornate al 10/03/2026",
+        "Servizio sad-anziani",
+    ] {
+        assert!(t.contains(needed), "{needed:?} missing: {t}");
+    }
+    // A section not given is left out, not printed empty.
+    assert!(!t.contains("Contatti"), "{t}");
+    assert!(!t.contains("RISERVATO"));
+}
+
+#[test]
 fn the_attestato_states_the_period_sector_site_and_hours() {
     let t = text(&sportello_print::attestato(&attestato_fixture()).unwrap());
     for needed in [

@@ -11,7 +11,7 @@ use std::process::Command;
 use common::*;
 use sportello_print::{
     attestato, internal_ranking, payment_list, preavviso, project_document, public_ranking,
-    receipt, recovery_sheet, start_letter,
+    receipt, recovery_sheet, service_sheet, start_letter,
 };
 
 fn render_page(pdf: &Path, page: usize, dpi: u32, out_prefix: &Path) {
@@ -60,6 +60,10 @@ fn write_documentation_pages() {
             start_letter(&project_fixture()).unwrap(),
         ),
         ("attestato", attestato(&attestato_fixture()).unwrap()),
+        (
+            "scheda-informativa",
+            service_sheet(&service_sheet_fixture()).unwrap(),
+        ),
         (
             "elenco-di-liquidazione",
             payment_list(&payment_list_fixture(1)).unwrap(),

@@ -19,13 +19,22 @@ pub struct StoredCaseKind {
 }
 
 /// What setting the kinds changed, by code.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct CaseKindsSaved {
-    pub created: Vec<String>,
-    pub updated: Vec<String>,
-    /// Held here, absent from the new list: kept, inactive.
-    pub retired: Vec<String>,
-    pub unchanged: Vec<String>,
+pub type CaseKindsSaved = crate::entries::EntriesSaved;
+
+impl crate::entries::Coded for CaseKind {
+    fn code(&self) -> &str {
+        &self.id
+    }
+}
+
+impl crate::entries::Held for StoredCaseKind {
+    type Entry = CaseKind;
+    fn entry(&self) -> &CaseKind {
+        &self.kind
+    }
+    fn active(&self) -> bool {
+        self.active
+    }
 }
 
 impl Store {
@@ -43,23 +52,8 @@ impl Store {
         let owner = crate::install::own_comune(&tx)?;
         let mut saved = CaseKindsSaved::default();
         let held = read_kinds(&tx)?;
-        let wanted = kinds.iter().map(|k| (k, true));
-        let retired = held
-            .iter()
-            .filter(|h| h.active && !kinds.iter().any(|k| k.id == h.kind.id))
-            .map(|h| (&h.kind, false));
-        for (kind, active) in wanted.chain(retired) {
-            let before = held.iter().find(|h| h.kind.id == kind.id);
-            let list = match before {
-                Some(h) if h.kind == *kind && h.active == active => {
-                    saved.unchanged.push(kind.id.clone());
-                    continue;
-                }
-                Some(_) if !active => &mut saved.retired,
-                Some(_) => &mut saved.updated,
-                None => &mut saved.created,
-            };
-            list.push(kind.id.clone());
+        for change in crate::entries::changes(&held, kinds, &mut saved) {
+            let (kind, active) = (change.entry, change.active);
             let version = next_version(&tx)?;
             let id: String = tx
                 .query_row(
@@ -88,7 +82,7 @@ impl Store {
             )?;
             crate::tables::stamp(&tx, "case_kinds", &id)?;
         }
-        if saved.created.len() + saved.updated.len() + saved.retired.len() > 0 {
+        if saved.changed() {
             audit::log(
                 &tx,
                 at,
@@ -96,9 +90,7 @@ impl Store {
                 "case_kinds_set",
                 "case_kinds",
                 None,
-                serde_json::json!({
-                    "created": saved.created, "updated": saved.updated, "retired": saved.retired,
-                }),
+                saved.audit_detail(),
             )?;
         }
         tx.commit()?;

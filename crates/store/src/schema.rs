@@ -52,6 +52,8 @@ const MIGRATIONS: &[&[Step]] = &[
     ))],
     &[Step::Sql(include_str!("migrations/0023_civico_checks.sql"))],
     &[Step::Sql(include_str!("migrations/0029_siuss.sql"))],
+    // File numbers were set aside per branch; the order here is the order of release.
+    &[Step::Sql(include_str!("migrations/0024_services.sql"))],
     &[Step::Sql(include_str!("migrations/0030_monitoring.sql"))],
 ];
 

@@ -295,6 +295,16 @@ pub(crate) const TABLES: &[SyncTable] = &[
         for_recipient: None,
     },
     SyncTable {
+        name: "local_services",
+        refers_to: &[],
+        direction: Direction::Upload,
+        columns: SERVICE_COLUMNS,
+        owner_column: None,
+        check: crate::services::check_received,
+        before_write: None,
+        for_recipient: None,
+    },
+    SyncTable {
         name: "monitoring_counts",
         refers_to: &[],
         direction: Direction::Upload,
@@ -397,6 +407,34 @@ pub(crate) const TABLES: &[SyncTable] = &[
         before_write: None,
         for_recipient: Some(crate::named_elsewhere::for_recipient),
     },
+    SyncTable {
+        name: "services",
+        refers_to: &[],
+        direction: Direction::Publish,
+        columns: SERVICE_COLUMNS,
+        owner_column: None,
+        check: crate::services::check_received,
+        before_write: None,
+        for_recipient: None,
+    },
+];
+
+/// An entry of the map of services, district or local (`store::services`).
+const SERVICE_COLUMNS: &[Column] = &[
+    col("code", Kind::Text(40)),
+    col("name", Kind::Text(200)),
+    optional("provider", Kind::Text(200)),
+    col("area", Kind::Integer { min: 1, max: 3 }),
+    optional("comuni", Kind::Text(2000)),
+    optional("recipients", Kind::Text(2000)),
+    optional("access", Kind::Text(2000)),
+    optional("documents", Kind::Text(2000)),
+    optional("cost", Kind::Text(2000)),
+    optional("place", Kind::Text(2000)),
+    optional("hours", Kind::Text(2000)),
+    optional("contacts", Kind::Text(2000)),
+    col("reviewed_on", Kind::Date),
+    col("active", Kind::Integer { min: 0, max: 1 }),
 ];
 
 pub(crate) fn table(name: &str) -> Option<&'static SyncTable> {
@@ -654,6 +692,7 @@ mod tests {
                 "civico_attendance",
                 "civico_complaints",
                 "civico_checks",
+                "local_services",
                 "monitoring_counts"
             ]
         );
@@ -664,7 +703,8 @@ mod tests {
                 "rankings",
                 "objection_decisions",
                 "case_kinds",
-                "named_elsewhere"
+                "named_elsewhere",
+                "services"
             ]
         );
     }
@@ -710,6 +750,40 @@ mod tests {
         ] {
             let err = kinds.validate(&with(key, value), "089017").unwrap_err();
             assert!(err.contains(says), "{key}: {err}");
+        }
+    }
+
+    /// An entry of the map of services received, district or local, is refused when it could
+    /// not have been written there: an area outside SIUSS's three, a code in capitals or with
+    /// spaces, comuni not as six digits in order, hidden characters.
+    #[test]
+    fn a_hostile_service_is_refused() {
+        let good = json!({"code": "sad-anziani", "name": "Assistenza domiciliare",
+                          "provider": null, "area": 2, "comuni": "089009 089017",
+                          "recipients": "Anziani", "access": null, "documents": null,
+                          "cost": null, "place": null, "hours": null, "contacts": null,
+                          "reviewed_on": "2026-03-10", "active": 1});
+        let with = |key: &str, value: Value| {
+            let mut b = good.as_object().unwrap().clone();
+            b.insert(key.into(), value);
+            b
+        };
+        for name in ["services", "local_services"] {
+            let t = table(name).unwrap();
+            assert_eq!(t.validate(good.as_object().unwrap(), "089009"), Ok(()));
+            for (key, value, says) in [
+                ("area", json!(4), "area: numero fuori"),
+                ("code", json!("SAD"), "code"),
+                ("code", json!("sad anziani"), "id"),
+                ("comuni", json!("089017 089009"), "comuni"),
+                ("comuni", json!("89017"), "comuni"),
+                ("comuni", json!(""), "comuni: testo vuoto"),
+                ("recipients", json!("a\u{202e}b"), "destinatari"),
+                ("reviewed_on", json!("10/03/2026"), "reviewed_on"),
+            ] {
+                let err = t.validate(&with(key, value), "089009").unwrap_err();
+                assert!(err.contains(says), "{name}.{key}: {err}");
+            }
         }
     }
 

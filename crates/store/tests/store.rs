@@ -675,3 +675,118 @@ fn a_stored_value_that_cannot_be_read_is_named_never_defaulted() {
         "{err}"
     );
 }
+
+fn service(id: &str, name: &str, area: &str, comuni: &str) -> sportello_domain::services::Service {
+    sportello_domain::services::ServiceInput {
+        id: id.into(),
+        nome: name.into(),
+        ente: "ASP Siracusa".into(),
+        area: area.into(),
+        comuni: comuni.into(),
+        destinatari: "Persone anziane non autosufficienti".into(),
+        ..Default::default()
+    }
+    .check(&["999001", "999002"])
+    .unwrap()
+}
+
+fn found(store: &Store, text: &str, area: Option<u8>, comune: Option<&str>) -> Vec<String> {
+    store
+        .search_services(&sportello_store::ServiceQuery {
+            text: text.into(),
+            area,
+            comune: comune.map(str::to_string),
+            limit: 50,
+        })
+        .unwrap()
+        .into_iter()
+        .map(|s| s.service.id)
+        .collect()
+}
+
+/// The map of services: searched by folded words, the last one a prefix, ranked with the
+/// name first, filtered by area and comune; an import again updates, retires and keeps the
+/// index in step, also after VACUUM renumbers what it may.
+#[test]
+fn the_map_of_services_is_searched_by_folded_words_and_kept_in_step() {
+    use sportello_store::ServiceScope::District as D;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("s.db"), &key()).unwrap();
+    ready(&mut store);
+    let first = [
+        service("sad", "Assistenza domiciliare Anziàni", "2", ""),
+        service("nido", "Asilo nido comunale", "1", "999002"),
+        service("mensa", "Mensa sociale", "3", "999001"),
+    ];
+    let saved = store
+        .save_services(D, &first, at("2026-02-01T09:00:00+01:00"), &actor())
+        .unwrap();
+    assert_eq!(saved.created, ["sad", "nido", "mensa"]);
+    assert_eq!(found(&store, "anziani", None, None), ["sad"]);
+    assert_eq!(found(&store, "ASSIST", None, None), ["sad"]);
+    assert_eq!(found(&store, "assist ", None, None), Vec::<String>::new());
+    // Every entry's description mentions anziane: the name's word ranks first.
+    assert_eq!(found(&store, "anzian", None, None)[0], "sad");
+    assert_eq!(found(&store, "as", Some(1), None), ["nido"]);
+    assert_eq!(found(&store, "", None, Some("999001")), ["sad", "mensa"]);
+    assert_eq!(found(&store, "", None, Some("999002")), ["nido", "sad"]);
+
+    let second = [
+        service("sad", "Assistenza domiciliare", "2", ""),
+        service("nido", "Asilo nido comunale", "1", "999002"),
+    ];
+    let saved = store
+        .save_services(D, &second, at("2027-03-01T09:00:00+01:00"), &actor())
+        .unwrap();
+    assert_eq!(
+        (saved.updated, saved.retired, saved.unchanged),
+        (
+            vec!["sad".into()],
+            vec!["mensa".into()],
+            vec!["nido".into()]
+        )
+    );
+    assert_eq!(found(&store, "anziani", None, None), Vec::<String>::new());
+    assert_eq!(found(&store, "mensa", None, None), Vec::<String>::new());
+    let all = store.services().unwrap();
+    let mensa = all.iter().find(|s| s.service.id == "mensa").unwrap();
+    assert!(!mensa.active);
+    assert_eq!(mensa.reviewed_on.to_string(), "2026-02-01");
+    assert!(!store.service_active("mensa", "999001").unwrap());
+    assert!(store.service_active("sad", "999001").unwrap());
+
+    assert!(
+        store
+            .review_service(D, "nido", at("2027-04-02T09:00:00+02:00"), &actor())
+            .unwrap()
+    );
+    let nido = store.service("nido", "999001").unwrap().unwrap();
+    assert_eq!(nido.reviewed_on.to_string(), "2027-04-02");
+    assert!(
+        !store
+            .review_service(D, "none", at("2027-04-02T09:00:00+02:00"), &actor())
+            .unwrap()
+    );
+
+    store.connection().execute_batch("VACUUM").unwrap();
+    assert_eq!(found(&store, "domicil", None, None), ["sad"]);
+    assert_eq!(found(&store, "asilo nido", None, None), ["nido"]);
+
+    // A row tombstoned or removed (set aside) leaves the index with it.
+    let conn = store.connection();
+    conn.execute("UPDATE services SET deleted = 1 WHERE code = 'nido'", [])
+        .unwrap();
+    assert_eq!(found(&store, "asilo", None, None), Vec::<String>::new());
+    conn.execute("DELETE FROM services WHERE code = 'sad'", [])
+        .unwrap();
+    assert_eq!(found(&store, "domicil", None, None), Vec::<String>::new());
+    let counts: (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM service_search_keys),
+                    (SELECT count(*) FROM service_search)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(counts, (1, 1), "only mensa, retired, is still indexed");
+}

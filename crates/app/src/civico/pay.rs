@@ -79,17 +79,7 @@ impl Civico<'_> {
         let at = now();
         let today = at.date_naive();
         let mut reader = crate::intake::spreadsheet(text);
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(|e| {
-                refused(
-                    ErrorCode::CsvInvalid,
-                    format!("intestazione del file CSV non leggibile: {e}"),
-                )
-            })?
-            .iter()
-            .map(|h| h.trim().to_lowercase())
-            .collect();
+        let headers = crate::intake::header_names(&mut reader)?;
         // The columns as the host office's spreadsheet must name them.
         const COLUMNS: [&str; 3] = ["codice_domanda", "data", "ore"];
         let index = |name: &str| headers.iter().position(|h| h == name);

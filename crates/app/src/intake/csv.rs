@@ -64,10 +64,9 @@ pub(crate) fn spreadsheet(text: &str) -> csv::Reader<&[u8]> {
         .from_reader(text.as_bytes())
 }
 
-/// Reads every row; a row that cannot be read carries its problems into the batch.
-pub fn parse_csv(text: &str) -> Result<Batch> {
-    let mut reader = spreadsheet(text);
-    let headers = reader
+/// A spreadsheet's header row, as written.
+fn header(reader: &mut csv::Reader<&[u8]>) -> Result<csv::StringRecord> {
+    Ok(reader
         .headers()
         .map_err(|e| {
             AppError::new(
@@ -75,7 +74,21 @@ pub fn parse_csv(text: &str) -> Result<Batch> {
                 format!("intestazione del file CSV non leggibile: {e}"),
             )
         })?
-        .clone();
+        .clone())
+}
+
+/// The names of a spreadsheet's columns, trimmed and in lower case.
+pub(crate) fn header_names(reader: &mut csv::Reader<&[u8]>) -> Result<Vec<String>> {
+    Ok(header(reader)?
+        .iter()
+        .map(|h| h.trim().to_lowercase())
+        .collect())
+}
+
+/// Reads every row; a row that cannot be read carries its problems into the batch.
+pub fn parse_csv(text: &str) -> Result<Batch> {
+    let mut reader = spreadsheet(text);
+    let headers = header(&mut reader)?;
     let mut problems = Vec::new();
     // Each known column with its place in the header.
     let mut seen: Vec<(usize, Column)> = Vec::new();

@@ -15,9 +15,10 @@ mod withdrawal;
 
 pub use codice_fiscale::CodiceFiscaleInfo;
 pub use csv::parse_csv;
-pub(crate) use csv::spreadsheet;
+pub(crate) use csv::{header_names, spreadsheet};
 pub use drafts::{DRAFT_MAX_BYTES, DraftView};
 pub use duplicates::{DuplicateApplication, DuplicateGroup};
+pub(crate) use fields::nearest;
 pub use forms::{Batch, Filed, FormCheck, Parsed, parse_json_forms};
 pub use listing::{ApplicationView, OutcomeView};
 pub use revisions::{ApplicationDetail, Corrected, FieldChange, PublishedLine, RevisionView};

@@ -151,6 +151,31 @@ pub fn attestato_fixture() -> sportello_print::Attestato {
     }
 }
 
+/// The scheda informativa of a synthetic service of the map, with a description on two lines.
+pub fn service_sheet_fixture() -> sportello_print::ServiceSheet {
+    sportello_print::ServiceSheet {
+        letterhead: comune_letterhead(),
+        comune: "Floridia".into(),
+        code: "sad-anziani".into(),
+        name: "Assistenza domiciliare anziani (SAD)".into(),
+        provider: Some("Distretto 48 – Ufficio di Piano".into()),
+        area: "2 – disabilità e non autosufficienza".into(),
+        comuni: "tutti i comuni del distretto".into(),
+        recipients: Some("Persone anziane sole o parzialmente non autosufficienti".into()),
+        access: Some(
+            "Domanda al comune di residenza.\nValutazione del servizio sociale professionale."
+                .into(),
+        ),
+        documents: Some("Domanda, ISEE, certificato del medico curante".into()),
+        cost: Some("Compartecipazione secondo ISEE".into()),
+        place: Some("A domicilio".into()),
+        hours: Some("Dal lunedì al sabato, secondo il piano individuale".into()),
+        contacts: None,
+        reviewed_on: date(2026, 3, 10),
+        issued_on: date(2026, 12, 1),
+    }
+}
+
 /// A preavviso di rigetto to Giulia Bianchi (a fictional test person), excluded for two
 /// reasons in the provisional ranking of 15 April 2026.
 pub fn preavviso_fixture() -> sportello_print::Preavviso {
