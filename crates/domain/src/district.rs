@@ -19,6 +19,11 @@ pub struct District {
     /// Kinds of back-office case at the front office; none: `generica`, 30 calendar days.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub case_kinds: Vec<CaseKind>,
+    /// The front office's key (64 hex characters) for the keyed digest of a codice fiscale
+    /// that lets the capofila recognise a returning person across comuni without the code
+    /// (docs/bundle-format.md); without it each install uses a key of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -40,6 +45,9 @@ pub struct Comune {
         skip_serializing_if = "Option::is_none"
     )]
     pub former_belfiore_until: Option<NaiveDate>,
+    /// Residents, for the front office's figures per 1,000 residents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -89,6 +97,11 @@ impl District {
             }
         }
         check_case_kinds(&self.case_kinds).map_err(DistrictError::Invalid)?;
+        if let Some(key) = &self.contact_key
+            && (key.len() != 64 || !key.bytes().all(|b| b.is_ascii_hexdigit()))
+        {
+            return invalid("contact_key deve avere 64 caratteri esadecimali (0-9, a-f)".into());
+        }
         if self.comune(&self.capofila).is_none() {
             return invalid(format!(
                 "il capofila {} non è tra i comuni del distretto",
@@ -157,6 +170,7 @@ pub(crate) fn test_district() -> District {
         belfiore: belfiore.into(),
         former_belfiore: None,
         former_belfiore_until: None,
+        population: None,
     };
     District {
         id: "D48".into(),
@@ -174,6 +188,7 @@ pub(crate) fn test_district() -> District {
             },
         ],
         case_kinds: Vec::new(),
+        contact_key: None,
     }
 }
 
