@@ -5,6 +5,7 @@ mod applications;
 mod audit;
 mod bandi;
 mod civico;
+mod contacts;
 mod drafts;
 mod encryption;
 mod error;
@@ -35,6 +36,10 @@ pub use applications::{
 pub use audit::{Actor, AuditEntry, AuditFilter, ChainBreak, ChainCheck, GENESIS_HASH};
 pub use bandi::BandoSaved;
 pub use civico::{AttendanceRow, Complaint, ListedPayment, ParticipantCheck, StoredCallEvent};
+pub use contacts::{
+    ContactAdded, DiaryEntry, NewContact, NewSatisfaction, PERSON_KEY_HEX, StoredCase,
+    StoredContact, person_key,
+};
 pub use drafts::StoredDraft;
 pub use encryption::DbKey;
 pub use error::StoreError;

@@ -51,6 +51,10 @@ const MIGRATIONS: &[&[Step]] = &[
         "migrations/0022_civico_complaints.sql"
     ))],
     &[Step::Sql(include_str!("migrations/0023_civico_checks.sql"))],
+    // 0024 is the map of services (another branch); the front office follows it.
+    &[Step::Sql(include_str!(
+        "migrations/0025_front_office_contacts.sql"
+    ))],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

@@ -11,6 +11,8 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use rusqlite::{Row, Transaction};
+use sportello_domain::front_office::contact::AGE_BANDS;
+use sportello_domain::front_office::{Answer, CASE_OUTCOME_CODES, Channel, Interlocutor, SentBy};
 
 use crate::record::{Record, content_hash};
 use crate::sync::{ApplyError, Direction, to_json};
@@ -85,6 +87,8 @@ const fn optional(name: &'static str, kind: Kind) -> Column {
 
 /// A note or a reason typed by an operator.
 const NOTE: Kind = Kind::Text(4000);
+/// An answer of a satisfaction questionnaire.
+const SCORE: Kind = Kind::Integer { min: 1, max: 5 };
 /// A big text: a bando's TOML, a ranking's rows.
 const DOCUMENT: Kind = Kind::Text(64 * 1024 * 1024);
 
@@ -291,6 +295,68 @@ pub(crate) const TABLES: &[SyncTable] = &[
         ],
         owner_column: None,
         check: crate::civico::check_received_check,
+        before_write: None,
+        for_recipient: None,
+    },
+    SyncTable {
+        name: "contacts",
+        refers_to: &[],
+        direction: Direction::Upload,
+        columns: &[
+            col("comune", Kind::Istat),
+            col("day", Kind::Date),
+            col("channel", Kind::Word(Channel::ALL)),
+            col("interlocutor", Kind::Word(Interlocutor::ALL)),
+            col("sent_by", Kind::Word(SentBy::ALL)),
+            optional("person_key", Kind::Text(32)),
+            optional("sex", Kind::Word(&["M", "F"])),
+            optional("age_band", Kind::Word(AGE_BANDS)),
+            optional("residence_istat", Kind::Istat),
+            col("needs", Kind::JsonText),
+            col("answer", Kind::Word(Answer::ALL)),
+            col("services", Kind::JsonText),
+            col("unmet_need", Kind::Integer { min: 0, max: 1 }),
+            optional("taken_up", Kind::Integer { min: 0, max: 1 }),
+            optional("taken_up_on", Kind::Date),
+        ],
+        owner_column: Some("comune"),
+        check: crate::contacts::check_received_contact,
+        before_write: None,
+        for_recipient: None,
+    },
+    SyncTable {
+        name: "front_office_cases",
+        refers_to: &[("contacts", "contact_id")],
+        direction: Direction::Upload,
+        columns: &[
+            col("contact_id", Kind::Uuid),
+            col("kind", Kind::Text(40)),
+            col("target_days", Kind::Integer { min: 2, max: 30 }),
+            col("working_days", Kind::Integer { min: 0, max: 1 }),
+            col("opened_on", Kind::Date),
+            col("due_on", Kind::Date),
+            optional("closed_on", Kind::Date),
+            optional("outcome", Kind::Word(CASE_OUTCOME_CODES)),
+        ],
+        owner_column: None,
+        check: crate::contacts::check_received_case,
+        before_write: None,
+        for_recipient: None,
+    },
+    SyncTable {
+        name: "satisfaction",
+        refers_to: &[],
+        direction: Direction::Upload,
+        columns: &[
+            col("comune", Kind::Istat),
+            col("day", Kind::Date),
+            optional("courtesy", SCORE),
+            optional("clarity", SCORE),
+            optional("waiting", SCORE),
+            optional("finding", SCORE),
+        ],
+        owner_column: Some("comune"),
+        check: crate::contacts::check_received_satisfaction,
         before_write: None,
         for_recipient: None,
     },
@@ -639,7 +705,10 @@ mod tests {
                 "civico_projects",
                 "civico_attendance",
                 "civico_complaints",
-                "civico_checks"
+                "civico_checks",
+                "contacts",
+                "front_office_cases",
+                "satisfaction"
             ]
         );
         assert_eq!(
