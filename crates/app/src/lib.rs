@@ -12,6 +12,7 @@ mod documents;
 mod error;
 mod exchange;
 mod files;
+mod front_office;
 #[cfg(feature = "inspection")]
 pub mod inspection;
 mod intake;
@@ -38,6 +39,10 @@ pub use civico::{
 pub use documents::{Documents, RankingPaper};
 pub use error::{AppError, ErrorCode, Problem, Result};
 pub use exchange::{BundleOut, Exchange, ImportLogEntry, ImportReport, Inspection};
+pub use front_office::{
+    CaseDue, CaseView, ContactView, ContactsAdded, FrontOffice, HistoryApplication, PersonHistory,
+    stats_csv,
+};
 pub use intake::{
     ApplicationDetail, ApplicationView, Batch, CodiceFiscaleInfo, Corrected, DRAFT_MAX_BYTES,
     DraftView, DuplicateApplication, DuplicateGroup, FieldChange, Filed, FormCheck, Intake,
@@ -57,7 +62,8 @@ pub use settings::{
 };
 pub use sportello_domain::{Action, FactorLabel, Role};
 pub use sportello_store::{
-    Actor, ApplicationFilter, Complaint, FiledApplication, Unreadable, io_reason,
+    Actor, ApplicationFilter, Complaint, ContactAdded, DiaryEntry, FiledApplication, StoredCase,
+    StoredContact, Unreadable, io_reason,
 };
 pub use trust::{Accepted, KeysView, ReplacedKey, Rotated, Trust, TrustedKey};
 pub use vault::RecoveryKey;

@@ -37,6 +37,10 @@ pub struct Overview {
     /// Servizio civico: applicants called more than the bando's days to answer ago without an
     /// answer (the comune may record the decadenza, which calls the next idoneo).
     pub answers_overdue: Vec<String>,
+    /// Front office: open cases due within `DUE_SOON_DAYS` (3) or overdue, most urgent first
+    /// (for who reads contacts). Not yet in the window's generated types.
+    #[cfg_attr(feature = "bindings", ts(skip))]
+    pub cases_due: Vec<crate::CaseDue>,
 }
 
 /// An applicant of the call list still to start the service.
@@ -150,6 +154,7 @@ impl Sportello {
                 waiting_start
             },
             answers_overdue,
+            cases_due: self.cases_due()?,
         })
     }
 }

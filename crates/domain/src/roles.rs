@@ -62,6 +62,13 @@ pub enum Action {
     ReadAudit,
     /// Backups of the install: making and checking them.
     MakeBackups,
+    /// Front office: record contacts, questionnaires, referrals' outcomes; work the cases
+    /// (diary, reassignment, closing); print the scheda di invio.
+    RecordContacts,
+    /// Front office: read contacts and a person's history with their personal data.
+    ReadContacts,
+    /// The front office's statistics: counts only, no person.
+    ReadStatistics,
 }
 
 use Action::*;
@@ -78,6 +85,9 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             WithdrawApplications,
             RecordCalls,
             RecordObjections,
+            RecordContacts,
+            ReadContacts,
+            ReadStatistics,
         ],
     ),
     (
@@ -98,6 +108,9 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             ManageKeys,
             ReadAudit,
             MakeBackups,
+            RecordContacts,
+            ReadContacts,
+            ReadStatistics,
         ],
     ),
     (
@@ -124,9 +137,12 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             PublishRanking,
             DecideObjections,
             Quarantine,
+            RecordContacts,
+            ReadContacts,
+            ReadStatistics,
         ],
     ),
-    (Role::Revisore, &[ReadOutcomes, ReadAudit]),
+    (Role::Revisore, &[ReadOutcomes, ReadAudit, ReadStatistics]),
 ];
 
 /// The fewest characters of a password.
@@ -157,6 +173,9 @@ impl Action {
             Quarantine => "mettere in quarantena dati illeggibili",
             ReadAudit => "consultare il registro delle attività",
             MakeBackups => "fare e verificare i backup",
+            RecordContacts => "registrare contatti e istruttorie dello sportello",
+            ReadContacts => "consultare i contatti dello sportello con i dati personali",
+            ReadStatistics => "consultare le statistiche dello sportello",
         }
     }
 }

@@ -22,6 +22,7 @@ mod project;
 mod ranking;
 mod receipt;
 mod recovery;
+mod referral;
 
 pub use attestato::{Attestato, attestato};
 pub use frame::Letterhead;
@@ -34,6 +35,7 @@ pub use receipt::{
     Housing, IseeKind, Receipt, ReceiptApplicant, ReceiptIsee, ReceiptMember, receipt,
 };
 pub use recovery::{RecoverySheet, recovery_sheet};
+pub use referral::{Referral, referral};
 /// The points per factor, as the domain computes them (printed in the reserved ranking).
 pub use sportello_domain::Breakdown;
 
