@@ -100,7 +100,10 @@ impl District {
         if let Some(key) = &self.contact_key
             && (key.len() != 64 || !key.bytes().all(|b| b.is_ascii_hexdigit()))
         {
-            return invalid("contact_key deve avere 64 caratteri esadecimali (0-9, a-f)".into());
+            return invalid(format!(
+                "{} deve avere 64 caratteri esadecimali (0-9, a-f)",
+                "contact_key"
+            ));
         }
         if self.comune(&self.capofila).is_none() {
             return invalid(format!(

@@ -390,7 +390,7 @@ impl Store {
         let mut out = std::collections::HashMap::new();
         while let Some(r) = rows.next()? {
             let id: String = r.get("id")?;
-            let what = |column: &str| format!("front_office_cases/{id}, colonna {column}");
+            let what = |column: &str| format!("{}/{id}, colonna {column}", "front_office_cases");
             let closed: Option<String> = r.get("closed_on")?;
             let case = StoredCase {
                 id: r.get("number")?,
@@ -678,7 +678,8 @@ impl Store {
         while let Some(r) = rows.next()? {
             let what = |c: &str| {
                 format!(
-                    "front_office_cases/{}, colonna {c}",
+                    "{}/{}, colonna {c}",
+                    "front_office_cases",
                     r.get::<_, String>(5).unwrap_or_default()
                 )
             };
@@ -783,16 +784,22 @@ pub(crate) fn check_received_contact(
     if let Some(key) = body["person_key"].as_str()
         && (key.len() != PERSON_KEY_HEX || !key.bytes().all(|b| b.is_ascii_hexdigit()))
     {
-        return Err("person_key: attesa un'impronta di 32 caratteri esadecimali".into());
+        return Err(format!(
+            "{}: attesa un'impronta di 32 caratteri esadecimali",
+            "person_key"
+        ));
     }
     if let Some(band) = body["age_band"].as_str()
         && !AGE_BANDS.contains(&band)
     {
-        return Err("age_band: fascia d'età non prevista".into());
+        return Err(format!("{}: fascia d'età non prevista", "age_band"));
     }
     crate::tables::both_or_neither(body, "taken_up", "taken_up_on", "esito dell'invio a metà")?;
     if !body["taken_up"].is_null() && body["answer"] != "invio" {
-        return Err("taken_up: esito registrato per un contatto che non è un invio".into());
+        return Err(format!(
+            "{}: esito registrato per un contatto che non è un invio",
+            "taken_up"
+        ));
     }
     Ok(())
 }
@@ -806,12 +813,12 @@ pub(crate) fn check_received_case(
     let day = |k: &str| body[k].as_str().and_then(|d| d.parse::<NaiveDate>().ok());
     let opened = day("opened_on");
     if day("due_on") < opened {
-        return Err("due_on: scadenza prima dell'apertura".into());
+        return Err(format!("{}: scadenza prima dell'apertura", "due_on"));
     }
     if let Some(closed) = day("closed_on")
         && Some(closed) < opened
     {
-        return Err("closed_on: chiusura prima dell'apertura".into());
+        return Err(format!("{}: chiusura prima dell'apertura", "closed_on"));
     }
     let kind = body["kind"].as_str().unwrap_or_default();
     if !kind

@@ -87,16 +87,10 @@ fn reason(path: &str, serde_says: &str) -> (String, String) {
                 quoted[1..].join(", ")
             ),
         )
-    } else if serde_says.starts_with("invalid type") {
+    } else if serde_says.starts_with("invalid type: ") {
         (
             here,
             "valore del tipo sbagliato (testo, numero, elenco…)".into(),
-        )
-    } else if serde_says.contains("premature end") || serde_says.contains("input contains invalid")
-    {
-        (
-            here,
-            "data o ora non valida (aaaa-mm-gg, oppure aaaa-mm-ggThh:mm:ss+01:00)".into(),
         )
     } else {
         (here, "valore non valido".into())
