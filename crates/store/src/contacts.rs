@@ -622,87 +622,124 @@ impl Store {
         Ok(items.len())
     }
 
-    /// Every contact, case and questionnaire held (this comune's, and at the capofila those
-    /// received), as the statistics read them: only what travels.
+    /// The contacts, cases and questionnaires held (this comune's, and at the capofila those
+    /// received) as the statistics of `from..=to` read them: only what travels. Before `from`,
+    /// only each person's first day at each comune (to tell new persons from returning ones).
     pub fn front_office_facts(
         &self,
+        from: NaiveDate,
+        to: NaiveDate,
     ) -> Result<(Vec<ContactFact>, Vec<CaseFact>, Vec<SatisfactionFact>)> {
-        let mut contacts = Vec::new();
+        let mut contacts = Vec::with_capacity(1024);
+        // Persons seen before the period: the first day of each at each comune.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT person_key, comune, MIN(day) FROM contacts INDEXED BY contacts_stats
+             WHERE deleted = 0 AND day < ?1 AND person_key IS NOT NULL
+             GROUP BY person_key, comune",
+        )?;
+        let mut rows = stmt.query([from.to_string()])?;
+        while let Some(r) = rows.next()? {
+            let corrupt =
+                |column: &str| StoreError::Corrupt(format!("{}, colonna {column}", "contacts"));
+            let key = r.get_ref(0)?.as_str().map_err(|_| corrupt("person_key"))?;
+            let day = r.get_ref(2)?.as_str().map_err(|_| corrupt("day"))?;
+            contacts.push(ContactFact {
+                comune: r.get::<_, String>(1)?.into(),
+                day: day.parse().map_err(|_| corrupt("day"))?,
+                channel: Channel::Altro,
+                interlocutor: Interlocutor::Altro,
+                sent_by: SentBy::Altro,
+                person_key: Some(u128::from_str_radix(key, 16).map_err(|_| corrupt("person_key"))?),
+                areas: 0,
+                answer: Answer::Informazione,
+                services: Vec::new(),
+                unmet_need: false,
+            });
+        }
         let mut stmt = self.conn.prepare_cached(
             "SELECT comune, day, channel, interlocutor, sent_by, person_key, needs, answer,
-                    services, unmet_need, id FROM contacts WHERE deleted = 0",
+                    services, unmet_need FROM contacts INDEXED BY contacts_stats
+             WHERE deleted = 0 AND day BETWEEN ?1 AND ?2",
         )?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query(params![from.to_string(), to.to_string()])?;
+        // Rows come in day order: each day's text is read once; a comune's code too.
+        let mut last_day = (String::new(), from);
+        let mut last_comune: std::sync::Arc<str> = "".into();
         while let Some(r) = rows.next()? {
-            let what = || format!("contacts/{}", r.get::<_, String>(10).unwrap_or_default());
-            let corrupt =
-                |column: &str| StoreError::Corrupt(format!("{}, colonna {column}", what()));
-            let day = r.get_ref(1)?.as_str().map_err(|_| corrupt("day"))?;
-            let needs = r.get_ref(6)?.as_str().map_err(|_| corrupt("needs"))?;
-            let services = r.get_ref(8)?.as_str().map_err(|_| corrupt("services"))?;
-            let needs: Vec<Need> = serde_json::from_str(needs).map_err(|_| corrupt("needs"))?;
-            let areas = needs
-                .iter()
-                .filter(|n| AREAS.contains(&n.area))
-                .fold(0u8, |bits, n| bits | 1 << (n.area - 1));
-            let text = |i: usize, column: &str| -> Result<String> {
-                Ok(r.get_ref(i)?
-                    .as_str()
-                    .map_err(|_| corrupt(column))?
-                    .to_string())
+            let corrupt = |column: &str| {
+                let day = r.get::<_, String>(1).unwrap_or_default();
+                StoreError::Corrupt(format!("{} del {day}, colonna {column}", "contacts"))
             };
+            let text = |i: usize, column: &str| -> Result<&str> {
+                r.get_ref(i)?.as_str().map_err(|_| corrupt(column))
+            };
+            let person_key = match r
+                .get_ref(5)?
+                .as_str_or_null()
+                .map_err(|_| corrupt("person_key"))?
+            {
+                None => None,
+                Some(hex) => {
+                    Some(u128::from_str_radix(hex, 16).map_err(|_| corrupt("person_key"))?)
+                }
+            };
+            let services = text(8, "services")?;
             contacts.push(ContactFact {
-                comune: text(0, "comune")?,
-                day: day.parse().map_err(|_| corrupt("day"))?,
-                channel: Channel::parse(&text(2, "channel")?).ok_or_else(|| corrupt("channel"))?,
-                interlocutor: Interlocutor::parse(&text(3, "interlocutor")?)
-                    .ok_or_else(|| corrupt("interlocutor"))?,
-                sent_by: SentBy::parse(&text(4, "sent_by")?).ok_or_else(|| corrupt("sent_by"))?,
-                person_key: r.get(5)?,
-                areas,
-                answer: Answer::parse(&text(7, "answer")?).ok_or_else(|| corrupt("answer"))?,
-                services: if services == "[]" {
-                    Vec::new()
-                } else {
-                    serde_json::from_str(services).map_err(|_| corrupt("services"))?
+                comune: {
+                    let comune = text(0, "comune")?;
+                    if *last_comune != *comune {
+                        last_comune = comune.into();
+                    }
+                    last_comune.clone()
                 },
+                day: {
+                    let day = text(1, "day")?;
+                    if day != last_day.0 {
+                        last_day = (day.to_string(), day.parse().map_err(|_| corrupt("day"))?);
+                    }
+                    last_day.1
+                },
+                channel: Channel::parse(text(2, "channel")?).ok_or_else(|| corrupt("channel"))?,
+                interlocutor: Interlocutor::parse(text(3, "interlocutor")?)
+                    .ok_or_else(|| corrupt("interlocutor"))?,
+                sent_by: SentBy::parse(text(4, "sent_by")?).ok_or_else(|| corrupt("sent_by"))?,
+                person_key,
+                areas: areas_of(text(6, "needs")?).ok_or_else(|| corrupt("needs"))?,
+                answer: Answer::parse(text(7, "answer")?).ok_or_else(|| corrupt("answer"))?,
+                services: codes_of(services).ok_or_else(|| corrupt("services"))?,
                 unmet_need: r.get(9)?,
             });
         }
+        // The cases that count in the period: opened by its end and not closed before it.
         let mut cases = Vec::new();
-        let mut stmt = self.conn.prepare(
-            "SELECT owner, opened_on, due_on, closed_on, outcome, id FROM front_office_cases
-             WHERE deleted = 0",
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT owner, opened_on, due_on, closed_on, outcome FROM front_office_cases
+             WHERE deleted = 0 AND opened_on <= ?2 AND (closed_on IS NULL OR closed_on >= ?1)",
         )?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query(params![from.to_string(), to.to_string()])?;
         while let Some(r) = rows.next()? {
-            let what = |c: &str| {
-                format!(
-                    "{}/{}, colonna {c}",
-                    "front_office_cases",
-                    r.get::<_, String>(5).unwrap_or_default()
-                )
-            };
-            let closed: Option<String> = r.get(3)?;
+            let day = |i| day_at(r, i, "front_office_cases");
             cases.push(CaseFact {
                 comune: r.get(0)?,
-                opened_on: date(&r.get::<_, String>(1)?, &what("opened_on"))?,
-                due_on: date(&r.get::<_, String>(2)?, &what("due_on"))?,
-                closed_on: closed.map(|c| date(&c, &what("closed_on"))).transpose()?,
+                opened_on: day(1)?,
+                due_on: day(2)?,
+                closed_on: match r.get_ref(3)? {
+                    rusqlite::types::ValueRef::Null => None,
+                    _ => Some(day(3)?),
+                },
                 outcome: r.get(4)?,
             });
         }
         let mut satisfaction = Vec::new();
-        let mut stmt = self.conn.prepare(
-            "SELECT comune, day, courtesy, clarity, waiting, finding, id FROM satisfaction
-             WHERE deleted = 0",
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT comune, day, courtesy, clarity, waiting, finding FROM satisfaction
+             WHERE deleted = 0 AND day BETWEEN ?1 AND ?2",
         )?;
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query(params![from.to_string(), to.to_string()])?;
         while let Some(r) = rows.next()? {
-            let what = format!("satisfaction/{}, colonna day", r.get::<_, String>(6)?);
             satisfaction.push(SatisfactionFact {
                 comune: r.get(0)?,
-                day: date(&r.get::<_, String>(1)?, &what)?,
+                day: day_at(r, 1, "satisfaction")?,
                 courtesy: r.get(2)?,
                 clarity: r.get(3)?,
                 waiting: r.get(4)?,
@@ -711,6 +748,50 @@ impl Store {
         }
         Ok((contacts, cases, satisfaction))
     }
+}
+
+/// The service codes of a contact's `services` (a JSON list of codes, which hold no quote or
+/// escape: `is_service_code`), read without a JSON parser.
+fn codes_of(services: &str) -> Option<Vec<String>> {
+    let inner = services.trim().strip_prefix('[')?.strip_suffix(']')?.trim();
+    if inner.is_empty() {
+        return Some(Vec::new());
+    }
+    inner
+        .split(',')
+        .map(|code| {
+            let code = code.trim().strip_prefix('"')?.strip_suffix('"')?;
+            is_service_code(code).then(|| code.to_string())
+        })
+        .collect()
+}
+
+/// Column `i` of row `r` of `table` as a day (`aaaa-mm-gg`).
+fn day_at(r: &rusqlite::Row, i: usize, table: &str) -> Result<NaiveDate> {
+    let value = r.get_ref(i)?;
+    value
+        .as_str()
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .ok_or_else(|| {
+            let column = r.as_ref().column_name(i).unwrap_or_default();
+            StoreError::Corrupt(format!("{table}, colonna {column}: data non valida"))
+        })
+}
+
+/// The SIUSS areas of a contact's `needs` (as this install writes them and as a received
+/// record is checked), bit `area - 1`, read without building the list: each `"area":N`.
+fn areas_of(needs: &str) -> Option<u8> {
+    let mut bits = 0u8;
+    for (i, _) in needs.match_indices("\"area\":") {
+        let digit = needs[i + 7..].trim_start().bytes().next()?;
+        let area = digit.checked_sub(b'0')?;
+        if !AREAS.contains(&area) {
+            return None;
+        }
+        bits |= 1 << (area - 1);
+    }
+    (bits != 0).then_some(bits)
 }
 
 fn unknown_contact(number: i64) -> StoreError {
@@ -856,5 +937,27 @@ mod tests {
         assert_eq!(a, person_key(&key, " rssmra80a01i754n "));
         assert_ne!(a, person_key(&"11".repeat(32), "RSSMRA80A01I754N"));
         assert!(!a.contains("RSSMRA"));
+    }
+
+    #[test]
+    fn codes_are_read_from_the_services_as_written() {
+        assert_eq!(codes_of("[]"), Some(vec![]));
+        assert_eq!(
+            codes_of(r#"["sfratti","cons-fam"]"#),
+            Some(vec!["sfratti".to_string(), "cons-fam".to_string()])
+        );
+        assert_eq!(codes_of(r#"["a\"b"]"#), None);
+        assert_eq!(codes_of("sfratti"), None);
+    }
+
+    #[test]
+    fn areas_are_read_from_the_needs_as_written() {
+        assert_eq!(
+            areas_of(r#"[{"area":1},{"area":3,"local_area":"casa"}]"#),
+            Some(0b101)
+        );
+        assert_eq!(areas_of(r#"[{"area": 2}]"#), Some(0b010));
+        assert_eq!(areas_of(r#"[{"area":4}]"#), None);
+        assert_eq!(areas_of("[]"), None);
     }
 }

@@ -601,7 +601,7 @@ impl FrontOffice<'_> {
             .iter()
             .map(|c| c.population.map(u64::from))
             .sum::<Option<u64>>();
-        let (contacts, cases, satisfaction) = self.store.front_office_facts()?;
+        let (contacts, cases, satisfaction) = self.store.front_office_facts(from, to)?;
         Ok(front_office_stats(
             &contacts,
             &cases,

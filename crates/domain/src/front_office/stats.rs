@@ -7,7 +7,9 @@
 //! channel, interlocutor and sender of its first visit, and every area, answer and service of
 //! its visits (each once).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -18,13 +20,15 @@ use super::within_target;
 /// One contact as it travels: no name, no codice fiscale, no free text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactFact {
-    pub comune: String,
+    /// Shared between the contacts of one comune (read once).
+    pub comune: std::sync::Arc<str>,
     pub day: NaiveDate,
     pub channel: Channel,
     pub interlocutor: Interlocutor,
     pub sent_by: SentBy,
-    /// The keyed digest of an identified person's codice fiscale; `None` when anonymous.
-    pub person_key: Option<String>,
+    /// The keyed digest of an identified person's codice fiscale (its 32 hex digits as a
+    /// number); `None` when anonymous.
+    pub person_key: Option<u128>,
     /// The SIUSS areas of its needs, bit `area - 1`.
     pub areas: u8,
     pub answer: Answer,
@@ -149,15 +153,15 @@ pub fn front_office_stats(
     population: Option<u64>,
 ) -> FrontOfficeStats {
     let in_scope = |c: &str| comune.is_none_or(|k| k == c);
-    let mut first_seen: HashMap<&str, NaiveDate> = HashMap::new();
+    let mut first_seen: HashMap<u128, NaiveDate> = HashMap::new();
     let mut merged: Vec<Merged> = Vec::new();
-    let mut by_key: HashMap<(&str, NaiveDate, &str), usize> = HashMap::new();
+    let mut by_key: HashMap<(&str, NaiveDate, u128), usize> = HashMap::new();
     let mut visits = 0;
     for c in contacts
         .iter()
         .filter(|c| in_scope(&c.comune) && c.day <= to)
     {
-        if let Some(key) = &c.person_key {
+        if let Some(key) = c.person_key {
             let seen = first_seen.entry(key).or_insert(c.day);
             *seen = (*seen).min(c.day);
         }
@@ -166,19 +170,17 @@ pub fn front_office_stats(
         }
         visits += 1;
         let answer_bit = 1u8 << (c.answer as u8);
-        let index = match &c.person_key {
-            Some(key) => *by_key
-                .entry((c.comune.as_str(), c.day, key.as_str()))
-                .or_insert_with(|| {
-                    merged.push(Merged {
-                        first: c,
-                        areas: 0,
-                        answers: 0,
-                        unmet: false,
-                        services: Vec::new(),
-                    });
-                    merged.len() - 1
-                }),
+        let index = match c.person_key {
+            Some(key) => *by_key.entry((&*c.comune, c.day, key)).or_insert_with(|| {
+                merged.push(Merged {
+                    first: c,
+                    areas: 0,
+                    answers: 0,
+                    unmet: false,
+                    services: Vec::new(),
+                });
+                merged.len() - 1
+            }),
             None => {
                 merged.push(Merged {
                     first: c,
@@ -238,12 +240,12 @@ pub fn front_office_stats(
     let mut unmet_areas = [0u64; 3];
     let mut answers = [0u64; 3];
     let mut services: HashMap<&str, u64> = HashMap::new();
-    let mut persons: HashMap<&str, ()> = HashMap::new();
+    let mut persons: HashMap<u128, ()> = HashMap::new();
     for m in &merged {
         counts[0][m.first.channel as usize] += 1;
         counts[1][m.first.sent_by as usize] += 1;
         counts[2][m.first.interlocutor as usize] += 1;
-        match &m.first.person_key {
+        match m.first.person_key {
             Some(key) => {
                 persons.insert(key, ());
             }
@@ -270,7 +272,7 @@ pub fn front_office_stats(
     stats.persons = persons.len() as u64;
     stats.new_persons = persons
         .keys()
-        .filter(|k| first_seen.get(*k).is_some_and(|d| *d >= from))
+        .filter(|k| first_seen.get(k).is_some_and(|d| *d >= from))
         .count() as u64;
     stats.returning_persons = stats.persons - stats.new_persons;
     for (i, w) in Channel::ALL.iter().enumerate() {
@@ -369,14 +371,14 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, m, d).unwrap()
     }
 
-    fn contact(comune: &str, day: NaiveDate, person: Option<&str>) -> ContactFact {
+    fn contact(comune: &str, day: NaiveDate, person: Option<u128>) -> ContactFact {
         ContactFact {
             comune: comune.into(),
             day,
             channel: Channel::Sportello,
             interlocutor: Interlocutor::Utente,
             sent_by: SentBy::Spontaneo,
-            person_key: person.map(str::to_string),
+            person_key: person,
             areas: 0b001,
             answer: Answer::Informazione,
             services: vec![],
@@ -400,20 +402,20 @@ mod tests {
     #[test]
     fn the_same_person_twice_on_one_day_is_one_contact_on_two_days_two() {
         let one_day = [
-            contact("089009", date(3, 2), Some("k1")),
-            contact("089009", date(3, 2), Some("k1")),
+            contact("089009", date(3, 2), Some(1)),
+            contact("089009", date(3, 2), Some(1)),
         ];
         let s = stats(&one_day, &[]);
         assert_eq!((s.contacts, s.visits, s.persons), (1, 2, 1));
         let two_days = [
-            contact("089009", date(3, 2), Some("k1")),
-            contact("089009", date(3, 3), Some("k1")),
+            contact("089009", date(3, 2), Some(1)),
+            contact("089009", date(3, 3), Some(1)),
         ];
         assert_eq!(stats(&two_days, &[]).contacts, 2);
         // Same day, another comune: two contacts.
         let two_comuni = [
-            contact("089009", date(3, 2), Some("k1")),
-            contact("089005", date(3, 2), Some("k1")),
+            contact("089009", date(3, 2), Some(1)),
+            contact("089005", date(3, 2), Some(1)),
         ];
         assert_eq!(stats(&two_comuni, &[]).contacts, 2);
     }
@@ -430,11 +432,11 @@ mod tests {
 
     #[test]
     fn a_merged_contact_counts_each_area_and_answer_once() {
-        let mut second = contact("089009", date(3, 2), Some("k1"));
+        let mut second = contact("089009", date(3, 2), Some(1));
         second.areas = 0b101;
         second.answer = Answer::Istruttoria;
         second.unmet_need = true;
-        let s = stats(&[contact("089009", date(3, 2), Some("k1")), second], &[]);
+        let s = stats(&[contact("089009", date(3, 2), Some(1)), second], &[]);
         assert_eq!(s.by_area["1"], 1);
         assert_eq!(s.by_area["3"], 1);
         assert_eq!(s.by_answer["informazione"], 1);
@@ -446,9 +448,9 @@ mod tests {
     #[test]
     fn new_and_returning_persons() {
         let contacts = [
-            contact("089009", date(1, 10), Some("old")),
-            contact("089009", date(6, 1), Some("old")),
-            contact("089009", date(6, 2), Some("new")),
+            contact("089009", date(1, 10), Some(2)),
+            contact("089009", date(6, 1), Some(2)),
+            contact("089009", date(6, 2), Some(3)),
         ];
         let s = front_office_stats(
             &contacts,
