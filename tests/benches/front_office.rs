@@ -178,7 +178,9 @@ fn main() {
              WHERE deleted = 0 AND day BETWEEN ?1 AND ?2",
         )
         .unwrap();
-    let mut rows = stmt.query(params![from.to_string(), to.to_string()]).unwrap();
+    let mut rows = stmt
+        .query(params![from.to_string(), to.to_string()])
+        .unwrap();
     let mut bytes = 0;
     while let Some(r) = rows.next().unwrap() {
         bytes += r.get_ref(6).unwrap().as_str().unwrap().len();
