@@ -217,15 +217,7 @@ fn district_statistics_are_the_sum_of_the_comuni_and_uploads_identify_nobody() {
 /// Decrypts and opens an upload with the capofila's keys, as its import does.
 fn decrypt_upload(capofila: &Install, bytes: &[u8]) -> Vec<Value> {
     let keys = sportello_tests::install_keys(&capofila.db);
-    let trust: String = sportello_tests::connect(&capofila.db)
-        .unwrap()
-        .query_row(
-            "SELECT value FROM settings WHERE key = 'trust_list'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let trust = sportello_sync::TrustList::from_json(&trust).unwrap();
+    let trust = sportello_tests::trust_list(&capofila.db);
     let inspected = sportello_sync::inspect(bytes).unwrap();
     let receiver = sportello_sync::Receiver::new("D48", CAPOFILA, &keys);
     let verified = sportello_sync::verify(&inspected, &trust, &receiver).unwrap();

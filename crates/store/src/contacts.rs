@@ -432,6 +432,7 @@ impl Store {
 
     /// Closes case `number` on `on` with `outcome` (a code of `CASE_OUTCOMES`), the note in
     /// the diary; audited.
+    #[allow(clippy::too_many_arguments)]
     pub fn close_case(
         &mut self,
         number: i64,
@@ -441,33 +442,22 @@ impl Store {
         at: DateTime<FixedOffset>,
         actor: &Actor,
     ) -> Result<()> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let id = case_id(&tx, number)?;
-        let version = next_version(&tx)?;
-        tx.execute(
-            "UPDATE front_office_cases SET closed_on = ?1, outcome = ?2, version = ?3
-             WHERE id = ?4",
-            params![on.to_string(), outcome, version, id],
-        )?;
-        crate::tables::stamp(&tx, "front_office_cases", &id)?;
         let text = match note {
             Some(n) => format!("{outcome}: {n}"),
             None => outcome.to_string(),
         };
-        diary(&tx, &id, at, actor, "chiusura", &text)?;
-        audit::log(
-            &tx,
-            at,
-            actor,
-            "case_close",
-            "front_office_case",
-            Some(&id),
-            serde_json::json!({ "number": number, "on": on.to_string(), "outcome": outcome }),
-        )?;
-        tx.commit()?;
-        Ok(())
+        let detail =
+            serde_json::json!({ "number": number, "on": on.to_string(), "outcome": outcome });
+        self.write_case(number, at, actor, "case_close", detail, |tx, id| {
+            let version = next_version(tx)?;
+            tx.execute(
+                "UPDATE front_office_cases SET closed_on = ?1, outcome = ?2, version = ?3
+                 WHERE id = ?4",
+                params![on.to_string(), outcome, version, id],
+            )?;
+            crate::tables::stamp(tx, "front_office_cases", id)?;
+            diary(tx, id, at, actor, "chiusura", &text)
+        })
     }
 
     /// A note in case `number`'s diary; audited (the trail keeps the number, not the text).
@@ -478,22 +468,10 @@ impl Store {
         at: DateTime<FixedOffset>,
         actor: &Actor,
     ) -> Result<()> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let id = case_id(&tx, number)?;
-        diary(&tx, &id, at, actor, "nota", text)?;
-        audit::log(
-            &tx,
-            at,
-            actor,
-            "case_note",
-            "front_office_case",
-            Some(&id),
-            serde_json::json!({ "number": number }),
-        )?;
-        tx.commit()?;
-        Ok(())
+        let detail = serde_json::json!({ "number": number });
+        self.write_case(number, at, actor, "case_note", detail, |tx, id| {
+            diary(tx, id, at, actor, "nota", text)
+        })
     }
 
     /// Assigns case `number` to `operator`; audited and written in the diary.
@@ -504,30 +482,46 @@ impl Store {
         at: DateTime<FixedOffset>,
         actor: &Actor,
     ) -> Result<()> {
+        let detail = serde_json::json!({ "number": number, "operator": operator });
+        self.write_case(number, at, actor, "case_assign", detail, |tx, id| {
+            tx.execute(
+                "UPDATE front_office_cases SET assigned_to = ?1 WHERE id = ?2",
+                params![operator, id],
+            )?;
+            diary(
+                tx,
+                id,
+                at,
+                actor,
+                "assegnazione",
+                &format!("assegnata a {operator}"),
+            )
+        })
+    }
+
+    /// One change to case `number` in one transaction, with its audit entry.
+    fn write_case(
+        &mut self,
+        number: i64,
+        at: DateTime<FixedOffset>,
+        actor: &Actor,
+        action: &str,
+        detail: serde_json::Value,
+        change: impl FnOnce(&Transaction, &str) -> Result<()>,
+    ) -> Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let id = case_id(&tx, number)?;
-        tx.execute(
-            "UPDATE front_office_cases SET assigned_to = ?1 WHERE id = ?2",
-            params![operator, id],
-        )?;
-        diary(
-            &tx,
-            &id,
-            at,
-            actor,
-            "assegnazione",
-            &format!("assegnata a {operator}"),
-        )?;
+        change(&tx, &id)?;
         audit::log(
             &tx,
             at,
             actor,
-            "case_assign",
+            action,
             "front_office_case",
             Some(&id),
-            serde_json::json!({ "number": number, "operator": operator }),
+            detail,
         )?;
         tx.commit()?;
         Ok(())

@@ -8,27 +8,10 @@ use crate::{AppError, ErrorCode, Problem, Result};
 
 /// The items of a JSON text holding one object or an array of objects.
 pub(super) fn parse_items(text: &str, what: &str) -> Result<Vec<Value>> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        AppError::new(
-            ErrorCode::JsonInvalid,
-            format!(
-                "il file non è JSON valido (riga {}, colonna {}): controllarne la sintassi",
-                e.line(),
-                e.column()
-            ),
-        )
-    })?;
-    let items = match value {
-        Value::Array(items) => items,
-        Value::Object(_) => vec![value],
-        _ => {
-            return Err(AppError::new(
-                ErrorCode::JsonInvalid,
-                format!("il file deve contenere un {what} (oggetto JSON) o un elenco"),
-            ));
-        }
-    };
+    let (items, _) = crate::intake::json_items(
+        text,
+        &format!("il file deve contenere un {what} (oggetto JSON) o un elenco"),
+    )?;
     if items.is_empty() {
         return Err(AppError::new(
             ErrorCode::InputEmpty,

@@ -18,6 +18,7 @@ pub use csv::parse_csv;
 pub(crate) use csv::spreadsheet;
 pub use drafts::{DRAFT_MAX_BYTES, DraftView};
 pub use duplicates::{DuplicateApplication, DuplicateGroup};
+pub(crate) use forms::json_items;
 pub use forms::{Batch, Filed, FormCheck, Parsed, parse_json_forms};
 pub use listing::{ApplicationView, OutcomeView};
 pub use revisions::{ApplicationDetail, Corrected, FieldChange, PublishedLine, RevisionView};
