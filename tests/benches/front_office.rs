@@ -183,7 +183,9 @@ fn main() {
         .unwrap();
     let mut bytes = 0;
     while let Some(r) = rows.next().unwrap() {
-        bytes += r.get_ref(6).unwrap().as_str().unwrap().len();
+        for i in 0..9 {
+            bytes += r.get_ref(i).unwrap().as_str().map_or(0, str::len);
+        }
     }
     let scan = t.elapsed();
     assert!(bytes > 0);
@@ -218,7 +220,7 @@ fn main() {
         verdict(year <= TARGET)
     );
     println!(
-        "  of which, ten years: reading the records {:.1} ms (SQLite's scan alone {:.1} ms), \
+        "  of which, ten years: reading the records {:.1} ms (SQLite's scan, every column read, {:.1} ms), \
          counting {:.1} ms",
         ms(read),
         ms(scan),

@@ -626,12 +626,20 @@ impl Store {
     ) -> Result<(Vec<ContactFact>, Vec<CaseFact>, Vec<SatisfactionFact>)> {
         let mut contacts = Vec::with_capacity(1024);
         // Persons seen before the period: the first day of each at each comune.
+        // Nothing before the period when it starts on or before the first contact held.
+        let first: Option<String> = self.conn.query_row(
+            "SELECT MIN(day) FROM contacts INDEXED BY contacts_stats WHERE deleted = 0",
+            [],
+            |r| r.get(0),
+        )?;
+        let from_text = from.to_string();
+        let before = first.is_some_and(|f| f < from_text);
         let mut stmt = self.conn.prepare_cached(
-            "SELECT person_key, comune, MIN(day) FROM contacts INDEXED BY contacts_stats
-             WHERE deleted = 0 AND day < ?1 AND person_key IS NOT NULL
+            "SELECT person_key, comune, MIN(day) FROM contacts INDEXED BY contacts_person
+             WHERE deleted = 0 AND person_key IS NOT NULL AND day < ?1 AND ?2
              GROUP BY person_key, comune",
         )?;
-        let mut rows = stmt.query([from.to_string()])?;
+        let mut rows = stmt.query(params![from_text, before])?;
         while let Some(r) = rows.next()? {
             let corrupt =
                 |column: &str| StoreError::Corrupt(format!("{}, colonna {column}", "contacts"));

@@ -31,10 +31,11 @@ CREATE TABLE contacts (
     number          INTEGER
 );
 -- The statistics read every contact of a period: this index holds what they read, so the
--- scan never touches the rows (200,000 contacts within 200 ms, docs/benchmarks.md); it also
--- finds who was seen before a period (new or returning persons).
+-- scan never touches the rows (200,000 contacts within 200 ms, docs/benchmarks.md).
 CREATE INDEX contacts_stats ON contacts (day, comune, channel, interlocutor, sent_by,
     person_key, answer, unmet_need, needs, services) WHERE deleted = 0;
+-- Who was seen before a period (new or returning persons).
+CREATE INDEX contacts_person ON contacts (person_key, comune, day) WHERE deleted = 0;
 CREATE UNIQUE INDEX contacts_number ON contacts (number) WHERE number IS NOT NULL;
 
 -- Local only: who the person is and what was said, for this comune's desk.
