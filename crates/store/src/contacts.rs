@@ -892,7 +892,12 @@ pub(crate) fn check_received_case(
     body: &Map<String, Value>,
     _owner: &str,
 ) -> std::result::Result<(), String> {
-    crate::tables::both_or_neither(body, "closed_on", "outcome", "chiusura senza esito")?;
+    crate::tables::both_or_neither(
+        body,
+        "closed_on",
+        "outcome",
+        "data di chiusura ed esito vanno insieme",
+    )?;
     let day = |k: &str| body[k].as_str().and_then(|d| d.parse::<NaiveDate>().ok());
     let opened = day("opened_on");
     if day("due_on") < opened {

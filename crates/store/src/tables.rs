@@ -878,6 +878,74 @@ mod tests {
             Err("case_seq: campo mancante".into())
         );
     }
+    /// Front-office records received from a comune are refused when they could not have been
+    /// written there: an area or answer that does not exist, a person key that is no digest,
+    /// half a closing or referral outcome, dates out of order, a questionnaire with no answer.
+    #[test]
+    fn hostile_front_office_records_are_refused() {
+        let with = |base: &Value, key: &str, value: Value| {
+            let mut b = base.as_object().unwrap().clone();
+            b.insert(key.into(), value);
+            b
+        };
+        type Bad<'a> = &'a [(&'a str, Value, &'a str)];
+        let cases: [(&str, Value, Bad); 3] = [
+            (
+                "contacts",
+                json!({"comune": "089009", "day": "2026-03-02", "channel": "sportello",
+                       "interlocutor": "utente", "sent_by": "spontaneo",
+                       "person_key": "0123456789abcdef0123456789abcdef", "sex": "F",
+                       "age_band": "25-34", "residence_istat": "089009",
+                       "needs": "[{\"area\":3}]", "answer": "invio", "services": "[\"sad\"]",
+                       "unmet_need": 0, "taken_up": null, "taken_up_on": null}),
+                &[
+                    ("needs", json!("[{\"area\":4}]"), "needs"),
+                    ("needs", json!("[]"), "needs"),
+                    ("answer", json!("forse"), "answer"),
+                    ("person_key", json!("RSSMRA80A01I754N"), "person_key"),
+                    ("services", json!("[\"a b\"]"), "services"),
+                    ("taken_up", json!(1), "taken_up_on"),
+                    ("age_band", json!("18-99"), "age_band"),
+                ],
+            ),
+            (
+                "front_office_cases",
+                json!({"contact_id": "0193f2a4-7c1e-7d3a-9b2f-1a2b3c4d5e6f", "kind": "generica",
+                       "target_days": 30, "working_days": 0, "opened_on": "2026-03-02",
+                       "due_on": "2026-04-01", "closed_on": null, "outcome": null}),
+                &[
+                    ("outcome", json!("accolta"), "vanno insieme"),
+                    ("outcome", json!("forse"), "outcome"),
+                    ("due_on", json!("2026-03-01"), "due_on"),
+                    ("target_days", json!(31), "target_days"),
+                ],
+            ),
+            (
+                "satisfaction",
+                json!({"comune": "089009", "day": "2026-03-02", "courtesy": 5, "clarity": null,
+                       "waiting": null, "finding": null}),
+                &[
+                    ("courtesy", json!(null), "courtesy"),
+                    ("clarity", json!(6), "clarity"),
+                ],
+            ),
+        ];
+        for (name, good, bad) in cases {
+            let t = table(name).unwrap();
+            assert_eq!(
+                t.validate(good.as_object().unwrap(), "089009"),
+                Ok(()),
+                "{name}"
+            );
+            for (key, value, says) in bad {
+                let err = t
+                    .validate(&with(&good, key, value.clone()), "089009")
+                    .expect_err(&format!("{name}.{key} = {value}"));
+                assert!(err.contains(says), "{name}.{key}: {err}");
+            }
+        }
+    }
+
     /// Servizio civico records and withdrawals received from a comune are refused when they
     /// could not have been written there: a half annulment or closure, a step or a source
     /// that does not exist, hours that are no number, dates out of order, hidden characters.
