@@ -1107,7 +1107,18 @@ pub fn front_office_stats(s: &sportello_domain::front_office::FrontOfficeStats, 
             .join(", ")
     };
     show!("Per canale: {}", list(&s.by_channel));
-    show!("Per area: {}", list(&s.by_area));
+    let areas = |m: &std::collections::BTreeMap<String, u64>| {
+        m.iter()
+            .map(|(k, v)| {
+                let label = k
+                    .parse()
+                    .map_or("", sportello_domain::front_office::contact::area_label);
+                format!("{k} {label} {v}")
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    show!("Per area: {}", areas(&s.by_area));
     show!("Per risposta: {}", list(&s.by_answer));
     show!("Inviati da: {}", list(&s.by_sender));
     show!(
@@ -1126,7 +1137,7 @@ pub fn front_office_stats(s: &sportello_domain::front_office::FrontOfficeStats, 
     show!(
         "Bisogni senza risposta: {} ({})",
         s.unmet_needs,
-        list(&s.unmet_needs_by_area)
+        areas(&s.unmet_needs_by_area)
     );
     if !s.top_services.is_empty() {
         let top: Vec<String> = s
