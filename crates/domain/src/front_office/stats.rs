@@ -153,9 +153,11 @@ pub fn front_office_stats(
     population: Option<u64>,
 ) -> FrontOfficeStats {
     let in_scope = |c: &str| comune.is_none_or(|k| k == c);
-    let mut first_seen: HashMap<u128, NaiveDate> = HashMap::new();
-    let mut merged: Vec<Merged> = Vec::new();
-    let mut by_key: HashMap<(&str, NaiveDate, u128), usize> = HashMap::new();
+    // Sized for every record at once: no growing while counting.
+    let mut first_seen: HashMap<u128, NaiveDate> = HashMap::with_capacity(contacts.len());
+    let mut merged: Vec<Merged> = Vec::with_capacity(contacts.len());
+    let mut by_key: HashMap<(&str, NaiveDate, u128), usize> =
+        HashMap::with_capacity(contacts.len());
     let mut visits = 0;
     for c in contacts
         .iter()
