@@ -110,9 +110,10 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", true)?;
         // Town-hall PCs lose power: a committed application must survive it.
         conn.pragma_update(None, "synchronous", "FULL")?;
-        // Every page read from the file is decrypted: a 16 MiB cache (SQLite's default is
-        // 2 MiB) keeps a large import's pages decrypted once (docs/benchmarks.md).
-        conn.pragma_update(None, "cache_size", -16_384)?;
+        // Every page read from the file is decrypted: a 64 MiB cache (SQLite's default is
+        // 2 MiB) keeps a large import's pages, and the front office statistics' index of ten
+        // busy years, decrypted once (docs/benchmarks.md). It grows only as pages are read.
+        conn.pragma_update(None, "cache_size", -65_536)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         schema::migrate(&mut conn)?;
         Ok(Self { conn })
