@@ -6,6 +6,7 @@
 use std::process::Command;
 
 use serde_json::{Value, json};
+use sportello_app::Sportello;
 use sportello_tests::{Install, arg, distribute, enrol, fixture};
 
 const CAPOFILA: &str = "089017";
@@ -472,4 +473,51 @@ fn pdf_text(pdf: &std::path::Path) -> String {
         .output()
         .expect("pdftotext is missing: scripts/test.sh installs poppler-utils");
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The Home lists the cases due within 3 days and the overdue ones, most urgent first; kinds
+/// set by the capofila give due dates in calendar or working days.
+#[test]
+fn the_home_lists_cases_due_soon_and_overdue() {
+    let capofila = Install::init("district-d48.toml", CAPOFILA);
+    let kinds = capofila.write(
+        "tipi.toml",
+        "[[case_kinds]]\nid = \"breve\"\nname = \"Pratica breve\"\ntarget_days = 2\n\n\
+         [[case_kinds]]\nid = \"lavorativi\"\nname = \"Cinque giorni lavorativi\"\n\
+         target_days = 5\nworking_days = true\n\n\
+         [[case_kinds]]\nid = \"generica\"\nname = \"Istruttoria generica\"\ntarget_days = 30\n",
+    );
+    capofila.ok(&["settings", "case-kinds", arg(&kinds)]);
+    let case = |at: Option<&str>, kind: &str| {
+        let mut c = anonymous("2026-03-02T09:00:00+01:00");
+        match at {
+            Some(at) => c["at"] = json!(at),
+            None => {
+                c.as_object_mut().unwrap().remove("at");
+            }
+        }
+        c["answer"] = json!("istruttoria");
+        c["case"] = json!({ "kind": kind });
+        c
+    };
+    let batch = vec![
+        case(None, "breve"),
+        case(Some("2026-04-30T10:00:00+02:00"), "lavorativi"),
+        case(None, "generica"),
+    ];
+    let file = capofila.write("c.json", &Value::Array(batch).to_string());
+    let added = capofila.json(&["contact", "add", arg(&file)]);
+    // Thursday 30 April: 1 May and the weekend skipped, five working days end on 8 May.
+    assert_eq!(added[1]["due_on"], "2026-05-08");
+
+    let home = Sportello::open(&capofila.db, &sportello_tests::credentials())
+        .unwrap()
+        .overview()
+        .unwrap();
+    let listed: Vec<(i64, bool)> = home.cases_due.iter().map(|c| (c.id, c.overdue)).collect();
+    assert_eq!(
+        listed,
+        [(2, true), (1, false)],
+        "overdue first, then due in 2 days"
+    );
 }
