@@ -242,7 +242,8 @@ fn refusals_name_the_contact_and_the_field_and_change_nothing() {
         "uno.json",
         &identified(0, "2026-03-02T09:00:00+01:00", "informazione").to_string(),
     );
-    i.ok(&["contact", "add", arg(&first)]);
+    let one = i.json(&["contact", "add", arg(&first)]);
+    assert_eq!(one["id"], 1, "one object, one object back: {one}");
     let before = i.tables(FRONT_OFFICE_TABLES);
     let mut wrong_cf = identified(1, "2026-03-02T09:00:00+01:00", "informazione");
     wrong_cf["person"]["codice_fiscale"] = json!("BNCGLI92M55D636X");

@@ -1639,7 +1639,12 @@ fn contact(db: &Path, who: Option<&str>, command: ContactCommand) -> Result<(), 
         ContactCommand::Add { file, json } => {
             let text = read(&file)?;
             let mut app = login::open(db, who)?;
-            output::contacts_added(&app.front_office().add_contacts(&text)?, json);
+            // One object gives one object back, an array an array (as `application add`).
+            let as_array = text
+                .trim_start_matches('\u{feff}')
+                .trim_start()
+                .starts_with('[');
+            output::contacts_added(&app.front_office().add_contacts(&text)?, as_array, json);
         }
         ContactCommand::List {
             from,

@@ -934,9 +934,12 @@ fn day(d: impl std::fmt::Display) -> String {
     }
 }
 
-pub fn contacts_added(added: &[sportello_app::ContactAdded], as_json: bool) {
+pub fn contacts_added(added: &[sportello_app::ContactAdded], as_array: bool, as_json: bool) {
     if as_json {
-        return json(&added);
+        return match (as_array, added) {
+            (false, [one]) => json(one),
+            _ => json(&added),
+        };
     }
     for a in added {
         match (&a.kind, a.due_on) {
