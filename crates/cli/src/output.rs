@@ -1124,6 +1124,9 @@ pub fn front_office_stats(s: &sportello_domain::front_office::FrontOfficeStats, 
     show!("Per area: {}", areas(&s.by_area));
     show!("Per risposta: {}", list(&s.by_answer));
     show!("Inviati da: {}", list(&s.by_sender));
+    if s.by_comune.len() > 1 {
+        show!("Per comune: {}", list(&s.by_comune));
+    }
     show!(
         "Istruttorie: aperte {}, chiuse {} (nei termini {}, quota {}), giorni medi {}, 90° \
          percentile {}, in corso {}, scadute {}",

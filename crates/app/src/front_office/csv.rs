@@ -38,6 +38,7 @@ pub fn stats_csv(s: &FrontOfficeStats) -> String {
         ("risposta", &s.by_answer),
         ("inviato da", &s.by_sender),
         ("interlocutore", &s.by_interlocutor),
+        ("comune", &s.by_comune),
         ("bisogni senza risposta per area", &s.unmet_needs_by_area),
         ("esito istruttorie", &s.by_outcome),
     ] {

@@ -95,6 +95,8 @@ pub struct FrontOfficeStats {
     pub by_answer: BTreeMap<String, u64>,
     pub by_sender: BTreeMap<String, u64>,
     pub by_interlocutor: BTreeMap<String, u64>,
+    /// Contacts by comune (ISTAT code): at the capofila, each comune's share of the district.
+    pub by_comune: BTreeMap<String, u64>,
     pub anonymous_contacts: u64,
     /// Identified persons with a contact in the period.
     pub persons: u64,
@@ -215,6 +217,7 @@ pub fn front_office_stats(
         by_answer: BTreeMap::new(),
         by_sender: BTreeMap::new(),
         by_interlocutor: BTreeMap::new(),
+        by_comune: BTreeMap::new(),
         anonymous_contacts: 0,
         persons: 0,
         new_persons: 0,
@@ -243,7 +246,9 @@ pub fn front_office_stats(
     let mut answers = [0u64; 3];
     let mut services: HashMap<&str, u64> = HashMap::new();
     let mut persons: HashMap<u128, ()> = HashMap::new();
+    let mut by_comune: HashMap<&str, u64> = HashMap::new();
     for m in &merged {
+        *by_comune.entry(&m.first.comune).or_default() += 1;
         counts[0][m.first.channel as usize] += 1;
         counts[1][m.first.sent_by as usize] += 1;
         counts[2][m.first.interlocutor as usize] += 1;
@@ -271,6 +276,10 @@ pub fn front_office_stats(
             *services.entry(s).or_default() += 1;
         }
     }
+    stats.by_comune = by_comune
+        .into_iter()
+        .map(|(c, n)| (c.to_string(), n))
+        .collect();
     stats.persons = persons.len() as u64;
     stats.new_persons = persons
         .keys()
@@ -419,7 +428,9 @@ mod tests {
             contact("089009", date(3, 2), Some(1)),
             contact("089005", date(3, 2), Some(1)),
         ];
-        assert_eq!(stats(&two_comuni, &[]).contacts, 2);
+        let s = stats(&two_comuni, &[]);
+        assert_eq!(s.contacts, 2);
+        assert_eq!((s.by_comune["089009"], s.by_comune["089005"]), (1, 1));
     }
 
     #[test]
