@@ -155,22 +155,37 @@ pub fn front_office_stats(
     population: Option<u64>,
 ) -> FrontOfficeStats {
     let in_scope = |c: &str| comune.is_none_or(|k| k == c);
-    // Sized for every record at once: no growing while counting.
-    let mut first_seen: HashMap<u128, NaiveDate> = HashMap::with_capacity(contacts.len());
+    let counted = |c: &&ContactFact| in_scope(&c.comune) && c.day <= to;
+    // Each person: the first day seen, and whether seen in the period. Sized once.
+    let mut persons: HashMap<u128, (NaiveDate, bool)> = HashMap::with_capacity(contacts.len());
     let mut merged: Vec<Merged> = Vec::with_capacity(contacts.len());
-    let mut by_key: HashMap<(&str, NaiveDate, u128), usize> =
-        HashMap::with_capacity(contacts.len());
-    let mut visits = 0;
-    for c in contacts
+    // Visits merge within a day: when the period's records come in day order (as the store
+    // reads them) the map holds one day at a time.
+    let in_day_order = contacts
         .iter()
-        .filter(|c| in_scope(&c.comune) && c.day <= to)
-    {
+        .filter(counted)
+        .filter(|c| c.day >= from)
+        .map(|c| c.day)
+        .is_sorted();
+    let mut by_key: HashMap<(&str, NaiveDate, u128), usize> = if in_day_order {
+        HashMap::new()
+    } else {
+        HashMap::with_capacity(contacts.len())
+    };
+    let mut current_day = from;
+    let mut visits = 0;
+    for c in contacts.iter().filter(counted) {
         if let Some(key) = c.person_key {
-            let seen = first_seen.entry(key).or_insert(c.day);
-            *seen = (*seen).min(c.day);
+            let seen = persons.entry(key).or_insert((c.day, false));
+            seen.0 = seen.0.min(c.day);
+            seen.1 |= c.day >= from;
         }
         if c.day < from {
             continue;
+        }
+        if in_day_order && c.day != current_day {
+            by_key.clear();
+            current_day = c.day;
         }
         visits += 1;
         let answer_bit = 1u8 << (c.answer as u8);
@@ -245,18 +260,14 @@ pub fn front_office_stats(
     let mut unmet_areas = [0u64; 3];
     let mut answers = [0u64; 3];
     let mut services: HashMap<&str, u64> = HashMap::new();
-    let mut persons: HashMap<u128, ()> = HashMap::new();
     let mut by_comune: HashMap<&str, u64> = HashMap::new();
     for m in &merged {
         *by_comune.entry(&m.first.comune).or_default() += 1;
         counts[0][m.first.channel as usize] += 1;
         counts[1][m.first.sent_by as usize] += 1;
         counts[2][m.first.interlocutor as usize] += 1;
-        match m.first.person_key {
-            Some(key) => {
-                persons.insert(key, ());
-            }
-            None => stats.anonymous_contacts += 1,
+        if m.first.person_key.is_none() {
+            stats.anonymous_contacts += 1;
         }
         for (a, n) in areas.iter_mut().enumerate() {
             if m.areas & (1 << a) != 0 {
@@ -280,11 +291,10 @@ pub fn front_office_stats(
         .into_iter()
         .map(|(c, n)| (c.to_string(), n))
         .collect();
-    stats.persons = persons.len() as u64;
-    stats.new_persons = persons
-        .keys()
-        .filter(|k| first_seen.get(k).is_some_and(|d| *d >= from))
-        .count() as u64;
+    for (first, in_period) in persons.values() {
+        stats.persons += u64::from(*in_period);
+        stats.new_persons += u64::from(*in_period && *first >= from);
+    }
     stats.returning_persons = stats.persons - stats.new_persons;
     for (i, w) in Channel::ALL.iter().enumerate() {
         stats.by_channel.insert((*w).into(), counts[0][i]);
@@ -431,6 +441,20 @@ mod tests {
         let s = stats(&two_comuni, &[]);
         assert_eq!(s.contacts, 2);
         assert_eq!((s.by_comune["089009"], s.by_comune["089005"]), (1, 1));
+    }
+
+    #[test]
+    fn visits_merge_whatever_the_order_of_the_records() {
+        let shuffled = [
+            contact("089009", date(3, 3), Some(1)),
+            contact("089009", date(3, 2), Some(1)),
+            contact("089009", date(3, 3), Some(1)),
+        ];
+        let s = stats(&shuffled, &[]);
+        assert_eq!(
+            (s.contacts, s.visits, s.persons, s.new_persons),
+            (2, 3, 1, 1)
+        );
     }
 
     #[test]
