@@ -51,6 +51,19 @@ pub fn install_keys(db: &Path) -> sportello_sync::InstallKeys {
     sportello_app::inspection::install_keys(db, &db_key(db)).expect("the install's keys")
 }
 
+/// The install's trust list, as its `settings` hold it.
+pub fn trust_list(db: &Path) -> sportello_sync::TrustList {
+    let text: String = connect(db)
+        .expect("open the install's database")
+        .query_row(
+            "SELECT value FROM settings WHERE key = 'trust_list'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the trust list");
+    sportello_sync::TrustList::from_json(&text).expect("a trust list")
+}
+
 /// Gives the install at `db` the keys written in `secret_text` (fixed test keys).
 pub fn replace_install_keys(db: &Path, secret_text: &str) {
     let keys = sportello_sync::InstallKeys::from_secret_text(secret_text).expect("test keys");

@@ -848,7 +848,6 @@ fn a_district_file_applies_atomically_and_an_impostor_capofila_is_refused() {
 /// to the comuni that accept the new district file (and its bandi can give it places).
 #[test]
 fn the_signed_district_configuration_is_applied() {
-    use sportello_sync::TrustList;
     use sportello_sync::district::{self, DistrictContents};
     use sportello_tests::{Install, arg, fixture};
     let capofila = Install::of("district-d48.toml", "089017", &["bando-sc-2026-1.toml"]);
@@ -859,14 +858,7 @@ fn the_signed_district_configuration_is_applied() {
     let toml = std::fs::read_to_string(fixture("district-d48.toml")).unwrap()
         + "\n[[comuni]]\nistat = \"089099\"\nname = \"Nuovo Comune\"\nbelfiore = \"Z999\"\n";
     let keys = sportello_tests::install_keys(&capofila.db);
-    let trust: String = sportello_tests::connect(&capofila.db)
-        .unwrap()
-        .query_row(
-            "SELECT value FROM settings WHERE key = 'trust_list'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let trust = sportello_tests::trust_list(&capofila.db);
     let file = capofila.path("D48-distretto-0099.sportello");
     std::fs::write(
         &file,
@@ -879,7 +871,7 @@ fn the_signed_district_configuration_is_applied() {
                 created_at: "2026-11-30T10:00:00+01:00".into(),
                 district_toml: toml.clone(),
                 bandi: vec![],
-                trust: TrustList::from_json(&trust).unwrap(),
+                trust,
                 rotations: vec![],
             },
             &keys,

@@ -307,6 +307,7 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 const MATCHED: &[&str] = &[
     "missing field",
     "unknown field",
+    "unknown variant",
     "duplicate key",
     "duplicate field",
     "invalid type: ",

@@ -225,6 +225,37 @@ fn every_verb_checks_the_role_at_a_comune() {
         &[],
     );
     // Read by everyone: the key fingerprint and the settings.
+    // The front office: contacts and cases with personal data for who works the desk;
+    // statistics (counts only) for the revisore too.
+    let contact = c.write(
+        "contatto.json",
+        r#"{"channel": "telefono", "person": {"anonymous": true}, "needs": [{"area": 1}],
+            "answer": "informazione"}"#,
+    );
+    let questionnaire = c.write("questionario.json", r#"{"courtesy": 5}"#);
+    for args in [
+        vec!["contact", "add", arg(&contact)],
+        vec!["contact", "list"],
+        vec!["contact", "history", "--codice-fiscale", "RSSMRA80A01I754N"],
+        vec!["case", "list"],
+        vec!["satisfaction", "add", arg(&questionnaire)],
+    ] {
+        check(c, "responsabile", &roles, &args, &writers);
+    }
+    check(
+        c,
+        "responsabile",
+        &roles,
+        &[
+            "stats",
+            "front-office",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-12-31",
+        ],
+        &roles,
+    );
     check(c, "responsabile", &roles, &["key", "fingerprint"], &roles);
     check(c, "responsabile", &roles, &["settings", "show"], &roles);
 }

@@ -298,7 +298,7 @@ impl From<&StoreError> for ErrorCode {
             StoreError::AlreadyInitialized { .. } => Self::DbAlreadyInitialized,
             StoreError::UnknownBando(_) => Self::UnknownBando,
             StoreError::UnknownApplication(_) => Self::UnknownApplication,
-            StoreError::UnknownRecord(_) => Self::UnknownRecord,
+            StoreError::UnknownRecord(_) | StoreError::NotFound(_) => Self::UnknownRecord,
             StoreError::NotOwner { .. } => Self::NotOwner,
             StoreError::Changed(_) => Self::ChangedMeanwhile,
             StoreError::DiskFull => Self::DiskFull,

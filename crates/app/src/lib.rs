@@ -12,6 +12,7 @@ mod documents;
 mod error;
 mod exchange;
 mod files;
+mod front_office;
 #[cfg(feature = "inspection")]
 pub mod inspection;
 mod intake;
@@ -41,6 +42,10 @@ pub use civico::{
 pub use documents::{Documents, RankingPaper};
 pub use error::{AppError, ErrorCode, Problem, Result};
 pub use exchange::{BundleOut, Exchange, ImportLogEntry, ImportReport, Inspection};
+pub use front_office::{
+    CaseDue, CaseView, ContactView, ContactsAdded, FrontOffice, HistoryApplication, PersonHistory,
+    stats_csv,
+};
 pub use intake::{
     ApplicationDetail, ApplicationView, Batch, CodiceFiscaleInfo, Corrected, DRAFT_MAX_BYTES,
     DraftView, DuplicateApplication, DuplicateGroup, FieldChange, Filed, FormCheck, Intake,
@@ -64,8 +69,8 @@ pub use siuss::{Siuss, SiussExported};
 pub use sportello_domain::civico::{CallEventKind, CallState, CalledBy};
 pub use sportello_domain::{Action, FactorLabel, Role};
 pub use sportello_store::{
-    Actor, ApplicationFilter, Complaint, FiledApplication, ServiceScope, StoredService, Unreadable,
-    io_reason,
+    Actor, ApplicationFilter, Complaint, ContactAdded, DiaryEntry, FiledApplication, ServiceScope,
+    StoredCase, StoredContact, StoredService, Unreadable, io_reason,
 };
 pub use trust::{Accepted, KeysView, ReplacedKey, Rotated, Trust, TrustedKey};
 pub use vault::RecoveryKey;

@@ -42,6 +42,10 @@ pub struct Overview {
     /// window's generated types.
     #[cfg_attr(feature = "bindings", ts(skip))]
     pub services_to_review: usize,
+    /// Front office: open cases due within `DUE_SOON_DAYS` (3) or overdue, most urgent first
+    /// (for who reads contacts). Not yet in the window's generated types.
+    #[cfg_attr(feature = "bindings", ts(skip))]
+    pub cases_due: Vec<crate::CaseDue>,
 }
 
 /// An applicant of the call list still to start the service.
@@ -162,6 +166,7 @@ impl Sportello {
             } else {
                 0
             },
+            cases_due: self.cases_due()?,
         })
     }
 }

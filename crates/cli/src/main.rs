@@ -98,6 +98,21 @@ enum Command {
     /// Mappa dei servizi: catalogo del distretto (capofila) e servizi locali del comune
     #[command(subcommand)]
     Services(ServicesCommand),
+    /// Segretariato sociale: contatti (accessi) dello sportello
+    #[command(subcommand)]
+    Contact(ContactCommand),
+    /// Segretariato sociale: istruttorie del back office
+    #[command(subcommand)]
+    Case(CaseCommand),
+    /// Segretariato sociale: esito degli invii ai servizi
+    #[command(subcommand)]
+    Referral(ReferralCommand),
+    /// Segretariato sociale: questionari di soddisfazione (anonimi)
+    #[command(subcommand)]
+    Satisfaction(SatisfactionCommand),
+    /// Statistiche
+    #[command(subcommand)]
+    Stats(StatsCommand),
     /// Chiavi dell'installazione
     #[command(subcommand)]
     Key(KeyCommand),
@@ -282,7 +297,139 @@ enum RecordCommand {
 }
 
 #[derive(Subcommand)]
+enum ContactCommand {
+    /// Registra contatti da un file JSON (un oggetto o un elenco): tutti o nessuno
+    Add {
+        #[arg(value_name = "FILE.json")]
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Elenca i contatti di questo comune, i più recenti per primi
+    List {
+        /// Dal giorno (aaaa-mm-gg o gg/mm/aaaa)
+        #[arg(long, value_name = "DATA")]
+        from: Option<String>,
+        /// Al giorno
+        #[arg(long, value_name = "DATA")]
+        to: Option<String>,
+        /// Solo i contatti con un'istruttoria in corso
+        #[arg(long)]
+        open: bool,
+        /// Solo i contatti con un'istruttoria scaduta
+        #[arg(long)]
+        overdue: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Storia di una persona: contatti, istruttorie in corso, domande ai bandi (lettura
+    /// registrata)
+    History {
+        #[arg(long, value_name = "CODICE")]
+        codice_fiscale: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum CaseCommand {
+    /// Elenco di lavoro: istruttorie in corso per scadenza, le scadute segnalate
+    List {
+        /// Anche le istruttorie chiuse
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Chiude un'istruttoria (il numero è quello del contatto) con esito e data
+    Close {
+        #[arg(value_name = "N")]
+        id: i64,
+        #[arg(long, value_name = "DATA")]
+        date: String,
+        /// accolta, respinta, inviata_altro_servizio, ritirata
+        #[arg(long, value_name = "ESITO")]
+        outcome: String,
+        #[arg(long, value_name = "TESTO")]
+        note: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Aggiunge una nota o un passaggio al diario dell'istruttoria
+    Note {
+        #[arg(value_name = "N")]
+        id: i64,
+        #[arg(long, value_name = "TESTO")]
+        text: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Assegna l'istruttoria a un altro operatore
+    Assign {
+        #[arg(value_name = "N")]
+        id: i64,
+        #[arg(long = "operator", value_name = "NOME")]
+        to: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReferralCommand {
+    /// Registra che il servizio ha preso in carico l'invio del contatto N (con --no, che non
+    /// l'ha preso in carico)
+    TakenUp {
+        #[arg(value_name = "N")]
+        id: i64,
+        #[arg(long)]
+        no: bool,
+        /// Il giorno (oggi se omesso)
+        #[arg(long, value_name = "DATA")]
+        date: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum SatisfactionCommand {
+    /// Registra questionari da un file JSON (un oggetto o un elenco): tutti o nessuno
+    Add {
+        #[arg(value_name = "FILE.json")]
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum StatsCommand {
+    /// Statistiche del segretariato sociale del periodo (al capofila: del distretto)
+    FrontOffice {
+        #[arg(long, value_name = "DATA")]
+        from: String,
+        #[arg(long, value_name = "DATA")]
+        to: String,
+        /// Un solo comune
+        #[arg(long, value_name = "ISTAT")]
+        comune: Option<String>,
+        /// Scrive anche il CSV per il foglio di calcolo
+        #[arg(long, value_name = "FILE.csv")]
+        csv: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
 enum PrintCommand {
+    /// Scheda di invio di un contatto (chi, a chi, perché, cosa portare)
+    Referral {
+        #[arg(long, value_name = "N")]
+        contact: i64,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
     /// Ricevuta di presentazione di una domanda di questo comune
     Receipt {
         #[arg(long, value_name = "CODICE")]
@@ -1054,6 +1201,46 @@ fn run(cli: Cli) -> Result<(), AppError> {
         }
         Command::Operator(command) => operator(&db, who, command)?,
         Command::Services(command) => services(&db, who, command)?,
+        Command::Contact(command) => contact(&db, who, command)?,
+        Command::Case(command) => case(&db, who, command)?,
+        Command::Referral(ReferralCommand::TakenUp { id, no, date }) => {
+            let mut app = login::open(&db, who)?;
+            app.front_office()
+                .referral_taken_up(id, !no, date.as_deref())?;
+            say!(
+                "Contatto n. {id}: invio {}.",
+                if no {
+                    "non preso in carico"
+                } else {
+                    "preso in carico"
+                }
+            );
+        }
+        Command::Satisfaction(SatisfactionCommand::Add { file, json }) => {
+            let text = read(&file)?;
+            let mut app = login::open(&db, who)?;
+            let n = app.front_office().add_satisfaction(&text)?;
+            output::satisfaction_added(n, json);
+        }
+        Command::Stats(StatsCommand::FrontOffice {
+            from,
+            to,
+            comune,
+            csv,
+            json,
+        }) => {
+            let mut app = login::open(&db, who)?;
+            let stats = app.front_office().stats(&from, &to, comune.as_deref())?;
+            if let Some(path) = &csv {
+                write_text(path, &sportello_app::stats_csv(&stats))?;
+            }
+            output::front_office_stats(&stats, json);
+        }
+        Command::Print(PrintCommand::Referral { contact, out }) => {
+            let mut app = login::open(&db, who)?;
+            let path = app.front_office().print_referral(contact, &out)?;
+            say!("{}", path.display());
+        }
         Command::Audit(AuditCommand::List { from, to, by, json }) => {
             let day = |d: Option<String>| d.as_deref().map(sportello_app::parse_date).transpose();
             let query = sportello_app::AuditQuery {
@@ -1622,6 +1809,76 @@ fn services(db: &Path, who: Option<&str>, command: ServicesCommand) -> Result<()
         ServicesCommand::Stale { json } => output::stale_services(&app.services().stale()?, json),
     }
     Ok(())
+}
+
+fn contact(db: &Path, who: Option<&str>, command: ContactCommand) -> Result<(), AppError> {
+    match command {
+        ContactCommand::Add { file, json } => {
+            let text = read(&file)?;
+            let mut app = login::open(db, who)?;
+            // One object gives one object back, an array an array (as `application add`).
+            let as_array = text
+                .trim_start_matches('\u{feff}')
+                .trim_start()
+                .starts_with('[');
+            output::contacts_added(&app.front_office().add_contacts(&text)?, as_array, json);
+        }
+        ContactCommand::List {
+            from,
+            to,
+            open,
+            overdue,
+            json,
+        } => {
+            let day = |d: Option<String>| d.as_deref().map(sportello_app::parse_date).transpose();
+            let (from, to) = (day(from)?, day(to)?);
+            let mut app = login::open(db, who)?;
+            output::contacts(&app.front_office().contacts(from, to, open, overdue)?, json);
+        }
+        ContactCommand::History {
+            codice_fiscale,
+            json,
+        } => {
+            let mut app = login::open(db, who)?;
+            output::history(&app.front_office().history(&codice_fiscale)?, json);
+        }
+    }
+    Ok(())
+}
+
+fn case(db: &Path, who: Option<&str>, command: CaseCommand) -> Result<(), AppError> {
+    let mut app = login::open(db, who)?;
+    let mut office = app.front_office();
+    match command {
+        CaseCommand::List { all, json } => output::cases(&office.cases(all)?, json),
+        CaseCommand::Close {
+            id,
+            date,
+            outcome,
+            note,
+            json,
+        } => output::case(
+            &office.close_case(id, &date, &outcome, note.as_deref())?,
+            json,
+        ),
+        CaseCommand::Note { id, text, json } => output::case(&office.note_case(id, &text)?, json),
+        CaseCommand::Assign { id, to, json } => output::case(&office.assign_case(id, &to)?, json),
+    }
+    Ok(())
+}
+
+/// Writes a text file the operator named (the statistics' CSV).
+fn write_text(path: &Path, text: &str) -> Result<(), AppError> {
+    std::fs::write(path, text).map_err(|e| {
+        AppError::new(
+            ErrorCode::FileWrite,
+            format!(
+                "impossibile scrivere {}: {}",
+                path.display(),
+                sportello_app::io_reason(&e)
+            ),
+        )
+    })
 }
 
 fn read(path: &Path) -> Result<String, AppError> {

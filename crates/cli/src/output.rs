@@ -1050,6 +1050,247 @@ pub fn stale_services(list: &[StaleService], as_json: bool) {
     show!("Servizi da rivedere: {}", list.len());
 }
 
+// ---- Segretariato sociale ----
+
+fn day(d: impl std::fmt::Display) -> String {
+    // `aaaa-mm-gg` as the operator reads it: `gg/mm/aaaa`.
+    let iso = d.to_string();
+    match iso.split('-').collect::<Vec<_>>()[..] {
+        [y, m, dd] => format!("{dd}/{m}/{y}"),
+        _ => iso,
+    }
+}
+
+pub fn contacts_added(added: &[sportello_app::ContactAdded], as_array: bool, as_json: bool) {
+    if as_json {
+        return match (as_array, added) {
+            (false, [one]) => json(one),
+            _ => json(&added),
+        };
+    }
+    for a in added {
+        match (&a.kind, a.due_on) {
+            (Some(kind), Some(due)) => show!(
+                "Contatto n. {} registrato: istruttoria {kind} n. {}, scadenza {}.",
+                a.id,
+                a.id,
+                day(due)
+            ),
+            _ => show!("Contatto n. {} registrato.", a.id),
+        }
+    }
+}
+
+fn who(c: &sportello_app::StoredContact) -> String {
+    match (&c.surname, &c.name) {
+        (Some(s), Some(n)) => format!("{s} {n}"),
+        _ => format!(
+            "anonimo {} {}",
+            c.sex.map(|s| format!("{s:?}")).unwrap_or_default(),
+            c.age_band.clone().unwrap_or_default()
+        )
+        .trim_end()
+        .to_string(),
+    }
+}
+
+pub fn contacts(list: &[sportello_app::ContactView], as_json: bool) {
+    if as_json {
+        return json(&list);
+    }
+    if list.is_empty() {
+        return say!("Nessun contatto.");
+    }
+    for v in list {
+        let c = &v.contact;
+        let case = match &c.case {
+            Some(k) if k.closed_on.is_some() => {
+                format!(
+                    " · istruttoria chiusa ({})",
+                    k.outcome.clone().unwrap_or_default()
+                )
+            }
+            Some(k) => format!(
+                " · istruttoria {} scade il {}{}",
+                k.kind,
+                day(k.due_on),
+                if v.overdue { " SCADUTA" } else { "" }
+            ),
+            None => String::new(),
+        };
+        show!(
+            "{:>5}  {}  {:<9}  {:<30}  {}{case}",
+            c.id,
+            day(c.day),
+            c.channel.as_str(),
+            who(c),
+            c.answer.as_str()
+        );
+    }
+}
+
+pub fn history(h: &sportello_app::PersonHistory, as_json: bool) {
+    if as_json {
+        return json(&h);
+    }
+    show!("Codice fiscale {}", h.codice_fiscale);
+    show!("Contatti: {}", h.contacts.len());
+    contacts(&h.contacts, false);
+    show!("Istruttorie in corso: {}", h.open_cases.len());
+    show!("Domande ai bandi: {}", h.applications.len());
+    for a in &h.applications {
+        show!(
+            "  {} {} (bando {}, comune {})",
+            a.case_number,
+            a.application_code,
+            a.bando,
+            a.comune
+        );
+    }
+}
+
+pub fn cases(list: &[sportello_app::CaseView], as_json: bool) {
+    if as_json {
+        return json(&list);
+    }
+    if list.is_empty() {
+        return say!("Nessuna istruttoria in corso.");
+    }
+    for c in list {
+        case_line(c);
+    }
+}
+
+fn case_line(c: &sportello_app::CaseView) {
+    let k = &c.case;
+    let state = match (k.closed_on, &k.outcome) {
+        (Some(on), outcome) => format!(
+            "chiusa il {} ({}){}",
+            day(on),
+            outcome.clone().unwrap_or_default(),
+            if c.within_target == Some(true) {
+                ", nei termini"
+            } else {
+                ", fuori termine"
+            }
+        ),
+        (None, _) if c.overdue => format!("SCADUTA il {}", day(k.due_on)),
+        (None, _) => format!("scade il {}", day(k.due_on)),
+    };
+    show!(
+        "{:>5}  {:<16}  aperta il {}  {state}  {}",
+        k.id,
+        k.kind,
+        day(k.opened_on),
+        k.assigned_to.clone().unwrap_or_default()
+    );
+}
+
+pub fn case(c: &sportello_app::CaseView, as_json: bool) {
+    if as_json {
+        return json(&c);
+    }
+    case_line(c);
+    for d in &c.case.diary {
+        show!("       {}  {}  {}: {}", d.at, d.operator, d.kind, d.text);
+    }
+}
+
+pub fn satisfaction_added(n: usize, as_json: bool) {
+    if as_json {
+        return json(&serde_json::json!({ "recorded": n }));
+    }
+    say!("Questionari registrati: {n}.");
+}
+
+pub fn front_office_stats(s: &sportello_domain::front_office::FrontOfficeStats, as_json: bool) {
+    if as_json {
+        return json(&s);
+    }
+    let opt = |x: Option<f64>| x.map_or_else(|| "-".into(), |x| x.to_string().replace('.', ","));
+    show!(
+        "Segretariato sociale dal {} al {}{}",
+        day(s.from),
+        day(s.to),
+        s.comune
+            .as_ref()
+            .map(|c| format!(", comune {c}"))
+            .unwrap_or_default()
+    );
+    show!(
+        "Contatti: {} (visite {}, anonimi {}; ogni 1000 residenti: {})",
+        s.contacts,
+        s.visits,
+        s.anonymous_contacts,
+        opt(s.contacts_per_1000_residents)
+    );
+    show!(
+        "Persone: {} (nuove {}, già note {})",
+        s.persons,
+        s.new_persons,
+        s.returning_persons
+    );
+    let list = |m: &std::collections::BTreeMap<String, u64>| {
+        m.iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    show!("Per canale: {}", list(&s.by_channel));
+    let areas = |m: &std::collections::BTreeMap<String, u64>| {
+        m.iter()
+            .map(|(k, v)| {
+                let label = k
+                    .parse()
+                    .map_or("", sportello_domain::front_office::contact::area_label);
+                format!("{k} {label} {v}")
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    show!("Per area: {}", areas(&s.by_area));
+    show!("Per risposta: {}", list(&s.by_answer));
+    show!("Inviati da: {}", list(&s.by_sender));
+    if s.by_comune.len() > 1 {
+        show!("Per comune: {}", list(&s.by_comune));
+    }
+    show!(
+        "Istruttorie: aperte {}, chiuse {} (nei termini {}, quota {}), giorni medi {}, 90° \
+         percentile {}, in corso {}, scadute {}",
+        s.cases_opened,
+        s.cases_closed,
+        s.closed_within_target,
+        opt(s.closed_within_target_share),
+        opt(s.mean_days_to_close),
+        s.p90_days_to_close
+            .map_or_else(|| "-".into(), |d| d.to_string()),
+        s.open,
+        s.overdue
+    );
+    show!(
+        "Bisogni senza risposta: {} ({})",
+        s.unmet_needs,
+        areas(&s.unmet_needs_by_area)
+    );
+    if !s.top_services.is_empty() {
+        let top: Vec<String> = s
+            .top_services
+            .iter()
+            .map(|t| format!("{} {}", t.id, t.contacts))
+            .collect();
+        show!("Servizi più richiesti: {}", top.join(", "));
+    }
+    let q = &s.satisfaction;
+    show!(
+        "Soddisfazione ({} questionari): cortesia {}, chiarezza {}, attesa {}, facilità {}",
+        q.responses,
+        opt(q.courtesy),
+        opt(q.clarity),
+        opt(q.waiting),
+        opt(q.finding)
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::visible;

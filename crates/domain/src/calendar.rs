@@ -53,6 +53,65 @@ pub fn plausible_birth_date(birth_date: NaiveDate, filed_on: NaiveDate) -> bool 
     (earliest_plausible_birth(filed_on)..=filed_on).contains(&birth_date)
 }
 
+/// Easter Sunday of `year` (Gregorian calendar; the anonymous algorithm of Meeus).
+pub fn easter_sunday(year: i32) -> NaiveDate {
+    let a = year % 19;
+    let b = year / 100;
+    let c = year % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    NaiveDate::from_ymd_opt(year, month as u32, day as u32).expect("Easter is a real day")
+}
+
+/// Whether offices work on `day`: Monday to Friday, except the national holidays (New Year,
+/// Epiphany, Easter Monday, 25 April, 1 May, 2 June, 15 August, 1 November, 8 December,
+/// Christmas, Santo Stefano). A comune's patron saint's day is not counted out.
+pub fn is_working_day(day: NaiveDate) -> bool {
+    use chrono::Weekday;
+    if matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+        return false;
+    }
+    const FIXED: [(u32, u32); 10] = [
+        (1, 1),
+        (1, 6),
+        (4, 25),
+        (5, 1),
+        (6, 2),
+        (8, 15),
+        (11, 1),
+        (12, 8),
+        (12, 25),
+        (12, 26),
+    ];
+    if FIXED.contains(&(day.month(), day.day())) {
+        return false;
+    }
+    let easter_monday = easter_sunday(day.year()) + chrono::Days::new(1);
+    day != easter_monday
+}
+
+/// The day `n` working days after `from` (`from` itself not counted).
+pub fn add_working_days(from: NaiveDate, n: u32) -> NaiveDate {
+    let mut day = from;
+    let mut left = n;
+    while left > 0 {
+        day = day.succ_opt().expect("dates stay within chrono's range");
+        if is_working_day(day) {
+            left -= 1;
+        }
+    }
+    day
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +187,22 @@ mod tests {
             earliest_plausible_birth(date(2028, 2, 29)),
             date(1918, 2, 28)
         );
+    }
+
+    #[test]
+    fn easter_and_working_days() {
+        assert_eq!(easter_sunday(2026), date(2026, 4, 5));
+        assert_eq!(easter_sunday(2027), date(2027, 3, 28));
+        assert_eq!(easter_sunday(2024), date(2024, 3, 31));
+        // Easter Monday 2026 is 6 April; Saturday and Sunday are not working days.
+        assert!(!is_working_day(date(2026, 4, 6)));
+        assert!(!is_working_day(date(2026, 4, 4)));
+        assert!(!is_working_day(date(2026, 6, 2)));
+        assert!(is_working_day(date(2026, 4, 7)));
+        // Friday 3 April + 2 working days: Tuesday 7 and Wednesday 8 April.
+        assert_eq!(add_working_days(date(2026, 4, 3), 2), date(2026, 4, 8));
+        assert_eq!(add_working_days(date(2026, 4, 3), 0), date(2026, 4, 3));
+        // Across Christmas: Wednesday 23 December 2026 + 3 = 24, 28, 29 December.
+        assert_eq!(add_working_days(date(2026, 12, 23), 3), date(2026, 12, 29));
     }
 }

@@ -23,6 +23,11 @@ pub struct District {
     /// capofila; none: 12.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub services_review_months: Option<u32>,
+    /// The front office's key (64 hex characters) for the keyed digest of a codice fiscale
+    /// that lets the capofila recognise a returning person across comuni without the code
+    /// (docs/bundle-format.md); without it each install uses a key of its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +49,9 @@ pub struct Comune {
         skip_serializing_if = "Option::is_none"
     )]
     pub former_belfiore_until: Option<NaiveDate>,
+    /// Residents, for the front office's figures per 1,000 residents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -101,6 +109,14 @@ impl District {
             let key = "services_review_months";
             return invalid(format!(
                 "{key}: i mesi dopo cui un servizio della mappa va rivisto vanno da 1 a 60"
+            ));
+        }
+        if let Some(key) = &self.contact_key
+            && (key.len() != 64 || !key.bytes().all(|b| b.is_ascii_hexdigit()))
+        {
+            return invalid(format!(
+                "{} deve avere 64 caratteri esadecimali (0-9, a-f)",
+                "contact_key"
             ));
         }
         if self.comune(&self.capofila).is_none() {
@@ -177,6 +193,7 @@ pub(crate) fn test_district() -> District {
         belfiore: belfiore.into(),
         former_belfiore: None,
         former_belfiore_until: None,
+        population: None,
     };
     District {
         id: "D48".into(),
@@ -195,6 +212,7 @@ pub(crate) fn test_district() -> District {
         ],
         case_kinds: Vec::new(),
         services_review_months: None,
+        contact_key: None,
     }
 }
 

@@ -67,6 +67,13 @@ pub enum Action {
     /// The map of services: import entries (the capofila the district catalogue, a comune its
     /// local entries), mark them reviewed, list those to review.
     ManageServices,
+    /// Front office: record contacts, questionnaires, referrals' outcomes; work the cases
+    /// (diary, reassignment, closing); print the scheda di invio.
+    RecordContacts,
+    /// Front office: read contacts and a person's history with their personal data.
+    ReadContacts,
+    /// The front office's statistics: counts only, no person.
+    ReadStatistics,
 }
 
 use Action::*;
@@ -84,6 +91,9 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             RecordCalls,
             RecordObjections,
             ReadServices,
+            RecordContacts,
+            ReadContacts,
+            ReadStatistics,
         ],
     ),
     (
@@ -106,6 +116,9 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             MakeBackups,
             ReadServices,
             ManageServices,
+            RecordContacts,
+            ReadContacts,
+            ReadStatistics,
         ],
     ),
     (
@@ -134,9 +147,15 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             Quarantine,
             ReadServices,
             ManageServices,
+            RecordContacts,
+            ReadContacts,
+            ReadStatistics,
         ],
     ),
-    (Role::Revisore, &[ReadOutcomes, ReadAudit, ReadServices]),
+    (
+        Role::Revisore,
+        &[ReadOutcomes, ReadAudit, ReadServices, ReadStatistics],
+    ),
 ];
 
 /// The fewest characters of a password.
@@ -169,6 +188,9 @@ impl Action {
             MakeBackups => "fare e verificare i backup",
             ReadServices => "consultare la mappa dei servizi",
             ManageServices => "aggiornare la mappa dei servizi",
+            RecordContacts => "registrare contatti e istruttorie dello sportello",
+            ReadContacts => "consultare i contatti dello sportello con i dati personali",
+            ReadStatistics => "consultare le statistiche dello sportello",
         }
     }
 }

@@ -22,6 +22,7 @@ mod project;
 mod ranking;
 mod receipt;
 mod recovery;
+mod referral;
 mod service;
 
 pub use attestato::{Attestato, attestato};
@@ -35,6 +36,7 @@ pub use receipt::{
     Housing, IseeKind, Receipt, ReceiptApplicant, ReceiptIsee, ReceiptMember, receipt,
 };
 pub use recovery::{RecoverySheet, recovery_sheet};
+pub use referral::{Referral, referral};
 pub use service::{ServiceSheet, service_sheet};
 /// The points per factor, as the domain computes them (printed in the reserved ranking).
 pub use sportello_domain::Breakdown;

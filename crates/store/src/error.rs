@@ -41,6 +41,9 @@ pub enum StoreError {
         "il dato {0} non esiste: indicarlo come tabella/identificativo, ad esempio applications/0195…"
     )]
     UnknownRecord(String),
+    /// A record the operator named by its number does not exist here; the message says which.
+    #[error("{0}")]
+    NotFound(String),
     #[error("{record} appartiene al comune {owner}: solo quel comune può modificarla")]
     NotOwner { record: String, owner: String },
     /// The record is no longer as the action found it: someone changed it meanwhile.
@@ -71,6 +74,7 @@ impl StoreError {
             Self::UnknownApplication(_) => "unknown_application",
             Self::UnknownRecord(_) => "unknown_record",
             Self::NotOwner { .. } => "not_owner",
+            Self::NotFound(_) => "unknown_record",
             Self::Changed(_) => "changed_meanwhile",
             Self::DiskFull => "disk_full",
             Self::Busy => "db_busy",

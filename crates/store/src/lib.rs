@@ -5,6 +5,7 @@ mod applications;
 mod audit;
 mod bandi;
 mod civico;
+mod contacts;
 mod drafts;
 mod encryption;
 mod entries;
@@ -39,6 +40,10 @@ pub use applications::{
 pub use audit::{Actor, AuditEntry, AuditFilter, ChainBreak, ChainCheck, GENESIS_HASH};
 pub use bandi::BandoSaved;
 pub use civico::{AttendanceRow, Complaint, ListedPayment, ParticipantCheck, StoredCallEvent};
+pub use contacts::{
+    ContactAdded, DiaryEntry, NewContact, NewSatisfaction, PERSON_KEY_HEX, StoredCase,
+    StoredContact, person_key,
+};
 pub use drafts::StoredDraft;
 pub use encryption::DbKey;
 pub use entries::EntriesSaved;
@@ -112,9 +117,10 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", true)?;
         // Town-hall PCs lose power: a committed application must survive it.
         conn.pragma_update(None, "synchronous", "FULL")?;
-        // Every page read from the file is decrypted: a 16 MiB cache (SQLite's default is
-        // 2 MiB) keeps a large import's pages decrypted once (docs/benchmarks.md).
-        conn.pragma_update(None, "cache_size", -16_384)?;
+        // Every page read from the file is decrypted: a 64 MiB cache (SQLite's default is
+        // 2 MiB) keeps a large import's pages, and the front office statistics' index of ten
+        // busy years, decrypted once (docs/benchmarks.md). It grows only as pages are read.
+        conn.pragma_update(None, "cache_size", -65_536)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         schema::migrate(&mut conn)?;
         Ok(Self { conn })

@@ -55,6 +55,9 @@ const MIGRATIONS: &[&[Step]] = &[
     // File numbers were set aside per branch; the order here is the order of release.
     &[Step::Sql(include_str!("migrations/0024_services.sql"))],
     &[Step::Sql(include_str!("migrations/0030_monitoring.sql"))],
+    &[Step::Sql(include_str!(
+        "migrations/0025_front_office_contacts.sql"
+    ))],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

@@ -11,6 +11,8 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use rusqlite::{Row, Transaction};
+use sportello_domain::front_office::contact::AGE_BANDS;
+use sportello_domain::front_office::{Answer, CASE_OUTCOME_CODES, Channel, Interlocutor, SentBy};
 
 use crate::record::{Record, content_hash};
 use crate::sync::{ApplyError, Direction, to_json};
@@ -85,6 +87,8 @@ const fn optional(name: &'static str, kind: Kind) -> Column {
 
 /// A note or a reason typed by an operator.
 const NOTE: Kind = Kind::Text(4000);
+/// An answer of a satisfaction questionnaire.
+const SCORE: Kind = Kind::Integer { min: 1, max: 5 };
 /// A big text: a bando's TOML, a ranking's rows.
 const DOCUMENT: Kind = Kind::Text(64 * 1024 * 1024);
 
@@ -315,6 +319,68 @@ pub(crate) const TABLES: &[SyncTable] = &[
         ],
         owner_column: None,
         check: crate::monitoring::check_received_counts,
+        before_write: None,
+        for_recipient: None,
+    },
+    SyncTable {
+        name: "contacts",
+        refers_to: &[],
+        direction: Direction::Upload,
+        columns: &[
+            col("comune", Kind::Istat),
+            col("day", Kind::Date),
+            col("channel", Kind::Word(Channel::ALL)),
+            col("interlocutor", Kind::Word(Interlocutor::ALL)),
+            col("sent_by", Kind::Word(SentBy::ALL)),
+            optional("person_key", Kind::Text(32)),
+            optional("sex", Kind::Word(&["M", "F"])),
+            optional("age_band", Kind::Word(AGE_BANDS)),
+            optional("residence_istat", Kind::Istat),
+            col("needs", Kind::JsonText),
+            col("answer", Kind::Word(Answer::ALL)),
+            col("services", Kind::JsonText),
+            col("unmet_need", Kind::Integer { min: 0, max: 1 }),
+            optional("taken_up", Kind::Integer { min: 0, max: 1 }),
+            optional("taken_up_on", Kind::Date),
+        ],
+        owner_column: Some("comune"),
+        check: crate::contacts::check_received_contact,
+        before_write: None,
+        for_recipient: None,
+    },
+    SyncTable {
+        name: "front_office_cases",
+        refers_to: &[("contacts", "contact_id")],
+        direction: Direction::Upload,
+        columns: &[
+            col("contact_id", Kind::Uuid),
+            col("kind", Kind::Text(40)),
+            col("target_days", Kind::Integer { min: 2, max: 30 }),
+            col("working_days", Kind::Integer { min: 0, max: 1 }),
+            col("opened_on", Kind::Date),
+            col("due_on", Kind::Date),
+            optional("closed_on", Kind::Date),
+            optional("outcome", Kind::Word(CASE_OUTCOME_CODES)),
+        ],
+        owner_column: None,
+        check: crate::contacts::check_received_case,
+        before_write: None,
+        for_recipient: None,
+    },
+    SyncTable {
+        name: "satisfaction",
+        refers_to: &[],
+        direction: Direction::Upload,
+        columns: &[
+            col("comune", Kind::Istat),
+            col("day", Kind::Date),
+            optional("courtesy", SCORE),
+            optional("clarity", SCORE),
+            optional("waiting", SCORE),
+            optional("finding", SCORE),
+        ],
+        owner_column: Some("comune"),
+        check: crate::contacts::check_received_satisfaction,
         before_write: None,
         for_recipient: None,
     },
@@ -693,7 +759,10 @@ mod tests {
                 "civico_complaints",
                 "civico_checks",
                 "local_services",
-                "monitoring_counts"
+                "monitoring_counts",
+                "contacts",
+                "front_office_cases",
+                "satisfaction"
             ]
         );
         assert_eq!(
@@ -898,6 +967,79 @@ mod tests {
             Err("case_seq: campo mancante".into())
         );
     }
+    /// A table's good record and, for each field, a bad value and what its refusal names.
+    type Bad<'a> = &'a [(&'a str, Value, &'a str)];
+
+    /// Each table admits its good record, sent by comune 089009, and refuses each bad copy of
+    /// it naming what is wrong.
+    fn good_admitted_bad_refused(cases: &[(&str, Value, Bad)]) {
+        for (name, good, bad) in cases {
+            let t = table(name).unwrap();
+            assert_eq!(
+                t.validate(good.as_object().unwrap(), "089009"),
+                Ok(()),
+                "{name}"
+            );
+            for (key, value, says) in *bad {
+                let mut copy = good.as_object().unwrap().clone();
+                copy.insert((*key).into(), value.clone());
+                let err = t
+                    .validate(&copy, "089009")
+                    .expect_err(&format!("{name}.{key} = {value}"));
+                assert!(err.contains(says), "{name}.{key}: {err}");
+            }
+        }
+    }
+
+    /// Front-office records received from a comune are refused when they could not have been
+    /// written there: an area or answer that does not exist, a person key that is no digest,
+    /// half a closing or referral outcome, dates out of order, a questionnaire with no answer.
+    #[test]
+    fn hostile_front_office_records_are_refused() {
+        let cases: [(&str, Value, Bad); 3] = [
+            (
+                "contacts",
+                json!({"comune": "089009", "day": "2026-03-02", "channel": "sportello",
+                       "interlocutor": "utente", "sent_by": "spontaneo",
+                       "person_key": "0123456789abcdef0123456789abcdef", "sex": "F",
+                       "age_band": "25-34", "residence_istat": "089009",
+                       "needs": "[{\"area\":3}]", "answer": "invio", "services": "[\"sad\"]",
+                       "unmet_need": 0, "taken_up": null, "taken_up_on": null}),
+                &[
+                    ("needs", json!("[{\"area\":4}]"), "needs"),
+                    ("needs", json!("[]"), "needs"),
+                    ("answer", json!("forse"), "answer"),
+                    ("person_key", json!("RSSMRA80A01I754N"), "person_key"),
+                    ("services", json!("[\"a b\"]"), "services"),
+                    ("taken_up", json!(1), "taken_up_on"),
+                    ("age_band", json!("18-99"), "age_band"),
+                ],
+            ),
+            (
+                "front_office_cases",
+                json!({"contact_id": "0193f2a4-7c1e-7d3a-9b2f-1a2b3c4d5e6f", "kind": "generica",
+                       "target_days": 30, "working_days": 0, "opened_on": "2026-03-02",
+                       "due_on": "2026-04-01", "closed_on": null, "outcome": null}),
+                &[
+                    ("outcome", json!("accolta"), "vanno insieme"),
+                    ("outcome", json!("forse"), "outcome"),
+                    ("due_on", json!("2026-03-01"), "due_on"),
+                    ("target_days", json!(31), "target_days"),
+                ],
+            ),
+            (
+                "satisfaction",
+                json!({"comune": "089009", "day": "2026-03-02", "courtesy": 5, "clarity": null,
+                       "waiting": null, "finding": null}),
+                &[
+                    ("courtesy", json!(null), "courtesy"),
+                    ("clarity", json!(6), "clarity"),
+                ],
+            ),
+        ];
+        good_admitted_bad_refused(&cases);
+    }
+
     /// Servizio civico records and withdrawals received from a comune are refused when they
     /// could not have been written there: a half annulment or closure, a step or a source
     /// that does not exist, hours that are no number, dates out of order, hidden characters.
@@ -905,13 +1047,7 @@ mod tests {
     fn hostile_civico_records_and_withdrawals_are_refused() {
         let id = "0193f2a4-7c1e-7d3a-9b2f-1a2b3c4d5e6f";
         let at = "2026-06-02T10:00:00+02:00";
-        let with = |base: &Value, key: &str, value: Value| {
-            let mut b = base.as_object().unwrap().clone();
-            b.insert(key.into(), value);
-            b
-        };
         // Each table: a good record, then (field, bad value, what the refusal names).
-        type Bad<'a> = &'a [(&'a str, Value, &'a str)];
         let cases: [(&str, Value, Bad); 6] = [
             (
                 "application_withdrawals",
@@ -977,19 +1113,6 @@ mod tests {
                 ],
             ),
         ];
-        for (name, good, bad) in cases {
-            let t = table(name).unwrap();
-            assert_eq!(
-                t.validate(good.as_object().unwrap(), "089009"),
-                Ok(()),
-                "{name}"
-            );
-            for (key, value, says) in bad {
-                let err = t
-                    .validate(&with(&good, key, value.clone()), "089009")
-                    .expect_err(&format!("{name}.{key} = {value}"));
-                assert!(err.contains(says), "{name}.{key}: {err}");
-            }
-        }
+        good_admitted_bad_refused(&cases);
     }
 }

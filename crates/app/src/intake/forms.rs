@@ -72,28 +72,11 @@ pub struct Batch {
 
 /// Reads one JSON object or an array of them.
 pub fn parse_json_forms(text: &str) -> Result<Batch> {
-    // Windows editors save UTF-8 with a byte order mark, as they do CSV.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        AppError::new(
-            ErrorCode::JsonInvalid,
-            format!(
-                "il file non è JSON valido (riga {}, colonna {}): controllarne la sintassi",
-                e.line(),
-                e.column()
-            ),
-        )
-    })?;
-    let (items, is_array) = match value {
-        Value::Array(items) => (items, true),
-        Value::Object(_) => (vec![value], false),
-        _ => {
-            return Err(AppError::new(
-                ErrorCode::JsonInvalid,
-                "il file deve contenere una domanda (oggetto JSON) o un elenco di domande",
-            ));
-        }
-    };
+    let (items, is_array) = json_items(
+        text,
+        "il file deve contenere una domanda (oggetto JSON) o un elenco di domande",
+    )?;
     let written = Written::scan(text).into_items(is_array, items.len());
     let entries = items
         .into_iter()
@@ -110,6 +93,28 @@ pub fn parse_json_forms(text: &str) -> Result<Batch> {
         })
         .collect();
     Ok(Batch { entries, is_array })
+}
+
+/// The items of a JSON text holding one object or an array of them, and whether it was an
+/// array; `wrong_shape` is the refusal of anything else. A byte order mark (Windows editors
+/// save UTF-8 with one, as they do CSV) is skipped.
+pub(crate) fn json_items(text: &str, wrong_shape: &str) -> Result<(Vec<Value>, bool)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        AppError::new(
+            ErrorCode::JsonInvalid,
+            format!(
+                "il file non è JSON valido (riga {}, colonna {}): controllarne la sintassi",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    match value {
+        Value::Array(items) => Ok((items, true)),
+        Value::Object(_) => Ok((vec![value], false)),
+        _ => Err(AppError::new(ErrorCode::JsonInvalid, wrong_shape)),
+    }
 }
 
 /// Reads exactly one form (one JSON object): read, or refused with a problem per malformed

@@ -19,6 +19,7 @@ pub(crate) use csv::{header_names, spreadsheet};
 pub use drafts::{DRAFT_MAX_BYTES, DraftView};
 pub use duplicates::{DuplicateApplication, DuplicateGroup};
 pub(crate) use fields::nearest;
+pub(crate) use forms::json_items;
 pub use forms::{Batch, Filed, FormCheck, Parsed, parse_json_forms};
 pub use listing::{ApplicationView, OutcomeView};
 pub use revisions::{ApplicationDetail, Corrected, FieldChange, PublishedLine, RevisionView};

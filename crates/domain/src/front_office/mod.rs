@@ -3,7 +3,19 @@
 //! Kinds of back-office case (istruttoria) and the days each may take: district data, set by
 //! the capofila (in the district file, `[[case_kinds]]`) and the same at every comune.
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+
+use crate::calendar::add_working_days;
+
+pub mod contact;
+pub mod stats;
+
+pub use contact::{
+    Answer, CaseInput, Channel, CheckedContact, ContactInput, ContactProblem, Identity,
+    Interlocutor, Need, PersonInput, ReferralInput, SentBy, check_contact,
+};
+pub use stats::{CaseFact, ContactFact, FrontOfficeStats, SatisfactionFact, front_office_stats};
 
 /// The fewest and the most days a kind of case may be given.
 pub const TARGET_DAYS: std::ops::RangeInclusive<u8> = 2..=30;
@@ -106,6 +118,50 @@ pub fn case_kinds_from_toml(text: &str) -> Result<Vec<CaseKind>, String> {
     Ok(only.case_kinds)
 }
 
+/// The day a case of `kind` opened on `opened` is due: `target_days` later, in calendar days
+/// or in working days ([`crate::calendar::is_working_day`]) as the kind says.
+pub fn due_date(opened: NaiveDate, kind: &CaseKind) -> NaiveDate {
+    if kind.working_days {
+        add_working_days(opened, u32::from(kind.target_days))
+    } else {
+        opened + chrono::Days::new(u64::from(kind.target_days))
+    }
+}
+
+/// Whether a case due on `due` and closed on `closed` was closed within its target: on the
+/// due date itself it still is.
+pub fn within_target(due: NaiveDate, closed: NaiveDate) -> bool {
+    closed <= due
+}
+
+/// Whether an open case due on `due` is overdue on `today`: from the day after the due date.
+pub fn overdue(due: NaiveDate, today: NaiveDate) -> bool {
+    today > due
+}
+
+/// How a back-office case ends: its code and the words the operator reads.
+pub const CASE_OUTCOMES: &[(&str, &str)] = &[
+    ("accolta", "accolta"),
+    ("respinta", "respinta"),
+    ("inviata_altro_servizio", "inviata ad altro servizio"),
+    ("ritirata", "ritirata dal cittadino"),
+];
+
+/// The codes of [`CASE_OUTCOMES`].
+pub const CASE_OUTCOME_CODES: &[&str] =
+    &["accolta", "respinta", "inviata_altro_servizio", "ritirata"];
+
+/// The words of outcome `code`, when it is one.
+pub fn case_outcome_label(code: &str) -> Option<&'static str> {
+    CASE_OUTCOMES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| *l)
+}
+
+/// A case's due date within this many days (or past it): on the Home's to-do.
+pub const DUE_SOON_DAYS: i64 = 3;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +219,48 @@ mod tests {
         )
         .unwrap_err();
         assert!(unknown.contains("giorni"), "{unknown}");
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_case_closed_on_its_due_date_is_within_target_the_next_day_is_not() {
+        let opened = date(2026, 3, 2);
+        let due = due_date(opened, &kind("contributo", 10));
+        assert_eq!(due, date(2026, 3, 12));
+        assert!(within_target(due, date(2026, 3, 12)));
+        assert!(!within_target(due, date(2026, 3, 13)));
+        assert!(!overdue(due, due));
+        assert!(overdue(due, date(2026, 3, 13)));
+    }
+
+    #[test]
+    fn working_day_kinds_skip_weekends_and_holidays() {
+        let mut k = kind("contributo", 5);
+        k.working_days = true;
+        // Thursday 30 April 2026: 1 May (holiday), 2-3 (weekend) skipped: 4, 5, 6, 7, 8 May.
+        assert_eq!(due_date(date(2026, 4, 30), &k), date(2026, 5, 8));
+        k.working_days = false;
+        assert_eq!(due_date(date(2026, 4, 30), &k), date(2026, 5, 5));
+        // The default kind: 30 calendar days.
+        assert_eq!(
+            due_date(date(2026, 1, 31), &CaseKind::default_kind()),
+            date(2026, 3, 2)
+        );
+    }
+
+    #[test]
+    fn outcomes_are_data_with_their_words() {
+        assert_eq!(CASE_OUTCOMES.len(), CASE_OUTCOME_CODES.len());
+        for ((code, _), c) in CASE_OUTCOMES.iter().zip(CASE_OUTCOME_CODES) {
+            assert_eq!(code, c);
+        }
+        assert_eq!(
+            case_outcome_label("inviata_altro_servizio"),
+            Some("inviata ad altro servizio")
+        );
+        assert_eq!(case_outcome_label("forse"), None);
     }
 }
