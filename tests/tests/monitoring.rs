@@ -98,3 +98,71 @@ fn the_district_figures_are_the_sums_of_the_comuni() {
     ]);
     assert_eq!(value(&march, "sc_domande")["value"], "0");
 }
+
+/// The half-year form of an action: written and rewritten while open, closed (read-only), a
+/// correction after closing its next revision; refused when incomplete; sent to the capofila.
+#[test]
+fn half_year_forms_are_closed_and_corrected_as_new_revisions() {
+    let capofila = Install::of("district-d48.toml", "089017", &["bando-sc-2026-1.toml"]);
+    let floridia = Install::init("district-d48.toml", FLORIDIA);
+    enrol(&capofila, &floridia);
+    distribute(&capofila, &[&floridia]);
+    let form = |paid: &str| {
+        serde_json::json!({
+            "period": "2026-H1", "action": "21", "manager": "Dott.ssa Carmela Russo",
+            "objectives": [{"objective": "Avviare i progetti entro 60 giorni",
+                            "progress": "4 avvii su 6, due oltre i 60 giorni"}],
+            "activities": "Chiamate, progetti, presenze", "problems": null,
+            "corrective_steps": null,
+            "budget": {"allocated": "30000.00", "committed": "12000.00", "paid": paid},
+            "staff": "1 assistente sociale, 1 amministrativo"
+        })
+        .to_string()
+    };
+    let file = floridia.write("scheda.json", &form("8000.00"));
+    let first = floridia.json(&["monitor", "form", "add", arg(&file)]);
+    assert_eq!(first["revision"], 1);
+    let id = first["id"].as_str().unwrap().to_string();
+    // Rewritten while open: the same form.
+    let again = floridia.json(&["monitor", "form", "add", arg(&file)]);
+    assert_eq!(
+        (again["id"].as_str(), again["revision"].as_i64()),
+        (Some(id.as_str()), Some(1))
+    );
+
+    // Paid beyond what was committed: refused, named, nothing changed.
+    let before = floridia.json(&["monitor", "form", "list"]);
+    let wrong = floridia.write("sbagliata.json", &form("15000.00"));
+    let run = floridia.run(&["monitor", "form", "add", arg(&wrong)]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("budget") && run.stderr.contains("impegnato"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(floridia.json(&["monitor", "form", "list"]), before);
+
+    floridia.ok(&["monitor", "form", "close", &id]);
+    let closed_again = floridia.run(&["monitor", "form", "close", &id]);
+    assert_eq!(closed_again.code, 1);
+    assert!(
+        closed_again.stderr.contains("già chiusa"),
+        "{}",
+        closed_again.stderr
+    );
+    // A correction after closing: revision 2, the closed one kept as it was.
+    let corrected = floridia.json(&["monitor", "form", "add", arg(&file)]);
+    assert_eq!(corrected["revision"], 2);
+    let list = floridia.json(&["monitor", "form", "list"]);
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    assert!(list[0]["closed_at"].is_string() && list[1]["closed_at"].is_null());
+
+    for f in floridia.export() {
+        capofila.ok(&["bundle", "import", arg(&f)]);
+    }
+    let at_capofila = capofila.json(&["monitor", "form", "list"]);
+    assert_eq!(at_capofila.as_array().unwrap().len(), 2);
+    assert_eq!(at_capofila[0]["comune"], FLORIDIA);
+    assert_eq!(at_capofila[0]["form"]["manager"], "Dott.ssa Carmela Russo");
+}

@@ -52,7 +52,7 @@ pub use intake::{
     OutcomeView, Parsed, PublishedLine, RevisionView, WithdrawalChanged, parse_csv,
     parse_json_forms,
 };
-pub use monitoring::{IndicatorValue, Monitoring};
+pub use monitoring::{FormSaved, IndicatorValue, Monitoring};
 pub use objections::{ObjectionView, Objections};
 pub use operators::{Credentials, NewOperator, Operator, Operators};
 pub use overview::{BandoStatus, NEARING_DAYS, Overview, WaitingStart};
@@ -70,7 +70,7 @@ pub use sportello_domain::civico::{CallEventKind, CallState, CalledBy};
 pub use sportello_domain::{Action, FactorLabel, Role};
 pub use sportello_store::{
     Actor, ApplicationFilter, Complaint, ContactAdded, DiaryEntry, FiledApplication, ServiceScope,
-    StoredCase, StoredContact, StoredService, Unreadable, io_reason,
+    StoredCase, StoredContact, StoredForm, StoredService, Unreadable, io_reason,
 };
 pub use trust::{Accepted, KeysView, ReplacedKey, Rotated, Trust, TrustedKey};
 pub use vault::RecoveryKey;

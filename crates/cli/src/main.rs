@@ -694,6 +694,9 @@ enum ApplicationCommand {
 
 #[derive(Subcommand)]
 enum MonitorCommand {
+    /// Schede semestrali di monitoraggio delle azioni del piano
+    #[command(subcommand)]
+    Form(FormCommand),
     /// Gli indicatori del periodo, con il periodo precedente: al comune i propri, al capofila
     /// quelli del distretto (o di un comune con --comune)
     Indicators {
@@ -703,6 +706,27 @@ enum MonitorCommand {
         to: String,
         #[arg(long, value_name = "ISTAT")]
         comune: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum FormCommand {
+    /// Registra la scheda di un'azione per un semestre (la riscrive finché è aperta; chiusa,
+    /// una correzione ne diventa la revisione successiva)
+    Add {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Chiude una scheda: da allora si legge soltanto
+    Close {
+        #[arg(value_name = "ID")]
+        id: String,
+    },
+    /// Le schede di questa installazione (al capofila anche quelle dei comuni)
+    List {
         #[arg(long)]
         json: bool,
     },
@@ -1483,6 +1507,20 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 app.siuss()
                     .export(from, to, &out, ente.as_deref(), operatore_cf.as_deref())?;
             output::siuss_exported(&done, json);
+        }
+        Command::Monitor(MonitorCommand::Form(FormCommand::Add { file, json })) => {
+            let text = read(&file)?;
+            let mut app = login::open(&db, who)?;
+            output::form_saved(&app.monitoring().save_form(&text)?, json);
+        }
+        Command::Monitor(MonitorCommand::Form(FormCommand::Close { id })) => {
+            let mut app = login::open(&db, who)?;
+            app.monitoring().close_form(&id)?;
+            say!("Scheda {id} chiusa: da ora si legge soltanto.");
+        }
+        Command::Monitor(MonitorCommand::Form(FormCommand::List { json })) => {
+            let mut app = login::open(&db, who)?;
+            output::forms(&app.monitoring().forms()?, json);
         }
         Command::Monitor(MonitorCommand::Indicators {
             from,

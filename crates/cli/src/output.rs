@@ -567,6 +567,37 @@ pub fn payments(list: &[Payment], as_json: bool) {
     }
 }
 
+pub fn form_saved(f: &sportello_app::FormSaved, as_json: bool) {
+    if as_json {
+        return json(f);
+    }
+    say!("{}", f.id);
+    show!("Scheda registrata (revisione {})", f.revision);
+}
+
+pub fn forms(list: &[sportello_app::StoredForm], as_json: bool) {
+    if as_json {
+        return json(&list);
+    }
+    if list.is_empty() {
+        show!("Nessuna scheda di monitoraggio");
+    }
+    for f in list {
+        let state = f
+            .closed_at
+            .as_deref()
+            .map_or_else(|| "aperta".to_string(), |at| format!("chiusa il {at}"));
+        show!(
+            "{}  {}  azione {}  comune {}  revisione {}  [{state}]",
+            f.id,
+            f.period,
+            f.action,
+            f.comune,
+            f.revision
+        );
+    }
+}
+
 pub fn indicators(list: &[sportello_app::IndicatorValue], as_json: bool) {
     if as_json {
         return json(&list);

@@ -275,6 +275,120 @@ pub fn add(into: &mut Counts, other: &Counts) {
     }
 }
 
+/// The plan's actions a half-year form (scheda di monitoraggio) may be about.
+pub const ACTIONS: &[(&str, &str)] = &[
+    ("5", "Azione 5 – Accreditamento dei servizi"),
+    ("6", "Azione 6 – Monitoraggio del piano"),
+    ("7", "Azione 7 – Segretariato sociale"),
+    ("21", "Azione 21 – Servizio civico"),
+];
+
+/// An operational objective of the action's sheet and how far it got.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct ObjectiveProgress {
+    pub objective: String,
+    pub progress: String,
+}
+
+/// The money of an action in the half-year: allocated, committed (impegnato), paid
+/// (liquidato), euros as decimal text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct Budget {
+    #[cfg_attr(feature = "bindings", ts(type = "string"))]
+    pub allocated: Decimal,
+    #[cfg_attr(feature = "bindings", ts(type = "string"))]
+    pub committed: Decimal,
+    #[cfg_attr(feature = "bindings", ts(type = "string"))]
+    pub paid: Decimal,
+}
+
+/// The half-year form of one action, as its manager fills it (`monitor form add`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+#[serde(deny_unknown_fields)]
+pub struct Form {
+    /// `AAAA-H1` or `AAAA-H2`.
+    pub period: String,
+    /// One of [`ACTIONS`] by its number (`"21"`).
+    pub action: String,
+    pub manager: String,
+    pub objectives: Vec<ObjectiveProgress>,
+    pub activities: String,
+    #[serde(default)]
+    pub problems: Option<String>,
+    #[serde(default)]
+    pub corrective_steps: Option<String>,
+    pub budget: Budget,
+    /// People working on the action, in words (`2 assistenti sociali, 1 amministrativo`).
+    pub staff: String,
+}
+
+impl Form {
+    /// What is wrong with the form, field by field, in Italian.
+    pub fn check(&self) -> Vec<(&'static str, String)> {
+        let mut found = Vec::new();
+        if Period::half_year(&self.period).is_none() {
+            found.push((
+                "period",
+                format!("«{}»: il semestre si scrive AAAA-H1 o AAAA-H2", self.period),
+            ));
+        }
+        if !ACTIONS.iter().any(|(n, _)| *n == self.action) {
+            let known: Vec<&str> = ACTIONS.iter().map(|(n, _)| *n).collect();
+            found.push((
+                "action",
+                format!(
+                    "azione «{}» non prevista dal piano: una tra {}",
+                    self.action,
+                    known.join(", ")
+                ),
+            ));
+        }
+        for (field, text) in [
+            ("manager", &self.manager),
+            ("activities", &self.activities),
+            ("staff", &self.staff),
+        ] {
+            if text.trim().is_empty() {
+                found.push((field, "campo obbligatorio".into()));
+            }
+        }
+        if self.objectives.is_empty()
+            || self
+                .objectives
+                .iter()
+                .any(|o| o.objective.trim().is_empty() || o.progress.trim().is_empty())
+        {
+            found.push((
+                "objectives",
+                "serve almeno un obiettivo operativo, ciascuno con lo stato di avanzamento".into(),
+            ));
+        }
+        let b = &self.budget;
+        if [b.allocated, b.committed, b.paid]
+            .iter()
+            .any(|v| v.is_sign_negative())
+        {
+            found.push(("budget", "gli importi non possono essere negativi".into()));
+        }
+        if b.paid > b.committed {
+            found.push((
+                "budget",
+                format!(
+                    "liquidato ({}) maggiore dell'impegnato ({})",
+                    crate::money::euro(b.paid),
+                    crate::money::euro(b.committed)
+                ),
+            ));
+        }
+        found
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -368,6 +482,30 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_form_names_what_is_missing_and_money_paid_beyond_what_was_committed() {
+        let form = Form {
+            period: "2026-H3".into(),
+            action: "99".into(),
+            manager: " ".into(),
+            objectives: vec![],
+            activities: "Sportello aperto".into(),
+            problems: None,
+            corrective_steps: None,
+            budget: Budget {
+                allocated: Decimal::from(1000),
+                committed: Decimal::from(500),
+                paid: Decimal::from(600),
+            },
+            staff: "2".into(),
+        };
+        let fields: Vec<&str> = form.check().into_iter().map(|(f, _)| f).collect();
+        assert_eq!(
+            fields,
+            ["period", "action", "manager", "objectives", "budget"]
+        );
     }
 
     #[test]

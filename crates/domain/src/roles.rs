@@ -74,6 +74,8 @@ pub enum Action {
     ReadContacts,
     /// The front office's statistics: counts only, no person.
     ReadStatistics,
+    /// Monitoring of the plan: fill in and close the half-year forms of the actions.
+    FillMonitoring,
 }
 
 use Action::*;
@@ -119,6 +121,7 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             RecordContacts,
             ReadContacts,
             ReadStatistics,
+            FillMonitoring,
         ],
     ),
     (
@@ -150,6 +153,7 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             RecordContacts,
             ReadContacts,
             ReadStatistics,
+            FillMonitoring,
         ],
     ),
     (
@@ -191,6 +195,7 @@ impl Action {
             RecordContacts => "registrare contatti e istruttorie dello sportello",
             ReadContacts => "consultare i contatti dello sportello con i dati personali",
             ReadStatistics => "consultare le statistiche dello sportello",
+            FillMonitoring => "compilare e chiudere le schede di monitoraggio",
         }
     }
 }

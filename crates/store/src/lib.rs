@@ -51,6 +51,7 @@ pub use error::StoreError;
 pub use front_office::{CaseKindsSaved, StoredCaseKind};
 pub use install::{AcceptedDistrict, Install};
 pub use io_reason::io_reason;
+pub use monitoring::StoredForm;
 pub use named_elsewhere::{NamedElsewhere, digest};
 pub use objections::{Decision, NewObjection, Objection};
 pub use operators::{Login, Operator};

@@ -110,3 +110,183 @@ pub(crate) fn check_received_counts(
     }
     Ok(())
 }
+
+/// A half-year form as held (`monitor form list`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct StoredForm {
+    pub id: String,
+    /// The install that wrote it (ISTAT).
+    pub comune: String,
+    pub period: String,
+    pub action: String,
+    pub revision: i64,
+    /// The form as written (JSON of `sportello_domain::monitoring::Form`).
+    #[cfg_attr(feature = "bindings", ts(type = "unknown"))]
+    pub form: Value,
+    pub operator: String,
+    pub recorded_at: String,
+    pub closed_at: Option<String>,
+    pub closed_by: Option<String>,
+}
+
+impl Store {
+    /// The forms held here (this install's and, at the capofila, the comuni's), by half-year,
+    /// action, comune and revision.
+    pub fn monitoring_forms(&self) -> Result<Vec<StoredForm>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, owner, period, action, revision, form, operator, recorded_at, closed_at,
+                    closed_by
+             FROM monitoring_forms WHERE deleted = 0
+             ORDER BY period, action, owner, revision",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let form: String = r.get(5)?;
+            Ok(StoredForm {
+                id: r.get(0)?,
+                comune: r.get(1)?,
+                period: r.get(2)?,
+                action: r.get(3)?,
+                revision: r.get(4)?,
+                form: serde_json::from_str(&form).unwrap_or(Value::Null),
+                operator: r.get(6)?,
+                recorded_at: r.get(7)?,
+                closed_at: r.get(8)?,
+                closed_by: r.get(9)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Writes this install's form of (`period`, `action`): the open revision takes the new
+    /// text; when the latest is closed, a new open revision starts. Returns its id and
+    /// revision. Audited.
+    pub fn save_monitoring_form(
+        &mut self,
+        period: &str,
+        action: &str,
+        form: &str,
+        at: DateTime<FixedOffset>,
+        actor: &crate::Actor,
+    ) -> Result<(String, i64)> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let comune = crate::install::own_comune(&tx)?;
+        let latest: Option<(String, i64, Option<String>)> = tx
+            .query_row(
+                "SELECT id, revision, closed_at FROM monitoring_forms
+                 WHERE owner = ?1 AND period = ?2 AND action = ?3
+                 ORDER BY revision DESC LIMIT 1",
+                params![comune, period, action],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let version = next_version(&tx)?;
+        let (id, revision) = match latest {
+            Some((id, revision, None)) => {
+                tx.execute(
+                    "UPDATE monitoring_forms SET version = ?2, form = ?3, operator = ?4,
+                     recorded_at = ?5 WHERE id = ?1",
+                    params![id, version, form, actor.0, at.to_rfc3339()],
+                )?;
+                (id, revision)
+            }
+            closed => {
+                let id = new_id().to_string();
+                let revision = closed.map_or(1, |(_, r, _)| r + 1);
+                tx.execute(
+                    "INSERT INTO monitoring_forms (id, owner, version, content_hash, period,
+                     action, revision, form, operator, recorded_at)
+                     VALUES (?1, ?2, ?3, '', ?4, ?5, ?6, ?7, ?8, ?9)",
+                    params![
+                        id,
+                        comune,
+                        version,
+                        period,
+                        action,
+                        revision,
+                        form,
+                        actor.0,
+                        at.to_rfc3339()
+                    ],
+                )?;
+                (id, revision)
+            }
+        };
+        crate::tables::stamp(&tx, "monitoring_forms", &id)?;
+        crate::audit::log(
+            &tx,
+            at,
+            actor,
+            "monitoring_form_save",
+            "monitoring_form",
+            Some(&id),
+            serde_json::json!({ "period": period, "action": action, "revision": revision }),
+        )?;
+        tx.commit()?;
+        Ok((id, revision))
+    }
+
+    /// Closes this install's open form `id`: read-only from now on. `false` when no open
+    /// form of this install has that id. Audited.
+    pub fn close_monitoring_form(
+        &mut self,
+        id: &str,
+        at: DateTime<FixedOffset>,
+        actor: &crate::Actor,
+    ) -> Result<bool> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let comune = crate::install::own_comune(&tx)?;
+        let version = next_version(&tx)?;
+        let changed = tx.execute(
+            "UPDATE monitoring_forms SET version = ?3, closed_at = ?4, closed_by = ?5
+             WHERE id = ?1 AND owner = ?2 AND closed_at IS NULL",
+            params![id, comune, version, at.to_rfc3339(), actor.0],
+        )?;
+        if changed == 0 {
+            return Ok(false);
+        }
+        crate::tables::stamp(&tx, "monitoring_forms", id)?;
+        crate::audit::log(
+            &tx,
+            at,
+            actor,
+            "monitoring_form_close",
+            "monitoring_form",
+            Some(id),
+            serde_json::json!({}),
+        )?;
+        tx.commit()?;
+        Ok(true)
+    }
+}
+
+/// A received form: its period and action well formed, its texts as at the desk, closing
+/// fields together.
+pub(crate) fn check_received_form(
+    body: &Map<String, Value>,
+    owner: &str,
+) -> std::result::Result<(), String> {
+    let mut counts_like = body.clone();
+    counts_like.insert("counts".into(), Value::String("{}".into()));
+    check_received_counts(&counts_like, owner)?;
+    let form: sportello_domain::monitoring::Form = body["form"]
+        .as_str()
+        .and_then(|t| serde_json::from_str(t).ok())
+        .ok_or_else(|| format!("{}: non è una scheda di monitoraggio", "form"))?;
+    if form.period != body["period"].as_str().unwrap_or_default()
+        || form.action != body["action"].as_str().unwrap_or_default()
+        || !form.check().is_empty()
+    {
+        return Err(format!("{}: scheda incompleta o incoerente", "form"));
+    }
+    crate::tables::both_or_neither(
+        body,
+        "closed_at",
+        "closed_by",
+        "chiusura senza chi l'ha chiusa",
+    )
+}

@@ -58,6 +58,9 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(include_str!(
         "migrations/0025_front_office_contacts.sql"
     ))],
+    &[Step::Sql(include_str!(
+        "migrations/0031_monitoring_forms.sql"
+    ))],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

@@ -385,6 +385,31 @@ pub(crate) const TABLES: &[SyncTable] = &[
         for_recipient: None,
     },
     SyncTable {
+        name: "monitoring_forms",
+        refers_to: &[],
+        direction: Direction::Upload,
+        columns: &[
+            col("period", Kind::Text(8)),
+            col("action", Kind::Text(4)),
+            col(
+                "revision",
+                Kind::Integer {
+                    min: 1,
+                    max: 1_000_000,
+                },
+            ),
+            col("form", Kind::JsonText),
+            col("operator", Kind::Text(128)),
+            col("recorded_at", Kind::Instant),
+            optional("closed_at", Kind::Instant),
+            optional("closed_by", Kind::Text(128)),
+        ],
+        owner_column: None,
+        check: crate::monitoring::check_received_form,
+        before_write: None,
+        for_recipient: None,
+    },
+    SyncTable {
         name: "bandi",
         refers_to: &[],
         direction: Direction::Publish,
@@ -762,7 +787,8 @@ mod tests {
                 "monitoring_counts",
                 "contacts",
                 "front_office_cases",
-                "satisfaction"
+                "satisfaction",
+                "monitoring_forms"
             ]
         );
         assert_eq!(

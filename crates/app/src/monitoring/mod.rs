@@ -182,3 +182,95 @@ impl crate::Sportello {
             .min())
     }
 }
+
+/// A form written (`monitor form add --json`).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct FormSaved {
+    pub id: String,
+    /// 1, then one more for each correction after closing.
+    pub revision: i64,
+}
+
+impl Monitoring<'_> {
+    /// Writes the half-year form of an action (the JSON of `monitor form add`): checked, then
+    /// kept as this install's open form of that half-year and action — a closed one is never
+    /// changed, a correction after closing is its next revision.
+    pub fn save_form(&mut self, json: &str) -> Result<FormSaved> {
+        self.require(crate::Action::FillMonitoring)?;
+        let at = now();
+        let form: monitoring::Form = serde_json::from_str(json).map_err(|e| {
+            AppError::new(
+                ErrorCode::JsonInvalid,
+                format!(
+                    "scheda di monitoraggio non valida: {}",
+                    crate::civico::json_reason(&e)
+                ),
+            )
+        })?;
+        let found = form.check();
+        if !found.is_empty() {
+            let mut e = AppError::new(
+                ErrorCode::InputRefused,
+                format!(
+                    "scheda di monitoraggio non registrata: {} problemi",
+                    found.len()
+                ),
+            );
+            e.problems = found
+                .into_iter()
+                .map(|(field, message)| crate::Problem {
+                    record: format!("scheda {} azione {}", form.period, form.action),
+                    field: field.to_string(),
+                    code: "form_invalid".into(),
+                    message,
+                })
+                .collect();
+            return Err(e);
+        }
+        let text = serde_json::to_string(&form).expect("forms serialise");
+        let (id, revision) = self.0.store.save_monitoring_form(
+            &form.period,
+            &form.action,
+            &text,
+            at,
+            &self.0.actor,
+        )?;
+        Ok(FormSaved { id, revision })
+    }
+
+    /// Closes this install's open form `id`: read-only from now on.
+    pub fn close_form(&mut self, id: &str) -> Result<()> {
+        self.require(crate::Action::FillMonitoring)?;
+        let at = now();
+        if self.0.store.close_monitoring_form(id, at, &self.0.actor)? {
+            return Ok(());
+        }
+        let held = self
+            .store
+            .monitoring_forms()?
+            .into_iter()
+            .find(|f| f.id == id);
+        Err(AppError::new(
+            ErrorCode::InputRefused,
+            match held {
+                Some(f) if f.closed_at.is_some() => format!(
+                    "la scheda {id} è già chiusa: una correzione si registra con monitor form \
+                     add e diventa la revisione {}",
+                    f.revision + 1
+                ),
+                Some(f) => format!(
+                    "la scheda {id} è del comune {}: la chiude chi l'ha compilata",
+                    f.comune
+                ),
+                None => format!("la scheda {id} non esiste in questa installazione"),
+            },
+        ))
+    }
+
+    /// The forms held here: this install's and, at the capofila, the comuni's.
+    pub fn forms(&self) -> Result<Vec<sportello_store::StoredForm>> {
+        self.require(crate::Action::ReadOutcomes)?;
+        Ok(self.store.monitoring_forms()?)
+    }
+}
