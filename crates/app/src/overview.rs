@@ -37,6 +37,10 @@ pub struct Overview {
     /// Servizio civico: applicants called more than the bando's days to answer ago without an
     /// answer (the comune may record the decadenza, which calls the next idoneo).
     pub answers_overdue: Vec<String>,
+    /// Accreditation, at the capofila: providers' documents expiring within 30 days and
+    /// registrations within 90 (already expired ones too, while the registration runs),
+    /// soonest first.
+    pub accreditation_expiring: Vec<crate::Expiring>,
 }
 
 /// An applicant of the call list still to start the service.
@@ -150,6 +154,7 @@ impl Sportello {
                 waiting_start
             },
             answers_overdue,
+            accreditation_expiring: self.accreditation_expiring(today)?,
         })
     }
 }

@@ -62,6 +62,13 @@ pub enum Action {
     ReadAudit,
     /// Backups of the install: making and checking them.
     MakeBackups,
+    /// Capofila: the accreditation notice, providers' applications, the commission's
+    /// assessments, the register's statuses and checks, certificates.
+    AccreditProviders,
+    /// Capofila: confirming an assessment, which makes it final and enters the register.
+    ConfirmAssessments,
+    /// The register of accredited providers (legal persons) and verifying certificates.
+    ReadRegister,
 }
 
 use Action::*;
@@ -78,6 +85,7 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             WithdrawApplications,
             RecordCalls,
             RecordObjections,
+            ReadRegister,
         ],
     ),
     (
@@ -98,6 +106,8 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             ManageKeys,
             ReadAudit,
             MakeBackups,
+            AccreditProviders,
+            ReadRegister,
         ],
     ),
     (
@@ -124,9 +134,12 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             PublishRanking,
             DecideObjections,
             Quarantine,
+            AccreditProviders,
+            ConfirmAssessments,
+            ReadRegister,
         ],
     ),
-    (Role::Revisore, &[ReadOutcomes, ReadAudit]),
+    (Role::Revisore, &[ReadOutcomes, ReadAudit, ReadRegister]),
 ];
 
 /// The fewest characters of a password.
@@ -157,6 +170,9 @@ impl Action {
             Quarantine => "mettere in quarantena dati illeggibili",
             ReadAudit => "consultare il registro delle attività",
             MakeBackups => "fare e verificare i backup",
+            AccreditProviders => "istruire e valutare l'accreditamento degli enti",
+            ConfirmAssessments => "confermare le valutazioni di accreditamento",
+            ReadRegister => "consultare il registro degli enti accreditati",
         }
     }
 }
@@ -258,6 +274,12 @@ mod tests {
             "admitting a late objection is a responsabile's call"
         );
         assert_eq!(roles_allowed(DecideObjections), [Role::Coordinatore]);
+        assert_eq!(
+            roles_allowed(ConfirmAssessments),
+            [Role::Coordinatore],
+            "an assessment is final once a coordinatore confirms it"
+        );
+        assert_eq!(roles_allowed(ReadRegister), Role::ALL);
     }
 
     #[test]

@@ -51,6 +51,7 @@ const MIGRATIONS: &[&[Step]] = &[
         "migrations/0022_civico_complaints.sql"
     ))],
     &[Step::Sql(include_str!("migrations/0023_civico_checks.sql"))],
+    &[Step::Sql(include_str!("migrations/0030_accreditation.sql"))],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

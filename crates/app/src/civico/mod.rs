@@ -537,7 +537,7 @@ fn event_label(kind: CallEventKind) -> &'static str {
 }
 
 /// What serde says of a JSON text, in the clerk's words.
-pub(super) fn json_reason(e: &serde_json::Error) -> String {
+pub(crate) fn json_reason(e: &serde_json::Error) -> String {
     let text = e.to_string();
     let quoted = |t: &str| t.split('`').nth(1).unwrap_or_default().to_string();
     if text.starts_with("missing field") {

@@ -1,0 +1,632 @@
+//! Accreditation of providers at the capofila (the notice, applications, the commission's
+//! assessments, the register's statuses and yearly checks) and, at every install, the
+//! register received with the publish bundles and the verification of certificates.
+//!
+//! An assessment names its outcome and, when accredited, the register number it reserves;
+//! it is final once a coordinatore confirms it (`confirm`), which enters the provider in the
+//! register. Assessing an application again is a correction: a new assessment that names the
+//! one it corrects, with a reason, keeping the register number.
+
+use chrono::{DateTime, NaiveDate};
+use serde::Serialize;
+use sportello_domain::accreditation::{
+    self, AssessmentInput, Notice, Outcome, ProviderApplication, Status,
+};
+use sportello_store::{NewAssessment, RegisterEntry, StatusChange, StoredAssessment, YearlyCheck};
+
+use crate::{Action, AppError, ErrorCode, Problem, Result, TIME_ZONE, now};
+
+mod certificate;
+
+pub use certificate::{CERTIFICATE_MARK, RegisterPrinted, Verification};
+
+crate::area!(
+    /// Accreditation of providers: notice, applications, assessments, register, certificates.
+    Accreditation,
+    accreditation
+);
+
+/// The notice in force and where it comes from.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct NoticeView {
+    /// False: the district's default (no notice imported).
+    pub imported: bool,
+    #[serde(flatten)]
+    pub notice: Notice,
+}
+
+/// A filed application (`provider apply --json`).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct ProviderApplied {
+    pub application_id: String,
+    pub provider_id: String,
+    pub new_provider: bool,
+    pub tax_code: String,
+    pub notice: String,
+}
+
+/// An assessment (`provider assess --json`, `provider confirm --json`).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct AssessmentView {
+    pub assessment_id: String,
+    pub application_id: String,
+    pub total: u32,
+    pub pass_mark: u32,
+    pub outcome: Outcome,
+    pub reasons: Vec<String>,
+    pub register_number: Option<String>,
+    pub valid_from: Option<NaiveDate>,
+    pub valid_until: Option<NaiveDate>,
+    /// The assessment this one corrects.
+    pub corrects: Option<String>,
+    pub confirmed: bool,
+    pub confirmed_by: Option<String>,
+}
+
+/// One entry of the register as shown (`provider list --json`): the status on today's date.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct RegisterLineView {
+    pub register_number: String,
+    pub entered_on: NaiveDate,
+    pub legal_name: String,
+    pub tax_code: String,
+    pub legal_form: String,
+    pub seat_istat: String,
+    pub seat_name: String,
+    pub representative_name: String,
+    pub representative_role: String,
+    pub services: Vec<String>,
+    pub service_names: Vec<String>,
+    pub comuni: Vec<String>,
+    pub score: u32,
+    pub valid_from: NaiveDate,
+    pub valid_until: NaiveDate,
+    /// attivo, sospeso, revocato, or scaduto once `valid_until` has passed.
+    pub status: Status,
+    pub history: Vec<StatusChange>,
+    pub documents: std::collections::BTreeMap<String, accreditation::Document>,
+    pub checks: Vec<YearlyCheck>,
+}
+
+/// The register held here (`provider list --json`).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct RegisterView {
+    /// When this copy was made: now at the capofila; at a comune, the last import of a
+    /// capofila bundle (RFC 3339), none before the first.
+    pub as_of: Option<String>,
+    pub providers: Vec<RegisterLineView>,
+}
+
+/// A document or a registration near its expiry (the capofila's Home).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct Expiring {
+    pub register_number: String,
+    pub legal_name: String,
+    /// The document's kind (`durc`, `insurance` …); none for the registration itself.
+    pub document: Option<String>,
+    pub expires: NaiveDate,
+}
+
+fn unknown(message: String) -> AppError {
+    AppError::new(ErrorCode::UnknownProvider, message)
+}
+
+fn problems(record: &str, issues: Vec<accreditation::Issue>) -> Vec<Problem> {
+    issues
+        .into_iter()
+        .map(|i| Problem {
+            record: record.into(),
+            field: i.field,
+            code: i.code,
+            message: i.message,
+        })
+        .collect()
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Result<T> {
+    let de = &mut serde_json::Deserializer::from_str(json);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        AppError::new(
+            ErrorCode::JsonInvalid,
+            format!(
+                "{what} non valida: {}{}",
+                if path == "." {
+                    String::new()
+                } else {
+                    format!("{path}: ")
+                },
+                crate::civico::json_reason(&inner)
+            ),
+        )
+    })
+}
+
+fn view(a: &StoredAssessment, pass_mark: u32) -> AssessmentView {
+    AssessmentView {
+        assessment_id: a.id.clone(),
+        application_id: a.application_id.clone(),
+        total: a.total,
+        pass_mark,
+        outcome: a.outcome,
+        reasons: a.reasons.clone(),
+        register_number: a.register_number.clone(),
+        valid_from: a.valid_from,
+        valid_until: a.valid_until,
+        corrects: a.corrects.clone(),
+        confirmed: a.confirmed_at.is_some(),
+        confirmed_by: a.confirmed_by.clone(),
+    }
+}
+
+impl Accreditation<'_> {
+    fn today(&self) -> NaiveDate {
+        now().with_timezone(&TIME_ZONE).date_naive()
+    }
+
+    /// The notice in force: the last imported, or the district's default.
+    pub fn notice(&self) -> Result<NoticeView> {
+        self.require(Action::ReadRegister)?;
+        Ok(match self.store.notice()? {
+            Some(notice) => NoticeView {
+                imported: true,
+                notice,
+            },
+            None => NoticeView {
+                imported: false,
+                notice: Notice::default(),
+            },
+        })
+    }
+
+    /// The capofila imports a notice (TOML): from now on the one that applies to new
+    /// applications.
+    pub fn import_notice(&mut self, toml: &str) -> Result<NoticeView> {
+        self.require(Action::AccreditProviders)?;
+        self.require_capofila("l'avviso di accreditamento")?;
+        let at = now();
+        let notice =
+            Notice::from_toml(toml).map_err(|e| AppError::new(ErrorCode::NoticeInvalid, e))?;
+        let actor = self.actor.clone();
+        self.store.save_notice(&notice, at, &actor)?;
+        Ok(NoticeView {
+            imported: true,
+            notice,
+        })
+    }
+
+    /// Files a provider's application (JSON), checked against the notice in force.
+    pub fn apply(&mut self, json: &str) -> Result<ProviderApplied> {
+        self.require(Action::AccreditProviders)?;
+        self.require_capofila("l'istanza di accreditamento")?;
+        let at = now();
+        let mut application: ProviderApplication = parse_json(json, "istanza")?;
+        let notice = self.notice()?.notice;
+        notice
+            .accepts_on(at.with_timezone(&TIME_ZONE).date_naive())
+            .map_err(|e| AppError::new(ErrorCode::InputRefused, e))?;
+        let comuni: Vec<&str> = self
+            .install
+            .district
+            .comuni
+            .iter()
+            .map(|c| c.istat.as_str())
+            .collect();
+        let issues = application.check(&notice, &comuni);
+        if !issues.is_empty() {
+            return Err(AppError::refused(
+                "istanza di accreditamento non valida",
+                problems("istanza", issues),
+            ));
+        }
+        let actor = self.actor.clone();
+        let filed = self
+            .store
+            .file_provider_application(&application, &notice, at, &actor)?;
+        Ok(ProviderApplied {
+            application_id: filed.application_id,
+            provider_id: filed.provider_id,
+            new_provider: filed.new_provider,
+            tax_code: application.tax_code,
+            notice: notice.id,
+        })
+    }
+
+    /// The commission's assessment of application `id` (JSON). When the application was
+    /// assessed before, this is a correction: `reason` is required, the latest assessment is
+    /// the one corrected and its register number is kept.
+    pub fn assess(
+        &mut self,
+        application_id: &str,
+        json: &str,
+        reason: Option<&str>,
+    ) -> Result<AssessmentView> {
+        self.require(Action::AccreditProviders)?;
+        self.require_capofila("la valutazione delle istanze di accreditamento")?;
+        let at = now();
+        let today = at.with_timezone(&TIME_ZONE).date_naive();
+        let input: AssessmentInput = parse_json(json, "valutazione")?;
+        let stored = self
+            .store
+            .provider_application(application_id)?
+            .ok_or_else(|| unknown(format!("nessuna istanza {application_id}")))?;
+        let judged = accreditation::assess(&stored.notice, &input).map_err(|issues| {
+            AppError::refused("valutazione non valida", problems("valutazione", issues))
+        })?;
+        let previous = self.store.assessments_of(application_id)?.pop();
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        if previous.is_some() && reason.is_none() {
+            return Err(AppError::new(
+                ErrorCode::ReasonMissing,
+                "l'istanza è già stata valutata: una nuova valutazione la corregge e ne va \
+                 indicato il motivo",
+            ));
+        }
+        let accredited = judged.outcome == Outcome::Accreditato;
+        let keep = previous.as_ref().and_then(|p| p.register_number.clone());
+        // A correction keeps the validity the register already runs on.
+        let valid_from = accredited.then(|| {
+            previous
+                .as_ref()
+                .and_then(|p| p.valid_from)
+                .unwrap_or(today)
+        });
+        let valid_until = valid_from.map(|from| stored.notice.valid_until(from));
+        let data = serde_json::to_string(&input).expect("plain data serialises");
+        let actor = self.actor.clone();
+        let recorded = self.store.record_assessment(
+            &NewAssessment {
+                application_id,
+                corrects: previous.as_ref().map(|p| p.id.as_str()),
+                reason,
+                data: &data,
+                total: judged.total,
+                outcome: judged.outcome,
+                reasons: &judged.reasons,
+                keep_number: keep.as_deref(),
+                valid_from,
+                valid_until,
+            },
+            at,
+            &actor,
+        )?;
+        Ok(view(&recorded, judged.pass_mark))
+    }
+
+    /// A coordinatore confirms an assessment: final from now; an accredited provider enters
+    /// the register (or its entry is updated by a correction); a correction that no longer
+    /// accredits revokes the entry.
+    pub fn confirm(&mut self, assessment_id: &str) -> Result<AssessmentView> {
+        self.require(Action::ConfirmAssessments)?;
+        self.require_capofila("la conferma delle valutazioni")?;
+        let at = now();
+        let today = at.with_timezone(&TIME_ZONE).date_naive();
+        let a = self
+            .store
+            .assessment(assessment_id)?
+            .ok_or_else(|| unknown(format!("nessuna valutazione {assessment_id}")))?;
+        if a.confirmed_at.is_some() {
+            return Err(AppError::new(
+                ErrorCode::AssessmentClosed,
+                format!("la valutazione {assessment_id} è già confermata"),
+            ));
+        }
+        if let Some(by) = &a.corrected_by {
+            return Err(AppError::new(
+                ErrorCode::AssessmentClosed,
+                format!("la valutazione {assessment_id} è stata corretta dalla valutazione {by}"),
+            ));
+        }
+        let stored = self
+            .store
+            .provider_application(&a.application_id)?
+            .ok_or_else(|| unknown(format!("nessuna istanza {}", a.application_id)))?;
+        let held = match &a.register_number {
+            Some(n) => self.store.register_entry(n)?,
+            None => None,
+        };
+        let operator = self.actor.0.clone();
+        let entry = match (a.outcome, &a.register_number, held) {
+            (Outcome::Accreditato, Some(number), held) => {
+                let p = &stored.application;
+                let mut history = held.as_ref().map(|h| h.history.clone()).unwrap_or_default();
+                let status = match &held {
+                    Some(h) => h.status,
+                    None => {
+                        history.push(StatusChange {
+                            status: Status::Attivo,
+                            on: today,
+                            reason: "iscrizione nel registro".into(),
+                            operator: operator.clone(),
+                        });
+                        Status::Attivo
+                    }
+                };
+                Some(RegisterEntry {
+                    register_number: number.clone(),
+                    entered_on: held.as_ref().map_or(today, |h| h.entered_on),
+                    tax_code: p.tax_code.clone(),
+                    legal_name: p.legal_name.clone(),
+                    legal_form: p.legal_form.clone(),
+                    seat_istat: p.seat_istat.clone(),
+                    offices: p.offices.clone(),
+                    representative_name: p.legal_representative.name.clone(),
+                    representative_role: p.legal_representative.role.clone(),
+                    services: p.services.clone(),
+                    comuni: p.comuni.clone(),
+                    score: a.total,
+                    valid_from: a.valid_from.unwrap_or(today),
+                    valid_until: a
+                        .valid_until
+                        .unwrap_or_else(|| stored.notice.valid_until(today)),
+                    status,
+                    history,
+                    documents: p.documents.clone(),
+                    checks: held.map(|h| h.checks).unwrap_or_default(),
+                })
+            }
+            (Outcome::NonAccreditato, Some(_), Some(mut h)) if h.status != Status::Revocato => {
+                h.status = Status::Revocato;
+                h.history.push(StatusChange {
+                    status: Status::Revocato,
+                    on: today,
+                    reason: format!(
+                        "valutazione corretta: {}",
+                        a.reason.clone().unwrap_or_default()
+                    ),
+                    operator: operator.clone(),
+                });
+                Some(h)
+            }
+            _ => None,
+        };
+        let actor = self.actor.clone();
+        self.store
+            .confirm_assessment(assessment_id, entry.as_ref(), at, &actor)?;
+        let confirmed = self
+            .store
+            .assessment(assessment_id)?
+            .ok_or_else(|| unknown(format!("nessuna valutazione {assessment_id}")))?;
+        Ok(view(&confirmed, stored.notice.pass_mark))
+    }
+
+    /// The register held here, filtered by service and by comune covered.
+    pub fn register(&self, service: Option<&str>, comune: Option<&str>) -> Result<RegisterView> {
+        self.require(Action::ReadRegister)?;
+        let today = self.today();
+        let notice = self.store.notice()?.unwrap_or_default();
+        let providers = self
+            .store
+            .register()?
+            .into_iter()
+            .filter(|e| service.is_none_or(|s| e.services.iter().any(|x| x == s)))
+            .filter(|e| comune.is_none_or(|c| e.comuni.iter().any(|x| x == c)))
+            .map(|e| self.line(e, &notice, today))
+            .collect();
+        Ok(RegisterView {
+            as_of: self.register_as_of()?,
+            providers,
+        })
+    }
+
+    fn line(&self, e: RegisterEntry, notice: &Notice, today: NaiveDate) -> RegisterLineView {
+        RegisterLineView {
+            status: accreditation::status_on(e.status, e.valid_until, today),
+            seat_name: self.comune_name(&e.seat_istat),
+            service_names: e
+                .services
+                .iter()
+                .map(|s| {
+                    notice
+                        .service(s)
+                        .map_or_else(|| s.clone(), |i| i.name.clone())
+                })
+                .collect(),
+            register_number: e.register_number,
+            entered_on: e.entered_on,
+            legal_name: e.legal_name,
+            tax_code: e.tax_code,
+            legal_form: e.legal_form,
+            seat_istat: e.seat_istat,
+            representative_name: e.representative_name,
+            representative_role: e.representative_role,
+            services: e.services,
+            comuni: e.comuni,
+            score: e.score,
+            valid_from: e.valid_from,
+            valid_until: e.valid_until,
+            history: e.history,
+            documents: e.documents,
+            checks: e.checks,
+        }
+    }
+
+    /// The date of the register held here: now at the capofila, the last import of the
+    /// capofila's bundles at a comune.
+    pub(crate) fn register_as_of(&self) -> Result<Option<String>> {
+        if self.install.is_capofila() {
+            return Ok(Some(now().to_rfc3339()));
+        }
+        Ok(self
+            .store
+            .last_import_from(&self.install.district.capofila)?)
+    }
+
+    fn entry(&self, number: &str) -> Result<RegisterEntry> {
+        self.store
+            .register_entry(number)?
+            .ok_or_else(|| unknown(format!("nessun ente iscritto con il numero {number}")))
+    }
+
+    /// Sets a registration's status (attivo, sospeso, revocato) from `on`, with its reason.
+    pub fn set_status(
+        &mut self,
+        number: &str,
+        status: &str,
+        reason: &str,
+        on: NaiveDate,
+    ) -> Result<RegisterLineView> {
+        self.require(Action::AccreditProviders)?;
+        self.require_capofila("lo stato delle iscrizioni al registro")?;
+        let at = now();
+        let Some(to) = Status::settable(status) else {
+            return Err(AppError::new(
+                ErrorCode::StatusRefused,
+                format!(
+                    "stato «{status}» non ammesso: attivo, sospeso o revocato (scaduto segue \
+                     dalla data)"
+                ),
+            ));
+        };
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(AppError::new(
+                ErrorCode::ReasonMissing,
+                "manca il motivo del cambio di stato",
+            ));
+        }
+        let mut entry = self.entry(number)?;
+        accreditation::check_status_change(entry.status, to, entry.valid_until, on)
+            .map_err(|e| AppError::new(ErrorCode::StatusRefused, e))?;
+        entry.status = to;
+        entry.history.push(StatusChange {
+            status: to,
+            on,
+            reason: reason.into(),
+            operator: self.actor.0.clone(),
+        });
+        let actor = self.actor.clone();
+        self.store
+            .update_register_entry(&entry, "provider_status", at, &actor)?;
+        let notice = self.store.notice()?.unwrap_or_default();
+        Ok(self.line(entry, &notice, at.with_timezone(&TIME_ZONE).date_naive()))
+    }
+
+    /// Records a yearly check (DURC, insurance, staff) of a registration.
+    pub fn record_check(
+        &mut self,
+        number: &str,
+        on: NaiveDate,
+        passed: bool,
+        note: &str,
+    ) -> Result<RegisterLineView> {
+        self.require(Action::AccreditProviders)?;
+        self.require_capofila("le verifiche annuali degli enti accreditati")?;
+        let at = now();
+        let mut entry = self.entry(number)?;
+        entry.checks.push(YearlyCheck {
+            on,
+            passed,
+            note: note.trim().into(),
+            operator: self.actor.0.clone(),
+        });
+        let actor = self.actor.clone();
+        self.store
+            .update_register_entry(&entry, "provider_check", at, &actor)?;
+        let notice = self.store.notice()?.unwrap_or_default();
+        Ok(self.line(entry, &notice, at.with_timezone(&TIME_ZONE).date_naive()))
+    }
+
+    /// Replaces a registered provider's document (a renewed DURC, a new policy).
+    pub fn renew_document(
+        &mut self,
+        number: &str,
+        kind: &str,
+        json: &str,
+    ) -> Result<RegisterLineView> {
+        self.require(Action::AccreditProviders)?;
+        self.require_capofila("i documenti degli enti accreditati")?;
+        let at = now();
+        let document: accreditation::Document = parse_json(json, "documento")?;
+        if !accreditation::DOCUMENT_KINDS
+            .iter()
+            .any(|(k, _)| *k == kind)
+        {
+            let known: Vec<&str> = accreditation::DOCUMENT_KINDS
+                .iter()
+                .map(|(k, _)| *k)
+                .collect();
+            return Err(AppError::new(
+                ErrorCode::InputRefused,
+                format!(
+                    "documento «{kind}» sconosciuto (previsti: {})",
+                    known.join(", ")
+                ),
+            ));
+        }
+        if document.number.trim().is_empty() || document.expires.is_some_and(|e| e < document.date)
+        {
+            return Err(AppError::new(
+                ErrorCode::InputRefused,
+                "documento senza numero o con la scadenza prima della data",
+            ));
+        }
+        let mut entry = self.entry(number)?;
+        entry.documents.insert(kind.into(), document);
+        let actor = self.actor.clone();
+        self.store
+            .update_register_entry(&entry, "provider_document", at, &actor)?;
+        let notice = self.store.notice()?.unwrap_or_default();
+        Ok(self.line(entry, &notice, at.with_timezone(&TIME_ZONE).date_naive()))
+    }
+}
+
+impl crate::Sportello {
+    /// At the capofila: documents expiring within `DOCUMENT_NOTICE_DAYS` and registrations
+    /// within `REGISTRATION_NOTICE_DAYS` of `today`, of registrations neither revoked nor
+    /// expired, soonest first.
+    pub(crate) fn accreditation_expiring(&self, today: NaiveDate) -> Result<Vec<Expiring>> {
+        if !self.install.is_capofila() || !self.operator.role.allows(Action::AccreditProviders) {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for e in self.store.register()? {
+            if matches!(
+                accreditation::status_on(e.status, e.valid_until, today),
+                Status::Revocato | Status::Scaduto
+            ) {
+                continue;
+            }
+            for (kind, doc) in &e.documents {
+                if let Some(expires) = doc.expires
+                    && accreditation::expiring(expires, today, accreditation::DOCUMENT_NOTICE_DAYS)
+                {
+                    out.push(Expiring {
+                        register_number: e.register_number.clone(),
+                        legal_name: e.legal_name.clone(),
+                        document: Some(kind.clone()),
+                        expires,
+                    });
+                }
+            }
+            if accreditation::expiring(
+                e.valid_until,
+                today,
+                accreditation::REGISTRATION_NOTICE_DAYS,
+            ) {
+                out.push(Expiring {
+                    register_number: e.register_number.clone(),
+                    legal_name: e.legal_name.clone(),
+                    document: None,
+                    expires: e.valid_until,
+                });
+            }
+        }
+        out.sort_by(|a, b| (a.expires, &a.register_number).cmp(&(b.expires, &b.register_number)));
+        Ok(out)
+    }
+}
+
+/// The day of an RFC 3339 instant in Italy.
+pub(crate) fn italian_day(instant: &str) -> Option<NaiveDate> {
+    DateTime::parse_from_rfc3339(instant)
+        .ok()
+        .map(|t| t.with_timezone(&TIME_ZONE).date_naive())
+}
