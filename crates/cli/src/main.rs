@@ -467,7 +467,8 @@ enum ProviderCommand {
     Status {
         /// Il numero di registro
         register_number: String,
-        #[arg(long, value_name = "STATO", value_parser = ["attivo", "sospeso", "revocato"])]
+        /// attivo, sospeso o revocato
+        #[arg(long, value_name = "STATO")]
         set: String,
         #[arg(long, value_name = "TESTO")]
         reason: String,
