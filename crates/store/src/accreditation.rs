@@ -122,9 +122,27 @@ pub struct RegisterEntry {
     pub checks: Vec<YearlyCheck>,
 }
 
-const REGISTER_COLUMNS: &str = "register_number, entered_on, tax_code, legal_name, legal_form, \
-    seat_istat, offices, representative_name, representative_role, services, comuni, score, \
-    valid_from, valid_until, status, history, documents, checks";
+/// The register's columns besides the sync metadata, in the order they are written.
+const REGISTER_COLUMNS: &[&str] = &[
+    "register_number",
+    "entered_on",
+    "tax_code",
+    "legal_name",
+    "legal_form",
+    "seat_istat",
+    "offices",
+    "representative_name",
+    "representative_role",
+    "services",
+    "comuni",
+    "score",
+    "valid_from",
+    "valid_until",
+    "status",
+    "history",
+    "documents",
+    "checks",
+];
 
 fn corrupt(table: &str, row: &str, column: &str) -> StoreError {
     StoreError::Corrupt(format!(
@@ -221,9 +239,10 @@ fn write_entry(
         )
         .optional()?
         .unwrap_or_else(|| new_id().to_string());
+    let columns = REGISTER_COLUMNS.join(", ");
     tx.execute(
         &format!(
-            "INSERT INTO accreditation_register (id, owner, version, content_hash, {REGISTER_COLUMNS})
+            "INSERT INTO accreditation_register (id, owner, version, content_hash, {columns})
              VALUES (?1, ?2, ?3, '', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
                      ?17, ?18, ?19, ?20, ?21)
              ON CONFLICT (id) DO UPDATE SET version = excluded.version,
@@ -579,8 +598,9 @@ impl Store {
 
     /// The register held here (the capofila's, or its copy at a comune), by number.
     pub fn register(&self) -> Result<Vec<RegisterEntry>> {
+        let columns = REGISTER_COLUMNS.join(", ");
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {REGISTER_COLUMNS} FROM accreditation_register WHERE deleted = 0
+            "SELECT {columns} FROM accreditation_register WHERE deleted = 0
              ORDER BY register_number"
         ))?;
         let rows = stmt.query_map([], |row| Ok(read_entry(row)))?;
@@ -589,10 +609,11 @@ impl Store {
 
     /// Register entry `number`, if held.
     pub fn register_entry(&self, number: &str) -> Result<Option<RegisterEntry>> {
+        let columns = REGISTER_COLUMNS.join(", ");
         self.conn
             .query_row(
                 &format!(
-                    "SELECT {REGISTER_COLUMNS} FROM accreditation_register
+                    "SELECT {columns} FROM accreditation_register
                      WHERE deleted = 0 AND register_number = ?1"
                 ),
                 [number],
@@ -639,7 +660,7 @@ pub(crate) fn check_received(
         }
     }
     if body["valid_from"].as_str() > body["valid_until"].as_str() {
-        return Err("valid_until: precede valid_from".into());
+        return Err(format!("{}: precede {}", "valid_until", "valid_from"));
     }
     crate::tables::check_texts(
         body,
