@@ -194,6 +194,40 @@ fn a_certificate_verifies_at_a_comune_and_every_forgery_is_refused() {
     let (code, _) = verify(&floridia, &["--qr", &qr]);
     assert_eq!(code, 0);
 
+    // Rotations honoured: the capofila rotates its keys and the comune accepts the district
+    // file vouching for the new one; the certificate signed before and one signed after both
+    // verify.
+    let old_fingerprint = capofila.fingerprint();
+    capofila.ok(&["key", "rotate"]);
+    let district = std::path::PathBuf::from(
+        capofila
+            .ok(&["district", "export", "--out", arg(capofila.dir.path())])
+            .trim(),
+    );
+    floridia.ok(&[
+        "district",
+        "accept",
+        arg(&district),
+        "--fingerprint",
+        &old_fingerprint,
+    ]);
+    let after = capofila.path("attestato-nuova-chiave.pdf");
+    capofila.ok(&[
+        "print",
+        "accreditation",
+        "--provider",
+        &number,
+        "--out",
+        arg(&after),
+    ]);
+    for pdf in [&pdf, &after] {
+        let (code, report) = verify(&floridia, &[arg(pdf)]);
+        assert_eq!(code, 0, "{report}");
+    }
+    let (_, before) = verify(&floridia, &[arg(&pdf)]);
+    let (_, now) = verify(&floridia, &[arg(&after)]);
+    assert_ne!(before["key_id"], now["key_id"], "signed by the new key");
+
     // One byte changed in the QR statement.
     let at = "SPORTELLO-ACC1.".len() + 40;
     let mut altered = qr.clone().into_bytes();
@@ -383,6 +417,18 @@ fn scores_at_the_edge_corrections_and_confirmation() {
             .unwrap()
             .is_empty()
     );
+    // The commission (a responsabile) assesses; only a coordinatore confirms.
+    capofila.ok(&["operator", "add", "commissione", "--role", "responsabile"]);
+    let run = capofila.run_as(
+        "commissione",
+        &[
+            "provider",
+            "confirm",
+            corrected["assessment_id"].as_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("coordinatore"), "{}", run.stderr);
     let confirmed = capofila.json(&[
         "provider",
         "confirm",

@@ -923,20 +923,6 @@ pub fn publish_changes(c: &PublishChanges, as_json: bool) {
     list("Presentate dopo la chiusura del bando", &c.late);
 }
 
-#[cfg(test)]
-mod tests {
-    use super::visible;
-
-    #[test]
-    fn hidden_characters_print_as_escapes_the_rest_as_it_is() {
-        assert_eq!(visible("Città d'Àrgento – 東京"), "Città d'Àrgento – 東京");
-        assert_eq!(
-            visible("Scro\u{202e}inaf\u{1b}[2J\u{7}\t\r\n\u{85}\u{2066}"),
-            r"Scro\u{202e}inaf\u{1b}[2J\u{7}\t\r\n\u{85}\u{2066}"
-        );
-    }
-}
-
 // ---- Accreditation of providers. ----
 
 pub fn notice(n: &sportello_app::NoticeView, as_json: bool) {
@@ -1091,5 +1077,19 @@ pub fn verification(v: &sportello_app::Verification, as_json: bool) {
     }
     for p in &v.problems {
         show!("  - {p}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible;
+
+    #[test]
+    fn hidden_characters_print_as_escapes_the_rest_as_it_is() {
+        assert_eq!(visible("Città d'Àrgento – 東京"), "Città d'Àrgento – 東京");
+        assert_eq!(
+            visible("Scro\u{202e}inaf\u{1b}[2J\u{7}\t\r\n\u{85}\u{2066}"),
+            r"Scro\u{202e}inaf\u{1b}[2J\u{7}\t\r\n\u{85}\u{2066}"
+        );
     }
 }

@@ -120,6 +120,13 @@ pub(crate) fn statement_in_pdf(bytes: &[u8]) -> Option<String> {
     String::from_utf8(bytes[start..end].to_vec()).ok()
 }
 
+/// Whether a capofila key vouches for a statement: the current key, or one that was the
+/// capofila's before a newer one took over (rotated or replaced: good for what it signed
+/// while it was the capofila's); not a key revoked without a successor.
+fn vouches(k: &sportello_sync::TrustEntry) -> bool {
+    k.is_current() || k.replaced_by.is_some()
+}
+
 impl Accreditation<'_> {
     /// Writes the certificate of registration `number`, signed by the capofila.
     pub fn print_certificate(&mut self, number: &str, out: &Path) -> Result<PathBuf> {
@@ -140,8 +147,9 @@ impl Accreditation<'_> {
         }
         let notice = self.store.notice()?.unwrap_or_default();
         let district = self.install.district.clone();
-        // The key the comuni trust: after a rotation not yet confirmed, the old one.
-        let (keys, _) = self.district_signing_keys()?;
+        // The capofila's current key, as its publish bundles: after a rotation the comuni
+        // learn it from the district file, and the old key still vouches for what it signed.
+        let keys = self.keys()?;
         let statement = Statement {
             district: district.id.clone(),
             capofila: district.capofila.clone(),
@@ -265,11 +273,8 @@ impl Accreditation<'_> {
                 ));
             }
             // A key rotated out stays good for what it signed while it was the capofila's;
-            // a key revoked (or replaced without rotation) vouches for nothing.
-            Some(k)
-                if !k.is_current()
-                    && !(k.replaced_by.is_some() && k.revoked_from_seq != Some(0)) =>
-            {
+            // a key revoked vouches for nothing.
+            Some(k) if !vouches(&k) => {
                 authentic = false;
                 problems.push("firmata con una chiave del capofila revocata".into());
             }
