@@ -1013,7 +1013,8 @@ pub fn register(r: &sportello_app::RegisterView, as_json: bool) {
     if r.providers.is_empty() {
         show!("Nessun ente iscritto.");
     }
-    for p in &r.providers {
+    for line in &r.providers {
+        let p = &line.entry;
         show!(
             "{:<14} {:<9} {} ({}) fino al {} — {}",
             p.register_number,
@@ -1021,15 +1022,16 @@ pub fn register(r: &sportello_app::RegisterView, as_json: bool) {
             p.legal_name,
             p.tax_code,
             p.valid_until.format("%d/%m/%Y"),
-            p.service_names.join(", ")
+            line.service_names.join(", ")
         );
     }
 }
 
-pub fn register_line(p: &sportello_app::RegisterLineView, as_json: bool) {
+pub fn register_line(line: &sportello_app::RegisterLineView, as_json: bool) {
     if as_json {
-        return json(p);
+        return json(line);
     }
+    let p = &line.entry;
     show!(
         "{}: {} — stato {}",
         p.register_number,

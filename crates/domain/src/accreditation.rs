@@ -63,12 +63,14 @@ pub struct Notice {
         with = "crate::bando::toml_date::optional",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "bindings", ts(as = "Option<NaiveDate>"))]
     pub opens: Option<NaiveDate>,
     #[serde(
         default,
         with = "crate::bando::toml_date::optional",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(feature = "bindings", ts(as = "Option<NaiveDate>"))]
     pub closes: Option<NaiveDate>,
     pub pass_mark: u32,
     pub validity_years: u32,
@@ -270,12 +272,11 @@ impl Notice {
 }
 
 /// The legal representative: name and role, the only personal data the register holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Read from a name alone or from `{"name", "role"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
-#[serde(deny_unknown_fields)]
 pub struct Representative {
     pub name: String,
-    #[serde(default = "default_role")]
     pub role: String,
 }
 
@@ -283,22 +284,35 @@ fn default_role() -> String {
     "Legale rappresentante".into()
 }
 
-/// The representative as written: a name, or `{"name", "role"}`.
+/// The representative as written.
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum RepresentativeInput {
     Name(String),
-    Full(Representative),
+    Full(RepresentativeFields),
 }
 
-fn representative<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Representative, D::Error> {
-    Ok(match RepresentativeInput::deserialize(d)? {
-        RepresentativeInput::Name(name) => Representative {
-            name,
-            role: default_role(),
-        },
-        RepresentativeInput::Full(r) => r,
-    })
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RepresentativeFields {
+    name: String,
+    #[serde(default = "default_role")]
+    role: String,
+}
+
+impl<'de> Deserialize<'de> for Representative {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match RepresentativeInput::deserialize(d)? {
+            RepresentativeInput::Name(name) => Representative {
+                name,
+                role: default_role(),
+            },
+            RepresentativeInput::Full(f) => Representative {
+                name: f.name,
+                role: f.role,
+            },
+        })
+    }
 }
 
 /// An operating office (sede operativa) and its comune.
@@ -349,7 +363,6 @@ pub struct ProviderApplication {
     pub seat_address: Option<String>,
     #[serde(default)]
     pub offices: Vec<Office>,
-    #[serde(deserialize_with = "representative")]
     pub legal_representative: Representative,
     pub services: Vec<String>,
     pub comuni: Vec<String>,

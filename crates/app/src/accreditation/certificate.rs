@@ -365,23 +365,29 @@ impl Accreditation<'_> {
         let lines: Vec<print::RegisterLine> = register
             .providers
             .iter()
-            .map(|p| print::RegisterLine {
-                register_number: p.register_number.clone(),
-                legal_name: p.legal_name.clone(),
-                tax_code: p.tax_code.clone(),
-                legal_form: p.legal_form.clone(),
-                seat: p.seat_name.clone(),
-                representative: format!("{} ({})", p.representative_name, p.representative_role),
-                services: p.service_names.join("; "),
-                comuni: p
-                    .comuni
-                    .iter()
-                    .map(|c| self.comune_name(c))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                valid_from: p.valid_from,
-                valid_until: p.valid_until,
-                status: p.status.as_str().into(),
+            .map(|line| {
+                let p = &line.entry;
+                print::RegisterLine {
+                    register_number: p.register_number.clone(),
+                    legal_name: p.legal_name.clone(),
+                    tax_code: p.tax_code.clone(),
+                    legal_form: p.legal_form.clone(),
+                    seat: line.seat_name.clone(),
+                    representative: format!(
+                        "{} ({})",
+                        p.representative_name, p.representative_role
+                    ),
+                    services: line.service_names.join("; "),
+                    comuni: p
+                        .comuni
+                        .iter()
+                        .map(|c| self.comune_name(c))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    valid_from: p.valid_from,
+                    valid_until: p.valid_until,
+                    status: p.status.as_str().into(),
+                }
             })
             .collect();
         let district = self.install.district.clone();

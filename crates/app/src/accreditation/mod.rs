@@ -66,30 +66,15 @@ pub struct AssessmentView {
     pub confirmed_by: Option<String>,
 }
 
-/// One entry of the register as shown (`provider list --json`): the status on today's date.
+/// One entry of the register as shown (`provider list --json`): the entry's fields, its
+/// `status` on today's date (scaduto once `valid_until` has passed), and names to show.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct RegisterLineView {
-    pub register_number: String,
-    pub entered_on: NaiveDate,
-    pub legal_name: String,
-    pub tax_code: String,
-    pub legal_form: String,
-    pub seat_istat: String,
+    #[serde(flatten)]
+    pub entry: RegisterEntry,
     pub seat_name: String,
-    pub representative_name: String,
-    pub representative_role: String,
-    pub services: Vec<String>,
     pub service_names: Vec<String>,
-    pub comuni: Vec<String>,
-    pub score: u32,
-    pub valid_from: NaiveDate,
-    pub valid_until: NaiveDate,
-    /// attivo, sospeso, revocato, or scaduto once `valid_until` has passed.
-    pub status: Status,
-    pub history: Vec<StatusChange>,
-    pub documents: std::collections::BTreeMap<String, accreditation::Document>,
-    pub checks: Vec<YearlyCheck>,
 }
 
 /// The register held here (`provider list --json`).
@@ -416,9 +401,9 @@ impl Accreditation<'_> {
         })
     }
 
-    fn line(&self, e: RegisterEntry, notice: &Notice, today: NaiveDate) -> RegisterLineView {
+    fn line(&self, mut e: RegisterEntry, notice: &Notice, today: NaiveDate) -> RegisterLineView {
+        e.status = accreditation::status_on(e.status, e.valid_until, today);
         RegisterLineView {
-            status: accreditation::status_on(e.status, e.valid_until, today),
             seat_name: self.comune_name(&e.seat_istat),
             service_names: e
                 .services
@@ -429,22 +414,7 @@ impl Accreditation<'_> {
                         .map_or_else(|| s.clone(), |i| i.name.clone())
                 })
                 .collect(),
-            register_number: e.register_number,
-            entered_on: e.entered_on,
-            legal_name: e.legal_name,
-            tax_code: e.tax_code,
-            legal_form: e.legal_form,
-            seat_istat: e.seat_istat,
-            representative_name: e.representative_name,
-            representative_role: e.representative_role,
-            services: e.services,
-            comuni: e.comuni,
-            score: e.score,
-            valid_from: e.valid_from,
-            valid_until: e.valid_until,
-            history: e.history,
-            documents: e.documents,
-            checks: e.checks,
+            entry: e,
         }
     }
 
