@@ -510,23 +510,29 @@ fn bad_inputs_exit_1_and_change_nothing() {
     let id = applied["application_id"].as_str().unwrap().to_string();
     let before = capofila.everything();
     let istanza = std::fs::read_to_string(fixture("accreditation/istanza-aretusa.json")).unwrap();
-    let mut bad: Vec<(&str, String)> = vec![
+    let bad: Vec<(&str, String, &str)> = vec![
         (
             "partita IVA with a wrong check digit",
             istanza.replace("12345678903", "12345678901"),
+            "tax_code: cifra di controllo errata",
         ),
-        ("unknown service", istanza.replace("centro_diurno", "mensa")),
+        (
+            "unknown service",
+            istanza.replace("centro_diurno", "mensa"),
+            "services[1]",
+        ),
         (
             "comune outside the district",
             istanza.replace("089021", "082053"),
+            "comuni[2]",
         ),
-        ("not JSON", "{".into()),
+        ("not JSON", "{".into(), "istanza non valida"),
     ];
-    for (what, text) in bad.drain(..) {
+    for (what, text, names) in bad {
         let file = capofila.write("bad.json", &text);
         let run = capofila.run(&["provider", "apply", arg(&file)]);
         assert_eq!(run.code, 1, "{what}: {}", run.stdout);
-        assert!(!run.stderr.is_empty(), "{what}");
+        assert!(run.stderr.contains(names), "{what}: {}", run.stderr);
     }
     let mut above: Value = serde_json::from_str(&assessment(5, None)).unwrap();
     above["scores"]["rete"]["points"] = 11.into();

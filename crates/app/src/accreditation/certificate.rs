@@ -242,7 +242,8 @@ impl Accreditation<'_> {
     /// Verifies a statement's text (as read from the QR code).
     pub fn verify_text(&self, text: &str) -> Result<Verification> {
         self.require(Action::ReadRegister)?;
-        let today = now().with_timezone(&TIME_ZONE).date_naive();
+        let at = now();
+        let today = at.with_timezone(&TIME_ZONE).date_naive();
         let Some((bytes, s, signature)) = decode(text) else {
             return Ok(Verification::refused(
                 "la dichiarazione non è leggibile: testo alterato o incompleto".into(),
@@ -331,7 +332,7 @@ impl Accreditation<'_> {
                 }
             }
         }
-        let register_as_of = self.register_as_of()?.as_deref().and_then(italian_day);
+        let register_as_of = self.register_as_of(at)?.as_deref().and_then(italian_day);
         if authentic && register_as_of.is_none() {
             problems.push("questa installazione non ha ancora ricevuto il registro".into());
         }
@@ -356,12 +357,13 @@ impl Accreditation<'_> {
     /// `.csv`), for the district's website. Legal persons only: of people, the legal
     /// representative's name and role.
     pub fn print_register(&mut self, out: &Path) -> Result<RegisterPrinted> {
-        let register = self.register(None, None)?;
+        let at = now();
+        let register = self.register_at(None, None, at)?;
         let as_of = register
             .as_of
             .as_deref()
             .and_then(italian_day)
-            .unwrap_or_else(|| now().with_timezone(&TIME_ZONE).date_naive());
+            .unwrap_or_else(|| at.with_timezone(&TIME_ZONE).date_naive());
         let lines: Vec<print::RegisterLine> = register
             .providers
             .iter()

@@ -7,7 +7,7 @@
 //! register. Assessing an application again is a correction: a new assessment that names the
 //! one it corrects, with a reason, keeping the register number.
 
-use chrono::{DateTime, NaiveDate};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Serialize;
 use sportello_domain::accreditation::{
     self, AssessmentInput, Notice, Outcome, ProviderApplication, Status,
@@ -152,10 +152,6 @@ fn view(a: &StoredAssessment, pass_mark: u32) -> AssessmentView {
 }
 
 impl Accreditation<'_> {
-    fn today(&self) -> NaiveDate {
-        now().with_timezone(&TIME_ZONE).date_naive()
-    }
-
     /// The notice in force: the last imported, or the district's default.
     pub fn notice(&self) -> Result<NoticeView> {
         self.require(Action::ReadRegister)?;
@@ -384,8 +380,17 @@ impl Accreditation<'_> {
 
     /// The register held here, filtered by service and by comune covered.
     pub fn register(&self, service: Option<&str>, comune: Option<&str>) -> Result<RegisterView> {
+        self.register_at(service, comune, now())
+    }
+
+    pub(crate) fn register_at(
+        &self,
+        service: Option<&str>,
+        comune: Option<&str>,
+        at: DateTime<FixedOffset>,
+    ) -> Result<RegisterView> {
         self.require(Action::ReadRegister)?;
-        let today = self.today();
+        let today = at.with_timezone(&TIME_ZONE).date_naive();
         let notice = self.store.notice()?.unwrap_or_default();
         let providers = self
             .store
@@ -396,7 +401,7 @@ impl Accreditation<'_> {
             .map(|e| self.line(e, &notice, today))
             .collect();
         Ok(RegisterView {
-            as_of: self.register_as_of()?,
+            as_of: self.register_as_of(at)?,
             providers,
         })
     }
@@ -420,9 +425,9 @@ impl Accreditation<'_> {
 
     /// The date of the register held here: now at the capofila, the last import of the
     /// capofila's bundles at a comune.
-    pub(crate) fn register_as_of(&self) -> Result<Option<String>> {
+    pub(crate) fn register_as_of(&self, at: DateTime<FixedOffset>) -> Result<Option<String>> {
         if self.install.is_capofila() {
-            return Ok(Some(now().to_rfc3339()));
+            return Ok(Some(at.to_rfc3339()));
         }
         Ok(self
             .store
