@@ -417,6 +417,14 @@ fn scores_at_the_edge_corrections_and_confirmation() {
             .unwrap()
             .is_empty()
     );
+    // The application's history: both assessments, the second correcting the first.
+    let shown = capofila.json(&["provider", "show", id]);
+    assert_eq!(shown["assessments"].as_array().unwrap().len(), 2);
+    assert_eq!(shown["assessments"][1]["corrects"], first["assessment_id"]);
+    assert_eq!(shown["application"]["tax_code"], "12345678903");
+    let all = capofila.json(&["provider", "applications"]);
+    assert_eq!(all.as_array().unwrap().len(), 2);
+
     // The commission (a responsabile) assesses; only a coordinatore confirms.
     capofila.ok(&["operator", "add", "commissione", "--role", "responsabile"]);
     let run = capofila.run_as(

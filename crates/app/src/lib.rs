@@ -31,8 +31,8 @@ use sportello_domain::District;
 use sportello_store::{DbKey, Install, Store};
 
 pub use accreditation::{
-    Accreditation, AssessmentView, CERTIFICATE_MARK, Expiring, NoticeView, ProviderApplied,
-    RegisterLineView, RegisterPrinted, RegisterView, Verification,
+    Accreditation, AssessmentView, CERTIFICATE_MARK, Expiring, NoticeView, ProviderApplicationView,
+    ProviderApplied, RegisterLineView, RegisterPrinted, RegisterView, Verification,
 };
 pub use audit::{Audit, AuditEntryView, AuditQuery, ChainIntact, parse_date};
 pub use backup::{BackupChecked, BackupMade, Backups, REMINDER_DAYS, Restored, restore};

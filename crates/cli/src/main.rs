@@ -446,6 +446,18 @@ enum ProviderCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Capofila: le istanze registrate, con le loro valutazioni
+    Applications {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Capofila: un'istanza, con le sue valutazioni
+    Show {
+        /// Il numero dell'istanza
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Coordinatore del capofila: conferma una valutazione, che diventa definitiva e iscrive
     /// l'ente accreditato nel registro
     Confirm {
@@ -1102,6 +1114,14 @@ fn run(cli: Cli) -> Result<(), AppError> {
             let mut app = login::open(&db, who)?;
             let done = app.accreditation().assess(&id, &text, reason.as_deref())?;
             output::assessment(&done, json);
+        }
+        Command::Provider(ProviderCommand::Applications { json }) => {
+            let mut app = login::open(&db, who)?;
+            output::provider_applications(&app.accreditation().applications()?, json);
+        }
+        Command::Provider(ProviderCommand::Show { id, json }) => {
+            let mut app = login::open(&db, who)?;
+            output::provider_application(&app.accreditation().application(&id)?, json);
         }
         Command::Provider(ProviderCommand::Confirm { id, json }) => {
             let mut app = login::open(&db, who)?;

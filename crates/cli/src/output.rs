@@ -969,6 +969,53 @@ pub fn provider_applied(a: &sportello_app::ProviderApplied, as_json: bool) {
     }
 }
 
+pub fn provider_applications(list: &[sportello_app::ProviderApplicationView], as_json: bool) {
+    if as_json {
+        return json(&list);
+    }
+    if list.is_empty() {
+        show!("Nessuna istanza registrata.");
+    }
+    for a in list {
+        let last = a.assessments.last();
+        show!(
+            "{} {} ({}) — {}",
+            a.application_id,
+            a.application.legal_name,
+            a.application.tax_code,
+            match last {
+                None => "da valutare".to_string(),
+                Some(x) => format!(
+                    "{} punti, {}{}",
+                    x.total,
+                    x.outcome.as_str().replace('_', " "),
+                    if x.confirmed { "" } else { " (da confermare)" }
+                ),
+            }
+        );
+    }
+}
+
+pub fn provider_application(a: &sportello_app::ProviderApplicationView, as_json: bool) {
+    if as_json {
+        return json(a);
+    }
+    provider_applications(std::slice::from_ref(a), false);
+    for x in &a.assessments {
+        show!(
+            "  valutazione {}: {} punti, {}{}{}",
+            x.assessment_id,
+            x.total,
+            x.outcome.as_str().replace('_', " "),
+            if x.confirmed { ", confermata" } else { "" },
+            x.corrects
+                .as_deref()
+                .map(|c| format!(", corregge {c}"))
+                .unwrap_or_default()
+        );
+    }
+}
+
 pub fn assessment(a: &sportello_app::AssessmentView, as_json: bool) {
     if as_json {
         return json(a);

@@ -436,6 +436,15 @@ impl Store {
             .transpose()
     }
 
+    /// The ids of every application held, first filed first.
+    pub fn provider_application_ids(&self) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM provider_applications ORDER BY filed_at, id")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The assessments of application `id`, first to last.
     pub fn assessments_of(&self, application_id: &str) -> Result<Vec<StoredAssessment>> {
         let mut stmt = self.conn.prepare(&format!(

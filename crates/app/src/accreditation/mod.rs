@@ -87,6 +87,22 @@ pub struct RegisterView {
     pub providers: Vec<RegisterLineView>,
 }
 
+/// An application with its assessments (`provider show ID --json`; `provider applications
+/// --json` lists them all).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct ProviderApplicationView {
+    pub application_id: String,
+    pub provider_id: String,
+    pub filed_at: String,
+    pub operator: String,
+    /// The notice it was filed under (its gates and criteria are the ones to assess).
+    pub notice: Notice,
+    pub application: ProviderApplication,
+    /// First to last; the last not corrected is the one in force.
+    pub assessments: Vec<AssessmentView>,
+}
+
 /// A document or a registration near its expiry (the capofila's Home).
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
@@ -279,6 +295,46 @@ impl Accreditation<'_> {
             &actor,
         )?;
         Ok(view(&recorded, judged.pass_mark))
+    }
+
+    /// Every application recorded, first filed first, with its assessments.
+    pub fn applications(&self) -> Result<Vec<ProviderApplicationView>> {
+        self.require(Action::AccreditProviders)?;
+        self.require_capofila("l'elenco delle istanze di accreditamento")?;
+        self.store
+            .provider_application_ids()?
+            .iter()
+            .map(|id| self.application_view(id))
+            .collect()
+    }
+
+    /// Application `id` with its assessments.
+    pub fn application(&self, id: &str) -> Result<ProviderApplicationView> {
+        self.require(Action::AccreditProviders)?;
+        self.require_capofila("le istanze di accreditamento")?;
+        self.application_view(id)
+    }
+
+    fn application_view(&self, id: &str) -> Result<ProviderApplicationView> {
+        let stored = self
+            .store
+            .provider_application(id)?
+            .ok_or_else(|| unknown(format!("nessuna istanza {id}")))?;
+        let pass_mark = stored.notice.pass_mark;
+        Ok(ProviderApplicationView {
+            assessments: self
+                .store
+                .assessments_of(id)?
+                .iter()
+                .map(|a| view(a, pass_mark))
+                .collect(),
+            application_id: stored.id,
+            provider_id: stored.provider_id,
+            filed_at: stored.filed_at,
+            operator: stored.operator,
+            notice: stored.notice,
+            application: stored.application,
+        })
     }
 
     /// A coordinatore confirms an assessment: final from now; an accredited provider enters
