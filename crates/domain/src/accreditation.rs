@@ -262,6 +262,12 @@ impl Notice {
         self.services.iter().find(|s| s.id == id)
     }
 
+    /// The name of service `id`, or the id itself when the notice does not name it.
+    pub fn service_name(&self, id: &str) -> String {
+        self.service(id)
+            .map_or_else(|| id.to_string(), |s| s.name.clone())
+    }
+
     /// The last day of a registration that starts on `from`: the day before its anniversary
     /// after `validity_years`.
     pub fn valid_until(&self, from: NaiveDate) -> NaiveDate {
@@ -480,33 +486,39 @@ impl ProviderApplication {
             }
         }
         for (kind, doc) in &self.documents {
-            let field = format!("documents.{kind}");
-            if !DOCUMENT_KINDS.iter().any(|(k, _)| k == kind) {
-                let known: Vec<&str> = DOCUMENT_KINDS.iter().map(|(k, _)| *k).collect();
-                issues.push(issue(
-                    field,
-                    "unknown_document",
-                    format!("documento sconosciuto (previsti: {})", known.join(", ")),
-                ));
-                continue;
-            }
-            if doc.number.trim().is_empty() {
-                issues.push(issue(
-                    format!("{field}.number"),
-                    "missing",
-                    "manca il numero",
-                ));
-            }
-            if doc.expires.is_some_and(|e| e < doc.date) {
-                issues.push(issue(
-                    format!("{field}.expires"),
-                    "dates",
-                    "la scadenza precede la data del documento",
-                ));
-            }
+            issues.extend(check_document(kind, doc));
         }
         issues
     }
+}
+
+/// What is wrong with a gate's document of kind `kind` (one of [`DOCUMENT_KINDS`]).
+pub fn check_document(kind: &str, doc: &Document) -> Vec<Issue> {
+    let field = format!("documents.{kind}");
+    if !DOCUMENT_KINDS.iter().any(|(k, _)| *k == kind) {
+        let known: Vec<&str> = DOCUMENT_KINDS.iter().map(|(k, _)| *k).collect();
+        return vec![issue(
+            field,
+            "unknown_document",
+            format!("documento sconosciuto (previsti: {})", known.join(", ")),
+        )];
+    }
+    let mut issues = Vec::new();
+    if doc.number.trim().is_empty() {
+        issues.push(issue(
+            format!("{field}.number"),
+            "missing",
+            "manca il numero",
+        ));
+    }
+    if doc.expires.is_some_and(|e| e < doc.date) {
+        issues.push(issue(
+            format!("{field}.expires"),
+            "dates",
+            "la scadenza precede la data del documento",
+        ));
+    }
+    issues
 }
 
 /// A gate judged by the commission.

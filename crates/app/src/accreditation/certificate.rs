@@ -183,15 +183,7 @@ impl Accreditation<'_> {
             legal_form: e.legal_form.clone(),
             seat: format!("{seat} ({})", e.seat_istat),
             representative: format!("{}, {}", e.representative_name, e.representative_role),
-            services: e
-                .services
-                .iter()
-                .map(|s| {
-                    notice
-                        .service(s)
-                        .map_or_else(|| s.clone(), |i| i.name.clone())
-                })
-                .collect(),
+            services: e.services.iter().map(|s| notice.service_name(s)).collect(),
             comuni: e.comuni.iter().map(|c| self.comune_name(c)).collect(),
             score: e.score,
             pass_mark: notice.pass_mark,

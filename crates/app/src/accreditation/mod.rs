@@ -466,15 +466,7 @@ impl Accreditation<'_> {
         e.status = accreditation::status_on(e.status, e.valid_until, today);
         RegisterLineView {
             seat_name: self.comune_name(&e.seat_istat),
-            service_names: e
-                .services
-                .iter()
-                .map(|s| {
-                    notice
-                        .service(s)
-                        .map_or_else(|| s.clone(), |i| i.name.clone())
-                })
-                .collect(),
+            service_names: e.services.iter().map(|s| notice.service_name(s)).collect(),
             entry: e,
         }
     }
@@ -523,19 +515,34 @@ impl Accreditation<'_> {
                 "manca il motivo del cambio di stato",
             ));
         }
+        self.change_entry(number, "provider_status", at, |entry, operator| {
+            accreditation::check_status_change(entry.status, to, entry.valid_until, on)
+                .map_err(|e| AppError::new(ErrorCode::StatusRefused, e))?;
+            entry.status = to;
+            entry.history.push(StatusChange {
+                status: to,
+                on,
+                reason: reason.into(),
+                operator: operator.into(),
+            });
+            Ok(())
+        })
+    }
+
+    /// Changes register entry `number` by `edit` (given the operator's username), audited
+    /// as `action`; the entry as it reads now.
+    fn change_entry(
+        &mut self,
+        number: &str,
+        action: &str,
+        at: DateTime<FixedOffset>,
+        edit: impl FnOnce(&mut RegisterEntry, &str) -> Result<()>,
+    ) -> Result<RegisterLineView> {
         let mut entry = self.entry(number)?;
-        accreditation::check_status_change(entry.status, to, entry.valid_until, on)
-            .map_err(|e| AppError::new(ErrorCode::StatusRefused, e))?;
-        entry.status = to;
-        entry.history.push(StatusChange {
-            status: to,
-            on,
-            reason: reason.into(),
-            operator: self.actor.0.clone(),
-        });
         let actor = self.actor.clone();
+        edit(&mut entry, &actor.0)?;
         self.store
-            .update_register_entry(&entry, "provider_status", at, &actor)?;
+            .update_register_entry(&entry, action, at, &actor)?;
         let notice = self.store.notice()?.unwrap_or_default();
         Ok(self.line(entry, &notice, at.with_timezone(&TIME_ZONE).date_naive()))
     }
@@ -551,18 +558,15 @@ impl Accreditation<'_> {
         self.require(Action::AccreditProviders)?;
         self.require_capofila("le verifiche annuali degli enti accreditati")?;
         let at = now();
-        let mut entry = self.entry(number)?;
-        entry.checks.push(YearlyCheck {
-            on,
-            passed,
-            note: note.trim().into(),
-            operator: self.actor.0.clone(),
-        });
-        let actor = self.actor.clone();
-        self.store
-            .update_register_entry(&entry, "provider_check", at, &actor)?;
-        let notice = self.store.notice()?.unwrap_or_default();
-        Ok(self.line(entry, &notice, at.with_timezone(&TIME_ZONE).date_naive()))
+        self.change_entry(number, "provider_check", at, |entry, operator| {
+            entry.checks.push(YearlyCheck {
+                on,
+                passed,
+                note: note.trim().into(),
+                operator: operator.into(),
+            });
+            Ok(())
+        })
     }
 
     /// Replaces a registered provider's document (a renewed DURC, a new policy).
@@ -576,36 +580,17 @@ impl Accreditation<'_> {
         self.require_capofila("i documenti degli enti accreditati")?;
         let at = now();
         let document: accreditation::Document = parse_json(json, "documento")?;
-        if !accreditation::DOCUMENT_KINDS
-            .iter()
-            .any(|(k, _)| *k == kind)
-        {
-            let known: Vec<&str> = accreditation::DOCUMENT_KINDS
-                .iter()
-                .map(|(k, _)| *k)
-                .collect();
-            return Err(AppError::new(
-                ErrorCode::InputRefused,
-                format!(
-                    "documento «{kind}» sconosciuto (previsti: {})",
-                    known.join(", ")
-                ),
+        let issues = accreditation::check_document(kind, &document);
+        if !issues.is_empty() {
+            return Err(AppError::refused(
+                "documento non valido",
+                problems("documento", issues),
             ));
         }
-        if document.number.trim().is_empty() || document.expires.is_some_and(|e| e < document.date)
-        {
-            return Err(AppError::new(
-                ErrorCode::InputRefused,
-                "documento senza numero o con la scadenza prima della data",
-            ));
-        }
-        let mut entry = self.entry(number)?;
-        entry.documents.insert(kind.into(), document);
-        let actor = self.actor.clone();
-        self.store
-            .update_register_entry(&entry, "provider_document", at, &actor)?;
-        let notice = self.store.notice()?.unwrap_or_default();
-        Ok(self.line(entry, &notice, at.with_timezone(&TIME_ZONE).date_naive()))
+        self.change_entry(number, "provider_document", at, |entry, _| {
+            entry.documents.insert(kind.into(), document);
+            Ok(())
+        })
     }
 }
 
