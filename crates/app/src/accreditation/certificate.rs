@@ -302,6 +302,19 @@ impl Accreditation<'_> {
                     ));
                 }
                 Some(e) => {
+                    // A later correction may have changed what the registration covers: the
+                    // register held here says what holds now.
+                    if e.services != s.services || e.comuni != s.comuni {
+                        problems.push(
+                            "servizi o comuni diversi da quelli del registro, che prevale".into(),
+                        );
+                    }
+                    if e.valid_until != s.valid_until {
+                        problems.push(format!(
+                            "nel registro la validità termina il {}",
+                            e.valid_until.format("%d/%m/%Y")
+                        ));
+                    }
                     let held = accreditation::status_on(e.status, e.valid_until, today);
                     let own = accreditation::status_on(Status::Attivo, s.valid_until, today);
                     let effective = if held == Status::Attivo { own } else { held };
