@@ -87,6 +87,11 @@ pub enum ErrorCode {
     RankingNotPublished,
     RankingAlreadyDefinitive,
     CrossComuneUnconfirmed,
+    // Accreditation of providers.
+    NoticeInvalid,
+    UnknownProvider,
+    AssessmentClosed,
+    StatusRefused,
     // Objections.
     ObjectionLate,
     ObjectionDecided,
@@ -213,6 +218,10 @@ impl ErrorCode {
             RankingNotPublished => "graduatoria non pubblicata",
             RankingAlreadyDefinitive => "graduatoria già definitiva",
             CrossComuneUnconfirmed => "esclusioni tra comuni da confermare",
+            NoticeInvalid => "avviso di accreditamento non valido",
+            UnknownProvider => "ente, istanza o valutazione sconosciuti",
+            AssessmentClosed => "valutazione già definita",
+            StatusRefused => "cambio di stato non ammesso",
             ObjectionLate => "opposizione fuori termine",
             ObjectionDecided => "opposizione già decisa",
             ObjectionNotAccepted => "opposizione non da applicare",

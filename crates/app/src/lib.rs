@@ -5,6 +5,7 @@
 //! with its own handle; what several areas share (the bando, the audit trail, the keys) is
 //! crate-private on `Sportello`.
 
+mod accreditation;
 mod audit;
 mod backup;
 mod civico;
@@ -33,6 +34,10 @@ use chrono::{DateTime, FixedOffset, Utc};
 use sportello_domain::District;
 use sportello_store::{DbKey, Install, Store};
 
+pub use accreditation::{
+    Accreditation, AssessmentView, CERTIFICATE_MARK, Expiring, NoticeView, ProviderApplicationView,
+    ProviderApplied, RegisterLineView, RegisterPrinted, RegisterView, Verification,
+};
 pub use audit::{Audit, AuditEntryView, AuditQuery, ChainIntact, parse_date};
 pub use backup::{BackupChecked, BackupMade, Backups, REMINDER_DAYS, Restored, restore};
 pub use civico::{

@@ -46,6 +46,10 @@ pub struct Overview {
     /// (for who reads contacts). Not yet in the window's generated types.
     #[cfg_attr(feature = "bindings", ts(skip))]
     pub cases_due: Vec<crate::CaseDue>,
+    /// Accreditation, at the capofila: providers' documents expiring within 30 days and
+    /// registrations within 90 (already expired ones too, while the registration runs),
+    /// soonest first.
+    pub accreditation_expiring: Vec<crate::Expiring>,
 }
 
 /// An applicant of the call list still to start the service.
@@ -167,6 +171,7 @@ impl Sportello {
                 0
             },
             cases_due: self.cases_due()?,
+            accreditation_expiring: self.accreditation_expiring(today)?,
         })
     }
 }

@@ -113,6 +113,15 @@ enum Command {
     /// Statistiche
     #[command(subcommand)]
     Stats(StatsCommand),
+    /// Accreditamento degli enti: l'avviso (capofila)
+    #[command(subcommand)]
+    Accreditation(AccreditationCommand),
+    /// Enti accreditati: istanze, valutazioni, registro distrettuale
+    #[command(subcommand)]
+    Provider(ProviderCommand),
+    /// Attestati di accreditamento: verifica senza collegamento
+    #[command(subcommand)]
+    Certificate(CertificateCommand),
     /// Chiavi dell'installazione
     #[command(subcommand)]
     Key(KeyCommand),
@@ -502,6 +511,22 @@ enum PrintCommand {
         #[arg(long, value_name = "FILE.pdf")]
         out: PathBuf,
     },
+    /// Capofila: attestato di accreditamento di un ente iscritto, con codice QR firmato
+    Accreditation {
+        /// Il numero di registro dell'ente (ACC-aaaa-nnn)
+        #[arg(long, value_name = "NUMERO")]
+        provider: String,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
+    /// Registro distrettuale degli enti accreditati per il sito del distretto (PDF, e CSV
+    /// accanto)
+    Register {
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Foglio di recupero con la chiave di recupero (da SPORTELLO_RECOVERY_KEY o digitata)
     RecoverySheet {
         #[arg(long, value_name = "FILE.pdf")]
@@ -590,6 +615,131 @@ enum BundleCommand {
     /// Controlla struttura e firma di un pacchetto e ne mostra l'intestazione (non decifra nulla)
     Inspect {
         file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccreditationCommand {
+    /// L'avviso di accreditamento
+    #[command(subcommand)]
+    Notice(NoticeCommand),
+}
+
+#[derive(Subcommand)]
+enum NoticeCommand {
+    /// Capofila: importa l'avviso da file TOML (si applica alle nuove istanze)
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// L'avviso in vigore (quello predefinito se nessuno è stato importato)
+    Show {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ProviderCommand {
+    /// Capofila: registra l'istanza di un ente da file JSON (`-` per lo standard input);
+    /// stampa il numero dell'istanza
+    Apply {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Capofila: valutazione della commissione (requisiti e punteggi, JSON); una nuova
+    /// valutazione della stessa istanza la corregge, con --reason
+    Assess {
+        /// Il numero dell'istanza
+        id: String,
+        file: PathBuf,
+        /// Il motivo della correzione di una valutazione precedente
+        #[arg(long, value_name = "TESTO")]
+        reason: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Capofila: le istanze registrate, con le loro valutazioni
+    Applications {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Capofila: un'istanza, con le sue valutazioni
+    Show {
+        /// Il numero dell'istanza
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Coordinatore del capofila: conferma una valutazione, che diventa definitiva e iscrive
+    /// l'ente accreditato nel registro
+    Confirm {
+        /// Il numero della valutazione
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Il registro degli enti accreditati (al capofila e, in sola lettura, nei comuni)
+    List {
+        #[arg(long, value_name = "ID")]
+        service: Option<String>,
+        #[arg(long, value_name = "ISTAT")]
+        comune: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Capofila: cambia lo stato di un'iscrizione (scaduto segue dalla data)
+    Status {
+        /// Il numero di registro
+        register_number: String,
+        /// attivo, sospeso o revocato
+        #[arg(long, value_name = "STATO")]
+        set: String,
+        #[arg(long, value_name = "TESTO")]
+        reason: String,
+        #[arg(long, value_name = "DATA")]
+        date: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Capofila: registra la verifica annuale (DURC, assicurazione, personale)
+    Check {
+        register_number: String,
+        #[arg(long, value_name = "DATA")]
+        date: String,
+        /// Esito negativo (in mancanza, superata)
+        #[arg(long)]
+        failed: bool,
+        #[arg(long, value_name = "TESTO", default_value = "")]
+        note: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Capofila: un documento rinnovato (JSON {"number", "date", "expires"})
+    Document {
+        register_number: String,
+        /// durc, insurance, cciaa, albo_regionale, albo_cooperative
+        kind: String,
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum CertificateCommand {
+    /// Verifica un attestato (il PDF, o il testo del codice QR): esce con 0 solo se valido e
+    /// l'ente è accreditato
+    #[command(group(clap::ArgGroup::new("what").required(true).args(["file", "qr"])))]
+    Verify {
+        file: Option<PathBuf>,
+        /// Il testo letto dal codice QR
+        #[arg(long, value_name = "TESTO")]
+        qr: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -1005,6 +1155,10 @@ fn with_command_hint(e: AppError) -> AppError {
         }
         ErrorCode::NoRecipients => "sportello enrol accept FILE --fingerprint IMPRONTA",
         ErrorCode::NoCapofilaKey => "sportello district accept FILE --fingerprint IMPRONTA",
+        ErrorCode::ReasonMissing if e.message.contains("valutata") => {
+            "sportello provider assess ID FILE.json --reason TESTO"
+        }
+        ErrorCode::UnknownProvider => "sportello provider list",
         ErrorCode::ObjectionLate => {
             "un responsabile: sportello objection add … --late-reason TESTO"
         }
@@ -1212,6 +1366,121 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Backup(BackupCommand::Restore { file, json }) => {
             let recovery = login::recovery_key()?;
             output::restored(&sportello_app::restore(&file, &db, &recovery)?, json);
+        }
+        Command::Accreditation(AccreditationCommand::Notice(NoticeCommand::Import {
+            file,
+            json,
+        })) => {
+            let text = read(&file)?;
+            let mut app = login::open(&db, who)?;
+            output::notice(&app.accreditation().import_notice(&text)?, json);
+        }
+        Command::Accreditation(AccreditationCommand::Notice(NoticeCommand::Show { json })) => {
+            let mut app = login::open(&db, who)?;
+            output::notice(&app.accreditation().notice()?, json);
+        }
+        Command::Provider(ProviderCommand::Apply { file, json }) => {
+            let text = read(&file)?;
+            let mut app = login::open(&db, who)?;
+            output::provider_applied(&app.accreditation().apply(&text)?, json);
+        }
+        Command::Provider(ProviderCommand::Assess {
+            id,
+            file,
+            reason,
+            json,
+        }) => {
+            let text = read(&file)?;
+            let mut app = login::open(&db, who)?;
+            let done = app.accreditation().assess(&id, &text, reason.as_deref())?;
+            output::assessment(&done, json);
+        }
+        Command::Provider(ProviderCommand::Applications { json }) => {
+            let mut app = login::open(&db, who)?;
+            output::provider_applications(&app.accreditation().applications()?, json);
+        }
+        Command::Provider(ProviderCommand::Show { id, json }) => {
+            let mut app = login::open(&db, who)?;
+            output::provider_application(&app.accreditation().application(&id)?, json);
+        }
+        Command::Provider(ProviderCommand::Confirm { id, json }) => {
+            let mut app = login::open(&db, who)?;
+            output::assessment(&app.accreditation().confirm(&id)?, json);
+        }
+        Command::Provider(ProviderCommand::List {
+            service,
+            comune,
+            json,
+        }) => {
+            let mut app = login::open(&db, who)?;
+            let register = app
+                .accreditation()
+                .register(service.as_deref(), comune.as_deref())?;
+            output::register(&register, json);
+        }
+        Command::Provider(ProviderCommand::Status {
+            register_number,
+            set,
+            reason,
+            date,
+            json,
+        }) => {
+            let on = sportello_app::parse_date(&date)?;
+            let mut app = login::open(&db, who)?;
+            let line = app
+                .accreditation()
+                .set_status(&register_number, &set, &reason, on)?;
+            output::register_line(&line, json);
+        }
+        Command::Provider(ProviderCommand::Check {
+            register_number,
+            date,
+            failed,
+            note,
+            json,
+        }) => {
+            let on = sportello_app::parse_date(&date)?;
+            let mut app = login::open(&db, who)?;
+            let line = app
+                .accreditation()
+                .record_check(&register_number, on, !failed, &note)?;
+            output::register_line(&line, json);
+        }
+        Command::Provider(ProviderCommand::Document {
+            register_number,
+            kind,
+            file,
+            json,
+        }) => {
+            let text = read(&file)?;
+            let mut app = login::open(&db, who)?;
+            let line = app
+                .accreditation()
+                .renew_document(&register_number, &kind, &text)?;
+            output::register_line(&line, json);
+        }
+        Command::Certificate(CertificateCommand::Verify { file, qr, json }) => {
+            let mut app = login::open(&db, who)?;
+            let found = match (file, qr) {
+                (_, Some(text)) => app.accreditation().verify_text(&text)?,
+                (Some(file), None) => app.accreditation().verify_pdf(&file)?,
+                (None, None) => unreachable!("clap requires one of the two"),
+            };
+            output::verification(&found, json);
+            if !found.valid_and_active() {
+                use std::io::Write as _;
+                let _ = std::io::stdout().flush();
+                std::process::exit(1);
+            }
+        }
+        Command::Print(PrintCommand::Accreditation { provider, out }) => {
+            let mut app = login::open(&db, who)?;
+            let path = app.accreditation().print_certificate(&provider, &out)?;
+            say!("{}", path.display());
+        }
+        Command::Print(PrintCommand::Register { out, json }) => {
+            let mut app = login::open(&db, who)?;
+            output::register_printed(&app.accreditation().print_register(&out)?, json);
         }
         Command::Print(PrintCommand::RecoverySheet { out }) => {
             let mut app = login::open(&db, who)?;

@@ -1322,6 +1322,212 @@ pub fn front_office_stats(s: &sportello_domain::front_office::FrontOfficeStats, 
     );
 }
 
+// ---- Accreditation of providers. ----
+
+pub fn notice(n: &sportello_app::NoticeView, as_json: bool) {
+    if as_json {
+        return json(n);
+    }
+    let notice = &n.notice;
+    show!(
+        "Avviso {} «{}»{}",
+        notice.id,
+        notice.title,
+        if n.imported {
+            ""
+        } else {
+            " (regole predefinite del distretto)"
+        }
+    );
+    show!(
+        "Soglia {} punti; durata {} anni",
+        notice.pass_mark,
+        notice.validity_years
+    );
+    for s in &notice.services {
+        show!("  servizio   {:<22} {}", s.id, s.name);
+    }
+    for g in &notice.gates {
+        show!("  requisito  {:<22} {}", g.id, g.name);
+    }
+    for c in &notice.criteria {
+        show!("  criterio   {:<22} max {:>3}  {}", c.id, c.max, c.name);
+    }
+}
+
+pub fn provider_applied(a: &sportello_app::ProviderApplied, as_json: bool) {
+    if as_json {
+        return json(a);
+    }
+    say!("{}", a.application_id);
+    if !a.new_provider {
+        show!(
+            "(ente già noto con codice fiscale {}: stessa identità)",
+            a.tax_code
+        );
+    }
+}
+
+pub fn provider_applications(list: &[sportello_app::ProviderApplicationView], as_json: bool) {
+    if as_json {
+        return json(&list);
+    }
+    if list.is_empty() {
+        show!("Nessuna istanza registrata.");
+    }
+    for a in list {
+        let last = a.assessments.last();
+        show!(
+            "{} {} ({}) — {}",
+            a.application_id,
+            a.application.legal_name,
+            a.application.tax_code,
+            match last {
+                None => "da valutare".to_string(),
+                Some(x) => format!(
+                    "{} punti, {}{}",
+                    x.total,
+                    x.outcome.as_str().replace('_', " "),
+                    if x.confirmed { "" } else { " (da confermare)" }
+                ),
+            }
+        );
+    }
+}
+
+pub fn provider_application(a: &sportello_app::ProviderApplicationView, as_json: bool) {
+    if as_json {
+        return json(a);
+    }
+    provider_applications(std::slice::from_ref(a), false);
+    for x in &a.assessments {
+        show!(
+            "  valutazione {}: {} punti, {}{}{}",
+            x.assessment_id,
+            x.total,
+            x.outcome.as_str().replace('_', " "),
+            if x.confirmed { ", confermata" } else { "" },
+            x.corrects
+                .as_deref()
+                .map(|c| format!(", corregge {c}"))
+                .unwrap_or_default()
+        );
+    }
+}
+
+pub fn assessment(a: &sportello_app::AssessmentView, as_json: bool) {
+    if as_json {
+        return json(a);
+    }
+    show!("Valutazione {}", a.assessment_id);
+    show!(
+        "Totale {} punti (soglia {}): {}",
+        a.total,
+        a.pass_mark,
+        match a.outcome {
+            sportello_domain::accreditation::Outcome::Accreditato => "accreditato",
+            sportello_domain::accreditation::Outcome::NonAccreditato => "non accreditato",
+        }
+    );
+    for r in &a.reasons {
+        show!("  - {r}");
+    }
+    if let (Some(n), Some(until)) = (&a.register_number, a.valid_until) {
+        show!(
+            "Numero di registro {n}, valido fino al {}",
+            until.format("%d/%m/%Y")
+        );
+    }
+    if a.confirmed {
+        show!("Confermata: definitiva");
+    } else {
+        show!("Da confermare da parte di un coordinatore");
+    }
+}
+
+pub fn register(r: &sportello_app::RegisterView, as_json: bool) {
+    if as_json {
+        return json(r);
+    }
+    match &r.as_of {
+        Some(at) => show!(
+            "Registro degli enti accreditati (copia del {})",
+            &at[..10.min(at.len())]
+        ),
+        None => show!("Registro degli enti accreditati (non ancora ricevuto dal capofila)"),
+    }
+    if r.providers.is_empty() {
+        show!("Nessun ente iscritto.");
+    }
+    for line in &r.providers {
+        let p = &line.entry;
+        show!(
+            "{:<14} {:<9} {} ({}) fino al {} — {}",
+            p.register_number,
+            p.status.as_str(),
+            p.legal_name,
+            p.tax_code,
+            p.valid_until.format("%d/%m/%Y"),
+            line.service_names.join(", ")
+        );
+    }
+}
+
+pub fn register_line(line: &sportello_app::RegisterLineView, as_json: bool) {
+    if as_json {
+        return json(line);
+    }
+    let p = &line.entry;
+    show!(
+        "{}: {} — stato {}",
+        p.register_number,
+        p.legal_name,
+        p.status.as_str()
+    );
+}
+
+pub fn register_printed(r: &sportello_app::RegisterPrinted, as_json: bool) {
+    if as_json {
+        return json(r);
+    }
+    show!("{}", r.pdf);
+    show!("{}", r.csv);
+}
+
+pub fn verification(v: &sportello_app::Verification, as_json: bool) {
+    if as_json {
+        return json(v);
+    }
+    show!(
+        "{}",
+        if v.valid_and_active() {
+            "Attestato valido: ente accreditato"
+        } else if v.valid {
+            "Attestato autentico, ma l'ente non risulta accreditato oggi"
+        } else {
+            "Attestato NON valido"
+        }
+    );
+    if let (Some(n), Some(p)) = (&v.register_number, &v.provider) {
+        show!("Registro n. {n}: {p}");
+    }
+    if let Some(s) = v.status {
+        show!("Stato: {}", s.as_str());
+    }
+    if let Some(until) = v.valid_until {
+        show!("Valido fino al {}", until.format("%d/%m/%Y"));
+    }
+    if let Some(at) = v.register_as_of {
+        show!(
+            "Registro di questa installazione aggiornato al {}",
+            at.format("%d/%m/%Y")
+        );
+    }
+    for p in &v.problems {
+        show!("  - {p}");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::visible;

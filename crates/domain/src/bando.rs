@@ -136,6 +136,25 @@ pub(crate) mod toml_date {
         d.deserialize_any(DateVisitor)
     }
 
+    /// The same for a date that may be absent.
+    pub mod optional {
+        use chrono::NaiveDate;
+        use serde::{Deserialize, Deserializer, Serializer};
+
+        pub fn serialize<S: Serializer>(date: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+            match date {
+                Some(d) => s.serialize_some(&d.format("%Y-%m-%d").to_string()),
+                None => s.serialize_none(),
+            }
+        }
+
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+            #[derive(Deserialize)]
+            struct Date(#[serde(with = "super")] NaiveDate);
+            Ok(Option::<Date>::deserialize(d)?.map(|w| w.0))
+        }
+    }
+
     struct DateVisitor;
 
     impl<'de> Visitor<'de> for DateVisitor {

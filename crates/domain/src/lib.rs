@@ -3,6 +3,7 @@
 //! No files, no clock, no database: dates and times come in as arguments so every rule
 //! can be tested at its boundaries and every ranking recomputed exactly.
 
+pub mod accreditation;
 pub mod application;
 pub mod bando;
 pub mod calendar;

@@ -76,6 +76,13 @@ pub enum Action {
     ReadStatistics,
     /// Monitoring of the plan: fill in and close the half-year forms of the actions.
     FillMonitoring,
+    /// Capofila: the accreditation notice, providers' applications, the commission's
+    /// assessments, the register's statuses and checks, certificates.
+    AccreditProviders,
+    /// Capofila: confirming an assessment, which makes it final and enters the register.
+    ConfirmAssessments,
+    /// The register of accredited providers (legal persons) and verifying certificates.
+    ReadRegister,
 }
 
 use Action::*;
@@ -96,6 +103,7 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             RecordContacts,
             ReadContacts,
             ReadStatistics,
+            ReadRegister,
         ],
     ),
     (
@@ -122,6 +130,8 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             ReadContacts,
             ReadStatistics,
             FillMonitoring,
+            AccreditProviders,
+            ReadRegister,
         ],
     ),
     (
@@ -154,11 +164,20 @@ pub const PERMISSIONS: &[(Role, &[Action])] = &[
             ReadContacts,
             ReadStatistics,
             FillMonitoring,
+            AccreditProviders,
+            ConfirmAssessments,
+            ReadRegister,
         ],
     ),
     (
         Role::Revisore,
-        &[ReadOutcomes, ReadAudit, ReadServices, ReadStatistics],
+        &[
+            ReadOutcomes,
+            ReadAudit,
+            ReadServices,
+            ReadStatistics,
+            ReadRegister,
+        ],
     ),
 ];
 
@@ -196,6 +215,9 @@ impl Action {
             ReadContacts => "consultare i contatti dello sportello con i dati personali",
             ReadStatistics => "consultare le statistiche dello sportello",
             FillMonitoring => "compilare e chiudere le schede di monitoraggio",
+            AccreditProviders => "istruire e valutare l'accreditamento degli enti",
+            ConfirmAssessments => "confermare le valutazioni di accreditamento",
+            ReadRegister => "consultare il registro degli enti accreditati",
         }
     }
 }
@@ -306,6 +328,12 @@ mod tests {
             roles_allowed(ManageServices),
             [Role::Responsabile, Role::Coordinatore]
         );
+        assert_eq!(
+            roles_allowed(ConfirmAssessments),
+            [Role::Coordinatore],
+            "an assessment is final once a coordinatore confirms it"
+        );
+        assert_eq!(roles_allowed(ReadRegister), Role::ALL);
     }
 
     #[test]

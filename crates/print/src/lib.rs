@@ -9,6 +9,7 @@
 //! written ([`format::euro`], the window's way too). Documents are A4 PDFs with DejaVu Sans embedded
 //! and subset, so accents print and extract correctly and files stay small.
 
+mod accreditation;
 mod attestato;
 mod canvas;
 mod flow;
@@ -25,6 +26,10 @@ mod recovery;
 mod referral;
 mod service;
 
+pub use accreditation::{
+    AccreditationCertificate, PublicRegister, RegisterLine, accreditation_certificate,
+    public_register,
+};
 pub use attestato::{Attestato, attestato};
 pub use frame::Letterhead;
 pub use internal::{ReservedDetails, internal_ranking};
@@ -58,6 +63,8 @@ pub enum PrintError {
          punteggio totale ({score})"
     )]
     InconsistentScore { code: String, score: i32, sum: i32 },
+    #[error("il codice QR non può contenere la dichiarazione: {0}")]
+    Qr(String),
 }
 
 impl PrintError {
@@ -70,6 +77,7 @@ impl PrintError {
             PrintError::MissingDetails(_) => "print.missing_details",
             PrintError::UnknownDetails(_) => "print.unknown_details",
             PrintError::InconsistentScore { .. } => "print.inconsistent_score",
+            PrintError::Qr(_) => "print.qr",
         }
     }
 }

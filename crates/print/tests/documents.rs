@@ -676,3 +676,53 @@ fn the_project_has_every_fact_and_three_signatures_and_the_letter_says_when_to_s
     assert!(t.contains("Gentile Maria Rossi"), "{t}");
     assert!(t.contains("inizia il 01/06/2026"), "{t}");
 }
+
+#[test]
+fn the_attestato_di_accreditamento_has_the_parts_of_a_pa_act() {
+    let t = text(&sportello_print::accreditation_certificate(&accreditation_fixture()).unwrap());
+    for needed in [
+        "Attestato di accreditamento",
+        "n. ACC-2026-001 · iscrizione del 01/12/2026 · rilasciato il 02/12/2026",
+        "comune capofila",
+        "Riferimenti normativi",
+        "Legge 8 novembre 2000, n. 328",
+        "72 punti su una soglia di 60",
+        "SI ATTESTA",
+        "Fonte Servizi Società Cooperativa Sociale",
+        "12345678903",
+        "Maria Rossi, legale rappresentante",
+        "Assistenza domiciliare anziani; Centro diurno",
+        "Fontebianca, Roccaverde",
+        "dal 01/12/2026 al 30/11/2029",
+        "Condizioni",
+        "Verifica dell'attestato",
+        "Il responsabile dell'Ufficio di piano",
+    ] {
+        assert!(t.contains(needed), "{needed:?} missing: {t}");
+    }
+}
+
+#[test]
+fn a_statement_too_long_for_a_qr_code_is_refused_by_name() {
+    let mut c = accreditation_fixture();
+    c.qr_text = "x".repeat(5000);
+    let e = sportello_print::accreditation_certificate(&c).unwrap_err();
+    assert_eq!(e.code(), "print.qr");
+}
+
+#[test]
+fn the_public_register_lists_every_provider_across_pages() {
+    let t = text(&sportello_print::public_register(&public_register_fixture(60)).unwrap());
+    assert!(
+        t.contains("Registro distrettuale degli enti accreditati"),
+        "{t}"
+    );
+    assert!(t.contains("aggiornato al 02/12/2026"), "{t}");
+    assert!(
+        t.contains("ACC-2026-001") && t.contains("ACC-2026-060"),
+        "{t}"
+    );
+    assert!(t.contains("Pagina 2 di"), "{t}");
+    let empty = text(&sportello_print::public_register(&public_register_fixture(0)).unwrap());
+    assert!(empty.contains("Nessun ente iscritto."), "{empty}");
+}

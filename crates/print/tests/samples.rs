@@ -10,8 +10,9 @@ use std::process::Command;
 
 use common::*;
 use sportello_print::{
-    attestato, internal_ranking, payment_list, preavviso, project_document, public_ranking,
-    receipt, recovery_sheet, service_sheet, start_letter,
+    accreditation_certificate, attestato, internal_ranking, payment_list, preavviso,
+    project_document, public_ranking, public_register, receipt, recovery_sheet, service_sheet,
+    start_letter,
 };
 
 fn render_page(pdf: &Path, page: usize, dpi: u32, out_prefix: &Path) {
@@ -67,6 +68,14 @@ fn write_documentation_pages() {
         (
             "elenco-di-liquidazione",
             payment_list(&payment_list_fixture(1)).unwrap(),
+        ),
+        (
+            "attestato-di-accreditamento",
+            accreditation_certificate(&accreditation_fixture()).unwrap(),
+        ),
+        (
+            "registro-enti-accreditati",
+            public_register(&public_register_fixture(8)).unwrap(),
         ),
     ];
     for (name, pdf) in documents {

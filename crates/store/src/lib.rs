@@ -1,6 +1,7 @@
 //! The install's SQLite database: append-only migrations, records that carry what sync needs
 //! (UUID v7 id, owner, version, content hash, tombstone) and the audit trail.
 
+mod accreditation;
 mod applications;
 mod audit;
 mod bandi;
@@ -33,6 +34,10 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
+pub use accreditation::{
+    NewAssessment, ProviderFiled, RegisterEntry, StatusChange, StoredAssessment,
+    StoredProviderApplication, YearlyCheck,
+};
 pub use applications::{
     ApplicationFilter, Correction, FiledApplication, Listing, NewApplication, Revision,
     StoredApplication, Unreadable,

@@ -61,6 +61,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(include_str!(
         "migrations/0031_monitoring_forms.sql"
     ))],
+    &[Step::Sql(include_str!("migrations/0030_accreditation.sql"))],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

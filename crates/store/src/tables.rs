@@ -508,6 +508,35 @@ pub(crate) const TABLES: &[SyncTable] = &[
         before_write: None,
         for_recipient: None,
     },
+    SyncTable {
+        name: "accreditation_register",
+        refers_to: &[],
+        direction: Direction::Publish,
+        columns: &[
+            col("register_number", Kind::Text(32)),
+            col("entered_on", Kind::Date),
+            col("tax_code", Kind::Text(16)),
+            col("legal_name", Kind::Text(300)),
+            col("legal_form", Kind::Text(300)),
+            col("seat_istat", Kind::Istat),
+            col("offices", Kind::JsonText),
+            col("representative_name", Kind::Text(300)),
+            col("representative_role", Kind::Text(300)),
+            col("services", Kind::JsonText),
+            col("comuni", Kind::JsonText),
+            col("score", Kind::Integer { min: 0, max: 1000 }),
+            col("valid_from", Kind::Date),
+            col("valid_until", Kind::Date),
+            col("status", Kind::Word(&["attivo", "sospeso", "revocato"])),
+            col("history", Kind::JsonText),
+            col("documents", Kind::JsonText),
+            col("checks", Kind::JsonText),
+        ],
+        owner_column: None,
+        check: crate::accreditation::check_received,
+        before_write: None,
+        for_recipient: None,
+    },
 ];
 
 /// An entry of the map of services, district or local (`store::services`).
@@ -799,7 +828,8 @@ mod tests {
                 "objection_decisions",
                 "case_kinds",
                 "named_elsewhere",
-                "services"
+                "services",
+                "accreditation_register"
             ]
         );
     }

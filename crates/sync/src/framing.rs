@@ -47,6 +47,7 @@ pub(crate) enum Domain {
     District,
     Rotation,
     Revocation,
+    Statement,
 }
 
 impl Domain {
@@ -57,6 +58,7 @@ impl Domain {
             Domain::District => "district",
             Domain::Rotation => "key-rotation",
             Domain::Revocation => "key-revocation",
+            Domain::Statement => "statement",
         }
     }
 

@@ -22,6 +22,7 @@ mod framing;
 mod hexser;
 pub mod keys;
 mod payload;
+pub mod statement;
 pub mod trust;
 
 pub use bundle::{

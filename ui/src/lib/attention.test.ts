@@ -37,6 +37,7 @@ function overview(changes: Partial<Overview> = {}, capofila = false): Overview {
     backup_due: false,
     waiting_start: [],
     answers_overdue: [],
+    accreditation_expiring: [],
     ...changes,
   };
 }
@@ -193,5 +194,38 @@ describe('sent and waiting, not sent, refused files', () => {
     expect(texts(overview({ answers_overdue: ['AAAAA-BBBBB'] }))).toContain(
       'todo: Servizio civico: 1 chiamato non ha risposto nei termini (AAAAA-BBBBB): registrarne la decadenza fa chiamare il successivo idoneo.',
     );
+  });
+});
+
+describe('accreditation', () => {
+  it('lists the providers documents and registrations near their expiry at the capofila', () => {
+    const items = attentionItems(
+      overview(
+        {
+          accreditation_expiring: [
+            {
+              register_number: 'ACC-2026-001',
+              legal_name: 'Coop. Aurora',
+              document: 'durc',
+              what: 'DURC (regolarità contributiva)',
+              expires: '2026-12-20',
+            },
+            {
+              register_number: 'ACC-2026-002',
+              legal_name: 'Coop. Iride',
+              document: null,
+              what: 'Iscrizione al registro',
+              expires: '2027-02-01',
+            },
+          ],
+        },
+        true,
+      ),
+    );
+    const item = items.find((i) => i.text.startsWith('Enti accreditati'));
+    expect(item?.kind).toBe('todo');
+    expect(item?.text).toContain('2 scadenze');
+    expect(item?.text).toContain('DURC (regolarità contributiva) di Coop. Aurora (ACC-2026-001) il 20/12/2026');
+    expect(item?.text).toContain('Iscrizione al registro di Coop. Iride');
   });
 });

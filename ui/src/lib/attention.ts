@@ -1,7 +1,7 @@
 // What the Home screen asks the operator to do next, from the install's overview. The order is
 // the order of the work: trust first, then sending and receiving, then the rankings.
 import type { Overview } from './api';
-import { formatDateTime } from './format';
+import { formatDate, formatDateTime } from './format';
 import { hashOf } from './routes';
 import { stageLabel } from './labels';
 
@@ -94,6 +94,19 @@ export function attentionItems(o: Overview): AttentionItem[] {
         `Servizio civico: ${plural(o.waiting_start.length, 'persona non ha', 'persone non hanno')} ancora iniziato ` +
         `il servizio e ${o.waiting_start.length === 1 ? 'si avvicina' : 'si avvicinano'} ai 60 giorni dalla domanda` +
         `${over > 0 ? ` (${over} già oltre)` : ''}: ${codes.join(', ')}${more}.`,
+    });
+  }
+
+  if (o.accreditation_expiring.length > 0) {
+    const named = o.accreditation_expiring.slice(0, 5).map((e) => {
+      return `${e.what} di ${e.legal_name} (${e.register_number}) il ${formatDate(e.expires)}`;
+    });
+    const more = o.accreditation_expiring.length > 5 ? ` e altre ${o.accreditation_expiring.length - 5}` : '';
+    items.push({
+      kind: 'todo',
+      text:
+        `Enti accreditati: ${plural(o.accreditation_expiring.length, 'scadenza', 'scadenze')} entro 30 giorni ` +
+        `(documenti) o 90 (iscrizioni): ${named.join('; ')}${more}.`,
     });
   }
 

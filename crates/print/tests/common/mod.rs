@@ -629,3 +629,57 @@ pub fn words(pdf: &[u8]) -> Vec<Word> {
     }
     words
 }
+
+/// An attestato di accreditamento of a fictional cooperative.
+pub fn accreditation_fixture() -> sportello_print::AccreditationCertificate {
+    sportello_print::AccreditationCertificate {
+        letterhead: district_letterhead(),
+        district: "Distretto socio-sanitario D99 Valle dei Test".into(),
+        capofila: "Comune di Fontebianca".into(),
+        register_number: "ACC-2026-001".into(),
+        entered_on: date(2026, 12, 1),
+        issued_on: date(2026, 12, 2),
+        legal_basis: "Legge 8 novembre 2000, n. 328, art. 11".into(),
+        notice_title: "Avviso di accreditamento 2026".into(),
+        legal_name: "Fonte Servizi Società Cooperativa Sociale".into(),
+        tax_code: "12345678903".into(),
+        legal_form: "Cooperativa sociale di tipo A".into(),
+        seat: "Fontebianca (999001)".into(),
+        representative: "Maria Rossi, legale rappresentante".into(),
+        services: vec![
+            "Assistenza domiciliare anziani".into(),
+            "Centro diurno".into(),
+        ],
+        comuni: vec!["Fontebianca".into(), "Roccaverde".into()],
+        score: 72,
+        pass_mark: 60,
+        valid_from: date(2026, 12, 1),
+        valid_until: date(2029, 11, 30),
+        conditions: vec!["l'ente mantiene i requisiti di accesso".into()],
+        qr_text: format!("SPORTELLO-ACC1.{}.{}", "e".repeat(400), "s".repeat(86)),
+    }
+}
+
+/// The public register with `n` fictional providers.
+pub fn public_register_fixture(n: usize) -> sportello_print::PublicRegister {
+    sportello_print::PublicRegister {
+        letterhead: district_letterhead(),
+        district: "Distretto socio-sanitario D99 Valle dei Test".into(),
+        as_of: date(2026, 12, 2),
+        lines: (1..=n)
+            .map(|i| sportello_print::RegisterLine {
+                register_number: format!("ACC-2026-{i:03}"),
+                legal_name: format!("Cooperativa Sociale Numero {i}"),
+                tax_code: "12345678903".into(),
+                legal_form: "Cooperativa sociale di tipo A".into(),
+                seat: "Fontebianca".into(),
+                representative: "Maria Rossi (legale rappresentante)".into(),
+                services: "Assistenza domiciliare anziani".into(),
+                comuni: "Fontebianca, Roccaverde".into(),
+                valid_from: date(2026, 12, 1),
+                valid_until: date(2029, 11, 30),
+                status: if i % 5 == 0 { "sospeso" } else { "attivo" }.into(),
+            })
+            .collect(),
+    }
+}

@@ -43,6 +43,7 @@ export type { DraftView } from "./DraftView";
 export type { DuplicateApplication } from "./DuplicateApplication";
 export type { DuplicateGroup } from "./DuplicateGroup";
 export type { ErrorCode } from "./ErrorCode";
+export type { Expiring } from "./Expiring";
 export type { FactorLabel } from "./FactorLabel";
 export type { FieldChange } from "./FieldChange";
 export type { Filed } from "./Filed";
