@@ -86,6 +86,59 @@ fn the_district_figures_are_the_sums_of_the_comuni() {
             );
         }
     }
+    // The same tables for the offices: CSV with decimal commas, XLSX (a zip) with numbers.
+    let csv = capofila.path("indicatori.csv");
+    capofila.ok(&[
+        "export",
+        "monitoring",
+        "--period",
+        "2026-H1",
+        "--out",
+        arg(&csv),
+    ]);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        text.starts_with("Ambito;Azione;Indicatore;Codice;Valore"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("Distretto;") && l.contains(";sc_domande;11;")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("Floridia;") && l.contains(";sc_domande;7;")),
+        "{text}"
+    );
+    let xlsx = capofila.path("indicatori.xlsx");
+    capofila.ok(&[
+        "export",
+        "monitoring",
+        "--period",
+        "2026-H1",
+        "--out",
+        arg(&xlsx),
+    ]);
+    assert_eq!(
+        &std::fs::read(&xlsx).unwrap()[..2],
+        b"PK",
+        "an XLSX is a zip archive"
+    );
+    for bad in [["2026-H3", "x.csv"], ["2026-H1", "x.pdf"]] {
+        let out = capofila.path(bad[1]);
+        let run = capofila.run(&[
+            "export",
+            "monitoring",
+            "--period",
+            bad[0],
+            "--out",
+            arg(&out),
+        ]);
+        assert_eq!(run.code, 1, "{bad:?}");
+        assert!(!out.exists());
+    }
+
     // A period that is not a half-year: the comuni's counts are per half-year, so the
     // capofila counts only its own.
     let march = capofila.json(&[

@@ -95,6 +95,9 @@ enum Command {
     /// Monitoraggio del piano: indicatori per periodo
     #[command(subcommand)]
     Monitor(MonitorCommand),
+    /// Esporta tabelle per gli uffici (XLSX o CSV)
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Mappa dei servizi: catalogo del distretto (capofila) e servizi locali del comune
     #[command(subcommand)]
     Services(ServicesCommand),
@@ -858,6 +861,20 @@ enum MonitorCommand {
         comune: Option<String>,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportCommand {
+    /// Gli indicatori di un semestre: al capofila del distretto e di ogni comune, al comune i
+    /// propri
+    Monitoring {
+        /// Il semestre: AAAA-H1 o AAAA-H2
+        #[arg(long, value_name = "SEMESTRE")]
+        period: String,
+        /// Il file da scrivere: .xlsx o .csv
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
     },
 }
 
@@ -1776,6 +1793,11 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 app.siuss()
                     .export(from, to, &out, ente.as_deref(), operatore_cf.as_deref())?;
             output::siuss_exported(&done, json);
+        }
+        Command::Export(ExportCommand::Monitoring { period, out }) => {
+            let mut app = login::open(&db, who)?;
+            let rows = app.monitoring().export(&period, &out)?;
+            output::monitoring_exported(&out, rows);
         }
         Command::Monitor(MonitorCommand::Form(FormCommand::Add { file, json })) => {
             let text = read(&file)?;

@@ -598,6 +598,11 @@ pub fn forms(list: &[sportello_app::StoredForm], as_json: bool) {
     }
 }
 
+pub fn monitoring_exported(out: &std::path::Path, rows: usize) {
+    say!("{}", out.display());
+    tell!("Indicatori esportati: {rows} righe");
+}
+
 pub fn indicators(list: &[sportello_app::IndicatorValue], as_json: bool) {
     if as_json {
         return json(&list);

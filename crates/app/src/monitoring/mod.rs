@@ -4,6 +4,7 @@
 //! sums at the capofila.
 
 mod counts;
+mod export;
 
 use std::collections::BTreeMap;
 

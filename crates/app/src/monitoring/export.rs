@@ -1,0 +1,158 @@
+//! The monitoring tables as the offices take them: CSV, or XLSX with numbers as numbers.
+
+use std::path::Path;
+
+use rust_xlsxwriter::{Format, Workbook};
+use sportello_domain::Decimal;
+use sportello_domain::monitoring::Period;
+
+use super::{IndicatorValue, Monitoring};
+use crate::{AppError, ErrorCode, Result};
+
+/// The columns of the table, Italian.
+const HEADERS: [&str; 9] = [
+    "Ambito",
+    "Azione",
+    "Indicatore",
+    "Codice",
+    "Valore",
+    "Unità",
+    "Obiettivo",
+    "Semestre precedente",
+    "Fuori obiettivo",
+];
+
+/// The columns holding numbers (the value and the previous half-year's).
+const NUMBERS: [usize; 2] = [4, 7];
+
+/// One row of the table: the scope's name, then the indicator.
+struct Row {
+    scope: String,
+    value: IndicatorValue,
+}
+
+impl Monitoring<'_> {
+    /// Writes the indicators of the half-year `period` (`AAAA-H1`, `AAAA-H2`) to `out`, as XLSX
+    /// or CSV by its extension: at the capofila the district's and each comune's, at a comune
+    /// its own. Returns the rows written.
+    pub fn export(&mut self, period: &str, out: &Path) -> Result<usize> {
+        self.require(crate::Action::ReadOutcomes)?;
+        let half = Period::half_year(period).ok_or_else(|| {
+            AppError::new(
+                ErrorCode::DateInvalid,
+                format!("semestre «{period}» non valido: si scrive AAAA-H1 o AAAA-H2"),
+            )
+        })?;
+        let xlsx = match out.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("xlsx") => true,
+            Some(e) if e.eq_ignore_ascii_case("csv") => false,
+            _ => {
+                return Err(AppError::new(
+                    ErrorCode::InputRefused,
+                    format!(
+                        "«{}»: il file va chiamato .xlsx (foglio di calcolo) o .csv",
+                        out.display()
+                    ),
+                ));
+            }
+        };
+        let mut scopes: Vec<(String, Option<String>)> = Vec::new();
+        if self.install.is_capofila() {
+            scopes.push(("Distretto".into(), None));
+            for c in &self.install.district.comuni {
+                scopes.push((c.name.clone(), Some(c.istat.clone())));
+            }
+        } else {
+            let own = self.install.comune.clone();
+            scopes.push((self.comune_name(&own), Some(own)));
+        }
+        let mut rows = Vec::new();
+        for (name, comune) in scopes {
+            for value in self.indicators(half, comune.as_deref())? {
+                rows.push(Row {
+                    scope: name.clone(),
+                    value,
+                });
+            }
+        }
+        let bytes = if xlsx {
+            workbook(period, &rows)?
+        } else {
+            csv_text(&rows).into_bytes()
+        };
+        crate::files::write_atomically(out, &bytes, true)?;
+        Ok(rows.len())
+    }
+}
+
+fn cells(row: &Row) -> [String; 9] {
+    let v = &row.value;
+    let text = |o: &Option<String>| o.clone().unwrap_or_default();
+    [
+        row.scope.clone(),
+        v.action.clone(),
+        v.name.clone(),
+        v.id.clone(),
+        text(&v.value),
+        v.unit.clone(),
+        text(&v.target),
+        text(&v.previous),
+        match v.misses_target {
+            Some(true) => "sì".into(),
+            Some(false) => "no".into(),
+            None => String::new(),
+        },
+    ]
+}
+
+fn csv_text(rows: &[Row]) -> String {
+    let mut out = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
+    out.write_record(HEADERS).expect("writing to memory");
+    for row in rows {
+        let mut c = cells(row);
+        // Decimal commas, as the offices' spreadsheets read them.
+        for i in NUMBERS {
+            c[i] = c[i].replace('.', ",");
+        }
+        out.write_record(&c).expect("writing to memory");
+    }
+    String::from_utf8(out.into_inner().expect("writing to memory")).expect("UTF-8 cells")
+}
+
+fn workbook(period: &str, rows: &[Row]) -> Result<Vec<u8>> {
+    let failed = |e: rust_xlsxwriter::XlsxError| {
+        AppError::new(
+            ErrorCode::PrintFailed,
+            format!("foglio di calcolo non scritto: {e}"),
+        )
+    };
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet
+        .set_name(format!("Indicatori {period}"))
+        .map_err(failed)?;
+    let bold = Format::new().set_bold();
+    for (col, header) in (0u16..).zip(HEADERS) {
+        sheet
+            .write_with_format(0, col, header, &bold)
+            .map_err(failed)?;
+    }
+    for (r, row) in (1u32..).zip(rows) {
+        for ((col, cell), i) in (0u16..).zip(cells(row)).zip(0usize..) {
+            // Values as numbers, so the office can sum and chart them.
+            let number = NUMBERS
+                .contains(&i)
+                .then(|| cell.parse::<Decimal>().ok())
+                .flatten()
+                .and_then(|d| d.to_string().parse::<f64>().ok());
+            match number {
+                Some(n) => sheet.write_number(r, col, n).map_err(failed)?,
+                None => sheet.write_string(r, col, &cell).map_err(failed)?,
+            };
+        }
+    }
+    sheet.autofit();
+    book.save_to_buffer().map_err(failed)
+}
