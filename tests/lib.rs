@@ -534,3 +534,14 @@ pub mod bench {
         d.as_secs_f64() * 1000.0
     }
 }
+
+/// Decrypts and opens an upload with the keys of the capofila `capofila` (ISTAT `comune`), as
+/// its import does: the records as they travel.
+pub fn decrypt_upload(capofila: &Install, comune: &str, bytes: &[u8]) -> Vec<Value> {
+    let keys = install_keys(&capofila.db);
+    let trust = trust_list(&capofila.db);
+    let inspected = sportello_sync::inspect(bytes).expect("a bundle");
+    let receiver = sportello_sync::Receiver::new("D48", comune, &keys);
+    let verified = sportello_sync::verify(&inspected, &trust, &receiver).expect("verified");
+    sportello_sync::open(&verified, &keys).expect("opened")
+}

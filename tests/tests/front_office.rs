@@ -182,7 +182,7 @@ fn district_statistics_are_the_sum_of_the_comuni_and_uploads_identify_nobody() {
     for c in &comuni {
         for file in c.export() {
             let bytes = std::fs::read(&file).unwrap();
-            let records = decrypt_upload(&capofila, &bytes);
+            let records = sportello_tests::decrypt_upload(&capofila, CAPOFILA, &bytes);
             let text = serde_json::to_string(&records).unwrap();
             assert!(text.contains("\"contacts\""), "the upload carries contacts");
             assert!(text.contains("front_office_cases"), "and cases");
@@ -229,16 +229,6 @@ fn district_statistics_are_the_sum_of_the_comuni_and_uploads_identify_nobody() {
             assert_eq!(at_capofila[key], own[key], "{c} {key}");
         }
     }
-}
-
-/// Decrypts and opens an upload with the capofila's keys, as its import does.
-fn decrypt_upload(capofila: &Install, bytes: &[u8]) -> Vec<Value> {
-    let keys = sportello_tests::install_keys(&capofila.db);
-    let trust = sportello_tests::trust_list(&capofila.db);
-    let inspected = sportello_sync::inspect(bytes).unwrap();
-    let receiver = sportello_sync::Receiver::new("D48", CAPOFILA, &keys);
-    let verified = sportello_sync::verify(&inspected, &trust, &receiver).unwrap();
-    sportello_sync::open(&verified, &keys).unwrap()
 }
 
 const FRONT_OFFICE_TABLES: &[&str] = &[

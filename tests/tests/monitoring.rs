@@ -39,6 +39,23 @@ fn the_district_figures_are_the_sums_of_the_comuni() {
     let apps = fixture_applications();
     floridia.add(&apps[0..7]);
     palazzolo.add(&apps[40..44]);
+    // Two front-office contacts at Floridia: the front office's indicators count them.
+    let contact = |at: &str| {
+        serde_json::json!({
+            "at": at, "channel": "telefono", "person": {"anonymous": true, "sex": "F",
+            "age_band": "35-44", "residence_istat": FLORIDIA}, "needs": [{"area": 1}],
+            "answer": "informazione", "unmet_need": true,
+        })
+    };
+    let contacts = floridia.write(
+        "contatti.json",
+        &serde_json::json!([
+            contact("2026-03-02T09:00:00+01:00"),
+            contact("2026-05-04T10:00:00+02:00")
+        ])
+        .to_string(),
+    );
+    floridia.ok(&["contact", "add", arg(&contacts)]);
 
     // At a comune: its own, hand-counted; the half-year before had none.
     let own = indicators(&floridia, None);
@@ -48,6 +65,7 @@ fn the_district_figures_are_the_sums_of_the_comuni() {
     assert_eq!(received["previous"], "0");
     assert_eq!(value(&own, "sc_giorni_avvio")["value"], Value::Null);
     assert_eq!(value(&own, "sc_giorni_avvio")["target"], "<= 60");
+    assert_eq!(value(&own, "ss_contatti")["value"], "2");
     let refused = floridia.run(&[
         "monitor",
         "indicators",
@@ -62,10 +80,41 @@ fn the_district_figures_are_the_sums_of_the_comuni() {
 
     for c in [&floridia, &palazzolo] {
         for file in c.export() {
+            // What travels for monitoring is figures only: names of counts and numbers.
+            let records = sportello_tests::decrypt_upload(
+                &capofila,
+                "089017",
+                &std::fs::read(&file).unwrap(),
+            );
+            let monitoring: Vec<&Value> = records
+                .iter()
+                .filter(|r| r["table"] == "monitoring_counts")
+                .collect();
+            assert!(!monitoring.is_empty(), "the counts travel with the upload");
+            for r in monitoring {
+                let counts: serde_json::Map<String, Value> =
+                    serde_json::from_str(r["body"]["counts"].as_str().unwrap()).unwrap();
+                for (name, v) in &counts {
+                    assert!(
+                        name.bytes()
+                            .all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_')
+                    );
+                    assert!(v.as_str().unwrap().parse::<f64>().is_ok(), "{name}: {v}");
+                }
+                let body = r["body"].to_string();
+                for person in apps[0..7].iter().chain(&apps[40..44]) {
+                    let p = &person["applicant"];
+                    for field in ["codice_fiscale", "surname"] {
+                        assert!(!body.contains(p[field].as_str().unwrap()), "{body}");
+                    }
+                }
+            }
             capofila.ok(&["bundle", "import", arg(&file)]);
         }
     }
     let district = indicators(&capofila, None);
+    assert_eq!(value(&district, "ss_contatti")["value"], "2");
+    assert_eq!(value(&district, "ss_bisogni_senza_risposta")["value"], "2");
     let total = value(&district, "sc_domande");
     assert_eq!(total["comune"], Value::Null);
     assert_eq!(total["value"], "11", "7 at Floridia and 4 at Palazzolo");

@@ -156,6 +156,9 @@ impl Indicator {
 
 pub const CIVICO: &str = "Azione 21 – Servizio civico";
 
+pub const FRONT_OFFICE: &str = "Azione 7 – Segretariato sociale";
+pub const ACCREDITATION: &str = "Azione 5 – Accreditamento";
+
 /// Every indicator, in the order of the report. docs/monitoring.md lists them with their counts.
 pub const INDICATORS: &[Indicator] = &[
     Indicator {
@@ -265,6 +268,82 @@ pub const INDICATORS: &[Indicator] = &[
         },
         unit: "%",
         target: Some((Direction::AtLeast, 100)),
+    },
+    Indicator {
+        id: "ss_contatti",
+        name: "Contatti dello sportello",
+        action: FRONT_OFFICE,
+        formula: Formula::Count("fo.contacts"),
+        unit: "contatti",
+        target: None,
+    },
+    Indicator {
+        id: "ss_contatti_per_mille",
+        name: "Contatti ogni 1.000 residenti",
+        action: FRONT_OFFICE,
+        formula: Formula::Ratio {
+            numerator: "fo.contacts",
+            denominator: "fo.population",
+            scale: 1000,
+        },
+        unit: "per mille",
+        target: None,
+    },
+    Indicator {
+        id: "ss_istruttorie_nei_termini",
+        name: "Istruttorie chiuse nei termini",
+        action: FRONT_OFFICE,
+        formula: Formula::Ratio {
+            numerator: "fo.closed_within_target",
+            denominator: "fo.cases_closed",
+            scale: 100,
+        },
+        unit: "%",
+        target: Some((Direction::AtLeast, 100)),
+    },
+    Indicator {
+        id: "ss_bisogni_senza_risposta",
+        name: "Bisogni senza risposta nella mappa dei servizi",
+        action: FRONT_OFFICE,
+        formula: Formula::Count("fo.unmet_needs"),
+        unit: "contatti",
+        target: None,
+    },
+    Indicator {
+        id: "ss_soddisfazione",
+        name: "Soddisfazione media degli utenti (1–5)",
+        action: FRONT_OFFICE,
+        formula: Formula::Ratio {
+            numerator: "fo.satisfaction_marks",
+            denominator: "fo.satisfaction_answers",
+            scale: 1,
+        },
+        unit: "punti",
+        target: None,
+    },
+    Indicator {
+        id: "acc_attivi",
+        name: "Enti accreditati attivi",
+        action: ACCREDITATION,
+        formula: Formula::Count("acc.active"),
+        unit: "enti",
+        target: None,
+    },
+    Indicator {
+        id: "acc_sospesi",
+        name: "Enti accreditati sospesi",
+        action: ACCREDITATION,
+        formula: Formula::Count("acc.suspended"),
+        unit: "enti",
+        target: None,
+    },
+    Indicator {
+        id: "acc_in_scadenza",
+        name: "Iscrizioni in scadenza entro 90 giorni",
+        action: ACCREDITATION,
+        formula: Formula::Count("acc.expiring"),
+        unit: "enti",
+        target: None,
     },
 ];
 

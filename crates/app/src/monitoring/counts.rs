@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use sportello_domain::civico::CallState;
 use sportello_domain::civico::attendance::Month;
+use sportello_domain::front_office::front_office_stats;
 use sportello_domain::monitoring::{Counts, Period};
 use sportello_domain::{Bando, Decimal, Outcome};
 use sportello_store::StoredApplication;
@@ -150,6 +151,83 @@ impl crate::Sportello {
                 add("civico.complaints_closed", one);
             }
         }
+        self.front_office_counts(period, today, &mut counts)?;
+        if self.install.is_capofila() {
+            self.register_counts(period, today, &mut counts)?;
+        }
         Ok(counts)
+    }
+
+    /// The front office's counts of this comune over `period` (the observatory's figures).
+    fn front_office_counts(
+        &self,
+        period: Period,
+        today: NaiveDate,
+        counts: &mut Counts,
+    ) -> Result<()> {
+        let own = self.install.comune.as_str();
+        let population = self
+            .install
+            .district
+            .comune(own)
+            .and_then(|c| c.population)
+            .map(u64::from);
+        let (contacts, cases, satisfaction) =
+            self.store.front_office_facts(period.from, period.to)?;
+        let s = front_office_stats(
+            &contacts,
+            &cases,
+            &satisfaction,
+            period.from,
+            period.to,
+            today,
+            Some(own),
+            population,
+        );
+        let mut add = |name: &str, value: u64| {
+            *counts.entry(name.to_string()).or_default() += Decimal::from(value);
+        };
+        add("fo.contacts", s.contacts);
+        add("fo.population", population.unwrap_or(0));
+        add("fo.cases_closed", s.cases_closed);
+        add("fo.closed_within_target", s.closed_within_target);
+        add("fo.unmet_needs", s.unmet_needs);
+        // The questionnaires' marks added up, so the district's average is of every mark.
+        let marks: Vec<u8> = satisfaction
+            .iter()
+            .filter(|f| f.comune == own && period.contains(f.day))
+            .flat_map(|f| [f.courtesy, f.clarity, f.waiting, f.finding])
+            .flatten()
+            .collect();
+        add("fo.satisfaction_answers", marks.len() as u64);
+        add(
+            "fo.satisfaction_marks",
+            marks.iter().map(|m| u64::from(*m)).sum(),
+        );
+        Ok(())
+    }
+
+    /// The register of accredited providers at the period's end (the capofila keeps it).
+    fn register_counts(&self, period: Period, today: NaiveDate, counts: &mut Counts) -> Result<()> {
+        use sportello_domain::accreditation::{
+            REGISTRATION_NOTICE_DAYS, Status, expiring, status_on,
+        };
+        let day = period.to.min(today);
+        let mut add = |name: &str| {
+            *counts.entry(name.to_string()).or_default() += Decimal::ONE;
+        };
+        for e in self.store.register()? {
+            match status_on(e.status, e.valid_until, day) {
+                Status::Attivo => {
+                    add("acc.active");
+                    if expiring(e.valid_until, day, REGISTRATION_NOTICE_DAYS) {
+                        add("acc.expiring");
+                    }
+                }
+                Status::Sospeso => add("acc.suspended"),
+                _ => {}
+            }
+        }
+        Ok(())
     }
 }
