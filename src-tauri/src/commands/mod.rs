@@ -9,6 +9,7 @@ pub mod backup;
 pub mod bandi;
 pub mod civico;
 pub mod documents;
+pub mod front_office;
 pub mod info;
 pub mod objections;
 pub mod ranking;
