@@ -102,6 +102,7 @@ fn the_front_office_records_contacts_and_follows_its_cases_in_the_window() {
         w.find("[data-testid='f-cf-error']").await?;
         w.type_into("[data-testid='f-cf']", "BNCGLI92M55D636B")
             .await?;
+        w.client().execute("window.scrollTo(0, 0);", vec![]).await?;
         w.screenshot("sportello").await?;
         w.click("[data-testid='registra-contatto']").await?;
         w.wait_text("[data-testid='messaggio-contatto']", "istruttoria n.")
@@ -174,12 +175,16 @@ fn the_front_office_records_contacts_and_follows_its_cases_in_the_window() {
         w.click("[data-testid='scheda-sportello-statistiche']")
             .await?;
         w.wait_text("[data-testid='st-contatti']", "3").await?;
-        w.wait_text("[data-testid='grafico-risposta']", "Istruttoria")
+        w.wait_text("[data-testid='grafico-risposta']", "Per risposta")
             .await?;
         w.type_into("[data-testid='st-csv']", &csv_text).await?;
         w.click("[data-testid='st-csv-salva']").await?;
-        w.wait_text("[data-testid='st-csv-salvato']", "CSV salvato")
+        let said = w
+            .wait_text("[data-testid='st-csv-salvato'], #st-csv-error", "")
             .await?;
+        if !said.contains("CSV salvato") {
+            return Err(format!("the CSV was not saved: {said}").into());
+        }
         w.screenshot("sportello-statistiche").await?;
         Ok(())
     });
