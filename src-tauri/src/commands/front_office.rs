@@ -8,7 +8,7 @@ use sportello_app::{
 };
 use tauri::State;
 
-use super::path_arg;
+use super::{path_arg, printed};
 use crate::error::CommandError;
 use crate::state::DesktopState;
 
@@ -243,15 +243,4 @@ pub async fn services_print(
             .with_install(move |app| app.services().print(&code, &out))
             .await,
     )
-}
-
-/// Remembers a document this window wrote (so it may open it) and gives its path.
-fn printed(
-    state: &DesktopState,
-    written: Result<std::path::PathBuf, CommandError>,
-) -> Result<String, CommandError> {
-    let written = written.map_err(|err| err.on_field("out"))?;
-    let shown = written.display().to_string();
-    state.remember_printed(written);
-    Ok(shown)
 }
