@@ -12,6 +12,23 @@ use super::{path_arg, printed};
 use crate::error::CommandError;
 use crate::state::DesktopState;
 
+/// «impossibile `what` PATH: why», for a file the window named.
+fn file_error(
+    code: ErrorCode,
+    what: &str,
+    path: &std::path::Path,
+    err: &std::io::Error,
+) -> AppError {
+    AppError::new(
+        code,
+        format!(
+            "impossibile {what} {}: {}",
+            path.display(),
+            sportello_app::io_reason(err)
+        ),
+    )
+}
+
 /// Records one contact (the JSON shape of `contact add`).
 #[tauri::command]
 pub async fn front_office_add_contact(
@@ -146,16 +163,8 @@ pub async fn front_office_stats_csv(
     state
         .with_install(move |app| {
             let stats = app.front_office().stats(&from, &to, comune.as_deref())?;
-            std::fs::write(&out, stats_csv(&stats)).map_err(|err| {
-                AppError::new(
-                    ErrorCode::FileWrite,
-                    format!(
-                        "impossibile scrivere il file {}: {}",
-                        out.display(),
-                        sportello_app::io_reason(&err)
-                    ),
-                )
-            })?;
+            std::fs::write(&out, stats_csv(&stats))
+                .map_err(|err| file_error(ErrorCode::FileWrite, "scrivere il file", &out, &err))?;
             Ok(out.display().to_string())
         })
         .await
@@ -195,13 +204,11 @@ pub async fn services_import(
     state
         .with_install(move |app| {
             let text = std::fs::read_to_string(&path).map_err(|err| {
-                AppError::new(
+                file_error(
                     ErrorCode::FileUnreadable,
-                    format!(
-                        "impossibile leggere il file dei servizi {}: {}",
-                        path.display(),
-                        sportello_app::io_reason(&err)
-                    ),
+                    "leggere il file dei servizi",
+                    &path,
+                    &err,
                 )
             })?;
             app.services().import(&text, ServicesFile::of(&path))

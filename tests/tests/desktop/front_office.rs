@@ -141,7 +141,7 @@ fn the_front_office_records_contacts_and_follows_its_cases_in_the_window() {
         // The back office: the istruttoria, a note, closed.
         w.click("[data-testid='scheda-sportello-istruttorie']")
             .await?;
-        w.wait_text("[data-testid='istruttorie']", "contributo")
+        w.wait_text("[data-testid='istruttorie']", "Contributo economico")
             .await?;
         w.click("[data-testid='istruttorie'] [data-testid='apri-istruttoria']")
             .await?;
