@@ -190,4 +190,31 @@ fn the_front_office_records_contacts_and_follows_its_cases_in_the_window() {
     });
     let figures = std::fs::read_to_string(&csv).expect("the CSV of the statistics");
     assert!(figures.contains("contatti;contatti;3"), "{figures}");
+
+    // The capofila imports the district catalogue again (nothing changed) and reads the
+    // district's statistics, every comune or one.
+    let catalogue = text(&sportello_tests::fixture("services-d48.csv"));
+    let capofila = [
+        OsString::from("--db"),
+        demo.path().join("capofila.db").into_os_string(),
+    ];
+    in_window(&capofila, move |w| async move {
+        w.log_in_as(DEMO.0, DEMO.1).await?;
+        w.go("sportello").await?;
+        w.click("[data-testid='scheda-sportello-servizi']").await?;
+        w.wait_text("[data-testid='servizi']", "Assistenza domiciliare anziani")
+            .await?;
+        w.type_into("[data-testid='s-file']", &catalogue).await?;
+        w.click("[data-testid='importa-servizi']").await?;
+        w.wait_text(
+            "[data-testid='messaggio-servizi']",
+            "Catalogo del distretto importato: 0 nuovi",
+        )
+        .await?;
+        w.click("[data-testid='scheda-sportello-statistiche']")
+            .await?;
+        w.choose("#st-comune", FLORIDIA).await?;
+        w.find("[data-testid='st-contatti']").await?;
+        Ok(())
+    });
 }
