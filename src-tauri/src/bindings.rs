@@ -81,6 +81,14 @@ fn visit_commands(files: &mut Files) {
     files.visit::<sportello_app::PaymentsPrinted>();
     files.visit::<sportello_app::Complaint>();
     files.visit::<sportello_app::ObjectionView>();
+    files.visit::<sportello_app::ContactAdded>();
+    files.visit::<sportello_app::ContactView>();
+    files.visit::<sportello_app::CaseView>();
+    files.visit::<sportello_app::PersonHistory>();
+    files.visit::<sportello_app::FrontOfficeStats>();
+    files.visit::<sportello_app::StoredService>();
+    files.visit::<sportello_app::ServicesImported>();
+    files.visit::<sportello_app::StaleService>();
     files.visit::<CommandError>();
 }
 

@@ -31,6 +31,8 @@ use serde_json::json;
 
 #[path = "desktop/civico.rs"]
 mod civico;
+#[path = "desktop/front_office.rs"]
+mod front_office;
 
 /// The password of the first operator created on the first-run screen.
 const FIRST_PASSWORD: &str = "una password lunga";

@@ -72,6 +72,7 @@ pub use settings::{
 };
 pub use siuss::{Siuss, SiussExported};
 pub use sportello_domain::civico::{CallEventKind, CallState, CalledBy};
+pub use sportello_domain::front_office::stats::FrontOfficeStats;
 pub use sportello_domain::{Action, FactorLabel, Role};
 pub use sportello_store::{
     Actor, ApplicationFilter, Complaint, ContactAdded, DiaryEntry, FiledApplication, ServiceScope,

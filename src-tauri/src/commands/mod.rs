@@ -9,6 +9,7 @@ pub mod backup;
 pub mod bandi;
 pub mod civico;
 pub mod documents;
+pub mod front_office;
 pub mod info;
 pub mod objections;
 pub mod ranking;
@@ -65,6 +66,18 @@ pub(crate) fn path_arg(text: &str, field: &str) -> Result<PathBuf, CommandError>
         .on_field(field));
     }
     Ok(path)
+}
+
+/// Remembers a document this window wrote (so it may open it) and gives its path; a refusal
+/// concerns the form field `out`.
+pub(crate) fn printed(
+    state: &crate::state::DesktopState,
+    written: Result<PathBuf, CommandError>,
+) -> Result<String, CommandError> {
+    let written = written.map_err(|err| err.on_field("out"))?;
+    let shown = written.display().to_string();
+    state.remember_printed(written);
+    Ok(shown)
 }
 
 #[cfg(test)]

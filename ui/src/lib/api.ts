@@ -55,6 +55,16 @@ import type {
   ProjectForm,
   ProjectSaved,
 } from './bindings';
+import type {
+  CaseView,
+  ContactAdded,
+  ContactView,
+  FrontOfficeStats,
+  PersonHistory,
+  ServicesImported,
+  StaleService,
+  StoredService,
+} from './bindings';
 
 // Every generated type, under its Rust name; `CommandError` below stands for the generated one.
 export type * from './bindings';
@@ -453,4 +463,80 @@ export function objectionDecide(id: string, outcome: 'accolta' | 'respinta', rea
 /** One preavviso di rigetto per excluded application, written into the folder `dir`. */
 export function printPreavvisi(bando: string, dir: string): Promise<string[]> {
   return call<string[]>('print_preavvisi', { bando, dir });
+}
+
+// ---- Front office (segretariato sociale) and the map of services ----
+
+/** Records one contact (the JSON of `contact add`, docs/formats.md). */
+export function addContact(contact: object): Promise<ContactAdded[]> {
+  return call<ContactAdded[]>('front_office_add_contact', { contact });
+}
+
+/** This comune's contacts from `from` to `to` (ISO dates), newest first. */
+export function contactsList(from: string | null, to: string | null): Promise<ContactView[]> {
+  return call<ContactView[]>('front_office_contacts', { from, to });
+}
+
+/** A person's contacts, open cases and applications (an audited read). */
+export function personHistory(codiceFiscale: string): Promise<PersonHistory> {
+  return call<PersonHistory>('front_office_history', { codiceFiscale });
+}
+
+/** The open cases by due date; with `all`, then the closed ones. */
+export function casesList(all: boolean): Promise<CaseView[]> {
+  return call<CaseView[]>('front_office_cases', { all });
+}
+
+export function closeCase(number: number, date: string, outcome: string, note: string | null): Promise<CaseView> {
+  return call<CaseView>('front_office_close_case', { number, date, outcome, note });
+}
+
+export function noteCase(number: number, text: string): Promise<CaseView> {
+  return call<CaseView>('front_office_note_case', { number, text });
+}
+
+export function assignCase(number: number, operator: string): Promise<CaseView> {
+  return call<CaseView>('front_office_assign_case', { number, operator });
+}
+
+/** Writes the scheda di invio of contact `number` to `out`; gives the path written. */
+export function printReferral(number: number, out: string): Promise<string> {
+  return call<string>('front_office_print_referral', { number, out });
+}
+
+/** The observatory's figures; `comune` null: every comune held (the district at the capofila). */
+export function frontOfficeStats(from: string, to: string, comune: string | null): Promise<FrontOfficeStats> {
+  return call<FrontOfficeStats>('front_office_stats', { from, to, comune });
+}
+
+/** Writes the same figures as a CSV (`sezione;voce;valore`) to `out`. */
+export function frontOfficeStatsCsv(from: string, to: string, comune: string | null, out: string): Promise<string> {
+  return call<string>('front_office_stats_csv', { from, to, comune, out });
+}
+
+export function servicesList(): Promise<StoredService[]> {
+  return call<StoredService[]>('services_list');
+}
+
+/** The entries in use matching what is typed, best first. */
+export function servicesSearch(text: string, area: number | null, comune: string | null, limit: number | null = null): Promise<StoredService[]> {
+  return call<StoredService[]>('services_search', { text, area, comune, limit });
+}
+
+/** The capofila's district catalogue, or a comune's local entries, from a CSV or TOML file. */
+export function servicesImport(path: string): Promise<ServicesImported> {
+  return call<ServicesImported>('services_import', { path });
+}
+
+export function servicesReview(code: string): Promise<StoredService> {
+  return call<StoredService>('services_review', { code });
+}
+
+export function servicesStale(): Promise<StaleService[]> {
+  return call<StaleService[]>('services_stale');
+}
+
+/** Writes the scheda informativa of entry `code` to `out`. */
+export function printService(code: string, out: string): Promise<string> {
+  return call<string>('services_print', { code, out });
 }

@@ -59,12 +59,22 @@ describe('sidebarScreens', () => {
   it('offers the ranking only at the capofila', () => {
     const comune = sidebarScreens(false, 'responsabile').map((s) => s.id);
     const capofila = sidebarScreens(true, 'coordinatore').map((s) => s.id);
-    expect(comune).toEqual(['home', 'domande', 'opposizioni', 'civico', 'sincronizzazione', 'attivita', 'impostazioni']);
+    expect(comune).toEqual([
+      'home',
+      'domande',
+      'opposizioni',
+      'civico',
+      'sportello',
+      'sincronizzazione',
+      'attivita',
+      'impostazioni',
+    ]);
     expect(capofila).toEqual([
       'home',
       'domande',
       'opposizioni',
       'civico',
+      'sportello',
       'sincronizzazione',
       'graduatoria',
       'attivita',
@@ -73,8 +83,8 @@ describe('sidebarScreens', () => {
   });
 
   it("offers each role the screens of its work", () => {
-    expect(sidebarScreens(false, 'operatore').map((s) => s.id)).toEqual(['home', 'domande', 'opposizioni', 'civico']);
-    expect(sidebarScreens(true, 'operatore').map((s) => s.id)).toEqual(['home', 'domande', 'opposizioni', 'civico']);
+    expect(sidebarScreens(false, 'operatore').map((s) => s.id)).toEqual(['home', 'domande', 'opposizioni', 'civico', 'sportello']);
+    expect(sidebarScreens(true, 'operatore').map((s) => s.id)).toEqual(['home', 'domande', 'opposizioni', 'civico', 'sportello']);
     expect(sidebarScreens(false, 'revisore').map((s) => s.id)).toEqual(['home', 'attivita']);
     expect(sidebarScreens(true, 'revisore').map((s) => s.id)).toEqual(['home', 'graduatoria', 'attivita']);
   });
@@ -83,6 +93,13 @@ describe('sidebarScreens', () => {
     expect(screenShown('nuova-domanda', false, 'operatore')).toBe(true);
     expect(screenShown('nuova-domanda', false, 'revisore')).toBe(false);
     expect(screenShown('graduatoria', false, 'coordinatore')).toBe(false);
+  });
+
+  it('opens the front office to the roles at the desk, its pages under it', () => {
+    expect(screenFromHash('#/sportello/istruttorie')).toBe('sportello-istruttorie');
+    expect(sidebarCurrent('sportello-statistiche')).toBe('sportello');
+    expect(screenShown('sportello-servizi', false, 'operatore')).toBe(true);
+    expect(screenShown('sportello', true, 'revisore')).toBe(false);
   });
 
   it('offers the audit trail to the roles that may read it, at every install', () => {

@@ -14,6 +14,10 @@ export type ScreenId =
   | 'civico-pagamenti'
   | 'civico-reclami'
   | 'civico-comuni'
+  | 'sportello'
+  | 'sportello-istruttorie'
+  | 'sportello-servizi'
+  | 'sportello-statistiche'
   | 'sincronizzazione'
   | 'graduatoria'
   | 'attivita'
@@ -93,6 +97,22 @@ export const screens: readonly Screen[] = [
     label: 'Chiamate dei comuni',
     parent: 'civico',
     capofilaOnly: true,
+    roles: FRONT_OFFICE,
+  },
+  { id: 'sportello', path: 'sportello', label: 'Sportello', roles: FRONT_OFFICE },
+  {
+    id: 'sportello-istruttorie',
+    path: 'sportello/istruttorie',
+    label: 'Istruttorie',
+    parent: 'sportello',
+    roles: FRONT_OFFICE,
+  },
+  { id: 'sportello-servizi', path: 'sportello/servizi', label: 'Mappa dei servizi', parent: 'sportello', roles: FRONT_OFFICE },
+  {
+    id: 'sportello-statistiche',
+    path: 'sportello/statistiche',
+    label: 'Statistiche dello sportello',
+    parent: 'sportello',
     roles: FRONT_OFFICE,
   },
   { id: 'sincronizzazione', path: 'sincronizzazione', label: 'Sincronizzazione', roles: MANAGERS },
