@@ -81,6 +81,14 @@ fn visit_commands(files: &mut Files) {
     files.visit::<sportello_app::PaymentsPrinted>();
     files.visit::<sportello_app::Complaint>();
     files.visit::<sportello_app::ObjectionView>();
+    files.visit::<sportello_app::NoticeView>();
+    files.visit::<sportello_app::ProviderApplied>();
+    files.visit::<sportello_app::ProviderApplicationView>();
+    files.visit::<sportello_app::AssessmentView>();
+    files.visit::<sportello_app::RegisterView>();
+    files.visit::<sportello_app::RegisterLineView>();
+    files.visit::<sportello_app::RegisterPrinted>();
+    files.visit::<sportello_app::Verification>();
     files.visit::<CommandError>();
 }
 

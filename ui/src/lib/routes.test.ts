@@ -59,12 +59,23 @@ describe('sidebarScreens', () => {
   it('offers the ranking only at the capofila', () => {
     const comune = sidebarScreens(false, 'responsabile').map((s) => s.id);
     const capofila = sidebarScreens(true, 'coordinatore').map((s) => s.id);
-    expect(comune).toEqual(['home', 'domande', 'opposizioni', 'civico', 'sincronizzazione', 'attivita', 'impostazioni']);
+    expect(comune).toEqual([
+      'home',
+      'domande',
+      'opposizioni',
+      'civico',
+      'registro-enti',
+      'sincronizzazione',
+      'attivita',
+      'impostazioni',
+    ]);
     expect(capofila).toEqual([
       'home',
       'domande',
       'opposizioni',
       'civico',
+      'accreditamento',
+      'registro-enti',
       'sincronizzazione',
       'graduatoria',
       'attivita',
@@ -73,10 +84,10 @@ describe('sidebarScreens', () => {
   });
 
   it("offers each role the screens of its work", () => {
-    expect(sidebarScreens(false, 'operatore').map((s) => s.id)).toEqual(['home', 'domande', 'opposizioni', 'civico']);
-    expect(sidebarScreens(true, 'operatore').map((s) => s.id)).toEqual(['home', 'domande', 'opposizioni', 'civico']);
-    expect(sidebarScreens(false, 'revisore').map((s) => s.id)).toEqual(['home', 'attivita']);
-    expect(sidebarScreens(true, 'revisore').map((s) => s.id)).toEqual(['home', 'graduatoria', 'attivita']);
+    expect(sidebarScreens(false, 'operatore').map((s) => s.id)).toEqual(['home', 'domande', 'opposizioni', 'civico', 'registro-enti']);
+    expect(sidebarScreens(true, 'operatore').map((s) => s.id)).toEqual(['home', 'domande', 'opposizioni', 'civico', 'registro-enti']);
+    expect(sidebarScreens(false, 'revisore').map((s) => s.id)).toEqual(['home', 'registro-enti', 'attivita']);
+    expect(sidebarScreens(true, 'revisore').map((s) => s.id)).toEqual(['home', 'registro-enti', 'graduatoria', 'attivita']);
   });
 
   it('knows the sub-screens a role may reach', () => {
@@ -94,6 +105,15 @@ describe('sidebarScreens', () => {
     expect(screenShown('attivita', true, 'coordinatore')).toBe(true);
     expect(screenFromHash('#/attivita')).toBe('attivita');
     expect(screens.find((s) => s.id === 'attivita')?.label).toBe('Attività');
+  });
+
+  it('offers the accreditation at the capofila, the register and its verification everywhere', () => {
+    expect(screenShown('accreditamento', true, 'coordinatore')).toBe(true);
+    expect(screenShown('accreditamento', true, 'operatore')).toBe(false);
+    expect(screenShown('accreditamento', false, 'coordinatore')).toBe(false);
+    expect(screenShown('registro-enti', false, 'operatore')).toBe(true);
+    expect(screenFromHash('#/enti-accreditati/verifica')).toBe('verifica-attestato');
+    expect(sidebarCurrent('verifica-attestato')).toBe('registro-enti');
   });
 
   it('marks the parent of a sub-screen as current', () => {

@@ -14,6 +14,9 @@ export type ScreenId =
   | 'civico-pagamenti'
   | 'civico-reclami'
   | 'civico-comuni'
+  | 'accreditamento'
+  | 'registro-enti'
+  | 'verifica-attestato'
   | 'sincronizzazione'
   | 'graduatoria'
   | 'attivita'
@@ -94,6 +97,20 @@ export const screens: readonly Screen[] = [
     parent: 'civico',
     capofilaOnly: true,
     roles: FRONT_OFFICE,
+  },
+  {
+    id: 'accreditamento',
+    path: 'accreditamento',
+    label: 'Accreditamento',
+    capofilaOnly: true,
+    roles: MANAGERS,
+  },
+  { id: 'registro-enti', path: 'enti-accreditati', label: 'Enti accreditati' },
+  {
+    id: 'verifica-attestato',
+    path: 'enti-accreditati/verifica',
+    label: 'Verifica attestato',
+    parent: 'registro-enti',
   },
   { id: 'sincronizzazione', path: 'sincronizzazione', label: 'Sincronizzazione', roles: MANAGERS },
   {
