@@ -99,6 +99,12 @@ fn a_provider_is_assessed_registered_and_its_attestato_verified_at_a_comune() {
         .await?;
         w.wait_text("[data-testid='esito-previsto']", "accreditato")
             .await?;
+        w.client()
+            .execute(
+                "document.querySelector(\"[data-testid='valutazione']\").scrollIntoView();",
+                vec![],
+            )
+            .await?;
         w.screenshot("accreditamento-valutazione").await?;
         w.click("[data-testid='registra-valutazione']").await?;
         w.wait_text(
