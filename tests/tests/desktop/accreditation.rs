@@ -136,6 +136,7 @@ fn a_provider_is_assessed_registered_and_its_attestato_verified_at_a_comune() {
             "attestato-accreditamento.pdf",
         )
         .await?;
+        w.client().execute("window.scrollTo(0, 0);", vec![]).await?;
         w.screenshot("accreditamento-registro").await?;
         Ok(())
     });
