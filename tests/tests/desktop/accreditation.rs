@@ -76,6 +76,39 @@ fn a_provider_is_assessed_registered_and_its_attestato_verified_at_a_comune() {
         w.go("accreditamento").await?;
         let row = "[data-testid='lista-istanze'] tr[data-codice='12345678903']";
         w.wait_text(row, "Da valutare").await?;
+
+        // Another provider's application typed in the form: a partita IVA with a wrong
+        // check digit is named as it is typed.
+        w.click("[data-testid='nuova-istanza']").await?;
+        w.type_into("[data-testid='i-nome']", "Ortigia Cooperativa Sociale")
+            .await?;
+        w.type_into("[data-testid='i-cf']", "02468135798").await?;
+        w.wait_text("[data-testid='modulo-istanza']", "cifra di controllo")
+            .await?;
+        w.type_into("[data-testid='i-cf']", "02468135799").await?;
+        w.type_into("[data-testid='i-rappresentante']", "Giuseppe Bianchi")
+            .await?;
+        w.choose("[data-testid='i-sede']", "089017").await?;
+        w.click("[data-testid='i-servizio-sad_disabili']").await?;
+        w.click(&format!("[data-testid='i-comune-{FLORIDIA}']"))
+            .await?;
+        w.type_into("[data-testid='doc-durc-numero']", "INPS_50123456")
+            .await?;
+        w.type_into("[data-testid='doc-durc-data']", "01/11/2026")
+            .await?;
+        w.type_into("[data-testid='doc-durc-scadenza']", "01/03/2027")
+            .await?;
+        w.click("[data-testid='registra-istanza']").await?;
+        w.wait_text(
+            "[data-testid='messaggio-accreditamento']",
+            "Istanza di Ortigia Cooperativa Sociale registrata",
+        )
+        .await?;
+        w.wait_text("[data-testid='lista-istanze']", "Ortigia")
+            .await?;
+        // Back to the top: the list's header stays in view over a row scrolled to the top.
+        w.client().execute("window.scrollTo(0, 0);", vec![]).await?;
+
         w.click(&format!("{row} [data-testid='valuta']")).await?;
         for gate in GATES {
             w.click(&format!("[data-testid='requisito-{gate}-ok']"))
@@ -112,7 +145,7 @@ fn a_provider_is_assessed_registered_and_its_attestato_verified_at_a_comune() {
             "accreditato con 73 punti",
         )
         .await?;
-        w.click(&format!("{row} [data-testid='valuta']")).await?;
+        // The assessment stays open under the list: the coordinatore confirms it there.
         w.click("[data-testid='conferma-valutazione']").await?;
         w.wait_text(
             "[data-testid='messaggio-accreditamento']",
