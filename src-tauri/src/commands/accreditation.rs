@@ -9,7 +9,7 @@ use sportello_app::{
 };
 use tauri::State;
 
-use super::path_arg;
+use super::{path_arg, printed};
 use crate::error::CommandError;
 use crate::state::DesktopState;
 
@@ -173,13 +173,12 @@ pub async fn accreditation_print_certificate(
     out: String,
 ) -> Result<String, CommandError> {
     let out = path_arg(&out, "out")?;
-    let written = state
-        .with_install(move |app| app.accreditation().print_certificate(&number, &out))
-        .await
-        .map_err(|err| err.on_field("out"))?;
-    let shown = written.display().to_string();
-    state.remember_printed(written);
-    Ok(shown)
+    printed(
+        &state,
+        state
+            .with_install(move |app| app.accreditation().print_certificate(&number, &out))
+            .await,
+    )
 }
 
 /// Writes the public register (the PDF at `out`, the CSV next to it).

@@ -12,7 +12,7 @@ use sportello_app::{
 };
 use tauri::State;
 
-use super::path_arg;
+use super::{path_arg, printed};
 use crate::error::CommandError;
 use crate::state::DesktopState;
 
@@ -136,17 +136,6 @@ pub async fn civico_print_project(
             .with_install(move |app| app.civico().print_project(&code, paper, &out))
             .await,
     )
-}
-
-/// Remembers a document this window wrote (so it may open it) and gives its path.
-fn printed(
-    state: &DesktopState,
-    written: Result<std::path::PathBuf, CommandError>,
-) -> Result<String, CommandError> {
-    let written = written.map_err(|err| err.on_field("out"))?;
-    let shown = written.display().to_string();
-    state.remember_printed(written);
-    Ok(shown)
 }
 
 #[tauri::command]

@@ -68,6 +68,17 @@ pub(crate) fn path_arg(text: &str, field: &str) -> Result<PathBuf, CommandError>
     Ok(path)
 }
 
+/// Remembers a document this window wrote (so it may open it) and gives its path.
+pub(crate) fn printed(
+    state: &crate::state::DesktopState,
+    written: Result<std::path::PathBuf, CommandError>,
+) -> Result<String, CommandError> {
+    let written = written.map_err(|err| err.on_field("out"))?;
+    let shown = written.display().to_string();
+    state.remember_printed(written);
+    Ok(shown)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
