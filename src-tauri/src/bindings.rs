@@ -89,6 +89,14 @@ fn visit_commands(files: &mut Files) {
     files.visit::<sportello_app::StoredService>();
     files.visit::<sportello_app::ServicesImported>();
     files.visit::<sportello_app::StaleService>();
+    files.visit::<sportello_app::NoticeView>();
+    files.visit::<sportello_app::ProviderApplied>();
+    files.visit::<sportello_app::ProviderApplicationView>();
+    files.visit::<sportello_app::AssessmentView>();
+    files.visit::<sportello_app::RegisterView>();
+    files.visit::<sportello_app::RegisterLineView>();
+    files.visit::<sportello_app::RegisterPrinted>();
+    files.visit::<sportello_app::Verification>();
     files.visit::<CommandError>();
 }
 

@@ -29,6 +29,8 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 
+#[path = "desktop/accreditation.rs"]
+mod accreditation;
 #[path = "desktop/civico.rs"]
 mod civico;
 #[path = "desktop/front_office.rs"]

@@ -551,7 +551,11 @@ pub struct AssessmentInput {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+#[cfg_attr(
+    feature = "bindings",
+    derive(ts_rs::TS),
+    ts(rename = "AccreditationOutcome")
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Accreditato,

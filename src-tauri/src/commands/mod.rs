@@ -3,6 +3,7 @@
 //! Every command that reads or writes a file takes its path as an argument: the native dialogs
 //! run only in the window, and the window's tests pass paths of their own.
 
+pub mod accreditation;
 pub mod applications;
 pub mod audit;
 pub mod backup;

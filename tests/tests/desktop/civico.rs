@@ -40,7 +40,7 @@ fn run(db: &Path, days: i64, args: &[&str]) -> std::process::Output {
 }
 
 /// [`run`], which must succeed: its stdout.
-fn cli(db: &Path, days: i64, args: &[&str]) -> String {
+pub(super) fn cli(db: &Path, days: i64, args: &[&str]) -> String {
     let out = run(db, days, args);
     assert!(
         out.status.success(),
@@ -63,7 +63,7 @@ fn refused_cli(db: &Path, days: i64, args: &[&str]) -> String {
 
 /// Exports `from`'s bundles into `post` and imports into `to` those addressed to it
 /// (`-pub-<comune>-` from the capofila; every upload of a comune).
-fn carry(from: &Path, to: &Path, to_comune: Option<&str>, post: &Path) {
+pub(super) fn carry(from: &Path, to: &Path, to_comune: Option<&str>, post: &Path) {
     let files = cli(from, 0, &["bundle", "export", "--out", &text(post)]);
     for file in files.lines().filter(|f| !f.trim().is_empty()) {
         if to_comune.is_none_or(|c| file.contains(&format!("-pub-{c}-"))) {

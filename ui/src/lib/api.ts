@@ -64,6 +64,14 @@ import type {
   ServicesImported,
   StaleService,
   StoredService,
+  AssessmentView,
+  NoticeView,
+  ProviderApplicationView,
+  ProviderApplied,
+  RegisterLineView,
+  RegisterPrinted,
+  RegisterView,
+  Verification,
 } from './bindings';
 
 // Every generated type, under its Rust name; `CommandError` below stands for the generated one.
@@ -539,4 +547,67 @@ export function servicesStale(): Promise<StaleService[]> {
 /** Writes the scheda informativa of entry `code` to `out`. */
 export function printService(code: string, out: string): Promise<string> {
   return call<string>('services_print', { code, out });
+}
+
+// ---- Accreditation of providers ----
+
+/** The notice in force (the district's default until one is imported). */
+export function accreditationNotice(): Promise<NoticeView> {
+  return call<NoticeView>('accreditation_notice');
+}
+
+/** Imports the notice's TOML file at `path` (capofila). */
+export function accreditationImportNotice(path: string): Promise<NoticeView> {
+  return call<NoticeView>('accreditation_import_notice', { path });
+}
+
+/** Files a provider's application (the JSON shape of `provider apply`). */
+export function accreditationApply(application: unknown): Promise<ProviderApplied> {
+  return call<ProviderApplied>('accreditation_apply', { application });
+}
+
+export function accreditationApplications(): Promise<ProviderApplicationView[]> {
+  return call<ProviderApplicationView[]>('accreditation_applications');
+}
+
+/** The commission's judgements (`{gates, scores}`); `reason` when it corrects an earlier one. */
+export function accreditationAssess(id: string, assessment: unknown, reason: string | null): Promise<AssessmentView> {
+  return call<AssessmentView>('accreditation_assess', { id, assessment, reason });
+}
+
+/** A coordinatore confirms an assessment: the provider enters the register. */
+export function accreditationConfirm(id: string): Promise<AssessmentView> {
+  return call<AssessmentView>('accreditation_confirm', { id });
+}
+
+/** The register held here; `null` filters nothing. */
+export function accreditationRegister(service: string | null, comune: string | null): Promise<RegisterView> {
+  return call<RegisterView>('accreditation_register', { service, comune });
+}
+
+/** `status`: attivo, sospeso or revocato; `on` aaaa-mm-gg. */
+export function accreditationSetStatus(number: string, status: string, reason: string, on: string): Promise<RegisterLineView> {
+  return call<RegisterLineView>('accreditation_set_status', { number, status, reason, on });
+}
+
+export function accreditationRecordCheck(number: string, on: string, passed: boolean, note: string): Promise<RegisterLineView> {
+  return call<RegisterLineView>('accreditation_record_check', { number, on, passed, note });
+}
+
+/** `document`: `{number, date, expires}` (dates aaaa-mm-gg). */
+export function accreditationRenewDocument(number: string, kind: string, document: unknown): Promise<RegisterLineView> {
+  return call<RegisterLineView>('accreditation_renew_document', { number, kind, document });
+}
+
+export function accreditationPrintCertificate(number: string, out: string): Promise<string> {
+  return call<string>('accreditation_print_certificate', { number, out });
+}
+
+export function accreditationPrintRegister(out: string): Promise<RegisterPrinted> {
+  return call<RegisterPrinted>('accreditation_print_register', { out });
+}
+
+/** Verifies an attestato: its PDF at `path`, or else the QR `text`. */
+export function accreditationVerify(path: string | null, text: string | null): Promise<Verification> {
+  return call<Verification>('accreditation_verify', { path, text });
 }

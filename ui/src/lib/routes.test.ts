@@ -65,6 +65,7 @@ describe('sidebarScreens', () => {
       'opposizioni',
       'civico',
       'sportello',
+      'registro-enti',
       'sincronizzazione',
       'attivita',
       'impostazioni',
@@ -75,6 +76,8 @@ describe('sidebarScreens', () => {
       'opposizioni',
       'civico',
       'sportello',
+      'accreditamento',
+      'registro-enti',
       'sincronizzazione',
       'graduatoria',
       'attivita',
@@ -83,10 +86,11 @@ describe('sidebarScreens', () => {
   });
 
   it("offers each role the screens of its work", () => {
-    expect(sidebarScreens(false, 'operatore').map((s) => s.id)).toEqual(['home', 'domande', 'opposizioni', 'civico', 'sportello']);
-    expect(sidebarScreens(true, 'operatore').map((s) => s.id)).toEqual(['home', 'domande', 'opposizioni', 'civico', 'sportello']);
-    expect(sidebarScreens(false, 'revisore').map((s) => s.id)).toEqual(['home', 'attivita']);
-    expect(sidebarScreens(true, 'revisore').map((s) => s.id)).toEqual(['home', 'graduatoria', 'attivita']);
+    const desk = ['home', 'domande', 'opposizioni', 'civico', 'sportello', 'registro-enti'];
+    expect(sidebarScreens(false, 'operatore').map((s) => s.id)).toEqual(desk);
+    expect(sidebarScreens(true, 'operatore').map((s) => s.id)).toEqual(desk);
+    expect(sidebarScreens(false, 'revisore').map((s) => s.id)).toEqual(['home', 'registro-enti', 'attivita']);
+    expect(sidebarScreens(true, 'revisore').map((s) => s.id)).toEqual(['home', 'registro-enti', 'graduatoria', 'attivita']);
   });
 
   it('knows the sub-screens a role may reach', () => {
@@ -111,6 +115,15 @@ describe('sidebarScreens', () => {
     expect(screenShown('attivita', true, 'coordinatore')).toBe(true);
     expect(screenFromHash('#/attivita')).toBe('attivita');
     expect(screens.find((s) => s.id === 'attivita')?.label).toBe('Attività');
+  });
+
+  it('offers the accreditation at the capofila, the register and its verification everywhere', () => {
+    expect(screenShown('accreditamento', true, 'coordinatore')).toBe(true);
+    expect(screenShown('accreditamento', true, 'operatore')).toBe(false);
+    expect(screenShown('accreditamento', false, 'coordinatore')).toBe(false);
+    expect(screenShown('registro-enti', false, 'operatore')).toBe(true);
+    expect(screenFromHash('#/enti-accreditati/verifica')).toBe('verifica-attestato');
+    expect(sidebarCurrent('verifica-attestato')).toBe('registro-enti');
   });
 
   it('marks the parent of a sub-screen as current', () => {

@@ -18,6 +18,9 @@ export type ScreenId =
   | 'sportello-istruttorie'
   | 'sportello-servizi'
   | 'sportello-statistiche'
+  | 'accreditamento'
+  | 'registro-enti'
+  | 'verifica-attestato'
   | 'sincronizzazione'
   | 'graduatoria'
   | 'attivita'
@@ -114,6 +117,20 @@ export const screens: readonly Screen[] = [
     label: 'Statistiche dello sportello',
     parent: 'sportello',
     roles: FRONT_OFFICE,
+  },
+  {
+    id: 'accreditamento',
+    path: 'accreditamento',
+    label: 'Accreditamento',
+    capofilaOnly: true,
+    roles: MANAGERS,
+  },
+  { id: 'registro-enti', path: 'enti-accreditati', label: 'Enti accreditati' },
+  {
+    id: 'verifica-attestato',
+    path: 'enti-accreditati/verifica',
+    label: 'Verifica attestato',
+    parent: 'registro-enti',
   },
   { id: 'sincronizzazione', path: 'sincronizzazione', label: 'Sincronizzazione', roles: MANAGERS },
   {
