@@ -38,13 +38,10 @@ pub struct Overview {
     /// answer (the comune may record the decadenza, which calls the next idoneo).
     pub answers_overdue: Vec<String>,
     /// Capofila, for who keeps the map of services: its entries in use without a provider or
-    /// not reviewed for the district's months (`services stale` lists them). Not yet in the
-    /// window's generated types.
-    #[cfg_attr(feature = "bindings", ts(skip))]
+    /// not reviewed for the district's months (`services stale` lists them).
     pub services_to_review: usize,
     /// Front office: open cases due within `DUE_SOON_DAYS` (3) or overdue, most urgent first
-    /// (for who reads contacts). Not yet in the window's generated types.
-    #[cfg_attr(feature = "bindings", ts(skip))]
+    /// (for who reads contacts).
     pub cases_due: Vec<crate::CaseDue>,
     /// Accreditation, at the capofila: providers' documents expiring within 30 days and
     /// registrations within 90 (already expired ones too, while the registration runs),

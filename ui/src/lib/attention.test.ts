@@ -38,6 +38,8 @@ function overview(changes: Partial<Overview> = {}, capofila = false): Overview {
     waiting_start: [],
     answers_overdue: [],
     accreditation_expiring: [],
+    cases_due: [],
+    services_to_review: 0,
     ...changes,
   };
 }
@@ -227,5 +229,30 @@ describe('accreditation', () => {
     expect(item?.text).toContain('2 scadenze');
     expect(item?.text).toContain('DURC (regolarità contributiva) di Coop. Aurora (ACC-2026-001) il 20/12/2026');
     expect(item?.text).toContain('Iscrizione al registro di Coop. Iride');
+  });
+});
+
+describe('front office', () => {
+  it('lists the cases due within 3 days or overdue, with where to work them', () => {
+    const items = attentionItems(
+      overview({
+        cases_due: [
+          { id: 4, kind: 'Contributo economico', due_on: '2026-11-28', overdue: true, assigned_to: null },
+          { id: 7, kind: 'Istruttoria generica', due_on: '2026-12-02', overdue: false, assigned_to: 'bruna' },
+        ],
+      }),
+    );
+    const item = items.find((i) => i.text.startsWith('Sportello'));
+    expect(item?.text).toContain('2 istruttorie');
+    expect(item?.text).toContain('(1 scadute)');
+    expect(item?.text).toContain('n. 4 (Contributo economico, scaduta il 28/11/2026)');
+    expect(item?.href).toBe('#/sportello/istruttorie');
+  });
+
+  it('tells the capofila how many entries of the map to review', () => {
+    const at = (capofila: boolean) =>
+      attentionItems(overview({ services_to_review: 3 }, capofila)).find((i) => i.text.startsWith('Mappa'));
+    expect(at(true)?.text).toContain('3 servizi senza ente o non rivisti');
+    expect(at(false)).toBeUndefined();
   });
 });

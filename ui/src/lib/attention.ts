@@ -97,6 +97,29 @@ export function attentionItems(o: Overview): AttentionItem[] {
     });
   }
 
+  if (o.cases_due.length > 0) {
+    const overdue = o.cases_due.filter((c) => c.overdue).length;
+    const named = o.cases_due.slice(0, 5).map((c) => `n. ${c.id} (${c.kind}, ${c.overdue ? 'scaduta il' : 'scade il'} ${formatDate(c.due_on)})`);
+    const more = o.cases_due.length > 5 ? ` e altre ${o.cases_due.length - 5}` : '';
+    items.push({
+      kind: 'todo',
+      text:
+        `Sportello: ${plural(o.cases_due.length, 'istruttoria', 'istruttorie')} in scadenza entro 3 giorni o scadute` +
+        `${overdue ? ` (${overdue} scadute)` : ''}: ${named.join('; ')}${more}.`,
+      href: hashOf('sportello-istruttorie'),
+      action: 'Vai alle istruttorie',
+    });
+  }
+
+  if (capofila && o.services_to_review > 0) {
+    items.push({
+      kind: 'todo',
+      text: `Mappa dei servizi: ${plural(o.services_to_review, 'servizio senza ente o non rivisto', 'servizi senza ente o non rivisti')} da 12 mesi.`,
+      href: hashOf('sportello-servizi'),
+      action: 'Vai alla mappa',
+    });
+  }
+
   if (o.accreditation_expiring.length > 0) {
     const named = o.accreditation_expiring.slice(0, 5).map((e) => {
       return `${e.what} di ${e.legal_name} (${e.register_number}) il ${formatDate(e.expires)}`;

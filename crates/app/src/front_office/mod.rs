@@ -80,9 +80,11 @@ pub struct PersonHistory {
 
 /// A case due soon or overdue, for the Home's to-do.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
 pub struct CaseDue {
     pub id: i64,
     pub kind: String,
+    #[cfg_attr(feature = "bindings", ts(type = "string"))]
     pub due_on: NaiveDate,
     pub overdue: bool,
     pub assigned_to: Option<String>,

@@ -28,6 +28,7 @@ export type { CallRecorded } from "./CallRecorded";
 export type { CallState } from "./CallState";
 export type { CallView } from "./CallView";
 export type { CalledBy } from "./CalledBy";
+export type { CaseDue } from "./CaseDue";
 export type { CaseKinds } from "./CaseKinds";
 export type { CaseView } from "./CaseView";
 export type { ChainIntact } from "./ChainIntact";
