@@ -47,6 +47,13 @@ fn verify_in_window(db: &Path, pdf: &Path, expected: &'static str, screenshot: b
             .await?;
         if screenshot {
             w.screenshot("verifica-attestato").await?;
+            // The map's entry of a service of the notice shows who is accredited for it.
+            w.go("sportello").await?;
+            w.click("[data-testid='scheda-sportello-servizi']").await?;
+            w.click("[data-testid='servizi'] button[data-codice='sad-anziani']")
+                .await?;
+            w.wait_text("[data-testid='enti-del-servizio']", "Aretusa")
+                .await?;
         }
         Ok(())
     });

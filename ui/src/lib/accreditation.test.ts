@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectedOutcome, readPoints, runningTotal, taxCodeProblem } from './accreditation';
+import { accreditedFor, expectedOutcome, readPoints, runningTotal, taxCodeProblem } from './accreditation';
 
 describe('taxCodeProblem', () => {
   it('checks the partita IVA check digit', () => {
@@ -28,5 +28,18 @@ describe('the running total', () => {
     expect(expectedOutcome(gates, { g: true }, 60, 60).accredited).toBe(true);
     expect(expectedOutcome(gates, { g: true }, 59, 60).reasons).toEqual(['punteggio 59 inferiore alla soglia di 60 punti']);
     expect(expectedOutcome(gates, { g: false }, 80, 60).reasons).toEqual(['requisito non soddisfatto: Durc']);
+  });
+});
+
+describe('accreditedFor', () => {
+  it("lists the active providers of the notice's service a map entry is, hyphens read as underscores", () => {
+    const providers = [
+      { legal_name: 'Aretusa', services: ['sad_anziani', 'sad_disabili'], status: 'attivo' as const },
+      { legal_name: 'Ortigia', services: ['sad_anziani'], status: 'sospeso' as const },
+      { legal_name: 'Iride', services: ['centro_diurno'], status: 'attivo' as const },
+    ];
+    expect(accreditedFor('sad-anziani', providers).map((p) => p.legal_name)).toEqual(['Aretusa']);
+    expect(accreditedFor('centro_diurno', providers).map((p) => p.legal_name)).toEqual(['Iride']);
+    expect(accreditedFor('segretariato-sociale', providers)).toEqual([]);
   });
 });

@@ -77,3 +77,11 @@ export function expectedOutcome(
   if (total < passMark) reasons.push(`punteggio ${total} inferiore alla soglia di ${passMark} punti`);
   return { accredited: reasons.length === 0, reasons };
 }
+
+/** The providers of the register `providers` accredited, and active, for the map's entry
+ * `code`: an entry whose code is a service of the notice (hyphens read as underscores,
+ * `sad-anziani` for `sad_anziani`) lists them, so the citizen can be shown the choice. */
+export function accreditedFor<T extends { services: string[]; status: Status }>(code: string, providers: readonly T[]): T[] {
+  const service = code.trim().toLowerCase().replaceAll('-', '_');
+  return providers.filter((p) => p.status === 'attivo' && p.services.includes(service));
+}
