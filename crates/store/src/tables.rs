@@ -1171,4 +1171,46 @@ mod tests {
         ];
         good_admitted_bad_refused(&cases);
     }
+
+    /// Monitoring travels as figures only: a count that is text, a name that is not a count's,
+    /// a period that is not a half-year, a form incomplete or closed without who closed it.
+    #[test]
+    fn hostile_monitoring_records_are_refused() {
+        let at = "2026-07-02T10:00:00+02:00";
+        let form = json!({"period": "2026-H1", "action": "21", "manager": "Russo",
+            "objectives": [{"objective": "Avvii", "progress": "4 su 6"}],
+            "activities": "Chiamate", "problems": null, "corrective_steps": null,
+            "budget": {"allocated": "100.00", "committed": "50.00", "paid": "20.00"},
+            "staff": "2"})
+        .to_string();
+        let unpaid = form.replace("\"paid\":\"20.00\"", "\"paid\":\"90.00\"");
+        let cases: [(&str, Value, Bad); 2] = [
+            (
+                "monitoring_counts",
+                json!({"period": "2026-H1", "counts": "{\"civico.hours\":\"12.5\"}",
+                       "computed_at": at}),
+                &[
+                    (
+                        "counts",
+                        json!("{\"civico.hours\":\"Mario Rossi\"}"),
+                        "counts",
+                    ),
+                    ("counts", json!("{\"RSSMRA80A01I754N\":\"1\"}"), "counts"),
+                    ("period", json!("2026-H3"), "period"),
+                ],
+            ),
+            (
+                "monitoring_forms",
+                json!({"period": "2026-H1", "action": "21", "revision": 1, "form": form,
+                       "operator": "bruna", "recorded_at": at, "closed_at": null,
+                       "closed_by": null}),
+                &[
+                    ("form", json!(unpaid), "form"),
+                    ("form", json!("non una scheda"), "form"),
+                    ("closed_at", json!(at), "closed_by"),
+                ],
+            ),
+        ];
+        good_admitted_bad_refused(&cases);
+    }
 }
