@@ -4,8 +4,10 @@
 
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
 
-use sportello_app::fuzzing::TARGETS;
+use sportello_app::fuzzing::{TARGETS, open_payload};
+use sportello_sync::{BundleError, Damage};
 
 fn corpus() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus")
@@ -48,5 +50,36 @@ fn every_corpus_folder_has_its_target() {
             TARGETS.iter().any(|(n, _)| *n == name),
             "fuzz/corpus/{name} names no target of sportello_app::fuzzing"
         );
+    }
+}
+
+/// A zstd bomb as the zstd tool makes it (1 GiB of zeros in 33 KB, kept in the payload corpus),
+/// sealed by an enrolled comune: refused once it has grown to 64 times its size, so in a few
+/// megabytes and well under a second, never decompressed whole.
+#[test]
+fn a_zstd_bomb_of_one_gigabyte_is_refused_at_its_ceiling() {
+    let bomb = std::fs::read(corpus().join("payload/regression-zstd-bomb-1GiB-zeros")).unwrap();
+    assert!(bomb.len() < 40 << 10, "{} bytes", bomb.len());
+    let start = Instant::now();
+    let refused = open_payload(&bomb).expect("sealed");
+    assert_eq!(
+        refused.unwrap_err(),
+        BundleError::Corrupted(Damage::DecompressedTooLarge)
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+/// The payload target reaches the records: a seed with the right manifest opens, whether the
+/// harness compresses it (first byte even) or it is a zstd stream already (odd).
+#[test]
+fn the_payload_seeds_open() {
+    for seed in ["clear-two-records", "zstd-two-records"] {
+        let bytes = std::fs::read(corpus().join("payload").join(seed)).unwrap();
+        let records = open_payload(&bytes).expect("sealed").expect(seed);
+        assert_eq!(records.len(), 2, "{seed}");
     }
 }

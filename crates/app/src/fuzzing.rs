@@ -9,10 +9,12 @@
 use std::sync::OnceLock;
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde_json::Value;
 use sportello_domain::front_office::{self, contact::ContactInput};
 use sportello_domain::{Bando, District, accreditation, monitoring, services};
 use sportello_sync::{
-    Ack, BundleKind, ChangeRange, HeaderFields, InstallKeys, Receiver, Role, TrustEntry, TrustList,
+    Ack, BundleError, BundleKind, ChangeRange, HeaderFields, InstallKeys, Receiver, Role,
+    TrustEntry, TrustList,
 };
 
 /// A fuzz target: bytes in, nothing out, never a panic.
@@ -124,19 +126,18 @@ fn bundle(data: &[u8]) {
     }
 }
 
-/// A decrypted payload, as only an enrolled comune could write it: the bytes are sealed by
-/// Roccaverde for the capofila, then read back. First byte even: the rest is the clear JSON
-/// Lines (manifest, records), compressed here; odd: the rest is the zstd stream itself (bombs,
-/// damaged frames).
+/// A decrypted payload, as only an enrolled comune could write it (see [`open_payload`]).
 fn payload(data: &[u8]) {
-    let Some((&mode, rest)) = data.split_first() else {
-        return;
-    };
+    let _ = open_payload(data);
+}
+
+/// `data` sealed by Roccaverde for the capofila of D99, then read back there: first byte even,
+/// the rest is the clear JSON Lines (manifest, records), compressed here; odd, the rest is the
+/// zstd stream itself (bombs, damaged frames). `None` when there is nothing to seal.
+pub fn open_payload(data: &[u8]) -> Option<Result<Vec<Value>, BundleError>> {
+    let (&mode, rest) = data.split_first()?;
     let compressed = if mode % 2 == 0 {
-        match zstd::bulk::compress(rest, 1) {
-            Ok(c) => c,
-            Err(_) => return,
-        }
+        zstd::bulk::compress(rest, 1).ok()?
     } else {
         rest.to_vec()
     };
@@ -154,20 +155,19 @@ fn payload(data: &[u8]) {
         created_at: "2026-02-16T10:00:00+01:00".into(),
     };
     let to = d.trust.capofila().expect("a capofila").addressee();
-    let Ok(sealed) = sportello_sync::bundle::seal_compressed_for_tests(
+    let sealed = sportello_sync::bundle::seal_compressed_for_tests(
         &fields,
         0,
         &compressed,
         &d.roccaverde,
         &[to],
-    ) else {
-        return;
-    };
+    )
+    .ok()?;
     let inspected = sportello_sync::bundle::inspect_owned(sealed.bytes).expect("a sealed bundle");
     let receiver = Receiver::new("D99", "999001", &d.capofila);
     let verified =
         sportello_sync::verify(&inspected, &d.trust, &receiver).expect("a bundle we sealed");
-    let _ = sportello_sync::open(&verified, &d.capofila);
+    Some(sportello_sync::open(&verified, &d.capofila))
 }
 
 /// A comune's enrolment file, read at the capofila with Roccaverde's fingerprint typed.
