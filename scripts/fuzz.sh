@@ -3,8 +3,9 @@
 # through afl.rs, on the stable toolchain. Installs what is missing (idempotent).
 #
 #   scripts/fuzz.sh TARGET [SECONDS]   fuzz TARGET (default 600 s) from fuzz/corpus/TARGET, then
-#                                      put the queue back there, minimised (afl-cmin); prints
+#                                      put the queue back there, minimised (see minimise); prints
 #                                      the run's figures; fails if a crash or a hang was found
+#   scripts/fuzz.sh corpus TARGET      minimise the last run's queue into fuzz/corpus/TARGET again
 #   scripts/fuzz.sh build              build the instrumented harness only
 #   scripts/fuzz.sh list               the targets (sportello_app::fuzzing::TARGETS)
 #
@@ -30,7 +31,12 @@ afl_ensure() {
       cargo install cargo-afl --version "$CARGO_AFL_VERSION" --locked
   fi
   # AFL++ and its runtime, once per rustc version (cargo install usually did it already).
-  cargo afl fuzz -h >/dev/null 2>&1 || cargo afl config --build
+  local rustc_version
+  rustc_version="$(rustc -V | cut -d' ' -f2)"
+  if [ -z "$(find "$HOME/.local/share/afl.rs" -path "*/rustc-$rustc_version-*/afl/bin/afl-fuzz" \
+    2>/dev/null)" ]; then
+    cargo afl config --build
+  fi
 }
 
 build() {
@@ -45,6 +51,32 @@ targets() {
 
 stat() {
   sed -n "s/^$1 *: //p" "$2"
+}
+
+# The last run's queue of TARGET, minimised into fuzz/corpus/TARGET: afl-cmin -e (every edge
+# kept, hit counts ignored), then the smallest files within CORPUS_BUDGET_KB, so that the
+# committed corpus stays small. Files with a name (seeds, regressions: a crash since fixed) are
+# always kept; the others are named by their content so that a rerun changes only what changed.
+CORPUS_BUDGET_KB=32
+
+minimise() {
+  local target="$1"
+  local out="$HOME/.cache/sportello/fuzz/$target" corpus="fuzz/corpus/$target"
+  say "minimizzo la coda in $corpus"
+  local minimised="$out/cmin"
+  rm -rf "$minimised"
+  AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 nice -n 15 cargo afl cmin -e -t 5000 -m 2048 \
+    -i "$out/default/queue" -o "$minimised" -- "$HARNESS" "$target" >"$out/cmin.log" 2>&1
+  find "$corpus" -type f -regextype posix-extended -regex '.*/[0-9a-f]{16}' -delete
+  local named budget=$((CORPUS_BUDGET_KB * 1024)) size hash f
+  named="$(find "$corpus" -type f -exec sha256sum {} + | cut -c1-16)"
+  while read -r size f; do
+    hash="$(sha256sum "$f" | cut -c1-16)"
+    grep -qx "$hash" <<<"$named" && continue
+    ((size <= budget)) || break
+    budget=$((budget - size))
+    cp "$f" "$corpus/$hash"
+  done < <(find "$minimised" -type f -printf '%s %p\n' | sort -n)
 }
 
 fuzz() {
@@ -67,20 +99,7 @@ fuzz() {
     exit 1
   }
 
-  say "minimizzo la coda in $corpus"
-  local minimised="$out/cmin"
-  AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 nice -n 15 cargo afl cmin -t 5000 -m 2048 \
-    -i "$out/default/queue" -o "$minimised" -- "$HARNESS" "$target" >"$out/cmin.log" 2>&1
-  # Files with a name (seeds, regressions: a crash since fixed) stay; the rest is replaced by
-  # cmin's choice, each file named by its content so that a rerun changes only what changed.
-  find "$corpus" -type f -regextype posix-extended -regex '.*/[0-9a-f]{16}' -delete
-  local named
-  named="$(find "$corpus" -type f -exec sha256sum {} + | cut -c1-16)"
-  for f in "$minimised"/*; do
-    local hash
-    hash="$(sha256sum "$f" | cut -c1-16)"
-    grep -qx "$hash" <<<"$named" || cp "$f" "$corpus/$hash"
-  done
+  minimise "$target"
 
   local stats="$out/default/fuzzer_stats" crashes hangs
   crashes="$(stat saved_crashes "$stats")"
@@ -88,7 +107,7 @@ fuzz() {
   printf '| %s | %s s | %s | %s | %s | %s | %s | %s | %s files, %s KB |\n' "$target" \
     "$(stat run_time "$stats")" "$(stat execs_done "$stats")" "$(stat execs_per_sec "$stats")" \
     "$(stat corpus_count "$stats")" "$(stat edges_found "$stats")" "$crashes" "$hangs" \
-    "$(find "$corpus" -type f | wc -l)" "$(du -sk "$corpus" | cut -f1)" | tee -a "$out/figures.md"
+    "$(find "$corpus" -type f | wc -l)" "$(du -sk --apparent-size "$corpus" | cut -f1)" | tee -a "$out/figures.md"
   if [ "$crashes" != 0 ] || [ "$hangs" != 0 ]; then
     echo "trovati $crashes crash e $hangs blocchi: $out/default/crashes, $out/default/hangs" >&2
     exit 1
@@ -97,7 +116,11 @@ fuzz() {
 
 case "${1:-}" in
   build) build ;;
+  corpus)
+    build
+    minimise "$2"
+    ;;
   list) targets ;;
-  "" | -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
+  "" | -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) fuzz "$@" ;;
 esac
