@@ -29,6 +29,9 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("district_toml", district_toml),
     ("bando_toml", bando_toml),
     ("accreditation_toml", accreditation_toml),
+    ("provider_application_json", provider_application_json),
+    ("assessment_json", assessment_json),
+    ("certificate", certificate),
     ("monitoring_form", monitoring_form),
     ("application_json", application_json),
     ("application_csv", application_csv),
@@ -207,6 +210,54 @@ fn accreditation_toml(data: &[u8]) {
     if let Some(notice) = text(data).and_then(|t| accreditation::Notice::from_toml(t).ok()) {
         let _ = notice.check();
         let _ = notice.accepts_on(fixed_today());
+    }
+}
+
+/// The avviso of the fixtures, for the readers of the accreditation area.
+fn notice() -> &'static accreditation::Notice {
+    static NOTICE: OnceLock<accreditation::Notice> = OnceLock::new();
+    NOTICE.get_or_init(|| {
+        accreditation::Notice::from_toml(include_str!(
+            "../../../fixtures/accreditation/avviso-2026.toml"
+        ))
+        .expect("the avviso fixture")
+    })
+}
+
+/// A provider's application for accreditation (`accreditation apply`), read then checked
+/// against the avviso and the district's comuni.
+fn provider_application_json(data: &[u8]) {
+    let Some(text) = text(data) else {
+        return;
+    };
+    if let Ok(mut application) =
+        crate::accreditation::parse_json::<accreditation::ProviderApplication>(text, "istanza")
+    {
+        let _ = application.check(notice(), &istat_codes(&d48().district));
+    }
+}
+
+/// The commission's assessment (`accreditation assess`), read then judged by the avviso.
+fn assessment_json(data: &[u8]) {
+    let Some(text) = text(data) else {
+        return;
+    };
+    if let Ok(input) =
+        crate::accreditation::parse_json::<accreditation::AssessmentInput>(text, "valutazione")
+    {
+        let _ = accreditation::assess(notice(), &input);
+    }
+}
+
+/// A certificate to verify (`certificate verify`): the statement line looked for in a PDF,
+/// and the statement's text (the QR code's) decoded, then its dates checked.
+fn certificate(data: &[u8]) {
+    use crate::accreditation::certificate::{decode, statement_in_pdf};
+    let from_pdf = statement_in_pdf(data);
+    for text in from_pdf.as_deref().into_iter().chain(text(data)) {
+        if let Some((_, statement, _)) = decode(text) {
+            let _ = statement.date_problems(fixed_today());
+        }
     }
 }
 
