@@ -37,6 +37,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("application_csv", application_csv),
     ("services_csv", services_csv),
     ("services_toml", services_toml),
+    ("civico_project_json", civico_project_json),
     ("attendance_csv", attendance_csv),
     ("contacts_json", contacts_json),
 ];
@@ -313,6 +314,15 @@ fn services_toml(data: &[u8]) {
         for input in entries {
             let _ = input.check(&district);
         }
+    }
+}
+
+/// A participant's servizio civico project (`civico project`), read as `Civico::set_project`
+/// reads it, then checked against the bando's rules.
+fn civico_project_json(data: &[u8]) {
+    use sportello_domain::civico::project::{self, Project};
+    if let Some(p) = text(data).and_then(|t| serde_json::from_str::<Project>(t).ok()) {
+        let _ = project::check(&p, &d48().bando.rules, fixed_today());
     }
 }
 
