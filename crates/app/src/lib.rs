@@ -14,6 +14,8 @@ mod error;
 mod exchange;
 mod files;
 mod front_office;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 #[cfg(feature = "inspection")]
 pub mod inspection;
 mod intake;

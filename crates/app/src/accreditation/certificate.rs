@@ -96,7 +96,7 @@ fn encode(statement: &Statement, signature: &[u8; 64]) -> String {
 }
 
 /// The statement's bytes, the statement and its signature, from its text.
-fn decode(text: &str) -> Option<(Vec<u8>, Statement, [u8; 64])> {
+pub(crate) fn decode(text: &str) -> Option<(Vec<u8>, Statement, [u8; 64])> {
     let rest = text.trim().strip_prefix(PREFIX)?;
     let (body, signature) = rest.split_once('.')?;
     let bytes = BASE64URL_NOPAD.decode(body.as_bytes()).ok()?;

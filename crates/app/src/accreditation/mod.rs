@@ -16,7 +16,7 @@ use sportello_store::{NewAssessment, RegisterEntry, StatusChange, StoredAssessme
 
 use crate::{Action, AppError, ErrorCode, Problem, Result, TIME_ZONE, now};
 
-mod certificate;
+pub(crate) mod certificate;
 
 pub use certificate::{CERTIFICATE_MARK, RegisterPrinted, Verification};
 
@@ -132,7 +132,7 @@ fn problems(record: &str, issues: Vec<accreditation::Issue>) -> Vec<Problem> {
         .collect()
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Result<T> {
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(json: &str, what: &str) -> Result<T> {
     let de = &mut serde_json::Deserializer::from_str(json);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();

@@ -17,7 +17,7 @@ use crate::{AppError, ErrorCode, Result, TIME_ZONE, now};
 
 mod complaints;
 mod papers;
-mod pay;
+pub(crate) mod pay;
 
 pub use papers::ProjectPaper;
 pub use pay::{AttendanceImported, AttendanceMonth, DayHours, Payment, PaymentsPrinted};

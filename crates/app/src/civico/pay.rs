@@ -408,7 +408,7 @@ fn parse_month(month: &str) -> Result<Month> {
 }
 
 /// Hours as typed: `3,5` or `3.5`; empty is zero (a day not worked).
-fn parse_hours(text: &str) -> Option<Decimal> {
+pub(crate) fn parse_hours(text: &str) -> Option<Decimal> {
     let text = text.trim().replace(',', ".");
     if text.is_empty() {
         return Some(Decimal::ZERO);

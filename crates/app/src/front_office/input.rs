@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::{AppError, ErrorCode, Problem, Result};
 
 /// The items of a JSON text holding one object or an array of objects.
-pub(super) fn parse_items(text: &str, what: &str) -> Result<Vec<Value>> {
+pub(crate) fn parse_items(text: &str, what: &str) -> Result<Vec<Value>> {
     let (items, _) = crate::intake::json_items(
         text,
         &format!("il file deve contenere un {what} (oggetto JSON) o un elenco"),
@@ -22,7 +22,7 @@ pub(super) fn parse_items(text: &str, what: &str) -> Result<Vec<Value>> {
 }
 
 /// One item read as `T`: refused with the field (as a path) and what is wrong.
-pub(super) fn deserialize<T: DeserializeOwned>(
+pub(crate) fn deserialize<T: DeserializeOwned>(
     item: Value,
     record: &str,
 ) -> std::result::Result<T, Problem> {

@@ -19,7 +19,7 @@ use sportello_store::{ApplicationFilter, ContactAdded, NewContact, StoredCase, S
 use crate::{Action, AppError, ErrorCode, Problem, Result, now};
 
 mod csv;
-mod input;
+pub(crate) mod input;
 
 pub use csv::stats_csv;
 

@@ -105,7 +105,7 @@ fn refused(problems: Vec<Problem>) -> AppError {
 
 /// The entries of a CSV services file, each with its row (`riga 2` is the first after the
 /// header); unknown, repeated or missing required columns refuse the file.
-fn csv_entries(text: &str) -> Result<Vec<(String, ServiceInput)>> {
+pub(crate) fn csv_entries(text: &str) -> Result<Vec<(String, ServiceInput)>> {
     let mut reader = crate::intake::spreadsheet(text);
     let headers = crate::intake::header_names(&mut reader)?;
     let mut problems = Vec::new();
