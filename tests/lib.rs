@@ -533,6 +533,123 @@ pub mod bench {
     pub fn ms(d: Duration) -> f64 {
         d.as_secs_f64() * 1000.0
     }
+
+    /// Writes `contacts` front-office contacts of `comune` over ten years from `first_day`
+    /// straight into the install's tables (one transaction, no audit entries: the writing is
+    /// not what the benchmarks measure). About 60 % name one of `persons` persons (keyed
+    /// digests), the rest are anonymous; one in eight opens a back-office case (two in three
+    /// closed), one in forty leaves a satisfaction questionnaire; channels, areas, answers and
+    /// services vary with the row.
+    pub fn seed_front_office(
+        conn: &mut rusqlite::Connection,
+        comune: &str,
+        contacts: usize,
+        persons: usize,
+        first_day: chrono::NaiveDate,
+    ) {
+        use chrono::Days;
+        use rusqlite::params;
+
+        let days = 3652u64;
+        let channels = ["sportello", "telefono", "email", "domicilio", "altro"];
+        let answers = ["informazione", "invio", "istruttoria"];
+        let services = [
+            "sfratti",
+            "cons-fam",
+            "sad",
+            "rei",
+            "asilo",
+            "trasporto",
+            "pasti",
+        ];
+        let tx = conn.transaction().unwrap();
+        {
+            let mut contact = tx
+                .prepare(
+                    "INSERT INTO contacts (id, owner, version, content_hash, comune, day, channel,
+                     interlocutor, sent_by, person_key, sex, age_band, residence_istat, needs,
+                     answer, services, unmet_need, number)
+                     VALUES (?1, ?2, ?3, ?11, ?2, ?4, ?5, 'utente', 'spontaneo', ?6, 'F', '35-44',
+                     ?2, ?7, ?8, ?9, ?10, ?3)",
+                )
+                .unwrap();
+            let mut case = tx
+                .prepare(
+                    "INSERT INTO front_office_cases (id, owner, version, content_hash, contact_id,
+                     kind, target_days, working_days, opened_on, due_on, closed_on, outcome)
+                     VALUES (?1, ?2, ?3, '', ?4, 'generica', 30, 0, ?5, ?6, ?7, ?8)",
+                )
+                .unwrap();
+            let mut satisfaction = tx
+                .prepare(
+                    "INSERT INTO satisfaction (id, owner, version, content_hash, comune, day,
+                     courtesy, clarity, waiting, finding) VALUES (?1, ?2, ?3, '', ?2, ?4, ?5, ?5,
+                     ?6, ?6)",
+                )
+                .unwrap();
+            let mut version = 0i64;
+            for n in 0..contacts {
+                version += 1;
+                let day = first_day + Days::new(n as u64 * days / contacts as u64);
+                // Ids and content hashes as long as the real ones (UUID, SHA-256 hex).
+                let id = format!("0193f2a4-7c1e-7d3a-9b2f-{n:012}");
+                let hash = format!("{:064x}", n as u128 * 0x9e37_79b9_7f4a_7c15);
+                let person = (n % 5 < 3).then(|| format!("{:032x}", (n * 7919) % persons));
+                let answer = answers[if n % 8 == 0 { 2 } else { n % 2 }];
+                let needs = format!("[{{\"area\":{}}}]", n % 3 + 1);
+                let named = if n % 4 == 0 {
+                    format!("[\"{}\"]", services[n % services.len()])
+                } else {
+                    "[]".to_string()
+                };
+                contact
+                    .execute(params![
+                        id,
+                        comune,
+                        version,
+                        day.to_string(),
+                        channels[n % channels.len()],
+                        person,
+                        needs,
+                        answer,
+                        named,
+                        n % 11 == 0,
+                        hash,
+                    ])
+                    .unwrap();
+                if answer == "istruttoria" {
+                    version += 1;
+                    let closed =
+                        (n % 3 != 0).then(|| (day + Days::new((n % 40) as u64)).to_string());
+                    case.execute(params![
+                        format!("k{n:07}"),
+                        comune,
+                        version,
+                        id,
+                        day.to_string(),
+                        (day + Days::new(30)).to_string(),
+                        closed,
+                        closed.as_ref().map(|_| "accolta"),
+                    ])
+                    .unwrap();
+                }
+                if n % 40 == 0 {
+                    version += 1;
+                    satisfaction
+                        .execute(params![
+                            format!("s{n:07}"),
+                            comune,
+                            version,
+                            day.to_string(),
+                            (n % 5 + 1) as i64,
+                            (n % 4 + 2) as i64
+                        ])
+                        .unwrap();
+                }
+            }
+        }
+        tx.commit().unwrap();
+    }
 }
 
 /// Decrypts and opens an upload with the keys of the capofila `capofila` (ISTAT `comune`), as

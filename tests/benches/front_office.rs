@@ -14,7 +14,7 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use rusqlite::params;
 use sportello_app::Sportello;
 
@@ -35,105 +35,8 @@ fn main() {
     drop(Sportello::init(&db, &district, COMUNE, &sportello_tests::first_operator()).unwrap());
 
     let first_day = NaiveDate::from_ymd_opt(2016, 1, 1).unwrap();
-    let days = 3652u64;
-    let channels = ["sportello", "telefono", "email", "domicilio", "altro"];
-    let answers = ["informazione", "invio", "istruttoria"];
-    let services = [
-        "sfratti",
-        "cons-fam",
-        "sad",
-        "rei",
-        "asilo",
-        "trasporto",
-        "pasti",
-    ];
     let mut conn = sportello_tests::connect(&db).unwrap();
-    let tx = conn.transaction().unwrap();
-    {
-        let mut contact = tx
-            .prepare(
-                "INSERT INTO contacts (id, owner, version, content_hash, comune, day, channel,
-                 interlocutor, sent_by, person_key, sex, age_band, residence_istat, needs,
-                 answer, services, unmet_need, number)
-                 VALUES (?1, ?2, ?3, ?11, ?2, ?4, ?5, 'utente', 'spontaneo', ?6, 'F', '35-44',
-                 ?2, ?7, ?8, ?9, ?10, ?3)",
-            )
-            .unwrap();
-        let mut case = tx
-            .prepare(
-                "INSERT INTO front_office_cases (id, owner, version, content_hash, contact_id,
-                 kind, target_days, working_days, opened_on, due_on, closed_on, outcome)
-                 VALUES (?1, ?2, ?3, '', ?4, 'generica', 30, 0, ?5, ?6, ?7, ?8)",
-            )
-            .unwrap();
-        let mut satisfaction = tx
-            .prepare(
-                "INSERT INTO satisfaction (id, owner, version, content_hash, comune, day,
-                 courtesy, clarity, waiting, finding) VALUES (?1, ?2, ?3, '', ?2, ?4, ?5, ?5,
-                 ?6, ?6)",
-            )
-            .unwrap();
-        let mut version = 0i64;
-        for n in 0..CONTACTS {
-            version += 1;
-            let day = first_day + Days::new(n as u64 * days / CONTACTS as u64);
-            // Ids and content hashes as long as the real ones (UUID, SHA-256 hex).
-            let id = format!("0193f2a4-7c1e-7d3a-9b2f-{n:012}");
-            let hash = format!("{:064x}", n as u128 * 0x9e37_79b9_7f4a_7c15);
-            let person = (n % 5 < 3).then(|| format!("{:032x}", (n * 7919) % PERSONS));
-            let answer = answers[if n % 8 == 0 { 2 } else { n % 2 }];
-            let needs = format!("[{{\"area\":{}}}]", n % 3 + 1);
-            let named = if n % 4 == 0 {
-                format!("[\"{}\"]", services[n % services.len()])
-            } else {
-                "[]".to_string()
-            };
-            contact
-                .execute(params![
-                    id,
-                    COMUNE,
-                    version,
-                    day.to_string(),
-                    channels[n % channels.len()],
-                    person,
-                    needs,
-                    answer,
-                    named,
-                    n % 11 == 0,
-                    hash,
-                ])
-                .unwrap();
-            if answer == "istruttoria" {
-                version += 1;
-                let closed = (n % 3 != 0).then(|| (day + Days::new((n % 40) as u64)).to_string());
-                case.execute(params![
-                    format!("k{n:07}"),
-                    COMUNE,
-                    version,
-                    id,
-                    day.to_string(),
-                    (day + Days::new(30)).to_string(),
-                    closed,
-                    closed.as_ref().map(|_| "accolta"),
-                ])
-                .unwrap();
-            }
-            if n % 40 == 0 {
-                version += 1;
-                satisfaction
-                    .execute(params![
-                        format!("s{n:07}"),
-                        COMUNE,
-                        version,
-                        day.to_string(),
-                        (n % 5 + 1) as i64,
-                        (n % 4 + 2) as i64
-                    ])
-                    .unwrap();
-            }
-        }
-    }
-    tx.commit().unwrap();
+    sportello_tests::bench::seed_front_office(&mut conn, COMUNE, CONTACTS, PERSONS, first_day);
     drop(conn);
     println!(
         "set-up: {CONTACTS} contacts over ten years in {:.1} s",

@@ -56,6 +56,10 @@ fn the_district_figures_are_the_sums_of_the_comuni() {
         .to_string(),
     );
     floridia.ok(&["contact", "add", arg(&contacts)]);
+    // Floridia's form of the half-year, closed: the report prints it and its money.
+    let form = floridia.write("scheda.json", &form_json("8000.00"));
+    let saved = floridia.json(&["monitor", "form", "add", arg(&form)]);
+    floridia.ok(&["monitor", "form", "close", saved["id"].as_str().unwrap()]);
 
     // At a comune: its own, hand-counted; the half-year before had none.
     let own = indicators(&floridia, None);
@@ -199,6 +203,143 @@ fn the_district_figures_are_the_sums_of_the_comuni() {
         "31/03/2026",
     ]);
     assert_eq!(value(&march, "sc_domande")["value"], "0");
+
+    report_is_printed(&capofila, &floridia);
+}
+
+/// The half-year report and the plan's final report, printed at the capofila and read back.
+fn report_is_printed(capofila: &Install, floridia: &Install) {
+    let pdf = capofila.path("relazione.pdf");
+    let printed = capofila.ok(&[
+        "print",
+        "monitoring",
+        "--period",
+        "2026-H1",
+        "--out",
+        arg(&pdf),
+    ]);
+    assert_eq!(printed.trim(), pdf.display().to_string());
+    if let Ok(keep) = std::env::var("SPORTELLO_KEEP_REPORT") {
+        std::fs::copy(&pdf, keep).unwrap();
+    }
+    let text = sportello_tests::pdf_text(&pdf);
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "Relazione semestrale di monitoraggio · 1° semestre 2026",
+        "dal 01/01/2026 al 30/06/2026",
+        "Sintesi",
+        "Indicatori del distretto",
+        "Domande di servizio civico ricevute (domande) 11 0",
+        "Contatti dello sportello (contatti) 2 0",
+        "Per comune, nel periodo",
+        "Distretto, per semestre",
+        "2023-H2",
+        "Schede di monitoraggio",
+        "Azione 21 – Servizio civico · Floridia · 2026-H1 (revisione 1, chiusa il",
+        "Dott.ssa Carmela Russo",
+        "Quadro finanziario",
+        "Totale € 30.000,00 € 12.000,00 € 8.000,00 € 4.000,00 26,7%",
+    ] {
+        assert!(
+            flat.contains(expected),
+            "«{expected}» missing from:\n{text}"
+        );
+    }
+    // Two comuni sent their counts; the others are named, so nobody reads a partial total as
+    // the district's.
+    let missing = flat
+        .split("Non hanno ancora inviato i conteggi del periodo:")
+        .nth(1)
+        .expect("the comuni missing are named");
+    let missing = missing.split('.').next().unwrap();
+    assert!(
+        missing.contains("Sortino") && missing.contains("Ferla"),
+        "{missing}"
+    );
+    assert!(
+        !missing.contains("Floridia") && !missing.contains("Palazzolo"),
+        "{missing}"
+    );
+    // Each comune's bar is labelled with its figure: Floridia 7, Palazzolo 4.
+    assert!(
+        text.lines()
+            .any(|l| l.contains("Floridia") && l.contains(" 7")),
+        "{text}"
+    );
+    // Charts are vector graphics: no image in the file.
+    let images = std::process::Command::new("pdfimages")
+        .arg("-list")
+        .arg(&pdf)
+        .output()
+        .expect("pdfimages (poppler-utils)");
+    let listed = String::from_utf8_lossy(&images.stdout);
+    assert_eq!(listed.lines().count(), 2, "only the header lines: {listed}");
+
+    let plan = capofila.path("relazione-finale.pdf");
+    capofila.ok(&[
+        "print",
+        "monitoring",
+        "--plan",
+        "2025-2027",
+        "--out",
+        arg(&plan),
+    ]);
+    let flat_plan = sportello_tests::pdf_text(&plan)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for expected in [
+        "Relazione finale del piano 2025–2027",
+        "dal 01/01/2025 al 31/12/2027",
+        "2025-H1",
+        "2027-H2",
+        "Dott.ssa Carmela Russo",
+    ] {
+        assert!(
+            flat_plan.contains(expected),
+            "«{expected}» missing:\n{flat_plan}"
+        );
+    }
+
+    // At a comune the report is refused: the district's figures are the capofila's.
+    let out = floridia.path("relazione.pdf");
+    let refused = floridia.run(&[
+        "print",
+        "monitoring",
+        "--period",
+        "2026-H1",
+        "--out",
+        arg(&out),
+    ]);
+    assert_eq!(refused.code, 1);
+    assert!(refused.stderr.contains("capofila"), "{}", refused.stderr);
+    assert!(!out.exists());
+    for wrong in [["--period", "2026-H3"], ["--plan", "2027-2025"]] {
+        let run = capofila.run(&[
+            "print",
+            "monitoring",
+            wrong[0],
+            wrong[1],
+            "--out",
+            arg(&out),
+        ]);
+        assert_eq!(run.code, 1, "{wrong:?}");
+        assert!(!out.exists());
+    }
+}
+
+/// The form of action 21 at Floridia for 2026-H1, with `paid` euros paid of 12,000 committed.
+fn form_json(paid: &str) -> String {
+    serde_json::json!({
+        "period": "2026-H1", "action": "21", "manager": "Dott.ssa Carmela Russo",
+        "objectives": [{"objective": "Avviare i progetti entro 60 giorni",
+                        "progress": "4 avvii su 6, due oltre i 60 giorni"}],
+        "activities": "Chiamate, progetti, presenze", "problems": null,
+        "corrective_steps": null,
+        "budget": {"allocated": "30000.00", "committed": "12000.00", "paid": paid},
+        "staff": "1 assistente sociale, 1 amministrativo"
+    })
+    .to_string()
 }
 
 /// The half-year form of an action: written and rewritten while open, closed (read-only), a
@@ -209,18 +350,7 @@ fn half_year_forms_are_closed_and_corrected_as_new_revisions() {
     let floridia = Install::init("district-d48.toml", FLORIDIA);
     enrol(&capofila, &floridia);
     distribute(&capofila, &[&floridia]);
-    let form = |paid: &str| {
-        serde_json::json!({
-            "period": "2026-H1", "action": "21", "manager": "Dott.ssa Carmela Russo",
-            "objectives": [{"objective": "Avviare i progetti entro 60 giorni",
-                            "progress": "4 avvii su 6, due oltre i 60 giorni"}],
-            "activities": "Chiamate, progetti, presenze", "problems": null,
-            "corrective_steps": null,
-            "budget": {"allocated": "30000.00", "committed": "12000.00", "paid": paid},
-            "staff": "1 assistente sociale, 1 amministrativo"
-        })
-        .to_string()
-    };
+    let form = form_json;
     let file = floridia.write("scheda.json", &form("8000.00"));
     let first = floridia.json(&["monitor", "form", "add", arg(&file)]);
     assert_eq!(first["revision"], 1);

@@ -57,7 +57,9 @@ pub use intake::{
     OutcomeView, Parsed, PublishedLine, RevisionView, WithdrawalChanged, parse_csv,
     parse_json_forms,
 };
-pub use monitoring::{FormSaved, IndicatorValue, Monitoring};
+pub use monitoring::{
+    ComuneValue, FormSaved, IndicatorSeries, IndicatorValue, Monitoring, MonitoringOverview,
+};
 pub use objections::{ObjectionView, Objections};
 pub use operators::{Credentials, NewOperator, Operator, Operators};
 pub use overview::{BandoStatus, NEARING_DAYS, Overview, WaitingStart};

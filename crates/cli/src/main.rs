@@ -530,6 +530,22 @@ enum PrintCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Capofila: la relazione di monitoraggio di un semestre, o quella finale del piano
+    Monitoring {
+        /// Il semestre: AAAA-H1 o AAAA-H2
+        #[arg(
+            long,
+            value_name = "SEMESTRE",
+            required_unless_present = "plan",
+            conflicts_with = "plan"
+        )]
+        period: Option<String>,
+        /// Il piano, dal primo all'ultimo anno: 2025-2027
+        #[arg(long, value_name = "ANNI")]
+        plan: Option<String>,
+        #[arg(long, value_name = "FILE.pdf")]
+        out: PathBuf,
+    },
     /// Foglio di recupero con la chiave di recupero (da SPORTELLO_RECOVERY_KEY o digitata)
     RecoverySheet {
         #[arg(long, value_name = "FILE.pdf")]
@@ -1498,6 +1514,16 @@ fn run(cli: Cli) -> Result<(), AppError> {
         Command::Print(PrintCommand::Register { out, json }) => {
             let mut app = login::open(&db, who)?;
             output::register_printed(&app.accreditation().print_register(&out)?, json);
+        }
+        Command::Print(PrintCommand::Monitoring { period, plan, out }) => {
+            let mut app = login::open(&db, who)?;
+            let mut monitoring = app.monitoring();
+            let path = match (period, plan) {
+                (Some(period), _) => monitoring.print_report(&period, &out)?,
+                (None, Some(plan)) => monitoring.print_plan_report(&plan, &out)?,
+                (None, None) => unreachable!("clap requires --period or --plan"),
+            };
+            say!("{}", path.display());
         }
         Command::Print(PrintCommand::RecoverySheet { out }) => {
             let mut app = login::open(&db, who)?;

@@ -2,8 +2,8 @@
 //! turned into printpdf operations measured in points from the bottom-left (how PDF counts).
 
 use printpdf::{
-    Color, FontId, Line, LinePoint, Op, PaintMode, PdfFontHandle, PdfPage, Point, Pt, Rect, Rgb,
-    TextItem, TextMatrix, XObjectId, XObjectTransform,
+    Color, FontId, Line, LineDashPattern, LinePoint, Op, PaintMode, PdfFontHandle, PdfPage, Point,
+    Pt, Rect, Rgb, TextItem, TextMatrix, XObjectId, XObjectTransform,
 };
 
 use crate::fonts::{Face, Faces, MM_PER_PT};
@@ -93,6 +93,8 @@ pub(crate) struct Canvas {
     text_colour: Option<Colour>,
     fill_colour: Option<Colour>,
     stroke: Option<(Colour, f32)>,
+    /// The dash of strokes, in points; `None` is a solid line.
+    dash: Option<[f32; 2]>,
 }
 
 fn pt(mm: f32) -> Pt {
@@ -112,6 +114,7 @@ impl Canvas {
             text_colour: None,
             fill_colour: None,
             stroke: None,
+            dash: None,
         }
     }
 
@@ -233,6 +236,45 @@ impl Canvas {
                 translate_y: Some(pt(self.height - bottom)),
                 dpi: Some(dpi),
                 ..Default::default()
+            },
+        });
+    }
+
+    /// A line through `points` (x, y in mm from the top-left), dashed when `dash` gives the
+    /// dash and gap lengths in points: how a chart draws a trend or a target.
+    pub(crate) fn polyline(
+        &mut self,
+        points: &[(f32, f32)],
+        colour: Colour,
+        thickness_pt: f32,
+        dash: Option<[f32; 2]>,
+    ) {
+        if points.len() < 2 {
+            return;
+        }
+        self.set_stroke(colour, thickness_pt);
+        if self.dash != dash {
+            let pattern = match dash {
+                Some(d) => LineDashPattern::new(0.0, &d),
+                None => LineDashPattern::solid(),
+            };
+            self.shapes.push(Op::SetLineDashPattern { dash: pattern });
+            self.dash = dash;
+        }
+        let height = self.height;
+        self.shapes.push(Op::DrawLine {
+            line: Line {
+                points: points
+                    .iter()
+                    .map(|&(x, y)| LinePoint {
+                        p: Point {
+                            x: pt(x),
+                            y: pt(height - y),
+                        },
+                        bezier: false,
+                    })
+                    .collect(),
+                is_closed: false,
             },
         });
     }

@@ -12,11 +12,13 @@
 mod accreditation;
 mod attestato;
 mod canvas;
+mod chart;
 mod flow;
 mod fonts;
 pub mod format;
 mod frame;
 mod internal;
+mod monitoring;
 mod payments;
 mod preavviso;
 mod project;
@@ -33,6 +35,7 @@ pub use accreditation::{
 pub use attestato::{Attestato, attestato};
 pub use frame::Letterhead;
 pub use internal::{ReservedDetails, internal_ranking};
+pub use monitoring::{MonitoringReport, ReportForm, ReportIndicator, monitoring_report};
 pub use payments::{PaymentLine, PaymentList, payment_list};
 pub use preavviso::{Addressee, Preavviso, preavviso};
 pub use project::{ProjectDocument, project_document, start_letter};

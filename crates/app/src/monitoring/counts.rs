@@ -26,13 +26,14 @@ impl crate::Sportello {
             .applications)
     }
 
-    /// This comune's counts over `period`, as held on `today`.
-    pub(super) fn own_counts(&self, period: Period, today: NaiveDate) -> Result<Counts> {
-        let mut counts = Counts::new();
-        let mut add = |name: &str, value: Decimal| {
+    /// This comune's counts over each of `periods`, as held on `today`: what they read is read
+    /// once for all of them (ten years of a comune are many rows).
+    pub(super) fn own_counts(&self, periods: &[Period], today: NaiveDate) -> Result<Vec<Counts>> {
+        let mut all = vec![Counts::new(); periods.len()];
+        let one = Decimal::ONE;
+        let add = |counts: &mut Counts, name: &str, value: Decimal| {
             *counts.entry(name.to_string()).or_default() += value;
         };
-        let one = Decimal::ONE;
         let applications = self.own_applications()?;
         let own: HashSet<&str> = applications
             .iter()
@@ -62,51 +63,57 @@ impl crate::Sportello {
         }
         for a in &applications {
             let code = a.application.code.as_str();
-            if !period.contains(filed[code]) {
-                continue;
-            }
-            add("civico.applications", one);
-            match outcomes.get(code) {
-                Some(Outcome::Ammesso) => {
-                    add("civico.eligible", one);
-                    add("civico.admitted", one);
+            for (period, counts) in periods.iter().zip(&mut all) {
+                if !period.contains(filed[code]) {
+                    continue;
                 }
-                Some(Outcome::IdoneoNonAmmesso) => add("civico.eligible", one),
-                _ => {}
+                add(counts, "civico.applications", one);
+                match outcomes.get(code) {
+                    Some(Outcome::Ammesso) => {
+                        add(counts, "civico.eligible", one);
+                        add(counts, "civico.admitted", one);
+                    }
+                    Some(Outcome::IdoneoNonAmmesso) => add(counts, "civico.eligible", one),
+                    _ => {}
+                }
             }
         }
 
-        // The call lists as held at the period's end (or today): who waits to start.
-        let as_of = period.to.min(today);
         for (id, bando) in &bandi {
-            let Ok(calls) = self.comune_calls_of(id, as_of) else {
-                continue;
-            };
-            let waiting = calls
-                .iter()
-                .filter(|c| {
-                    matches!(
-                        c.state,
-                        CallState::DaChiamare | CallState::Chiamato | CallState::Accettato
-                    ) && c.start_date.is_none_or(|s| s > as_of)
-                })
-                .count();
-            add("civico.waiting", Decimal::from(waiting));
+            // The call lists as held at each period's end (or today): who waits to start.
+            for (period, counts) in periods.iter().zip(&mut all) {
+                let as_of = period.to.min(today);
+                let Ok(calls) = self.comune_calls_of(id, as_of) else {
+                    continue;
+                };
+                let waiting = calls
+                    .iter()
+                    .filter(|c| {
+                        matches!(
+                            c.state,
+                            CallState::DaChiamare | CallState::Chiamato | CallState::Accettato
+                        ) && c.start_date.is_none_or(|s| s > as_of)
+                    })
+                    .count();
+                add(counts, "civico.waiting", Decimal::from(waiting));
+            }
             // Starts in the period, and the days from application to start.
             for (code, project) in self.store.projects(id, Some(&self.install.comune))? {
                 let Some(filed_on) = filed.get(code.as_str()) else {
                     continue;
                 };
-                if period.contains(project.start) {
-                    let days = (project.start - *filed_on).num_days();
-                    add("civico.started", one);
-                    add("civico.start_days", Decimal::from(days));
-                    if days <= i64::from(bando.rules.start_target_days) {
-                        add("civico.started_within_target", one);
+                let days = (project.start - *filed_on).num_days();
+                for (period, counts) in periods.iter().zip(&mut all) {
+                    if period.contains(project.start) {
+                        add(counts, "civico.started", one);
+                        add(counts, "civico.start_days", Decimal::from(days));
+                        if days <= i64::from(bando.rules.start_target_days) {
+                            add(counts, "civico.started_within_target", one);
+                        }
                     }
-                }
-                if project.start <= period.to.min(today) && project.end >= period.from {
-                    add("civico.in_service", one);
+                    if project.start <= period.to.min(today) && project.end >= period.from {
+                        add(counts, "civico.in_service", one);
+                    }
                 }
             }
         }
@@ -116,46 +123,53 @@ impl crate::Sportello {
             if !own.contains(code.as_str()) {
                 continue;
             }
-            for (day, hours) in days {
-                if period.contains(day) {
-                    add("civico.hours", hours.parse().unwrap_or_default());
+            for (period, counts) in periods.iter().zip(&mut all) {
+                let hours: Decimal = days
+                    .range(period.from..=period.to)
+                    .map(|(_, h)| h.parse::<Decimal>().unwrap_or_default())
+                    .sum();
+                if !hours.is_zero() {
+                    add(counts, "civico.hours", hours);
                 }
             }
         }
-        // Paid: the payment lists of the months beginning in the period.
-        let mut month = Month::of(period.from);
-        loop {
-            let first = NaiveDate::from_ymd_opt(month.year, month.month, 1).expect("a month");
-            if first > period.to {
-                break;
-            }
-            if period.contains(first) {
-                for (_, lines) in self.store.payment_lists(&month.to_string())? {
-                    for l in lines {
-                        add("civico.paid", l.amount.parse().unwrap_or_default());
+        let complaints = self.store.complaints()?;
+        for (period, counts) in periods.iter().zip(&mut all) {
+            // Paid: the payment lists of the months beginning in the period.
+            let mut month = Month::of(period.from);
+            loop {
+                let first = NaiveDate::from_ymd_opt(month.year, month.month, 1).expect("a month");
+                if first > period.to {
+                    break;
+                }
+                if period.contains(first) {
+                    for (_, lines) in self.store.payment_lists(&month.to_string())? {
+                        for l in lines {
+                            add(counts, "civico.paid", l.amount.parse().unwrap_or_default());
+                        }
                     }
                 }
+                month = Month::of(first + chrono::Months::new(1));
             }
-            month = Month::of(first + chrono::Months::new(1));
-        }
-        // Complaints received in the period, and those of them closed.
-        for c in self.store.complaints()? {
-            let received = c.received_on.parse::<NaiveDate>().ok();
-            if !own.contains(c.application_code.as_str())
-                || !received.is_some_and(|d| period.contains(d))
-            {
-                continue;
+            // Complaints received in the period, and those of them closed.
+            for c in &complaints {
+                let received = c.received_on.parse::<NaiveDate>().ok();
+                if !own.contains(c.application_code.as_str())
+                    || !received.is_some_and(|d| period.contains(d))
+                {
+                    continue;
+                }
+                add(counts, "civico.complaints", one);
+                if c.closed_at.is_some() {
+                    add(counts, "civico.complaints_closed", one);
+                }
             }
-            add("civico.complaints", one);
-            if c.closed_at.is_some() {
-                add("civico.complaints_closed", one);
+            self.front_office_counts(*period, today, counts)?;
+            if self.install.is_capofila() {
+                self.register_counts(*period, today, counts)?;
             }
         }
-        self.front_office_counts(period, today, &mut counts)?;
-        if self.install.is_capofila() {
-            self.register_counts(period, today, &mut counts)?;
-        }
-        Ok(counts)
+        Ok(all)
     }
 
     /// The front office's counts of this comune over `period` (the observatory's figures).

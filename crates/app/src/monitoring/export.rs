@@ -4,7 +4,6 @@ use std::path::Path;
 
 use rust_xlsxwriter::{Format, Workbook};
 use sportello_domain::Decimal;
-use sportello_domain::monitoring::Period;
 
 use super::{IndicatorValue, Monitoring};
 use crate::{AppError, ErrorCode, Result};
@@ -37,12 +36,7 @@ impl Monitoring<'_> {
     /// its own. Returns the rows written.
     pub fn export(&mut self, period: &str, out: &Path) -> Result<usize> {
         self.require(crate::Action::ReadOutcomes)?;
-        let half = Period::half_year(period).ok_or_else(|| {
-            AppError::new(
-                ErrorCode::DateInvalid,
-                format!("semestre «{period}» non valido: si scrive AAAA-H1 o AAAA-H2"),
-            )
-        })?;
+        let half = super::half_year(period)?;
         let xlsx = match out.extension().and_then(|e| e.to_str()) {
             Some(e) if e.eq_ignore_ascii_case("xlsx") => true,
             Some(e) if e.eq_ignore_ascii_case("csv") => false,
@@ -66,9 +60,10 @@ impl Monitoring<'_> {
             let own = self.install.comune.clone();
             scopes.push((self.comune_name(&own), Some(own)));
         }
+        let today = sportello_domain::calendar::italian_day(crate::now());
         let mut rows = Vec::new();
         for (name, comune) in scopes {
-            for value in self.indicators(half, comune.as_deref())? {
+            for value in self.values(half, comune.as_deref(), today)? {
                 rows.push(Row {
                     scope: name.clone(),
                     value,

@@ -5,6 +5,10 @@
 
 mod counts;
 mod export;
+mod overview;
+mod report;
+
+pub use overview::{ComuneValue, IndicatorSeries, MonitoringOverview};
 
 use std::collections::BTreeMap;
 
@@ -51,8 +55,46 @@ impl Monitoring<'_> {
         comune: Option<&str>,
     ) -> Result<Vec<IndicatorValue>> {
         self.require(crate::Action::ReadOutcomes)?;
+        let scope = self.scope(comune)?;
+        let today = sportello_domain::calendar::italian_day(now());
+        self.values(period, scope.as_deref(), today)
+    }
+
+    /// The indicators of `scope` over `period`, with the period before, as held on `today`.
+    fn values(
+        &self,
+        period: Period,
+        scope: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<Vec<IndicatorValue>> {
+        let [now_counts, before] = self
+            .counts_of(&[period, period.previous()], scope, today)?
+            .try_into()
+            .expect("two periods, two counts");
+        Ok(INDICATORS
+            .iter()
+            .map(|i| {
+                let value = i.formula.value(&now_counts);
+                IndicatorValue {
+                    id: i.id.into(),
+                    name: i.name.into(),
+                    action: i.action.into(),
+                    comune: scope.map(str::to_string),
+                    value: value.map(|v| v.to_string()),
+                    unit: i.unit.into(),
+                    target: target_text(i),
+                    previous: i.formula.value(&before).map(|v| v.to_string()),
+                    misses_target: i.misses(value),
+                }
+            })
+            .collect())
+    }
+
+    /// Whose indicators are asked for: `None` for the district (the capofila's default), else
+    /// a comune's ISTAT code — at a comune only its own.
+    fn scope(&self, comune: Option<&str>) -> Result<Option<String>> {
         let own = self.install.comune.clone();
-        let scope = match comune {
+        Ok(match comune {
             Some(c) if c != own && !self.install.is_capofila() => {
                 return Err(AppError::new(
                     ErrorCode::InputRefused,
@@ -73,51 +115,39 @@ impl Monitoring<'_> {
             }
             None if self.install.is_capofila() => None,
             None => Some(own.clone()),
-        };
-        let now_counts = self.counts_of(period, scope.as_deref())?;
-        let before = self.counts_of(period.previous(), scope.as_deref())?;
-        Ok(INDICATORS
-            .iter()
-            .map(|i| {
-                let value = i.formula.value(&now_counts);
-                IndicatorValue {
-                    id: i.id.into(),
-                    name: i.name.into(),
-                    action: i.action.into(),
-                    comune: scope.clone(),
-                    value: value.map(|v| v.to_string()),
-                    unit: i.unit.into(),
-                    target: i.target.map(|(d, t)| match d {
-                        monitoring::Direction::AtLeast => format!(">= {t}"),
-                        monitoring::Direction::AtMost => format!("<= {t}"),
-                    }),
-                    previous: i.formula.value(&before).map(|v| v.to_string()),
-                    misses_target: i.misses(value),
-                }
-            })
-            .collect())
+        })
     }
 
-    /// The counts of `period` for `comune` (`None`: the district's sums). This install's own
-    /// are computed now; another comune's are those it sent for whole half-years.
-    fn counts_of(&self, period: Period, comune: Option<&str>) -> Result<Counts> {
+    /// The counts of each of `periods` for `comune` (`None`: the district's sums). This
+    /// install's own are computed now; another comune's are those it sent for whole half-years.
+    fn counts_of(
+        &self,
+        periods: &[Period],
+        comune: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<Vec<Counts>> {
         let own = self.install.comune.as_str();
+        let mut all = match comune {
+            Some(c) if c != own => vec![Counts::new(); periods.len()],
+            _ => self.own_counts(periods, today)?,
+        };
         if comune == Some(own) {
-            return self.own_counts(period, now().date_naive());
+            return Ok(all);
         }
-        let received = self.received(period)?;
-        Ok(match comune {
-            Some(c) => received.get(c).cloned().unwrap_or_default(),
-            None => {
-                let mut district = self.own_counts(period, now().date_naive())?;
-                for (c, counts) in &received {
-                    if c != own {
-                        monitoring::add(&mut district, counts);
+        for (period, counts) in periods.iter().zip(&mut all) {
+            let received = self.received(*period)?;
+            match comune {
+                Some(c) => *counts = received.get(c).cloned().unwrap_or_default(),
+                None => {
+                    for (c, theirs) in &received {
+                        if c != own {
+                            monitoring::add(counts, theirs);
+                        }
                     }
                 }
-                district
             }
-        })
+        }
+        Ok(all)
     }
 
     /// The counts the comuni sent for `period`, by comune: only for a whole half-year.
@@ -146,6 +176,24 @@ impl Monitoring<'_> {
     }
 }
 
+/// `"<= 60"` or `">= 100"`: the indicator's target as the tables show it.
+fn target_text(i: &monitoring::Indicator) -> Option<String> {
+    i.target.map(|(d, t)| match d {
+        monitoring::Direction::AtLeast => format!(">= {t}"),
+        monitoring::Direction::AtMost => format!("<= {t}"),
+    })
+}
+
+/// The half-year `AAAA-H1` / `AAAA-H2` named by `text`.
+fn half_year(text: &str) -> Result<Period> {
+    Period::half_year(text).ok_or_else(|| {
+        AppError::new(
+            ErrorCode::DateInvalid,
+            format!("semestre «{text}» non valido: si scrive AAAA-H1 o AAAA-H2"),
+        )
+    })
+}
+
 impl crate::Sportello {
     /// Recomputes this install's counts for every half-year from its first application to
     /// today's, keeping those that changed so they travel with the next upload.
@@ -155,10 +203,14 @@ impl crate::Sportello {
         let Some(first) = self.first_activity()? else {
             return Ok(());
         };
-        let mut period = Period::half_year_of(first);
+        let mut halves = vec![Period::half_year_of(first)];
         let last = Period::half_year_of(today);
-        loop {
-            let counts = self.own_counts(period, today)?;
+        while let Some(next) = halves[halves.len() - 1].to.succ_opt()
+            && halves[halves.len() - 1] < last
+        {
+            halves.push(Period::half_year_of(next));
+        }
+        for (period, counts) in halves.iter().zip(self.own_counts(&halves, today)?) {
             let text: BTreeMap<&String, String> = counts
                 .iter()
                 .map(|(k, v)| (k, v.normalize().to_string()))
@@ -166,10 +218,6 @@ impl crate::Sportello {
             let name = period.half_year_name().expect("half-years are named");
             let json = serde_json::to_string(&text).expect("counts serialise");
             self.store.save_monitoring_counts(&name, &json, at)?;
-            match period.to.succ_opt() {
-                Some(next) if period < last => period = Period::half_year_of(next),
-                _ => break,
-            }
         }
         Ok(())
     }

@@ -9,6 +9,9 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
+mod summary;
+pub use summary::{Movement, number, quantity, summary};
+
 /// Named counts of one comune (or of the district) over one period: `civico.hours` → 312.5.
 pub type Counts = BTreeMap<String, Decimal>;
 
@@ -547,7 +550,7 @@ mod tests {
 
     #[test]
     fn the_documentation_lists_every_indicator_and_count() {
-        let doc = include_str!("../../../docs/monitoring.md");
+        let doc = include_str!("../../../../docs/monitoring.md");
         for i in INDICATORS {
             assert!(
                 doc.contains(&format!("| `{}` |", i.id)),
