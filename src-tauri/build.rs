@@ -96,6 +96,14 @@ const COMMANDS: &[&str] = &[
     "objection_add",
     "objection_decide",
     "print_preavvisi",
+    "monitoring_export",
+    "monitoring_forms",
+    "monitoring_save_form",
+    "monitoring_close_form",
+    "siuss_settings",
+    "siuss_export",
+    "monitoring_overview",
+    "monitoring_print_report",
 ];
 
 fn main() {
