@@ -104,6 +104,7 @@ const COMMANDS: &[&str] = &[
     "siuss_export",
     "monitoring_overview",
     "monitoring_print_report",
+    "monitoring_print_plan_report",
 ];
 
 fn main() {

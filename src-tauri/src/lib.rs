@@ -153,6 +153,7 @@ pub fn run() -> ExitCode {
             commands::monitoring::siuss_export,
             commands::monitoring::monitoring_overview,
             commands::monitoring::monitoring_print_report,
+            commands::monitoring::monitoring_print_plan_report,
             commands::audit::audit_list,
             commands::audit::audit_verify,
             commands::backup::backup_create,

@@ -41,6 +41,22 @@ pub async fn monitoring_print_report(
     )
 }
 
+/// Capofila: writes the plan's final report over the years `years` (`2025-2027`) to `out`.
+#[tauri::command]
+pub async fn monitoring_print_plan_report(
+    state: State<'_, DesktopState>,
+    years: String,
+    out: String,
+) -> Result<String, CommandError> {
+    let out = path_arg(&out, "out")?;
+    printed(
+        &state,
+        state
+            .with_install(move |app| app.monitoring().print_plan_report(&years, &out))
+            .await,
+    )
+}
+
 /// Writes the indicators of the half-year `period` to `out` (`.xlsx` or `.csv`): at the
 /// capofila the district's and each comune's, at a comune its own. Gives the path written.
 #[tauri::command]

@@ -3,7 +3,7 @@
 //! receives a complaint and front-office contacts, and sends its upload: the capofila's window
 //! then shows the district's and Floridia's indicators exactly as `monitor indicators --json`
 //! gives them for the same database, draws them per comune and over the half-years, saves the
-//! table as XLSX and CSV, prints the half-year's report, and a half-year form is filled (refused first), closed and corrected
+//! table as XLSX and CSV, prints the half-year's report and the plan's final one, and a half-year form is filled (refused first), closed and corrected
 //! as its next revision. At Floridia the SIUSS flow is refused with every problem under its
 //! person, nothing written; corrected, it is written and read back. On the smallest screen the
 //! indicators fit.
@@ -309,6 +309,9 @@ fn monitoring_shows_the_indicators_keeps_the_forms_and_sends_siuss_in_the_window
     let xlsx = work.join("indicatori.xlsx");
     let csv = work.join("indicatori.csv");
     let report = work.join("relazione.pdf");
+    let plan = work.join("piano.pdf");
+    let plan_years = format!("{}-{}", today.year() - 1, today.year() + 1);
+    let plan_text = text(&plan);
     let (xlsx_text, report_text, period_for_steps) = (text(&xlsx), text(&report), period.clone());
     let capofila_args = [OsString::from("--db"), capofila.clone().into_os_string()];
     let capofila_for_steps = capofila.clone();
@@ -370,6 +373,14 @@ fn monitoring_shows_the_indicators_keeps_the_forms_and_sends_siuss_in_the_window
         w.click("[data-testid='m-relazione-open']").await?;
         w.click("[data-testid='m-relazione-button']").await?;
         w.wait_text("[data-testid='m-relazione-saved']", "relazione.pdf")
+            .await?;
+        // And the plan's final report, over the years typed.
+        w.type_into("[data-testid='m-piano']", &plan_years).await?;
+        w.type_into("[data-testid='m-piano-relazione-path']", &plan_text)
+            .await?;
+        w.click("[data-testid='m-piano-relazione-open']").await?;
+        w.click("[data-testid='m-piano-relazione-button']").await?;
+        w.wait_text("[data-testid='m-piano-relazione-saved']", "piano.pdf")
             .await?;
 
         // A half-year form: an amount that cannot be read, then paid above committed (the
@@ -440,6 +451,7 @@ fn monitoring_shows_the_indicators_keeps_the_forms_and_sends_siuss_in_the_window
         if !(listed.contains("Chiusa") && listed.contains("Aperta")) {
             return Err(format!("the list should show both revisions: {listed}").into());
         }
+        w.client().execute("window.scrollTo(0, 0);", vec![]).await?;
         w.screenshot("monitoraggio-schede").await?;
         let forms: Value = serde_json::from_str(&cli(
             &capofila_for_steps,
@@ -473,6 +485,11 @@ fn monitoring_shows_the_indicators_keeps_the_forms_and_sends_siuss_in_the_window
     assert!(
         paper.contains("Floridia") && paper.contains("Giorni medi dalla domanda"),
         "{paper}"
+    );
+    let final_report = pdf_text(&plan);
+    assert!(
+        final_report.contains("Relazione finale del piano"),
+        "{final_report}"
     );
     let book = std::fs::read(&xlsx).expect("the XLSX file");
     assert_eq!(&book[..2], b"PK", "an XLSX is a zip file");

@@ -664,3 +664,8 @@ export function siussExport(from: string, to: string, out: string, ente: string,
 export function monitoringPrintReport(period: string, out: string): Promise<string> {
   return call<string>('monitoring_print_report', { period, out });
 }
+
+/** Capofila: writes the plan's final report over `years` (`2025-2027`) to `out`. */
+export function monitoringPrintPlanReport(years: string, out: string): Promise<string> {
+  return call<string>('monitoring_print_plan_report', { years, out });
+}
