@@ -247,43 +247,80 @@ impl Store {
     /// is either wholly in the snapshot or above its `to_version`, so the next export
     /// carries it. Each record carries its table's declared fields only.
     pub fn records_since(&self, direction: Direction, owner: &str, after: i64) -> Result<Snapshot> {
-        let tx = self.conn.unchecked_transaction()?;
-        let mut out = Vec::new();
-        for (i, name) in tables::in_apply_order(direction).into_iter().enumerate() {
+        let (records, to_version) = self.stream_since(
+            direction,
+            owner,
+            after,
+            |count, _| Ok(Vec::with_capacity(count as usize)),
+            |out: &mut Vec<Record>, record| {
+                out.push(record);
+                Ok::<_, StoreError>(())
+            },
+        )?;
+        Ok(Snapshot {
+            records,
+            to_version,
+        })
+    }
+
+    /// The same records as [`Store::records_since`], handed to `each` one at a time rather than
+    /// held: `begin` learns first how many there are and the highest version among them (so a
+    /// bundle's manifest can announce them), then `each` takes them in order. Returns what
+    /// `begin` made and the snapshot's `to_version`. The page cache stays small meanwhile, so a
+    /// first export of a large comune reads its rows in bounded memory.
+    pub fn stream_since<S, E: From<StoreError>>(
+        &self,
+        direction: Direction,
+        owner: &str,
+        after: i64,
+        begin: impl FnOnce(u64, i64) -> std::result::Result<S, E>,
+        mut each: impl FnMut(&mut S, Record) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(S, i64), E> {
+        let tx = self
+            .conn
+            .unchecked_transaction()
+            .map_err(StoreError::from)?;
+        let names = tables::in_apply_order(direction);
+        let (mut count, mut to_version) = (0u64, after);
+        for name in &names {
+            let (n, max): (i64, Option<i64>) = self
+                .conn
+                .query_row(
+                    &format!(
+                        "SELECT COUNT(*), MAX(version) FROM {name} WHERE owner = ?1 AND version > ?2"
+                    ),
+                    params![owner, after],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .map_err(StoreError::from)?;
+            count += n as u64;
+            to_version = to_version.max(max.unwrap_or(after));
+        }
+        let mut state = begin(count, to_version)?;
+        let cache = SmallCache::set(&self.conn)?;
+        for (i, name) in names.into_iter().enumerate() {
             if i > 0 {
                 crate::failpoint::hit("export-between-tables");
             }
             let table = tables::table(name).expect("tables in apply order are declared");
-            let mut stmt = self.conn.prepare(&format!(
-                "SELECT {}, {} FROM {name} WHERE owner = ?1 AND version > ?2 ORDER BY version",
-                META.join(", "),
-                table.field_list()
-            ))?;
-            let mut rows = stmt.query(params![owner, after])?;
-            while let Some(row) = rows.next()? {
-                let body = table.body_of(row, META.len())?;
-                let id: String = row.get("id")?;
-                out.push(Record {
-                    table: name.to_string(),
-                    meta: SyncMeta {
-                        id: id
-                            .parse()
-                            .map_err(|_| StoreError::Corrupt(format!("{name}/{id}, colonna id")))?,
-                        owner: row.get("owner")?,
-                        version: row.get("version")?,
-                        content_hash: row.get("content_hash")?,
-                        deleted: row.get("deleted")?,
-                    },
-                    body: Value::Object(body),
-                });
+            let mut stmt = self
+                .conn
+                .prepare(&format!(
+                    "SELECT {}, {} FROM {name} WHERE owner = ?1 AND version > ?2 ORDER BY version",
+                    META.join(", "),
+                    table.field_list()
+                ))
+                .map_err(StoreError::from)?;
+            let mut rows = stmt
+                .query(params![owner, after])
+                .map_err(StoreError::from)?;
+            while let Some(row) = rows.next().map_err(StoreError::from)? {
+                each(&mut state, record_of(name, table, row)?)?;
             }
         }
-        tx.finish()?;
-        let to_version = out.iter().map(|r| r.meta.version).fold(after, i64::max);
-        Ok(Snapshot {
-            records: out,
-            to_version,
-        })
+        cache.restore(&self.conn)?;
+        tx.finish().map_err(StoreError::from)?;
+        Ok((state, to_version))
     }
 
     /// What a publish bundle to `recipient` carries: this install's publish records, each
@@ -1052,5 +1089,45 @@ impl Store {
             params![owner, after],
             |r| r.get(0),
         )?)
+    }
+}
+
+/// One row of `name` as it travels.
+fn record_of(name: &str, table: &SyncTable, row: &rusqlite::Row) -> Result<Record> {
+    let body = table.body_of(row, META.len())?;
+    let id: String = row.get("id")?;
+    Ok(Record {
+        table: name.to_string(),
+        meta: SyncMeta {
+            id: id
+                .parse()
+                .map_err(|_| StoreError::Corrupt(format!("{name}/{id}, colonna id")))?,
+            owner: row.get("owner")?,
+            version: row.get("version")?,
+            content_hash: row.get("content_hash")?,
+            deleted: row.get("deleted")?,
+        },
+        body: Value::Object(body),
+    })
+}
+
+/// The page cache while a whole table is read for export: a scan of every row would otherwise
+/// fill the cache the statistics keep (docs/benchmarks.md), memory an export does not need as
+/// it reads each page once.
+struct SmallCache(i64);
+
+/// 4 MiB (negative: kibibytes).
+const EXPORT_CACHE_KIB: i64 = -4096;
+
+impl SmallCache {
+    fn set(conn: &rusqlite::Connection) -> Result<Self> {
+        let size: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+        conn.execute_batch(&format!("PRAGMA cache_size = {EXPORT_CACHE_KIB}"))?;
+        Ok(Self(size))
+    }
+
+    fn restore(self, conn: &rusqlite::Connection) -> Result<()> {
+        conn.execute_batch(&format!("PRAGMA cache_size = {}", self.0))?;
+        Ok(())
     }
 }

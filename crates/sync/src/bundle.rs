@@ -203,13 +203,54 @@ pub fn seal(
     keys: &InstallKeys,
     recipients: &[Addressee],
 ) -> Result<SealedBundle, SealError> {
-    seal_with(
-        fields,
-        keys,
-        recipients,
-        records.len() as u64,
-        |manifest, to| payload::seal(manifest, records, to),
-    )
+    let mut sealer = Sealer::new(fields, keys, recipients, records.len() as u64)?;
+    for record in records {
+        sealer.push(record)?;
+    }
+    sealer.finish(keys)
+}
+
+/// A bundle being written record by record, for a sender that streams its records rather than
+/// hold them all: announced with their number, pushed one at a time, then signed.
+pub struct Sealer {
+    header: BundleHeader,
+    payload: payload::PayloadWriter,
+    announced: u64,
+    pushed: u64,
+}
+
+impl Sealer {
+    /// Starts a bundle of `records` records for `recipients`.
+    pub fn new(
+        fields: &HeaderFields,
+        keys: &InstallKeys,
+        recipients: &[Addressee],
+        records: u64,
+    ) -> Result<Self, SealError> {
+        let (header, to) = start(fields, keys, recipients)?;
+        let payload = payload::PayloadWriter::new(&header.manifest(records), &to)?;
+        Ok(Self {
+            header,
+            payload,
+            announced: records,
+            pushed: 0,
+        })
+    }
+
+    pub fn push(&mut self, record: &impl Serialize) -> Result<(), SealError> {
+        self.pushed += 1;
+        self.payload.push(record)
+    }
+
+    /// Signs the header over the payload written. The records pushed must be those announced:
+    /// a reader refuses a payload whose count differs from its manifest.
+    pub fn finish(self, keys: &InstallKeys) -> Result<SealedBundle, SealError> {
+        assert_eq!(
+            self.pushed, self.announced,
+            "a bundle's records are counted before they are written"
+        );
+        finish(self.header, self.payload.finish()?, keys)
+    }
 }
 
 /// For tests only: seals `compressed` (a zstd stream, taken as it is) as the payload of a
@@ -219,23 +260,23 @@ pub fn seal(
 #[doc(hidden)]
 pub fn seal_compressed_for_tests(
     fields: &HeaderFields,
-    records: u64,
+    _records: u64,
     compressed: &[u8],
     keys: &InstallKeys,
     recipients: &[Addressee],
 ) -> Result<SealedBundle, SealError> {
-    seal_with(fields, keys, recipients, records, |_, to| {
-        payload::encrypt_raw(compressed, to)
-    })
+    // The compressed stream carries its own manifest, whatever it announces.
+    let (header, to) = start(fields, keys, recipients)?;
+    finish(header, payload::encrypt_raw(compressed, &to)?, keys)
 }
 
-fn seal_with(
+/// The header of a bundle for `recipients` (its payload's length and hash still to come), and
+/// the recipients' encryption keys, each once.
+fn start(
     fields: &HeaderFields,
     keys: &InstallKeys,
     recipients: &[Addressee],
-    records: u64,
-    payload: impl FnOnce(&Manifest, &[age::x25519::Recipient]) -> Result<Vec<u8>, SealError>,
-) -> Result<SealedBundle, SealError> {
+) -> Result<(BundleHeader, Vec<age::x25519::Recipient>), SealError> {
     let mut ids: Vec<RecipientId> = Vec::with_capacity(recipients.len());
     let mut age_recipients = Vec::with_capacity(recipients.len());
     for addressee in recipients {
@@ -257,7 +298,7 @@ fn seal_with(
         return Err(SealError::NoRecipients);
     }
 
-    let mut header = BundleHeader {
+    let header = BundleHeader {
         kind: fields.kind,
         district: fields.district.clone(),
         sender: fields.sender.clone(),
@@ -273,11 +314,19 @@ fn seal_with(
         payload_sha256: [0; 32],
         created_at: fields.created_at.clone(),
     };
-    let payload = payload(&header.manifest(records), &age_recipients)?;
+    Ok((header, age_recipients))
+}
+
+/// Signs `header` over `payload` and frames the file.
+fn finish(
+    mut header: BundleHeader,
+    payload: Vec<u8>,
+    keys: &InstallKeys,
+) -> Result<SealedBundle, SealError> {
     header.payload_len = payload.len() as u64;
     header.payload_sha256 = framing::sha256(&payload);
     let header_bytes = serde_json::to_vec(&header).expect("a header always serialises");
-    let bytes = framing::write(Domain::Bundle, &header_bytes, &payload, keys);
+    let bytes = framing::write_around(Domain::Bundle, &header_bytes, payload, keys);
     if bytes.len() as u64 > MAX_FILE_LEN {
         return Err(SealError::TooLarge {
             what: format!(

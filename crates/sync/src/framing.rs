@@ -80,21 +80,39 @@ impl Domain {
     }
 }
 
-/// Writes a complete file: the header is signed by `keys` under `domain`.
-pub(crate) fn write(domain: Domain, header: &[u8], payload: &[u8], keys: &InstallKeys) -> Vec<u8> {
+/// Writes a complete file around `payload`, in its own buffer: a large payload is moved to
+/// make room for the header, never copied into a second one.
+pub(crate) fn write_around(
+    domain: Domain,
+    header: &[u8],
+    mut payload: Vec<u8>,
+    keys: &InstallKeys,
+) -> Vec<u8> {
+    let prefix = prefix(domain, header, payload.len() as u64, keys);
+    payload.splice(0..0, prefix);
+    payload
+}
+
+/// What precedes the payload: magic, version, the signed header and the payload's length.
+fn prefix(domain: Domain, header: &[u8], payload_len: u64, keys: &InstallKeys) -> Vec<u8> {
     let header_len = u32::try_from(header.len())
         .ok()
         .filter(|len| *len <= MAX_HEADER_LEN)
         .expect("headers are small JSON objects");
     let signature = domain.sign(keys, header);
-    let mut out =
-        Vec::with_capacity(HEADER_START + header.len() + SIGNATURE_LEN + 8 + payload.len());
+    let mut out = Vec::with_capacity(HEADER_START + header.len() + SIGNATURE_LEN + 8);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT_VERSION.to_be_bytes());
     out.extend_from_slice(&header_len.to_be_bytes());
     out.extend_from_slice(header);
     out.extend_from_slice(&signature);
-    out.extend_from_slice(&(payload.len() as u64).to_be_bytes());
+    out.extend_from_slice(&payload_len.to_be_bytes());
+    out
+}
+
+/// Writes a complete file: the header is signed by `keys` under `domain`.
+pub(crate) fn write(domain: Domain, header: &[u8], payload: &[u8], keys: &InstallKeys) -> Vec<u8> {
+    let mut out = prefix(domain, header, payload.len() as u64, keys);
     out.extend_from_slice(payload);
     out
 }

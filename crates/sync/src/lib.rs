@@ -27,7 +27,7 @@ pub mod trust;
 
 pub use bundle::{
     Ack, Addressee, BundleHeader, BundleKind, ChangeRange, HeaderFields, Inspected, Receiver,
-    RecipientId, SealError, SealedBundle, Verified, inspect, open, seal, verify,
+    RecipientId, SealError, SealedBundle, Sealer, Verified, inspect, open, seal, verify,
 };
 pub use error::{BundleError, Damage, FileKind};
 pub use fingerprint::Fingerprint;

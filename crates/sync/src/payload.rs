@@ -134,24 +134,69 @@ pub(crate) enum PayloadError {
 }
 
 /// Compresses and encrypts the manifest and `records`, refusing what [`open`] would refuse.
+#[cfg(test)]
 pub(crate) fn seal(
     manifest: &Manifest,
     records: &[Value],
     recipients: &[age::x25519::Recipient],
 ) -> Result<Vec<u8>, SealError> {
-    let encryption = |e: io::Error| SealError::Encryption(e.to_string());
-    let too_large = |what: String| SealError::TooLarge { what };
-    let encryptor =
-        age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
+    let mut payload = PayloadWriter::new(manifest, recipients)?;
+    for record in records {
+        payload.push(record)?;
+    }
+    payload.finish()
+}
+
+type Lines = BufWriter<zstd::stream::write::Encoder<'static, age::stream::StreamWriter<Vec<u8>>>>;
+
+/// A payload being written: the manifest, then each record pushed, serialised, compressed and
+/// encrypted as it comes, so a bundle's records are never all held at once — only the
+/// encrypted bytes grow, a fraction of the records' size.
+pub(crate) struct PayloadWriter {
+    lines: Lines,
+    /// The line being written, reused.
+    line: Vec<u8>,
+    written: u64,
+    held: u64,
+}
+
+fn encryption(e: io::Error) -> SealError {
+    SealError::Encryption(e.to_string())
+}
+
+impl PayloadWriter {
+    pub(crate) fn new(
+        manifest: &Manifest,
+        recipients: &[age::x25519::Recipient],
+    ) -> Result<Self, SealError> {
+        let encryptor =
+            age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
+                .map_err(|e| SealError::Encryption(e.to_string()))?;
+        let encrypted = encryptor.wrap_output(Vec::new()).map_err(encryption)?;
+        let compressed =
+            zstd::stream::write::Encoder::new(encrypted, ZSTD_LEVEL).map_err(encryption)?;
+        let mut writer = Self {
+            lines: BufWriter::with_capacity(1 << 16, compressed),
+            line: serde_json::to_vec(manifest).expect("a manifest serialises"),
+            written: 0,
+            held: 0,
+        };
+        writer.write_line()?;
+        Ok(writer)
+    }
+
+    /// Appends one record.
+    pub(crate) fn push(&mut self, record: &impl Serialize) -> Result<(), SealError> {
+        // JSON escapes control characters inside strings, so a value never spans two lines.
+        serde_json::to_writer(&mut self.line, record)
             .map_err(|e| SealError::Encryption(e.to_string()))?;
-    let mut out = Vec::new();
-    let encrypted = encryptor.wrap_output(&mut out).map_err(encryption)?;
-    let compressed =
-        zstd::stream::write::Encoder::new(encrypted, ZSTD_LEVEL).map_err(encryption)?;
-    // Lines are serialised one at a time so their size is known before they are written.
-    let mut lines = BufWriter::with_capacity(1 << 16, compressed);
-    let (mut written, mut held) = (0u64, 0u64);
-    let mut write_line = |line: &mut Vec<u8>| -> Result<(), SealError> {
+        self.write_line()
+    }
+
+    /// Lines are serialised one at a time so their size is known before they are written.
+    fn write_line(&mut self) -> Result<(), SealError> {
+        let too_large = |what: String| SealError::TooLarge { what };
+        let line = &mut self.line;
         if line.len() as u64 > LIMITS.line {
             return Err(too_large(format!(
                 "un dato di {} MB; massimo {} MB",
@@ -159,39 +204,38 @@ pub(crate) fn seal(
                 megabytes(LIMITS.line)
             )));
         }
-        written += line.len() as u64 + 1;
-        held += held_cost(line);
-        if written > LIMITS.decompressed || held > LIMITS.held {
+        self.written += line.len() as u64 + 1;
+        self.held += held_cost(line);
+        if self.written > LIMITS.decompressed || self.held > LIMITS.held {
             return Err(too_large(format!(
                 "dati per oltre {} MB",
                 megabytes(LIMITS.decompressed.min(LIMITS.held))
             )));
         }
         line.push(b'\n');
-        lines.write_all(line).map_err(encryption)?;
+        self.lines.write_all(line).map_err(encryption)?;
         line.clear();
         Ok(())
-    };
-    // JSON escapes control characters inside strings, so a value never spans two lines.
-    let mut line = serde_json::to_vec(manifest).expect("a manifest serialises");
-    write_line(&mut line)?;
-    for record in records {
-        serde_json::to_writer(&mut line, record).expect("a JSON value serialises");
-        write_line(&mut line)?;
     }
-    let compressed = lines.into_inner().map_err(|e| encryption(e.into_error()))?;
-    compressed
-        .finish()
-        .map_err(encryption)?
-        .finish()
-        .map_err(encryption)?;
-    if written > LIMITS.decompressed_for(out.len() as u64) {
-        return Err(too_large(format!(
-            "dati che si comprimono più di {} volte",
-            LIMITS.ratio
-        )));
+
+    /// The encrypted payload.
+    pub(crate) fn finish(self) -> Result<Vec<u8>, SealError> {
+        let compressed = self
+            .lines
+            .into_inner()
+            .map_err(|e| encryption(e.into_error()))?;
+        let out = compressed
+            .finish()
+            .map_err(encryption)?
+            .finish()
+            .map_err(encryption)?;
+        if self.written > LIMITS.decompressed_for(out.len() as u64) {
+            return Err(SealError::TooLarge {
+                what: format!("dati che si comprimono più di {} volte", LIMITS.ratio),
+            });
+        }
+        Ok(out)
     }
-    Ok(out)
 }
 
 /// Encrypts `compressed` as it is: for tests that need payloads [`seal`] never writes.

@@ -15,7 +15,7 @@ use sportello_store::{
 };
 use sportello_sync::{
     Ack, Addressee, BundleError, BundleKind, ChangeRange, HeaderFields, KEY_ROTATION_RECORD,
-    KeyRotation, Receiver, Role, inspect, open, seal, verify,
+    KeyRotation, Receiver, Role, Sealer, inspect, open, verify,
 };
 
 use super::Exchange;
@@ -56,6 +56,14 @@ pub struct Inspection {
     pub addressed_to_us: bool,
 }
 
+/// Where a bundle's records come from.
+enum Source {
+    /// This install's records above a version, streamed from the database.
+    Since(i64),
+    /// Records already chosen.
+    Snapshot(Snapshot),
+}
+
 impl Exchange<'_> {
     /// Writes the bundles this install owes: at a comune one upload for the capofila, at the
     /// capofila one publish bundle per enrolled comune. Returns the files written.
@@ -89,8 +97,7 @@ impl Exchange<'_> {
                 written.push(self.write_bundle(
                     BundleKind::Publish,
                     addressee,
-                    snapshot,
-                    0,
+                    Source::Snapshot(snapshot),
                     out_dir,
                 )?);
             }
@@ -105,14 +112,10 @@ impl Exchange<'_> {
             // The comune's monitoring counts, recomputed, travel with its records.
             self.0.refresh_monitoring()?;
             let acked = self.store.peer(&capofila.comune)?.acked_version;
-            let snapshot =
-                self.store
-                    .records_since(Direction::Upload, &self.install.comune, acked)?;
             written.push(self.write_bundle(
                 BundleKind::Upload,
                 capofila,
-                snapshot,
-                acked,
+                Source::Since(acked),
                 out_dir,
             )?);
         }
@@ -123,11 +126,9 @@ impl Exchange<'_> {
         &mut self,
         kind: BundleKind,
         to: Addressee,
-        snapshot: Snapshot,
-        from_version: i64,
+        source: Source,
         out_dir: &Path,
     ) -> Result<PathBuf> {
-        let records = snapshot.records;
         let peer = self.store.peer(&to.comune)?;
         let last_in = self.store.last_bundle_in(&to.comune)?;
         let (last_out, prev) = match self.store.last_bundle_out(&to.comune)? {
@@ -139,15 +140,10 @@ impl Exchange<'_> {
         let seq = last_out.max(peer.acked_seq) + 1;
         let prev = prev.filter(|_| last_out >= peer.acked_seq);
         let (keys, rotation) = self.signing_keys(seq)?;
-        let mut values: Vec<Value> = records
-            .iter()
-            .map(|r| serde_json::to_value(r).expect("records serialise"))
-            .collect();
         // New keys of ours the capofila has not confirmed travel with every upload until it does.
-        if let Some(rotation) = rotation {
-            values.push(serde_json::json!({ "table": KEY_ROTATION_RECORD, "rotation": rotation }));
-        }
-        let fields = HeaderFields {
+        let rotation =
+            rotation.map(|r| serde_json::json!({ "table": KEY_ROTATION_RECORD, "rotation": r }));
+        let fields = |from_version: i64, to_version: i64| HeaderFields {
             kind,
             district: self.install.district.id.clone(),
             sender: self.install.comune.clone(),
@@ -155,7 +151,7 @@ impl Exchange<'_> {
             prev_header_hash: prev,
             changes: ChangeRange {
                 from_version: from_version as u64,
-                to_version: snapshot.to_version as u64,
+                to_version: to_version as u64,
             },
             ack: Ack {
                 seq: last_in,
@@ -165,8 +161,43 @@ impl Exchange<'_> {
             app_version: env!("CARGO_PKG_VERSION").to_string(),
             created_at: now().to_rfc3339(),
         };
-        let sealed = seal(&fields, &values, &keys, std::slice::from_ref(&to))
-            .map_err(|e| AppError::from(&e))?;
+        let start = |fields: &HeaderFields, records: u64| {
+            let extra = u64::from(rotation.is_some());
+            Sealer::new(fields, &keys, std::slice::from_ref(&to), records + extra)
+                .map_err(|e| AppError::from(&e))
+        };
+        let finish = |mut sealer: Sealer| {
+            if let Some(r) = &rotation {
+                sealer.push(r).map_err(|e| AppError::from(&e))?;
+            }
+            sealer.finish(&keys).map_err(|e| AppError::from(&e))
+        };
+        // An upload streams its records from the database; a publish bundle's are chosen per
+        // recipient, so they come held.
+        let (sealed, fields, records, changes_to) = match source {
+            Source::Since(after) => {
+                let ((sealer, fields, count), to_version) = self.store.stream_since(
+                    Direction::Upload,
+                    &self.install.comune,
+                    after,
+                    |count, to_version| {
+                        let fields = fields(after, to_version);
+                        Ok::<_, AppError>((start(&fields, count)?, fields, count))
+                    },
+                    |(sealer, _, _), record| sealer.push(&record).map_err(|e| AppError::from(&e)),
+                )?;
+                (finish(sealer)?, fields, count as usize, to_version)
+            }
+            Source::Snapshot(snapshot) => {
+                let fields = fields(0, snapshot.to_version);
+                let mut sealer = start(&fields, snapshot.records.len() as u64)?;
+                for record in &snapshot.records {
+                    sealer.push(record).map_err(|e| AppError::from(&e))?;
+                }
+                let count = snapshot.records.len();
+                (finish(sealer)?, fields, count, snapshot.to_version)
+            }
+        };
         // The bytes are kept before the file is written: one number, one content.
         self.0.store.save_bundle_out(
             &BundleOut {
@@ -179,10 +210,10 @@ impl Exchange<'_> {
                 .into(),
                 file_name: sealed.file_name.clone(),
                 header_hash: hex::encode(sealed.header_hash),
-                records: records.len(),
+                records,
                 created_at: fields.created_at.clone(),
                 ack_version: peer.applied_version,
-                changes_to: snapshot.to_version,
+                changes_to,
             },
             &sealed.bytes,
             now(),
