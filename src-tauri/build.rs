@@ -96,6 +96,15 @@ const COMMANDS: &[&str] = &[
     "objection_add",
     "objection_decide",
     "print_preavvisi",
+    "monitoring_export",
+    "monitoring_forms",
+    "monitoring_save_form",
+    "monitoring_close_form",
+    "siuss_settings",
+    "siuss_export",
+    "monitoring_overview",
+    "monitoring_print_report",
+    "monitoring_print_plan_report",
 ];
 
 fn main() {

@@ -97,6 +97,12 @@ fn visit_commands(files: &mut Files) {
     files.visit::<sportello_app::RegisterLineView>();
     files.visit::<sportello_app::RegisterPrinted>();
     files.visit::<sportello_app::Verification>();
+    files.visit::<sportello_app::MonitoringOverview>();
+    files.visit::<sportello_app::StoredForm>();
+    files.visit::<sportello_app::FormSaved>();
+    files.visit::<sportello_app::MonitoringForm>();
+    files.visit::<sportello_app::SiussSettings>();
+    files.visit::<sportello_app::SiussExported>();
     files.visit::<CommandError>();
 }
 

@@ -35,6 +35,8 @@ mod accreditation;
 mod civico;
 #[path = "desktop/front_office.rs"]
 mod front_office;
+#[path = "desktop/monitoring.rs"]
+mod monitoring;
 
 /// The password of the first operator created on the first-run screen.
 const FIRST_PASSWORD: &str = "una password lunga";

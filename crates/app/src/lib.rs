@@ -74,9 +74,10 @@ pub use settings::{
     BandoImported, CaseKinds, CaseKindsSaved, DistrictFile, InstallInfo, Settings, StoredCaseKind,
     read_district_file,
 };
-pub use siuss::{Siuss, SiussExported};
+pub use siuss::{Siuss, SiussExported, SiussSettings};
 pub use sportello_domain::civico::{CallEventKind, CallState, CalledBy};
 pub use sportello_domain::front_office::stats::FrontOfficeStats;
+pub use sportello_domain::monitoring::Form as MonitoringForm;
 pub use sportello_domain::{Action, FactorLabel, Role};
 pub use sportello_store::{
     Actor, ApplicationFilter, Complaint, ContactAdded, DiaryEntry, FiledApplication, ServiceScope,

@@ -12,6 +12,7 @@ pub mod civico;
 pub mod documents;
 pub mod front_office;
 pub mod info;
+pub mod monitoring;
 pub mod objections;
 pub mod ranking;
 pub mod session;

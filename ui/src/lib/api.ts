@@ -72,6 +72,12 @@ import type {
   RegisterPrinted,
   RegisterView,
   Verification,
+  Form,
+  FormSaved,
+  SiussExported,
+  SiussSettings,
+  StoredForm,
+  MonitoringOverview,
 } from './bindings';
 
 // Every generated type, under its Rust name; `CommandError` below stands for the generated one.
@@ -610,4 +616,56 @@ export function accreditationPrintRegister(out: string): Promise<RegisterPrinted
 /** Verifies an attestato: its PDF at `path`, or else the QR `text`. */
 export function accreditationVerify(path: string | null, text: string | null): Promise<Verification> {
   return call<Verification>('accreditation_verify', { path, text });
+}
+
+// ---- Monitoraggio ----
+
+/** The indicators of the half-year `period` (`AAAA-H1`) for the district (`comune` null, at the
+ * capofila) or one comune, with the half-year before, each comune's value, the trend and the
+ * automatic summary. */
+export function monitoringOverview(period: string, comune: string | null): Promise<MonitoringOverview> {
+  return call<MonitoringOverview>('monitoring_overview', { period, comune });
+}
+
+/** Writes the indicators of the half-year `period` (`AAAA-H1`) to `out`, `.xlsx` or `.csv`: at
+ * the capofila the district's and each comune's, at a comune its own. Gives the path written. */
+export function monitoringExport(period: string, out: string): Promise<string> {
+  return call<string>('monitoring_export', { period, out });
+}
+
+/** The half-year forms held here (this install's and, at the capofila, the comuni's). */
+export function monitoringForms(): Promise<StoredForm[]> {
+  return call<StoredForm[]>('monitoring_forms');
+}
+
+/** Writes a half-year form: this install's open one of that half-year and action, or the next
+ * revision of a closed one. Refused with each field's problem. */
+export function monitoringSaveForm(form: Form): Promise<FormSaved> {
+  return call<FormSaved>('monitoring_save_form', { form });
+}
+
+/** Closes this install's open form `id`: read-only from then on. */
+export function monitoringCloseForm(id: string): Promise<void> {
+  return call<void>('monitoring_close_form', { id });
+}
+
+/** The ente code and operator's codice fiscale of the last SIUSS flow, to prefill the next. */
+export function siussSettings(): Promise<SiussSettings> {
+  return call<SiussSettings>('siuss_settings');
+}
+
+/** Writes the SIUSS flow of the payments from `from` to `to` (aaaa-mm-gg) to `out` (`.xml` or
+ * `.csv`); refused with every problem by person, nothing written, when a record fails. */
+export function siussExport(from: string, to: string, out: string, ente: string, operatorCf: string): Promise<SiussExported> {
+  return call<SiussExported>('siuss_export', { from, to, out, ente, operatorCf });
+}
+
+/** Capofila: writes the half-year's monitoring report (PDF) of `period` to `out`. */
+export function monitoringPrintReport(period: string, out: string): Promise<string> {
+  return call<string>('monitoring_print_report', { period, out });
+}
+
+/** Capofila: writes the plan's final report over `years` (`2025-2027`) to `out`. */
+export function monitoringPrintPlanReport(years: string, out: string): Promise<string> {
+  return call<string>('monitoring_print_plan_report', { years, out });
 }

@@ -66,6 +66,7 @@ describe('sidebarScreens', () => {
       'civico',
       'sportello',
       'registro-enti',
+      'monitoraggio',
       'sincronizzazione',
       'attivita',
       'impostazioni',
@@ -78,6 +79,7 @@ describe('sidebarScreens', () => {
       'sportello',
       'accreditamento',
       'registro-enti',
+      'monitoraggio',
       'sincronizzazione',
       'graduatoria',
       'attivita',
@@ -86,11 +88,11 @@ describe('sidebarScreens', () => {
   });
 
   it("offers each role the screens of its work", () => {
-    const desk = ['home', 'domande', 'opposizioni', 'civico', 'sportello', 'registro-enti'];
+    const desk = ['home', 'domande', 'opposizioni', 'civico', 'sportello', 'registro-enti', 'monitoraggio'];
     expect(sidebarScreens(false, 'operatore').map((s) => s.id)).toEqual(desk);
     expect(sidebarScreens(true, 'operatore').map((s) => s.id)).toEqual(desk);
-    expect(sidebarScreens(false, 'revisore').map((s) => s.id)).toEqual(['home', 'registro-enti', 'attivita']);
-    expect(sidebarScreens(true, 'revisore').map((s) => s.id)).toEqual(['home', 'registro-enti', 'graduatoria', 'attivita']);
+    expect(sidebarScreens(false, 'revisore').map((s) => s.id)).toEqual(['home', 'registro-enti', 'monitoraggio', 'attivita']);
+    expect(sidebarScreens(true, 'revisore').map((s) => s.id)).toEqual(['home', 'registro-enti', 'monitoraggio', 'graduatoria', 'attivita']);
   });
 
   it('knows the sub-screens a role may reach', () => {
@@ -124,6 +126,20 @@ describe('sidebarScreens', () => {
     expect(screenShown('registro-enti', false, 'operatore')).toBe(true);
     expect(screenFromHash('#/enti-accreditati/verifica')).toBe('verifica-attestato');
     expect(sidebarCurrent('verifica-attestato')).toBe('registro-enti');
+  });
+
+  it('offers the indicators and the forms to every role, the SIUSS flow to the managers', () => {
+    for (const capofila of [false, true]) {
+      for (const role of ['operatore', 'responsabile', 'coordinatore', 'revisore'] as const) {
+        expect(screenShown('monitoraggio', capofila, role)).toBe(true);
+        expect(screenShown('monitoraggio-schede', capofila, role)).toBe(true);
+      }
+      expect(screenShown('invio-siuss', capofila, 'responsabile')).toBe(true);
+      expect(screenShown('invio-siuss', capofila, 'operatore')).toBe(false);
+      expect(screenShown('invio-siuss', capofila, 'revisore')).toBe(false);
+    }
+    expect(screenFromHash('#/monitoraggio/schede')).toBe('monitoraggio-schede');
+    expect(sidebarCurrent('invio-siuss')).toBe('monitoraggio');
   });
 
   it('marks the parent of a sub-screen as current', () => {

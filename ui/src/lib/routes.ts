@@ -21,6 +21,9 @@ export type ScreenId =
   | 'accreditamento'
   | 'registro-enti'
   | 'verifica-attestato'
+  | 'monitoraggio'
+  | 'monitoraggio-schede'
+  | 'invio-siuss'
   | 'sincronizzazione'
   | 'graduatoria'
   | 'attivita'
@@ -132,6 +135,16 @@ export const screens: readonly Screen[] = [
     label: 'Verifica attestato',
     parent: 'registro-enti',
   },
+  // The indicators are for every role (figures, never people); the forms are filled by the
+  // managers of the actions and read by everyone; the SIUSS flow carries personal data.
+  { id: 'monitoraggio', path: 'monitoraggio', label: 'Monitoraggio' },
+  {
+    id: 'monitoraggio-schede',
+    path: 'monitoraggio/schede',
+    label: 'Schede di monitoraggio',
+    parent: 'monitoraggio',
+  },
+  { id: 'invio-siuss', path: 'monitoraggio/siuss', label: 'Invio SIUSS', parent: 'monitoraggio', roles: MANAGERS },
   { id: 'sincronizzazione', path: 'sincronizzazione', label: 'Sincronizzazione', roles: MANAGERS },
   {
     id: 'graduatoria',

@@ -39,6 +39,15 @@ pub struct SiussExported {
     pub cancelled: usize,
 }
 
+/// The ente code and the operator's codice fiscale remembered from the last flow, to prefill
+/// the next one (`None` until first given).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
+pub struct SiussSettings {
+    pub ente: Option<String>,
+    pub operator_cf: Option<String>,
+}
+
 /// The file's layout, from its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
@@ -203,6 +212,15 @@ impl Siuss<'_> {
             flow,
             inserted: inserted.len(),
             cancelled: cancelled.len(),
+        })
+    }
+
+    /// What the flow's header was last given (the window prefills it).
+    pub fn settings(&self) -> Result<SiussSettings> {
+        self.require(crate::Action::ReadInternal)?;
+        Ok(SiussSettings {
+            ente: self.store.setting(ENTE_KEY)?,
+            operator_cf: self.store.setting(OPERATOR_CF_KEY)?,
         })
     }
 
