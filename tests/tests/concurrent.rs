@@ -68,7 +68,10 @@ fn district(per_comune: usize) -> (Install, Vec<PathBuf>) {
 #[test]
 fn importing_filing_and_listing_at_once_lose_nothing() {
     let (capofila, bundles) = district(20);
-    let own: Vec<_> = fixture_applications()[40..60].to_vec();
+    // The command line files ten of the capofila's own applications, the window (a long-lived
+    // install opened in this process, as the desktop shell keeps it) the other ten.
+    let own: Vec<_> = fixture_applications()[40..50].to_vec();
+    let by_window: Vec<_> = fixture_applications()[50..60].to_vec();
     let forms: Vec<PathBuf> = own
         .iter()
         .enumerate()
@@ -95,6 +98,32 @@ fn importing_filing_and_listing_at_once_lose_nothing() {
                 busy.fetch_add(b, Ordering::Relaxed);
             }
         });
+        let window = s.spawn(|| {
+            let mut app =
+                sportello_app::Sportello::open(&capofila.db, &sportello_tests::credentials())
+                    .unwrap();
+            for item in &by_window {
+                let forms =
+                    sportello_app::parse_json_forms(&serde_json::to_string(&[item]).unwrap())
+                        .unwrap();
+                let mut tries = 0;
+                while let Err(e) = app.intake().add_applications(&forms) {
+                    assert_eq!(e.code, sportello_app::ErrorCode::DbBusy, "{}", e.message);
+                    assert!(e.message.contains(BUSY), "{}", e.message);
+                    busy.fetch_add(1, Ordering::Relaxed);
+                    tries += 1;
+                    assert!(tries < 20, "the window stayed busy");
+                }
+                // The window lists while the others write.
+                let listed = app
+                    .intake()
+                    .list_applications(&sportello_app::ApplicationFilter::default());
+                match listed {
+                    Ok(l) => assert!(l.len() <= 60),
+                    Err(e) => assert_eq!(e.code, sportello_app::ErrorCode::DbBusy),
+                }
+            }
+        });
         s.spawn(|| {
             while writing.load(Ordering::Relaxed) {
                 let r = capofila.run(&["application", "list", "--json"]);
@@ -111,6 +140,7 @@ fn importing_filing_and_listing_at_once_lose_nothing() {
         });
         importer.join().unwrap();
         filer.join().unwrap();
+        window.join().unwrap();
         writing.store(false, Ordering::Relaxed);
     });
     eprintln!(
@@ -159,6 +189,10 @@ fn a_writer_kept_waiting_past_the_timeout_is_told_in_italian_and_can_retry() {
         waited >= Duration::from_secs(4),
         "it waited {waited:?} before giving up: the busy timeout is 5 s"
     );
+    // A reader of personal data records the read in the audit trail, so it waits like a
+    // writer and, kept out past the timeout, says the same.
+    let r = install.run(&["application", "list", "--json"]);
+    assert_busy("application list", &r);
     holder.execute_batch("ROLLBACK").unwrap();
     drop(holder);
     assert_eq!(install.everything(), before, "nothing was written");
