@@ -91,16 +91,9 @@ enum Mail {
 /// Refusals the format foresees for a file that arrives late or early: an upload signed by a
 /// key replaced meanwhile (its records travel again; even without loss, an upload made after
 /// the one carrying the rotation and before the capofila's answer confirmed it), a publish
-/// bundle signed by a capofila key
-/// the comune learns from a district file not yet arrived, a publish bundle older than one
-/// already applied, an old district file after a newer one.
-const FORESEEN: &[&str] = &[
-    "revoked_key",
-    "unknown_key",
-    "rollback",
-    "district_outdated",
-    "stale",
-];
+/// bundle signed by a capofila key the comune learns from a district file not yet arrived, a
+/// publish bundle or a district file older than one already applied.
+const FORESEEN: &[&str] = &["revoked_key", "unknown_key", "rollback"];
 
 struct World {
     dir: tempfile::TempDir,
