@@ -890,6 +890,24 @@ fn the_signed_district_configuration_is_applied() {
         install["install"][0].contains("Nuovo Comune"),
         "{install:?}"
     );
+
+    // The first district file, arriving again late, does not bring the old configuration
+    // back.
+    let first = capofila.path("D48-distretto-0001.sportello");
+    assert!(first.exists());
+    let late = comune.run(&[
+        "district",
+        "accept",
+        arg(&first),
+        "--fingerprint",
+        &capofila.fingerprint(),
+    ]);
+    assert_eq!(late.code, 1, "{}", late.stdout);
+    assert!(late.stderr.contains("più vecchio"), "{}", late.stderr);
+    assert_eq!(
+        sportello_tests::dump_tables(&comune.db, &["install"]),
+        install
+    );
 }
 
 /// Before publishing, the coordinatore reads what a new version would change: applications new

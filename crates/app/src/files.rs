@@ -26,6 +26,7 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8], _private: bool) -> Res
     restrict(tmp.path(), 0o600).map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
+    sportello_store::failpoint::hit("file-before-rename");
     tmp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
 }

@@ -210,6 +210,7 @@ impl Store {
         if from_draft {
             crate::drafts::delete_draft(&tx, actor)?;
         }
+        crate::failpoint::hit("add-before-commit");
         tx.commit()?;
         Ok(filed)
     }

@@ -21,7 +21,7 @@ mod active {
 
     /// A point reached. `SPORTELLO_FAILPOINT=<name>` kills the process there (for tests that
     /// drive the built binary); a hook set by [`set`] runs there.
-    pub(crate) fn hit(name: &str) {
+    pub fn hit(name: &str) {
         if std::env::var_os("SPORTELLO_FAILPOINT").is_some_and(|v| v == name) {
             std::process::abort();
         }
@@ -38,10 +38,9 @@ mod active {
 }
 
 #[cfg(feature = "failpoints")]
-pub(crate) use active::hit;
-#[cfg(feature = "failpoints")]
-pub use active::{clear, set};
+pub use active::{clear, hit, set};
 
+/// A point reached: nothing happens in a build without the `failpoints` feature.
 #[cfg(not(feature = "failpoints"))]
 #[inline(always)]
-pub(crate) fn hit(_name: &str) {}
+pub fn hit(_name: &str) {}

@@ -117,6 +117,11 @@ impl Store {
             params![accepted.trust_key, accepted.trust_json],
         )?;
         tx.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![DISTRICT_ACCEPTED_SEQ, accepted.seq.to_string()],
+        )?;
+        tx.execute(
             "UPDATE install SET district_toml = ?1",
             [accepted.district_toml],
         )?;
@@ -136,6 +141,10 @@ impl Store {
         self.require_install()
     }
 }
+
+/// The setting holding the number of the last district file a comune accepted: an older one
+/// arriving late must not bring back an outdated configuration.
+pub const DISTRICT_ACCEPTED_SEQ: &str = "district_seq_accepted";
 
 /// A district file's contents, verified, ready to apply.
 pub struct AcceptedDistrict<'a> {

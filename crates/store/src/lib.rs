@@ -54,7 +54,7 @@ pub use encryption::DbKey;
 pub use entries::EntriesSaved;
 pub use error::StoreError;
 pub use front_office::{CaseKindsSaved, StoredCaseKind};
-pub use install::{AcceptedDistrict, Install};
+pub use install::{AcceptedDistrict, DISTRICT_ACCEPTED_SEQ, Install};
 pub use io_reason::io_reason;
 pub use monitoring::StoredForm;
 pub use named_elsewhere::{NamedElsewhere, digest};

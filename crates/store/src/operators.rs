@@ -41,7 +41,9 @@ impl Store {
         at: DateTime<FixedOffset>,
         actor: &Actor,
     ) -> Result<bool> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let added = tx.execute(
             "INSERT INTO operators (username, name, role, key_slot, created_at, created_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (username) DO NOTHING",
@@ -136,7 +138,9 @@ impl Store {
         at: DateTime<FixedOffset>,
         actor: &Actor,
     ) -> Result<bool> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let changed = tx.execute(
             "UPDATE operators SET key_slot = ?2,
              disabled = CASE WHEN ?3 THEN 0 ELSE disabled END
@@ -165,7 +169,9 @@ impl Store {
         at: DateTime<FixedOffset>,
         actor: &Actor,
     ) -> Result<bool> {
-        let tx = self.conn.transaction()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let changed = tx.execute(
             "UPDATE operators SET disabled = 1, key_slot = NULL
              WHERE username = ?1 AND disabled = 0",

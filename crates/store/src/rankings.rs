@@ -89,6 +89,7 @@ impl Store {
             Some(&format!("{bando}/{number}")),
             serde_json::json!({ "stage": stage, "confirmed_exclusions": confirmed_exclusions }),
         )?;
+        crate::failpoint::hit("publish-before-commit");
         tx.commit()?;
         Ok(number)
     }

@@ -108,7 +108,14 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<()> {
 
 fn run(conn: &mut Connection, found: i64) -> Result<()> {
     for (i, steps) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        let tx = conn.transaction()?;
+        // Under the write lock, the version read again: another process opening the same old
+        // database at the same moment (the window and the command line after an update) may
+        // have applied this step meanwhile, and running it twice would fail half-way.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let now: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if now > i as i64 {
+            continue;
+        }
         for step in *steps {
             match step {
                 Step::Sql(sql) => tx.execute_batch(sql)?,

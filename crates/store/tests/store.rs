@@ -375,6 +375,40 @@ fn a_correction_adds_a_revision_and_keeps_the_earlier_one() {
     assert_eq!(actions, ["application_correct"]);
 }
 
+/// The window and the command line opening a database of an earlier release at the same moment
+/// (the first start after an update): one converts it, the other finds it converted; neither
+/// fails nor converts it twice.
+#[test]
+fn two_processes_opening_an_old_database_at_once_both_open_it() {
+    for _ in 0..4 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        encrypted_copy("schema-2/089009.db", &path);
+        let start = std::sync::Barrier::new(2);
+        let opened: Vec<Result<usize, StoreError>> = std::thread::scope(|s| {
+            let open = || {
+                start.wait();
+                Store::open(&path, &key()).and_then(|store| {
+                    Ok(store
+                        .applications(&ApplicationFilter::default())?
+                        .applications
+                        .len())
+                })
+            };
+            let a = s.spawn(open);
+            let b = s.spawn(open);
+            vec![a.join().unwrap(), b.join().unwrap()]
+        });
+        for o in opened {
+            assert_eq!(o.map_err(|e| e.to_string()).unwrap(), 16);
+        }
+        let version: i64 = keyed(&path)
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+    }
+}
+
 /// Databases of the layout before applications kept their declarations (made by the previous
 /// release, `fixtures/schema-2/`) convert without loss.
 #[test]

@@ -85,6 +85,7 @@ pub(super) fn write(
         .sync_all()
         .map_err(fail)?;
     let bytes = tmp.as_file().metadata().map_err(fail)?.len();
+    sportello_store::failpoint::hit("backup-before-rename");
     tmp.persist(out).map_err(|e| fail(e.error))?;
     Ok(bytes)
 }

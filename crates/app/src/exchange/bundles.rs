@@ -220,6 +220,7 @@ impl Exchange<'_> {
             &self.0.actor,
         )?;
         let path = target(out_dir, &sealed.file_name);
+        sportello_store::failpoint::hit("export-before-file");
         write_atomically(&path, &sealed.bytes, false)?;
         Ok(path)
     }

@@ -332,6 +332,24 @@ impl Trust<'_> {
                 .replace_capofila(entry.clone())
                 .map_err(|e| AppError::new(ErrorCode::TrustConflict, e.to_string()))?,
         };
+        // A file older than one already accepted (a late copy, a mail delivered out of order)
+        // would bring back an outdated configuration. A capofila replaced by a new install
+        // numbers its files from 1 again.
+        let held = self
+            .store
+            .setting(sportello_store::DISTRICT_ACCEPTED_SEQ)?
+            .and_then(|s| s.parse::<u64>().ok());
+        if let Some(held) = held.filter(|&held| replaced.is_none() && contents.seq < held) {
+            return Err(AppError::new(
+                ErrorCode::Rollback,
+                format!(
+                    "il file del distretto numero {} è più vecchio di quello già accettato \
+                     (numero {held}): non è stato applicato, per non tornare a una \
+                     configurazione superata",
+                    contents.seq
+                ),
+            ));
+        }
         self.0.install = self.0.store.accept_district(
             &AcceptedDistrict {
                 seq: contents.seq,
