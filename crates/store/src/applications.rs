@@ -286,6 +286,27 @@ impl Store {
         read_listing(rows)
     }
 
+    /// The code and filing instant of each application filed at `comune`, current revision:
+    /// what counting needs, without decoding declarations.
+    pub fn filings(&self, comune: &str) -> Result<Vec<(String, DateTime<FixedOffset>)>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT a.application_code, r.filed_at FROM applications a
+             JOIN application_revisions r ON r.application_id = a.id
+             WHERE {CURRENT_CONDITIONS} AND a.comune = ?1"
+        ))?;
+        let mut rows = stmt.query([comune])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let code: String = row.get(0)?;
+            let text: String = row.get(1)?;
+            let at = DateTime::parse_from_rfc3339(&text).map_err(|_| {
+                StoreError::Corrupt(format!("application_revisions/{code}, colonna filed_at"))
+            })?;
+            out.push((code, at));
+        }
+        Ok(out)
+    }
+
     /// Applications found by `query` within the filter, as [`Store::applications`] lists
     /// them; narrowed in SQL on the revisions' folded search texts, so only the declarations
     /// that may match are read and decoded. Whether each one is found is still the domain's

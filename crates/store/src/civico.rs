@@ -253,6 +253,24 @@ impl Store {
         Ok(map)
     }
 
+    /// The hours `owner` recorded for each day from `from` to `to`, both included (decimal
+    /// texts): a period's sum without reading every other day.
+    pub fn hours_between(
+        &self,
+        owner: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT hours FROM civico_attendance
+             WHERE owner = ?1 AND deleted = 0 AND day BETWEEN ?2 AND ?3",
+        )?;
+        let rows = stmt.query_map(params![owner, from.to_string(), to.to_string()], |r| {
+            r.get(0)
+        })?;
+        rows.collect::<rusqlite::Result<_>>().map_err(Into::into)
+    }
+
     /// Records every row or none (one transaction): a day already held takes the new hours.
     /// Audited once, with the number of rows.
     pub fn save_attendance(

@@ -406,7 +406,23 @@ impl crate::Sportello {
     }
 
     pub(crate) fn comune_calls_of(&self, bando: &str, today: NaiveDate) -> Result<Vec<CallView>> {
-        self.comune_calls(&self.definitive(bando)?, &self.install.comune, today)
+        Ok(self
+            .comune_calls_on(bando, &[today])?
+            .pop()
+            .expect("one day, one list"))
+    }
+
+    /// This comune's call list for `bando` as it stood on each of `days`, the ranking and its
+    /// events read once.
+    pub(crate) fn comune_calls_on(
+        &self,
+        bando: &str,
+        days: &[NaiveDate],
+    ) -> Result<Vec<Vec<CallView>>> {
+        let definitive = self.definitive(bando)?;
+        days.iter()
+            .map(|day| self.comune_calls(&definitive, &self.install.comune, *day))
+            .collect()
     }
 
     fn comune_calls(

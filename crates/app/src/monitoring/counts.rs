@@ -1,7 +1,7 @@
 //! This install's own counts over a period, from what it holds: figures, never people.
 //! docs/monitoring.md names each count and what it counts.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use sportello_domain::civico::CallState;
@@ -9,23 +9,11 @@ use sportello_domain::civico::attendance::Month;
 use sportello_domain::front_office::front_office_stats;
 use sportello_domain::monitoring::{Counts, Period};
 use sportello_domain::{Bando, Decimal, Outcome};
-use sportello_store::StoredApplication;
 
 use crate::Result;
 use crate::ranking::PublishedRanking;
 
 impl crate::Sportello {
-    /// The applications filed at this comune.
-    pub(super) fn own_applications(&self) -> Result<Vec<StoredApplication>> {
-        Ok(self
-            .store
-            .applications(&sportello_store::ApplicationFilter {
-                comune: Some(self.install.comune.clone()),
-                ..Default::default()
-            })?
-            .applications)
-    }
-
     /// This comune's counts over each of `periods`, as held on `today`: what they read is read
     /// once for all of them (ten years of a comune are many rows).
     pub(super) fn own_counts(&self, periods: &[Period], today: NaiveDate) -> Result<Vec<Counts>> {
@@ -34,17 +22,10 @@ impl crate::Sportello {
         let add = |counts: &mut Counts, name: &str, value: Decimal| {
             *counts.entry(name.to_string()).or_default() += value;
         };
-        let applications = self.own_applications()?;
-        let own: HashSet<&str> = applications
+        let filings = self.store.filings(&self.install.comune)?;
+        let filed: HashMap<&str, NaiveDate> = filings
             .iter()
-            .map(|a| a.application.code.as_str())
-            .collect();
-        let filed: HashMap<&str, NaiveDate> = applications
-            .iter()
-            .map(|a| {
-                let day = sportello_domain::calendar::italian_day(a.application.filed_at);
-                (a.application.code.as_str(), day)
-            })
+            .map(|(code, at)| (code.as_str(), sportello_domain::calendar::italian_day(*at)))
             .collect();
 
         // Applications received in the period, and what the latest ranking made of them.
@@ -61,8 +42,8 @@ impl crate::Sportello {
             }
             bandi.entry(bando.id.clone()).or_insert(bando);
         }
-        for a in &applications {
-            let code = a.application.code.as_str();
+        for (code, _) in &filings {
+            let code = code.as_str();
             for (period, counts) in periods.iter().zip(&mut all) {
                 if !period.contains(filed[code]) {
                     continue;
@@ -81,11 +62,10 @@ impl crate::Sportello {
 
         for (id, bando) in &bandi {
             // The call lists as held at each period's end (or today): who waits to start.
-            for (period, counts) in periods.iter().zip(&mut all) {
-                let as_of = period.to.min(today);
-                let Ok(calls) = self.comune_calls_of(id, as_of) else {
-                    continue;
-                };
+            let ends: Vec<NaiveDate> = periods.iter().map(|p| p.to.min(today)).collect();
+            let lists = self.comune_calls_on(id, &ends).unwrap_or_default();
+            for ((calls, as_of), counts) in lists.iter().zip(&ends).zip(&mut all) {
+                let as_of = *as_of;
                 let waiting = calls
                     .iter()
                     .filter(|c| {
@@ -119,18 +99,15 @@ impl crate::Sportello {
         }
 
         // Hours served in the period.
-        for (code, days) in self.store.attendance()? {
-            if !own.contains(code.as_str()) {
-                continue;
-            }
-            for (period, counts) in periods.iter().zip(&mut all) {
-                let hours: Decimal = days
-                    .range(period.from..=period.to)
-                    .map(|(_, h)| h.parse::<Decimal>().unwrap_or_default())
-                    .sum();
-                if !hours.is_zero() {
-                    add(counts, "civico.hours", hours);
-                }
+        for (period, counts) in periods.iter().zip(&mut all) {
+            let hours: Decimal = self
+                .store
+                .hours_between(&self.install.comune, period.from, period.to)?
+                .iter()
+                .map(|h| h.parse::<Decimal>().unwrap_or_default())
+                .sum();
+            if !hours.is_zero() {
+                add(counts, "civico.hours", hours);
             }
         }
         let complaints = self.store.complaints()?;
@@ -154,7 +131,7 @@ impl crate::Sportello {
             // Complaints received in the period, and those of them closed.
             for c in &complaints {
                 let received = c.received_on.parse::<NaiveDate>().ok();
-                if !own.contains(c.application_code.as_str())
+                if !filed.contains_key(c.application_code.as_str())
                     || !received.is_some_and(|d| period.contains(d))
                 {
                     continue;

@@ -225,9 +225,10 @@ impl crate::Sportello {
     /// The day of this comune's first application, if any.
     fn first_activity(&self) -> Result<Option<NaiveDate>> {
         Ok(self
-            .own_applications()?
-            .iter()
-            .map(|a| sportello_domain::calendar::italian_day(a.application.filed_at))
+            .store
+            .filings(&self.install.comune)?
+            .into_iter()
+            .map(|(_, at)| sportello_domain::calendar::italian_day(at))
             .min())
     }
 }
