@@ -253,22 +253,30 @@ impl Store {
         Ok(map)
     }
 
-    /// The hours `owner` recorded for each day from `from` to `to`, both included (decimal
-    /// texts): a period's sum without reading every other day.
+    /// The days `owner` recorded from `from` to `to`, both included, with their hours
+    /// (decimal texts), in one pass over the table: what a count of hours needs, without the
+    /// participants.
     pub fn hours_between(
         &self,
         owner: &str,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<Vec<String>> {
+    ) -> Result<Vec<(NaiveDate, String)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT hours FROM civico_attendance
+            "SELECT id, day, hours FROM civico_attendance
              WHERE owner = ?1 AND deleted = 0 AND day BETWEEN ?2 AND ?3",
         )?;
-        let rows = stmt.query_map(params![owner, from.to_string(), to.to_string()], |r| {
-            r.get(0)
-        })?;
-        rows.collect::<rusqlite::Result<_>>().map_err(Into::into)
+        let mut rows = stmt.query(params![owner, from.to_string(), to.to_string()])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let day: String = row.get(1)?;
+            let day = day.parse().map_err(|_| {
+                let id: String = row.get(0).unwrap_or_default();
+                StoreError::Corrupt(format!("{}/{id}, colonna {}", "civico_attendance", "day"))
+            })?;
+            out.push((day, row.get(2)?));
+        }
+        Ok(out)
     }
 
     /// Records every row or none (one transaction): a day already held takes the new hours.

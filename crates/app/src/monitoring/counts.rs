@@ -98,16 +98,22 @@ impl crate::Sportello {
             }
         }
 
-        // Hours served in the period.
-        for (period, counts) in periods.iter().zip(&mut all) {
-            let hours: Decimal = self
+        // Hours served in the period: the days of every period read in one pass.
+        let first = periods.iter().map(|p| p.from).min();
+        let last = periods.iter().map(|p| p.to).max();
+        if let (Some(first), Some(last)) = (first, last) {
+            let days = self
                 .store
-                .hours_between(&self.install.comune, period.from, period.to)?
-                .iter()
-                .map(|h| h.parse::<Decimal>().unwrap_or_default())
-                .sum();
-            if !hours.is_zero() {
-                add(counts, "civico.hours", hours);
+                .hours_between(&self.install.comune, first, last)?;
+            for (period, counts) in periods.iter().zip(&mut all) {
+                let hours: Decimal = days
+                    .iter()
+                    .filter(|(day, _)| period.contains(*day))
+                    .map(|(_, h)| h.parse::<Decimal>().unwrap_or_default())
+                    .sum();
+                if !hours.is_zero() {
+                    add(counts, "civico.hours", hours);
+                }
             }
         }
         let complaints = self.store.complaints()?;

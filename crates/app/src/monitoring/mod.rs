@@ -127,27 +127,27 @@ impl Monitoring<'_> {
         today: NaiveDate,
     ) -> Result<Vec<Counts>> {
         let own = self.install.comune.as_str();
-        let mut all = match comune {
-            Some(c) if c != own => vec![Counts::new(); periods.len()],
-            _ => self.own_counts(periods, today)?,
-        };
-        if comune == Some(own) {
-            return Ok(all);
+        match comune {
+            Some(c) if c != own => periods
+                .iter()
+                .map(|p| Ok(self.received(*p)?.remove(c).unwrap_or_default()))
+                .collect(),
+            Some(_) => self.own_counts(periods, today),
+            None => self.with_received(self.own_counts(periods, today)?, periods),
         }
-        for (period, counts) in periods.iter().zip(&mut all) {
-            let received = self.received(*period)?;
-            match comune {
-                Some(c) => *counts = received.get(c).cloned().unwrap_or_default(),
-                None => {
-                    for (c, theirs) in &received {
-                        if c != own {
-                            monitoring::add(counts, theirs);
-                        }
-                    }
+    }
+
+    /// The district's counts of each of `periods`: this install's `own`, plus what every other
+    /// comune sent.
+    fn with_received(&self, mut own: Vec<Counts>, periods: &[Period]) -> Result<Vec<Counts>> {
+        for (period, counts) in periods.iter().zip(&mut own) {
+            for (c, theirs) in &self.received(*period)? {
+                if *c != self.install.comune {
+                    monitoring::add(counts, theirs);
                 }
             }
         }
-        Ok(all)
+        Ok(own)
     }
 
     /// The counts the comuni sent for `period`, by comune: only for a whole half-year.

@@ -84,8 +84,18 @@ impl Monitoring<'_> {
         today: NaiveDate,
     ) -> Result<MonitoringOverview> {
         let half = *periods.last().expect("at least one half-year");
-        // The trend's half-years and the one compared with, read in one pass.
-        let mut trend = self.counts_of(&[periods, &[before]].concat(), scope, today)?;
+        // The trend's half-years and the one compared with, read in one pass; for the
+        // district, this install's own counts are read once for its bar and for the sums.
+        let all = [periods, &[before]].concat();
+        let own = self.install.comune.clone();
+        let (mut trend, own_current) = match scope {
+            None => {
+                let own_counts = self.own_counts(&all, today)?;
+                let own_current = own_counts[periods.len() - 1].clone();
+                (self.with_received(own_counts, &all)?, Some(own_current))
+            }
+            Some(_) => (self.counts_of(&all, scope, today)?, None),
+        };
         let before = trend.pop().expect("the period compared with");
         let current = trend.last().expect("the trend ends with the period");
         let mut comuni: Vec<(String, String, Counts)> = Vec::new();
@@ -93,6 +103,8 @@ impl Monitoring<'_> {
             for c in &self.install.district.comuni {
                 let counts = if Some(c.istat.as_str()) == scope {
                     current.clone()
+                } else if let (true, Some(mine)) = (c.istat == own, &own_current) {
+                    mine.clone()
                 } else {
                     let mut one = self.counts_of(&[half], Some(&c.istat), today)?;
                     one.pop().expect("one period, one count")
