@@ -263,18 +263,18 @@ impl Store {
         to: NaiveDate,
     ) -> Result<Vec<(NaiveDate, String)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, day, hours FROM civico_attendance
+            // Read from the index civico_attendance_by_day alone.
+            "SELECT day, hours FROM civico_attendance
              WHERE owner = ?1 AND deleted = 0 AND day BETWEEN ?2 AND ?3",
         )?;
         let mut rows = stmt.query(params![owner, from.to_string(), to.to_string()])?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
-            let day: String = row.get(1)?;
-            let day = day.parse().map_err(|_| {
-                let id: String = row.get(0).unwrap_or_default();
-                StoreError::Corrupt(format!("{}/{id}, colonna {}", "civico_attendance", "day"))
+            let text: String = row.get(0)?;
+            let day = text.parse().map_err(|_| {
+                StoreError::Corrupt(format!("{}, colonna day «{text}»", "civico_attendance"))
             })?;
-            out.push((day, row.get(2)?));
+            out.push((day, row.get(1)?));
         }
         Ok(out)
     }

@@ -62,6 +62,9 @@ const MIGRATIONS: &[&[Step]] = &[
         "migrations/0031_monitoring_forms.sql"
     ))],
     &[Step::Sql(include_str!("migrations/0030_accreditation.sql"))],
+    &[Step::Sql(include_str!(
+        "migrations/0032_attendance_by_day.sql"
+    ))],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

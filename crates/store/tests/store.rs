@@ -824,3 +824,34 @@ fn the_map_of_services_is_searched_by_folded_words_and_kept_in_step() {
         .unwrap();
     assert_eq!(counts, (1, 1), "only mensa, retired, is still indexed");
 }
+
+/// A period's hours are read from the index alone, as a range of days: monitoring over ten
+/// years of attendance never scans the table.
+#[test]
+fn hours_of_a_period_are_a_range_of_the_attendance_index() {
+    let store = Store::open_in_memory().unwrap();
+    let plan: Vec<String> = store
+        .connection()
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT day, hours FROM civico_attendance
+             WHERE owner = ?1 AND deleted = 0 AND day BETWEEN ?2 AND ?3",
+        )
+        .unwrap()
+        .query_map(["089009", "2026-01-01", "2026-06-30"], |r| r.get(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        plan,
+        ["SEARCH civico_attendance USING COVERING INDEX civico_attendance_by_day \
+          (owner=? AND day>? AND day<?)"],
+    );
+    let none = store
+        .hours_between(
+            "089009",
+            NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            NaiveDate::from_ymd_opt(2026, 6, 30).unwrap(),
+        )
+        .unwrap();
+    assert!(none.is_empty());
+}
