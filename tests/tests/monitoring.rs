@@ -164,6 +164,16 @@ fn the_district_figures_are_the_sums_of_the_comuni() {
             .any(|l| l.starts_with("Floridia;") && l.contains(";sc_domande;7;")),
         "{text}"
     );
+    // The financial table beside it, from the forms (Floridia's, closed).
+    let money =
+        std::fs::read_to_string(capofila.path("indicatori-quadro-finanziario.csv")).unwrap();
+    assert_eq!(
+        money.lines().collect::<Vec<_>>(),
+        [
+            "Azione;Comune;Semestre;Revisione;Stanziato;Impegnato;Liquidato;Da liquidare",
+            "Azione 21 – Servizio civico;Floridia;2026-H1;1;30000,00;12000,00;8000,00;4000,00",
+        ]
+    );
     let xlsx = capofila.path("indicatori.xlsx");
     capofila.ok(&[
         "export",

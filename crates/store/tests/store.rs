@@ -843,8 +843,10 @@ fn hours_of_a_period_are_a_range_of_the_attendance_index() {
         .unwrap();
     assert_eq!(
         plan,
-        ["SEARCH civico_attendance USING COVERING INDEX civico_attendance_by_day \
-          (owner=? AND day>? AND day<?)"],
+        [
+            "SEARCH civico_attendance USING COVERING INDEX civico_attendance_by_day \
+          (owner=? AND day>? AND day<?)"
+        ],
     );
     let none = store
         .hours_between(

@@ -70,14 +70,66 @@ impl Monitoring<'_> {
                 });
             }
         }
-        let bytes = if xlsx {
-            workbook(period, &rows)?
+        let name = half.half_year_name().expect("a half-year");
+        let money = self.report_forms(std::slice::from_ref(&name))?;
+        if xlsx {
+            crate::files::write_atomically(out, &workbook(&name, &rows, &money)?, true)?;
         } else {
-            csv_text(&rows).into_bytes()
-        };
-        crate::files::write_atomically(out, &bytes, true)?;
+            // The financial table beside the indicators': `indicatori-quadro-finanziario.csv`.
+            let stem = out
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or("monitoraggio");
+            let beside = out.with_file_name(format!("{stem}-quadro-finanziario.csv"));
+            crate::files::write_atomically(out, csv_text(&rows).as_bytes(), true)?;
+            crate::files::write_atomically(&beside, finance_csv(&money).as_bytes(), true)?;
+        }
         Ok(rows.len())
     }
+}
+
+/// The columns of the financial table, from the forms (the latest revision of each).
+const FINANCE_HEADERS: [&str; 8] = [
+    "Azione",
+    "Comune",
+    "Semestre",
+    "Revisione",
+    "Stanziato",
+    "Impegnato",
+    "Liquidato",
+    "Da liquidare",
+];
+
+fn finance_cells(f: &sportello_print::ReportForm) -> [String; 8] {
+    [
+        f.action.clone(),
+        f.comune.clone(),
+        f.period.clone(),
+        f.revision.to_string(),
+        f.allocated.to_string(),
+        f.committed.to_string(),
+        f.paid.to_string(),
+        (f.committed - f.paid).to_string(),
+    ]
+}
+
+/// The columns of [`FINANCE_HEADERS`] holding amounts.
+const AMOUNTS: std::ops::Range<usize> = 4..8;
+
+fn finance_csv(forms: &[sportello_print::ReportForm]) -> String {
+    let mut out = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
+    out.write_record(FINANCE_HEADERS)
+        .expect("writing to memory");
+    for f in forms {
+        let mut c = finance_cells(f);
+        for i in AMOUNTS {
+            c[i] = c[i].replace('.', ",");
+        }
+        out.write_record(&c).expect("writing to memory");
+    }
+    String::from_utf8(out.into_inner().expect("writing to memory")).expect("UTF-8 cells")
 }
 
 fn cells(row: &Row) -> [String; 9] {
@@ -116,7 +168,7 @@ fn csv_text(rows: &[Row]) -> String {
     String::from_utf8(out.into_inner().expect("writing to memory")).expect("UTF-8 cells")
 }
 
-fn workbook(period: &str, rows: &[Row]) -> Result<Vec<u8>> {
+fn workbook(period: &str, rows: &[Row], forms: &[sportello_print::ReportForm]) -> Result<Vec<u8>> {
     let failed = |e: rust_xlsxwriter::XlsxError| {
         AppError::new(
             ErrorCode::PrintFailed,
@@ -149,5 +201,21 @@ fn workbook(period: &str, rows: &[Row]) -> Result<Vec<u8>> {
         }
     }
     sheet.autofit();
+    let finance = book.add_worksheet();
+    finance.set_name("Quadro finanziario").map_err(failed)?;
+    for (col, header) in (0u16..).zip(FINANCE_HEADERS) {
+        finance
+            .write_with_format(0, col, header, &bold)
+            .map_err(failed)?;
+    }
+    for (r, form) in (1u32..).zip(forms) {
+        for ((col, cell), i) in (0u16..).zip(finance_cells(form)).zip(0usize..) {
+            match cell.parse::<f64>().ok().filter(|_| AMOUNTS.contains(&i)) {
+                Some(n) => finance.write_number(r, col, n).map_err(failed)?,
+                None => finance.write_string(r, col, &cell).map_err(failed)?,
+            };
+        }
+    }
+    finance.autofit();
     book.save_to_buffer().map_err(failed)
 }

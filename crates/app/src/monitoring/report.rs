@@ -165,7 +165,7 @@ impl Monitoring<'_> {
     }
 
     /// The forms of the half-years `periods`: the latest revision of each comune's action.
-    fn report_forms(&self, periods: &[String]) -> Result<Vec<print::ReportForm>> {
+    pub(super) fn report_forms(&self, periods: &[String]) -> Result<Vec<print::ReportForm>> {
         let mut latest = BTreeMap::new();
         for f in self.store.monitoring_forms()? {
             if periods.contains(&f.period) {
