@@ -44,7 +44,7 @@ pub fn summary(rows: &[Movement]) -> Vec<String> {
     let mut sentences = Vec::new();
     let mut moved: Vec<(&Movement, Change)> =
         rows.iter().filter_map(|m| Some((m, m.change()?))).collect();
-    moved.sort_by(|a, b| b.1.cmp(&a.1));
+    moved.sort_by_key(|m| std::cmp::Reverse(m.1));
     if moved.is_empty() {
         sentences.push("Nessun indicatore è cambiato rispetto al semestre precedente.".into());
     }
