@@ -257,6 +257,7 @@ pub fn public_register(r: &PublicRegister) -> Result<Vec<u8>, PrintError> {
             ],
             size: 7.5,
             header_size: 7.5,
+            row_padding: crate::flow::CELL_PAD_Y,
         };
         flow.table(
             &table,

@@ -3,7 +3,7 @@
 
 use printpdf::{
     Color, FontId, Line, LineDashPattern, LinePoint, Op, PaintMode, PdfFontHandle, PdfPage, Point,
-    Pt, Rect, Rgb, TextItem, TextMatrix, XObjectId, XObjectTransform,
+    Pt, Rect, Rgb, TextItem, XObjectId, XObjectTransform,
 };
 
 use crate::fonts::{Face, Faces, MM_PER_PT};
@@ -91,14 +91,24 @@ pub(crate) struct Canvas {
     text: Vec<Op>,
     text_font: Option<(Face, f32)>,
     text_colour: Option<Colour>,
+    /// Where the current text line starts, in hundredths of a point from the bottom-left:
+    /// each run of text is placed by a relative move (`Td`) from there, with no full text
+    /// matrix per run; the origin at the start of the page's text object.
+    line_start: (i32, i32),
     fill_colour: Option<Colour>,
     stroke: Option<(Colour, f32)>,
     /// The dash of strokes, in points; `None` is a solid line.
     dash: Option<[f32; 2]>,
 }
 
+/// Millimetres to points, to a hundredth of a point: finer than any printer or screen tells
+/// apart, and two decimals at most in the file.
 fn pt(mm: f32) -> Pt {
-    Pt(mm / MM_PER_PT)
+    Pt(centipoints(mm) as f32 / 100.0)
+}
+
+fn centipoints(mm: f32) -> i32 {
+    (mm / MM_PER_PT * 100.0).round() as i32
 }
 
 impl Canvas {
@@ -112,6 +122,7 @@ impl Canvas {
             text: Vec::new(),
             text_font: None,
             text_colour: None,
+            line_start: (0, 0),
             fill_colour: None,
             stroke: None,
             dash: None,
@@ -152,9 +163,15 @@ impl Canvas {
             });
             self.text_colour = Some(style.colour);
         }
-        self.text.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Translate(pt(left), pt(self.height - baseline)),
+        let to = (centipoints(left), centipoints(self.height - baseline));
+        let (dx, dy) = (to.0 - self.line_start.0, to.1 - self.line_start.1);
+        self.text.push(Op::SetTextCursor {
+            pos: Point {
+                x: Pt(dx as f32 / 100.0),
+                y: Pt(dy as f32 / 100.0),
+            },
         });
+        self.line_start = to;
         self.text.push(Op::ShowText {
             items: vec![TextItem::Text(content.to_string())],
         });

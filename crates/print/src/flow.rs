@@ -7,7 +7,8 @@ use crate::frame::{Frame, descent, line_height};
 
 const HEADING: Style = Style::bold(10.5).coloured(Colour::ACCENT);
 const CELL_PAD_X: f32 = 1.2;
-const CELL_PAD_Y: f32 = 0.9;
+/// Room above and below a cell's text, in millimetres: the header row's, and most tables'.
+pub(crate) const CELL_PAD_Y: f32 = 0.9;
 
 pub(crate) struct Flow<'f> {
     frame: &'f Frame<'f>,
@@ -48,6 +49,9 @@ pub(crate) struct Table {
     pub(crate) size: f32,
     /// Font size of the header row (set in bold), in points.
     pub(crate) header_size: f32,
+    /// Room above and below the text of a body row, in millimetres ([`CELL_PAD_Y`] but for a
+    /// long list that should take fewer pages).
+    pub(crate) row_padding: f32,
 }
 
 impl Table {
@@ -203,13 +207,15 @@ impl<'f> Flow<'f> {
         let header_height = row_height(
             &header_lines,
             line_height(Style::regular(table.header_size)),
+            CELL_PAD_Y,
         );
+        let pad = table.row_padding;
         // A row taller than an empty page is cut (with an ellipsis) instead of looping forever.
-        let room = self.frame.body_bottom - self.frame.body_top - header_height - 2.0 * CELL_PAD_Y;
+        let room = self.frame.body_bottom - self.frame.body_top - header_height - 2.0 * pad;
         let max_lines = ((room / line).floor() as usize).max(1);
 
         let width = table.width();
-        self.ensure(header_height + line + 2.0 * CELL_PAD_Y);
+        self.ensure(header_height + line + 2.0 * pad);
         self.draw_header(table, &header_lines, header_height);
         for (index, row) in rows.into_iter().enumerate() {
             let cells: Vec<Vec<String>> = table
@@ -227,7 +233,7 @@ impl<'f> Flow<'f> {
                     lines
                 })
                 .collect();
-            let height = row_height(&cells, line);
+            let height = row_height(&cells, line, pad);
             if self.y + height > self.frame.body_bottom {
                 self.break_page();
                 self.draw_header(table, &header_lines, header_height);
@@ -237,7 +243,7 @@ impl<'f> Flow<'f> {
             if index % 2 == 1 {
                 page.fill_rect(left, top, width, height, Colour::STRIPE_FILL);
             }
-            draw_cells(page, table, &cells, left, top, Colour::TEXT);
+            draw_cells(page, table, &cells, left, top, pad);
             self.y += height;
         }
         let (left, y) = (self.left(), self.y);
@@ -251,7 +257,7 @@ impl<'f> Flow<'f> {
         let mut x = left;
         for (column, cell) in table.columns.iter().zip(lines) {
             let style = Style::bold(table.header_size).coloured(Colour::ACCENT);
-            draw_cell(page, column, x, top, cell, style);
+            draw_cell(page, column, x, top + CELL_PAD_Y, cell, style);
             x += column.width;
         }
         page.rule(left, left + width, top + height, Colour::ACCENT, 0.6);
@@ -268,9 +274,9 @@ impl<'f> Flow<'f> {
     }
 }
 
-fn row_height(cells: &[Vec<String>], line: f32) -> f32 {
+fn row_height(cells: &[Vec<String>], line: f32, pad: f32) -> f32 {
     let lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
-    lines as f32 * line + 2.0 * CELL_PAD_Y
+    lines as f32 * line + 2.0 * pad
 }
 
 fn draw_cells(
@@ -279,20 +285,21 @@ fn draw_cells(
     cells: &[Vec<String>],
     left: f32,
     top: f32,
-    colour: Colour,
+    pad: f32,
 ) {
     let mut x = left;
     for (column, cell) in table.columns.iter().zip(cells) {
         let style = Style {
             face: column.face,
             size: table.size,
-            colour,
+            colour: Colour::TEXT,
         };
-        draw_cell(page, column, x, top, cell, style);
+        draw_cell(page, column, x, top + pad, cell, style);
         x += column.width;
     }
 }
 
+/// The lines of one cell, the first line box starting at `top` (below the cell's padding).
 fn draw_cell(page: &mut Canvas, column: &Column, x: f32, top: f32, lines: &[String], style: Style) {
     let line = line_height(style);
     let anchor = match column.align {
@@ -301,7 +308,7 @@ fn draw_cell(page: &mut Canvas, column: &Column, x: f32, top: f32, lines: &[Stri
         Align::Center => x + column.width / 2.0,
     };
     for (i, text) in lines.iter().enumerate() {
-        let baseline = top + CELL_PAD_Y + (i + 1) as f32 * line - descent(style);
+        let baseline = top + (i + 1) as f32 * line - descent(style);
         page.text(anchor, baseline, column.align, style, text);
     }
 }

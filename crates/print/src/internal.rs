@@ -151,6 +151,7 @@ fn ranked_section(
         columns,
         size: 7.5,
         header_size: 6.5,
+        row_padding: crate::flow::CELL_PAD_Y,
     };
     flow.table(
         &table,
@@ -194,6 +195,7 @@ fn excluded_section(
         ],
         size: 7.5,
         header_size: 6.5,
+        row_padding: crate::flow::CELL_PAD_Y,
     };
     flow.table(
         &table,

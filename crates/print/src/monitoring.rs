@@ -141,6 +141,7 @@ fn district_table(flow: &mut Flow, report: &MonitoringReport) {
         ],
         size: 8.0,
         header_size: 7.0,
+        row_padding: crate::flow::CELL_PAD_Y,
     };
     let mut action = "";
     let mut rows: Vec<[String; 5]> = Vec::new();
@@ -369,6 +370,7 @@ fn finances(flow: &mut Flow, forms: &[ReportForm]) {
         ],
         size: 8.0,
         header_size: 6.5,
+        row_padding: crate::flow::CELL_PAD_Y,
     };
     let share = |paid: Decimal, allocated: Decimal| {
         if allocated.is_zero() {

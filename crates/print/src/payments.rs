@@ -88,6 +88,7 @@ pub fn payment_list(list: &PaymentList) -> Result<Vec<u8>, PrintError> {
             ],
             size: 8.5,
             header_size: 7.0,
+            row_padding: crate::flow::CELL_PAD_Y,
         };
         flow.table(
             &table,

@@ -194,6 +194,7 @@ fn household_section(flow: &mut Flow<'_>, members: &[ReceiptMember]) {
         ],
         size: 8.5,
         header_size: 8.0,
+        row_padding: crate::flow::CELL_PAD_Y,
     };
     flow.table(
         &table,

@@ -353,9 +353,10 @@ fn public_ranking_of_500_rows_breaks_pages_with_header_repeated_and_no_row_lost(
             w.page
         );
     }
-    // Page breaks did happen inside the table.
+    // Page breaks did happen inside the table: 458 ranked rows at 54 to a page (fewer on the
+    // first, below the summary and the objections' notice).
     let pages_with_header = pages.iter().filter(|p| p.contains("Posizione")).count();
-    assert!(pages_with_header >= 10, "{pages_with_header}");
+    assert!(pages_with_header >= 8, "{pages_with_header}");
 }
 
 #[test]

@@ -112,6 +112,57 @@ impl Store {
             .optional()?)
     }
 
+    /// Published version `number` of a bando's ranking (the latest when `None`), without the
+    /// inputs frozen beside it (`inputs` is null): what showing or printing a version reads,
+    /// one row of the table, not every version's rows and inputs.
+    pub fn ranking_version(
+        &self,
+        bando: &str,
+        number: Option<i64>,
+    ) -> Result<Option<StoredRanking>> {
+        let found = self
+            .conn
+            .query_row(
+                "SELECT bando, number, stage, published_at, bando_toml, rows FROM rankings
+                 WHERE deleted = 0 AND bando = ?1 AND (?2 IS NULL OR number = ?2)
+                 ORDER BY number DESC LIMIT 1",
+                rusqlite::params![bando, number],
+                |r| {
+                    Ok((
+                        StoredRanking {
+                            bando: r.get("bando")?,
+                            number: r.get("number")?,
+                            stage: r.get("stage")?,
+                            published_at: r.get("published_at")?,
+                            bando_toml: r.get("bando_toml")?,
+                            inputs: serde_json::Value::Null,
+                            rows: serde_json::Value::Null,
+                        },
+                        r.get::<_, String>("rows")?,
+                    ))
+                },
+            )
+            .optional()?;
+        found
+            .map(|(mut ranking, rows)| {
+                let key = format!("{}#{}", ranking.bando, ranking.number);
+                ranking.rows = crate::record::json_text(&rows, "rankings", &key, "rows")?;
+                Ok(ranking)
+            })
+            .transpose()
+    }
+
+    /// The numbers of a bando's published versions, oldest first.
+    pub fn ranking_numbers(&self, bando: &str) -> Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT number FROM rankings WHERE deleted = 0 AND bando = ?1 ORDER BY number",
+        )?;
+        let numbers = stmt
+            .query_map([bando], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<i64>>>()?;
+        Ok(numbers)
+    }
+
     /// Published rankings, newest number first; all bandi when `bando` is None.
     pub fn rankings(&self, bando: Option<&str>) -> Result<Vec<StoredRanking>> {
         self.query_rankings(bando, false)

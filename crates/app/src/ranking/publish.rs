@@ -233,13 +233,14 @@ impl Sportello {
         number: Option<i64>,
     ) -> Result<PublishedRanking> {
         self.bando(bando_id)?;
-        let held = self.store.rankings(Some(bando_id))?;
-        let numbers: Vec<String> = held.iter().rev().map(|r| r.number.to_string()).collect();
-        let found = match number {
-            None => held.into_iter().next(),
-            Some(n) => held.into_iter().find(|r| r.number == n),
-        };
-        let Some(found) = found else {
+        // The version asked for alone: not every version's rows and inputs.
+        let Some(found) = self.store.ranking_version(bando_id, number)? else {
+            let numbers: Vec<String> = self
+                .store
+                .ranking_numbers(bando_id)?
+                .iter()
+                .map(i64::to_string)
+                .collect();
             return Err(AppError::new(
                 ErrorCode::RankingNotPublished,
                 match (number, numbers.is_empty()) {
