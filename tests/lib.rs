@@ -534,6 +534,46 @@ pub mod bench {
         d.as_secs_f64() * 1000.0
     }
 
+    /// Publishes a definitive ranking of bando `SC-2026-1` straight through the store (the
+    /// objections window is not what the benchmarks measure): each of `rows` is an application
+    /// code with its outcome (`AMMESSO`, `IDONEO_NON_AMMESSO`, `ESCLUSO`), in position order,
+    /// all at `comune`, 50 points each.
+    pub fn publish_definitive(
+        store: &mut sportello_store::Store,
+        bando_toml: &str,
+        comune: &str,
+        rows: &[(String, &str)],
+    ) {
+        let rows: Vec<serde_json::Value> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, (code, outcome))| {
+                serde_json::json!({
+                    "position": i + 1, "application_code": code, "comune": comune,
+                    "score": 50, "outcome": outcome,
+                    "breakdown": {"isee": 50, "household_size": 0, "dependent_minors": 0,
+                        "disability": 0, "single_parent": 0, "unemployment": 0, "housing": 0,
+                        "older_applicant": 0, "previous_participation": 0},
+                    "reasons": [], "reason_codes": [],
+                })
+            })
+            .collect();
+        store
+            .publish_ranking(
+                &sportello_store::NewRanking {
+                    bando: "SC-2026-1",
+                    stage: "definitive",
+                    bando_toml,
+                    inputs: &serde_json::json!([]),
+                    rows: &serde_json::Value::Array(rows),
+                    confirmed_exclusions: &[],
+                },
+                sportello_app::now(),
+                &sportello_app::Actor("benchmark".into()),
+            )
+            .unwrap();
+    }
+
     /// Writes `contacts` front-office contacts of `comune` over ten years from `first_day`
     /// straight into the install's tables (one transaction, no audit entries: the writing is
     /// not what the benchmarks measure). About 60 % name one of `persons` persons (keyed

@@ -20,7 +20,7 @@ use sportello_domain::ApplicationForm;
 use sportello_domain::civico::CallEventKind;
 use sportello_domain::civico::project::Project;
 use sportello_domain::monitoring::Period;
-use sportello_store::{NewApplication, NewRanking};
+use sportello_store::NewApplication;
 use sportello_tests::bench::{median, ms};
 
 const APPLICATIONS: usize = 15_000;
@@ -79,34 +79,12 @@ fn main() {
         4 => "ESCLUSO",
         _ => "IDONEO_NON_AMMESSO",
     };
-    let rows: Vec<serde_json::Value> = filed
+    let rows: Vec<(String, &str)> = filed
         .iter()
         .enumerate()
-        .map(|(i, f)| {
-            serde_json::json!({
-                "position": i + 1, "application_code": f.application_code, "comune": COMUNE,
-                "score": 50, "outcome": outcome(i),
-                "breakdown": {"isee": 50, "household_size": 0, "dependent_minors": 0,
-                    "disability": 0, "single_parent": 0, "unemployment": 0, "housing": 0,
-                    "older_applicant": 0, "previous_participation": 0},
-                "reasons": [], "reason_codes": [],
-            })
-        })
+        .map(|(i, f)| (f.application_code.clone(), outcome(i)))
         .collect();
-    store
-        .publish_ranking(
-            &NewRanking {
-                bando: "SC-2026-1",
-                stage: "definitive",
-                bando_toml: &bando_toml,
-                inputs: &serde_json::json!([]),
-                rows: &serde_json::Value::Array(rows),
-                confirmed_exclusions: &[],
-            },
-            now,
-            &actor,
-        )
-        .unwrap();
+    sportello_tests::bench::publish_definitive(&mut store, &bando_toml, COMUNE, &rows);
     // Every sixth application starts a project 40 days after filing, for 200 days of service.
     let participants: Vec<(usize, NaiveDate)> = (0..APPLICATIONS)
         .step_by(APPLICATIONS / PARTICIPANTS)

@@ -20,7 +20,7 @@ use sportello_app::{Actor, Sportello};
 use sportello_domain::ApplicationForm;
 use sportello_domain::civico::CallEventKind;
 use sportello_domain::civico::project::Project;
-use sportello_store::{NewApplication, NewRanking};
+use sportello_store::NewApplication;
 use sportello_tests::bench::ms;
 
 const PARTICIPANTS: usize = 500;
@@ -66,34 +66,11 @@ fn main() {
     let now = sportello_app::now();
     let mut store = sportello_tests::store(&db);
     let filed = store.file_applications(&applications, now, &actor).unwrap();
-    let rows: Vec<serde_json::Value> = filed
+    let rows: Vec<(String, &str)> = filed
         .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            serde_json::json!({
-                "position": i + 1, "application_code": f.application_code, "comune": COMUNE,
-                "score": 50, "outcome": "AMMESSO",
-                "breakdown": {"isee": 50, "household_size": 0, "dependent_minors": 0,
-                    "disability": 0, "single_parent": 0, "unemployment": 0, "housing": 0,
-                    "older_applicant": 0, "previous_participation": 0},
-                "reasons": [], "reason_codes": [],
-            })
-        })
+        .map(|f| (f.application_code.clone(), "AMMESSO"))
         .collect();
-    store
-        .publish_ranking(
-            &NewRanking {
-                bando: "SC-2026-1",
-                stage: "definitive",
-                bando_toml: &bando_toml,
-                inputs: &serde_json::json!([]),
-                rows: &serde_json::Value::Array(rows),
-                confirmed_exclusions: &[],
-            },
-            now,
-            &actor,
-        )
-        .unwrap();
+    sportello_tests::bench::publish_definitive(&mut store, &bando_toml, COMUNE, &rows);
     let today = now.date_naive();
     let first = |months_ago: u32| {
         today
