@@ -300,7 +300,10 @@ impl Store {
             let code: String = row.get(0)?;
             let text: String = row.get(1)?;
             let at = DateTime::parse_from_rfc3339(&text).map_err(|_| {
-                StoreError::Corrupt(format!("application_revisions/{code}, colonna filed_at"))
+                StoreError::Corrupt(format!(
+                    "{}/{code}, colonna {}",
+                    "application_revisions", "filed_at"
+                ))
             })?;
             out.push((code, at));
         }

@@ -272,7 +272,10 @@ impl Store {
         while let Some(row) = rows.next()? {
             let text: String = row.get(0)?;
             let day = text.parse().map_err(|_| {
-                StoreError::Corrupt(format!("{}, colonna day «{text}»", "civico_attendance"))
+                StoreError::Corrupt(format!(
+                    "{}, colonna {} «{text}»",
+                    "civico_attendance", "day"
+                ))
             })?;
             out.push((day, row.get(1)?));
         }

@@ -245,10 +245,8 @@ impl Sealer {
     /// Signs the header over the payload written. The records pushed must be those announced:
     /// a reader refuses a payload whose count differs from its manifest.
     pub fn finish(self, keys: &InstallKeys) -> Result<SealedBundle, SealError> {
-        assert_eq!(
-            self.pushed, self.announced,
-            "a bundle's records are counted before they are written"
-        );
+        // The records are counted before they are written: a difference is a bug here.
+        assert_eq!(self.pushed, self.announced);
         finish(self.header, self.payload.finish()?, keys)
     }
 }
