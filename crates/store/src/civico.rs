@@ -253,6 +253,11 @@ impl Store {
         Ok(map)
     }
 
+    /// The query of [`Store::hours_between`], for its plan to be checked: it reads the index
+    /// `civico_attendance_by_day` alone.
+    pub const HOURS_BETWEEN: &str = "SELECT day, hours FROM civico_attendance
+         WHERE owner = ?1 AND deleted = 0 AND day BETWEEN ?2 AND ?3";
+
     /// The days `owner` recorded from `from` to `to`, both included, with their hours
     /// (decimal texts), in one pass over the table: what a count of hours needs, without the
     /// participants.
@@ -262,11 +267,7 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<(NaiveDate, String)>> {
-        let mut stmt = self.conn.prepare_cached(
-            // Read from the index civico_attendance_by_day alone.
-            "SELECT day, hours FROM civico_attendance
-             WHERE owner = ?1 AND deleted = 0 AND day BETWEEN ?2 AND ?3",
-        )?;
+        let mut stmt = self.conn.prepare_cached(Self::HOURS_BETWEEN)?;
         let mut rows = stmt.query(params![owner, from.to_string(), to.to_string()])?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {

@@ -832,10 +832,7 @@ fn hours_of_a_period_are_a_range_of_the_attendance_index() {
     let store = Store::open_in_memory().unwrap();
     let plan: Vec<String> = store
         .connection()
-        .prepare(
-            "EXPLAIN QUERY PLAN SELECT day, hours FROM civico_attendance
-             WHERE owner = ?1 AND deleted = 0 AND day BETWEEN ?2 AND ?3",
-        )
+        .prepare(&format!("EXPLAIN QUERY PLAN {}", Store::HOURS_BETWEEN))
         .unwrap()
         .query_map(["089009", "2026-01-01", "2026-06-30"], |r| r.get(3))
         .unwrap()
