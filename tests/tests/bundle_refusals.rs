@@ -623,7 +623,7 @@ fn invalid_records_are_refused() {
         (
             "not a record",
             json!({"hello": "world"}),
-            "missing field `table`",
+            "campo \"table\" mancante",
         ),
         ("unknown field", unknown_field, "campo sconosciuto \"iban\""),
         ("missing field", missing_field, "operator: campo mancante"),

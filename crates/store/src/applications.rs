@@ -581,24 +581,42 @@ pub(crate) fn check_received_revision(
 }
 
 /// The first text of a declaration (a JSON value) that hides characters, as `path: code`.
-fn hidden_text(path: &str, value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => sportello_domain::intake::check_text(path, s, false)
-            .map(|p| format!("{path}: {}", p.code)),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .find_map(|(i, v)| hidden_text(&format!("{path}[{i}]"), v)),
-        Value::Object(map) => map.iter().find_map(|(k, v)| {
-            let p = if path.is_empty() {
-                k.clone()
-            } else {
-                format!("{path}.{k}")
-            };
-            hidden_text(&p, v)
-        }),
-        _ => None,
+/// The path is spelled out only for what is found: every received revision is walked.
+fn hidden_text(value: &Value) -> Option<String> {
+    enum Step<'v> {
+        Key(&'v str),
+        Index(usize),
     }
+    fn walk<'v>(value: &'v Value, path: &mut Vec<Step<'v>>) -> Option<&'static str> {
+        let mut within = |step, v| {
+            path.push(step);
+            let found = walk(v, path);
+            if found.is_none() {
+                path.pop();
+            }
+            found
+        };
+        match value {
+            Value::String(s) => sportello_domain::intake::check_text("", s, false).map(|p| p.code),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| within(Step::Index(i), v)),
+            Value::Object(map) => map.iter().find_map(|(k, v)| within(Step::Key(k), v)),
+            _ => None,
+        }
+    }
+    let mut path = Vec::new();
+    let code = walk(value, &mut path)?;
+    let mut spelled = String::new();
+    for step in path {
+        match step {
+            Step::Key(k) if spelled.is_empty() => spelled.push_str(k),
+            Step::Key(k) => spelled.push_str(&format!(".{k}")),
+            Step::Index(i) => spelled.push_str(&format!("[{i}]")),
+        }
+    }
+    Some(format!("{spelled}: {code}"))
 }
 
 /// A declaration is received only in the one form this version writes: every field known,
@@ -623,7 +641,7 @@ fn check_declaration(text: &str) -> std::result::Result<(), String> {
     }
     if let Some(found) = serde_json::from_str::<Value>(text)
         .ok()
-        .and_then(|v| hidden_text("", &v))
+        .and_then(|v| hidden_text(&v))
     {
         return Err(found);
     }
@@ -784,29 +802,29 @@ fn insert_revision(
 /// Keeps the folded search text of revision `id` (`application_search`) as the row now reads;
 /// a declaration that cannot be read leaves it without one.
 pub(crate) fn index_revision(conn: &Connection, id: &str) -> Result<()> {
+    // Run for every revision an import writes: its statements are prepared once.
     let row: Option<(String, String)> = conn
-        .query_row(
+        .prepare_cached(
             "SELECT a.application_code, r.declaration FROM application_revisions r
              JOIN applications a ON a.id = r.application_id WHERE r.id = ?1",
-            [id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        )?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let text = row.and_then(|(code, declaration)| {
         let declaration: Declaration = serde_json::from_str(&declaration).ok()?;
         Some(SearchText::of(&code, &declaration))
     });
     match text {
-        Some(text) => conn.execute(
-            "INSERT INTO application_search (revision_id, code, people) VALUES (?1, ?2, ?3)
-             ON CONFLICT (revision_id) DO UPDATE SET code = excluded.code,
-             people = excluded.people",
-            params![id, text.code, text.people],
-        )?,
-        None => conn.execute(
-            "DELETE FROM application_search WHERE revision_id = ?1",
-            [id],
-        )?,
+        Some(text) => conn
+            .prepare_cached(
+                "INSERT INTO application_search (revision_id, code, people) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (revision_id) DO UPDATE SET code = excluded.code,
+                 people = excluded.people",
+            )?
+            .execute(params![id, text.code, text.people])?,
+        None => conn
+            .prepare_cached("DELETE FROM application_search WHERE revision_id = ?1")?
+            .execute([id])?,
     };
     Ok(())
 }
@@ -884,25 +902,32 @@ pub(crate) fn case_number_taken(tx: &Transaction, record: &crate::record::Record
         return Ok(false);
     }
     let body = &record.body;
-    Ok(tx.query_row(
-        "SELECT EXISTS (SELECT 1 FROM applications
-                        WHERE comune = ?1 AND year = ?2 AND case_seq = ?3 AND id <> ?4)",
-        params![
-            body["comune"].as_str(),
-            body["year"].as_i64(),
-            body["case_seq"].as_i64(),
-            record.meta.id.to_string()
-        ],
-        |r| r.get(0),
-    )?)
+    Ok(tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM applications
+                            WHERE comune = ?1 AND year = ?2 AND case_seq = ?3 AND id <> ?4)",
+        )?
+        .query_row(
+            params![
+                body["comune"].as_str(),
+                body["year"].as_i64(),
+                body["case_seq"].as_i64(),
+                record.meta.id.to_string()
+            ],
+            |r| r.get(0),
+        )?)
 }
 
 /// Year → highest case number among the applications in `records`.
-pub(crate) fn highest_case_numbers<'r>(
-    records: impl Iterator<Item = &'r crate::record::Record>,
+pub fn highest_case_numbers(
+    records: impl IntoIterator<Item = impl std::borrow::Borrow<crate::record::Record>>,
 ) -> std::collections::HashMap<i64, i64> {
     let mut max = std::collections::HashMap::new();
-    for r in records.filter(|r| r.table == "applications") {
+    for r in records.into_iter() {
+        let r = r.borrow();
+        if r.table != "applications" {
+            continue;
+        }
         if let (Some(year), Some(seq)) = (r.body["year"].as_i64(), r.body["case_seq"].as_i64()) {
             let held = max.entry(year).or_insert(seq);
             *held = (*held).max(seq);
@@ -1077,4 +1102,29 @@ pub(crate) fn migrate_to_declared(tx: &Transaction) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn hidden_text_names_the_path_of_the_first_text_found() {
+        let declaration = json!({
+            "applicant": { "surname": "Rossi" },
+            "household": [{ "name": "Anna" }, { "surname": "Rossi\u{202e}irtoP" }],
+        });
+        assert_eq!(
+            super::hidden_text(&declaration).as_deref(),
+            Some("household[1].surname: text_bidi_char")
+        );
+        assert_eq!(
+            super::hidden_text(&json!({ "notes": "ok\u{1b}" })).as_deref(),
+            Some("notes: text_control_char")
+        );
+        assert_eq!(
+            super::hidden_text(&json!({ "applicant": { "name": "Anna" } })),
+            None
+        );
+    }
 }

@@ -40,7 +40,7 @@ pub use accreditation::{
 };
 pub use applications::{
     ApplicationFilter, Correction, FiledApplication, Listing, NewApplication, Revision,
-    StoredApplication, Unreadable,
+    StoredApplication, Unreadable, highest_case_numbers,
 };
 pub use audit::{Actor, AuditEntry, AuditFilter, ChainBreak, ChainCheck, GENESIS_HASH};
 pub use bandi::BandoSaved;

@@ -108,12 +108,10 @@ pub(crate) fn still_set_aside(
     id: &str,
     version: i64,
 ) -> Result<bool> {
+    // Asked of every received row: prepared once per connection.
     let held: Option<i64> = tx
-        .query_row(
-            "SELECT version FROM quarantined_records WHERE tbl = ?1 AND id = ?2",
-            params![table, id],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT version FROM quarantined_records WHERE tbl = ?1 AND id = ?2")?
+        .query_row(params![table, id], |r| r.get(0))
         .optional()?;
     match held {
         Some(v) if v >= version => Ok(true),
@@ -140,11 +138,11 @@ pub(crate) fn joins_set_aside_parent(
         let Some(parent_id) = record.body[*column].as_str() else {
             continue;
         };
-        let aside: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM quarantined_records WHERE tbl = ?1 AND id = ?2)",
-            params![parent, parent_id],
-            |r| r.get(0),
-        )?;
+        let aside: bool = tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM quarantined_records WHERE tbl = ?1 AND id = ?2)",
+            )?
+            .query_row(params![parent, parent_id], |r| r.get(0))?;
         if aside {
             tx.execute(
                 "INSERT INTO quarantined_records (tbl, id, owner, version, row, reason,

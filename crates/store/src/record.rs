@@ -33,15 +33,41 @@ pub struct Record {
     pub body: serde_json::Value,
 }
 
+impl Record {
+    /// A record as a bundle's line holds it, taken apart without copying its body: serde's
+    /// `flatten` would first buffer every field of every record received.
+    pub fn from_line(line: Value) -> std::result::Result<Record, String> {
+        let Value::Object(mut fields) = line else {
+            return Err("il record non è un oggetto JSON".into());
+        };
+        let table = match fields.remove("table") {
+            Some(Value::String(table)) => table,
+            Some(_) => return Err(format!("campo {:?} non testo", "table")),
+            None => return Err(format!("campo {:?} mancante", "table")),
+        };
+        let body = fields
+            .remove("body")
+            .ok_or_else(|| format!("campo {:?} mancante", "body"))?;
+        let meta = serde_json::from_value(Value::Object(fields)).map_err(|e| e.to_string())?;
+        Ok(Record { table, meta, body })
+    }
+}
+
 /// The one content hash of every synchronised row: SHA-256 (hex) of its wire fields (the
 /// fields its table's descriptor declares, as a bundle carries them) written as JSON with the
 /// keys in sorted order. The owner computes it when writing; a receiver recomputes it.
 pub(crate) fn content_hash(body: &Map<String, Value>) -> String {
     // Sorted explicitly: a `serde_json::Map` keeps insertion order when any crate of the
-    // build enables `preserve_order`.
-    let sorted: BTreeMap<&String, &Value> = body.iter().collect();
-    let bytes = serde_json::to_vec(&sorted).expect("row content always serialises");
-    hex::encode(Sha256::digest(bytes))
+    // build enables `preserve_order`. Written straight into the hash: every record received
+    // is hashed.
+    let mut hasher = Sha256::new();
+    let written = if body.keys().is_sorted() {
+        serde_json::to_writer(&mut hasher, body)
+    } else {
+        serde_json::to_writer(&mut hasher, &body.iter().collect::<BTreeMap<_, _>>())
+    };
+    written.expect("row content always serialises");
+    hex::encode(hasher.finalize())
 }
 
 /// The first schema whose bundles carry [`content_hash`] (before, each table hashed its own
@@ -67,4 +93,42 @@ pub(crate) fn next_version(tx: &Transaction) -> Result<i64> {
 
 pub(crate) fn new_id() -> Uuid {
     Uuid::now_v7()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::Record;
+
+    #[test]
+    fn a_line_reads_as_the_record_serde_reads() {
+        let line = json!({
+            "table": "applications", "id": "01890a5d-ac96-774b-bcce-b302099a8057",
+            "owner": "089017", "version": 7, "content_hash": "ab", "deleted": false,
+            "body": { "comune": "089017", "year": 2026 },
+        });
+        let record = Record::from_line(line.clone()).unwrap();
+        assert_eq!(record, serde_json::from_value::<Record>(line).unwrap());
+        assert_eq!(record.meta.version, 7);
+        assert_eq!(record.body["year"], 2026);
+    }
+
+    #[test]
+    fn a_line_without_its_parts_is_refused() {
+        let whole = json!({
+            "table": "applications", "id": "01890a5d-ac96-774b-bcce-b302099a8057",
+            "owner": "089017", "version": 7, "content_hash": "ab", "deleted": false,
+            "body": {},
+        });
+        for part in ["table", "body", "owner", "id", "version"] {
+            let mut line = whole.clone();
+            line.as_object_mut().unwrap().remove(part);
+            assert!(Record::from_line(line).is_err(), "{part}");
+        }
+        assert!(Record::from_line(json!([1, 2])).is_err());
+        let mut numbered = whole.clone();
+        numbered["table"] = json!(3);
+        assert!(Record::from_line(numbered).is_err());
+    }
 }

@@ -47,6 +47,9 @@ pub enum ApplyError {
         held: i64,
         received: i64,
     },
+    /// The records could not be read to their end; the reader knows why. Nothing is applied.
+    #[error("the records could not be read to their end")]
+    Unread,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -84,7 +87,10 @@ pub struct Incoming {
     pub ack_seq: u64,
     /// The schema that wrote the records (the bundle header's).
     pub schema_version: i64,
-    pub records: Vec<Record>,
+    /// A publish bundle that returns this install's own applications: year → the highest case
+    /// number among them ([`highest_case_numbers`](crate::highest_case_numbers), read in a
+    /// first pass), so a number given again here moves past all of them. Empty otherwise.
+    pub returned_case_numbers: HashMap<i64, i64>,
 }
 
 /// How many records of a table were new, newer than ours, or already held.
@@ -537,6 +543,7 @@ impl Store {
     pub fn apply_bundle(
         &mut self,
         incoming: &Incoming,
+        records: impl Iterator<Item = std::result::Result<Record, ApplyError>>,
         direction: Direction,
         dry_run: bool,
         at: DateTime<FixedOffset>,
@@ -595,13 +602,12 @@ impl Store {
         let mut summary = ApplySummary::default();
         let mut statements = Statements::default();
         let mut recovered_version = 0;
-        let returned_max = crate::applications::highest_case_numbers(
-            incoming.records.iter().filter(|r| r.meta.owner == own),
-        );
+        let returned_max = &incoming.returned_case_numbers;
         let hashed = incoming.schema_version >= HASHED_SINCE_SCHEMA;
         // The revisions written, whose search texts follow once their applications are in.
         let mut revisions = Vec::new();
-        for record in &incoming.records {
+        for record in records {
+            let record = &record?;
             let counts = summary.tables.entry(record.table.clone()).or_default();
             let recovering = direction == Direction::Publish
                 && record.meta.owner == own
@@ -609,7 +615,7 @@ impl Store {
             let applied = if recovering {
                 summary.recovered += 1;
                 recovered_version = recovered_version.max(record.meta.version);
-                let renumbered = crate::applications::make_room_for(&tx, record, &returned_max)?;
+                let renumbered = crate::applications::make_room_for(&tx, record, returned_max)?;
                 summary.renumbered.extend(renumbered);
                 apply_record(
                     &tx,

@@ -518,16 +518,46 @@ fn not_addressed(header: &BundleHeader, receiver: &Receiver) -> BundleError {
 }
 
 /// Decrypts and decompresses the payload, checks the manifest against the header and returns
-/// the records in the order they were sealed.
+/// the records in the order they were sealed, all held at once (for tools and tests: an
+/// import reads them one at a time with [`records`]).
 pub fn open(verified: &Verified<'_>, keys: &InstallKeys) -> Result<Vec<Value>, BundleError> {
+    records(verified, keys)?.collect()
+}
+
+/// The payload's records in the order they were sealed, decrypted, decompressed and parsed
+/// one at a time as the iterator is advanced: reading ends at the first refusal.
+pub fn records<'v>(
+    verified: &'v Verified<'_>,
+    keys: &InstallKeys,
+) -> Result<Records<'v>, BundleError> {
     let header = verified.header();
-    payload::open(
+    let refusal = |e| match e {
+        PayloadError::NotForUs => not_addressed(header, &verified.receiver),
+        PayloadError::Damaged(d) => BundleError::Corrupted(d),
+    };
+    let reader = payload::PayloadReader::new(
         verified.inspected.payload(),
         keys.age_identity(),
         &header.manifest(0),
+        payload::LIMITS,
     )
-    .map_err(|e| match e {
-        PayloadError::NotForUs => not_addressed(header, &verified.receiver),
-        PayloadError::Damaged(d) => BundleError::Corrupted(d),
-    })
+    .map_err(refusal)?;
+    Ok(Records { reader })
+}
+
+/// A bundle's records being read: see [`records`].
+pub struct Records<'v> {
+    reader: payload::PayloadReader<'v>,
+}
+
+impl Iterator for Records<'_> {
+    type Item = Result<Value, BundleError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        Some(self.reader.next()?.map_err(|e| match e {
+            // Decryption was checked when the reading began.
+            PayloadError::NotForUs => BundleError::Corrupted(Damage::Payload),
+            PayloadError::Damaged(d) => BundleError::Corrupted(d),
+        }))
+    }
 }

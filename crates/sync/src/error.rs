@@ -49,7 +49,7 @@ pub enum Damage {
     DecompressedTooLarge,
     /// A line of the payload is longer than any record we write.
     LineTooLong,
-    /// The records would take more memory than any bundle of a district needs.
+    /// A record would take more memory than any record of a district needs.
     RecordsTooLarge,
     /// The body of an enrolment or district file is not what this version writes.
     DocumentBody,
@@ -90,7 +90,7 @@ impl fmt::Display for Damage {
             Damage::RecordLine => "riga di dati illeggibile",
             Damage::DecompressedTooLarge => "contenuto che, decompresso, supera il massimo ammesso",
             Damage::LineTooLong => "riga di dati più lunga del massimo ammesso",
-            Damage::RecordsTooLarge => "dati che occuperebbero più memoria del massimo ammesso",
+            Damage::RecordsTooLarge => "un dato che occuperebbe più memoria del massimo ammesso",
             Damage::DocumentBody => "contenuto del documento illeggibile",
         })
     }

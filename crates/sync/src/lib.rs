@@ -27,7 +27,8 @@ pub mod trust;
 
 pub use bundle::{
     Ack, Addressee, BundleHeader, BundleKind, ChangeRange, HeaderFields, Inspected, Receiver,
-    RecipientId, SealError, SealedBundle, Sealer, Verified, inspect, open, seal, verify,
+    RecipientId, Records, SealError, SealedBundle, Sealer, Verified, inspect, open, records, seal,
+    verify,
 };
 pub use error::{BundleError, Damage, FileKind};
 pub use fingerprint::Fingerprint;

@@ -32,8 +32,9 @@ pub(crate) struct Limits {
     pub decompressed: u64,
     /// One line (manifest or record), without its newline.
     pub line: u64,
-    /// The records once parsed, as counted by [`held_cost`]; this is what bounds memory, as a
-    /// few bytes of JSON (`{"a":0}`) can take a hundred times their size as a `Value`.
+    /// One record once parsed, as counted by [`held_cost`]; this is what bounds memory, as a
+    /// few bytes of JSON (`{"a":0}`) can take a hundred times their size as a `Value`. Records
+    /// are read and applied one at a time, so this is the most a reader holds.
     pub held: u64,
 }
 
@@ -42,7 +43,7 @@ pub(crate) const LIMITS: Limits = Limits {
     floor: 1 << 20,
     decompressed: 1 << 30,
     line: 16 << 20,
-    held: 1 << 30,
+    held: 64 << 20,
 };
 
 impl Limits {
@@ -157,7 +158,6 @@ pub(crate) struct PayloadWriter {
     /// The line being written, reused.
     line: Vec<u8>,
     written: u64,
-    held: u64,
 }
 
 fn encryption(e: io::Error) -> SealError {
@@ -179,7 +179,6 @@ impl PayloadWriter {
             lines: BufWriter::with_capacity(1 << 16, compressed),
             line: serde_json::to_vec(manifest).expect("a manifest serialises"),
             written: 0,
-            held: 0,
         };
         writer.write_line()?;
         Ok(writer)
@@ -204,12 +203,17 @@ impl PayloadWriter {
                 megabytes(LIMITS.line)
             )));
         }
+        if held_cost(line) > LIMITS.held {
+            return Err(too_large(format!(
+                "un dato che occuperebbe oltre {} MB di memoria",
+                megabytes(LIMITS.held)
+            )));
+        }
         self.written += line.len() as u64 + 1;
-        self.held += held_cost(line);
-        if self.written > LIMITS.decompressed || self.held > LIMITS.held {
+        if self.written > LIMITS.decompressed {
             return Err(too_large(format!(
                 "dati per oltre {} MB",
-                megabytes(LIMITS.decompressed.min(LIMITS.held))
+                megabytes(LIMITS.decompressed)
             )));
         }
         line.push(b'\n');
@@ -254,67 +258,113 @@ pub(crate) fn encrypt_raw(
     Ok(out)
 }
 
+/// Every record of the payload, held at once.
+#[cfg(test)]
 pub(crate) fn open(
     ciphertext: &[u8],
     identity: &age::x25519::Identity,
     expected_identity: &Manifest,
 ) -> Result<Vec<Value>, PayloadError> {
-    open_within(ciphertext, identity, expected_identity, &LIMITS)
+    PayloadReader::new(ciphertext, identity, expected_identity, LIMITS)?.collect()
 }
 
-fn open_within(
-    ciphertext: &[u8],
-    identity: &age::x25519::Identity,
-    expected_identity: &Manifest,
-    limits: &Limits,
-) -> Result<Vec<Value>, PayloadError> {
-    let damaged = |d| PayloadError::Damaged(d);
-    let decryptor =
-        age::Decryptor::new_buffered(ciphertext).map_err(|_| damaged(Damage::Payload))?;
-    let decrypted = decryptor
-        .decrypt(iter::once(identity as &dyn age::Identity))
-        .map_err(|e| match e {
-            age::DecryptError::NoMatchingKeys => PayloadError::NotForUs,
-            _ => damaged(Damage::Payload),
-        })?;
-    let mut decompressed =
-        zstd::stream::read::Decoder::new(decrypted).map_err(|_| damaged(Damage::Payload))?;
-    decompressed
-        .window_log_max(WINDOW_LOG_MAX)
-        .map_err(|_| damaged(Damage::Payload))?;
-    let ceiling = Ceiling {
-        inner: decompressed,
-        left: limits.decompressed_for(ciphertext.len() as u64),
-        exceeded: false,
-    };
-    let mut lines = BufReader::with_capacity(1 << 16, ceiling);
-    let mut line = Vec::new();
+type Decompressed<'a> =
+    zstd::stream::read::Decoder<'static, BufReader<age::stream::StreamReader<&'a [u8]>>>;
 
-    let manifest: Manifest = match next_line(&mut lines, &mut line, limits.line)? {
-        Some(bytes) => serde_json::from_slice(bytes).map_err(|_| damaged(Damage::Manifest))?,
-        None => return Err(damaged(Damage::Manifest)),
-    };
-    if !manifest.same_identity(expected_identity) {
-        return Err(damaged(Damage::Manifest));
-    }
-    let mut records =
-        Vec::with_capacity(usize::try_from(manifest.records).unwrap_or(0).min(1 << 16));
-    let mut held = 0u64;
-    while let Some(bytes) = next_line(&mut lines, &mut line, limits.line)? {
-        if records.len() as u64 == manifest.records {
+/// A payload being read: decrypted, decompressed and parsed one record at a time, so a
+/// bundle's records are never all held at once, and each is refused before it is parsed if
+/// it would take more memory than [`Limits::held`]. The manifest is read and checked first;
+/// the count it announces is checked as lines come and at the end.
+pub(crate) struct PayloadReader<'a> {
+    lines: BufReader<Ceiling<Decompressed<'a>>>,
+    /// The line being read, reused.
+    line: Vec<u8>,
+    limits: Limits,
+    announced: u64,
+    read: u64,
+    /// A refusal ends the reading: nothing after it is read.
+    failed: bool,
+}
+
+impl<'a> PayloadReader<'a> {
+    pub(crate) fn new(
+        ciphertext: &'a [u8],
+        identity: &age::x25519::Identity,
+        expected_identity: &Manifest,
+        limits: Limits,
+    ) -> Result<Self, PayloadError> {
+        let damaged = |d| PayloadError::Damaged(d);
+        let decryptor =
+            age::Decryptor::new_buffered(ciphertext).map_err(|_| damaged(Damage::Payload))?;
+        let decrypted = decryptor
+            .decrypt(iter::once(identity as &dyn age::Identity))
+            .map_err(|e| match e {
+                age::DecryptError::NoMatchingKeys => PayloadError::NotForUs,
+                _ => damaged(Damage::Payload),
+            })?;
+        let mut decompressed =
+            zstd::stream::read::Decoder::new(decrypted).map_err(|_| damaged(Damage::Payload))?;
+        decompressed
+            .window_log_max(WINDOW_LOG_MAX)
+            .map_err(|_| damaged(Damage::Payload))?;
+        let ceiling = Ceiling {
+            inner: decompressed,
+            left: limits.decompressed_for(ciphertext.len() as u64),
+            exceeded: false,
+        };
+        let mut reader = Self {
+            lines: BufReader::with_capacity(1 << 16, ceiling),
+            line: Vec::new(),
+            limits,
+            announced: 0,
+            read: 0,
+            failed: false,
+        };
+        let manifest: Manifest = match next_line(&mut reader.lines, &mut reader.line, limits.line)?
+        {
+            Some(bytes) => serde_json::from_slice(bytes).map_err(|_| damaged(Damage::Manifest))?,
+            None => return Err(damaged(Damage::Manifest)),
+        };
+        if !manifest.same_identity(expected_identity) {
             return Err(damaged(Damage::Manifest));
         }
+        reader.announced = manifest.records;
+        Ok(reader)
+    }
+
+    fn next_record(&mut self) -> Result<Option<Value>, PayloadError> {
+        let damaged = |d| PayloadError::Damaged(d);
+        let Some(bytes) = next_line(&mut self.lines, &mut self.line, self.limits.line)? else {
+            return match self.read == self.announced {
+                true => Ok(None),
+                false => Err(damaged(Damage::Manifest)),
+            };
+        };
+        if self.read == self.announced {
+            return Err(damaged(Damage::Manifest));
+        }
+        self.read += 1;
         // Counted before parsing: what is refused is never built.
-        held = held.saturating_add(held_cost(bytes));
-        if held > limits.held {
+        if held_cost(bytes) > self.limits.held {
             return Err(damaged(Damage::RecordsTooLarge));
         }
-        records.push(serde_json::from_slice(bytes).map_err(|_| damaged(Damage::RecordLine))?);
+        serde_json::from_slice(bytes)
+            .map(Some)
+            .map_err(|_| damaged(Damage::RecordLine))
     }
-    if records.len() as u64 != manifest.records {
-        return Err(damaged(Damage::Manifest));
+}
+
+impl Iterator for PayloadReader<'_> {
+    type Item = Result<Value, PayloadError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
+        let next = self.next_record();
+        self.failed = next.is_err();
+        next.transpose()
     }
-    Ok(records)
 }
 
 /// A reader that fails, rather than ending, once more than `left` bytes came through: a payload
@@ -423,7 +473,7 @@ mod tests {
         limits: &Limits,
     ) -> Result<Vec<Value>, PayloadError> {
         let sealed = encrypt_raw(compressed, &[recipient(keys)]).ok().unwrap();
-        open_within(&sealed, keys.age_identity(), m, limits)
+        PayloadReader::new(&sealed, keys.age_identity(), m, *limits)?.collect()
     }
 
     fn damage(result: Result<Vec<Value>, PayloadError>) -> Option<Damage> {
@@ -495,24 +545,31 @@ mod tests {
         let keys = InstallKeys::generate();
         let line = b"[{\"a\":0},{\"a\":0},{\"a\":0}]";
         let limits = Limits {
-            held: 10 * held_cost(line),
+            held: held_cost(line),
             ..LIMITS
         };
-        for (records, refused) in [(10, false), (11, true)] {
-            let m = manifest(&keys, records);
-            let mut raw = manifest_line(&m);
-            for _ in 0..records {
-                raw.extend_from_slice(line);
-                raw.push(b'\n');
-            }
-            let frame = zstd_frame(&raw, 0, 0, b"");
-            let result = open_raw(&frame, &keys, &m, &limits);
-            if refused {
-                assert_eq!(damage(result), Some(Damage::RecordsTooLarge));
-            } else {
-                assert_eq!(result.ok().unwrap().len(), 10);
-            }
+        // Records are held one at a time: many within the limit, however many, are read.
+        let m = manifest(&keys, 1_000);
+        let mut raw = manifest_line(&m);
+        for _ in 0..1_000 {
+            raw.extend_from_slice(line);
+            raw.push(b'\n');
         }
+        let frame = zstd_frame(&raw, 0, 0, b"");
+        assert_eq!(
+            open_raw(&frame, &keys, &m, &limits).ok().unwrap().len(),
+            1_000
+        );
+        // One token more than the limit, and the record is refused unparsed.
+        let m = manifest(&keys, 2);
+        let mut raw = manifest_line(&m);
+        raw.extend_from_slice(line);
+        raw.extend_from_slice(b"\n[{\"a\":0},{\"a\":0},{\"a\":0},{\"a\":0}]\n");
+        let frame = zstd_frame(&raw, 0, 0, b"");
+        assert_eq!(
+            damage(open_raw(&frame, &keys, &m, &limits)),
+            Some(Damage::RecordsTooLarge)
+        );
     }
 
     #[test]

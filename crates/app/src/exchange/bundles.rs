@@ -15,7 +15,7 @@ use sportello_store::{
 };
 use sportello_sync::{
     Ack, Addressee, BundleError, BundleKind, ChangeRange, HeaderFields, KEY_ROTATION_RECORD,
-    KeyRotation, Receiver, Role, Sealer, inspect, open, verify,
+    KeyRotation, Receiver, Records, Role, Sealer, inspect, records, verify,
 };
 
 use super::Exchange;
@@ -366,35 +366,29 @@ impl Exchange<'_> {
                 supported: SCHEMA_VERSION as u32,
             }));
         }
-        let values = open(&verified, &keys).map_err(|e| refused(&e))?;
-        let invalid = |reason: String| {
-            refused(&BundleError::InvalidRecord {
-                record: "?".into(),
-                reason,
-            })
+        let direction = if expected == BundleKind::Upload {
+            Direction::Upload
+        } else {
+            Direction::Publish
         };
-        let mut rotations = Vec::new();
-        let mut records = Vec::new();
-        for v in values {
-            if v["table"] == KEY_ROTATION_RECORD && expected == BundleKind::Upload {
-                let rotation: KeyRotation = serde_json::from_value(v["rotation"].clone())
-                    .map_err(|e| invalid(e.to_string()))?;
-                if rotation.comune != header.sender {
-                    return Err(invalid("chiavi nuove di un altro comune".into()));
+        // A publish bundle may return our own applications: their highest case numbers are
+        // read in a first pass, so that a number given again here moves past all of them.
+        let returned_case_numbers = match direction {
+            Direction::Publish => {
+                let own = &self.install.comune;
+                let mut pass = Reading::new(records(&verified, &keys).map_err(|e| refused(&e))?);
+                let highest = sportello_store::highest_case_numbers(
+                    pass.by_ref()
+                        .map_while(std::result::Result::ok)
+                        .filter(|r| r.meta.owner == *own),
+                );
+                if let Some(failure) = pass.failure {
+                    return Err(failure);
                 }
-                rotations.push(rotation);
-            } else {
-                records
-                    .push(serde_json::from_value::<Record>(v).map_err(|e| invalid(e.to_string()))?);
+                highest
             }
-        }
-        // The new keys are checked (signed by the trusted old key and by themselves) before
-        // anything is written, and trusted once the bundle applied.
-        for rotation in &rotations {
-            trust
-                .apply_rotation(rotation)
-                .map_err(|e| invalid(format!("chiavi nuove non valide: {e}")))?;
-        }
+            Direction::Upload => Default::default(),
+        };
         let incoming = Incoming {
             sender: header.sender.clone(),
             seq: header.seq,
@@ -409,20 +403,27 @@ impl Exchange<'_> {
             ack: header.ack.version as i64,
             ack_seq: header.ack.seq,
             schema_version: schema,
-            records,
+            returned_case_numbers,
         };
-        let direction = if expected == BundleKind::Upload {
-            Direction::Upload
-        } else {
-            Direction::Publish
+        let mut reading = Reading::new(records(&verified, &keys).map_err(|e| refused(&e))?);
+        if direction == Direction::Upload {
+            reading.rotations = Some((&mut trust, &header.sender));
+        }
+        let applied = self.0.store.apply_bundle(
+            &incoming,
+            &mut reading,
+            direction,
+            dry_run,
+            at,
+            &self.0.actor,
+        );
+        let (rotated, failure) = (reading.rotated, reading.failure);
+        let summary = match applied {
+            Err(ApplyError::Unread) => return Err(failure.expect("the reading kept why it ended")),
+            applied => applied.map_err(apply_refusal)?,
         };
-        let summary = self
-            .0
-            .store
-            .apply_bundle(&incoming, direction, dry_run, at, &self.0.actor)
-            .map_err(apply_refusal)?;
         if !dry_run && !summary.already_imported {
-            if !rotations.is_empty() {
+            if rotated > 0 {
                 self.save_trust_list(&trust)?;
             }
             if direction == Direction::Publish {
@@ -508,6 +509,79 @@ fn parse_hash(text: &str) -> Option<[u8; 32]> {
     hex::decode(text).ok()?.try_into().ok()
 }
 
+/// A bundle's records read one at a time for the store. Key rotations (uploads only) are
+/// checked against the trust list as they come, before the records after them are applied;
+/// the first refusal is kept here, and the store told only that reading ended short
+/// ([`ApplyError::Unread`]), so it writes nothing.
+struct Reading<'v, 't> {
+    lines: Records<'v>,
+    /// The trust list and the sender, when the records may rotate the sender's keys.
+    rotations: Option<(&'t mut sportello_sync::TrustList, &'t str)>,
+    rotated: usize,
+    failure: Option<AppError>,
+}
+
+impl<'v> Reading<'v, '_> {
+    fn new(lines: Records<'v>) -> Self {
+        Self {
+            lines,
+            rotations: None,
+            rotated: 0,
+            failure: None,
+        }
+    }
+
+    fn rotate(&mut self, line: &Value) -> std::result::Result<(), BundleError> {
+        let Some((trust, sender)) = self.rotations.as_mut() else {
+            return Ok(());
+        };
+        let invalid = |reason: String| BundleError::InvalidRecord {
+            record: "?".into(),
+            reason,
+        };
+        let rotation: KeyRotation =
+            serde_json::from_value(line["rotation"].clone()).map_err(|e| invalid(e.to_string()))?;
+        if rotation.comune != *sender {
+            return Err(invalid("chiavi nuove di un altro comune".into()));
+        }
+        trust
+            .apply_rotation(&rotation)
+            .map_err(|e| invalid(format!("chiavi nuove non valide: {e}")))?;
+        self.rotated += 1;
+        Ok(())
+    }
+
+    fn fail(&mut self, e: &BundleError) -> std::result::Result<Record, ApplyError> {
+        self.failure = Some(refused(e));
+        Err(ApplyError::Unread)
+    }
+}
+
+impl Iterator for Reading<'_, '_> {
+    type Item = std::result::Result<Record, ApplyError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let line = match self.lines.next()? {
+                Ok(line) => line,
+                Err(e) => return Some(self.fail(&e)),
+            };
+            if self.rotations.is_some() && line["table"] == KEY_ROTATION_RECORD {
+                match self.rotate(&line) {
+                    Ok(()) => continue,
+                    Err(e) => return Some(self.fail(&e)),
+                }
+            }
+            return Some(Record::from_line(line).or_else(|reason| {
+                self.fail(&BundleError::InvalidRecord {
+                    record: "?".into(),
+                    reason,
+                })
+            }));
+        }
+    }
+}
+
 fn apply_refusal(e: ApplyError) -> AppError {
     let refusal = match e {
         ApplyError::NotOwned {
@@ -530,6 +604,8 @@ fn apply_refusal(e: ApplyError) -> AppError {
             held: held as u64,
             received: received as u64,
         },
+        // The reading keeps why it ended; this is only its fallback.
+        ApplyError::Unread => BundleError::Corrupted(sportello_sync::Damage::Payload),
         ApplyError::Store(e) => return e.into(),
     };
     refused(&refusal)
