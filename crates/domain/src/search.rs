@@ -122,13 +122,25 @@ pub struct SearchText {
 impl SearchText {
     pub fn of(code: &str, d: &Declaration) -> SearchText {
         let p = &d.applicant.person;
-        let (surname, name) = (fold(&p.surname), fold(&p.name));
-        let mut people = vec![format!("{surname}{name}"), format!("{name}{surname}")];
-        people.extend(
+        Self::of_people(
+            code,
+            (&p.surname, &p.name),
             std::iter::once(p)
                 .chain(d.household.iter().map(|m| &m.person))
-                .map(|person| fold(&person.codice_fiscale)),
-        );
+                .map(|person| person.codice_fiscale.as_str()),
+        )
+    }
+
+    /// From what the search reads of a declaration: the applicant's surname and name, and
+    /// the codici fiscali of the applicant and then of the household.
+    pub fn of_people<'a>(
+        code: &str,
+        (surname, name): (&str, &str),
+        codici_fiscali: impl Iterator<Item = &'a str>,
+    ) -> SearchText {
+        let (surname, name) = (fold(surname), fold(name));
+        let mut people = vec![format!("{surname}{name}"), format!("{name}{surname}")];
+        people.extend(codici_fiscali.map(fold));
         SearchText {
             code: fold(code),
             people: people.join(" "),

@@ -639,8 +639,16 @@ fn check_declaration(text: &str) -> std::result::Result<(), String> {
             return Err(format!("{who}.codice_fiscale: {}", e.code()));
         }
     }
-    if let Some(found) = serde_json::from_str::<Value>(text)
-        .ok()
+    // As written by Sportello, a hidden character is either escaped (JSON writes every control
+    // character with a `\`) or shown raw (a bidirectional control): the walk that names the
+    // field runs only on a text that has either.
+    let suspect = text.contains('\\')
+        || text
+            .chars()
+            .any(|c| sportello_domain::intake::hidden_char(c).is_some());
+    if let Some(found) = suspect
+        .then(|| serde_json::from_str::<Value>(text).ok())
+        .flatten()
         .and_then(|v| hidden_text(&v))
     {
         return Err(found);
@@ -811,8 +819,15 @@ pub(crate) fn index_revision(conn: &Connection, id: &str) -> Result<()> {
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let text = row.and_then(|(code, declaration)| {
-        let declaration: Declaration = serde_json::from_str(&declaration).ok()?;
-        Some(SearchText::of(&code, &declaration))
+        let people: SearchedPeople = serde_json::from_str(&declaration).ok()?;
+        let applicant = &people.applicant;
+        Some(SearchText::of_people(
+            &code,
+            (&applicant.surname, &applicant.name),
+            std::iter::once(applicant)
+                .chain(&people.household)
+                .map(|p| p.codice_fiscale.as_ref()),
+        ))
     });
     match text {
         Some(text) => conn
@@ -827,6 +842,26 @@ pub(crate) fn index_revision(conn: &Connection, id: &str) -> Result<()> {
             .execute([id])?,
     };
     Ok(())
+}
+
+/// What the search text reads of a stored declaration: parsed alone, the rest skipped, as an
+/// import indexes every revision it writes.
+#[derive(serde::Deserialize)]
+struct SearchedPeople<'a> {
+    #[serde(borrow)]
+    applicant: SearchedPerson<'a>,
+    #[serde(borrow, default)]
+    household: Vec<SearchedPerson<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+struct SearchedPerson<'a> {
+    #[serde(borrow)]
+    codice_fiscale: std::borrow::Cow<'a, str>,
+    #[serde(borrow, default)]
+    surname: std::borrow::Cow<'a, str>,
+    #[serde(borrow, default)]
+    name: std::borrow::Cow<'a, str>,
 }
 
 /// The migration that made the search texts (`0020_search_text.sql`): the search text of every
@@ -1125,6 +1160,47 @@ mod tests {
         assert_eq!(
             super::hidden_text(&json!({ "applicant": { "name": "Anna" } })),
             None
+        );
+    }
+
+    /// Every hidden character is found, escaped in the JSON (controls) or raw (C1 controls,
+    /// bidirectional controls, line separators), and named by its field.
+    #[test]
+    fn a_received_declaration_with_a_hidden_character_is_refused() {
+        let forms: Vec<sportello_domain::ApplicationForm> =
+            serde_json::from_str(include_str!("../../../fixtures/applications.json")).unwrap();
+        let mut declaration = forms
+            .iter()
+            .find(|f| !f.declaration.household.is_empty())
+            .expect("a form with a household")
+            .declaration
+            .clone();
+        declaration.normalize();
+        assert_eq!(
+            super::check_declaration(&super::declaration_json(&declaration)),
+            Ok(())
+        );
+        for (hidden, code) in [
+            ("\u{1b}", "text_control_char"),
+            ("\u{85}", "text_control_char"),
+            ("\u{202e}", "text_bidi_char"),
+            ("\u{2028}", "text_line_break"),
+            ("\n", "text_line_break"),
+        ] {
+            let mut changed = declaration.clone();
+            changed.household[0].person.name = format!("Anna{hidden}Maria");
+            assert_eq!(
+                super::check_declaration(&super::declaration_json(&changed)),
+                Err(format!("household[0].name: {code}")),
+                "{hidden:?}"
+            );
+        }
+        // A backslash alone is no hidden character.
+        let mut changed = declaration.clone();
+        changed.applicant.address = Some("Via Roma 1\\A".into());
+        assert_eq!(
+            super::check_declaration(&super::declaration_json(&changed)),
+            Ok(())
         );
     }
 }

@@ -66,8 +66,8 @@ pub use schema::{OLDEST_READABLE_SCHEMA, SCHEMA_VERSION};
 pub use services::{ServiceQuery, ServiceScope, ServicesSaved, StoredService};
 pub use siuss::SiussFlow;
 pub use sync::{
-    ApplyError, ApplySummary, BundleOut, Direction, ImportLogEntry, Incoming, Peer, Snapshot,
-    TableCounts,
+    ApplyError, ApplySummary, BundleOut, Direction, ImportLogEntry, Incoming, Peer, SmallCache,
+    Snapshot, TableCounts,
 };
 pub use withdrawals::{Withdrawal, WithdrawalChange};
 

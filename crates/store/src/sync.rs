@@ -271,7 +271,8 @@ impl Store {
 
     /// The same records as [`Store::records_since`], handed to `each` one at a time rather than
     /// held: `begin` learns first how many there are and the highest version among them (so a
-    /// bundle's manifest can announce them), then `each` takes them in order. Returns what
+    /// bundle's manifest can announce them), then `each` takes them table by table, in the
+    /// order they apply (`tables::in_apply_order`). Returns what
     /// `begin` made and the snapshot's `to_version`. The page cache stays small meanwhile, so a
     /// first export of a large comune reads its rows in bounded memory.
     pub fn stream_since<S, E: From<StoreError>>(
@@ -309,10 +310,12 @@ impl Store {
                 crate::failpoint::hit("export-between-tables");
             }
             let table = tables::table(name).expect("tables in apply order are declared");
+            // In the table's own order: sorting by version would hold every row read (SQLite
+            // sorts in memory), and rows of one table never refer to each other.
             let mut stmt = self
                 .conn
                 .prepare(&format!(
-                    "SELECT {}, {} FROM {name} WHERE owner = ?1 AND version > ?2 ORDER BY version",
+                    "SELECT {}, {} FROM {name} WHERE owner = ?1 AND version > ?2",
                     META.join(", "),
                     table.field_list()
                 ))
@@ -419,13 +422,28 @@ impl Store {
         at: DateTime<FixedOffset>,
         actor: &Actor,
     ) -> Result<()> {
+        // A first upload can be tens of megabytes: written into its row piece by piece through
+        // a small page cache, it is never copied whole into SQLite's memory.
+        let cache = SmallCache::set(&self.conn)?;
+        let saved = self.insert_bundle_out(out, bytes, at, actor);
+        cache.restore(&self.conn)?;
+        saved
+    }
+
+    fn insert_bundle_out(
+        &mut self,
+        out: &BundleOut,
+        bytes: &[u8],
+        at: DateTime<FixedOffset>,
+        actor: &Actor,
+    ) -> Result<()> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO bundles_out (recipient, seq, kind, file_name, header_hash, records,
              created_at, bytes, ack_version, changes_to)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, zeroblob(?8), ?9, ?10)",
             params![
                 out.recipient,
                 out.seq as i64,
@@ -434,11 +452,17 @@ impl Store {
                 out.header_hash,
                 out.records as i64,
                 out.created_at,
-                bytes,
+                bytes.len() as i64,
                 out.ack_version,
                 out.changes_to
             ],
         )?;
+        let row = tx.last_insert_rowid();
+        let mut blob = tx.blob_open(rusqlite::MAIN_DB, "bundles_out", "bytes", row, false)?;
+        for (i, piece) in bytes.chunks(1 << 20).enumerate() {
+            blob.write_at(piece, i << 20)?;
+        }
+        drop(blob);
         audit::log(
             &tx,
             at,
@@ -1120,10 +1144,23 @@ fn record_of(name: &str, table: &SyncTable, row: &rusqlite::Row) -> Result<Recor
 /// The page cache while a whole table is read for export: a scan of every row would otherwise
 /// fill the cache the statistics keep (docs/benchmarks.md), memory an export does not need as
 /// it reads each page once.
-struct SmallCache(i64);
+pub struct SmallCache(i64);
 
 /// 4 MiB (negative: kibibytes).
 const EXPORT_CACHE_KIB: i64 = -4096;
+
+impl Store {
+    /// Holds the page cache small until [`Store::restore_cache`]: for a pass that reads a large
+    /// part of the database once (the counts recomputed before an upload), which would otherwise
+    /// fill the cache other screens keep.
+    pub fn small_cache(&self) -> Result<SmallCache> {
+        SmallCache::set(&self.conn)
+    }
+
+    pub fn restore_cache(&self, cache: SmallCache) -> Result<()> {
+        cache.restore(&self.conn)
+    }
+}
 
 impl SmallCache {
     fn set(conn: &rusqlite::Connection) -> Result<Self> {

@@ -198,6 +198,15 @@ impl crate::Sportello {
     /// Recomputes this install's counts for every half-year from its first application to
     /// today's, keeping those that changed so they travel with the next upload.
     pub(crate) fn refresh_monitoring(&mut self) -> Result<()> {
+        // Every filing is read: through a small cache, so a large comune's first upload stays
+        // in bounded memory (docs/benchmarks.md, "Memory").
+        let cache = self.store.small_cache()?;
+        let refreshed = self.refresh_counts();
+        self.store.restore_cache(cache)?;
+        refreshed
+    }
+
+    fn refresh_counts(&mut self) -> Result<()> {
         let at = now();
         let today = sportello_domain::calendar::italian_day(at);
         let Some(first) = self.first_activity()? else {
