@@ -1,6 +1,8 @@
 //! Flowing content down the pages: headings, paragraphs, label/value fields and tables, each
 //! moved whole to the next page when it does not fit, tables repeating their header row.
 
+use std::borrow::Cow;
+
 use crate::canvas::{Align, Canvas, Colour, Style};
 use crate::fonts::Face;
 use crate::frame::{Frame, descent, line_height};
@@ -199,10 +201,12 @@ impl<'f> Flow<'f> {
         R::Item: AsRef<[String]>,
     {
         let line = line_height(Style::regular(table.size));
-        let header_lines: Vec<Vec<String>> = table
+        let titles: Vec<String> = table.columns.iter().map(|c| c.title.to_string()).collect();
+        let header_lines: Vec<Cow<'_, [String]>> = table
             .columns
             .iter()
-            .map(|c| self.wrap_cell(Face::Bold, c.title, table.header_size, c.width))
+            .zip(&titles)
+            .map(|(c, title)| self.wrap_cell(Face::Bold, title, table.header_size, c.width))
             .collect();
         let header_height = row_height(
             &header_lines,
@@ -218,13 +222,14 @@ impl<'f> Flow<'f> {
         self.ensure(header_height + line + 2.0 * pad);
         self.draw_header(table, &header_lines, header_height);
         for (index, row) in rows.into_iter().enumerate() {
-            let cells: Vec<Vec<String>> = table
+            let cells: Vec<Cow<'_, [String]>> = table
                 .columns
                 .iter()
                 .zip(row.as_ref())
                 .map(|(c, text)| {
                     let mut lines = self.wrap_cell(c.face, text, table.size, c.width);
                     if lines.len() > max_lines {
+                        let lines = lines.to_mut();
                         lines.truncate(max_lines);
                         if let Some(last) = lines.last_mut() {
                             last.push('…');
@@ -250,7 +255,7 @@ impl<'f> Flow<'f> {
         self.page().rule(left, left + width, y, Colour::RULE, 0.5);
     }
 
-    fn draw_header(&mut self, table: &Table, lines: &[Vec<String>], height: f32) {
+    fn draw_header(&mut self, table: &Table, lines: &[Cow<'_, [String]>], height: f32) {
         let (top, left, width) = (self.y, self.left(), table.width());
         let page = self.page();
         page.fill_rect(left, top, width, height, Colour::HEADER_FILL);
@@ -264,25 +269,33 @@ impl<'f> Flow<'f> {
         self.y += height;
     }
 
-    fn wrap_cell(&self, face: Face, text: &str, size: f32, width: f32) -> Vec<String> {
+    /// The lines of a cell: the text itself, borrowed, when it fits on one (a long list's
+    /// rows then cost no allocation per cell).
+    fn wrap_cell<'t>(
+        &self,
+        face: Face,
+        text: &'t String,
+        size: f32,
+        width: f32,
+    ) -> Cow<'t, [String]> {
         let room = width - 2.0 * CELL_PAD_X;
         let faces = self.frame.faces;
         if !text.contains('\n') && faces.width_mm(face, text, size) <= room {
-            return vec![text.to_string()];
+            return Cow::Borrowed(std::slice::from_ref(text));
         }
-        faces.wrap(face, text, size, room)
+        Cow::Owned(faces.wrap(face, text, size, room))
     }
 }
 
-fn row_height(cells: &[Vec<String>], line: f32, pad: f32) -> f32 {
-    let lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
+fn row_height(cells: &[Cow<'_, [String]>], line: f32, pad: f32) -> f32 {
+    let lines = cells.iter().map(|c| c.len()).max().unwrap_or(1).max(1);
     lines as f32 * line + 2.0 * pad
 }
 
 fn draw_cells(
     page: &mut Canvas,
     table: &Table,
-    cells: &[Vec<String>],
+    cells: &[Cow<'_, [String]>],
     left: f32,
     top: f32,
     pad: f32,

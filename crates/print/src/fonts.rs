@@ -1,12 +1,12 @@
 //! The embedded typeface (DejaVu Sans, licence in `assets/fonts/LICENSE`) and text measurement.
 //!
 //! Every document embeds the same two faces; printpdf subsets them on save, so a file carries
-//! only the glyphs it uses. Widths come from the font's own advances (printpdf writes plain
-//! glyph runs without kerning), so what we measure is what the reader draws.
+//! only the glyphs it uses ([`Subset`]). Widths come from the font's own advances (the pages
+//! show plain glyph runs without kerning), so what we measure is what the reader draws.
 
 use std::sync::OnceLock;
 
-use printpdf::ParsedFont;
+use printpdf::{Codepoint, ParsedFont};
 
 use crate::PrintError;
 
@@ -22,12 +22,15 @@ pub(crate) enum Face {
     Bold,
 }
 
-/// A parsed face with a precomputed advance table for the characters documents use most.
+/// A parsed face with precomputed glyph and advance tables for the characters documents use
+/// most.
 pub(crate) struct Metrics {
     pub(crate) font: ParsedFont,
     units_per_em: f32,
     /// Advances of U+0000..U+0250 (Latin, accents, punctuation), in font units.
     common: Vec<u16>,
+    /// Glyph ids of the same characters.
+    common_glyphs: Vec<u16>,
 }
 
 const COMMON_CHARS: u32 = 0x250;
@@ -39,11 +42,25 @@ impl Metrics {
         let common = (0..COMMON_CHARS)
             .map(|c| advance_of(&font, c))
             .collect::<Vec<_>>();
+        let common_glyphs = (0..COMMON_CHARS)
+            .map(|c| font.lookup_glyph_index(c).unwrap_or(0))
+            .collect::<Vec<_>>();
         Some(Self {
             font,
             units_per_em,
             common,
+            common_glyphs,
         })
+    }
+
+    /// The glyph that shows `c`; 0 (.notdef, an empty box) when the face has none.
+    pub(crate) fn glyph(&self, c: char) -> u16 {
+        let cp = c as u32;
+        if cp < COMMON_CHARS {
+            self.common_glyphs[cp as usize]
+        } else {
+            self.font.lookup_glyph_index(cp).unwrap_or(0)
+        }
     }
 
     /// Width of `text` set at `size_pt`, in millimetres.
@@ -67,6 +84,82 @@ fn advance_of(font: &ParsedFont, codepoint: u32) -> u16 {
     font.lookup_glyph_index(codepoint)
         .map(|gid| font.get_horizontal_advance(gid))
         .unwrap_or(0)
+}
+
+/// The glyphs a document shows in each face, and the codes its pages show them by.
+///
+/// printpdf embeds each face subset to the glyphs it is told are used, renumbered: .notdef
+/// first, then the used glyphs in the order of their original ids (`printpdf::subset_font`
+/// documents that order as authoritative, and a test below holds it). The content streams
+/// are written with those codes, once every page has added its glyphs.
+#[derive(Default)]
+pub(crate) struct Subset {
+    /// By face, then by original glyph id: the character last shown with that glyph (what
+    /// the file's ToUnicode map gives back when text is copied).
+    chars: [Vec<Option<char>>; 2],
+    /// By face, then by original glyph id: the code in the subset (0 for glyphs not used).
+    codes: [Vec<u16>; 2],
+}
+
+impl Subset {
+    fn index(face: Face) -> usize {
+        match face {
+            Face::Regular => 0,
+            Face::Bold => 1,
+        }
+    }
+
+    /// Records that `glyph` shows `c` in `face` (glyph 0, nothing to show, is not recorded).
+    pub(crate) fn add(&mut self, face: Face, glyph: u16, c: char) {
+        if glyph == 0 {
+            return;
+        }
+        let chars = &mut self.chars[Self::index(face)];
+        let at = usize::from(glyph);
+        if chars.len() <= at {
+            chars.resize(at + 1, None);
+        }
+        chars[at] = Some(c);
+    }
+
+    /// Numbers the glyphs added as the subsets will: call once all pages have added theirs.
+    pub(crate) fn number(&mut self) {
+        for (chars, codes) in self.chars.iter().zip(&mut self.codes) {
+            codes.clear();
+            codes.resize(chars.len(), 0);
+            let mut next = 1;
+            for (code, char) in codes.iter_mut().zip(chars) {
+                if char.is_some() {
+                    *code = next;
+                    next += 1;
+                }
+            }
+        }
+    }
+
+    /// The code that shows `glyph` of `face` (0, .notdef, for a glyph never added).
+    pub(crate) fn code(&self, face: Face, glyph: u16) -> u16 {
+        self.codes[Self::index(face)]
+            .get(usize::from(glyph))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The glyphs used in `face`, as printpdf takes them to subset the face: shown once, on
+    /// a page whose content is then replaced.
+    pub(crate) fn used(&self, face: Face) -> Vec<Codepoint> {
+        self.chars[Self::index(face)]
+            .iter()
+            .enumerate()
+            .filter_map(|(glyph, c)| {
+                c.map(|c| Codepoint {
+                    gid: glyph as u16,
+                    offset: 0.0,
+                    cid: Some(c.to_string()),
+                })
+            })
+            .collect()
+    }
 }
 
 pub(crate) struct Faces {
@@ -146,6 +239,28 @@ impl Faces {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn subset_codes_are_the_numbering_printpdf_gives_the_subset() {
+        let faces = Faces::get().unwrap();
+        let mut subset = Subset::default();
+        let text = "Graduatoria pubblica – 2ABZ à è € ·";
+        for c in text.chars() {
+            subset.add(Face::Bold, faces.bold.glyph(c), c);
+        }
+        subset.number();
+        let used: std::collections::BTreeMap<u16, String> = subset
+            .used(Face::Bold)
+            .into_iter()
+            .map(|g| (g.gid, g.cid.unwrap()))
+            .collect();
+        let printpdf = printpdf::subset_font(&faces.bold.font, &used).unwrap();
+        assert_eq!(printpdf.glyph_mapping.len(), used.len());
+        for (glyph, (code, _)) in &printpdf.glyph_mapping {
+            assert_eq!(subset.code(Face::Bold, *glyph), *code, "glyph {glyph}");
+        }
+        assert_eq!(subset.code(Face::Regular, faces.regular.glyph('G')), 0);
+    }
 
     #[test]
     fn bold_is_wider_than_regular_and_width_scales_with_size() {

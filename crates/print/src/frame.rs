@@ -4,12 +4,15 @@
 //! The frame repeats in full on every page, so a page pinned alone on a notice board still says
 //! which office issued it and which document it belongs to.
 
-use printpdf::{PdfDocument, PdfSaveOptions, RawImage, XObjectId};
+use printpdf::{
+    FontId, Mm, Op, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, RawImage,
+    TextItem, XObjectId,
+};
 
 use crate::PrintError;
 use crate::canvas::{Align, Canvas, Colour, FontIds, Style};
 use crate::flow::Flow;
-use crate::fonts::Faces;
+use crate::fonts::{Face, Faces, Subset};
 
 /// Who issues the document: the comune for a receipt, the district (through its capofila) for
 /// a ranking.
@@ -239,10 +242,16 @@ pub(crate) fn render(
     let mut doc = PdfDocument::new(&spec.title);
     doc.metadata.info.creator = "Sportello".into();
     doc.metadata.info.producer = "Sportello (printpdf)".into();
+    // Short resource names, not printpdf's 32 random letters: a long list selects a face by
+    // name twice a row. Six capitals, as they also tag the subset (`DJVREG+DejaVuSans`).
     let fonts = FontIds {
-        regular: doc.add_font(&faces.regular.font),
-        bold: doc.add_font(&faces.bold.font),
+        regular: FontId("DJVREG".into()),
+        bold: FontId("DJVBLD".into()),
     };
+    for (id, metrics) in [(&fonts.regular, &faces.regular), (&fonts.bold, &faces.bold)] {
+        let font = PdfFont::new(metrics.font.clone());
+        doc.resources.fonts.map.insert(id.clone(), font);
+    }
     let crest = match &spec.letterhead.crest_png {
         Some(bytes) => {
             let image =
@@ -252,28 +261,72 @@ pub(crate) fn render(
         }
         None => None,
     };
-    let frame = Frame::new(spec, faces, fonts, crest);
+    let frame = Frame::new(spec, faces, fonts.clone(), crest);
     let mut flow = Flow::new(&frame);
     body(&mut flow)?;
-    let pages = flow.into_pages();
+    let mut pages = flow.into_pages();
     let total = pages.len();
+    let mut subset = Subset::default();
+    for (i, page) in pages.iter_mut().enumerate() {
+        frame.draw_footer(page, i + 1, total);
+        page.add_glyphs(&mut subset);
+    }
+    subset.number();
     let pages = pages
         .into_iter()
-        .enumerate()
-        .map(|(i, mut page)| {
-            frame.draw_footer(&mut page, i + 1, total);
-            page.into_page()
-        })
+        .map(|p| (Mm(p.width), Mm(p.height), p.into_content(&subset)))
         .collect();
-    Ok(save(doc.with_pages(pages)))
+    Ok(save(&mut doc, &fonts, &subset, pages))
 }
 
-/// The PDF's bytes: printpdf builds the objects (fonts subset to the glyphs used), then every
-/// stream is deflated and the small objects (pages, resources, font dictionaries) travel
-/// deflated too, in object streams with a cross-reference stream (PDF 1.5) instead of one
-/// uncompressed dictionary and xref line each.
-fn save(doc: &mut PdfDocument) -> Vec<u8> {
-    let mut pdf = doc.to_lopdf_document(&PdfSaveOptions::default(), &mut Vec::new());
+/// The PDF's bytes. printpdf builds the objects: fonts subset to the glyphs used (told them by
+/// showing every glyph once on the first page), the crest, the pages; then each page gets its
+/// own content stream, every stream is deflated, and the small objects (pages, resources,
+/// font dictionaries) travel deflated too, in object streams with a cross-reference stream
+/// (PDF 1.5) instead of one uncompressed dictionary and xref line each.
+fn save(
+    doc: &mut PdfDocument,
+    fonts: &FontIds,
+    subset: &Subset,
+    pages: Vec<(Mm, Mm, Vec<u8>)>,
+) -> Vec<u8> {
+    let mut glyphs = vec![Op::StartTextSection];
+    for (face, id) in [(Face::Regular, &fonts.regular), (Face::Bold, &fonts.bold)] {
+        let used = subset.used(face);
+        if !used.is_empty() {
+            glyphs.push(Op::SetFont {
+                font: PdfFontHandle::External(id.clone()),
+                size: Pt(1.0),
+            });
+            glyphs.push(Op::ShowText {
+                items: vec![TextItem::GlyphIds(used)],
+            });
+        }
+    }
+    glyphs.push(Op::EndTextSection);
+    let mut ops = Some(glyphs);
+    let (blank, contents): (Vec<_>, Vec<_>) = pages
+        .into_iter()
+        .map(|(w, h, content)| (PdfPage::new(w, h, ops.take().unwrap_or_default()), content))
+        .unzip();
+    let mut pdf = doc
+        .with_pages(blank)
+        .to_lopdf_document(&PdfSaveOptions::default(), &mut Vec::new());
+    for (page, content) in pdf
+        .page_iter()
+        .collect::<Vec<_>>()
+        .into_iter()
+        .zip(contents)
+    {
+        let stream = pdf
+            .get_dictionary(page)
+            .and_then(|d| d.get(b"Contents"))
+            .and_then(lopdf::Object::as_reference)
+            .and_then(|id| pdf.get_object_mut(id))
+            .and_then(lopdf::Object::as_stream_mut)
+            .expect("printpdf gives every page a content stream");
+        stream.set_content(content);
+    }
     for object in pdf.objects.values_mut() {
         if let lopdf::Object::Stream(stream) = object {
             deflate(stream);

@@ -4,9 +4,10 @@
 use chrono::{DateTime, FixedOffset};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::audit::{self, Actor};
-use crate::record::{content_hash, new_id, next_version};
+use crate::record::{content_hash, new_id, next_version, unreadable_json};
 use crate::{Result, Store};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -113,13 +114,16 @@ impl Store {
     }
 
     /// Published version `number` of a bando's ranking (the latest when `None`), without the
-    /// inputs frozen beside it (`inputs` is null): what showing or printing a version reads,
-    /// one row of the table, not every version's rows and inputs.
-    pub fn ranking_version(
+    /// inputs frozen beside it: what showing or printing a version reads, one row of the table,
+    /// not every version's rows and inputs. The rows come as the caller's type `R`, read
+    /// straight from the stored text, with no `serde_json::Value` tree between (for 10,000
+    /// rows, some 200,000 allocations fewer); `inputs` and `rows` of the [`StoredRanking`]
+    /// are null.
+    pub fn ranking_version<R: DeserializeOwned>(
         &self,
         bando: &str,
         number: Option<i64>,
-    ) -> Result<Option<StoredRanking>> {
+    ) -> Result<Option<(StoredRanking, R)>> {
         let found = self
             .conn
             .query_row(
@@ -138,16 +142,16 @@ impl Store {
                             inputs: serde_json::Value::Null,
                             rows: serde_json::Value::Null,
                         },
-                        r.get::<_, String>("rows")?,
+                        serde_json::from_str::<R>(r.get_ref("rows")?.as_str()?),
                     ))
                 },
             )
             .optional()?;
         found
-            .map(|(mut ranking, rows)| {
+            .map(|(ranking, rows)| {
                 let key = format!("{}#{}", ranking.bando, ranking.number);
-                ranking.rows = crate::record::json_text(&rows, "rankings", &key, "rows")?;
-                Ok(ranking)
+                let rows = rows.map_err(|_| unreadable_json("rankings", &key, "rows"))?;
+                Ok((ranking, rows))
             })
             .transpose()
     }

@@ -77,9 +77,12 @@ pub(crate) const HASHED_SINCE_SCHEMA: i64 = 5;
 /// A column holding JSON text, read back: what cannot be read is an error naming the table,
 /// the row and the column, never a silent default.
 pub(crate) fn json_text(text: &str, table: &str, row: &str, column: &str) -> Result<Value> {
-    serde_json::from_str(text).map_err(|_| {
-        crate::StoreError::Corrupt(format!("{table}/{row}, colonna {column}: JSON illeggibile"))
-    })
+    serde_json::from_str(text).map_err(|_| unreadable_json(table, row, column))
+}
+
+/// The error of a JSON column that cannot be read.
+pub(crate) fn unreadable_json(table: &str, row: &str, column: &str) -> crate::StoreError {
+    crate::StoreError::Corrupt(format!("{table}/{row}, colonna {column}: JSON illeggibile"))
 }
 
 /// Takes the next value of the owner's change counter.

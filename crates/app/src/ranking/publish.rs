@@ -81,21 +81,28 @@ pub struct PublishedRanking {
 }
 
 impl PublishedRanking {
-    pub(crate) fn from_stored(s: StoredRanking) -> Result<Self> {
-        let corrupt = || {
-            AppError::new(
-                ErrorCode::DbCorrupt,
-                "graduatoria pubblicata illeggibile nel database",
-            )
-        };
+    pub(crate) fn from_stored(mut s: StoredRanking) -> Result<Self> {
+        let rows = serde_json::from_value(s.rows.take()).map_err(|_| corrupt_ranking())?;
+        Self::with_rows(s, rows)
+    }
+
+    /// `s` with its rows already read (`s.rows` is not looked at).
+    fn with_rows(s: StoredRanking, rows: Vec<PublishedRow>) -> Result<Self> {
         Ok(Self {
-            stage: Stage::parse(&s.stage).ok_or_else(corrupt)?,
-            rows: serde_json::from_value(s.rows).map_err(|_| corrupt())?,
+            stage: Stage::parse(&s.stage).ok_or_else(corrupt_ranking)?,
+            rows,
             bando: s.bando,
             number: s.number,
             published_at: s.published_at,
         })
     }
+}
+
+fn corrupt_ranking() -> AppError {
+    AppError::new(
+        ErrorCode::DbCorrupt,
+        "graduatoria pubblicata illeggibile nel database",
+    )
 }
 
 impl Ranking<'_> {
@@ -234,7 +241,7 @@ impl Sportello {
     ) -> Result<PublishedRanking> {
         self.bando(bando_id)?;
         // The version asked for alone: not every version's rows and inputs.
-        let Some(found) = self.store.ranking_version(bando_id, number)? else {
+        let Some((found, rows)) = self.store.ranking_version(bando_id, number)? else {
             let numbers: Vec<String> = self
                 .store
                 .ranking_numbers(bando_id)?
@@ -257,7 +264,7 @@ impl Sportello {
                 },
             ));
         };
-        PublishedRanking::from_stored(found)
+        PublishedRanking::with_rows(found, rows)
     }
 
     /// The latest published version of a bando's ranking held here (at a comune: its own rows).
