@@ -273,9 +273,23 @@ impl Store {
     /// held: `begin` learns first how many there are and the highest version among them (so a
     /// bundle's manifest can announce them), then `each` takes them table by table, in the
     /// order they apply (`tables::in_apply_order`). Returns what
-    /// `begin` made and the snapshot's `to_version`. The page cache stays small meanwhile, so a
-    /// first export of a large comune reads its rows in bounded memory.
+    /// `begin` made and the snapshot's `to_version`. The page cache stays small meanwhile (the
+    /// counting included), so a first export of a large comune reads its rows in bounded memory.
     pub fn stream_since<S, E: From<StoreError>>(
+        &self,
+        direction: Direction,
+        owner: &str,
+        after: i64,
+        begin: impl FnOnce(u64, i64) -> std::result::Result<S, E>,
+        each: impl FnMut(&mut S, Record) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(S, i64), E> {
+        let cache = SmallCache::set(&self.conn)?;
+        let streamed = self.stream_within_small_cache(direction, owner, after, begin, each);
+        cache.restore(&self.conn)?;
+        streamed
+    }
+
+    fn stream_within_small_cache<S, E: From<StoreError>>(
         &self,
         direction: Direction,
         owner: &str,
@@ -304,7 +318,6 @@ impl Store {
             to_version = to_version.max(max.unwrap_or(after));
         }
         let mut state = begin(count, to_version)?;
-        let cache = SmallCache::set(&self.conn)?;
         for (i, name) in names.into_iter().enumerate() {
             if i > 0 {
                 crate::failpoint::hit("export-between-tables");
@@ -327,7 +340,6 @@ impl Store {
                 each(&mut state, record_of(name, table, row)?)?;
             }
         }
-        cache.restore(&self.conn)?;
         tx.finish().map_err(StoreError::from)?;
         Ok((state, to_version))
     }
@@ -1148,6 +1160,9 @@ pub struct SmallCache(i64);
 
 /// 4 MiB (negative: kibibytes).
 const EXPORT_CACHE_KIB: i64 = -4096;
+/// 16 MiB: an import reads back the pages it writes (indexes, the rows it updates); this keeps
+/// each decrypted about once (docs/benchmarks.md, "Encryption at rest") in bounded memory.
+const IMPORT_CACHE_KIB: i64 = -16_384;
 
 impl Store {
     /// Holds the page cache small until [`Store::restore_cache`]: for a pass that reads a large
@@ -1157,6 +1172,11 @@ impl Store {
         SmallCache::set(&self.conn)
     }
 
+    /// The page cache an import of bundles works with, until [`Store::restore_cache`].
+    pub fn import_cache(&self) -> Result<SmallCache> {
+        SmallCache::of(&self.conn, IMPORT_CACHE_KIB)
+    }
+
     pub fn restore_cache(&self, cache: SmallCache) -> Result<()> {
         cache.restore(&self.conn)
     }
@@ -1164,8 +1184,12 @@ impl Store {
 
 impl SmallCache {
     fn set(conn: &rusqlite::Connection) -> Result<Self> {
+        Self::of(conn, EXPORT_CACHE_KIB)
+    }
+
+    fn of(conn: &rusqlite::Connection, kib: i64) -> Result<Self> {
         let size: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-        conn.execute_batch(&format!("PRAGMA cache_size = {EXPORT_CACHE_KIB}"))?;
+        conn.execute_batch(&format!("PRAGMA cache_size = {kib}"))?;
         Ok(Self(size))
     }
 

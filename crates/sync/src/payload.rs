@@ -19,6 +19,12 @@ const ZSTD_LEVEL: i32 = 3;
 /// what the decoder allocates whatever the frame declares (up to 128 MiB by default).
 const WINDOW_LOG_MAX: u32 = 23;
 
+/// Room reserved per record for the payload being written: twice what a record takes on
+/// average once compressed and encrypted, so the buffer rarely has to grow.
+const PAYLOAD_BYTES_PER_RECORD: u64 = 160;
+/// The most room reserved up front.
+const MAX_PAYLOAD_ROOM: usize = 256 << 20;
+
 /// How far a payload may expand when read (docs/bundle-format.md, "Limits"). Real bundles
 /// decompress about 5 times and hold a few megabytes; each limit is far above that, and [`seal`]
 /// refuses to write what [`open`] would refuse to read.
@@ -172,7 +178,15 @@ impl PayloadWriter {
         let encryptor =
             age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
                 .map_err(|e| SealError::Encryption(e.to_string()))?;
-        let encrypted = encryptor.wrap_output(Vec::new()).map_err(encryption)?;
+        // Room for what the records usually take once compressed and encrypted (about 80
+        // bytes each), reserved up front: growing by doubling would hold the old and the new
+        // buffer at once, and memory reserved but never written takes no room.
+        let room = usize::try_from(manifest.records.saturating_mul(PAYLOAD_BYTES_PER_RECORD))
+            .unwrap_or(usize::MAX)
+            .min(MAX_PAYLOAD_ROOM);
+        let encrypted = encryptor
+            .wrap_output(Vec::with_capacity(room))
+            .map_err(encryption)?;
         let compressed =
             zstd::stream::write::Encoder::new(encrypted, ZSTD_LEVEL).map_err(encryption)?;
         let mut writer = Self {

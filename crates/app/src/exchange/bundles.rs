@@ -230,10 +230,13 @@ impl Exchange<'_> {
         self.require(crate::Action::ExchangeBundles)?;
         // One time for the whole batch: the log tells its files apart from the next batch's.
         let at = now();
-        Ok(files
+        let cache = self.0.store.import_cache()?;
+        let reports = files
             .iter()
             .map(|f| self.import_one(f, false, at))
-            .collect())
+            .collect();
+        self.0.store.restore_cache(cache)?;
+        Ok(reports)
     }
 
     /// What importing would do, without changing anything (the summary shown before applying).
