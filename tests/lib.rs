@@ -512,6 +512,8 @@ pub fn pdf_text(pdf: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+pub mod ten_years;
+
 /// Timing for the benchmarks in `benches/`.
 pub mod bench {
     use std::time::{Duration, Instant};
@@ -576,10 +578,10 @@ pub mod bench {
 
     /// Writes `contacts` front-office contacts of `comune` over ten years from `first_day`
     /// straight into the install's tables (one transaction, no audit entries: the writing is
-    /// not what the benchmarks measure). About 60 % name one of `persons` persons (keyed
-    /// digests), the rest are anonymous; one in eight opens a back-office case (two in three
-    /// closed), one in forty leaves a satisfaction questionnaire; channels, areas, answers and
-    /// services vary with the row.
+    /// not what the benchmarks measure), each with the desk's private part. About 60 % name
+    /// one of `persons` persons (keyed digests), the rest are anonymous; one in eight opens a
+    /// back-office case (two in three closed), one in forty leaves a satisfaction
+    /// questionnaire; channels, areas, answers and services vary with the row.
     pub fn seed_front_office(
         conn: &mut rusqlite::Connection,
         comune: &str,
@@ -611,6 +613,15 @@ pub mod bench {
                      answer, services, unmet_need, number)
                      VALUES (?1, ?2, ?3, ?11, ?2, ?4, ?5, 'utente', 'spontaneo', ?6, 'F', '35-44',
                      ?2, ?7, ?8, ?9, ?10, ?3)",
+                )
+                .unwrap();
+            // What the desk wrote of each contact, kept on this install only.
+            let mut private = tx
+                .prepare(
+                    "INSERT INTO contact_private (contact_id, at, surname, name, request,
+                     operator, recorded_at)
+                     VALUES (?1, ?2 || 'T10:00:00+01:00', ?3, ?4, 'Informazioni sui servizi',
+                     'benchmark', ?2 || 'T10:00:00+01:00')",
                 )
                 .unwrap();
             let mut case = tx
@@ -656,6 +667,13 @@ pub mod bench {
                         n % 11 == 0,
                         hash,
                     ])
+                    .unwrap();
+                let (surname, name) = match &person {
+                    Some(_) => (Some(format!("Cognome{}", n % 997)), Some("Maria")),
+                    None => (None, None),
+                };
+                private
+                    .execute(params![id, day.to_string(), surname, name])
                     .unwrap();
                 if answer == "istruttoria" {
                     version += 1;
