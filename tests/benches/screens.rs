@@ -6,7 +6,8 @@
 //!
 //! Target: each command ≤ 100 ms.
 //!
-//! `cargo bench -p sportello-tests --bench screens`.
+//! `cargo bench -p sportello-tests --bench screens`; `SPORTELLO_BENCH_ONLY=civico_calls` times
+//! only the commands whose name starts with it.
 
 use std::time::{Duration, Instant};
 
@@ -71,8 +72,13 @@ fn main() {
         ..ApplicationFilter::default()
     };
 
+    // `SPORTELLO_BENCH_ONLY`: only the commands whose name starts with it (to profile one).
+    let only = std::env::var("SPORTELLO_BENCH_ONLY").unwrap_or_default();
     let mut measured = Vec::new();
-    let mut time = |screen, command, f: &mut dyn FnMut(&mut Sportello) -> usize| {
+    let mut time = |screen, command: &'static str, f: &mut dyn FnMut(&mut Sportello) -> usize| {
+        if !command.starts_with(only.as_str()) {
+            return;
+        }
         let (time, rows) = median(runs, || f(&mut app));
         println!("  {screen} · {command}: {:.1} ms, {rows} rows", ms(time));
         measured.push(Measured {

@@ -334,13 +334,7 @@ impl Store {
         let mut listed = Vec::new();
         while let Some(row) = rows.next()? {
             let code: String = row.get(0)?;
-            let filed_at: String = row.get(3)?;
-            let filed_at = DateTime::parse_from_rfc3339(&filed_at).map_err(|_| {
-                StoreError::Corrupt(format!(
-                    "{}/{code}, colonna {}",
-                    "application_revisions", "filed_at"
-                ))
-            })?;
+            let filed_at = filing_instant(&code, &row.get::<_, String>(3)?)?;
             listed.push(Listed {
                 case_number: case_number(row.get(1)?, row.get(2)?),
                 code,
@@ -385,13 +379,7 @@ impl Store {
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
             let code: String = row.get(0)?;
-            let text: String = row.get(1)?;
-            let at = DateTime::parse_from_rfc3339(&text).map_err(|_| {
-                StoreError::Corrupt(format!(
-                    "{}/{code}, colonna {}",
-                    "application_revisions", "filed_at"
-                ))
-            })?;
+            let at = filing_instant(&code, &row.get::<_, String>(1)?)?;
             out.push((code, at));
         }
         Ok(out)
@@ -520,6 +508,17 @@ const SELECT_CURRENT: &str = concat!(
     " FROM applications a JOIN application_revisions r ON r.application_id = a.id WHERE ",
     current_conditions!()
 );
+
+/// A revision's filing instant as stored (RFC 3339), or the corruption naming application
+/// `code`.
+fn filing_instant(code: &str, text: &str) -> Result<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(text).map_err(|_| {
+        StoreError::Corrupt(format!(
+            "{}/{code}, colonna {}",
+            "application_revisions", "filed_at"
+        ))
+    })
+}
 
 /// [`Store::LISTED`].
 const LISTED_APPLICATIONS: &str = concat!(

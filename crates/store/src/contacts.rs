@@ -1006,43 +1006,6 @@ pub(crate) fn check_received_satisfaction(
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_person_key_depends_on_the_key_and_not_on_case_or_spaces() {
-        let key = "00".repeat(32);
-        let a = person_key(&key, "RSSMRA80A01I754N");
-        assert_eq!(a.len(), PERSON_KEY_HEX);
-        assert_eq!(a, person_key(&key, " rssmra80a01i754n "));
-        assert_ne!(a, person_key(&"11".repeat(32), "RSSMRA80A01I754N"));
-        assert!(!a.contains("RSSMRA"));
-    }
-
-    #[test]
-    fn codes_are_read_from_the_services_as_written() {
-        assert_eq!(codes_of("[]"), Some(vec![]));
-        assert_eq!(
-            codes_of(r#"["sfratti","cons-fam"]"#),
-            Some(vec!["sfratti".to_string(), "cons-fam".to_string()])
-        );
-        assert_eq!(codes_of(r#"["a\"b"]"#), None);
-        assert_eq!(codes_of("sfratti"), None);
-    }
-
-    #[test]
-    fn areas_are_read_from_the_needs_as_written() {
-        assert_eq!(
-            areas_of(r#"[{"area":1},{"area":3,"local_area":"casa"}]"#),
-            Some(0b101)
-        );
-        assert_eq!(areas_of(r#"[{"area": 2}]"#), Some(0b010));
-        assert_eq!(areas_of(r#"[{"area":4}]"#), None);
-        assert_eq!(areas_of("[]"), None);
-    }
-}
-
 /// Which contacts a listing reads: the conditions over the contact `c` present (a day range,
 /// a person's codice fiscale), so each query reads them through an index.
 pub struct ContactScope {
@@ -1081,5 +1044,42 @@ impl ContactScope {
             .iter()
             .map(|c| format!(" AND {c}"))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_person_key_depends_on_the_key_and_not_on_case_or_spaces() {
+        let key = "00".repeat(32);
+        let a = person_key(&key, "RSSMRA80A01I754N");
+        assert_eq!(a.len(), PERSON_KEY_HEX);
+        assert_eq!(a, person_key(&key, " rssmra80a01i754n "));
+        assert_ne!(a, person_key(&"11".repeat(32), "RSSMRA80A01I754N"));
+        assert!(!a.contains("RSSMRA"));
+    }
+
+    #[test]
+    fn codes_are_read_from_the_services_as_written() {
+        assert_eq!(codes_of("[]"), Some(vec![]));
+        assert_eq!(
+            codes_of(r#"["sfratti","cons-fam"]"#),
+            Some(vec!["sfratti".to_string(), "cons-fam".to_string()])
+        );
+        assert_eq!(codes_of(r#"["a\"b"]"#), None);
+        assert_eq!(codes_of("sfratti"), None);
+    }
+
+    #[test]
+    fn areas_are_read_from_the_needs_as_written() {
+        assert_eq!(
+            areas_of(r#"[{"area":1},{"area":3,"local_area":"casa"}]"#),
+            Some(0b101)
+        );
+        assert_eq!(areas_of(r#"[{"area": 2}]"#), Some(0b010));
+        assert_eq!(areas_of(r#"[{"area":4}]"#), None);
+        assert_eq!(areas_of("[]"), None);
     }
 }

@@ -171,10 +171,10 @@ fn attendance_is_read_by_participant_or_by_a_range_of_days() {
     );
 }
 
-/// The window's audit trail is the newest entries: read backwards along the trail's own order,
-/// stopping at the page, never sorted.
+/// The window's audit trail is the newest entries: read backwards along the trail's own order
+/// and stopping at the page (no sort of the whole trail); only the page is put back in order.
 #[test]
-fn the_newest_audit_entries_are_read_backwards_without_sorting() {
+fn the_newest_audit_entries_are_read_backwards_and_only_the_page_sorted() {
     let store = Store::open_in_memory().unwrap();
     assert_eq!(
         plan(&store, Store::AUDIT_LIST),
