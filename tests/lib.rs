@@ -536,6 +536,41 @@ pub mod bench {
         d.as_secs_f64() * 1000.0
     }
 
+    /// A fixture form as the benchmarks file it straight through the store, at `filed_at`
+    /// (the form checks are not what they measure).
+    pub fn as_filed(
+        form: &sportello_domain::ApplicationForm,
+        filed_at: chrono::DateTime<chrono::FixedOffset>,
+    ) -> sportello_store::NewApplication {
+        sportello_store::NewApplication {
+            bando: form.bando.clone(),
+            filed_at,
+            declaration: form.declaration.clone(),
+            override_note: None,
+            protocol_number: None,
+        }
+    }
+
+    /// A participant's project from `start` to `end`, 20 hours a week, as the benchmarks
+    /// record it.
+    pub fn project(
+        start: chrono::NaiveDate,
+        end: chrono::NaiveDate,
+    ) -> sportello_domain::civico::project::Project {
+        sportello_domain::civico::project::Project {
+            sector: "ambiente".into(),
+            site: "Villa comunale".into(),
+            office: None,
+            tutor: "Tutor".into(),
+            start,
+            end,
+            weekly_hours: sportello_domain::Decimal::from(20),
+            schedule: None,
+            inail_position: Some("INAIL".into()),
+            rc_policy: Some("RC".into()),
+        }
+    }
+
     /// Publishes a definitive ranking of bando `SC-2026-1` straight through the store (the
     /// objections window is not what the benchmarks measure): each of `rows` is an application
     /// code with its outcome (`AMMESSO`, `IDONEO_NON_AMMESSO`, `ESCLUSO`), in position order,

@@ -15,7 +15,6 @@ use rusqlite::params;
 use sportello_app::{Actor, Sportello};
 use sportello_domain::ApplicationForm;
 use sportello_domain::civico::CallEventKind;
-use sportello_domain::civico::project::Project;
 use sportello_store::NewApplication;
 
 pub const APPLICATIONS: usize = 15_000;
@@ -58,15 +57,8 @@ pub fn build(db: &Path) -> TenYears {
         .map(|j| {
             let day = first_day + Days::new(j as u64 * days / APPLICATIONS as u64);
             let form = &forms[j % forms.len()];
-            NewApplication {
-                bando: form.bando.clone(),
-                filed_at: italian
-                    .from_local_datetime(&day.and_hms_opt(10, 0, 0).unwrap())
-                    .unwrap(),
-                declaration: form.declaration.clone(),
-                override_note: None,
-                protocol_number: None,
-            }
+            let at = italian.from_local_datetime(&day.and_hms_opt(10, 0, 0).unwrap());
+            crate::bench::as_filed(form, at.unwrap())
         })
         .collect();
     let actor = Actor("benchmark".into());
@@ -97,18 +89,7 @@ pub fn build(db: &Path) -> TenYears {
         store
             .record_call_event(code, CallEventKind::Accepted, *start, None, now, &actor)
             .unwrap();
-        let project = Project {
-            sector: "ambiente".into(),
-            site: "Villa comunale".into(),
-            office: None,
-            tutor: "Tutor".into(),
-            start: *start,
-            end: *start + Days::new(DAYS_EACH * 7 / 5),
-            weekly_hours: sportello_domain::Decimal::from(20),
-            schedule: None,
-            inail_position: Some("INAIL".into()),
-            rc_policy: Some("RC".into()),
-        };
+        let project = crate::bench::project(*start, *start + Days::new(DAYS_EACH * 7 / 5));
         store.save_project(code, &project, now, &actor).unwrap();
     }
     drop(store);

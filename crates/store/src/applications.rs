@@ -354,14 +354,7 @@ impl Store {
         for code in codes {
             let mut rows = stmt.query([code])?;
             if let Some(row) = rows.next()? {
-                match read_application(row) {
-                    Ok(a) => listing.applications.push(a),
-                    Err(StoreError::Corrupt(problem)) => listing.unreadable.push(Unreadable {
-                        record: format!("applications/{}", row.get::<_, String>("id")?),
-                        problem,
-                    }),
-                    Err(e) => return Err(e),
-                }
+                listing.add(row)?;
             }
         }
         Ok(listing)
@@ -546,19 +539,27 @@ const SEARCHED: &str = "application_search s
     CROSS JOIN application_revisions r ON r.id = s.revision_id
     CROSS JOIN applications a ON a.id = r.application_id";
 
-/// The listing's rows read, the unreadable ones named, in filing order: by instant (whatever
-/// the UTC offset written), then by code.
-fn read_listing(mut rows: rusqlite::Rows) -> Result<Listing> {
-    let mut listing = Listing::default();
-    while let Some(row) = rows.next()? {
+impl Listing {
+    /// A row of a listing: its application, or the unreadable row named.
+    fn add(&mut self, row: &Row) -> Result<()> {
         match read_application(row) {
-            Ok(a) => listing.applications.push(a),
-            Err(StoreError::Corrupt(problem)) => listing.unreadable.push(Unreadable {
+            Ok(a) => self.applications.push(a),
+            Err(StoreError::Corrupt(problem)) => self.unreadable.push(Unreadable {
                 record: format!("applications/{}", row.get::<_, String>("id")?),
                 problem,
             }),
             Err(e) => return Err(e),
         }
+        Ok(())
+    }
+}
+
+/// The listing's rows read, the unreadable ones named, in filing order: by instant (whatever
+/// the UTC offset written), then by code.
+fn read_listing(mut rows: rusqlite::Rows) -> Result<Listing> {
+    let mut listing = Listing::default();
+    while let Some(row) = rows.next()? {
+        listing.add(row)?;
     }
     listing.applications.sort_by(|a, b| {
         (a.application.filed_at, &a.application.code)

@@ -310,11 +310,7 @@ impl Store {
         person: Option<&str>,
     ) -> Result<Vec<StoredContact>> {
         let scope = ContactScope::of(from, to, person);
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "{} {} ORDER BY c.number DESC",
-            Self::CONTACTS,
-            scope.condition()
-        ))?;
+        let mut stmt = self.conn.prepare_cached(&scope.contacts_sql())?;
         let mut rows = stmt.query(rusqlite::params_from_iter(&scope.values))?;
         let cases = self.cases_by_contact(
             [Self::CONTACT_CASE_DIARY, Self::CONTACT_CASES],
@@ -1036,6 +1032,15 @@ impl ContactScope {
             );
         }
         scope
+    }
+
+    /// The contacts' query for this scope, newest first ([`Store::contacts`] reads it).
+    pub fn contacts_sql(&self) -> String {
+        format!(
+            "{} {} ORDER BY c.number DESC",
+            Store::CONTACTS,
+            self.condition()
+        )
     }
 
     /// `AND …` for each condition present (nothing when none is).

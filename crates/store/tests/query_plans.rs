@@ -3,8 +3,10 @@
 
 use sportello_store::{ContactScope, Store};
 
-/// SQLite's plan for `sql`, one line per step (`SEARCH …`, `SCAN …`), parameters unbound.
-fn plan(store: &Store, sql: &str) -> Vec<String> {
+/// SQLite's plan for `sql` on a new store, one line per step (`SEARCH …`, `SCAN …`),
+/// parameters unbound.
+fn plan(sql: &str) -> Vec<String> {
+    let store = Store::open_in_memory().unwrap();
     let mut stmt = store
         .connection()
         .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
@@ -23,8 +25,7 @@ fn plan(store: &Store, sql: &str) -> Vec<String> {
 /// latest revision by the `(application_id, revision)` key, never a scan per row.
 #[test]
 fn applicant_names_find_each_revision_by_index() {
-    let store = Store::open_in_memory().unwrap();
-    let steps = plan(&store, Store::APPLICANT_NAMES);
+    let steps = plan(Store::APPLICANT_NAMES);
     assert_eq!(
         steps,
         [
@@ -41,17 +42,9 @@ fn applicant_names_find_each_revision_by_index() {
 /// diaries are found by contact and by case, never by scanning years of them.
 #[test]
 fn a_days_contacts_and_their_cases_are_ranges_of_indexes() {
-    let store = Store::open_in_memory().unwrap();
     let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2);
     let scope = ContactScope::of(day, day, None);
-    let contacts = plan(
-        &store,
-        &format!(
-            "{} {} ORDER BY c.number DESC",
-            Store::CONTACTS,
-            scope.condition()
-        ),
-    );
+    let contacts = plan(&scope.contacts_sql());
     assert_eq!(
         contacts,
         [
@@ -60,10 +53,7 @@ fn a_days_contacts_and_their_cases_are_ranges_of_indexes() {
             "USE TEMP B-TREE FOR ORDER BY",
         ],
     );
-    let cases = plan(
-        &store,
-        &format!("{} {}", Store::CONTACT_CASES, scope.condition()),
-    );
+    let cases = plan(&format!("{} {}", Store::CONTACT_CASES, scope.condition()));
     assert_eq!(
         cases,
         [
@@ -71,14 +61,11 @@ fn a_days_contacts_and_their_cases_are_ranges_of_indexes() {
             "SEARCH f USING INDEX front_office_cases_contact (contact_id=?)",
         ],
     );
-    let diary = plan(
-        &store,
-        &format!(
-            "{} {} ORDER BY d.seq",
-            Store::CONTACT_CASE_DIARY,
-            scope.condition()
-        ),
-    );
+    let diary = plan(&format!(
+        "{} {} ORDER BY d.seq",
+        Store::CONTACT_CASE_DIARY,
+        scope.condition()
+    ));
     assert_eq!(
         diary,
         [
@@ -93,16 +80,8 @@ fn a_days_contacts_and_their_cases_are_ranges_of_indexes() {
 /// A person's contacts (the history): found by codice fiscale through its index.
 #[test]
 fn a_persons_contacts_are_found_by_codice_fiscale() {
-    let store = Store::open_in_memory().unwrap();
     let scope = ContactScope::of(None, None, Some("RSSMRA80A01I754X"));
-    let contacts = plan(
-        &store,
-        &format!(
-            "{} {} ORDER BY c.number DESC",
-            Store::CONTACTS,
-            scope.condition()
-        ),
-    );
+    let contacts = plan(&scope.contacts_sql());
     assert_eq!(
         contacts,
         [
@@ -120,8 +99,7 @@ fn a_persons_contacts_are_found_by_codice_fiscale() {
 /// is found by its contact's number.
 #[test]
 fn open_cases_are_read_from_their_own_index() {
-    let store = Store::open_in_memory().unwrap();
-    let open = plan(&store, &format!("{} {}", Store::CASES, Store::OPEN));
+    let open = plan(&format!("{} {}", Store::CASES, Store::OPEN));
     assert_eq!(
         open,
         [
@@ -129,10 +107,11 @@ fn open_cases_are_read_from_their_own_index() {
             "SEARCH c USING INDEX sqlite_autoindex_contacts_1 (id=?)",
         ],
     );
-    let due = plan(
-        &store,
-        &format!("{} {} AND f.due_on <= ?1", Store::CASES, Store::OPEN),
-    );
+    let due = plan(&format!(
+        "{} {} AND f.due_on <= ?1",
+        Store::CASES,
+        Store::OPEN
+    ));
     assert_eq!(
         due,
         [
@@ -140,7 +119,7 @@ fn open_cases_are_read_from_their_own_index() {
             "SEARCH c USING INDEX sqlite_autoindex_contacts_1 (id=?)",
         ],
     );
-    let one = plan(&store, &format!("{} AND c.number = ?1", Store::CASES));
+    let one = plan(&format!("{} AND c.number = ?1", Store::CASES));
     assert_eq!(
         one,
         [
@@ -154,16 +133,15 @@ fn open_cases_are_read_from_their_own_index() {
 /// range of days of the comune, from the index by day.
 #[test]
 fn attendance_is_read_by_participant_or_by_a_range_of_days() {
-    let store = Store::open_in_memory().unwrap();
     assert_eq!(
-        plan(&store, Store::ATTENDANCE_OF),
+        plan(Store::ATTENDANCE_OF),
         [
             "SEARCH a USING INDEX sqlite_autoindex_applications_2 (application_code=?)",
             "SEARCH t USING INDEX sqlite_autoindex_civico_attendance_2 (application_id=?)",
         ],
     );
     assert_eq!(
-        plan(&store, Store::ATTENDANCE_BETWEEN),
+        plan(Store::ATTENDANCE_BETWEEN),
         [
             "SEARCH t USING INDEX civico_attendance_by_day (owner=? AND day>? AND day<?)",
             "SEARCH a USING INDEX sqlite_autoindex_applications_1 (id=?)",
@@ -175,9 +153,8 @@ fn attendance_is_read_by_participant_or_by_a_range_of_days() {
 /// and stopping at the page (no sort of the whole trail); only the page is put back in order.
 #[test]
 fn the_newest_audit_entries_are_read_backwards_and_only_the_page_sorted() {
-    let store = Store::open_in_memory().unwrap();
     assert_eq!(
-        plan(&store, Store::AUDIT_LIST),
+        plan(Store::AUDIT_LIST),
         [
             "CO-ROUTINE (subquery-1)",
             "SCAN audit_log",
@@ -192,9 +169,8 @@ fn the_newest_audit_entries_are_read_backwards_and_only_the_page_sorted() {
 /// `(application_id, revision)` key.
 #[test]
 fn the_list_is_chosen_by_index_from_each_application() {
-    let store = Store::open_in_memory().unwrap();
     assert_eq!(
-        plan(&store, Store::LISTED),
+        plan(Store::LISTED),
         [
             "SCAN r",
             "SEARCH a USING INDEX sqlite_autoindex_applications_1 (id=?)",
