@@ -512,6 +512,8 @@ pub fn pdf_text(pdf: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+pub mod ten_years;
+
 /// Timing for the benchmarks in `benches/`.
 pub mod bench {
     use std::time::{Duration, Instant};
@@ -532,6 +534,41 @@ pub mod bench {
     /// Milliseconds, for printing.
     pub fn ms(d: Duration) -> f64 {
         d.as_secs_f64() * 1000.0
+    }
+
+    /// A fixture form as the benchmarks file it straight through the store, at `filed_at`
+    /// (the form checks are not what they measure).
+    pub fn as_filed(
+        form: &sportello_domain::ApplicationForm,
+        filed_at: chrono::DateTime<chrono::FixedOffset>,
+    ) -> sportello_store::NewApplication {
+        sportello_store::NewApplication {
+            bando: form.bando.clone(),
+            filed_at,
+            declaration: form.declaration.clone(),
+            override_note: None,
+            protocol_number: None,
+        }
+    }
+
+    /// A participant's project from `start` to `end`, 20 hours a week, as the benchmarks
+    /// record it.
+    pub fn project(
+        start: chrono::NaiveDate,
+        end: chrono::NaiveDate,
+    ) -> sportello_domain::civico::project::Project {
+        sportello_domain::civico::project::Project {
+            sector: "ambiente".into(),
+            site: "Villa comunale".into(),
+            office: None,
+            tutor: "Tutor".into(),
+            start,
+            end,
+            weekly_hours: sportello_domain::Decimal::from(20),
+            schedule: None,
+            inail_position: Some("INAIL".into()),
+            rc_policy: Some("RC".into()),
+        }
     }
 
     /// Publishes a definitive ranking of bando `SC-2026-1` straight through the store (the
@@ -576,10 +613,10 @@ pub mod bench {
 
     /// Writes `contacts` front-office contacts of `comune` over ten years from `first_day`
     /// straight into the install's tables (one transaction, no audit entries: the writing is
-    /// not what the benchmarks measure). About 60 % name one of `persons` persons (keyed
-    /// digests), the rest are anonymous; one in eight opens a back-office case (two in three
-    /// closed), one in forty leaves a satisfaction questionnaire; channels, areas, answers and
-    /// services vary with the row.
+    /// not what the benchmarks measure), each with the desk's private part. About 60 % name
+    /// one of `persons` persons (keyed digests), the rest are anonymous; one in eight opens a
+    /// back-office case (two in three closed), one in forty leaves a satisfaction
+    /// questionnaire; channels, areas, answers and services vary with the row.
     pub fn seed_front_office(
         conn: &mut rusqlite::Connection,
         comune: &str,
@@ -611,6 +648,15 @@ pub mod bench {
                      answer, services, unmet_need, number)
                      VALUES (?1, ?2, ?3, ?11, ?2, ?4, ?5, 'utente', 'spontaneo', ?6, 'F', '35-44',
                      ?2, ?7, ?8, ?9, ?10, ?3)",
+                )
+                .unwrap();
+            // What the desk wrote of each contact, kept on this install only.
+            let mut private = tx
+                .prepare(
+                    "INSERT INTO contact_private (contact_id, at, surname, name, request,
+                     operator, recorded_at)
+                     VALUES (?1, ?2 || 'T10:00:00+01:00', ?3, ?4, 'Informazioni sui servizi',
+                     'benchmark', ?2 || 'T10:00:00+01:00')",
                 )
                 .unwrap();
             let mut case = tx
@@ -656,6 +702,13 @@ pub mod bench {
                         n % 11 == 0,
                         hash,
                     ])
+                    .unwrap();
+                let (surname, name) = match &person {
+                    Some(_) => (Some(format!("Cognome{}", n % 997)), Some("Maria")),
+                    None => (None, None),
+                };
+                private
+                    .execute(params![id, day.to_string(), surname, name])
                     .unwrap();
                 if answer == "istruttoria" {
                     version += 1;

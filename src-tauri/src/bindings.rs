@@ -50,6 +50,7 @@ fn visit_commands(files: &mut Files) {
     files.visit::<sportello_app::CaseKinds>();
     files.visit::<DistrictComune>();
     files.visit::<ApplicationView>();
+    files.visit::<sportello_app::ApplicationsPage>();
     files.visit::<ApplicationDetail>();
     files.visit::<sportello_app::Corrected>();
     files.visit::<sportello_app::WithdrawalChanged>();

@@ -19,7 +19,6 @@ use chrono::{Datelike, Months, NaiveDate};
 use sportello_app::{Actor, Sportello};
 use sportello_domain::ApplicationForm;
 use sportello_domain::civico::CallEventKind;
-use sportello_domain::civico::project::Project;
 use sportello_store::NewApplication;
 use sportello_tests::bench::ms;
 
@@ -53,13 +52,8 @@ fn main() {
     let applications: Vec<NewApplication> = (0..PARTICIPANTS)
         .map(|j| {
             let form = &forms[j % forms.len()];
-            NewApplication {
-                bando: form.bando.clone(),
-                filed_at: form.filed_at.expect("fixture forms carry a filing time"),
-                declaration: form.declaration.clone(),
-                override_note: None,
-                protocol_number: None,
-            }
+            let at = form.filed_at.expect("fixture forms carry a filing time");
+            sportello_tests::bench::as_filed(form, at)
         })
         .collect();
     let actor = Actor("benchmark".into());
@@ -91,18 +85,8 @@ fn main() {
                 &actor,
             )
             .unwrap();
-        let project = Project {
-            sector: "ambiente".into(),
-            site: "Villa comunale".into(),
-            office: None,
-            tutor: "Tutor".into(),
-            start,
-            end: start.checked_add_months(Months::new(6)).unwrap(),
-            weekly_hours: sportello_domain::Decimal::from(20),
-            schedule: None,
-            inail_position: Some("INAIL".into()),
-            rc_policy: Some("RC".into()),
-        };
+        let end = start.checked_add_months(Months::new(6)).unwrap();
+        let project = sportello_tests::bench::project(start, end);
         store
             .save_project(&f.application_code, &project, now, &actor)
             .unwrap();

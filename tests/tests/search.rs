@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 use serde_json::Value;
-use sportello_app::{Sportello, parse_json_forms};
+use sportello_app::{OutcomeChoice, Sportello, parse_json_forms};
 use sportello_domain::Sex;
 use sportello_domain::codice_fiscale::encode;
 use sportello_store::ApplicationFilter;
@@ -144,4 +144,94 @@ fn each_way_a_clerk_writes_it_finds_the_application_and_only_it() {
         );
         assert!(entry["detail"]["rows"].is_u64(), "{detail}");
     }
+}
+
+/// The Domande list a page at a time (issue 17): the pages together are the whole list in its
+/// order — the published ranking by position, then the applications not ranked, newest case
+/// number first — the outcome chosen narrows it, and a search pages the same way.
+#[test]
+fn pages_of_the_list_make_the_whole_list_in_its_order() {
+    let capofila = Install::of("district-d48.toml", CAPOFILA, &["bando-sc-2026-1.toml"]);
+    let mut app = Sportello::open(&capofila.db, &sportello_tests::credentials()).unwrap();
+    let filed = app
+        .intake()
+        .add_applications(
+            &parse_json_forms(&serde_json::to_string(&applications()).unwrap()).unwrap(),
+        )
+        .unwrap();
+    drop(app);
+    // The first 20 filed are ranked, in reverse order of filing; one in five excluded.
+    let ranked: Vec<(String, &str)> = filed[..20]
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(i, f)| {
+            let outcome = if i % 5 == 4 { "ESCLUSO" } else { "AMMESSO" };
+            (f.application_code.clone(), outcome)
+        })
+        .collect();
+    let bando = std::fs::read_to_string(sportello_tests::fixture("bando-sc-2026-1.toml")).unwrap();
+    sportello_tests::bench::publish_definitive(
+        &mut sportello_tests::store(&capofila.db),
+        &bando,
+        CAPOFILA,
+        &ranked,
+    );
+    let mut app = Sportello::open(&capofila.db, &sportello_tests::credentials()).unwrap();
+    let all = ApplicationFilter::default();
+
+    // The order expected: ranked by position, then the others by case number, newest first.
+    let mut unranked: Vec<&sportello_app::Filed> = filed[20..].iter().collect();
+    unranked.sort_by(|a, b| b.case_number.cmp(&a.case_number));
+    let expected: Vec<String> = ranked
+        .iter()
+        .map(|(code, _)| code.clone())
+        .chain(unranked.iter().map(|f| f.application_code.clone()))
+        .collect();
+    let mut paged = Vec::new();
+    for offset in (0..filed.len()).step_by(7) {
+        let page = app.intake().search_page(&all, "", None, offset, 7).unwrap();
+        assert_eq!((page.total, page.found), (filed.len(), filed.len()));
+        assert!(page.applications.len() <= 7);
+        paged.extend(page.applications.into_iter().map(|a| a.application_code));
+    }
+    assert_eq!(paged, expected);
+
+    // An outcome chosen: only those, counted among all the search found.
+    let excluded = app
+        .intake()
+        .search_page(
+            &all,
+            "",
+            Some(OutcomeChoice::Is(sportello_domain::Outcome::Escluso)),
+            0,
+            100,
+        )
+        .unwrap();
+    assert_eq!((excluded.total, excluded.found), (4, filed.len()));
+    assert!(
+        excluded
+            .applications
+            .iter()
+            .all(|a| a.outcome == Some(sportello_domain::Outcome::Escluso))
+    );
+    let not_ranked = app
+        .intake()
+        .search_page(&all, "", Some(OutcomeChoice::NotRanked), 0, 100)
+        .unwrap();
+    let codes: Vec<String> = not_ranked
+        .applications
+        .into_iter()
+        .map(|a| a.application_code)
+        .collect();
+    assert_eq!(codes, expected[20..]);
+
+    // A search pages the same way as the whole list: its rows in the list's order.
+    let typed = &filed[25].application_code;
+    let one = app.intake().search_page(&all, typed, None, 0, 100).unwrap();
+    assert_eq!((one.total, one.found), (1, 1));
+    assert_eq!(one.applications[0].application_code, *typed);
+    let beyond = app.intake().search_page(&all, "", None, 1000, 100).unwrap();
+    assert!(beyond.applications.is_empty());
+    assert_eq!(beyond.total, filed.len());
 }

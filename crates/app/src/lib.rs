@@ -54,10 +54,10 @@ pub use front_office::{
     stats_csv,
 };
 pub use intake::{
-    ApplicationDetail, ApplicationView, Batch, CodiceFiscaleInfo, Corrected, DRAFT_MAX_BYTES,
-    DraftView, DuplicateApplication, DuplicateGroup, FieldChange, Filed, FormCheck, Intake,
-    OutcomeView, Parsed, PublishedLine, RevisionView, WithdrawalChanged, parse_csv,
-    parse_json_forms,
+    ApplicationDetail, ApplicationView, ApplicationsPage, Batch, CodiceFiscaleInfo, Corrected,
+    DRAFT_MAX_BYTES, DraftView, DuplicateApplication, DuplicateGroup, FieldChange, Filed,
+    FormCheck, Intake, OutcomeChoice, OutcomeView, Parsed, PublishedLine, RevisionView,
+    WithdrawalChanged, parse_csv, parse_json_forms,
 };
 pub use monitoring::{
     ComuneValue, FormSaved, IndicatorSeries, IndicatorValue, Monitoring, MonitoringOverview,
@@ -135,6 +135,9 @@ pub struct Sportello {
     /// The operator's username, as the audit trail names them.
     actor: Actor,
     db_path: PathBuf,
+    /// The latest ranking of each bando as last read, kept while it is the latest
+    /// (`Sportello::latest_ranking_shared`).
+    rankings: std::sync::Mutex<ranking::RankingCache>,
 }
 
 impl Sportello {
@@ -274,6 +277,7 @@ impl Sportello {
             actor: Actor(operator.username.clone()),
             operator,
             db_path: db.to_path_buf(),
+            rankings: std::sync::Mutex::new(Default::default()),
         }
     }
 

@@ -1583,6 +1583,7 @@ fn run(cli: Cli) -> Result<(), AppError> {
                 from: day(from)?,
                 to: day(to)?,
                 operator: by,
+                newest: None,
             };
             let mut app = login::open(&db, who)?;
             output::audit_entries(&app.audit().list(&query)?, json);

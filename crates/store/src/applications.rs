@@ -100,6 +100,15 @@ pub(crate) fn own_application_id(tx: &rusqlite::Transaction, code: &str) -> Resu
     Ok(id)
 }
 
+/// An application as a list is chosen by, its declaration not read ([`Store::listed`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub code: String,
+    /// `2026/0000001`.
+    pub case_number: String,
+    pub filed_at: DateTime<FixedOffset>,
+}
+
 /// Applications read, and the rows that could not be.
 #[derive(Debug, Clone, Default)]
 pub struct Listing {
@@ -286,6 +295,71 @@ impl Store {
         read_listing(rows)
     }
 
+    /// The code and the applicant's "Cognome Nome" of each live application within the
+    /// bando and comune given (current revision; `?1` bando, `?2` comune, either `NULL`): the
+    /// names beside a list's rows, read from the declarations without decoding them.
+    pub const APPLICANT_NAMES: &str = NAMES_OF_APPLICANTS;
+
+    /// [`Store::APPLICANT_NAMES`]: code and "Cognome Nome" of each application of the filter
+    /// (its bando and comune; a person's codice fiscale is not looked at).
+    pub fn applicant_names(&self, filter: &ApplicationFilter) -> Result<Vec<(String, String)>> {
+        let mut stmt = self.conn.prepare_cached(Self::APPLICANT_NAMES)?;
+        let rows = stmt.query_map(params![filter.bando, filter.comune], |row| {
+            Ok((row.get(0)?, row.get::<_, Option<String>>(1)?))
+        })?;
+        let mut names = Vec::new();
+        for row in rows {
+            let (code, name): (String, Option<String>) = row?;
+            let name = name.ok_or_else(|| {
+                StoreError::Corrupt(format!(
+                    "{}/{code}, colonna {}: nome del richiedente mancante",
+                    "applications", "declaration"
+                ))
+            })?;
+            names.push((code, name));
+        }
+        Ok(names)
+    }
+
+    /// [`Store::listed`]'s query (`?1` bando, `?2` comune, either `NULL`).
+    pub const LISTED: &str = LISTED_APPLICATIONS;
+
+    /// Code, case number and filing instant of each live application within the filter's
+    /// bando and comune, without reading its declaration: what a page of the Domande list is
+    /// chosen by ([`Store::applications_by_code`] then reads the page), and what a call list
+    /// counts days from.
+    pub fn listed(&self, filter: &ApplicationFilter) -> Result<Vec<Listed>> {
+        let mut stmt = self.conn.prepare_cached(Self::LISTED)?;
+        let mut rows = stmt.query(params![filter.bando, filter.comune])?;
+        let mut listed = Vec::new();
+        while let Some(row) = rows.next()? {
+            let code: String = row.get(0)?;
+            let filed_at = filing_instant(&code, &row.get::<_, String>(3)?)?;
+            listed.push(Listed {
+                case_number: case_number(row.get(1)?, row.get(2)?),
+                code,
+                filed_at,
+            });
+        }
+        Ok(listed)
+    }
+
+    /// The applications of `codes` (current revision), in that order; a row that cannot be
+    /// read is named among the unreadable ones, a code not held is left out.
+    pub fn applications_by_code(&self, codes: &[String]) -> Result<Listing> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{SELECT_CURRENT} AND a.application_code = ?1"))?;
+        let mut listing = Listing::default();
+        for code in codes {
+            let mut rows = stmt.query([code])?;
+            if let Some(row) = rows.next()? {
+                listing.add(row)?;
+            }
+        }
+        Ok(listing)
+    }
+
     /// The code and filing instant of each application filed at `comune`, current revision:
     /// what counting needs, without decoding declarations.
     pub fn filings(&self, comune: &str) -> Result<Vec<(String, DateTime<FixedOffset>)>> {
@@ -298,13 +372,7 @@ impl Store {
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
             let code: String = row.get(0)?;
-            let text: String = row.get(1)?;
-            let at = DateTime::parse_from_rfc3339(&text).map_err(|_| {
-                StoreError::Corrupt(format!(
-                    "{}/{code}, colonna {}",
-                    "application_revisions", "filed_at"
-                ))
-            })?;
+            let at = filing_instant(&code, &row.get::<_, String>(1)?)?;
             out.push((code, at));
         }
         Ok(out)
@@ -434,25 +502,64 @@ const SELECT_CURRENT: &str = concat!(
     current_conditions!()
 );
 
+/// A revision's filing instant as stored (RFC 3339), or the corruption naming application
+/// `code`.
+fn filing_instant(code: &str, text: &str) -> Result<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(text).map_err(|_| {
+        StoreError::Corrupt(format!(
+            "{}/{code}, colonna {}",
+            "application_revisions", "filed_at"
+        ))
+    })
+}
+
+/// [`Store::LISTED`].
+const LISTED_APPLICATIONS: &str = concat!(
+    "SELECT a.application_code, a.year, a.case_seq, r.filed_at
+     FROM applications a JOIN application_revisions r ON r.application_id = a.id
+     WHERE ",
+    current_conditions!(),
+    " AND (?1 IS NULL OR a.bando = ?1) AND (?2 IS NULL OR a.comune = ?2)"
+);
+
+/// [`Store::APPLICANT_NAMES`].
+const NAMES_OF_APPLICANTS: &str = concat!(
+    "SELECT a.application_code,
+            json_extract(r.declaration, '$.applicant.surname') || ' ' ||
+            json_extract(r.declaration, '$.applicant.name')
+     FROM applications a JOIN application_revisions r ON r.application_id = a.id
+     WHERE ",
+    current_conditions!(),
+    " AND (?1 IS NULL OR a.bando = ?1) AND (?2 IS NULL OR a.comune = ?2)"
+);
+
 /// Search texts first, in this order (`CROSS JOIN` keeps it): only the revisions whose text
 /// matches are read.
 const SEARCHED: &str = "application_search s
     CROSS JOIN application_revisions r ON r.id = s.revision_id
     CROSS JOIN applications a ON a.id = r.application_id";
 
-/// The listing's rows read, the unreadable ones named, in filing order: by instant (whatever
-/// the UTC offset written), then by code.
-fn read_listing(mut rows: rusqlite::Rows) -> Result<Listing> {
-    let mut listing = Listing::default();
-    while let Some(row) = rows.next()? {
+impl Listing {
+    /// A row of a listing: its application, or the unreadable row named.
+    fn add(&mut self, row: &Row) -> Result<()> {
         match read_application(row) {
-            Ok(a) => listing.applications.push(a),
-            Err(StoreError::Corrupt(problem)) => listing.unreadable.push(Unreadable {
+            Ok(a) => self.applications.push(a),
+            Err(StoreError::Corrupt(problem)) => self.unreadable.push(Unreadable {
                 record: format!("applications/{}", row.get::<_, String>("id")?),
                 problem,
             }),
             Err(e) => return Err(e),
         }
+        Ok(())
+    }
+}
+
+/// The listing's rows read, the unreadable ones named, in filing order: by instant (whatever
+/// the UTC offset written), then by code.
+fn read_listing(mut rows: rusqlite::Rows) -> Result<Listing> {
+    let mut listing = Listing::default();
+    while let Some(row) = rows.next()? {
+        listing.add(row)?;
     }
     listing.applications.sort_by(|a, b| {
         (a.application.filed_at, &a.application.code)

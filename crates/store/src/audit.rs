@@ -47,6 +47,8 @@ pub struct AuditFilter {
     pub before: Option<DateTime<FixedOffset>>,
     /// Entries of this operator only.
     pub actor: Option<String>,
+    /// At most this many of the entries selected, the newest (still listed oldest first).
+    pub newest: Option<usize>,
 }
 
 /// What [`Store::audit_verify`] found.
@@ -372,22 +374,31 @@ impl Store {
         rows.map(with_detail).collect()
     }
 
-    /// The entries the filter selects, oldest first. The instants compare as instants,
-    /// whatever the UTC offset each entry was written with.
-    pub fn audit_list(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT seq, at, actor, action, entity, entity_id, detail, prev_hash, hash
+    /// [`Store::audit_list`]'s query: the entries selected, newest first from the end of the
+    /// trail (so a page of the newest stops early, `?4` of them, -1 for all), then put back
+    /// oldest first.
+    pub const AUDIT_LIST: &str = "SELECT * FROM (
+             SELECT seq, at, actor, action, entity, entity_id, detail, prev_hash, hash
              FROM audit_log
              WHERE (?1 IS NULL OR julianday(at) >= julianday(?1))
                AND (?2 IS NULL OR julianday(at) < julianday(?2))
                AND (?3 IS NULL OR actor = ?3)
-             ORDER BY seq",
-        )?;
+             ORDER BY seq DESC LIMIT ?4)
+         ORDER BY seq";
+
+    /// The entries the filter selects, oldest first. The instants compare as instants,
+    /// whatever the UTC offset each entry was written with.
+    pub fn audit_list(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        let mut stmt = self.conn.prepare_cached(Self::AUDIT_LIST)?;
+        let newest = filter
+            .newest
+            .map_or(-1, |n| i64::try_from(n).unwrap_or(i64::MAX));
         let rows = stmt.query_map(
             params![
                 filter.from.map(|t| t.to_rfc3339()),
                 filter.before.map(|t| t.to_rfc3339()),
-                filter.actor
+                filter.actor,
+                newest
             ],
             entry,
         )?;
@@ -617,6 +628,7 @@ mod tests {
             from: Some(at("2026-03-02T00:00:00+01:00")),
             before: Some(at("2026-03-03T00:00:00+01:00")),
             actor: None,
+            newest: None,
         };
         assert_eq!(seqs(day_2.clone()), [2, 3]);
         assert_eq!(
@@ -632,6 +644,22 @@ mod tests {
                 ..AuditFilter::default()
             }),
             [1]
+        );
+        // The newest of those selected, still oldest first.
+        assert_eq!(
+            seqs(AuditFilter {
+                newest: Some(2),
+                ..AuditFilter::default()
+            }),
+            [2, 3]
+        );
+        assert_eq!(
+            seqs(AuditFilter {
+                actor: Some("anna".into()),
+                newest: Some(1),
+                ..AuditFilter::default()
+            }),
+            [3]
         );
     }
 }

@@ -243,11 +243,52 @@ impl Store {
         let mut map: HashMap<String, std::collections::BTreeMap<NaiveDate, String>> =
             HashMap::new();
         while let Some(row) = rows.next()? {
-            let day: String = row.get(2)?;
-            let day = day.parse().map_err(|_| {
-                let id: String = row.get(1).unwrap_or_default();
-                StoreError::Corrupt(format!("{}/{id}, colonna {}", "civico_attendance", "day"))
-            })?;
+            let day = attendance_day(row, 1, 2)?;
+            map.entry(row.get(0)?).or_default().insert(day, row.get(3)?);
+        }
+        Ok(map)
+    }
+
+    /// [`Store::attendance_of`]'s query: one application's days through the attendance's
+    /// `(application_id, day)` key.
+    pub const ATTENDANCE_OF: &str = "SELECT t.id, t.day, t.hours
+         FROM applications a JOIN civico_attendance t ON t.application_id = a.id
+         WHERE a.application_code = ?1 AND a.deleted = 0 AND t.deleted = 0";
+
+    /// [`Store::attendance_between`]'s query: the days of `owner`'s attendance from `?2` to
+    /// `?3`, a range of the index `civico_attendance_by_day`.
+    pub const ATTENDANCE_BETWEEN: &str = "SELECT a.application_code, t.id, t.day, t.hours
+         FROM civico_attendance t JOIN applications a ON a.id = t.application_id
+         WHERE t.owner = ?1 AND t.deleted = 0 AND t.day BETWEEN ?2 AND ?3 AND a.deleted = 0";
+
+    /// The days of attendance of application `code`, with their hours.
+    pub fn attendance_of(
+        &self,
+        code: &str,
+    ) -> Result<std::collections::BTreeMap<NaiveDate, String>> {
+        let mut stmt = self.conn.prepare_cached(Self::ATTENDANCE_OF)?;
+        let mut rows = stmt.query([code])?;
+        let mut days = std::collections::BTreeMap::new();
+        while let Some(row) = rows.next()? {
+            days.insert(attendance_day(row, 0, 1)?, row.get(2)?);
+        }
+        Ok(days)
+    }
+
+    /// The days of attendance recorded by `owner` from `from` to `to` (both included), by
+    /// application code, as [`Store::attendance`] gives them all.
+    pub fn attendance_between(
+        &self,
+        owner: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<HashMap<String, std::collections::BTreeMap<NaiveDate, String>>> {
+        let mut stmt = self.conn.prepare_cached(Self::ATTENDANCE_BETWEEN)?;
+        let mut rows = stmt.query(params![owner, from.to_string(), to.to_string()])?;
+        let mut map: HashMap<String, std::collections::BTreeMap<NaiveDate, String>> =
+            HashMap::new();
+        while let Some(row) = rows.next()? {
+            let day = attendance_day(row, 1, 2)?;
             map.entry(row.get(0)?).or_default().insert(day, row.get(3)?);
         }
         Ok(map)
@@ -744,4 +785,14 @@ pub(crate) fn check_received(
     _owner: &str,
 ) -> std::result::Result<(), String> {
     crate::tables::check_texts(body, &[("note", true), ("operator", false)])
+}
+
+/// The day in column `day` of an attendance row, or the corruption naming the row (its id in
+/// column `id`).
+fn attendance_day(row: &rusqlite::Row, id: usize, day: usize) -> Result<NaiveDate> {
+    let text: String = row.get(day)?;
+    text.parse().map_err(|_| {
+        let id: String = row.get(id).unwrap_or_default();
+        StoreError::Corrupt(format!("{}/{id}, colonna {}", "civico_attendance", "day"))
+    })
 }

@@ -8,6 +8,7 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use hmac::{Hmac, Mac};
+use rusqlite::types::Value as SqlValue;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -260,6 +261,46 @@ impl Store {
         Ok(added)
     }
 
+    /// The contacts listed (`c`, with the desk's part `p`); [`ContactScope`] adds the
+    /// conditions, [`Store::contacts`] the order.
+    pub const CONTACTS: &str = "SELECT c.id, c.number, c.comune, c.day, c.channel,
+            c.interlocutor, c.sent_by, c.person_key, c.sex, c.age_band, c.residence_istat,
+            c.needs, c.answer, c.services, c.unmet_need, c.taken_up, p.at, p.codice_fiscale,
+            p.surname, p.name, p.birth_date, p.request, p.referral_to, p.referral_bring,
+            p.operator
+         FROM contacts c JOIN contact_private p ON p.contact_id = c.id
+         WHERE c.deleted = 0 AND c.number IS NOT NULL";
+
+    /// The cases (`f`) of this comune's contacts (`c`); callers add `AND …` conditions.
+    pub const CASES: &str = "SELECT f.id, f.contact_id, c.number, f.kind, f.target_days,
+            f.working_days, f.opened_on, f.due_on, f.closed_on, f.outcome, f.assigned_to
+         FROM front_office_cases f JOIN contacts c ON c.id = f.contact_id
+         WHERE f.deleted = 0 AND c.number IS NOT NULL";
+
+    /// The diary entries (`d`) of the cases of [`Store::CASES`], with the same conditions.
+    pub const CASE_DIARY: &str = "SELECT d.case_id, d.at, d.operator, d.kind, d.text
+         FROM case_diary d JOIN front_office_cases f ON f.id = d.case_id
+         JOIN contacts c ON c.id = f.contact_id
+         WHERE f.deleted = 0 AND c.number IS NOT NULL";
+
+    /// [`Store::CASES`] for the contacts a [`ContactScope`] selects: the contacts first (by
+    /// day or person, through their indexes), then each one's case.
+    pub const CONTACT_CASES: &str = "SELECT f.id, f.contact_id, c.number, f.kind,
+            f.target_days, f.working_days, f.opened_on, f.due_on, f.closed_on, f.outcome,
+            f.assigned_to
+         FROM contacts c CROSS JOIN front_office_cases f ON f.contact_id = c.id
+         WHERE f.deleted = 0 AND c.deleted = 0 AND c.number IS NOT NULL";
+
+    /// [`Store::CASE_DIARY`] for the contacts a [`ContactScope`] selects, in the same order.
+    pub const CONTACT_CASE_DIARY: &str = "SELECT d.case_id, d.at, d.operator, d.kind, d.text
+         FROM contacts c CROSS JOIN front_office_cases f ON f.contact_id = c.id
+         CROSS JOIN case_diary d ON d.case_id = f.id
+         WHERE f.deleted = 0 AND c.deleted = 0 AND c.number IS NOT NULL";
+
+    /// The condition of the open cases, which their partial index
+    /// `front_office_cases_open` holds.
+    pub const OPEN: &str = "AND f.closed_on IS NULL";
+
     /// This comune's contacts from `from` to `to` (days, both included), or those of the person
     /// with codice fiscale `person`, newest first, each with its case.
     pub fn contacts(
@@ -268,23 +309,14 @@ impl Store {
         to: Option<NaiveDate>,
         person: Option<&str>,
     ) -> Result<Vec<StoredContact>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT c.id, c.number, c.comune, c.day, c.channel, c.interlocutor, c.sent_by,
-                    c.person_key, c.sex, c.age_band, c.residence_istat, c.needs, c.answer,
-                    c.services, c.unmet_need, c.taken_up, p.at, p.codice_fiscale, p.surname,
-                    p.name, p.birth_date, p.request, p.referral_to, p.referral_bring, p.operator
-             FROM contacts c JOIN contact_private p ON p.contact_id = c.id
-             WHERE c.deleted = 0 AND c.number IS NOT NULL
-               AND (?1 IS NULL OR c.day >= ?1) AND (?2 IS NULL OR c.day <= ?2)
-               AND (?3 IS NULL OR p.codice_fiscale = ?3)
-             ORDER BY c.number DESC",
+        let scope = ContactScope::of(from, to, person);
+        let mut stmt = self.conn.prepare_cached(&scope.contacts_sql())?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(&scope.values))?;
+        let cases = self.cases_by_contact(
+            [Self::CONTACT_CASE_DIARY, Self::CONTACT_CASES],
+            &scope.condition(),
+            &scope.values,
         )?;
-        let mut rows = stmt.query(params![
-            from.map(|d| d.to_string()),
-            to.map(|d| d.to_string()),
-            person.map(|p| p.trim().to_uppercase())
-        ])?;
-        let cases = self.cases_by_contact()?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let id: String = r.get("id")?;
@@ -365,13 +397,21 @@ impl Store {
             .find(|c| c.id == number))
     }
 
-    /// This comune's cases, by the record id of their contact.
-    fn cases_by_contact(&self) -> Result<std::collections::HashMap<String, StoredCase>> {
+    /// This comune's cases whose contact `condition` selects (`AND …` over the contact `c`
+    /// and the case `f`, with its `values`), by the record id of their contact, each with its
+    /// diary: the queries of the diary and of the cases, in the join order that suits the
+    /// condition.
+    fn cases_by_contact(
+        &self,
+        [diary_query, cases_query]: [&str; 2],
+        condition: &str,
+        values: &[SqlValue],
+    ) -> Result<std::collections::HashMap<String, StoredCase>> {
         let mut diary: std::collections::HashMap<String, Vec<DiaryEntry>> = Default::default();
         let mut stmt = self
             .conn
-            .prepare("SELECT case_id, at, operator, kind, text FROM case_diary ORDER BY seq")?;
-        let mut rows = stmt.query([])?;
+            .prepare_cached(&format!("{diary_query} {condition} ORDER BY d.seq"))?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
         while let Some(r) = rows.next()? {
             diary.entry(r.get(0)?).or_default().push(DiaryEntry {
                 at: r.get(1)?,
@@ -380,13 +420,10 @@ impl Store {
                 text: r.get(4)?,
             });
         }
-        let mut stmt = self.conn.prepare(
-            "SELECT f.id, f.contact_id, c.number, f.kind, f.target_days, f.working_days,
-                    f.opened_on, f.due_on, f.closed_on, f.outcome, f.assigned_to
-             FROM front_office_cases f JOIN contacts c ON c.id = f.contact_id
-             WHERE f.deleted = 0 AND c.number IS NOT NULL",
-        )?;
-        let mut rows = stmt.query([])?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!("{cases_query} {condition}"))?;
+        let mut rows = stmt.query(rusqlite::params_from_iter(values))?;
         let mut out = std::collections::HashMap::new();
         while let Some(r) = rows.next()? {
             let id: String = r.get("id")?;
@@ -412,7 +449,33 @@ impl Store {
 
     /// This comune's cases, open ones first by due date, then closed ones, newest first.
     pub fn cases(&self) -> Result<Vec<StoredCase>> {
-        let mut cases: Vec<StoredCase> = self.cases_by_contact()?.into_values().collect();
+        self.cases_where("", &[])
+    }
+
+    /// The open cases (due by `due_by`, when given), by due date: the back office's work
+    /// list and the Home's to-do, read through their own index.
+    pub fn open_cases(&self, due_by: Option<NaiveDate>) -> Result<Vec<StoredCase>> {
+        match due_by {
+            None => self.cases_where(Self::OPEN, &[]),
+            Some(day) => self.cases_where(
+                &format!("{} AND f.due_on <= ?1", Self::OPEN),
+                &[SqlValue::from(day.to_string())],
+            ),
+        }
+    }
+
+    /// Case `number` (the number of the contact that opened it).
+    pub fn case(&self, number: i64) -> Result<Option<StoredCase>> {
+        Ok(self
+            .cases_where("AND c.number = ?1", &[SqlValue::from(number)])?
+            .pop())
+    }
+
+    fn cases_where(&self, condition: &str, values: &[SqlValue]) -> Result<Vec<StoredCase>> {
+        let mut cases: Vec<StoredCase> = self
+            .cases_by_contact([Self::CASE_DIARY, Self::CASES], condition, values)?
+            .into_values()
+            .collect();
         cases.sort_by(|a, b| {
             (
                 a.closed_on.is_some(),
@@ -937,6 +1000,56 @@ pub(crate) fn check_received_satisfaction(
         return Err("courtesy: questionario senza risposte".into());
     }
     Ok(())
+}
+
+/// Which contacts a listing reads: the conditions over the contact `c` present (a day range,
+/// a person's codice fiscale), so each query reads them through an index.
+pub struct ContactScope {
+    conditions: Vec<&'static str>,
+    pub values: Vec<SqlValue>,
+}
+
+impl ContactScope {
+    pub fn of(from: Option<NaiveDate>, to: Option<NaiveDate>, person: Option<&str>) -> Self {
+        let mut scope = ContactScope {
+            conditions: Vec::new(),
+            values: Vec::new(),
+        };
+        let mut add = |condition: &'static str, value: SqlValue| {
+            scope.conditions.push(condition);
+            scope.values.push(value);
+        };
+        if let Some(from) = from {
+            add("c.day >= ?", from.to_string().into());
+        }
+        if let Some(to) = to {
+            add("c.day <= ?", to.to_string().into());
+        }
+        if let Some(person) = person {
+            add(
+                "c.id IN (SELECT contact_id FROM contact_private WHERE codice_fiscale = ?)",
+                person.trim().to_uppercase().into(),
+            );
+        }
+        scope
+    }
+
+    /// The contacts' query for this scope, newest first ([`Store::contacts`] reads it).
+    pub fn contacts_sql(&self) -> String {
+        format!(
+            "{} {} ORDER BY c.number DESC",
+            Store::CONTACTS,
+            self.condition()
+        )
+    }
+
+    /// `AND …` for each condition present (nothing when none is).
+    pub fn condition(&self) -> String {
+        self.conditions
+            .iter()
+            .map(|c| format!(" AND {c}"))
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -39,15 +39,15 @@ pub use accreditation::{
     StoredProviderApplication, YearlyCheck,
 };
 pub use applications::{
-    ApplicationFilter, Correction, FiledApplication, Listing, NewApplication, Revision,
+    ApplicationFilter, Correction, FiledApplication, Listed, Listing, NewApplication, Revision,
     StoredApplication, Unreadable, highest_case_numbers,
 };
 pub use audit::{Actor, AuditEntry, AuditFilter, ChainBreak, ChainCheck, GENESIS_HASH};
 pub use bandi::BandoSaved;
 pub use civico::{AttendanceRow, Complaint, ListedPayment, ParticipantCheck, StoredCallEvent};
 pub use contacts::{
-    ContactAdded, DiaryEntry, NewContact, NewSatisfaction, PERSON_KEY_HEX, StoredCase,
-    StoredContact, person_key,
+    ContactAdded, ContactScope, DiaryEntry, NewContact, NewSatisfaction, PERSON_KEY_HEX,
+    StoredCase, StoredContact, person_key,
 };
 pub use drafts::StoredDraft;
 pub use encryption::DbKey;

@@ -100,6 +100,20 @@ impl Store {
         Ok(self.query_rankings(Some(bando), true)?.into_iter().next())
     }
 
+    /// The bando as frozen in its latest published ranking (TOML), without the ranking's rows
+    /// and inputs: the rules a participant's pay follows.
+    pub fn latest_ranking_bando(&self, bando: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT bando_toml FROM rankings
+                 WHERE deleted = 0 AND bando = ?1 ORDER BY number DESC LIMIT 1",
+                [bando],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// Number, stage and date of a bando's latest published ranking, without its rows.
     pub fn latest_ranking_head(&self, bando: &str) -> Result<Option<(i64, String, String)>> {
         Ok(self

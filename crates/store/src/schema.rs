@@ -65,6 +65,7 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(include_str!(
         "migrations/0032_attendance_by_day.sql"
     ))],
+    &[Step::Sql(include_str!("migrations/0033_screens.sql"))],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

@@ -4,8 +4,8 @@
 use serde::Serialize;
 use serde_json::Value;
 use sportello_app::{
-    ApplicationDetail, ApplicationFilter, ApplicationView, CodiceFiscaleInfo, Corrected, DraftView,
-    Filed, FormCheck, WithdrawalChanged,
+    ApplicationDetail, ApplicationFilter, ApplicationsPage, CodiceFiscaleInfo, Corrected,
+    DraftView, Filed, FormCheck, OutcomeChoice, WithdrawalChanged,
 };
 use tauri::State;
 
@@ -53,18 +53,32 @@ fn filter_of(bando: Option<String>, comune: Option<String>) -> ApplicationFilter
     }
 }
 
-/// Applications matching `text` (name, codice fiscale, application code, case number) within
-/// the bando and comune given, with their published outcome once known.
+/// A page of the applications matching `text` (name, codice fiscale, application code, case
+/// number) within the bando and comune given, with their published outcome once known; with
+/// `outcome`, only those not ranked yet (`none`) or with that outcome. `limit` rows from
+/// `offset` in the list's order (every row when no limit is given).
 #[tauri::command]
 pub async fn search_applications(
     state: State<'_, DesktopState>,
     text: String,
     bando: Option<String>,
     comune: Option<String>,
-) -> Result<Vec<ApplicationView>, CommandError> {
+    outcome: Option<String>,
+    offset: Option<usize>,
+    limit: Option<usize>,
+) -> Result<ApplicationsPage, CommandError> {
     let filter = filter_of(bando, comune);
     state
-        .with_install(move |app| app.intake().search_applications(&filter, &text))
+        .with_install(move |app| {
+            let outcome = OutcomeChoice::parse(outcome.as_deref())?;
+            app.intake().search_page(
+                &filter,
+                &text,
+                outcome,
+                offset.unwrap_or(0),
+                limit.unwrap_or(usize::MAX),
+            )
+        })
         .await
 }
 

@@ -18,15 +18,7 @@ use crate::state::DesktopState;
 
 /// "Cognome Nome" of each application held here, by code.
 fn applicants(app: &mut Sportello) -> sportello_app::Result<HashMap<String, String>> {
-    Ok(app
-        .intake()
-        .search_applications(&ApplicationFilter::default(), "")?
-        .into_iter()
-        .map(|a| {
-            let p = &a.declaration.applicant.person;
-            (a.application_code, format!("{} {}", p.surname, p.name))
-        })
-        .collect())
+    app.intake().applicant_names(&ApplicationFilter::default())
 }
 
 /// A line of the call list with who it is (the comune's own applicants).

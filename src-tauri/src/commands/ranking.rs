@@ -47,18 +47,7 @@ fn named(
         bando: Some(bando.to_string()),
         ..ApplicationFilter::default()
     };
-    let people: HashMap<String, String> = app
-        .intake()
-        .search_applications(&filter, "")?
-        .into_iter()
-        .map(|a| {
-            let p = &a.declaration.applicant.person;
-            (
-                a.application_code.clone(),
-                format!("{} {}", p.surname, p.name),
-            )
-        })
-        .collect();
+    let people = app.intake().applicant_names(&filter)?;
     let comuni: HashMap<&str, &str> = app
         .install()
         .district

@@ -18,14 +18,15 @@ function entry(seq: number, operator = 'demo'): AuditEntryView {
 }
 
 describe('auditQuery', () => {
-  it('asks for no limit where a field is empty', () => {
-    expect(auditQuery('', '', '')).toEqual({ query: { from: null, to: null, operator: null } });
-    expect(auditQuery('  ', '', ' ')).toEqual({ query: { from: null, to: null, operator: null } });
+  it('asks for no limit where a field is empty, and for the newest entries only', () => {
+    const everything = { from: null, to: null, operator: null, newest: MAX_SHOWN + 1 };
+    expect(auditQuery('', '', '')).toEqual({ query: everything });
+    expect(auditQuery('  ', '', ' ')).toEqual({ query: everything });
   });
 
   it('sends the days typed in Italian as ISO dates, and the username without spaces', () => {
     expect(auditQuery('01/03/2026', ' 7.3.2026 ', ' m.rossi ')).toEqual({
-      query: { from: '2026-03-01', to: '2026-03-07', operator: 'm.rossi' },
+      query: { from: '2026-03-01', to: '2026-03-07', operator: 'm.rossi', newest: MAX_SHOWN + 1 },
     });
   });
 
@@ -72,9 +73,8 @@ describe('counts', () => {
   });
 
   it('says when only the newest are shown', () => {
-    expect(entriesCount(1234, 500)).toBe(
-      '500 voci più recenti su 1.234: restringere le date per vedere le altre',
-    );
+    expect(entriesCount(501, 500)).toBe('500 voci più recenti: restringere le date per vedere le altre');
+    expect(entriesCount(2, 1)).toBe('1 voce più recente: restringere le date per vedere le altre');
   });
 
   it('says the chain is intact with its number of entries', () => {

@@ -3,7 +3,8 @@
 import type { AuditEntryView, AuditQuery } from './api';
 import { parseDate } from './format';
 
-/** The most entries the table shows at once; narrower dates show the rest. */
+/** The most entries the table shows at once; narrower dates show the rest. The app is asked
+ * for one more, the newest only, to know whether there are others. */
 export const MAX_SHOWN = 500;
 
 /** The filters as the app takes them, or what is wrong with each day typed. */
@@ -33,7 +34,9 @@ export function auditQuery(from: string, to: string, operator: string): Asked {
     };
   }
   const username = operator.trim();
-  return { query: { from: first.iso, to: last.iso, operator: username === '' ? null : username } };
+  return {
+    query: { from: first.iso, to: last.iso, operator: username === '' ? null : username, newest: MAX_SHOWN + 1 },
+  };
 }
 
 /** The newest entry first (the app lists them oldest first); at most `max` of them. */
@@ -50,11 +53,12 @@ function voci(n: number): string {
   return n === 1 ? '1 voce' : `${n} voci`;
 }
 
-/** `12 voci`, or `500 voci più recenti su 1.234` when the table shows only the newest. */
+/** `12 voci`, or `500 voci più recenti` when there are more than the table shows (the app
+ * sends only the newest, so how many in all is not known). */
 export function entriesCount(found: number, shown: number): string {
   if (shown >= found) return voci(found);
   const newest = shown === 1 ? '1 voce più recente' : `${shown} voci più recenti`;
-  return `${newest} su ${String(found).replace(/\B(?=(\d{3})+(?!\d))/g, '.')}: restringere le date per vedere le altre`;
+  return `${newest}: restringere le date per vedere le altre`;
 }
 
 /** What `audit_verify` answered when the chain is intact. */

@@ -98,9 +98,9 @@ describe('the audit trail', () => {
 
   it('sends the query as one argument, and asks the chain with none', async () => {
     invoke.mockResolvedValueOnce([]);
-    await auditList({ from: '2026-03-01', to: null, operator: 'demo' });
+    await auditList({ from: '2026-03-01', to: null, operator: 'demo', newest: 501 });
     expect(invoke).toHaveBeenCalledWith('audit_list', {
-      query: { from: '2026-03-01', to: null, operator: 'demo' },
+      query: { from: '2026-03-01', to: null, operator: 'demo', newest: 501 },
     });
     invoke.mockResolvedValueOnce({ entries: 3 });
     await expect(auditVerify()).resolves.toEqual({ entries: 3 });

@@ -12,6 +12,7 @@ import type {
   Accepted,
   AppInfo,
   ApplicationDetail,
+  ApplicationsPage,
   ApplicationView,
   AuditEntryView,
   AuditQuery,
@@ -236,12 +237,17 @@ export function districtComuni(): Promise<DistrictComune[]> {
   return call<DistrictComune[]>('district_comuni');
 }
 
+/** A page of the applications found (`limit` from `offset`, in the list's order), with the
+ * outcome chosen (`''` every outcome, `none` not ranked yet). */
 export function searchApplications(
   text: string,
   bando: string | null,
   comune: string | null,
-): Promise<ApplicationView[]> {
-  return call<ApplicationView[]>('search_applications', { text, bando, comune });
+  outcome: string,
+  offset: number,
+  limit: number,
+): Promise<ApplicationsPage> {
+  return call<ApplicationsPage>('search_applications', { text, bando, comune, outcome, offset, limit });
 }
 
 export function applicationDetail(code: string): Promise<ApplicationDetail> {

@@ -1,70 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import type { ApplicationView, Outcome } from './api';
-import { byOutcome, sortForList } from './listFilter';
+import { PAGE, countText, moreText } from './listFilter';
 
-function app(case_number: string, outcome: Outcome | null, position: number | null): ApplicationView {
-  return {
-    application_code: `C-${case_number}`,
-    case_number,
-    comune: '089009',
-    comune_name: 'Floridia',
-    bando: 'SC-2026-1',
-    filed_at: '2026-02-01T10:00:00+01:00',
-    protocol_number: null,
-    revision: 1,
-    applicant: {
-      codice_fiscale: 'X',
-      surname: 'S',
-      name: 'N',
-      birth_date: '1980-01-01',
-      sex: 'M',
-      birth_place: 'I754',
-    },
-    household: [],
-    isee: null,
-    resident: true,
-    unemployed: false,
-    unemployed_since: null,
-    other_income_support: false,
-    single_parent: false,
-    applicant_disabled: false,
-    housing: 'none',
-    previous_participation: false,
-    position,
-    outcome,
-    withdrawal: null,
-  };
-}
-
-const list = [
-  app('2026/0000001', 'ESCLUSO', null),
-  app('2026/0000002', 'AMMESSO', 7),
-  app('2026/0000003', null, null),
-  app('2026/0000004', 'IDONEO_NON_AMMESSO', 12),
-  app('2026/0000005', null, null),
-  app('2026/0000006', 'AMMESSO', 2),
-];
-
-describe('byOutcome', () => {
-  it('keeps everything without a filter', () => {
-    expect(byOutcome(list, '')).toHaveLength(6);
+describe('countText', () => {
+  it('says how many applications, one or many', () => {
+    expect(countText(1, 1)).toBe('1 domanda');
+    expect(countText(60, 60)).toBe('60 domande');
+    expect(countText(0, 0)).toBe('0 domande');
   });
 
-  it('keeps one outcome, or those not yet ranked', () => {
-    expect(byOutcome(list, 'AMMESSO').map((a) => a.case_number)).toEqual(['2026/0000002', '2026/0000006']);
-    expect(byOutcome(list, 'none').map((a) => a.case_number)).toEqual(['2026/0000003', '2026/0000005']);
+  it('says of how many when the outcome narrows the search', () => {
+    expect(countText(12, 60)).toBe('12 domande su 60');
+    expect(countText(1, 15)).toBe('1 domanda su 15');
   });
 });
 
-describe('sortForList', () => {
-  it('shows ranked applications by position, excluded after, then the newest unranked', () => {
-    expect(sortForList(list).map((a) => a.case_number)).toEqual([
-      '2026/0000006',
-      '2026/0000002',
-      '2026/0000004',
-      '2026/0000001',
-      '2026/0000005',
-      '2026/0000003',
-    ]);
+describe('moreText', () => {
+  it('offers the next page while rows are left, never more than a page', () => {
+    expect(moreText(PAGE, 15000)).toBe(`Carica altre ${PAGE}, mostrate ${PAGE} di 15.000`);
+    expect(moreText(100, 130)).toBe('Carica altre 30, mostrate 100 di 130');
+    expect(moreText(100, 101)).toBe("Carica l'ultima, mostrate 100 di 101");
+  });
+
+  it('offers nothing once every row is shown', () => {
+    expect(moreText(60, 60)).toBeNull();
+    expect(moreText(0, 0)).toBeNull();
   });
 });

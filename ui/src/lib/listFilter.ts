@@ -1,25 +1,24 @@
-// The Domande list's outcome filter (search, bando and comune are applied by the app).
-import type { ApplicationView, Outcome } from './api';
+// The Domande list: its outcome filter, the rows asked at a time and its counts. Search, bando,
+// comune, outcome and the list's order are the app's (`search_applications` answers one page).
+import type { Outcome } from './api';
 
 /** `''` every application; `none` those not yet in a received ranking; else that outcome. */
 export type OutcomeFilter = '' | 'none' | Outcome;
 
-export function byOutcome(list: ApplicationView[], filter: OutcomeFilter): ApplicationView[] {
-  if (filter === '') return list;
-  if (filter === 'none') return list.filter((a) => a.outcome === null);
-  return list.filter((a) => a.outcome === filter);
+/** The rows asked at a time; «Carica altre» asks the next ones. */
+export const PAGE = 100;
+
+/** `15 domande`, or `3 domande su 15` when the outcome chosen narrows what the search found. */
+export function countText(total: number, found: number): string {
+  const n = total === 1 ? '1 domanda' : `${total} domande`;
+  return found !== total ? `${n} su ${found}` : n;
 }
 
-/** Published ranking first (by position, excluded last), then not yet ranked, newest first. */
-export function sortForList(list: ApplicationView[]): ApplicationView[] {
-  return [...list].sort((a, b) => {
-    const ranked = (x: ApplicationView) => (x.outcome === null ? 1 : 0);
-    if (ranked(a) !== ranked(b)) return ranked(a) - ranked(b);
-    if (a.outcome !== null && b.outcome !== null) {
-      const pa = a.position ?? Number.MAX_SAFE_INTEGER;
-      const pb = b.position ?? Number.MAX_SAFE_INTEGER;
-      if (pa !== pb) return pa - pb;
-    }
-    return b.case_number.localeCompare(a.case_number);
-  });
+/** The button that shows the next page (`Carica altre 100, mostrate 100 di 15.000`), or null
+ * when every row is shown. */
+export function moreText(shown: number, total: number): string | null {
+  if (shown >= total) return null;
+  const next = Math.min(PAGE, total - shown);
+  const thousands = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, '.');
+  return `Carica ${next === 1 ? "l'ultima" : `altre ${next}`}, mostrate ${thousands(shown)} di ${thousands(total)}`;
 }

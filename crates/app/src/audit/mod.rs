@@ -22,6 +22,10 @@ pub struct AuditQuery {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub operator: Option<String>,
+    /// At most this many entries, the newest of those selected (the window's table); every
+    /// one when absent.
+    #[serde(default)]
+    pub newest: Option<usize>,
 }
 
 /// One entry of the audit trail (`audit list --json`).
@@ -104,7 +108,8 @@ fn broken(seq: i64, problem: &ChainBreak) -> String {
 }
 
 impl Audit<'_> {
-    /// The entries of the days and operator asked, oldest first.
+    /// The entries of the days and operator asked (the newest of them when so asked), oldest
+    /// first.
     pub fn list(&self, query: &AuditQuery) -> Result<Vec<AuditEntryView>> {
         self.require(crate::Action::ReadAudit)?;
         if let (Some(from), Some(to)) = (query.from, query.to)
@@ -128,6 +133,7 @@ impl Audit<'_> {
                 .map(str::trim)
                 .filter(|o| !o.is_empty())
                 .map(str::to_string),
+            newest: query.newest,
         };
         Ok(self
             .store

@@ -12,7 +12,7 @@ use sportello_domain::civico::{
     self, CallEvent, CallEventKind, CallState, CalledBy, RankedLine, ServicePeriod,
 };
 
-use crate::ranking::{PublishedRanking, Stage};
+use crate::ranking::Stage;
 use crate::{AppError, ErrorCode, Result, TIME_ZONE, now};
 
 mod complaints;
@@ -116,7 +116,8 @@ pub struct ProjectForm {
 /// The definitive ranking held here, its frozen bando, the events and projects of the bando.
 struct Definitive {
     bando: Bando,
-    ranking: PublishedRanking,
+    /// The latest ranking, definitive, as last read.
+    ranking: std::sync::Arc<crate::ranking::LatestRanking>,
     events: HashMap<String, Vec<sportello_store::StoredCallEvent>>,
     projects: HashMap<String, Project>,
 }
@@ -376,8 +377,8 @@ impl Civico<'_> {
 
 impl crate::Sportello {
     fn definitive(&self, bando: &str) -> Result<Definitive> {
-        let stored = self.store.latest_ranking(bando)?;
-        let Some(stored) = stored.filter(|s| s.stage == Stage::Definitive.as_str()) else {
+        let latest = self.latest_ranking_shared(bando)?;
+        let Some(latest) = latest.filter(|l| l.ranking.stage == Stage::Definitive) else {
             return Err(refused(
                 ErrorCode::RankingNotPublished,
                 format!(
@@ -391,7 +392,7 @@ impl crate::Sportello {
                 ),
             ));
         };
-        let frozen = Bando::from_toml(&stored.bando_toml).map_err(|e| {
+        let frozen = Bando::from_toml(&latest.bando_toml).map_err(|e| {
             refused(
                 ErrorCode::DbCorrupt,
                 format!("bando della graduatoria illeggibile: {e}"),
@@ -399,7 +400,7 @@ impl crate::Sportello {
         })?;
         Ok(Definitive {
             bando: frozen,
-            ranking: PublishedRanking::from_stored(stored)?,
+            ranking: latest,
             events: self.store.call_events(bando)?,
             projects: self.store.projects(bando, None)?,
         })
@@ -432,6 +433,7 @@ impl crate::Sportello {
         today: NaiveDate,
     ) -> Result<Vec<CallView>> {
         let lines: Vec<RankedLine> = d
+            .ranking
             .ranking
             .rows
             .iter()
@@ -468,23 +470,16 @@ impl crate::Sportello {
             })
             .collect();
         let places = d.bando.places.get(comune).copied().unwrap_or(0);
+        // The filing days alone: the declarations are not read.
         let filed: HashMap<String, NaiveDate> = self
             .store
-            .applications(&sportello_store::ApplicationFilter {
+            .listed(&sportello_store::ApplicationFilter {
                 bando: Some(d.bando.id.clone()),
                 comune: Some(comune.to_string()),
                 ..Default::default()
             })?
-            .applications
             .into_iter()
-            .map(|s| {
-                let day = s
-                    .application
-                    .filed_at
-                    .with_timezone(&TIME_ZONE)
-                    .date_naive();
-                (s.application.code, day)
-            })
+            .map(|l| (l.code, l.filed_at.with_timezone(&TIME_ZONE).date_naive()))
             .collect();
         let list = civico::call_list(&lines, places, &events, &periods, &d.bando.rules, today);
         Ok(list

@@ -179,9 +179,7 @@ impl Civico<'_> {
         let p = participant(&participants, code)?;
         let days = self
             .store
-            .attendance()?
-            .remove(code)
-            .unwrap_or_default()
+            .attendance_of(code)?
             .into_iter()
             .filter(|(d, h)| {
                 Month::of(*d) == month_of && h.parse::<Decimal>().is_ok_and(|h| !h.is_zero())
@@ -255,7 +253,7 @@ impl Civico<'_> {
         }
         // Days held this month and no longer typed are cleared (zero hours, a new version);
         // days typed as they were held are left as they are.
-        let held = self.store.attendance()?.remove(code).unwrap_or_default();
+        let held = self.store.attendance_of(code)?;
         let hours_held = |day: &NaiveDate| {
             held.get(day)
                 .and_then(|h| h.parse::<Decimal>().ok())
@@ -286,7 +284,13 @@ impl Civico<'_> {
         participants: &HashMap<String, Participant>,
         at: chrono::DateTime<chrono::FixedOffset>,
     ) -> Result<AttendanceImported> {
-        let mut held = self.store.attendance()?;
+        // What is held of the participants the rows touch.
+        let mut held = HashMap::new();
+        for (code, _, _) in &rows {
+            if !held.contains_key(code) {
+                held.insert(code.clone(), self.store.attendance_of(code)?);
+            }
+        }
         for (code, day, hours) in &rows {
             held.entry(code.clone())
                 .or_default()
@@ -350,7 +354,12 @@ impl Civico<'_> {
         let month = parse_month(month)?;
         let participants = self.participants()?;
         let mut list = Vec::new();
-        let mut held: Vec<_> = self.store.attendance()?.into_iter().collect();
+        // The month's days alone, a range of the attendance's index by day.
+        let mut held: Vec<_> = self
+            .store
+            .attendance_between(&self.install.comune, month.first_day(), month.last_day())?
+            .into_iter()
+            .collect();
         held.sort_by(|a, b| a.0.cmp(&b.0));
         for (code, days) in held {
             let hours: Decimal = days
@@ -382,8 +391,8 @@ impl Civico<'_> {
             if projects.is_empty() {
                 continue;
             }
-            let rules = match self.store.latest_ranking(&bando.id)? {
-                Some(r) => Bando::from_toml(&r.bando_toml)
+            let rules = match self.store.latest_ranking_bando(&bando.id)? {
+                Some(frozen) => Bando::from_toml(&frozen)
                     .map(|b| b.rules)
                     .unwrap_or(bando.rules),
                 None => bando.rules,
@@ -660,9 +669,7 @@ impl Civico<'_> {
         };
         let hours: Decimal = self
             .store
-            .attendance()?
-            .remove(code)
-            .unwrap_or_default()
+            .attendance_of(code)?
             .values()
             .filter_map(|h| h.parse::<Decimal>().ok())
             .sum();

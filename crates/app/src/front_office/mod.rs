@@ -305,13 +305,12 @@ impl FrontOffice<'_> {
     pub fn cases(&mut self, all: bool) -> Result<Vec<CaseView>> {
         self.require(Action::ReadContacts)?;
         let today = now().date_naive();
-        Ok(self
-            .store
-            .cases()?
-            .into_iter()
-            .filter(|c| all || c.closed_on.is_none())
-            .map(|c| case_view(c, today))
-            .collect())
+        let cases = if all {
+            self.store.cases()?
+        } else {
+            self.store.open_cases(None)?
+        };
+        Ok(cases.into_iter().map(|c| case_view(c, today)).collect())
     }
 
     /// Cases due within `DUE_SOON_DAYS` or overdue, most urgent first (the Home's to-do).
@@ -320,20 +319,15 @@ impl FrontOffice<'_> {
     }
 
     fn open_case(&self, number: i64) -> Result<StoredCase> {
-        let case = self
-            .store
-            .cases()?
-            .into_iter()
-            .find(|c| c.id == number)
-            .ok_or_else(|| {
-                AppError::new(
-                    ErrorCode::UnknownRecord,
-                    format!(
-                        "l'istruttoria n. {number} non esiste in questo comune (il numero è \
+        let case = self.store.case(number)?.ok_or_else(|| {
+            AppError::new(
+                ErrorCode::UnknownRecord,
+                format!(
+                    "l'istruttoria n. {number} non esiste in questo comune (il numero è \
                          quello del contatto che l'ha aperta)"
-                    ),
-                )
-            })?;
+                ),
+            )
+        })?;
         if let Some(closed) = case.closed_on {
             return Err(AppError::new(
                 ErrorCode::InputRefused,
@@ -414,12 +408,7 @@ impl FrontOffice<'_> {
 
     fn case_now(&self, number: i64) -> Result<CaseView> {
         let today = now().date_naive();
-        let case = self
-            .store
-            .cases()?
-            .into_iter()
-            .find(|c| c.id == number)
-            .expect("the case was just written");
+        let case = self.store.case(number)?.expect("the case was just written");
         Ok(case_view(case, today))
     }
 
@@ -633,9 +622,10 @@ impl crate::Sportello {
             return Ok(Vec::new());
         }
         let today = now().date_naive();
+        let due_by = today + chrono::Days::new(DUE_SOON_DAYS.unsigned_abs());
         Ok(self
             .store
-            .cases()?
+            .open_cases(Some(due_by))?
             .into_iter()
             .filter(|c| c.closed_on.is_none() && (c.due_on - today).num_days() <= DUE_SOON_DAYS)
             .map(|c| CaseDue {

@@ -21,7 +21,7 @@ pub use duplicates::{DuplicateApplication, DuplicateGroup};
 pub(crate) use fields::nearest;
 pub(crate) use forms::json_items;
 pub use forms::{Batch, Filed, FormCheck, Parsed, parse_json_forms};
-pub use listing::{ApplicationView, OutcomeView};
+pub use listing::{ApplicationView, ApplicationsPage, OutcomeChoice, OutcomeView};
 pub use revisions::{ApplicationDetail, Corrected, FieldChange, PublishedLine, RevisionView};
 pub use withdrawal::WithdrawalChanged;
 

@@ -11,7 +11,7 @@ use sportello_store::{Correction, Revision, Withdrawal};
 use super::Intake;
 use super::forms::{parse_one_form, refused};
 use super::listing::ApplicationView;
-use crate::ranking::{PublishedRanking, PublishedRow, Stage};
+use crate::ranking::{PublishedRow, Stage};
 use crate::{AppError, ErrorCode, Problem, Result, now};
 
 /// One application as it stands, with every revision (`application show`).
@@ -232,23 +232,23 @@ impl Intake<'_> {
 impl Intake<'_> {
     /// The application's line in the latest published ranking of its bando, if it has one.
     fn published_line(&self, bando: &str, code: &str) -> Result<Option<PublishedLine>> {
-        let Some(stored) = self.store.latest_ranking(bando)? else {
+        let Some(latest) = self.latest_ranking_shared(bando)? else {
             return Ok(None);
         };
         // The labels of the rules the version was computed with, frozen with it.
-        let factors = Bando::from_toml(&stored.bando_toml)
+        let factors = Bando::from_toml(&latest.bando_toml)
             .map(|b| b.rules.factor_labels())
             .unwrap_or_default();
-        let ranking = PublishedRanking::from_stored(stored)?;
+        let ranking = &latest.ranking;
         Ok(ranking
             .rows
-            .into_iter()
+            .iter()
             .find(|r| r.application_code == code)
             .map(|row| PublishedLine {
                 number: ranking.number,
                 stage: ranking.stage,
-                published_at: ranking.published_at,
-                row,
+                published_at: ranking.published_at.clone(),
+                row: row.clone(),
                 factors,
             }))
     }

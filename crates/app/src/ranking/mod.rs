@@ -8,6 +8,7 @@ mod publish;
 
 pub use changes::{PublishChanges, RowChange};
 pub use conflicts::{ConflictSide, CrossComuneExclusion};
+pub(crate) use publish::{LatestRanking, PublishedOutcomes, RankingCache};
 pub use publish::{PublishedRanking, PublishedRow, Stage};
 
 crate::area!(

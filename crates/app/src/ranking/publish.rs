@@ -1,6 +1,7 @@
 //! Publishing the district ranking: each publication is a numbered, frozen version.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sportello_domain::{Breakdown, Outcome, RankedApplication};
@@ -213,21 +214,69 @@ impl Ranking<'_> {
     }
 }
 
+/// Position and outcome of each application, by code, in the latest published ranking of its
+/// bando.
+pub(crate) type PublishedOutcomes = HashMap<String, (Option<u32>, Outcome)>;
+
+/// The latest published version of a bando's ranking as read, with the bando frozen in it
+/// (TOML).
+#[derive(Debug)]
+pub(crate) struct LatestRanking {
+    pub(crate) ranking: PublishedRanking,
+    pub(crate) bando_toml: String,
+}
+
+/// The latest ranking of each bando last read, by bando, with its number, stage and date: a
+/// published version never changes, so it is read again only when another is the latest.
+pub(crate) type RankingCache = HashMap<String, ((i64, String, String), Arc<LatestRanking>)>;
+
 impl Sportello {
     /// Position and outcome of each application in the latest published ranking of its bando.
-    pub(crate) fn published_outcomes(&self) -> Result<HashMap<String, (Option<u32>, Outcome)>> {
+    pub(crate) fn published_outcomes(&self) -> Result<PublishedOutcomes> {
         let mut outcomes = HashMap::new();
         for bando in self.store.bandi()? {
-            if let Some(latest) = self.latest_published(&bando.id)? {
+            if let Some(latest) = self.latest_ranking_shared(&bando.id)? {
                 outcomes.extend(
                     latest
+                        .ranking
                         .rows
-                        .into_iter()
-                        .map(|row| (row.application_code, (row.position, row.outcome))),
+                        .iter()
+                        .map(|row| (row.application_code.clone(), (row.position, row.outcome))),
                 );
             }
         }
         Ok(outcomes)
+    }
+
+    /// The latest published version of a bando's ranking held here, read from the database
+    /// only when it is not the one read last time (every list of applications, the call
+    /// lists and the Home show it).
+    pub(crate) fn latest_ranking_shared(
+        &self,
+        bando_id: &str,
+    ) -> Result<Option<Arc<LatestRanking>>> {
+        let Some(head) = self.store.latest_ranking_head(bando_id)? else {
+            return Ok(None);
+        };
+        let mut cache = self
+            .rankings
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((read, latest)) = cache.get(bando_id)
+            && *read == head
+        {
+            return Ok(Some(Arc::clone(latest)));
+        }
+        // Its rows alone: not the inputs frozen beside them.
+        let Some(stored) = self.store.ranking_version(bando_id, None)? else {
+            return Ok(None);
+        };
+        let latest = Arc::new(LatestRanking {
+            bando_toml: stored.bando_toml.clone(),
+            ranking: PublishedRanking::from_stored(stored)?,
+        });
+        cache.insert(bando_id.to_string(), (head, Arc::clone(&latest)));
+        Ok(Some(latest))
     }
 }
 
@@ -269,9 +318,8 @@ impl Sportello {
 
     /// The latest published version of a bando's ranking held here (at a comune: its own rows).
     pub(crate) fn latest_published(&self, bando_id: &str) -> Result<Option<PublishedRanking>> {
-        self.store
-            .latest_ranking(bando_id)?
-            .map(PublishedRanking::from_stored)
-            .transpose()
+        Ok(self
+            .latest_ranking_shared(bando_id)?
+            .map(|latest| latest.ranking.clone()))
     }
 }

@@ -24,6 +24,17 @@ impl Month {
         }
     }
 
+    /// The month's first day.
+    pub fn first_day(&self) -> NaiveDate {
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("a month of the calendar")
+    }
+
+    /// The month's last day.
+    pub fn last_day(&self) -> NaiveDate {
+        let next = self.first_day() + chrono::Months::new(1);
+        next.pred_opt().expect("a day before the next month")
+    }
+
     /// `aaaa-mm`.
     pub fn parse(text: &str) -> Option<Self> {
         let (year, month) = text.trim().split_once('-')?;
@@ -108,6 +119,23 @@ mod tests {
 
     fn dec(t: &str) -> Decimal {
         t.parse().unwrap()
+    }
+
+    #[test]
+    fn a_month_runs_from_its_first_day_to_its_last() {
+        let february = Month::parse("2028-02").unwrap();
+        assert_eq!(
+            (february.first_day(), february.last_day()),
+            (
+                NaiveDate::from_ymd_opt(2028, 2, 1).unwrap(),
+                NaiveDate::from_ymd_opt(2028, 2, 29).unwrap()
+            )
+        );
+        let december = Month::parse("2026-12").unwrap();
+        assert_eq!(
+            (december.first_day(), december.last_day()),
+            (day(12, 1), day(12, 31))
+        );
     }
 
     fn project() -> Project {

@@ -4,4 +4,9 @@
  * Which entries to list (`audit list`): Italian calendar days, both included, and the
  * operator's username.
  */
-export type AuditQuery = { from: string | null, to: string | null, operator: string | null, };
+export type AuditQuery = { from: string | null, to: string | null, operator: string | null, 
+/**
+ * At most this many entries, the newest of those selected (the window's table); every
+ * one when absent.
+ */
+newest: number | null, };

@@ -10,6 +10,7 @@ export type { Applicant } from "./Applicant";
 export type { ApplicationDetail } from "./ApplicationDetail";
 export type { ApplicationForm } from "./ApplicationForm";
 export type { ApplicationView } from "./ApplicationView";
+export type { ApplicationsPage } from "./ApplicationsPage";
 export type { ApplySummary } from "./ApplySummary";
 export type { AssessmentView } from "./AssessmentView";
 export type { AttendanceImported } from "./AttendanceImported";
