@@ -268,12 +268,12 @@ impl Sportello {
             return Ok(Some(Arc::clone(latest)));
         }
         // Its rows alone: not the inputs frozen beside them.
-        let Some(stored) = self.store.ranking_version(bando_id, None)? else {
+        let Some((stored, rows)) = self.store.ranking_version(bando_id, None)? else {
             return Ok(None);
         };
         let latest = Arc::new(LatestRanking {
             bando_toml: stored.bando_toml.clone(),
-            ranking: PublishedRanking::from_stored(stored)?,
+            ranking: PublishedRanking::with_rows(stored, rows)?,
         });
         cache.insert(bando_id.to_string(), (head, Arc::clone(&latest)));
         Ok(Some(latest))
