@@ -68,6 +68,15 @@ fn main() {
         std::env::var_os("SPORTELLO_BENCH_DIR").map_or(temp.path().to_path_buf(), PathBuf::from);
     if work.join("bundles").exists() {
         println!("set-up: reusing {}", work.display());
+        // Made by an older build, its databases are brought to the current schema once here,
+        // so no phase measures a migration.
+        for install in ["capofila", "export", "export-large"] {
+            Sportello::open(
+                &work.join(install).join("sportello.db"),
+                &sportello_tests::credentials(),
+            )
+            .expect("the kept set-up opens");
+        }
     } else {
         let started = Instant::now();
         setup(&work);

@@ -66,6 +66,9 @@ const MIGRATIONS: &[&[Step]] = &[
         "migrations/0032_attendance_by_day.sql"
     ))],
     &[Step::Sql(include_str!("migrations/0033_screens.sql"))],
+    &[Step::Sql(include_str!(
+        "migrations/0034_bundle_bytes_last.sql"
+    ))],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

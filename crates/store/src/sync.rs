@@ -434,8 +434,9 @@ impl Store {
         at: DateTime<FixedOffset>,
         actor: &Actor,
     ) -> Result<()> {
-        // A first upload can be tens of megabytes: written into its row piece by piece through
-        // a small page cache, it is never copied whole into SQLite's memory.
+        // A first upload can be tens of megabytes: written into its row (whose last column it
+        // is, `0034_bundle_bytes_last.sql`) piece by piece through a small page cache, it is
+        // never copied whole into SQLite's memory.
         let cache = SmallCache::set(&self.conn)?;
         let saved = self.insert_bundle_out(out, bytes, at, actor);
         cache.restore(&self.conn)?;

@@ -854,3 +854,46 @@ fn hours_of_a_period_are_a_range_of_the_attendance_index() {
         .unwrap();
     assert!(none.is_empty());
 }
+
+/// A bundle's bytes are kept exactly, written into their row piece by piece, and the page
+/// cache is given back as it was.
+#[test]
+fn a_bundle_sent_is_kept_byte_for_byte() {
+    let mut store = Store::open_in_memory().unwrap();
+    ready(&mut store);
+    let cache = |s: &Store| -> i64 {
+        s.connection()
+            .query_row("PRAGMA cache_size", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = cache(&store);
+    // Three pieces and a bit, none of them alike.
+    let bytes: Vec<u8> = (0..(3 << 20) + 12_345u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let out = sportello_store::BundleOut {
+        recipient: "999000".into(),
+        seq: 1,
+        kind: "upload".into(),
+        file_name: "D99-999001-up-000001.sportello".into(),
+        header_hash: "ab".into(),
+        records: 3,
+        created_at: "2026-02-01T09:00:00+01:00".into(),
+        ack_version: 0,
+        changes_to: 7,
+    };
+    store
+        .save_bundle_out(&out, &bytes, at("2026-02-01T09:00:00+01:00"), &actor())
+        .unwrap();
+    let kept: Vec<u8> = store
+        .connection()
+        .query_row(
+            "SELECT bytes FROM bundles_out WHERE recipient = '999000' AND seq = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(kept == bytes, "the bytes kept differ from those sent");
+    assert_eq!(store.last_bundle_out("999000").unwrap().unwrap().0, 1);
+    assert_eq!(cache(&store), before);
+}
