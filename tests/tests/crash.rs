@@ -254,6 +254,21 @@ impl District {
         files
     }
 
+    /// What a stopped process left half-written: hidden files in the chosen folder and backup
+    /// work folders next to the database.
+    fn leftovers(&self, at: &Install) -> Vec<PathBuf> {
+        let hidden = |dir: &Path, prefix: &str| -> Vec<PathBuf> {
+            std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
+                .collect()
+        };
+        let mut left = hidden(&self.out, ".sportello-parziale-");
+        left.extend(hidden(at.db.parent().unwrap(), ".sportello-backup-"));
+        left
+    }
+
     /// Every visible file in the folder is whole: a bundle that verifies its framing and hash,
     /// a backup that `backup verify` accepts.
     fn assert_files_whole(&self, op: Op, at: &Install, what: &str) {
@@ -371,6 +386,12 @@ fn kills_anywhere_in_five_operations_lose_nothing() {
                 let r = at.run(&args);
                 assert_eq!(r.code, 0, "{what}: run again: {}", r.stderr);
                 d.assert_files_whole(op, at, &what);
+                // Writing again clears what the stopped run left half-written.
+                assert_eq!(
+                    d.leftovers(at),
+                    Vec::<PathBuf>::new(),
+                    "{what}: left behind"
+                );
                 if !matches!(op, Op::Export | Op::Backup) {
                     assert_eq!(d.state(op, at), after, "{what}: run again");
                 }

@@ -22,13 +22,56 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8], _private: bool) -> Res
         .unwrap_or(Path::new("."));
     let fail = |e: std::io::Error| write_error(path, &e);
     create_private_dir(dir).map_err(fail)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    let mut tmp = partial_file(dir).map_err(fail)?;
     restrict(tmp.path(), 0o600).map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
     sportello_store::failpoint::hit("file-before-rename");
     tmp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
+}
+
+/// The name a file being written starts with (hidden): what a process stopped half-way left
+/// is recognised by it.
+const PARTIAL_PREFIX: &str = ".sportello-parziale-";
+
+/// A hidden file in `dir` to write into and then rename into place, locked for as long as it
+/// is held. What earlier processes left half-written in `dir` (killed, or the power cut) goes
+/// first: files named so whose lock nobody holds.
+pub(crate) fn partial_file(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    sweep(
+        dir,
+        PARTIAL_PREFIX,
+        |path| std::fs::File::open(path).ok(),
+        |path| std::fs::remove_file(path),
+    );
+    let tmp = tempfile::Builder::new()
+        .prefix(PARTIAL_PREFIX)
+        .tempfile_in(dir)?;
+    tmp.as_file().lock()?;
+    Ok(tmp)
+}
+
+/// Removes, best effort, the entries of `dir` named `prefix…` that a stopped process left:
+/// those whose lock (the file `lock_of` opens) can be taken, since a live writer holds it.
+pub(crate) fn sweep(
+    dir: &Path,
+    prefix: &str,
+    lock_of: impl Fn(&Path) -> Option<std::fs::File>,
+    remove: impl Fn(&Path) -> std::io::Result<()>,
+) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if !entry.file_name().to_string_lossy().starts_with(prefix) {
+            continue;
+        }
+        let path = entry.path();
+        if lock_of(&path).is_some_and(|lock| lock.try_lock().is_ok()) {
+            let _ = remove(&path);
+        }
+    }
 }
 
 /// Creates `dir` and its missing parents readable by the owner only; folders that already
@@ -194,6 +237,36 @@ fn short_name(name: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a stopped process left half-written goes at the next write in the folder; what a
+    /// live writer holds, and every other file, stays.
+    #[test]
+    fn a_file_left_half_written_is_removed_at_the_next_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let left = dir.path().join(format!("{PARTIAL_PREFIX}lasciato"));
+        std::fs::write(&left, b"met").unwrap();
+        let held = dir.path().join(format!("{PARTIAL_PREFIX}in-scrittura"));
+        std::fs::write(&held, b"met").unwrap();
+        let writer = std::fs::File::open(&held).unwrap();
+        writer.lock().unwrap();
+        let other = dir.path().join(".altro");
+        std::fs::write(&other, b"x").unwrap();
+
+        write_atomically(&dir.path().join("nuovo.pdf"), b"%PDF", false).unwrap();
+
+        assert!(!left.exists(), "the file left half-written is still there");
+        assert!(held.exists(), "a file being written was removed");
+        assert!(other.exists(), "another hidden file was removed");
+        assert_eq!(
+            std::fs::read(dir.path().join("nuovo.pdf")).unwrap(),
+            b"%PDF"
+        );
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 3, "{names:?}");
+    }
 
     #[test]
     fn a_file_over_the_limit_is_refused_unread() {

@@ -25,18 +25,57 @@ const MEMBERS: [&str; 3] = [
 const REQUIRED: [&str; 3] = [DB, "sportello.db.keys", "sportello.db.slots"];
 const MANIFEST_MAX: u64 = 64 * 1024;
 
+/// Names the work folders of backups and restores next to the database.
+const WORK_PREFIX: &str = ".sportello-backup-";
+/// In a work folder, the file its process holds locked while it works.
+const WORK_LOCK: &str = "in-uso";
+
 /// A private temporary folder next to the database (same file system: its files are renamed
-/// into place), removed when dropped.
-pub(super) fn work_dir(db: &Path) -> Result<TempDir> {
+/// into place), removed when dropped. Its process holds a file in it locked; the folders of
+/// processes stopped half-way (killed, or the power cut) are removed first.
+pub(super) struct WorkDir {
+    // Closed before the folder is removed (fields drop in order), as Windows requires.
+    _lock: std::fs::File,
+    dir: TempDir,
+}
+
+impl WorkDir {
+    pub(super) fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+pub(super) fn work_dir(db: &Path) -> Result<WorkDir> {
     let dir = db
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    create_private_dir(dir).map_err(|e| write_error(dir, &e))?;
-    tempfile::Builder::new()
-        .prefix(".sportello-backup-")
+    let fail = |e: std::io::Error| write_error(dir, &e);
+    create_private_dir(dir).map_err(fail)?;
+    crate::files::sweep(
+        dir,
+        WORK_PREFIX,
+        // A folder without its lock file is one whose process stopped before making it.
+        |work| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(work.join(WORK_LOCK))
+                .ok()
+        },
+        |work| std::fs::remove_dir_all(work),
+    );
+    let work = tempfile::Builder::new()
+        .prefix(WORK_PREFIX)
         .tempdir_in(dir)
-        .map_err(|e| write_error(dir, &e))
+        .map_err(fail)?;
+    let lock = std::fs::File::create(work.path().join(WORK_LOCK)).map_err(fail)?;
+    lock.lock().map_err(fail)?;
+    Ok(WorkDir {
+        _lock: lock,
+        dir: work,
+    })
 }
 
 /// Writes the backup at `out`: the manifest, the snapshot, the install's other files.
@@ -54,7 +93,7 @@ pub(super) fn write(
         .unwrap_or(Path::new("."));
     let fail = |e: std::io::Error| write_error(out, &e);
     create_private_dir(dir).map_err(fail)?;
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    let tmp = crate::files::partial_file(dir).map_err(fail)?;
     crate::files::restrict(tmp.path(), 0o600).map_err(fail)?;
     let encryptor =
         age::Encryptor::with_recipients(recipients.iter().map(|r| *r as &dyn age::Recipient))
