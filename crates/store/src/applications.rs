@@ -730,7 +730,7 @@ fn hidden_text(value: &Value) -> Option<String> {
 /// codici fiscali valid and normalised, so what is stored reads back exactly.
 fn check_declaration(text: &str) -> std::result::Result<(), String> {
     // Messages name fields, never values: they are logged.
-    let declaration: Declaration = serde_json::from_str(text).map_err(|e| {
+    let mut declaration: Declaration = serde_json::from_str(text).map_err(|e| {
         format!(
             "non è una dichiarazione (riga {}, colonna {})",
             e.line(),
@@ -760,9 +760,8 @@ fn check_declaration(text: &str) -> std::result::Result<(), String> {
     {
         return Err(found);
     }
-    let mut normalized = declaration.clone();
-    normalized.normalize();
-    if declaration_json(&normalized) != text {
+    declaration.normalize();
+    if declaration_json(&declaration) != text {
         return Err(
             "non è nella forma scritta da Sportello (campi sconosciuti o non normalizzati)".into(),
         );
