@@ -995,3 +995,71 @@ fn a_crash_before_the_commit_leaves_the_database_as_it_was() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(reports[0]["outcome"], "already_imported");
 }
+
+/// Files imported in one run are applied in one transaction, yet each stays whole or refused
+/// on its own: a damaged file among them changes nothing of the others, and its refusal is
+/// logged and kept once.
+#[test]
+fn a_refused_file_among_several_leaves_the_others_applied() {
+    let p = pair();
+    p.floridia.add(&fixture_applications()[36..40]);
+    let first = p.floridia.export().remove(0);
+    p.floridia.add(&fixture_applications()[40..44]);
+    let second = p.floridia.export().remove(0);
+    let bytes = std::fs::read(&second).unwrap();
+    let damaged = write_beside(
+        &p.capofila,
+        "danneggiato.sportello",
+        &bytes[..bytes.len() / 2],
+    );
+    let run = p
+        .capofila
+        .run(&["bundle", "import", arg(&first), arg(&damaged), arg(&second)]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let held = dump_tables(&p.capofila.db, &["applications", "import_log"]);
+    assert_eq!(held["applications"].len(), 8, "both whole files applied");
+    let refused: Vec<&String> = held["import_log"]
+        .iter()
+        .filter(|row| row.contains("refused"))
+        .collect();
+    assert_eq!(
+        refused.len(),
+        1,
+        "one refusal logged: {:?}",
+        held["import_log"]
+    );
+    assert_eq!(held["import_log"].len(), 3, "{:?}", held["import_log"]);
+    let kept = p
+        .capofila
+        .quarantined()
+        .into_iter()
+        .filter(|q| !q.to_string_lossy().ends_with(".motivo.txt"))
+        .count();
+    assert_eq!(kept, 1, "one copy of the refused file");
+}
+
+/// A bundle whose references are missing is found only when the run's transaction commits:
+/// the run is then made again file by file, and only that bundle is refused.
+#[test]
+fn missing_references_refuse_only_their_own_file_among_several() {
+    let p = pair();
+    p.floridia.add(&fixture_applications()[0..2]);
+    let own = floridia_records(&p);
+    let mut dangling = revision(&own, FLORIDIA, "01960000-0000-7000-8000-000000000002");
+    dangling["body"]["application_id"] = "01960000-0000-7000-8000-000000000003".into();
+    let mut records = own.clone();
+    records.push(dangling);
+    let crafted = craft_upload(&p, 1, &records);
+    let real = p.floridia.export().remove(0);
+    let run = p
+        .capofila
+        .run(&["bundle", "import", arg(&crafted), arg(&real)]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("riferimenti mancanti"),
+        "{}",
+        run.stderr
+    );
+    let held = dump_tables(&p.capofila.db, &["applications"]);
+    assert_eq!(held["applications"].len(), 2, "the whole file applied");
+}

@@ -989,7 +989,7 @@ pub(crate) fn index_every_revision(tx: &Transaction) -> Result<()> {
 /// returned ones (`returned_max`: year → highest case number returned). Returns the moves
 /// as `old → new`.
 pub(crate) fn make_room_for(
-    tx: &Transaction,
+    tx: &rusqlite::Connection,
     record: &crate::record::Record,
     returned_max: &std::collections::HashMap<i64, i64>,
 ) -> Result<Vec<String>> {
@@ -1038,7 +1038,10 @@ pub(crate) fn make_room_for(
 
 /// Whether a received application carries a case number held here for another application of
 /// the same comune: its sender numbered again after losing data.
-pub(crate) fn case_number_taken(tx: &Transaction, record: &crate::record::Record) -> Result<bool> {
+pub(crate) fn case_number_taken(
+    tx: &rusqlite::Connection,
+    record: &crate::record::Record,
+) -> Result<bool> {
     if record.table != "applications" {
         return Ok(false);
     }

@@ -91,7 +91,7 @@ pub(crate) fn check_received(
 
 /// The capofila's bando supersedes a copy an install imported itself under another id.
 pub(crate) fn supersede_local_copy(
-    tx: &rusqlite::Transaction,
+    tx: &rusqlite::Connection,
     record: &crate::record::Record,
 ) -> std::result::Result<(), crate::sync::ApplyError> {
     tx.execute(

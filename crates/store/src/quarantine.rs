@@ -103,7 +103,7 @@ fn set_aside(
 /// Whether a received row is one set aside here, in this version or a later one: then it is
 /// not written again. An older version set aside gives way to the newer one received.
 pub(crate) fn still_set_aside(
-    tx: &Transaction,
+    tx: &rusqlite::Connection,
     table: &str,
     id: &str,
     version: i64,
@@ -129,7 +129,7 @@ pub(crate) fn still_set_aside(
 /// A received row that refers to a row set aside here joins it: kept whole, not written, so
 /// its sender's upload is not refused for a reference this install chose to set aside.
 pub(crate) fn joins_set_aside_parent(
-    tx: &Transaction,
+    tx: &rusqlite::Connection,
     table: &tables::SyncTable,
     record: &crate::record::Record,
     at: DateTime<FixedOffset>,

@@ -238,7 +238,7 @@ pub(crate) fn check_received(
 /// A published ranking only moves forward: an older number is a rollback, the same number
 /// with other content a fork.
 pub(crate) fn only_forward(
-    tx: &rusqlite::Transaction,
+    tx: &rusqlite::Connection,
     record: &crate::record::Record,
 ) -> std::result::Result<(), crate::sync::ApplyError> {
     use crate::sync::ApplyError;

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::Transaction;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
@@ -86,7 +85,7 @@ pub(crate) fn unreadable_json(table: &str, row: &str, column: &str) -> crate::St
 }
 
 /// Takes the next value of the owner's change counter.
-pub(crate) fn next_version(tx: &Transaction) -> Result<i64> {
+pub(crate) fn next_version(tx: &rusqlite::Connection) -> Result<i64> {
     Ok(tx.query_row(
         "UPDATE install SET change_seq = change_seq + 1 RETURNING change_seq",
         [],

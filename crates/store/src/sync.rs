@@ -6,9 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, FixedOffset};
 use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
-use rusqlite::{
-    OptionalExtension, Statement, Transaction, TransactionBehavior, params, params_from_iter,
-};
+use rusqlite::{OptionalExtension, Statement, TransactionBehavior, params, params_from_iter};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -576,7 +574,9 @@ impl Store {
     }
 
     /// Applies a verified bundle in one transaction: all its records or none. With `dry_run`
-    /// the transaction is rolled back, giving the summary of what importing would do.
+    /// the transaction is rolled back, giving the summary of what importing would do. Within
+    /// an import of several files ([`Store::begin_import`]) the bundle joins that transaction
+    /// instead; a refusal there means the import is abandoned and done again file by file.
     pub fn apply_bundle(
         &mut self,
         incoming: &Incoming,
@@ -586,195 +586,254 @@ impl Store {
         at: DateTime<FixedOffset>,
         actor: &Actor,
     ) -> std::result::Result<ApplySummary, ApplyError> {
-        let sender = Some((incoming.sender.as_str(), incoming.seq));
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let held: Option<String> = tx
-            .query_row(
-                "SELECT header_hash FROM bundles_in WHERE sender = ?1 AND seq = ?2",
-                params![incoming.sender, incoming.seq as i64],
-                |r| r.get(0),
-            )
-            .optional()?;
-        match held {
-            Some(h) if h == incoming.header_hash => {
-                let summary = ApplySummary {
-                    already_imported: true,
-                    ..Default::default()
-                };
-                if !dry_run {
-                    log_import(&tx, at, actor, &incoming.file_name, sender, Ok(&summary))?;
-                    tx.commit()?;
-                }
-                return Ok(summary);
-            }
-            Some(_) => {
-                // Export keeps a bundle's bytes before writing its file, so one install never
-                // numbers two bundles alike: the sender lost data (a new PC, an older backup).
-                drop(tx);
+        let own = self.conn.is_autocommit();
+        if own {
+            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        }
+        let applied = apply_within(&self.conn, incoming, records, direction, at, actor);
+        if !own {
+            if let Err(ApplyError::Fork { .. } | ApplyError::Restored { .. }) = &applied {
                 self.schedule_recovery(incoming, dry_run)?;
-                return Err(ApplyError::Fork {
+            }
+            return applied;
+        }
+        match applied {
+            Ok(summary) if !dry_run => {
+                // The crash test kills the process here: everything applied, nothing committed.
+                crate::failpoint::hit("import-before-commit");
+                if let Err(e) = self.conn.execute_batch("COMMIT") {
+                    self.abandon_import();
+                    return Err(match e.sqlite_error_code() {
+                        Some(rusqlite::ErrorCode::ConstraintViolation) => ApplyError::Invalid {
+                            table: "-".into(),
+                            id: "-".into(),
+                            reason: format!(
+                                "riferimenti mancanti tra i record ({})",
+                                constraint_it(&e)
+                            ),
+                        },
+                        _ => e.into(),
+                    });
+                }
+                Ok(summary)
+            }
+            Ok(summary) => {
+                self.abandon_import();
+                Ok(summary)
+            }
+            Err(e) => {
+                self.abandon_import();
+                // The sender lost data: what it must be sent back is remembered, whatever
+                // happens to this bundle.
+                if matches!(e, ApplyError::Fork { .. } | ApplyError::Restored { .. }) {
+                    self.schedule_recovery(incoming, dry_run)?;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Starts an import of several files as one transaction, committed by
+    /// [`Store::commit_import`]: one sync of the write-ahead log for them all rather than one
+    /// each. A bundle refused within it leaves the import to be abandoned and done again file
+    /// by file, so each still applies whole or not at all.
+    pub fn begin_import(&mut self) -> Result<()> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(())
+    }
+
+    /// Commits an import begun with [`Store::begin_import`]; on failure nothing of it is kept.
+    pub fn commit_import(&mut self) -> Result<()> {
+        crate::failpoint::hit("import-before-commit");
+        if let Err(e) = self.conn.execute_batch("COMMIT") {
+            self.abandon_import();
+            return Err(e.into());
+        }
+        Ok(())
+    }
+
+    /// Drops what an unfinished import applied.
+    pub fn abandon_import(&mut self) {
+        if !self.conn.is_autocommit() {
+            // Should the rollback fail too, SQLite rolls back when the connection closes.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+/// The work of [`Store::apply_bundle`], within a transaction its caller holds.
+fn apply_within(
+    tx: &rusqlite::Connection,
+    incoming: &Incoming,
+    records: impl Iterator<Item = std::result::Result<Record, ApplyError>>,
+    direction: Direction,
+    at: DateTime<FixedOffset>,
+    actor: &Actor,
+) -> std::result::Result<ApplySummary, ApplyError> {
+    let sender = Some((incoming.sender.as_str(), incoming.seq));
+    let held: Option<String> = tx
+        .query_row(
+            "SELECT header_hash FROM bundles_in WHERE sender = ?1 AND seq = ?2",
+            params![incoming.sender, incoming.seq as i64],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match held {
+        Some(h) if h == incoming.header_hash => {
+            let summary = ApplySummary {
+                already_imported: true,
+                ..Default::default()
+            };
+            log_import(tx, at, actor, &incoming.file_name, sender, Ok(&summary))?;
+            return Ok(summary);
+        }
+        Some(_) => {
+            // Export keeps a bundle's bytes before writing its file, so one install never
+            // numbers two bundles alike: the sender lost data (a new PC, an older backup).
+            return Err(ApplyError::Fork {
+                sender: incoming.sender.clone(),
+                seq: incoming.seq,
+            });
+        }
+        None => {}
+    }
+    // Records of one bundle reference each other; check references once, at commit.
+    tx.pragma_update(None, "defer_foreign_keys", true)?;
+    let own = crate::install::own_comune(tx)?;
+    let peer = peer_in(tx, &incoming.sender)?;
+    let latest = incoming.seq > last_seq_in(tx, &incoming.sender)?;
+    // The capofila acknowledges more of our records than we ever numbered: this install
+    // is new or was restored from an older backup. What we numbered since our last
+    // confirmed version may be unknown to the capofila under those numbers: numbered
+    // again above its acknowledgement, so the next upload carries it.
+    let regressed = direction == Direction::Publish
+        && (incoming.ack > change_seq_in(tx)?
+            || incoming.ack_seq > last_seq_out(tx, &incoming.sender)?);
+    if regressed {
+        restamp_own(tx, &own, peer.acked_version, incoming.ack)?;
+    }
+    let mut summary = ApplySummary::default();
+    let mut statements = Statements::default();
+    let mut recovered_version = 0;
+    let returned_max = &incoming.returned_case_numbers;
+    let hashed = incoming.schema_version >= HASHED_SINCE_SCHEMA;
+    // The revisions written, whose search texts follow once their applications are in.
+    let mut revisions = Vec::new();
+    for record in records {
+        let record = &record?;
+        let counts = summary.tables.entry(record.table.clone()).or_default();
+        let recovering = direction == Direction::Publish
+            && record.meta.owner == own
+            && tables::table(&record.table).is_some_and(|t| t.direction == Direction::Upload);
+        let applied = if recovering {
+            summary.recovered += 1;
+            recovered_version = recovered_version.max(record.meta.version);
+            let renumbered = crate::applications::make_room_for(tx, record, returned_max)?;
+            summary.renumbered.extend(renumbered);
+            apply_record(
+                tx,
+                &mut statements,
+                record,
+                &own,
+                Direction::Upload,
+                hashed,
+                at,
+            )?
+        } else {
+            apply_record(
+                tx,
+                &mut statements,
+                record,
+                &incoming.sender,
+                direction,
+                hashed,
+                at,
+            )?
+        };
+        if matches!(applied, Applied::New | Applied::Updated)
+            && record.table == "application_revisions"
+        {
+            revisions.push(record.meta.id.to_string());
+        }
+        match applied {
+            Applied::New => counts.new += 1,
+            Applied::Updated => counts.updated += 1,
+            Applied::Unchanged => counts.unchanged += 1,
+            // The sender numbered again after losing data.
+            Applied::CaseNumberTaken => {
+                return Err(ApplyError::Restored {
                     sender: incoming.sender.clone(),
                     seq: incoming.seq,
                 });
             }
-            None => {}
         }
-        // Records of one bundle reference each other; check references once, at commit.
-        tx.pragma_update(None, "defer_foreign_keys", true)?;
-        let own = crate::install::own_comune(&tx)?;
-        let peer = peer_in(&tx, &incoming.sender)?;
-        let latest = incoming.seq > last_seq_in(&tx, &incoming.sender)?;
-        // The capofila acknowledges more of our records than we ever numbered: this install
-        // is new or was restored from an older backup. What we numbered since our last
-        // confirmed version may be unknown to the capofila under those numbers: numbered
-        // again above its acknowledgement, so the next upload carries it.
-        let regressed = direction == Direction::Publish
-            && (incoming.ack > change_seq_in(&tx)?
-                || incoming.ack_seq > last_seq_out(&tx, &incoming.sender)?);
-        if regressed {
-            restamp_own(&tx, &own, peer.acked_version, incoming.ack)?;
-        }
-        let mut summary = ApplySummary::default();
-        let mut statements = Statements::default();
-        let mut recovered_version = 0;
-        let returned_max = &incoming.returned_case_numbers;
-        let hashed = incoming.schema_version >= HASHED_SINCE_SCHEMA;
-        // The revisions written, whose search texts follow once their applications are in.
-        let mut revisions = Vec::new();
-        for record in records {
-            let record = &record?;
-            let counts = summary.tables.entry(record.table.clone()).or_default();
-            let recovering = direction == Direction::Publish
-                && record.meta.owner == own
-                && tables::table(&record.table).is_some_and(|t| t.direction == Direction::Upload);
-            let applied = if recovering {
-                summary.recovered += 1;
-                recovered_version = recovered_version.max(record.meta.version);
-                let renumbered = crate::applications::make_room_for(&tx, record, returned_max)?;
-                summary.renumbered.extend(renumbered);
-                apply_record(
-                    &tx,
-                    &mut statements,
-                    record,
-                    &own,
-                    Direction::Upload,
-                    hashed,
-                    at,
-                )?
-            } else {
-                apply_record(
-                    &tx,
-                    &mut statements,
-                    record,
-                    &incoming.sender,
-                    direction,
-                    hashed,
-                    at,
-                )?
-            };
-            if matches!(applied, Applied::New | Applied::Updated)
-                && record.table == "application_revisions"
-            {
-                revisions.push(record.meta.id.to_string());
-            }
-            match applied {
-                Applied::New => counts.new += 1,
-                Applied::Updated => counts.updated += 1,
-                Applied::Unchanged => counts.unchanged += 1,
-                // The sender numbered again after losing data.
-                Applied::CaseNumberTaken => {
-                    drop(statements);
-                    drop(tx);
-                    self.schedule_recovery(incoming, dry_run)?;
-                    return Err(ApplyError::Restored {
-                        sender: incoming.sender.clone(),
-                        seq: incoming.seq,
-                    });
-                }
-            }
-        }
-        drop(statements);
-        for id in &revisions {
-            crate::applications::index_revision(&tx, id)?;
-        }
-        if direction == Direction::Publish {
-            // Our counter never falls below what we hold or what the capofila has of ours.
-            tx.execute(
-                "UPDATE install SET change_seq = MAX(change_seq, ?1, ?2)",
-                params![recovered_version, incoming.ack],
-            )?;
-        }
-        tx.execute(
-            "INSERT INTO bundles_in (sender, seq, kind, header_hash, file_name, imported_at,
-             summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                incoming.sender,
-                incoming.seq as i64,
-                incoming.kind,
-                incoming.header_hash,
-                incoming.file_name,
-                at.to_rfc3339(),
-                serde_json::to_string(&summary).expect("summary serialises"),
-            ],
-        )?;
-        // Regressed without the records back, we do not hold what the capofila acknowledges:
-        // keeping our acknowledgement low makes the next upload ask for them (see below).
-        let acked = if regressed && summary.recovered == 0 {
-            peer.acked_version
-        } else {
-            incoming.ack
-        };
-        // An upload that starts below what we last acknowledged to its sender comes from an
-        // install that lost data: the next publish bundle returns the sender's own records
-        // above that point. Decided by the latest bundle only.
-        let recovery_from = if direction == Direction::Upload && latest {
-            let announced: i64 = tx
-                .query_row(
-                    "SELECT ack_version FROM bundles_out WHERE recipient = ?1 AND seq = ?2",
-                    params![incoming.sender, incoming.ack_seq as i64],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .unwrap_or(0);
-            (incoming.from_version < announced).then_some(incoming.from_version)
-        } else {
-            peer.recovery_from
-        };
-        tx.execute(
-            "INSERT INTO peers (comune, acked_version, applied_version, acked_seq, recovery_from)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (comune) DO UPDATE SET
-               acked_version = MAX(acked_version, excluded.acked_version),
-               applied_version = MAX(applied_version, excluded.applied_version),
-               acked_seq = MAX(acked_seq, excluded.acked_seq),
-               recovery_from = excluded.recovery_from",
-            params![
-                incoming.sender,
-                acked,
-                incoming.to_version,
-                incoming.ack_seq as i64,
-                recovery_from
-            ],
-        )?;
-        if dry_run {
-            tx.rollback()?;
-            return Ok(summary);
-        }
-        log_import(&tx, at, actor, &incoming.file_name, sender, Ok(&summary))?;
-        // The crash test kills the process here: everything applied, nothing committed.
-        crate::failpoint::hit("import-before-commit");
-        tx.commit().map_err(|e| match e.sqlite_error_code() {
-            Some(rusqlite::ErrorCode::ConstraintViolation) => ApplyError::Invalid {
-                table: "-".into(),
-                id: "-".into(),
-                reason: format!("riferimenti mancanti tra i record ({})", constraint_it(&e)),
-            },
-            _ => e.into(),
-        })?;
-        Ok(summary)
     }
+    drop(statements);
+    for id in &revisions {
+        crate::applications::index_revision(tx, id)?;
+    }
+    if direction == Direction::Publish {
+        // Our counter never falls below what we hold or what the capofila has of ours.
+        tx.execute(
+            "UPDATE install SET change_seq = MAX(change_seq, ?1, ?2)",
+            params![recovered_version, incoming.ack],
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO bundles_in (sender, seq, kind, header_hash, file_name, imported_at,
+         summary) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            incoming.sender,
+            incoming.seq as i64,
+            incoming.kind,
+            incoming.header_hash,
+            incoming.file_name,
+            at.to_rfc3339(),
+            serde_json::to_string(&summary).expect("summary serialises"),
+        ],
+    )?;
+    // Regressed without the records back, we do not hold what the capofila acknowledges:
+    // keeping our acknowledgement low makes the next upload ask for them (see below).
+    let acked = if regressed && summary.recovered == 0 {
+        peer.acked_version
+    } else {
+        incoming.ack
+    };
+    // An upload that starts below what we last acknowledged to its sender comes from an
+    // install that lost data: the next publish bundle returns the sender's own records
+    // above that point. Decided by the latest bundle only.
+    let recovery_from = if direction == Direction::Upload && latest {
+        let announced: i64 = tx
+            .query_row(
+                "SELECT ack_version FROM bundles_out WHERE recipient = ?1 AND seq = ?2",
+                params![incoming.sender, incoming.ack_seq as i64],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0);
+        (incoming.from_version < announced).then_some(incoming.from_version)
+    } else {
+        peer.recovery_from
+    };
+    tx.execute(
+        "INSERT INTO peers (comune, acked_version, applied_version, acked_seq, recovery_from)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (comune) DO UPDATE SET
+           acked_version = MAX(acked_version, excluded.acked_version),
+           applied_version = MAX(applied_version, excluded.applied_version),
+           acked_seq = MAX(acked_seq, excluded.acked_seq),
+           recovery_from = excluded.recovery_from",
+        params![
+            incoming.sender,
+            acked,
+            incoming.to_version,
+            incoming.ack_seq as i64,
+            recovery_from
+        ],
+    )?;
+    // Logged even when only previewing: the caller rolls the preview back.
+    log_import(tx, at, actor, &incoming.file_name, sender, Ok(&summary))?;
+    Ok(summary)
 }
 
 fn peer_in(conn: &rusqlite::Connection, comune: &str) -> Result<Peer> {
@@ -796,7 +855,7 @@ fn peer_in(conn: &rusqlite::Connection, comune: &str) -> Result<Peer> {
         .unwrap_or_default())
 }
 
-fn last_seq_in(tx: &Transaction, sender: &str) -> Result<u64> {
+fn last_seq_in(tx: &rusqlite::Connection, sender: &str) -> Result<u64> {
     Ok(tx.query_row(
         "SELECT COALESCE(MAX(seq), 0) FROM bundles_in WHERE sender = ?1",
         [sender],
@@ -804,7 +863,7 @@ fn last_seq_in(tx: &Transaction, sender: &str) -> Result<u64> {
     )? as u64)
 }
 
-fn last_seq_out(tx: &Transaction, recipient: &str) -> Result<u64> {
+fn last_seq_out(tx: &rusqlite::Connection, recipient: &str) -> Result<u64> {
     Ok(tx.query_row(
         "SELECT COALESCE(MAX(seq), 0) FROM bundles_out WHERE recipient = ?1",
         [recipient],
@@ -812,13 +871,13 @@ fn last_seq_out(tx: &Transaction, recipient: &str) -> Result<u64> {
     )? as u64)
 }
 
-fn change_seq_in(tx: &Transaction) -> Result<i64> {
+fn change_seq_in(tx: &rusqlite::Connection) -> Result<i64> {
     Ok(tx.query_row("SELECT change_seq FROM install", [], |r| r.get(0))?)
 }
 
 /// Gives every own row changed after `confirmed` a new version above `floor`, in the order
 /// they were made.
-fn restamp_own(tx: &Transaction, own: &str, confirmed: i64, floor: i64) -> Result<()> {
+fn restamp_own(tx: &rusqlite::Connection, own: &str, confirmed: i64, floor: i64) -> Result<()> {
     tx.execute(
         "UPDATE install SET change_seq = MAX(change_seq, ?1)",
         [floor],
@@ -932,7 +991,7 @@ struct Statements<'t> {
 impl<'t> Statements<'t> {
     fn table(
         &mut self,
-        tx: &'t Transaction,
+        tx: &'t rusqlite::Connection,
         table: &'static SyncTable,
     ) -> rusqlite::Result<&mut TableStatements<'t>> {
         if !self.tables.contains_key(table.name) {
@@ -969,7 +1028,7 @@ impl<'t> Statements<'t> {
 }
 
 fn apply_record<'t>(
-    tx: &'t Transaction,
+    tx: &'t rusqlite::Connection,
     statements: &mut Statements<'t>,
     record: &Record,
     sender: &str,

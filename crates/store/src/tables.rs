@@ -40,7 +40,7 @@ pub(crate) struct SyncTable {
 
 pub(crate) type RecipientView = fn(Vec<Record>, &str) -> Vec<Record>;
 
-pub(crate) type BeforeWrite = fn(&Transaction, &Record) -> Result<(), ApplyError>;
+pub(crate) type BeforeWrite = fn(&rusqlite::Connection, &Record) -> Result<(), ApplyError>;
 
 pub(crate) struct Column {
     pub name: &'static str,
@@ -597,7 +597,7 @@ pub(crate) fn in_apply_order(direction: Direction) -> Vec<&'static str> {
 /// Computes and stores the content hash of row `id` of `table` from its wire fields, as
 /// they read back from the database: every local write of a synchronised row ends here, so
 /// the hash is of exactly what travels.
-pub(crate) fn stamp(tx: &Transaction, table: &str, id: &str) -> crate::Result<()> {
+pub(crate) fn stamp(tx: &rusqlite::Connection, table: &str, id: &str) -> crate::Result<()> {
     let t = self::table(table).expect("stamped tables are declared");
     let body = tx.query_row(
         &format!("SELECT {} FROM {table} WHERE id = ?1", t.field_list()),

@@ -23,6 +23,10 @@ use crate::files::{read_file, write_atomically};
 use crate::trust::{refused, target};
 use crate::{AppError, ErrorCode, Result, now};
 
+/// Files imported per transaction: one commit for several bundles is most of the time of a
+/// large import saved, while the database stays free for the window between them.
+const FILES_PER_COMMIT: usize = 10;
+
 /// Bundle numbers and versions are stored as SQLite integers: a file claiming more is refused
 /// (2^53, also exact in the window's JavaScript numbers).
 const MAX_SEQ: u64 = 1 << 53;
@@ -231,12 +235,41 @@ impl Exchange<'_> {
         // One time for the whole batch: the log tells its files apart from the next batch's.
         let at = now();
         let cache = self.0.store.import_cache()?;
-        let reports = files
-            .iter()
-            .map(|f| self.import_one(f, false, at))
-            .collect();
+        let mut reports = Vec::with_capacity(files.len());
+        for batch in files.chunks(FILES_PER_COMMIT) {
+            reports.extend(self.import_batch(batch, at)?);
+        }
         self.0.store.restore_cache(cache)?;
         Ok(reports)
+    }
+
+    /// A few files as one transaction (one commit, not one per file). Should any be refused,
+    /// or the commit fail, nothing of them is kept and they are imported again one by one, so
+    /// each file still applies whole or not at all and a refusal is the same.
+    fn import_batch(
+        &mut self,
+        files: &[PathBuf],
+        at: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Result<Vec<ImportReport>> {
+        // Busy, the files are tried one by one, each saying so as before.
+        if files.len() > 1 && self.0.store.begin_import().is_ok() {
+            let mut reports = Vec::with_capacity(files.len());
+            for file in files {
+                let report = self.import_one(file, false, at);
+                if report.error.is_some() {
+                    break;
+                }
+                reports.push(report);
+            }
+            if reports.len() == files.len() && self.0.store.commit_import().is_ok() {
+                return Ok(reports);
+            }
+            self.0.store.abandon_import();
+        }
+        Ok(files
+            .iter()
+            .map(|f| self.import_one(f, false, at))
+            .collect())
     }
 
     /// What importing would do, without changing anything (the summary shown before applying).
