@@ -588,7 +588,7 @@ impl Store {
     ) -> std::result::Result<ApplySummary, ApplyError> {
         let own = self.conn.is_autocommit();
         if own {
-            self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            self.begin_import()?;
         }
         let applied = apply_within(&self.conn, incoming, records, direction, at, actor);
         if !own {
@@ -599,10 +599,7 @@ impl Store {
         }
         match applied {
             Ok(summary) if !dry_run => {
-                // The crash test kills the process here: everything applied, nothing committed.
-                crate::failpoint::hit("import-before-commit");
-                if let Err(e) = self.conn.execute_batch("COMMIT") {
-                    self.abandon_import();
+                if let Err(e) = self.commit() {
                     return Err(match e.sqlite_error_code() {
                         Some(rusqlite::ErrorCode::ConstraintViolation) => ApplyError::Invalid {
                             table: "-".into(),
@@ -644,12 +641,18 @@ impl Store {
 
     /// Commits an import begun with [`Store::begin_import`]; on failure nothing of it is kept.
     pub fn commit_import(&mut self) -> Result<()> {
+        Ok(self.commit()?)
+    }
+
+    /// Commits the import's transaction, or rolls it back if the commit fails.
+    fn commit(&mut self) -> rusqlite::Result<()> {
+        // The crash test kills the process here: everything applied, nothing committed.
         crate::failpoint::hit("import-before-commit");
-        if let Err(e) = self.conn.execute_batch("COMMIT") {
+        let committed = self.conn.execute_batch("COMMIT");
+        if committed.is_err() {
             self.abandon_import();
-            return Err(e.into());
         }
-        Ok(())
+        committed
     }
 
     /// Drops what an unfinished import applied.
