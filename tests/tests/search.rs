@@ -11,9 +11,12 @@ use sportello_app::{OutcomeChoice, Sportello, parse_json_forms};
 use sportello_domain::Sex;
 use sportello_domain::codice_fiscale::encode;
 use sportello_store::ApplicationFilter;
-use sportello_tests::{Install, fixture_applications};
+use sportello_tests::{
+    Install, arg, distribute, dump_tables, enrol, fixture, fixture_applications,
+};
 
 const CAPOFILA: &str = "089017";
+const FLORIDIA: &str = "089009";
 /// The fixture application made "D'Amico Nicolò" (synthetic, like every fixture).
 const CRAFTED: usize = 2;
 
@@ -234,4 +237,49 @@ fn pages_of_the_list_make_the_whole_list_in_its_order() {
     let beyond = app.intake().search_page(&all, "", None, 1000, 100).unwrap();
     assert!(beyond.applications.is_empty());
     assert_eq!(beyond.total, filed.len());
+}
+
+/// An application imported at the capofila is found there as at its comune: the import writes
+/// each revision's search text (read from the declaration ahead of the writer) exactly as
+/// filing does.
+#[test]
+fn an_imported_application_is_found_at_the_capofila_as_at_its_comune() {
+    let capofila = Install::init("district-d48.toml", CAPOFILA);
+    let floridia = Install::init("district-d48.toml", FLORIDIA);
+    enrol(&capofila, &floridia);
+    capofila.ok(&["bando", "import", arg(&fixture("bando-sc-2026-1.toml"))]);
+    distribute(&capofila, &[&floridia]);
+    let items = applications()[..25].to_vec();
+    let filed = floridia.add(&items);
+    for file in floridia.export() {
+        capofila.ok(&["bundle", "import", arg(&file)]);
+    }
+
+    let found = |install: &Install, typed: &str| -> BTreeSet<String> {
+        install
+            .json(&["application", "list", "--search", typed])
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["application_code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let member = items
+        .iter()
+        .find_map(|i| i["household"][0]["codice_fiscale"].as_str())
+        .expect("a fixture household member");
+    let code = filed[7].replace('-', "").to_lowercase();
+    for typed in ["d amico", "NICOLÒ D'AMICO", member, &code] {
+        let at_capofila = found(&capofila, typed);
+        assert!(!at_capofila.is_empty(), "{typed:?} found nothing");
+        assert_eq!(at_capofila, found(&floridia, typed), "{typed:?}");
+    }
+    assert_eq!(
+        found(&capofila, "d amico"),
+        BTreeSet::from([filed[CRAFTED].clone()])
+    );
+    assert_eq!(
+        dump_tables(&capofila.db, &["application_search"]),
+        dump_tables(&floridia.db, &["application_search"])
+    );
 }

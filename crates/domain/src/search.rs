@@ -138,13 +138,22 @@ impl SearchText {
         (surname, name): (&str, &str),
         codici_fiscali: impl Iterator<Item = &'a str>,
     ) -> SearchText {
+        SearchText {
+            code: fold(code),
+            people: Self::people((surname, name), codici_fiscali),
+        }
+    }
+
+    /// [`SearchText::people`] alone, which needs nothing of the application but its
+    /// declaration.
+    pub fn people<'a>(
+        (surname, name): (&str, &str),
+        codici_fiscali: impl Iterator<Item = &'a str>,
+    ) -> String {
         let (surname, name) = (fold(surname), fold(name));
         let mut people = vec![format!("{surname}{name}"), format!("{name}{surname}")];
         people.extend(codici_fiscali.map(fold));
-        SearchText {
-            code: fold(code),
-            people: people.join(" "),
-        }
+        people.join(" ")
     }
 }
 

@@ -9,7 +9,7 @@ use rand::Rng;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 use serde_json::{Map, Value};
-use sportello_domain::search::{Query, SearchText};
+use sportello_domain::search::{Query, SearchText, fold};
 use sportello_domain::{Application, Declaration};
 use uuid::Uuid;
 
@@ -925,16 +925,34 @@ pub(crate) fn index_revision(conn: &Connection, id: &str) -> Result<()> {
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let text = row.and_then(|(code, declaration)| {
-        let people: SearchedPeople = serde_json::from_str(&declaration).ok()?;
-        let applicant = &people.applicant;
-        Some(SearchText::of_people(
-            &code,
-            (&applicant.surname, &applicant.name),
-            std::iter::once(applicant)
-                .chain(&people.household)
-                .map(|p| p.codice_fiscale.as_ref()),
-        ))
+        Some(SearchText {
+            code: fold(&code),
+            people: searched_people(&declaration)?,
+        })
     });
+    write_search_text(conn, id, text)
+}
+
+/// [`index_revision`] for a received revision whose people were read from its declaration
+/// before it was written ([`searched_people`]).
+pub(crate) fn index_received_revision(
+    conn: &Connection,
+    id: &str,
+    application_id: &str,
+    people: Option<String>,
+) -> Result<()> {
+    let code: Option<String> = conn
+        .prepare_cached("SELECT application_code FROM applications WHERE id = ?1")?
+        .query_row([application_id], |r| r.get(0))
+        .optional()?;
+    let text = code.zip(people).map(|(code, people)| SearchText {
+        code: fold(&code),
+        people,
+    });
+    write_search_text(conn, id, text)
+}
+
+fn write_search_text(conn: &Connection, id: &str, text: Option<SearchText>) -> Result<()> {
     match text {
         Some(text) => conn
             .prepare_cached(
@@ -948,6 +966,18 @@ pub(crate) fn index_revision(conn: &Connection, id: &str) -> Result<()> {
             .execute([id])?,
     };
     Ok(())
+}
+
+/// The people part of a stored declaration's search text; `None` when it cannot be read.
+pub(crate) fn searched_people(declaration: &str) -> Option<String> {
+    let people: SearchedPeople = serde_json::from_str(declaration).ok()?;
+    let applicant = &people.applicant;
+    Some(SearchText::people(
+        (&applicant.surname, &applicant.name),
+        std::iter::once(applicant)
+            .chain(&people.household)
+            .map(|p| p.codice_fiscale.as_ref()),
+    ))
 }
 
 /// What the search text reads of a stored declaration: parsed alone, the rest skipped, as an

@@ -100,6 +100,15 @@ fn set_aside(
     Ok(moved + 1)
 }
 
+/// Whether any row is set aside.
+pub(crate) fn any_set_aside(tx: &rusqlite::Connection) -> Result<bool> {
+    Ok(tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM quarantined_records)",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
 /// Whether a received row is one set aside here, in this version or a later one: then it is
 /// not written again. An older version set aside gives way to the newer one received.
 pub(crate) fn still_set_aside(

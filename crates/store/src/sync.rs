@@ -11,7 +11,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::audit::{self, Actor};
-use crate::record::{HASHED_SINCE_SCHEMA, Record, SyncMeta, content_hash};
+use crate::received::{Checked, CheckedRecords, RecordCheck};
+use crate::record::{Record, SyncMeta};
 use crate::tables::{self, SyncTable};
 use crate::{Result, Store, StoreError};
 
@@ -580,7 +581,7 @@ impl Store {
     pub fn apply_bundle(
         &mut self,
         incoming: &Incoming,
-        records: impl Iterator<Item = std::result::Result<Record, ApplyError>>,
+        records: impl CheckedRecords,
         direction: Direction,
         dry_run: bool,
         at: DateTime<FixedOffset>,
@@ -630,6 +631,16 @@ impl Store {
         }
     }
 
+    /// What checking the records of `incoming` needs, read once: the checks then run
+    /// without the database, on whichever thread reads the records.
+    pub fn record_check(&self, incoming: &Incoming, direction: Direction) -> Result<RecordCheck> {
+        Ok(RecordCheck::new(
+            crate::install::own_comune(&self.conn)?,
+            incoming,
+            direction,
+        ))
+    }
+
     /// Starts an import of several files as one transaction, committed by
     /// [`Store::commit_import`]: one sync of the write-ahead log for them all rather than one
     /// each. A bundle refused within it leaves the import to be abandoned and done again file
@@ -668,7 +679,7 @@ impl Store {
 fn apply_within(
     tx: &rusqlite::Connection,
     incoming: &Incoming,
-    records: impl Iterator<Item = std::result::Result<Record, ApplyError>>,
+    mut records: impl CheckedRecords,
     direction: Direction,
     at: DateTime<FixedOffset>,
     actor: &Actor,
@@ -716,47 +727,34 @@ fn apply_within(
         restamp_own(tx, &own, peer.acked_version, incoming.ack)?;
     }
     let mut summary = ApplySummary::default();
-    let mut statements = Statements::default();
+    let mut statements = Statements {
+        set_aside: crate::quarantine::any_set_aside(tx)?,
+        ..Default::default()
+    };
     let mut recovered_version = 0;
     let returned_max = &incoming.returned_case_numbers;
-    let hashed = incoming.schema_version >= HASHED_SINCE_SCHEMA;
     // The revisions written, whose search texts follow once their applications are in.
     let mut revisions = Vec::new();
-    for record in records {
-        let record = &record?;
+    while let Some(checked) = records.next() {
+        let mut checked = checked?;
+        let record = &checked.record;
         let counts = summary.tables.entry(record.table.clone()).or_default();
-        let recovering = direction == Direction::Publish
-            && record.meta.owner == own
-            && tables::table(&record.table).is_some_and(|t| t.direction == Direction::Upload);
-        let applied = if recovering {
+        let sender = if checked.recovering {
             summary.recovered += 1;
             recovered_version = recovered_version.max(record.meta.version);
             let renumbered = crate::applications::make_room_for(tx, record, returned_max)?;
             summary.renumbered.extend(renumbered);
-            apply_record(
-                tx,
-                &mut statements,
-                record,
-                &own,
-                Direction::Upload,
-                hashed,
-                at,
-            )?
+            &own
         } else {
-            apply_record(
-                tx,
-                &mut statements,
-                record,
-                &incoming.sender,
-                direction,
-                hashed,
-                at,
-            )?
+            &incoming.sender
         };
+        let applied = apply_record(tx, &mut statements, &checked, sender, at)?;
         if matches!(applied, Applied::New | Applied::Updated)
             && record.table == "application_revisions"
         {
-            revisions.push(record.meta.id.to_string());
+            let id = record.meta.id.to_string();
+            let application = record.body["application_id"].as_str().unwrap_or_default();
+            revisions.push((id, application.to_string(), checked.search_people.take()));
         }
         match applied {
             Applied::New => counts.new += 1,
@@ -770,10 +768,11 @@ fn apply_within(
                 });
             }
         }
+        records.applied(checked);
     }
     drop(statements);
-    for id in &revisions {
-        crate::applications::index_revision(tx, id)?;
+    for (id, application, people) in revisions {
+        crate::applications::index_received_revision(tx, &id, &application, people)?;
     }
     if direction == Direction::Publish {
         // Our counter never falls below what we hold or what the capofila has of ours.
@@ -989,6 +988,9 @@ struct TableStatements<'t> {
 #[derive(Default)]
 struct Statements<'t> {
     tables: HashMap<&'static str, TableStatements<'t>>,
+    /// Whether any row is set aside here. When none is, received rows are not compared with
+    /// them: applying a bundle sets a row aside only next to one set aside already.
+    set_aside: bool,
 }
 
 impl<'t> Statements<'t> {
@@ -1010,15 +1012,16 @@ impl<'t> Statements<'t> {
                 .skip(1)
                 .map(|(i, n)| format!("{n} = ?{i}"))
                 .collect();
+            let insert = format!(
+                "INSERT INTO {name} ({}) VALUES ({})",
+                columns.join(", "),
+                marks.join(", ")
+            );
             let statements = TableStatements {
                 held: tx.prepare(&format!(
                     "SELECT owner, version, content_hash FROM {name} WHERE id = ?1"
                 ))?,
-                insert: tx.prepare(&format!(
-                    "INSERT INTO {name} ({}) VALUES ({})",
-                    columns.join(", "),
-                    marks.join(", ")
-                ))?,
+                insert: tx.prepare(&insert)?,
                 update: tx.prepare(&format!(
                     "UPDATE {name} SET {} WHERE id = ?1",
                     sets.join(", ")
@@ -1030,26 +1033,27 @@ impl<'t> Statements<'t> {
     }
 }
 
+/// Writes a checked record unless what is held is as new; `sender` is the comune it is
+/// applied for (ourselves, for a record of ours the capofila returns).
 fn apply_record<'t>(
     tx: &'t rusqlite::Connection,
     statements: &mut Statements<'t>,
-    record: &Record,
+    checked: &Checked,
     sender: &str,
-    direction: Direction,
-    hashed: bool,
     at: DateTime<FixedOffset>,
 ) -> std::result::Result<Applied, ApplyError> {
+    let Checked {
+        record,
+        table,
+        hash,
+        ..
+    } = checked;
+    let table = *table;
     let id = record.meta.id.to_string();
     let invalid = |reason: String| ApplyError::Invalid {
         table: record.table.clone(),
         id: id.clone(),
         reason,
-    };
-    let Some(table) = tables::table(&record.table).filter(|t| t.direction == direction) else {
-        return Err(invalid(format!(
-            "tabella {:?} non ammessa in questo pacchetto",
-            record.table
-        )));
     };
     let not_owned = |owner: String| ApplyError::NotOwned {
         table: table.name.to_string(),
@@ -1057,60 +1061,8 @@ fn apply_record<'t>(
         owner,
         sender: sender.to_string(),
     };
-    if record.meta.owner != sender {
-        return Err(not_owned(record.meta.owner.clone()));
-    }
-    let Value::Object(body) = &record.body else {
-        return Err(invalid("contenuto non è un oggetto".into()));
-    };
-    if let Some(column) = table.owner_column {
-        let named = body.get(column).and_then(Value::as_str);
-        if named != Some(sender) {
-            return Err(not_owned(named.unwrap_or("?").to_string()));
-        }
-    }
-    // What SQL would accept must also read back as the domain's types, or the registry
-    // would hold rows that break every later listing and ranking.
-    table.validate(body, sender).map_err(&invalid)?;
-    // The hash the sender signed must be of what arrived; older senders hashed otherwise,
-    // and theirs is recomputed.
-    let hash = content_hash(body);
-    if hashed && hash != record.meta.content_hash {
-        return Err(invalid(
-            "impronta del contenuto diversa dal contenuto ricevuto".into(),
-        ));
-    }
+    let set_aside = statements.set_aside;
     let statements = statements.table(tx, table)?;
-    let held: Option<(String, i64, String)> = statements
-        .held
-        .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
-    if let Some((owner, _, _)) = held.as_ref().filter(|(owner, _, _)| owner != sender) {
-        // The row exists here under another owner: only its owner may change it.
-        return Err(not_owned(owner.clone()));
-    }
-    let applied = match held {
-        None if crate::quarantine::still_set_aside(tx, table.name, &id, record.meta.version)? => {
-            return Ok(Applied::Unchanged);
-        }
-        None => Applied::New,
-        Some((_, v, _)) if v < record.meta.version => Applied::Updated,
-        Some((_, v, h)) if v == record.meta.version && h != hash => {
-            return Err(invalid(format!(
-                "stessa versione {v} con contenuto diverso da quello già ricevuto"
-            )));
-        }
-        Some(_) => return Ok(Applied::Unchanged),
-    };
-    if crate::quarantine::joins_set_aside_parent(tx, table, record, at)? {
-        return Ok(Applied::Unchanged);
-    }
-    if let Some(before_write) = table.before_write {
-        before_write(tx, record)?;
-    }
-    if matches!(applied, Applied::New) && crate::applications::case_number_taken(tx, record)? {
-        return Ok(Applied::CaseNumberTaken);
-    }
     let meta = [
         ToSqlOutput::Borrowed(ValueRef::Text(id.as_bytes())),
         ToSqlOutput::Borrowed(ValueRef::Text(record.meta.owner.as_bytes())),
@@ -1120,10 +1072,42 @@ fn apply_record<'t>(
     ];
     let mut values: Vec<ToSqlOutput> = meta.into_iter().collect();
     for column in table.columns {
-        let v = &body[column.name];
+        let v = &record.body[column.name];
         values.push(
             to_sql(v).ok_or_else(|| invalid(format!("{}: valore non ammesso", column.name)))?,
         );
+    }
+    let held: Option<(String, i64, String)> = statements
+        .held
+        .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    if let Some((owner, _, _)) = held.as_ref().filter(|(owner, _, _)| owner != sender) {
+        // The row exists here under another owner: only its owner may change it.
+        return Err(not_owned(owner.clone()));
+    }
+    let applied = match held {
+        None if set_aside
+            && crate::quarantine::still_set_aside(tx, table.name, &id, record.meta.version)? =>
+        {
+            return Ok(Applied::Unchanged);
+        }
+        None => Applied::New,
+        Some((_, v, _)) if v < record.meta.version => Applied::Updated,
+        Some((_, v, h)) if v == record.meta.version && h != *hash => {
+            return Err(invalid(format!(
+                "stessa versione {v} con contenuto diverso da quello già ricevuto"
+            )));
+        }
+        Some(_) => return Ok(Applied::Unchanged),
+    };
+    if set_aside && crate::quarantine::joins_set_aside_parent(tx, table, record, at)? {
+        return Ok(Applied::Unchanged);
+    }
+    if let Some(before_write) = table.before_write {
+        before_write(tx, record)?;
+    }
+    if matches!(applied, Applied::New) && crate::applications::case_number_taken(tx, record)? {
+        return Ok(Applied::CaseNumberTaken);
     }
     let statement = if matches!(applied, Applied::New) {
         &mut statements.insert

@@ -728,7 +728,8 @@ impl Kind {
                 }
             }
             Kind::JsonText => {
-                serde_json::from_str::<Value>(text()?).map_err(|_| "atteso un testo JSON")?;
+                serde_json::from_str::<serde::de::IgnoredAny>(text()?)
+                    .map_err(|_| "atteso un testo JSON")?;
             }
         }
         Ok(())

@@ -550,6 +550,14 @@ pub struct Records<'v> {
     reader: payload::PayloadReader<'v>,
 }
 
+impl Records<'_> {
+    /// What the records read so far take in memory once parsed, as the reader's limit
+    /// counts it: lets a caller that keeps several at once bound what it keeps.
+    pub fn held(&self) -> u64 {
+        self.reader.held
+    }
+}
+
 impl Iterator for Records<'_> {
     type Item = Result<Value, BundleError>;
 

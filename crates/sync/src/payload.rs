@@ -296,6 +296,8 @@ pub(crate) struct PayloadReader<'a> {
     limits: Limits,
     announced: u64,
     read: u64,
+    /// What the records read so far take once parsed, as [`held_cost`] counts it.
+    pub(crate) held: u64,
     /// A refusal ends the reading: nothing after it is read.
     failed: bool,
 }
@@ -332,6 +334,7 @@ impl<'a> PayloadReader<'a> {
             limits,
             announced: 0,
             read: 0,
+            held: 0,
             failed: false,
         };
         let manifest: Manifest = match next_line(&mut reader.lines, &mut reader.line, limits.line)?
@@ -359,9 +362,11 @@ impl<'a> PayloadReader<'a> {
         }
         self.read += 1;
         // Counted before parsing: what is refused is never built.
-        if held_cost(bytes) > self.limits.held {
+        let held = held_cost(bytes);
+        if held > self.limits.held {
             return Err(damaged(Damage::RecordsTooLarge));
         }
+        self.held += held;
         serde_json::from_slice(bytes)
             .map(Some)
             .map_err(|_| damaged(Damage::RecordLine))

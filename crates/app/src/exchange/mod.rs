@@ -1,6 +1,7 @@
 //! Exchange: the signed, encrypted sync bundles written and read, their history, and the
 //! quarantine of stored rows that cannot be read.
 
+mod ahead;
 mod bundles;
 
 pub use bundles::{ImportReport, Inspection};
