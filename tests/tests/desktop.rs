@@ -1312,12 +1312,18 @@ fn the_demo_district_opens_on_a_useful_home_and_shows_outcomes_at_the_comuni() {
     add_revisore(&capofila_db);
     let args = [OsString::from("--db"), capofila_db.into_os_string()];
     in_window(&args, |w| async move {
+        w.find("[data-testid='accesso-utente']").await?;
+        let login_shown = w.since_launch();
         w.log_in(DEMO.0, DEMO.1).await?;
         w.wait_text("[data-testid='attenzione']", "graduatoria provvisoria n. 1")
             .await?;
         let usable = w.since_launch();
+        // Figures for docs/benchmarks.md ("Cold start"), not asserted: a timed test fails on
+        // a crowded machine rather than on a slow app.
         eprintln!(
-            "cold start to a usable Home on the demo database, login included: {} ms",
+            "cold start on the demo database: login form shown after {} ms, a usable Home \
+             (typing the login included) after {} ms",
+            login_shown.as_millis(),
             usable.as_millis()
         );
         check_eq(
