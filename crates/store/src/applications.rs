@@ -490,6 +490,7 @@ macro_rules! current_conditions {
                            WHERE application_id = a.id AND deleted = 0)"
     };
 }
+pub(crate) use current_conditions;
 
 const CURRENT_COLUMNS: &str = current_columns!();
 const CURRENT_CONDITIONS: &str = current_conditions!();
@@ -504,7 +505,7 @@ const SELECT_CURRENT: &str = concat!(
 
 /// A revision's filing instant as stored (RFC 3339), or the corruption naming application
 /// `code`.
-fn filing_instant(code: &str, text: &str) -> Result<DateTime<FixedOffset>> {
+pub(crate) fn filing_instant(code: &str, text: &str) -> Result<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc3339(text).map_err(|_| {
         StoreError::Corrupt(format!(
             "{}/{code}, colonna {}",
@@ -905,17 +906,24 @@ fn insert_revision(
         ],
     )?;
     crate::tables::stamp(tx, "application_revisions", &id)?;
-    // A revision brought over from an older schema is indexed by the migration that made the
-    // search texts.
+    // A revision brought over from an older schema is indexed by the migrations that made the
+    // search texts and the households.
     if brought.is_none() {
         index_revision(tx, &id)?;
     }
     Ok(())
 }
 
-/// Keeps the folded search text of revision `id` (`application_search`) as the row now reads;
-/// a declaration that cannot be read leaves it without one.
+/// Keeps what is derived from revision `id` as the row now reads: its folded search text
+/// (`application_search`) and its household (`application_households`); a declaration that
+/// cannot be read leaves it without either.
 pub(crate) fn index_revision(conn: &Connection, id: &str) -> Result<()> {
+    index(conn, id, true)
+}
+
+/// [`index_revision`], the household only when `household` (its table comes with migration
+/// 35, after the one that made the search texts).
+fn index(conn: &Connection, id: &str, household: bool) -> Result<()> {
     // Run for every revision an import writes: its statements are prepared once.
     let row: Option<(String, String)> = conn
         .prepare_cached(
@@ -924,17 +932,29 @@ pub(crate) fn index_revision(conn: &Connection, id: &str) -> Result<()> {
         )?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    let text = row.and_then(|(code, declaration)| {
-        let people: SearchedPeople = serde_json::from_str(&declaration).ok()?;
-        let applicant = &people.applicant;
-        Some(SearchText::of_people(
-            &code,
-            (&applicant.surname, &applicant.name),
-            std::iter::once(applicant)
-                .chain(&people.household)
-                .map(|p| p.codice_fiscale.as_ref()),
-        ))
-    });
+    // Read once for both: an import indexes every revision it writes.
+    let people = row
+        .as_ref()
+        .and_then(|(_, declaration)| serde_json::from_str::<SearchedPeople>(declaration).ok());
+    let text = row
+        .as_ref()
+        .zip(people.as_ref())
+        .map(|((code, _), people)| {
+            let applicant = &people.applicant;
+            SearchText::of_people(
+                code,
+                (&applicant.surname, &applicant.name),
+                people.codici_fiscali(),
+            )
+        });
+    if household {
+        let declared = people.as_ref().map(|people| crate::households::Declared {
+            surname: &people.applicant.surname,
+            name: &people.applicant.name,
+            codici_fiscali: people.codici_fiscali().collect(),
+        });
+        crate::households::keep(conn, id, declared.as_ref())?;
+    }
     match text {
         Some(text) => conn
             .prepare_cached(
@@ -950,14 +970,23 @@ pub(crate) fn index_revision(conn: &Connection, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// What the search text reads of a stored declaration: parsed alone, the rest skipped, as an
-/// import indexes every revision it writes.
+/// What the search text and the household read of a stored declaration: parsed alone, the
+/// rest skipped, as an import indexes every revision it writes.
 #[derive(serde::Deserialize)]
 struct SearchedPeople<'a> {
     #[serde(borrow)]
     applicant: SearchedPerson<'a>,
     #[serde(borrow, default)]
     household: Vec<SearchedPerson<'a>>,
+}
+
+impl SearchedPeople<'_> {
+    /// The applicant's codice fiscale, then each member's.
+    fn codici_fiscali(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(&self.applicant)
+            .chain(&self.household)
+            .map(|p| p.codice_fiscale.as_ref())
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -978,7 +1007,7 @@ pub(crate) fn index_every_revision(tx: &Transaction) -> Result<()> {
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for id in ids {
-        index_revision(tx, &id)?;
+        index(tx, &id, false)?;
     }
     Ok(())
 }
