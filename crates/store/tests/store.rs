@@ -948,11 +948,12 @@ fn the_map_of_services_is_searched_by_folded_words_and_kept_in_step() {
     assert_eq!(counts, (1, 1), "only mensa, retired, is still indexed");
 }
 
-/// A period's hours are read from the index alone, as a range of days: monitoring over ten
-/// years of attendance never scans the table.
+/// A period's hours are read from the index alone, as a range of days, counted by day and
+/// hours in its order (no sorting): monitoring over ten years of attendance never scans the
+/// table, nor hands every participant's day to Rust.
 #[test]
 fn hours_of_a_period_are_a_range_of_the_attendance_index() {
-    let store = Store::open_in_memory().unwrap();
+    let mut store = Store::open_in_memory().unwrap();
     let plan: Vec<String> = store
         .connection()
         .prepare(&format!("EXPLAIN QUERY PLAN {}", Store::HOURS_BETWEEN))
@@ -976,6 +977,44 @@ fn hours_of_a_period_are_a_range_of_the_attendance_index() {
         )
         .unwrap();
     assert!(none.is_empty());
+
+    // Three participants over three days: each day's hours, with how many served them.
+    ready(&mut store);
+    let filed = store
+        .file_applications(
+            &[
+                application("AAAAAA80A01Y001A", "2026-02-01T10:00:00+01:00"),
+                application("BBBBBB80A01Y001B", "2026-02-01T11:00:00+01:00"),
+                application("CCCCCC80A01Y001C", "2026-02-01T12:00:00+01:00"),
+            ],
+            at("2026-02-01T12:00:00+01:00"),
+            &actor(),
+        )
+        .unwrap();
+    let day = |d: u32| NaiveDate::from_ymd_opt(2026, 5, d).unwrap();
+    let mut rows = Vec::new();
+    for (i, f) in filed.iter().enumerate() {
+        for d in 4..=6 {
+            let hours = if i == 2 && d == 5 { "3.5" } else { "4" };
+            rows.push(sportello_store::AttendanceRow {
+                application_code: &f.application_code,
+                day: day(d),
+                hours: hours.into(),
+            });
+        }
+    }
+    store
+        .save_attendance(&rows, at("2026-05-07T09:00:00+02:00"), &actor())
+        .unwrap();
+    let counted = store.hours_between("999001", day(5), day(30)).unwrap();
+    assert_eq!(
+        counted,
+        [
+            (day(5), "3.5".to_string(), 1),
+            (day(5), "4".to_string(), 2),
+            (day(6), "4".to_string(), 3),
+        ]
+    );
 }
 
 /// A bundle's bytes are kept exactly, written into their row piece by piece, and the page
