@@ -2,7 +2,8 @@
 //! declared in it (revision 1 as filed, then one per correction with its reason and operator).
 //! Filing another application never changes one already filed. The registry of persons
 //! (`application_people`, kept by triggers) links the revisions that name a codice fiscale,
-//! for the duplicates review and a person's history; it never feeds a ranking.
+//! for a person's applications (`ApplicationFilter::person`); it never feeds a ranking. The
+//! duplicates review reads each revision's household, kept beside it (`crate::households`).
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use rand::Rng;
