@@ -408,3 +408,76 @@ fn half_year_forms_are_closed_and_corrected_as_new_revisions() {
     assert_eq!(at_capofila[0]["comune"], FLORIDIA);
     assert_eq!(at_capofila[0]["form"]["manager"], "Dott.ssa Carmela Russo");
 }
+
+/// The half-year counts read of the front office only what they count (the contacts of the
+/// period with their comune, day, person and unmet need, the cases closed in it, its
+/// questionnaires): the figures they take are those of the whole statistics, over two years
+/// of half-years and periods of any length.
+#[test]
+fn the_counts_read_the_front_office_figures_of_the_whole_statistics() {
+    use chrono::NaiveDate;
+    use sportello_domain::front_office::front_office_stats;
+    use sportello_domain::monitoring::Period;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sportello.db");
+    let district = std::fs::read_to_string(sportello_tests::fixture("district-d48.toml")).unwrap();
+    drop(
+        sportello_app::Sportello::init(
+            &db,
+            &district,
+            FLORIDIA,
+            &sportello_tests::first_operator(),
+        )
+        .unwrap(),
+    );
+    let first = NaiveDate::from_ymd_opt(2016, 1, 1).unwrap();
+    // 6,000 contacts over ten years: some 300 a half-year, their cases and questionnaires.
+    sportello_tests::bench::seed_front_office(
+        &mut sportello_tests::connect(&db).unwrap(),
+        FLORIDIA,
+        6_000,
+        900,
+        first,
+    );
+    let store = sportello_tests::store(&db);
+    let today = NaiveDate::from_ymd_opt(2026, 8, 1).unwrap();
+    let mut periods: Vec<Period> = (2016..2026)
+        .flat_map(|y| ["H1", "H2"].map(|h| Period::half_year(&format!("{y}-{h}")).unwrap()))
+        .collect();
+    periods.push(Period {
+        from: NaiveDate::from_ymd_opt(2019, 2, 17).unwrap(),
+        to: NaiveDate::from_ymd_opt(2021, 9, 3).unwrap(),
+    });
+    for p in periods {
+        let stats = |(contacts, cases, satisfaction): (Vec<_>, Vec<_>, Vec<_>)| {
+            let s = front_office_stats(
+                &contacts,
+                &cases,
+                &satisfaction,
+                p.from,
+                p.to,
+                today,
+                Some(FLORIDIA),
+                Some(20_000),
+            );
+            (
+                s.contacts,
+                s.cases_closed,
+                s.closed_within_target,
+                s.unmet_needs,
+                s.satisfaction,
+            )
+        };
+        let whole = stats(store.front_office_facts(p.from, p.to).unwrap());
+        assert!(
+            whole.0 > 0 && whole.1 > 0 && whole.3 > 0,
+            "{p:?}: {whole:?}"
+        );
+        assert_eq!(
+            stats(store.front_office_counted(p.from, p.to).unwrap()),
+            whole,
+            "{p:?}"
+        );
+    }
+}

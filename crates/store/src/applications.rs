@@ -2,7 +2,8 @@
 //! declared in it (revision 1 as filed, then one per correction with its reason and operator).
 //! Filing another application never changes one already filed. The registry of persons
 //! (`application_people`, kept by triggers) links the revisions that name a codice fiscale,
-//! for the duplicates review and a person's history; it never feeds a ranking.
+//! for a person's applications (`ApplicationFilter::person`); it never feeds a ranking. The
+//! duplicates review reads each revision's household, kept beside it (`crate::households`).
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use rand::Rng;
@@ -490,6 +491,7 @@ macro_rules! current_conditions {
                            WHERE application_id = a.id AND deleted = 0)"
     };
 }
+pub(crate) use current_conditions;
 
 const CURRENT_COLUMNS: &str = current_columns!();
 const CURRENT_CONDITIONS: &str = current_conditions!();
@@ -504,7 +506,7 @@ const SELECT_CURRENT: &str = concat!(
 
 /// A revision's filing instant as stored (RFC 3339), or the corruption naming application
 /// `code`.
-fn filing_instant(code: &str, text: &str) -> Result<DateTime<FixedOffset>> {
+pub(crate) fn filing_instant(code: &str, text: &str) -> Result<DateTime<FixedOffset>> {
     DateTime::parse_from_rfc3339(text).map_err(|_| {
         StoreError::Corrupt(format!(
             "{}/{code}, colonna {}",
@@ -905,17 +907,24 @@ fn insert_revision(
         ],
     )?;
     crate::tables::stamp(tx, "application_revisions", &id)?;
-    // A revision brought over from an older schema is indexed by the migration that made the
-    // search texts.
+    // A revision brought over from an older schema is indexed by the migrations that made the
+    // search texts and the households.
     if brought.is_none() {
         index_revision(tx, &id)?;
     }
     Ok(())
 }
 
-/// Keeps the folded search text of revision `id` (`application_search`) as the row now reads;
-/// a declaration that cannot be read leaves it without one.
+/// Keeps what is derived from revision `id` as the row now reads: its folded search text
+/// (`application_search`) and its household (`application_households`); a declaration that
+/// cannot be read leaves it without either.
 pub(crate) fn index_revision(conn: &Connection, id: &str) -> Result<()> {
+    index(conn, id, true)
+}
+
+/// [`index_revision`], the household only when `household` (its table comes with migration
+/// 35, after the one that made the search texts).
+fn index(conn: &Connection, id: &str, household: bool) -> Result<()> {
     // Run for every revision an import writes: its statements are prepared once.
     let row: Option<(String, String)> = conn
         .prepare_cached(
@@ -924,35 +933,66 @@ pub(crate) fn index_revision(conn: &Connection, id: &str) -> Result<()> {
         )?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    let text = row.and_then(|(code, declaration)| {
-        Some(SearchText {
-            code: fold(&code),
-            people: searched_people(&declaration)?,
-        })
-    });
-    write_search_text(conn, id, text)
+    let (code, derived) = match row {
+        Some((code, declaration)) => (Some(code), derived(&declaration)),
+        None => (None, None),
+    };
+    write_derived(conn, id, code.as_deref(), derived, household)
 }
 
-/// [`index_revision`] for a received revision whose people were read from its declaration
-/// before it was written ([`searched_people`]).
+/// [`index_revision`] for a received revision, what its declaration gives read before it was
+/// written ([`derived`], on the thread that reads an import ahead).
 pub(crate) fn index_received_revision(
     conn: &Connection,
     id: &str,
     application_id: &str,
-    people: Option<String>,
+    derived: Option<Derived>,
 ) -> Result<()> {
     let code: Option<String> = conn
         .prepare_cached("SELECT application_code FROM applications WHERE id = ?1")?
         .query_row([application_id], |r| r.get(0))
         .optional()?;
-    let text = code.zip(people).map(|(code, people)| SearchText {
-        code: fold(&code),
-        people,
-    });
-    write_search_text(conn, id, text)
+    write_derived(conn, id, code.as_deref(), derived, true)
 }
 
-fn write_search_text(conn: &Connection, id: &str, text: Option<SearchText>) -> Result<()> {
+/// What a revision's declaration gives beside it: the people of its search text (folded) and
+/// its household.
+#[derive(Debug)]
+pub(crate) struct Derived {
+    people: String,
+    household: crate::households::Kept,
+}
+
+/// [`Derived`] of a stored declaration, read once; `None` when it cannot be read.
+pub(crate) fn derived(declaration: &str) -> Option<Derived> {
+    let people: SearchedPeople = serde_json::from_str(declaration).ok()?;
+    let names = (
+        people.applicant.surname.as_ref(),
+        people.applicant.name.as_ref(),
+    );
+    Some(Derived {
+        people: SearchText::people(names, people.codici_fiscali()),
+        household: crate::households::Kept::of(names, people.codici_fiscali()),
+    })
+}
+
+/// Writes what `derived` gives revision `id` of the application coded `code`, or removes
+/// it when there is none; the household only when `household` (its table comes with
+/// migration 35, after the one that made the search texts).
+fn write_derived(
+    conn: &Connection,
+    id: &str,
+    code: Option<&str>,
+    derived: Option<Derived>,
+    household: bool,
+) -> Result<()> {
+    if household {
+        crate::households::keep(conn, id, derived.as_ref().map(|d| &d.household))?;
+    }
+    let text = code.zip(derived).map(|(code, d)| SearchText {
+        code: fold(code),
+        people: d.people,
+    });
     match text {
         Some(text) => conn
             .prepare_cached(
@@ -968,26 +1008,23 @@ fn write_search_text(conn: &Connection, id: &str, text: Option<SearchText>) -> R
     Ok(())
 }
 
-/// The people part of a stored declaration's search text; `None` when it cannot be read.
-pub(crate) fn searched_people(declaration: &str) -> Option<String> {
-    let people: SearchedPeople = serde_json::from_str(declaration).ok()?;
-    let applicant = &people.applicant;
-    Some(SearchText::people(
-        (&applicant.surname, &applicant.name),
-        std::iter::once(applicant)
-            .chain(&people.household)
-            .map(|p| p.codice_fiscale.as_ref()),
-    ))
-}
-
-/// What the search text reads of a stored declaration: parsed alone, the rest skipped, as an
-/// import indexes every revision it writes.
+/// What the search text and the household read of a stored declaration: parsed alone, the
+/// rest skipped, as an import indexes every revision it writes.
 #[derive(serde::Deserialize)]
 struct SearchedPeople<'a> {
     #[serde(borrow)]
     applicant: SearchedPerson<'a>,
     #[serde(borrow, default)]
     household: Vec<SearchedPerson<'a>>,
+}
+
+impl SearchedPeople<'_> {
+    /// The applicant's codice fiscale, then each member's.
+    fn codici_fiscali(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(&self.applicant)
+            .chain(&self.household)
+            .map(|p| p.codice_fiscale.as_ref())
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -1008,7 +1045,7 @@ pub(crate) fn index_every_revision(tx: &Transaction) -> Result<()> {
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for id in ids {
-        index_revision(tx, &id)?;
+        index(tx, &id, false)?;
     }
     Ok(())
 }

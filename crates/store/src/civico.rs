@@ -295,19 +295,20 @@ impl Store {
     }
 
     /// The query of [`Store::hours_between`], for its plan to be checked: it reads the index
-    /// `civico_attendance_by_day` alone.
-    pub const HOURS_BETWEEN: &str = "SELECT day, hours FROM civico_attendance
-         WHERE owner = ?1 AND deleted = 0 AND day BETWEEN ?2 AND ?3";
+    /// `civico_attendance_by_day` alone, in its order (so grouping needs no sorting).
+    pub const HOURS_BETWEEN: &str = "SELECT day, hours, count(*) FROM civico_attendance
+         WHERE owner = ?1 AND deleted = 0 AND day BETWEEN ?2 AND ?3 GROUP BY day, hours";
 
     /// The days `owner` recorded from `from` to `to`, both included, with their hours
-    /// (decimal texts), in one pass over the table: what a count of hours needs, without the
-    /// participants.
+    /// (decimal texts) and how many participants served them that day, in one pass over the
+    /// table: what a count of hours needs, without the participants. Counted in SQL: a
+    /// half-year is some 25,000 rows of ten years' attendance, a few hundred days.
     pub fn hours_between(
         &self,
         owner: &str,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<Vec<(NaiveDate, String)>> {
+    ) -> Result<Vec<(NaiveDate, String, u32)>> {
         let mut stmt = self.conn.prepare_cached(Self::HOURS_BETWEEN)?;
         let mut rows = stmt.query(params![owner, from.to_string(), to.to_string()])?;
         let mut out = Vec::new();
@@ -319,7 +320,7 @@ impl Store {
                     "civico_attendance", "day"
                 ))
             })?;
-            out.push((day, row.get(1)?));
+            out.push((day, row.get(1)?, row.get(2)?));
         }
         Ok(out)
     }

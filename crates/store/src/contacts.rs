@@ -687,14 +687,43 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<(Vec<ContactFact>, Vec<CaseFact>, Vec<SatisfactionFact>)> {
+        self.facts(from, to, true)
+    }
+
+    /// What the monitoring's counts of `from..=to` read of [`Store::front_office_facts`]: the
+    /// period's contacts and questionnaires and the cases closed in it. Of each contact only
+    /// its comune, day, person and unmet need (what makes the contacts counted and the needs
+    /// unmet): its channel, interlocutor, sender, needs, answer and services are left at the
+    /// defaults the persons seen before take. Neither the persons seen before (the ten years
+    /// before a half-year) nor the cases still open: no count reads them.
+    pub fn front_office_counted(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<(Vec<ContactFact>, Vec<CaseFact>, Vec<SatisfactionFact>)> {
+        self.facts(from, to, false)
+    }
+
+    /// [`Store::front_office_facts`], with the persons seen before and the open cases only
+    /// when `whole`.
+    fn facts(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        whole: bool,
+    ) -> Result<(Vec<ContactFact>, Vec<CaseFact>, Vec<SatisfactionFact>)> {
         let mut contacts = Vec::with_capacity(1024);
         // Persons seen before the period: the first day of each at each comune.
         // Nothing before the period when it starts on or before the first contact held.
-        let first: Option<String> = self.conn.query_row(
-            "SELECT MIN(day) FROM contacts INDEXED BY contacts_stats WHERE deleted = 0",
-            [],
-            |r| r.get(0),
-        )?;
+        let first: Option<String> = if whole {
+            self.conn.query_row(
+                "SELECT MIN(day) FROM contacts INDEXED BY contacts_stats WHERE deleted = 0",
+                [],
+                |r| r.get(0),
+            )?
+        } else {
+            None
+        };
         let from_text = from.to_string();
         let before = first.is_some_and(|f| f < from_text);
         let mut stmt = self.conn.prepare_cached(
@@ -721,11 +750,16 @@ impl Store {
                 unmet_need: false,
             });
         }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT comune, day, channel, interlocutor, sent_by, person_key, needs, answer,
-                    services, unmet_need FROM contacts INDEXED BY contacts_stats
-             WHERE deleted = 0 AND day BETWEEN ?1 AND ?2",
-        )?;
+        // Not `whole`, only what the counts read: the rest of each contact as for the persons
+        // seen before.
+        let mut stmt = self.conn.prepare_cached(if whole {
+            "SELECT comune, day, person_key, unmet_need, channel, interlocutor, sent_by, needs,
+                    answer, services FROM contacts INDEXED BY contacts_stats
+             WHERE deleted = 0 AND day BETWEEN ?1 AND ?2"
+        } else {
+            "SELECT comune, day, person_key, unmet_need FROM contacts INDEXED BY contacts_stats
+             WHERE deleted = 0 AND day BETWEEN ?1 AND ?2"
+        })?;
         let mut rows = stmt.query(params![from.to_string(), to.to_string()])?;
         // Rows come in day order: each day's text is read once; a comune's code too.
         let mut last_day = (String::new(), from);
@@ -739,7 +773,7 @@ impl Store {
                 r.get_ref(i)?.as_str().map_err(|_| corrupt(column))
             };
             let person_key = match r
-                .get_ref(5)?
+                .get_ref(2)?
                 .as_str_or_null()
                 .map_err(|_| corrupt("person_key"))?
             {
@@ -748,8 +782,7 @@ impl Store {
                     Some(u128::from_str_radix(hex, 16).map_err(|_| corrupt("person_key"))?)
                 }
             };
-            let services = text(8, "services")?;
-            contacts.push(ContactFact {
+            let mut contact = ContactFact {
                 comune: {
                     let comune = text(0, "comune")?;
                     if *last_comune != *comune {
@@ -764,24 +797,42 @@ impl Store {
                     }
                     last_day.1
                 },
-                channel: Channel::parse(text(2, "channel")?).ok_or_else(|| corrupt("channel"))?,
-                interlocutor: Interlocutor::parse(text(3, "interlocutor")?)
-                    .ok_or_else(|| corrupt("interlocutor"))?,
-                sent_by: SentBy::parse(text(4, "sent_by")?).ok_or_else(|| corrupt("sent_by"))?,
+                channel: Channel::Altro,
+                interlocutor: Interlocutor::Altro,
+                sent_by: SentBy::Altro,
                 person_key,
-                areas: areas_of(text(6, "needs")?).ok_or_else(|| corrupt("needs"))?,
-                answer: Answer::parse(text(7, "answer")?).ok_or_else(|| corrupt("answer"))?,
-                services: codes_of(services).ok_or_else(|| corrupt("services"))?,
-                unmet_need: r.get(9)?,
-            });
+                areas: 0,
+                answer: Answer::Informazione,
+                services: Vec::new(),
+                unmet_need: r.get(3)?,
+            };
+            if whole {
+                contact.channel =
+                    Channel::parse(text(4, "channel")?).ok_or_else(|| corrupt("channel"))?;
+                contact.interlocutor = Interlocutor::parse(text(5, "interlocutor")?)
+                    .ok_or_else(|| corrupt("interlocutor"))?;
+                contact.sent_by =
+                    SentBy::parse(text(6, "sent_by")?).ok_or_else(|| corrupt("sent_by"))?;
+                contact.areas = areas_of(text(7, "needs")?).ok_or_else(|| corrupt("needs"))?;
+                contact.answer =
+                    Answer::parse(text(8, "answer")?).ok_or_else(|| corrupt("answer"))?;
+                contact.services =
+                    codes_of(text(9, "services")?).ok_or_else(|| corrupt("services"))?;
+            }
+            contacts.push(contact);
         }
-        // The cases that count in the period: opened by its end and not closed before it.
+        // The cases that count in the period: opened by its end and not closed before it (or,
+        // not `whole`, closed in it).
         let mut cases = Vec::new();
-        let mut stmt = self.conn.prepare_cached(
+        let mut stmt = self.conn.prepare_cached(if whole {
             "SELECT owner, opened_on, due_on, closed_on, outcome
              FROM front_office_cases INDEXED BY front_office_cases_stats
-             WHERE deleted = 0 AND opened_on <= ?2 AND (closed_on IS NULL OR closed_on >= ?1)",
-        )?;
+             WHERE deleted = 0 AND opened_on <= ?2 AND (closed_on IS NULL OR closed_on >= ?1)"
+        } else {
+            "SELECT owner, opened_on, due_on, closed_on, outcome
+             FROM front_office_cases INDEXED BY front_office_cases_closed
+             WHERE deleted = 0 AND closed_on BETWEEN ?1 AND ?2 AND opened_on <= ?2"
+        })?;
         let mut rows = stmt.query(params![from.to_string(), to.to_string()])?;
         while let Some(r) = rows.next()? {
             let day = |i| day_at(r, i, "front_office_cases");

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::applications::searched_people;
+use crate::applications::{self, Derived};
 use crate::record::{HASHED_SINCE_SCHEMA, Record, content_hash};
 use crate::sync::{ApplyError, Direction, Incoming};
 use crate::tables::{self, SyncTable};
@@ -29,9 +29,9 @@ pub struct Checked {
     /// One of our own records returned by the capofila after we lost it: applied as our
     /// upload would be.
     pub(crate) recovering: bool,
-    /// A revision's people as its search text folds them, read from its declaration here
-    /// rather than by the writer.
-    pub(crate) search_people: Option<String>,
+    /// What a revision's declaration gives beside it (its search text's people, its
+    /// household), read here rather than by the writer.
+    pub(crate) derived: Option<Derived>,
 }
 
 /// The checked records of one bundle, in the order they were sealed, for
@@ -110,15 +110,15 @@ impl RecordCheck {
                 "impronta del contenuto diversa dal contenuto ricevuto".into(),
             ));
         }
-        let search_people = (table.name == "application_revisions")
-            .then(|| body["declaration"].as_str().and_then(searched_people))
+        let derived = (table.name == "application_revisions")
+            .then(|| body["declaration"].as_str().and_then(applications::derived))
             .flatten();
         Ok(Checked {
             record,
             table,
             hash,
             recovering,
-            search_people,
+            derived,
         })
     }
 }

@@ -69,6 +69,10 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(include_str!(
         "migrations/0034_bundle_bytes_last.sql"
     ))],
+    &[
+        Step::Sql(include_str!("migrations/0035_screens_households.sql")),
+        Step::Rust(crate::households::keep_every_revision),
+    ],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

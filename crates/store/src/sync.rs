@@ -754,7 +754,7 @@ fn apply_within(
         {
             let id = record.meta.id.to_string();
             let application = record.body["application_id"].as_str().unwrap_or_default();
-            revisions.push((id, application.to_string(), checked.search_people.take()));
+            revisions.push((id, application.to_string(), checked.derived.take()));
         }
         match applied {
             Applied::New => counts.new += 1,
@@ -771,8 +771,8 @@ fn apply_within(
         records.applied(checked);
     }
     drop(statements);
-    for (id, application, people) in revisions {
-        crate::applications::index_received_revision(tx, &id, &application, people)?;
+    for (id, application, derived) in revisions {
+        crate::applications::index_received_revision(tx, &id, &application, derived)?;
     }
     if direction == Direction::Publish {
         // Our counter never falls below what we hold or what the capofila has of ours.

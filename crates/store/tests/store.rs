@@ -3,11 +3,12 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use sportello_domain::search::Query;
 use sportello_domain::{
-    Applicant, Bando, Declaration, District, Housing, Isee, IseeDeclaration, IseeKind, Person, Sex,
+    Applicant, Bando, Declaration, District, HouseholdMember, Housing, Isee, IseeDeclaration,
+    IseeKind, Person, Sex,
 };
 use sportello_store::{
-    Actor, ApplicationFilter, AuditFilter, ChainCheck, Correction, GENESIS_HASH, NewApplication,
-    SCHEMA_VERSION, Store, StoreError,
+    Actor, ApplicationFilter, AuditFilter, ChainCheck, Correction, GENESIS_HASH, Household,
+    NewApplication, SCHEMA_VERSION, Store, StoreError,
 };
 
 const DISTRICT: &str = r#"
@@ -454,6 +455,8 @@ fn a_schema_2_database_converts_on_opening() {
             .unwrap();
         assert!(!exists, "{old} should be gone");
     }
+    // Every converted application's household, as the migration that made them wrote it.
+    assert_eq!(store.households(None).unwrap().households, decoded(&store));
     // Every converted application is found by its applicant's name, through the search texts
     // the migration wrote.
     for a in &list {
@@ -527,6 +530,126 @@ fn the_search_follows_corrections_and_reads_only_what_it_finds() {
         .unwrap();
     assert_eq!(found(&store, "damico persona"), [code.as_str()]);
     assert_eq!(found(&store, "prova"), [filed[1].application_code.as_str()]);
+}
+
+/// The households as the declarations give them, decoded: what the store keeps beside each
+/// current revision.
+fn decoded(store: &Store) -> Vec<Household> {
+    let listing = store.applications(&ApplicationFilter::default()).unwrap();
+    assert!(listing.unreadable.is_empty());
+    listing
+        .applications
+        .into_iter()
+        .map(|s| {
+            let d = &s.application.declaration;
+            let p = &d.applicant.person;
+            Household {
+                applicant: format!("{} {}", p.surname, p.name),
+                codici_fiscali: d.household_codici_fiscali().map(str::to_string).collect(),
+                code: s.application.code,
+                case_number: s.case_number,
+                comune: s.application.comune,
+                bando: s.application.bando,
+                filed_at: s.application.filed_at,
+            }
+        })
+        .collect()
+}
+
+/// Each revision's household is kept as it is written, filed or corrected: the current
+/// revision's, in filing order, equal to what decoding every declaration gives.
+#[test]
+fn the_households_follow_filings_and_corrections() {
+    let mut store = Store::open_in_memory().unwrap();
+    ready(&mut store);
+    let member = |cf: &str, name: &str| HouseholdMember {
+        person: Person {
+            codice_fiscale: cf.into(),
+            surname: "Prova".into(),
+            name: name.into(),
+            birth_date: NaiveDate::from_ymd_opt(2015, 3, 1).unwrap(),
+            sex: Sex::F,
+            birth_place: "Y001".into(),
+        },
+        relation: "figlia".into(),
+        dependent_minor: true,
+        disabled: false,
+    };
+    let mut with_child = application("AAAAAA80A01Y001A", "2026-02-03T10:00:00+01:00");
+    with_child
+        .declaration
+        .household
+        .push(member("CCCCCC15C41Y001C", "Carla"));
+    // Filed earlier, though its time as written reads later.
+    let earlier = application("BBBBBB80A01Y001B", "2026-02-03T10:30:00+02:00");
+    let filed = store
+        .file_applications(
+            &[with_child, earlier],
+            at("2026-02-03T11:00:00+01:00"),
+            &actor(),
+        )
+        .unwrap();
+    let households = store.households(None).unwrap();
+    assert!(households.unreadable.is_empty());
+    assert_eq!(households.households, decoded(&store));
+    assert_eq!(
+        households.households[0].code, filed[1].application_code,
+        "filing order"
+    );
+    assert_eq!(households.households[1].applicant, "Prova Persona");
+    assert_eq!(
+        households.households[1].codici_fiscali,
+        ["AAAAAA80A01Y001A", "CCCCCC15C41Y001C"]
+    );
+
+    // A correction: the household is the new revision's.
+    let mut declaration = application("AAAAAA80A01Y001A", "2026-02-03T10:00:00+01:00").declaration;
+    declaration.applicant.person.surname = "Provetta".into();
+    declaration.household = vec![member("DDDDDD16D41Y001D", "Dora")];
+    let correction = Correction {
+        filed_at: at("2026-02-03T10:00:00+01:00"),
+        declaration,
+        override_note: None,
+        protocol_number: None,
+        reason: "figlia indicata per errore".into(),
+        objection: None,
+    };
+    store
+        .correct_application(
+            &filed[0].application_code,
+            &correction,
+            at("2026-02-05T11:00:00+01:00"),
+            &actor(),
+        )
+        .unwrap();
+    let households = store.households(Some("SC-1")).unwrap().households;
+    assert_eq!(households, decoded(&store));
+    assert_eq!(households[1].applicant, "Provetta Persona");
+    assert_eq!(
+        households[1].codici_fiscali,
+        ["AAAAAA80A01Y001A", "DDDDDD16D41Y001D"]
+    );
+    assert!(
+        store
+            .households(Some("SC-2"))
+            .unwrap()
+            .households
+            .is_empty()
+    );
+
+    // A current revision without its household (its declaration could not be read) is named.
+    store
+        .connection()
+        .execute(
+            "DELETE FROM application_households WHERE revision_id IN (SELECT r.id FROM
+             application_revisions r JOIN applications a ON a.id = r.application_id
+             WHERE a.application_code = ?1)",
+            [&filed[1].application_code],
+        )
+        .unwrap();
+    let households = store.households(None).unwrap();
+    assert_eq!(households.unreadable, [filed[1].application_code.clone()]);
+    assert_eq!(households.households.len(), 1);
 }
 
 /// The audit trail written before it was chained is chained in order, unchanged, and the
@@ -825,11 +948,12 @@ fn the_map_of_services_is_searched_by_folded_words_and_kept_in_step() {
     assert_eq!(counts, (1, 1), "only mensa, retired, is still indexed");
 }
 
-/// A period's hours are read from the index alone, as a range of days: monitoring over ten
-/// years of attendance never scans the table.
+/// A period's hours are read from the index alone, as a range of days, counted by day and
+/// hours in its order (no sorting): monitoring over ten years of attendance never scans the
+/// table, nor hands every participant's day to Rust.
 #[test]
 fn hours_of_a_period_are_a_range_of_the_attendance_index() {
-    let store = Store::open_in_memory().unwrap();
+    let mut store = Store::open_in_memory().unwrap();
     let plan: Vec<String> = store
         .connection()
         .prepare(&format!("EXPLAIN QUERY PLAN {}", Store::HOURS_BETWEEN))
@@ -853,6 +977,44 @@ fn hours_of_a_period_are_a_range_of_the_attendance_index() {
         )
         .unwrap();
     assert!(none.is_empty());
+
+    // Three participants over three days: each day's hours, with how many served them.
+    ready(&mut store);
+    let filed = store
+        .file_applications(
+            &[
+                application("AAAAAA80A01Y001A", "2026-02-01T10:00:00+01:00"),
+                application("BBBBBB80A01Y001B", "2026-02-01T11:00:00+01:00"),
+                application("CCCCCC80A01Y001C", "2026-02-01T12:00:00+01:00"),
+            ],
+            at("2026-02-01T12:00:00+01:00"),
+            &actor(),
+        )
+        .unwrap();
+    let day = |d: u32| NaiveDate::from_ymd_opt(2026, 5, d).unwrap();
+    let mut rows = Vec::new();
+    for (i, f) in filed.iter().enumerate() {
+        for d in 4..=6 {
+            let hours = if i == 2 && d == 5 { "3.5" } else { "4" };
+            rows.push(sportello_store::AttendanceRow {
+                application_code: &f.application_code,
+                day: day(d),
+                hours: hours.into(),
+            });
+        }
+    }
+    store
+        .save_attendance(&rows, at("2026-05-07T09:00:00+02:00"), &actor())
+        .unwrap();
+    let counted = store.hours_between("999001", day(5), day(30)).unwrap();
+    assert_eq!(
+        counted,
+        [
+            (day(5), "3.5".to_string(), 1),
+            (day(5), "4".to_string(), 2),
+            (day(6), "4".to_string(), 3),
+        ]
+    );
 }
 
 /// A bundle's bytes are kept exactly, written into their row piece by piece, and the page

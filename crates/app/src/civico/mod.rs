@@ -9,7 +9,7 @@ use serde::Serialize;
 use sportello_domain::Bando;
 use sportello_domain::civico::project::{self, Project};
 use sportello_domain::civico::{
-    self, CallEvent, CallEventKind, CallState, CalledBy, RankedLine, ServicePeriod,
+    self, CallEvent, CallEventKind, CallLine, CallState, CalledBy, RankedLine, ServicePeriod,
 };
 
 use crate::ranking::Stage;
@@ -111,6 +111,15 @@ pub struct ProjectForm {
     pub service_max_months: u32,
     /// Decimal text.
     pub max_hours_day: String,
+}
+
+/// A comune's call list on each of several days ([`crate::Sportello::comune_call_lines_on`]).
+pub(crate) struct CallLines {
+    /// One list a day, in the order asked.
+    pub(crate) days: Vec<Vec<CallLine>>,
+    /// The projects of the bando's applications, any comune's, by application code: the
+    /// starts of service the lists were made with.
+    pub(crate) projects: HashMap<String, Project>,
 }
 
 /// The definitive ranking held here, its frozen bando, the events and projects of the bando.
@@ -407,23 +416,21 @@ impl crate::Sportello {
     }
 
     pub(crate) fn comune_calls_of(&self, bando: &str, today: NaiveDate) -> Result<Vec<CallView>> {
-        Ok(self
-            .comune_calls_on(bando, &[today])?
-            .pop()
-            .expect("one day, one list"))
+        self.comune_calls(&self.definitive(bando)?, &self.install.comune, today)
     }
 
-    /// This comune's call list for `bando` as it stood on each of `days`, the ranking and its
-    /// events read once.
-    pub(crate) fn comune_calls_on(
+    /// This comune's call list for `bando` as it stood on each of `days` (the lines alone, as
+    /// the domain gives them), the ranking and its events read once.
+    pub(crate) fn comune_call_lines_on(
         &self,
         bando: &str,
         days: &[NaiveDate],
-    ) -> Result<Vec<Vec<CallView>>> {
+    ) -> Result<CallLines> {
         let definitive = self.definitive(bando)?;
-        days.iter()
-            .map(|day| self.comune_calls(&definitive, &self.install.comune, *day))
-            .collect()
+        Ok(CallLines {
+            days: call_lines(&definitive, &self.install.comune, days),
+            projects: definitive.projects,
+        })
     }
 
     fn comune_calls(
@@ -432,44 +439,6 @@ impl crate::Sportello {
         comune: &str,
         today: NaiveDate,
     ) -> Result<Vec<CallView>> {
-        let lines: Vec<RankedLine> = d
-            .ranking
-            .ranking
-            .rows
-            .iter()
-            .filter(|r| r.comune == comune)
-            .map(|r| RankedLine {
-                application_code: r.application_code.clone(),
-                position: r.position,
-                outcome: r.outcome,
-            })
-            .collect();
-        let events: HashMap<String, Vec<CallEvent>> = d
-            .events
-            .iter()
-            .map(|(code, list)| {
-                let list = list
-                    .iter()
-                    .map(|e| CallEvent {
-                        kind: e.kind,
-                        on: e.on,
-                    })
-                    .collect();
-                (code.clone(), list)
-            })
-            .collect();
-        let periods: HashMap<String, ServicePeriod> = d
-            .projects
-            .iter()
-            .map(|(code, p)| {
-                let period = ServicePeriod {
-                    start: p.start,
-                    end: p.end,
-                };
-                (code.clone(), period)
-            })
-            .collect();
-        let places = d.bando.places.get(comune).copied().unwrap_or(0);
         // The filing days alone: the declarations are not read.
         let filed: HashMap<String, NaiveDate> = self
             .store
@@ -481,11 +450,13 @@ impl crate::Sportello {
             .into_iter()
             .map(|l| (l.code, l.filed_at.with_timezone(&TIME_ZONE).date_naive()))
             .collect();
-        let list = civico::call_list(&lines, places, &events, &periods, &d.bando.rules, today);
+        let list = call_lines(d, comune, &[today])
+            .pop()
+            .expect("one day, one list");
         Ok(list
             .into_iter()
             .map(|l| {
-                let start = periods.get(&l.application_code).map(|p| p.start);
+                let start = d.projects.get(&l.application_code).map(|p| p.start);
                 let until = start.unwrap_or(today);
                 let days_since_filing = filed
                     .get(&l.application_code)
@@ -525,6 +496,52 @@ impl crate::Sportello {
             })
             .collect())
     }
+}
+
+/// `comune`'s call list on each of `days`, as the domain gives it: what does not change with
+/// the day is gathered once.
+fn call_lines(d: &Definitive, comune: &str, days: &[NaiveDate]) -> Vec<Vec<CallLine>> {
+    let lines: Vec<RankedLine> = d
+        .ranking
+        .ranking
+        .rows
+        .iter()
+        .filter(|r| r.comune == comune)
+        .map(|r| RankedLine {
+            application_code: r.application_code.clone(),
+            position: r.position,
+            outcome: r.outcome,
+        })
+        .collect();
+    let events: HashMap<String, Vec<CallEvent>> = d
+        .events
+        .iter()
+        .map(|(code, list)| {
+            let list = list
+                .iter()
+                .map(|e| CallEvent {
+                    kind: e.kind,
+                    on: e.on,
+                })
+                .collect();
+            (code.clone(), list)
+        })
+        .collect();
+    let periods: HashMap<String, ServicePeriod> = d
+        .projects
+        .iter()
+        .map(|(code, p)| {
+            let period = ServicePeriod {
+                start: p.start,
+                end: p.end,
+            };
+            (code.clone(), period)
+        })
+        .collect();
+    let places = d.bando.places.get(comune).copied().unwrap_or(0);
+    days.iter()
+        .map(|&today| civico::call_list(&lines, places, &events, &periods, &d.bando.rules, today))
+        .collect()
 }
 
 /// Still to start the service: called or to call, or accepted without a start date yet.

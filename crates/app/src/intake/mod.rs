@@ -17,6 +17,9 @@ pub use codice_fiscale::CodiceFiscaleInfo;
 pub use csv::parse_csv;
 pub(crate) use csv::{header_names, spreadsheet};
 pub use drafts::{DRAFT_MAX_BYTES, DraftView};
+pub(crate) use duplicates::linked;
+#[cfg(test)]
+pub(crate) use duplicates::tests::linked_district;
 pub use duplicates::{DuplicateApplication, DuplicateGroup};
 pub(crate) use fields::nearest;
 pub(crate) use forms::json_items;

@@ -11,45 +11,62 @@ use sportello_domain::monitoring::{Counts, Period};
 use sportello_domain::{Bando, Decimal, Outcome};
 
 use crate::Result;
-use crate::ranking::PublishedRanking;
 
 impl crate::Sportello {
     /// This comune's counts over each of `periods`, as held on `today`: what they read is read
     /// once for all of them (ten years of a comune are many rows).
     pub(super) fn own_counts(&self, periods: &[Period], today: NaiveDate) -> Result<Vec<Counts>> {
+        // Each period is counted on its own: one asked twice (the overview's half-year before
+        // is also in its trend) is counted once.
+        let mut distinct = periods.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let counted = self.distinct_counts(&distinct, today)?;
+        Ok(periods
+            .iter()
+            .map(|p| counted[distinct.binary_search(p).expect("counted")].clone())
+            .collect())
+    }
+
+    /// [`Self::own_counts`] of periods each asked once.
+    fn distinct_counts(&self, periods: &[Period], today: NaiveDate) -> Result<Vec<Counts>> {
         let mut all = vec![Counts::new(); periods.len()];
         let one = Decimal::ONE;
         let add = |counts: &mut Counts, name: &str, value: Decimal| {
             *counts.entry(name.to_string()).or_default() += value;
         };
-        let filings = self.store.filings(&self.install.comune)?;
-        let filed: HashMap<&str, NaiveDate> = filings
-            .iter()
-            .map(|(code, at)| (code.as_str(), sportello_domain::calendar::italian_day(*at)))
+        let filed: HashMap<String, NaiveDate> = self
+            .store
+            .filings(&self.install.comune)?
+            .into_iter()
+            .map(|(code, at)| (code, sportello_domain::calendar::italian_day(at)))
             .collect();
 
         // Applications received in the period, and what the latest ranking made of them.
-        let mut outcomes: HashMap<String, Outcome> = HashMap::new();
+        let mut rankings = Vec::new();
         let mut bandi: HashMap<String, Bando> = HashMap::new();
         for bando in self.store.bandi()? {
-            if let Some(stored) = self.store.latest_ranking(&bando.id)? {
-                if let Ok(frozen) = Bando::from_toml(&stored.bando_toml) {
+            // The latest ranking as the screens share it: read again only once another is.
+            if let Some(latest) = self.latest_ranking_shared(&bando.id)? {
+                if let Ok(frozen) = Bando::from_toml(&latest.bando_toml) {
                     bandi.insert(bando.id.clone(), frozen);
                 }
-                for row in PublishedRanking::from_stored(stored)?.rows {
-                    outcomes.insert(row.application_code, row.outcome);
-                }
+                rankings.push(latest);
             }
             bandi.entry(bando.id.clone()).or_insert(bando);
         }
-        for (code, _) in &filings {
-            let code = code.as_str();
+        let outcomes: HashMap<&str, Outcome> = rankings
+            .iter()
+            .flat_map(|latest| &latest.ranking.rows)
+            .map(|row| (row.application_code.as_str(), row.outcome))
+            .collect();
+        for (code, filed_on) in &filed {
             for (period, counts) in periods.iter().zip(&mut all) {
-                if !period.contains(filed[code]) {
+                if !period.contains(*filed_on) {
                     continue;
                 }
                 add(counts, "civico.applications", one);
-                match outcomes.get(code) {
+                match outcomes.get(code.as_str()) {
                     Some(Outcome::Ammesso) => {
                         add(counts, "civico.eligible", one);
                         add(counts, "civico.admitted", one);
@@ -63,22 +80,31 @@ impl crate::Sportello {
         for (id, bando) in &bandi {
             // The call lists as held at each period's end (or today): who waits to start.
             let ends: Vec<NaiveDate> = periods.iter().map(|p| p.to.min(today)).collect();
-            let lists = self.comune_calls_on(id, &ends).unwrap_or_default();
+            let (lists, projects) = match self.comune_call_lines_on(id, &ends) {
+                Ok(found) => (found.days, found.projects),
+                // Without a definitive ranking no one is called: the projects read alone.
+                Err(_) => (
+                    Vec::new(),
+                    self.store.projects(id, Some(&self.install.comune))?,
+                ),
+            };
             for ((calls, as_of), counts) in lists.iter().zip(&ends).zip(&mut all) {
                 let as_of = *as_of;
                 let waiting = calls
                     .iter()
                     .filter(|c| {
+                        let start = projects.get(&c.application_code).map(|p| p.start);
                         matches!(
                             c.state,
                             CallState::DaChiamare | CallState::Chiamato | CallState::Accettato
-                        ) && c.start_date.is_none_or(|s| s > as_of)
+                        ) && start.is_none_or(|s| s > as_of)
                     })
                     .count();
                 add(counts, "civico.waiting", Decimal::from(waiting));
             }
-            // Starts in the period, and the days from application to start.
-            for (code, project) in self.store.projects(id, Some(&self.install.comune))? {
+            // Starts in the period, and the days from application to start (the projects of
+            // this comune's applications).
+            for (code, project) in &projects {
                 let Some(filed_on) = filed.get(code.as_str()) else {
                     continue;
                 };
@@ -105,12 +131,17 @@ impl crate::Sportello {
             let days = self
                 .store
                 .hours_between(&self.install.comune, first, last)?;
-            for (period, counts) in periods.iter().zip(&mut all) {
-                let hours: Decimal = days
-                    .iter()
-                    .filter(|(day, _)| period.contains(*day))
-                    .map(|(_, h)| h.parse::<Decimal>().unwrap_or_default())
-                    .sum();
+            // Each day's hours read once (a day is in one half-year, a trend has six).
+            let mut hours = vec![Decimal::ZERO; periods.len()];
+            for (day, text, served) in &days {
+                let h = text.parse::<Decimal>().unwrap_or_default() * Decimal::from(*served);
+                for (period, sum) in periods.iter().zip(&mut hours) {
+                    if period.contains(*day) {
+                        *sum += h;
+                    }
+                }
+            }
+            for (hours, counts) in hours.into_iter().zip(&mut all) {
                 if !hours.is_zero() {
                     add(counts, "civico.hours", hours);
                 }
@@ -170,7 +201,7 @@ impl crate::Sportello {
             .and_then(|c| c.population)
             .map(u64::from);
         let (contacts, cases, satisfaction) =
-            self.store.front_office_facts(period.from, period.to)?;
+            self.store.front_office_counted(period.from, period.to)?;
         let s = front_office_stats(
             &contacts,
             &cases,
@@ -226,5 +257,35 @@ impl crate::Sportello {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A period asked twice (the overview's half-year before is in its trend too) is counted
+    /// once, each period as it counts alone.
+    #[test]
+    fn each_period_counts_as_it_does_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let app = crate::intake::linked_district(dir.path());
+        let today = NaiveDate::from_ymd_opt(2026, 8, 1).unwrap();
+        let half = |name: &str| Period::half_year(name).unwrap();
+        let periods = [
+            half("2026-H1"),
+            half("2025-H2"),
+            half("2026-H1"),
+            Period {
+                from: NaiveDate::from_ymd_opt(2026, 1, 20).unwrap(),
+                to: NaiveDate::from_ymd_opt(2026, 2, 10).unwrap(),
+            },
+        ];
+        let together = app.own_counts(&periods, today).unwrap();
+        // The capofila counts the applications filed at its own comune.
+        assert_eq!(together[0]["civico.applications"], Decimal::from(90));
+        for (p, counts) in periods.iter().zip(&together) {
+            assert_eq!(counts, &app.own_counts(&[*p], today).unwrap()[0], "{p:?}");
+        }
     }
 }

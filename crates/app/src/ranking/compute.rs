@@ -1,7 +1,7 @@
 //! The district ranking (graduatoria) of a bando.
 
-use sportello_domain::{FactorLabel, RankedApplication, rank};
-use sportello_store::{ApplicationFilter, StoredApplication};
+use sportello_domain::{Bando, FactorLabel, RankedApplication, rank};
+use sportello_store::{ApplicationFilter, Listing, StoredApplication};
 
 use super::Ranking;
 use crate::{AppError, ErrorCode, Result};
@@ -31,6 +31,16 @@ impl Ranking<'_> {
             bando: Some(bando.id.clone()),
             ..ApplicationFilter::default()
         })?;
+        self.rank_listing(&bando, listing)
+    }
+
+    /// The ranking of the applications of `listing` (the bando's, or whole groups of them that
+    /// no codice fiscale links to the others) but the withdrawn ones, and those applications.
+    pub(crate) fn rank_listing(
+        &self,
+        bando: &Bando,
+        listing: Listing,
+    ) -> Result<(Vec<RankedApplication>, Vec<StoredApplication>)> {
         // A ranking without one of its applications would be wrong for everyone below it.
         if !listing.unreadable.is_empty() {
             let rows: Vec<String> = listing
@@ -64,6 +74,6 @@ impl Ranking<'_> {
                 .is_some_and(|w| w.in_force())
         });
         let applications: Vec<_> = held.iter().map(|s| s.application.clone()).collect();
-        Ok((rank(&bando, &applications), held))
+        Ok((rank(bando, &applications), held))
     }
 }

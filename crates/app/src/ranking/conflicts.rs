@@ -55,7 +55,32 @@ impl Ranking<'_> {
     /// Capofila: the exclusions of a bando's ranking caused by another comune's application.
     pub fn cross_comune_exclusions(&self, bando: &str) -> Result<Vec<CrossComuneExclusion>> {
         self.require(crate::Action::ComputeRanking)?;
-        let (ranked, held) = self.rank_held(bando)?;
+        let bando = self.bando(bando)?;
+        let households = self.store.households(Some(&bando.id))?;
+        // One whose household cannot be read: the whole ranking, which names it.
+        if !households.unreadable.is_empty() {
+            let (ranked, held) = self.rank_held(&bando.id)?;
+            return Ok(across_comuni(self, &ranked, &held));
+        }
+        // Only an application sharing someone with another comune's can be excluded for it,
+        // and the household rule decides it within the applications linked to it: those
+        // groups are ranked alone, each as it stands in the whole ranking (no codice fiscale
+        // links them to the rest).
+        let apps = &households.households;
+        let codes: Vec<String> = crate::intake::linked(apps)
+            .into_iter()
+            .filter(|(members, _)| {
+                members
+                    .iter()
+                    .any(|&i| apps[i].comune != apps[members[0]].comune)
+            })
+            .flat_map(|(members, _)| members.into_iter().map(|i| apps[i].code.clone()))
+            .collect();
+        if codes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let listing = self.store.applications_by_code(&codes)?;
+        let (ranked, held) = self.rank_listing(&bando, listing)?;
         Ok(across_comuni(self, &ranked, &held))
     }
 }
@@ -111,4 +136,66 @@ pub(crate) fn across_comuni(
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::intake::linked_district;
+
+    const BANDO: &str = "SC-2026-1";
+
+    /// The exclusions across comuni as the whole ranking of the bando gives them.
+    fn of_the_whole_ranking(app: &mut Sportello) -> serde_json::Value {
+        let ranking = app.ranking();
+        let (ranked, held) = ranking.rank_held(BANDO).unwrap();
+        serde_json::to_value(across_comuni(&ranking, &ranked, &held)).unwrap()
+    }
+
+    fn found(app: &mut Sportello) -> serde_json::Value {
+        serde_json::to_value(app.ranking().cross_comune_exclusions(BANDO).unwrap()).unwrap()
+    }
+
+    /// Only the applications linked to another comune's are ranked, and the exclusions are
+    /// those of the whole ranking: with a withdrawal, and when a household cannot be read.
+    #[test]
+    fn the_exclusions_across_comuni_are_those_of_the_whole_ranking() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = linked_district(dir.path());
+        let whole = of_the_whole_ranking(&mut app);
+        assert!(whole.as_array().unwrap().len() >= 20, "{whole}");
+        assert_eq!(found(&mut app), whole);
+
+        // The capofila's first application withdrawn: the next of its household stands.
+        let first = whole[0]["standing"]["application_code"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let standing_at_capofila = whole
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["standing"]["comune"] == "089017")
+            .unwrap()["standing"]["application_code"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        app.intake()
+            .withdraw_application(&standing_at_capofila, None, None)
+            .unwrap();
+        let whole = of_the_whole_ranking(&mut app);
+        assert_eq!(found(&mut app), whole);
+
+        // A household that cannot be read: the whole ranking, which would name it.
+        app.store
+            .connection()
+            .execute(
+                "DELETE FROM application_households WHERE revision_id IN (SELECT r.id FROM
+                 application_revisions r JOIN applications a ON a.id = r.application_id
+                 WHERE a.application_code = ?1)",
+                [&first],
+            )
+            .unwrap();
+        assert_eq!(found(&mut app), whole);
+    }
 }
