@@ -77,6 +77,28 @@ pub use withdrawals::{Withdrawal, WithdrawalChange};
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
+/// How long a statement waits for another process's write before it is refused as busy.
+const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Turns the write-ahead log on. A database still in the old journal mode takes an exclusive
+/// lock for that, and SQLite refuses it at once rather than wait (it would deadlock a reader
+/// upgrading its lock): when two processes open the same old database after an update, the
+/// second one tries again, for as long as any statement waits.
+fn wal_mode(conn: &Connection) -> Result<()> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.pragma_update(None, "journal_mode", "WAL") {
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && started.elapsed() < BUSY_WAIT =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            done => return Ok(done?),
+        }
+    }
+}
+
 /// An open install database.
 pub struct Store {
     conn: Connection,
@@ -121,9 +143,10 @@ impl Store {
     }
 
     fn with_connection(mut conn: Connection) -> Result<Self> {
+        conn.busy_timeout(BUSY_WAIT)?;
         // Before the first write: setting the journal mode already writes to the file.
         schema::refuse_foreign(&conn)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
+        wal_mode(&conn)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         // Town-hall PCs lose power: a committed application must survive it.
         conn.pragma_update(None, "synchronous", "FULL")?;
@@ -131,7 +154,6 @@ impl Store {
         // 2 MiB) keeps a large import's pages, and the front office statistics' index of ten
         // busy years, decrypted once (docs/benchmarks.md). It grows only as pages are read.
         conn.pragma_update(None, "cache_size", -65_536)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
         schema::migrate(&mut conn)?;
         Ok(Self { conn })
     }

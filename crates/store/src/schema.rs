@@ -73,6 +73,9 @@ const MIGRATIONS: &[&[Step]] = &[
         Step::Sql(include_str!("migrations/0035_screens_households.sql")),
         Step::Rust(crate::households::keep_every_revision),
     ],
+    &[Step::Sql(include_str!(
+        "migrations/0036_search_without_rowid.sql"
+    ))],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).
