@@ -138,6 +138,9 @@ pub struct Sportello {
     /// The latest ranking of each bando as last read, kept while it is the latest
     /// (`Sportello::latest_ranking_shared`).
     rankings: std::sync::Mutex<ranking::RankingCache>,
+    /// The trust list as last read, with the text it was read from: an import reads it for
+    /// each file, and checking every key again each time took a fiftieth of the import.
+    trust: std::sync::Mutex<Option<(String, sportello_sync::trust::TrustList)>>,
 }
 
 impl Sportello {
@@ -278,6 +281,7 @@ impl Sportello {
             operator,
             db_path: db.to_path_buf(),
             rankings: std::sync::Mutex::new(Default::default()),
+            trust: std::sync::Mutex::new(None),
         }
     }
 

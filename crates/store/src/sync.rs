@@ -1070,7 +1070,8 @@ fn apply_record<'t>(
         ToSqlOutput::Borrowed(ValueRef::Text(hash.as_bytes())),
         ToSqlOutput::Owned(SqlValue::Integer(i64::from(record.meta.deleted))),
     ];
-    let mut values: Vec<ToSqlOutput> = meta.into_iter().collect();
+    let mut values: Vec<ToSqlOutput> = Vec::with_capacity(meta.len() + table.columns.len());
+    values.extend(meta);
     for column in table.columns {
         let v = &record.body[column.name];
         values.push(

@@ -338,15 +338,21 @@ impl Sportello {
     }
 
     pub(crate) fn trust_list(&self) -> Result<TrustList> {
-        match self.store.setting(TRUST_LIST)? {
-            None => Ok(TrustList::new()),
-            Some(text) => TrustList::from_json(&text).map_err(|e| {
-                AppError::new(
-                    ErrorCode::TrustInvalid,
-                    format!("elenco delle chiavi fidate illeggibile: {e}"),
-                )
-            }),
+        let Some(text) = self.store.setting(TRUST_LIST)? else {
+            return Ok(TrustList::new());
+        };
+        let mut last = self.trust.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, list)) = last.as_ref().filter(|(read, _)| *read == text) {
+            return Ok(list.clone());
         }
+        let list = TrustList::from_json(&text).map_err(|e| {
+            AppError::new(
+                ErrorCode::TrustInvalid,
+                format!("elenco delle chiavi fidate illeggibile: {e}"),
+            )
+        })?;
+        *last = Some((text, list.clone()));
+        Ok(list)
     }
 
     pub(crate) fn save_trust_list(&self, trust: &TrustList) -> Result<()> {
