@@ -176,8 +176,17 @@ fn an_install_restored_from_an_older_backup_loses_nothing_and_numbers_nothing_tw
     ]);
     assert_eq!(filed["case_number"], "2026/0000003");
     let clashing = comune.export().remove(0);
-    let (run, _) = capofila.import(&[clashing.as_path()]);
+    let (run, reports) = capofila.import(&[clashing.as_path()]);
     assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(reports[0]["error"]["code"], "fork", "{reports}");
+    // Exported again before the capofila's answer, the bundle is numbered anew: it is its
+    // case number, another application's at the capofila, that tells the comune lost data.
+    let again = comune.export().remove(0);
+    let (run, reports) = capofila.import(&[again.as_path()]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(reports[0]["error"]["code"], "sender_restored", "{reports}");
+    let held = capofila.json(&["application", "list", "--comune", FLORIDIA]);
+    assert_eq!(held.as_array().unwrap().len(), 4);
 
     // The capofila's next bundle returns what the comune lost; the application filed after the
     // restore moves past the numbers returned, and reaches the capofila.

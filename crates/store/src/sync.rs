@@ -1107,18 +1107,18 @@ fn apply_record<'t>(
     if let Some(before_write) = table.before_write {
         before_write(tx, record)?;
     }
-    if matches!(applied, Applied::New) && crate::applications::case_number_taken(tx, record)? {
-        return Ok(Applied::CaseNumberTaken);
-    }
     let statement = if matches!(applied, Applied::New) {
         &mut statements.insert
     } else {
         &mut statements.update
     };
-    statement
-        .execute(params_from_iter(values))
-        .map_err(|e| invalid(constraint_it(&e)))?;
-    Ok(applied)
+    match statement.execute(params_from_iter(values)) {
+        Ok(_) => Ok(applied),
+        Err(e) if matches!(applied, Applied::New) && crate::applications::case_number_taken(&e) => {
+            Ok(Applied::CaseNumberTaken)
+        }
+        Err(e) => Err(invalid(constraint_it(&e))),
+    }
 }
 
 /// SQLite's constraint messages, said in Italian.
