@@ -907,24 +907,17 @@ fn insert_revision(
         ],
     )?;
     crate::tables::stamp(tx, "application_revisions", &id)?;
-    // A revision brought over from an older schema is indexed by the migrations that made the
-    // search texts and the households.
+    // A revision brought over from an older schema is indexed by the migration that made the
+    // search texts and households as they are (0037).
     if brought.is_none() {
         index_revision(tx, &id)?;
     }
     Ok(())
 }
 
-/// Keeps what is derived from revision `id` as the row now reads: its folded search text
-/// (`application_search`) and its household (`application_households`); a declaration that
-/// cannot be read leaves it without either.
+/// Keeps what is derived from revision `id` as the row now reads, its folded search text and
+/// its household (`application_search`); a declaration that cannot be read leaves it without.
 pub(crate) fn index_revision(conn: &Connection, id: &str) -> Result<()> {
-    index(conn, id, true)
-}
-
-/// [`index_revision`], the household only when `household` (its table comes with migration
-/// 35, after the one that made the search texts).
-fn index(conn: &Connection, id: &str, household: bool) -> Result<()> {
     // Run for every revision an import writes: its statements are prepared once.
     let row: Option<(String, String)> = conn
         .prepare_cached(
@@ -937,7 +930,7 @@ fn index(conn: &Connection, id: &str, household: bool) -> Result<()> {
         Some((code, declaration)) => (Some(code), derived(&declaration)),
         None => (None, None),
     };
-    write_derived(conn, id, code.as_deref(), derived, household)
+    write_derived(conn, id, code.as_deref(), derived)
 }
 
 /// [`index_revision`] for a received revision, what its declaration gives read before it was
@@ -952,7 +945,7 @@ pub(crate) fn index_received_revision(
         .prepare_cached("SELECT application_code FROM applications WHERE id = ?1")?
         .query_row([application_id], |r| r.get(0))
         .optional()?;
-    write_derived(conn, id, code.as_deref(), derived, true)
+    write_derived(conn, id, code.as_deref(), derived)
 }
 
 /// What a revision's declaration gives beside it: the people of its search text (folded) and
@@ -976,31 +969,30 @@ pub(crate) fn derived(declaration: &str) -> Option<Derived> {
     })
 }
 
-/// Writes what `derived` gives revision `id` of the application coded `code`, or removes
-/// it when there is none; the household only when `household` (its table comes with
-/// migration 35, after the one that made the search texts).
+/// Writes what `derived` gives revision `id` of the application coded `code` as one row (an
+/// import writes one for every revision it brings), or removes it when there is none.
 fn write_derived(
     conn: &Connection,
     id: &str,
     code: Option<&str>,
     derived: Option<Derived>,
-    household: bool,
 ) -> Result<()> {
-    if household {
-        crate::households::keep(conn, id, derived.as_ref().map(|d| &d.household))?;
-    }
-    let text = code.zip(derived).map(|(code, d)| SearchText {
-        code: fold(code),
-        people: d.people,
-    });
-    match text {
-        Some(text) => conn
+    match code.zip(derived) {
+        Some((code, d)) => conn
             .prepare_cached(
-                "INSERT INTO application_search (revision_id, code, people) VALUES (?1, ?2, ?3)
+                "INSERT INTO application_search (revision_id, code, people, applicant,
+                 codici_fiscali) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (revision_id) DO UPDATE SET code = excluded.code,
-                 people = excluded.people",
+                 people = excluded.people, applicant = excluded.applicant,
+                 codici_fiscali = excluded.codici_fiscali",
             )?
-            .execute(params![id, text.code, text.people])?,
+            .execute(params![
+                id,
+                fold(code),
+                d.people,
+                d.household.applicant,
+                d.household.codici_fiscali
+            ])?,
         None => conn
             .prepare_cached("DELETE FROM application_search WHERE revision_id = ?1")?
             .execute([id])?,
@@ -1037,15 +1029,19 @@ struct SearchedPerson<'a> {
     name: std::borrow::Cow<'a, str>,
 }
 
-/// The migration that made the search texts (`0020_search_text.sql`): the search text of every
-/// revision held.
+/// The migration that keeps the search texts and households in one row (`0037_search_households.sql`):
+/// those of every revision it could not copy from the two tables before (a database older
+/// than either, or a revision one of them missed).
 pub(crate) fn index_every_revision(tx: &Transaction) -> Result<()> {
     let ids: Vec<String> = tx
-        .prepare("SELECT id FROM application_revisions")?
+        .prepare(
+            "SELECT id FROM application_revisions
+             WHERE id NOT IN (SELECT revision_id FROM application_search)",
+        )?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for id in ids {
-        index(tx, &id, false)?;
+        index_revision(tx, &id)?;
     }
     Ok(())
 }

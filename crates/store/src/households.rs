@@ -1,13 +1,12 @@
-//! The household of each revision, kept beside it in `application_households` (local, never
-//! synchronised): the applicant's name and every codice fiscale it names, written wherever a
-//! revision is written (filing, correction, import, and the backfill of migration
-//! `0035_screens_households.sql`). The duplicates review and the exclusions across comuni
-//! link applications through them without decoding every declaration of ten years; the
-//! ranking still reads the declarations themselves.
+//! The household of each revision, kept beside it with its search text in `application_search`
+//! (local, never synchronised): the applicant's name and every codice fiscale it names,
+//! written wherever a revision is written (filing, correction, import, and the backfill of
+//! migration `0037_search_households.sql`). The duplicates review and the exclusions across
+//! comuni link applications through them without decoding every declaration of ten years;
+//! the ranking still reads the declarations themselves.
 
 use chrono::{DateTime, FixedOffset};
-use rusqlite::{Connection, Row, Transaction, params};
-use sportello_domain::Declaration;
+use rusqlite::Row;
 
 use crate::applications::{case_number, current_conditions, filing_instant};
 use crate::{Result, Store};
@@ -39,8 +38,8 @@ pub struct Households {
 /// codice fiscale (the applicant's first) as a JSON list.
 #[derive(Debug)]
 pub(crate) struct Kept {
-    applicant: String,
-    codici_fiscali: String,
+    pub(crate) applicant: String,
+    pub(crate) codici_fiscali: String,
 }
 
 impl Kept {
@@ -61,7 +60,7 @@ const HOUSEHOLDS_OF: &str = concat!(
     "SELECT a.application_code, a.year, a.case_seq, a.comune, a.bando, r.filed_at,
             h.applicant, h.codici_fiscali
      FROM applications a JOIN application_revisions r ON r.application_id = a.id
-     LEFT JOIN application_households h ON h.revision_id = r.id
+     LEFT JOIN application_search h ON h.revision_id = r.id
      WHERE ",
     current_conditions!(),
     " AND (?1 IS NULL OR a.bando = ?1)"
@@ -108,43 +107,4 @@ fn household(row: &Row) -> Option<Household> {
         codici_fiscali,
         code,
     })
-}
-
-/// Keeps revision `id`'s household as `kept`, or none (a declaration that cannot be read).
-pub(crate) fn keep(conn: &Connection, id: &str, kept: Option<&Kept>) -> Result<()> {
-    match kept {
-        Some(k) => conn
-            .prepare_cached(
-                "INSERT INTO application_households (revision_id, applicant, codici_fiscali)
-                 VALUES (?1, ?2, ?3)
-                 ON CONFLICT (revision_id) DO UPDATE SET applicant = excluded.applicant,
-                 codici_fiscali = excluded.codici_fiscali",
-            )?
-            .execute(params![id, k.applicant, k.codici_fiscali])?,
-        None => conn
-            .prepare_cached("DELETE FROM application_households WHERE revision_id = ?1")?
-            .execute([id])?,
-    };
-    Ok(())
-}
-
-/// The migration that made the households (`0035_screens_households.sql`): the household of
-/// every revision held whose declaration reads as the domain's.
-pub(crate) fn keep_every_revision(tx: &Transaction) -> Result<()> {
-    let mut stmt = tx.prepare("SELECT id, declaration FROM application_revisions")?;
-    let mut rows = stmt.query([])?;
-    while let Some(row) = rows.next()? {
-        let id: String = row.get(0)?;
-        let text = row.get_ref(1)?.as_str().ok();
-        let Some(Ok(declaration)) = text.map(serde_json::from_str::<Declaration>) else {
-            continue;
-        };
-        let person = &declaration.applicant.person;
-        let kept = Kept::of(
-            (&person.surname, &person.name),
-            declaration.household_codici_fiscali(),
-        );
-        keep(tx, &id, Some(&kept))?;
-    }
-    Ok(())
 }

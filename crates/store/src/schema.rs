@@ -1,4 +1,6 @@
-//! Append-only migrations: a released migration is never edited; a change is a new one.
+//! Append-only migrations: a released migration is never edited; a change is a new one. Only
+//! a step that derives local rows from the records may move to a later migration that derives
+//! them again (0020's and 0035's, now 0037's): every database ends with the same rows.
 
 use rusqlite::{Connection, Transaction};
 
@@ -40,10 +42,8 @@ const MIGRATIONS: &[&[Step]] = &[
     ))],
     &[Step::Sql(include_str!("migrations/0018_payment_lists.sql"))],
     &[Step::Sql(include_str!("migrations/0019_drafts.sql"))],
-    &[
-        Step::Sql(include_str!("migrations/0020_search_text.sql")),
-        Step::Rust(crate::applications::index_every_revision),
-    ],
+    // The search texts of the revisions held are derived at 0037, with their households.
+    &[Step::Sql(include_str!("migrations/0020_search_text.sql"))],
     &[Step::Sql(include_str!(
         "migrations/0021_named_elsewhere.sql"
     ))],
@@ -69,13 +69,17 @@ const MIGRATIONS: &[&[Step]] = &[
     &[Step::Sql(include_str!(
         "migrations/0034_bundle_bytes_last.sql"
     ))],
-    &[
-        Step::Sql(include_str!("migrations/0035_screens_households.sql")),
-        Step::Rust(crate::households::keep_every_revision),
-    ],
+    // The households of the revisions held are derived at 0037, with their search texts.
+    &[Step::Sql(include_str!(
+        "migrations/0035_screens_households.sql"
+    ))],
     &[Step::Sql(include_str!(
         "migrations/0036_search_without_rowid.sql"
     ))],
+    &[
+        Step::Sql(include_str!("migrations/0037_search_households.sql")),
+        Step::Rust(crate::applications::index_every_revision),
+    ],
 ];
 
 /// The schema version this binary writes (`PRAGMA user_version`).

@@ -641,7 +641,7 @@ fn the_households_follow_filings_and_corrections() {
     store
         .connection()
         .execute(
-            "DELETE FROM application_households WHERE revision_id IN (SELECT r.id FROM
+            "DELETE FROM application_search WHERE revision_id IN (SELECT r.id FROM
              application_revisions r JOIN applications a ON a.id = r.application_id
              WHERE a.application_code = ?1)",
             [&filed[1].application_code],

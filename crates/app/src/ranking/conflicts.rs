@@ -190,7 +190,7 @@ mod tests {
         app.store
             .connection()
             .execute(
-                "DELETE FROM application_households WHERE revision_id IN (SELECT r.id FROM
+                "DELETE FROM application_search WHERE revision_id IN (SELECT r.id FROM
                  application_revisions r JOIN applications a ON a.id = r.application_id
                  WHERE a.application_code = ?1)",
                 [&first],
