@@ -86,6 +86,16 @@ pub struct StoredCase {
     pub diary: Vec<DiaryEntry>,
 }
 
+/// An open case as the Home's to-do names it ([`Store::cases_due`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueCase {
+    /// The number of the contact that opened it.
+    pub number: i64,
+    pub kind: String,
+    pub due_on: NaiveDate,
+    pub assigned_to: Option<String>,
+}
+
 /// A contact of this comune as held here, with what stays local.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "bindings", derive(ts_rs::TS))]
@@ -452,16 +462,39 @@ impl Store {
         self.cases_where("", &[])
     }
 
-    /// The open cases (due by `due_by`, when given), by due date: the back office's work
-    /// list and the Home's to-do, read through their own index.
-    pub fn open_cases(&self, due_by: Option<NaiveDate>) -> Result<Vec<StoredCase>> {
-        match due_by {
-            None => self.cases_where(Self::OPEN, &[]),
-            Some(day) => self.cases_where(
-                &format!("{} AND f.due_on <= ?1", Self::OPEN),
-                &[SqlValue::from(day.to_string())],
-            ),
+    /// The open cases, by due date: the back office's work list, read through their own index.
+    pub fn open_cases(&self) -> Result<Vec<StoredCase>> {
+        self.cases_where(Self::OPEN, &[])
+    }
+
+    /// [`Store::cases_due`]'s query (`?1` the last day): the open cases' own index, each
+    /// contact's number from an index alone, no diary.
+    pub const CASES_DUE: &str = "SELECT c.number, f.kind, f.due_on, f.assigned_to
+         FROM front_office_cases f JOIN contacts c ON c.id = f.contact_id
+         WHERE f.deleted = 0 AND c.number IS NOT NULL AND f.closed_on IS NULL
+           AND f.due_on <= ?1
+         ORDER BY f.due_on, c.number";
+
+    /// The open cases due by `day` (overdue ones included), soonest first: the Home's to-do,
+    /// which names them and counts them, ten years of cases and their diaries left unread.
+    pub fn cases_due(&self, day: NaiveDate) -> Result<Vec<DueCase>> {
+        let mut stmt = self.conn.prepare_cached(Self::CASES_DUE)?;
+        let mut rows = stmt.query([day.to_string()])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let number: i64 = r.get(0)?;
+            let due_on: String = r.get(2)?;
+            out.push(DueCase {
+                number,
+                kind: r.get(1)?,
+                due_on: date(
+                    &due_on,
+                    &format!("front_office_cases n. {number}, colonna due_on"),
+                )?,
+                assigned_to: r.get(3)?,
+            });
         }
+        Ok(out)
     }
 
     /// Case `number` (the number of the contact that opened it).

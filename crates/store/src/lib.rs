@@ -48,7 +48,7 @@ pub use audit::{Actor, AuditEntry, AuditFilter, ChainBreak, ChainCheck, GENESIS_
 pub use bandi::BandoSaved;
 pub use civico::{AttendanceRow, Complaint, ListedPayment, ParticipantCheck, StoredCallEvent};
 pub use contacts::{
-    ContactAdded, ContactScope, DiaryEntry, NewContact, NewSatisfaction, PERSON_KEY_HEX,
+    ContactAdded, ContactScope, DiaryEntry, DueCase, NewContact, NewSatisfaction, PERSON_KEY_HEX,
     StoredCase, StoredContact, person_key,
 };
 pub use drafts::StoredDraft;

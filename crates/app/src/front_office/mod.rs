@@ -308,7 +308,7 @@ impl FrontOffice<'_> {
         let cases = if all {
             self.store.cases()?
         } else {
-            self.store.open_cases(None)?
+            self.store.open_cases()?
         };
         Ok(cases.into_iter().map(|c| case_view(c, today)).collect())
     }
@@ -625,11 +625,10 @@ impl crate::Sportello {
         let due_by = today + chrono::Days::new(DUE_SOON_DAYS.unsigned_abs());
         Ok(self
             .store
-            .open_cases(Some(due_by))?
+            .cases_due(due_by)?
             .into_iter()
-            .filter(|c| c.closed_on.is_none() && (c.due_on - today).num_days() <= DUE_SOON_DAYS)
             .map(|c| CaseDue {
-                id: c.id,
+                id: c.number,
                 kind: c.kind,
                 due_on: c.due_on,
                 overdue: rules::overdue(c.due_on, today),
