@@ -70,6 +70,7 @@ describe('counts', () => {
     expect(entriesCount(0, 0)).toBe('0 voci');
     expect(entriesCount(1, 1)).toBe('1 voce');
     expect(entriesCount(12, 12)).toBe('12 voci');
+    expect(entriesCount(270110, 270110)).toBe('270.110 voci');
   });
 
   it('says when only the newest are shown', () => {

@@ -1,7 +1,7 @@
 // The Attività screen's logic: the query its filters make, the entries in the order a clerk
 // reads them, and its counts.
 import type { AuditEntryView, AuditQuery } from './api';
-import { parseDate } from './format';
+import { formatCount, parseDate } from './format';
 
 /** The most entries the table shows at once; narrower dates show the rest. The app is asked
  * for one more, the newest only, to know whether there are others. */
@@ -50,14 +50,14 @@ export function operatorsSeen(entries: readonly AuditEntryView[], known: readonl
 }
 
 function voci(n: number): string {
-  return n === 1 ? '1 voce' : `${n} voci`;
+  return n === 1 ? '1 voce' : `${formatCount(n)} voci`;
 }
 
 /** `12 voci`, or `500 voci più recenti` when there are more than the table shows (the app
  * sends only the newest, so how many in all is not known). */
 export function entriesCount(found: number, shown: number): string {
   if (shown >= found) return voci(found);
-  const newest = shown === 1 ? '1 voce più recente' : `${shown} voci più recenti`;
+  const newest = shown === 1 ? '1 voce più recente' : `${formatCount(shown)} voci più recenti`;
   return `${newest}: restringere le date per vedere le altre`;
 }
 

@@ -197,6 +197,13 @@ describe('sent and waiting, not sent, refused files', () => {
       'todo: Servizio civico: 1 chiamato non ha risposto nei termini (AAAAA-BBBBB): registrarne la decadenza fa chiamare il successivo idoneo.',
     );
   });
+
+  it('names five of many calls left unanswered and counts the others', () => {
+    const codes = Array.from({ length: 1205 }, (_, i) => `C${String(i).padStart(4, '0')}`);
+    expect(texts(overview({ answers_overdue: codes }))).toContain(
+      'todo: Servizio civico: 1.205 chiamati non hanno risposto nei termini (C0000, C0001, C0002, C0003, C0004 e altri 1.200): registrarne la decadenza fa chiamare il successivo idoneo.',
+    );
+  });
 });
 
 describe('accreditation', () => {
@@ -244,7 +251,7 @@ describe('front office', () => {
     );
     const item = items.find((i) => i.text.startsWith('Sportello'));
     expect(item?.text).toContain('2 istruttorie');
-    expect(item?.text).toContain('(1 scadute)');
+    expect(item?.text).toContain('(1 scaduta)');
     expect(item?.text).toContain('n. 4 (Contributo economico, scaduta il 28/11/2026)');
     expect(item?.href).toBe('#/sportello/istruttorie');
   });

@@ -1,7 +1,7 @@
 // What the Home screen asks the operator to do next, from the install's overview. The order is
 // the order of the work: trust first, then sending and receiving, then the rankings.
 import type { Overview } from './api';
-import { formatDate, formatDateTime } from './format';
+import { formatCount, formatDate, formatDateTime } from './format';
 import { hashOf } from './routes';
 import { stageLabel } from './labels';
 
@@ -15,7 +15,7 @@ export interface AttentionItem {
 }
 
 function plural(n: number, one: string, many: string): string {
-  return `${n} ${n === 1 ? one : many}`;
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
 export function attentionItems(o: Overview): AttentionItem[] {
@@ -80,32 +80,34 @@ export function attentionItems(o: Overview): AttentionItem[] {
       kind: 'todo',
       text:
         `Servizio civico: ${plural(o.answers_overdue.length, 'chiamato non ha', 'chiamati non hanno')} risposto nei termini ` +
-        `(${o.answers_overdue.join(', ')}): registrarne la decadenza fa chiamare il successivo idoneo.`,
+        `(${o.answers_overdue.slice(0, 5).join(', ')}` +
+        `${o.answers_overdue.length > 5 ? ` e altri ${formatCount(o.answers_overdue.length - 5)}` : ''}): ` +
+        'registrarne la decadenza fa chiamare il successivo idoneo.',
     });
   }
 
   if (o.waiting_start.length > 0) {
     const over = o.waiting_start.filter((w) => w.over_target).length;
-    const codes = o.waiting_start.slice(0, 5).map((w) => `${w.application_code} (${w.days_since_filing} giorni)`);
-    const more = o.waiting_start.length > 5 ? ` e altre ${o.waiting_start.length - 5}` : '';
+    const codes = o.waiting_start.slice(0, 5).map((w) => `${w.application_code} (${formatCount(w.days_since_filing)} giorni)`);
+    const more = o.waiting_start.length > 5 ? ` e altre ${formatCount(o.waiting_start.length - 5)}` : '';
     items.push({
       kind: 'todo',
       text:
         `Servizio civico: ${plural(o.waiting_start.length, 'persona non ha', 'persone non hanno')} ancora iniziato ` +
         `il servizio e ${o.waiting_start.length === 1 ? 'si avvicina' : 'si avvicinano'} ai 60 giorni dalla domanda` +
-        `${over > 0 ? ` (${over} già oltre)` : ''}: ${codes.join(', ')}${more}.`,
+        `${over > 0 ? ` (${formatCount(over)} già oltre)` : ''}: ${codes.join(', ')}${more}.`,
     });
   }
 
   if (o.cases_due.length > 0) {
     const overdue = o.cases_due.filter((c) => c.overdue).length;
     const named = o.cases_due.slice(0, 5).map((c) => `n. ${c.id} (${c.kind}, ${c.overdue ? 'scaduta il' : 'scade il'} ${formatDate(c.due_on)})`);
-    const more = o.cases_due.length > 5 ? ` e altre ${o.cases_due.length - 5}` : '';
+    const more = o.cases_due.length > 5 ? ` e altre ${formatCount(o.cases_due.length - 5)}` : '';
     items.push({
       kind: 'todo',
       text:
         `Sportello: ${plural(o.cases_due.length, 'istruttoria', 'istruttorie')} in scadenza entro 3 giorni o scadute` +
-        `${overdue ? ` (${overdue} scadute)` : ''}: ${named.join('; ')}${more}.`,
+        `${overdue ? ` (${plural(overdue, 'scaduta', 'scadute')})` : ''}: ${named.join('; ')}${more}.`,
       href: hashOf('sportello-istruttorie'),
       action: 'Vai alle istruttorie',
     });
@@ -124,7 +126,7 @@ export function attentionItems(o: Overview): AttentionItem[] {
     const named = o.accreditation_expiring.slice(0, 5).map((e) => {
       return `${e.what} di ${e.legal_name} (${e.register_number}) il ${formatDate(e.expires)}`;
     });
-    const more = o.accreditation_expiring.length > 5 ? ` e altre ${o.accreditation_expiring.length - 5}` : '';
+    const more = o.accreditation_expiring.length > 5 ? ` e altre ${formatCount(o.accreditation_expiring.length - 5)}` : '';
     items.push({
       kind: 'todo',
       text:

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import euroAmounts from '../../../fixtures/euro-amounts.json';
 import {
+  formatCount,
   dateProblem,
   euroFieldText,
   formatDate,
@@ -84,6 +85,16 @@ describe('parseDate', () => {
     );
     expect(dateProblem(' 01062025 ')).toBeNull();
     expect(dateProblem('  ')).toBeNull();
+  });
+});
+
+describe('formatCount', () => {
+  it('groups the thousands as the euro amounts do', () => {
+    expect(formatCount(0)).toBe('0');
+    expect(formatCount(999)).toBe('999');
+    expect(formatCount(8334)).toBe('8.334');
+    expect(formatCount(15000)).toBe('15.000');
+    expect(formatCount(1234567)).toBe('1.234.567');
   });
 });
 

@@ -95,6 +95,11 @@ function groupThousands(digits: string): string {
   return digits.replace(/\B(?=(\d{3})+(?!\d))/g, '.');
 }
 
+/** `15000` → `15.000`: a count with its thousands grouped as the euro amounts are. */
+export function formatCount(n: number): string {
+  return groupThousands(String(n));
+}
+
 /** Adds one unit to a string of decimal digits: `"0999"` → `"1000"`. */
 function incrementDigits(digits: string): string {
   const out = digits.split('');

@@ -11,6 +11,7 @@ describe('countText', () => {
   it('says of how many when the outcome narrows the search', () => {
     expect(countText(12, 60)).toBe('12 domande su 60');
     expect(countText(1, 15)).toBe('1 domanda su 15');
+    expect(countText(1200, 15000)).toBe('1.200 domande su 15.000');
   });
 });
 
