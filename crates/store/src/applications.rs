@@ -1099,15 +1099,31 @@ pub(crate) fn make_room_for(
     )])
 }
 
-/// Whether writing a received application failed on its case number, held here for another
-/// application of the same comune: its sender numbered again after losing data. Told by the
-/// table's unique key rather than looked up first, a look-up for every application received.
-pub(crate) fn case_number_taken(e: &rusqlite::Error) -> bool {
-    e.sqlite_error().is_some_and(|e| {
-        e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
-    }) && e.to_string().ends_with(
-        "UNIQUE constraint failed: applications.comune, applications.year, applications.case_seq",
-    )
+/// Whether a received application carries a case number held here for another application of
+/// the same comune: its sender numbered again after losing data. Asked only once its writing
+/// failed on a unique key, not before writing every application received.
+pub(crate) fn case_number_taken(
+    tx: &rusqlite::Connection,
+    record: &crate::record::Record,
+) -> Result<bool> {
+    if record.table != "applications" {
+        return Ok(false);
+    }
+    let body = &record.body;
+    Ok(tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM applications
+                            WHERE comune = ?1 AND year = ?2 AND case_seq = ?3 AND id <> ?4)",
+        )?
+        .query_row(
+            params![
+                body["comune"].as_str(),
+                body["year"].as_i64(),
+                body["case_seq"].as_i64(),
+                record.meta.id.to_string()
+            ],
+            |r| r.get(0),
+        )?)
 }
 
 /// Year → highest case number among the applications in `records`.

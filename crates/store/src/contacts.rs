@@ -469,7 +469,7 @@ impl Store {
 
     /// [`Store::cases_due`]'s query (`?1` the last day): the open cases' own index, each
     /// contact's number from an index alone, no diary.
-    pub const CASES_DUE: &str = "SELECT c.number, f.kind, f.due_on, f.assigned_to
+    pub const CASES_DUE: &str = "SELECT c.number, f.kind, f.due_on, f.assigned_to, f.id
          FROM front_office_cases f JOIN contacts c ON c.id = f.contact_id
          WHERE f.deleted = 0 AND c.number IS NOT NULL AND f.closed_on IS NULL
            AND f.due_on <= ?1
@@ -482,15 +482,13 @@ impl Store {
         let mut rows = stmt.query([day.to_string()])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            let number: i64 = r.get(0)?;
+            let id: String = r.get(4)?;
+            let what = |column: &str| format!("{}/{id}, colonna {column}", "front_office_cases");
             let due_on: String = r.get(2)?;
             out.push(DueCase {
-                number,
+                number: r.get(0)?,
                 kind: r.get(1)?,
-                due_on: date(
-                    &due_on,
-                    &format!("front_office_cases n. {number}, colonna due_on"),
-                )?,
+                due_on: date(&due_on, &what("due_on"))?,
                 assigned_to: r.get(3)?,
             });
         }

@@ -1114,7 +1114,13 @@ fn apply_record<'t>(
     };
     match statement.execute(params_from_iter(values)) {
         Ok(_) => Ok(applied),
-        Err(e) if matches!(applied, Applied::New) && crate::applications::case_number_taken(&e) => {
+        Err(e)
+            if matches!(applied, Applied::New)
+                && e.sqlite_error().is_some_and(|e| {
+                    e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                })
+                && crate::applications::case_number_taken(tx, record)? =>
+        {
             Ok(Applied::CaseNumberTaken)
         }
         Err(e) => Err(invalid(constraint_it(&e))),
