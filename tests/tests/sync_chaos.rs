@@ -1,8 +1,9 @@
 //! Sync that heals under chaos (issue 17, item 8): a district of a capofila and five comuni
 //! over 200 rounds in which bundles and district files are lost, delivered twice, held back and
-//! delivered in any order, one comune and the capofila each rotate their keys once, and the
-//! comuni file and correct applications while their bundles are on the way. After the chaos
-//! one lossless exchange delivers what is pending; then
+//! delivered in any order, one comune and the capofila each rotate their keys once, the
+//! comuni file and correct applications while their bundles are on the way, and the capofila
+//! publishes the provisional ranking again and again from whatever it holds by then. After the
+//! chaos one lossless exchange delivers what is pending; then
 //!
 //! - the capofila's registry is, row for row, the comuni's own registries together (what a
 //!   lossless run holds);
@@ -11,6 +12,8 @@
 //!   differ between two runs);
 //! - each comune holds, row for row, what the capofila sends it (bandi, named elsewhere), and
 //!   the same number of people named elsewhere as in the lossless run;
+//! - each comune holds the capofila's latest ranking, cut to its own applications, whatever
+//!   older versions arrived after it;
 //! - every refusal on the way was one the format foresees for a late or early file.
 //!
 //! Driven through `sportello_app` (real files, keys and bundles; no CLI) to stay fast.
@@ -24,12 +27,13 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use serde_json::Value;
-use sportello_app::{Sportello, parse_json_forms};
+use sportello_app::{Sportello, Stage, parse_json_forms};
 use sportello_tests::{REGISTRY, dump_tables, fixture, fixture_applications};
 
 const CAPOFILA: &str = "089017";
 const COMUNI: [&str; 5] = ["089009", "089021", "089015", "089019", "089018"];
 const ROUNDS: usize = 200;
+const BANDO: &str = "SC-2026-1";
 
 /// What happens to one file in the post.
 #[derive(Debug, Clone, Copy)]
@@ -50,6 +54,8 @@ enum Step {
     Upload(usize),
     /// The capofila exports a publish bundle for each comune into the post.
     Publish,
+    /// The capofila publishes the provisional ranking of what it holds now.
+    Rank,
     /// One file of the post, any of them (so files arrive out of order, and those not picked
     /// wait), meets its fate.
     Post { pick: usize, fate: Fate },
@@ -62,6 +68,7 @@ fn step() -> impl Strategy<Value = Step> {
         2 => (comune.clone(), any::<usize>()).prop_map(|(comune, pick)| Step::Correct { comune, pick }),
         3 => comune.prop_map(Step::Upload),
         1 => Just(Step::Publish),
+        1 => Just(Step::Rank),
         6 => (any::<usize>(), prop_oneof![
                 5 => Just(Fate::Delivered),
                 2 => Just(Fate::Duplicated),
@@ -234,6 +241,13 @@ impl World {
         }
     }
 
+    fn rank(&mut self) {
+        self.capofila
+            .ranking()
+            .publish(BANDO, Stage::Provisional, true)
+            .expect("ranking published");
+    }
+
     fn rotate_comune(&mut self, c: usize) {
         self.comuni[c].trust().rotate_keys().expect("keys rotated");
     }
@@ -327,6 +341,7 @@ impl World {
                 Step::Correct { comune, pick } => self.correct(comune, pick),
                 Step::Upload(c) => self.upload(c),
                 Step::Publish => self.publish(),
+                Step::Rank => self.rank(),
                 Step::Post { pick, fate } => self.post(pick, fate),
             }
         }
@@ -388,6 +403,30 @@ fn declared(db: &Path) -> Vec<(String, i64, i64, String, Option<String>)> {
     .unwrap()
 }
 
+/// The published rankings held at `db`, per bando: the number of the latest and its rows (as
+/// JSON values), only those of `comune` when given.
+fn latest_rankings(db: &Path, comune: Option<&str>) -> BTreeMap<String, (i64, Vec<Value>)> {
+    let conn = sportello_tests::connect_read_only(db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT bando, number, rows FROM rankings ORDER BY bando, number")
+        .unwrap();
+    let held: Vec<(String, i64, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    held.into_iter()
+        .map(|(bando, number, rows)| {
+            let rows: Vec<Value> = serde_json::from_str(&rows).unwrap();
+            let rows = rows
+                .into_iter()
+                .filter(|row| comune.is_none_or(|c| row["comune"] == c))
+                .collect();
+            (bando, (number, rows))
+        })
+        .collect()
+}
+
 /// How many people each comune is told are named elsewhere, per bando.
 fn named_elsewhere_counts(db: &Path) -> Vec<(String, String, i64)> {
     let conn = sportello_tests::connect_read_only(db).unwrap();
@@ -447,7 +486,24 @@ fn check(schedule: &Schedule) -> Result<BTreeMap<String, usize>, TestCaseError> 
             "people named elsewhere at {}",
             comune
         );
+        prop_assert_eq!(
+            latest_rankings(&at, None),
+            latest_rankings(&capofila, Some(comune)),
+            "the ranking at {}",
+            comune
+        );
     }
+    // As many versions as the lossless run published.
+    prop_assert_eq!(
+        latest_rankings(&capofila, None)
+            .into_values()
+            .map(|(number, _)| number)
+            .collect::<Vec<_>>(),
+        latest_rankings(&lossless.db(CAPOFILA), None)
+            .into_values()
+            .map(|(number, _)| number)
+            .collect::<Vec<_>>()
+    );
     Ok(chaos.refusals)
 }
 
