@@ -474,6 +474,111 @@ fn a_schema_2_database_converts_on_opening() {
     }
 }
 
+/// A database before migration `0037_search_households.sql` keeps its search texts and
+/// households in two tables: the migration puts them in one row per revision, copying those held (not derived again) and deriving
+/// what either table missed.
+#[test]
+fn search_texts_and_households_held_apart_become_one_row_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let mut store = Store::open(&path, &key()).unwrap();
+    ready(&mut store);
+    let filed = store
+        .file_applications(
+            &[
+                application("AAAAAA80A01Y001A", "2026-02-01T10:00:00+01:00"),
+                application("BBBBBB80A01Y001B", "2026-02-01T11:00:00+01:00"),
+            ],
+            at("2026-02-01T11:00:00+01:00"),
+            &actor(),
+        )
+        .unwrap();
+    drop(store);
+    // Back to before it: the first revision with both rows (marked, to tell a copy from a
+    // derivation), the second with a search text and no household.
+    let revision = |conn: &rusqlite::Connection, code: &str| -> String {
+        conn.query_row(
+            "SELECT r.id FROM application_revisions r JOIN applications a
+             ON a.id = r.application_id WHERE a.application_code = ?1",
+            [code],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let conn = keyed(&path);
+    let (first, second) = (
+        revision(&conn, &filed[0].application_code),
+        revision(&conn, &filed[1].application_code),
+    );
+    conn.execute_batch(
+        "DROP TABLE application_search;
+         CREATE TABLE application_search (
+             revision_id TEXT PRIMARY KEY REFERENCES application_revisions (id)
+                 ON DELETE CASCADE,
+             code TEXT NOT NULL, people TEXT NOT NULL) WITHOUT ROWID;
+         CREATE TABLE application_households (
+             revision_id TEXT PRIMARY KEY REFERENCES application_revisions (id)
+                 ON DELETE CASCADE,
+             applicant TEXT NOT NULL, codici_fiscali TEXT NOT NULL) WITHOUT ROWID;",
+    )
+    .unwrap();
+    // The version before the last migration (versions count migrations, not file numbers).
+    conn.pragma_update(None, "user_version", SCHEMA_VERSION - 1)
+        .unwrap();
+    conn.execute(
+        "INSERT INTO application_search VALUES (?1, 'copiato', 'copiato'), (?2, 'b', 'b')",
+        [&first, &second],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO application_households VALUES (?1, 'Copiato Qui', '[\"AAAAAA80A01Y001A\"]')",
+        [&first],
+    )
+    .unwrap();
+    drop(conn);
+
+    let store = Store::open(&path, &key()).unwrap();
+    let rows: Vec<(String, String, String, String)> = store
+        .connection()
+        .prepare(
+            "SELECT revision_id, code, applicant, codici_fiscali FROM application_search
+             ORDER BY revision_id = ?1 DESC",
+        )
+        .unwrap()
+        .query_map([&first], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        rows,
+        [
+            (
+                first,
+                "copiato".to_string(),
+                "Copiato Qui".to_string(),
+                "[\"AAAAAA80A01Y001A\"]".to_string()
+            ),
+            (
+                second,
+                sportello_domain::search::fold(&filed[1].application_code),
+                "Prova Persona".to_string(),
+                "[\"BBBBBB80A01Y001B\"]".to_string()
+            ),
+        ]
+    );
+    let kept: bool = store
+        .connection()
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE name = 'application_households')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(!kept);
+}
+
 /// The search narrows on each current revision's folded text: a correction's new name is
 /// found, the name it replaced no longer is; case numbers and codes as the domain reads them.
 #[test]

@@ -198,6 +198,13 @@ describe('sent and waiting, not sent, refused files', () => {
     );
   });
 
+  it('says one more call left unanswered as one, not as a count', () => {
+    const codes = ['C1', 'C2', 'C3', 'C4', 'C5', 'C6'];
+    expect(texts(overview({ answers_overdue: codes }))).toContain(
+      'todo: Servizio civico: 6 chiamati non hanno risposto nei termini (C1, C2, C3, C4, C5 e un altro): registrarne la decadenza fa chiamare il successivo idoneo.',
+    );
+  });
+
   it('names five of many calls left unanswered and counts the others', () => {
     const codes = Array.from({ length: 1205 }, (_, i) => `C${String(i).padStart(4, '0')}`);
     expect(texts(overview({ answers_overdue: codes }))).toContain(
@@ -254,6 +261,21 @@ describe('front office', () => {
     expect(item?.text).toContain('(1 scaduta)');
     expect(item?.text).toContain('n. 4 (Contributo economico, scaduta il 28/11/2026)');
     expect(item?.href).toBe('#/sportello/istruttorie');
+  });
+
+  it('names five cases and tells one more as one, many more as a count', () => {
+    const cases = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        id: i + 1,
+        kind: 'Istruttoria generica',
+        due_on: '2026-11-28',
+        overdue: true,
+        assigned_to: null,
+      }));
+    const text = (n: number) => attentionItems(overview({ cases_due: cases(n) })).find((i) => i.text.startsWith('Sportello'))?.text;
+    expect(text(6)).toMatch(/scaduta il 28\/11\/2026\) e un'altra\.$/);
+    expect(text(1206)).toContain('Sportello: 1.206 istruttorie in scadenza entro 3 giorni o scadute (1.206 scadute)');
+    expect(text(1206)).toMatch(/ e altre 1\.201\.$/);
   });
 
   it('tells the capofila how many entries of the map to review', () => {

@@ -18,6 +18,13 @@ function plural(n: number, one: string, many: string): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
+/** Those left after the five named: ` e altre 3`, ` e un'altra` (`feminine`), ` e altri 3`, ` e un altro`. */
+function andOthers(left: number, feminine: boolean): string {
+  if (left <= 0) return '';
+  if (left === 1) return feminine ? " e un'altra" : ' e un altro';
+  return ` e ${feminine ? 'altre' : 'altri'} ${formatCount(left)}`;
+}
+
 export function attentionItems(o: Overview): AttentionItem[] {
   const items: AttentionItem[] = [];
   const capofila = o.install.is_capofila;
@@ -80,8 +87,7 @@ export function attentionItems(o: Overview): AttentionItem[] {
       kind: 'todo',
       text:
         `Servizio civico: ${plural(o.answers_overdue.length, 'chiamato non ha', 'chiamati non hanno')} risposto nei termini ` +
-        `(${o.answers_overdue.slice(0, 5).join(', ')}` +
-        `${o.answers_overdue.length > 5 ? ` e altri ${formatCount(o.answers_overdue.length - 5)}` : ''}): ` +
+        `(${o.answers_overdue.slice(0, 5).join(', ')}${andOthers(o.answers_overdue.length - 5, false)}): ` +
         'registrarne la decadenza fa chiamare il successivo idoneo.',
     });
   }
@@ -89,7 +95,7 @@ export function attentionItems(o: Overview): AttentionItem[] {
   if (o.waiting_start.length > 0) {
     const over = o.waiting_start.filter((w) => w.over_target).length;
     const codes = o.waiting_start.slice(0, 5).map((w) => `${w.application_code} (${formatCount(w.days_since_filing)} giorni)`);
-    const more = o.waiting_start.length > 5 ? ` e altre ${formatCount(o.waiting_start.length - 5)}` : '';
+    const more = andOthers(o.waiting_start.length - 5, true);
     items.push({
       kind: 'todo',
       text:
@@ -102,7 +108,7 @@ export function attentionItems(o: Overview): AttentionItem[] {
   if (o.cases_due.length > 0) {
     const overdue = o.cases_due.filter((c) => c.overdue).length;
     const named = o.cases_due.slice(0, 5).map((c) => `n. ${c.id} (${c.kind}, ${c.overdue ? 'scaduta il' : 'scade il'} ${formatDate(c.due_on)})`);
-    const more = o.cases_due.length > 5 ? ` e altre ${formatCount(o.cases_due.length - 5)}` : '';
+    const more = andOthers(o.cases_due.length - 5, true);
     items.push({
       kind: 'todo',
       text:
@@ -126,7 +132,7 @@ export function attentionItems(o: Overview): AttentionItem[] {
     const named = o.accreditation_expiring.slice(0, 5).map((e) => {
       return `${e.what} di ${e.legal_name} (${e.register_number}) il ${formatDate(e.expires)}`;
     });
-    const more = o.accreditation_expiring.length > 5 ? ` e altre ${formatCount(o.accreditation_expiring.length - 5)}` : '';
+    const more = andOthers(o.accreditation_expiring.length - 5, true);
     items.push({
       kind: 'todo',
       text:
