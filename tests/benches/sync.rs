@@ -13,7 +13,10 @@
 //! exports one upload bundle. Each measured phase then runs in its own child process on a fresh
 //! copy of the capofila's database, so its peak memory (VmHWM) is its own.
 //! `SPORTELLO_BENCH_RUNS` (default 3) sets how many times each phase runs; the median is
-//! reported. `SPORTELLO_BENCH_DIR` keeps the set-up in that folder and reuses it next time.
+//! reported. `SPORTELLO_BENCH_DIR` keeps the set-up in that folder and reuses it next time (to
+//! profile one phase); a set-up kept across builds that migrate it measures slower than a fresh
+//! one, the floor too (docs/benchmarks.md, "The margin, next"): figures to report come from a
+//! fresh set-up, the default.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
