@@ -3,6 +3,9 @@
 # (the desktop window included, under Xvfb through WebDriver).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$ROOT"
+# A build kept for the next run needs no incremental state: it doubled the kept target folder
+# (about 14 GB more) and filled this machine's disk once.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 base_ensure
 # Desktop build and test needs: apt packages, tauri-driver, ui packages, ui/dist (embedded
 # in the desktop binary at compile time, so clippy needs it too).
