@@ -475,8 +475,8 @@ fn a_schema_2_database_converts_on_opening() {
 }
 
 /// A database before migration `0037_search_households.sql` keeps its search texts and
-/// households in two tables: the migration puts them in one row per revision, copying those held (not derived again) and deriving
-/// what either table missed.
+/// households in two tables: the migration puts them in one row per revision, copying those
+/// held (not derived again) and deriving what either table missed.
 #[test]
 fn search_texts_and_households_held_apart_become_one_row_each() {
     let dir = tempfile::tempdir().unwrap();
