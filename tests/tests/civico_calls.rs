@@ -710,4 +710,34 @@ fn rinunce_call_exactly_the_next_idonei_of_the_same_comune() {
         .overview()
         .unwrap();
     assert_eq!(home.answers_overdue, std::slice::from_ref(&ammessi[3]));
+
+    // Who has not started yet and nears the 60 days (the rules' default), as the whole call
+    // list tells it: the Home reads only the lines it watches.
+    let mut nearing: Vec<(i64, String)> = floridia
+        .json(&["civico", "calls", "--bando", BANDO])
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| {
+            c["start_date"].is_null()
+                && ["DA_CHIAMARE", "CHIAMATO", "ACCETTATO"].contains(&c["state"].as_str().unwrap())
+                && c["days_since_filing"].as_i64().unwrap() >= 60 - 10
+        })
+        .map(|c| {
+            let days = c["days_since_filing"].as_i64().unwrap();
+            (-days, c["application_code"].as_str().unwrap().to_string())
+        })
+        .collect();
+    nearing.sort();
+    assert!(
+        !nearing.is_empty(),
+        "the fixture's applications were filed months ago"
+    );
+    let mut listed: Vec<(i64, String)> = home
+        .waiting_start
+        .iter()
+        .map(|w| (-w.days_since_filing, w.application_code.clone()))
+        .collect();
+    listed.sort();
+    assert_eq!(listed, nearing);
 }

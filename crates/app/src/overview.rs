@@ -100,7 +100,7 @@ impl Sportello {
         for b in self.store.bandi()? {
             // Only where a definitive ranking has come, and for who reads outcomes.
             if self.operator.role.allows(crate::Action::ReadOutcomes)
-                && let Ok(calls) = self.comune_calls_of(&b.id, today)
+                && let Ok(calls) = self.comune_calls_watched(&b.id, today)
             {
                 let target = i64::from(b.rules.start_target_days);
                 answers_overdue.extend(

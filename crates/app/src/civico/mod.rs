@@ -415,8 +415,38 @@ impl crate::Sportello {
         })
     }
 
-    pub(crate) fn comune_calls_of(&self, bando: &str, today: NaiveDate) -> Result<Vec<CallView>> {
-        self.comune_calls(&self.definitive(bando)?, &self.install.comune, today)
+    /// The lines of this comune's call list for `bando` the Home watches, as views: those still
+    /// to start (no project yet) and those whose answer is overdue. Their filing days alone are
+    /// read, not every application's of the bando: the Home is the first screen of the day.
+    pub(crate) fn comune_calls_watched(
+        &self,
+        bando: &str,
+        today: NaiveDate,
+    ) -> Result<Vec<CallView>> {
+        let d = self.definitive(bando)?;
+        let comune = &self.install.comune;
+        let watched: Vec<CallLine> = call_lines(&d, comune, &[today])
+            .pop()
+            .expect("one day, one list")
+            .into_iter()
+            .filter(|l| {
+                l.answer_overdue
+                    || (waiting_start(l.state) && !d.projects.contains_key(&l.application_code))
+            })
+            .collect();
+        // A few on most days: read by code. Many just after a ranking: read as the list is.
+        let filed = if watched.len() <= WATCHED_BY_CODE {
+            let codes: Vec<String> = watched.iter().map(|l| l.application_code.clone()).collect();
+            self.store
+                .applications_by_code(&codes)?
+                .applications
+                .into_iter()
+                .map(|a| (a.application.code, filing_day(a.application.filed_at)))
+                .collect()
+        } else {
+            self.filing_days(&d, comune)?
+        };
+        Ok(self.call_views(&d, comune, watched, &filed, today))
     }
 
     /// This comune's call list for `bando` as it stood on each of `days` (the lines alone, as
@@ -439,8 +469,17 @@ impl crate::Sportello {
         comune: &str,
         today: NaiveDate,
     ) -> Result<Vec<CallView>> {
-        // The filing days alone: the declarations are not read.
-        let filed: HashMap<String, NaiveDate> = self
+        let filed = self.filing_days(d, comune)?;
+        let list = call_lines(d, comune, &[today])
+            .pop()
+            .expect("one day, one list");
+        Ok(self.call_views(d, comune, list, &filed, today))
+    }
+
+    /// The filing day of every application of `comune` for the bando, by code: the filing
+    /// days alone, the declarations not read.
+    fn filing_days(&self, d: &Definitive, comune: &str) -> Result<HashMap<String, NaiveDate>> {
+        Ok(self
             .store
             .listed(&sportello_store::ApplicationFilter {
                 bando: Some(d.bando.id.clone()),
@@ -448,12 +487,20 @@ impl crate::Sportello {
                 ..Default::default()
             })?
             .into_iter()
-            .map(|l| (l.code, l.filed_at.with_timezone(&TIME_ZONE).date_naive()))
-            .collect();
-        let list = call_lines(d, comune, &[today])
-            .pop()
-            .expect("one day, one list");
-        Ok(list
+            .map(|l| (l.code, filing_day(l.filed_at)))
+            .collect())
+    }
+
+    /// The views of `lines` of `comune`'s call list, `filed` giving their filing days.
+    fn call_views(
+        &self,
+        d: &Definitive,
+        comune: &str,
+        lines: Vec<CallLine>,
+        filed: &HashMap<String, NaiveDate>,
+        today: NaiveDate,
+    ) -> Vec<CallView> {
+        lines
             .into_iter()
             .map(|l| {
                 let start = d.projects.get(&l.application_code).map(|p| p.start);
@@ -494,8 +541,17 @@ impl crate::Sportello {
                         && days_since_filing > i64::from(d.bando.rules.start_target_days),
                 }
             })
-            .collect())
+            .collect()
     }
+}
+
+/// Up to how many watched lines the Home reads the filing days of by code (each read with its
+/// declaration) rather than every application's of the bando (none decoded).
+const WATCHED_BY_CODE: usize = 200;
+
+/// The day, in Italy, an application was filed.
+fn filing_day(filed_at: chrono::DateTime<chrono::FixedOffset>) -> NaiveDate {
+    filed_at.with_timezone(&TIME_ZONE).date_naive()
 }
 
 /// `comune`'s call list on each of `days`, as the domain gives it: what does not change with
