@@ -140,6 +140,11 @@ pub struct NewSatisfaction {
     pub suggestion: Option<String>,
 }
 
+/// Where a case's unreadable value is: `front_office_cases/<id>, colonna <column>`.
+fn case_column(id: &str, column: &str) -> String {
+    format!("{}/{id}, colonna {column}", "front_office_cases")
+}
+
 fn date(s: &str, what: &str) -> Result<NaiveDate> {
     s.parse()
         .map_err(|_| StoreError::Corrupt(format!("{what}: data non valida {s:?}")))
@@ -437,7 +442,7 @@ impl Store {
         let mut out = std::collections::HashMap::new();
         while let Some(r) = rows.next()? {
             let id: String = r.get("id")?;
-            let what = |column: &str| format!("{}/{id}, colonna {column}", "front_office_cases");
+            let what = |column: &str| case_column(&id, column);
             let closed: Option<String> = r.get("closed_on")?;
             let case = StoredCase {
                 id: r.get("number")?,
@@ -483,7 +488,7 @@ impl Store {
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let id: String = r.get(4)?;
-            let what = |column: &str| format!("{}/{id}, colonna {column}", "front_office_cases");
+            let what = |column: &str| case_column(&id, column);
             let due_on: String = r.get(2)?;
             out.push(DueCase {
                 number: r.get(0)?,
